@@ -1,0 +1,32 @@
+import {Args} from '@oclif/core'
+
+import {BaseCommand} from '../cli/base-command.js'
+import type {Ui} from '../cli/ui.js'
+import {init, type InitResult} from '../core/init/init.js'
+
+function render(ui: Ui, r: InitResult): void {
+  for (const change of r.changes) ui.out(`${ui.chalk.green(change.action.padEnd(8))} ${change.file}`)
+  for (const file of r.unchanged) ui.out(`${ui.chalk.dim('unchanged')} ${file}`)
+  if (r.changes.length === 0) ui.out('Nothing to do: wicker is already set up here.')
+}
+
+export default class Init extends BaseCommand {
+  static override summary = 'Set a folder up for wicker: config, .gitignore and .gitattributes lines.'
+  static override description = `Writes a commented wicker.config.json (if there is none), adds the staging folders and .wicker/ to .gitignore, and adds a .gitattributes line so git never line-merges lego_baskets.json. Existing lines are kept; running it twice changes nothing.
+
+Exit codes: 0 ok; 2 usage; 4 I/O.`
+
+  static override examples = [
+    {description: 'Set up the current folder', command: '<%= config.bin %> <%= command.id %>'},
+    {description: 'Set up a course folder', command: '<%= config.bin %> <%= command.id %> public/vfs/courses/spa_for_eng'},
+  ]
+
+  static override args = {dir: Args.string({description: 'Folder to set up.', default: '.'})}
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Init)
+    const ui = this.makeUi(flags)
+    const result = await init({dir: args.dir, cwd: process.cwd()})
+    this.finish(ui, {result, warnings: [], exitCode: 0, render})
+  }
+}

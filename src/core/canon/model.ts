@@ -1,0 +1,49 @@
+import type {TextPair} from '../course/model.js'
+
+export interface CanonPhrase extends TextPair {
+  /** how it was written: labelled object, [known, target] array, or with `english` for known */
+  shape: 'object' | 'array' | 'english'
+}
+
+export type BasketLocation = 'baskets' | 'data' | 'top-level'
+
+export interface CanonBasket {
+  id: string
+  location: BasketLocation
+  lego: TextPair | null
+  /** null where a phrase could not be read (reported as a finding) */
+  phrases: Array<CanonPhrase | null>
+  isFinalLego: unknown
+  phraseCount: unknown
+}
+
+export type CanonFindingKind = 'legacy-shape' | 'pollution' | 'english-key' | 'stale-metadata' | 'bad-basket' | 'bad-phrase' | 'non-lego-key'
+
+export interface CanonFinding {
+  kind: CanonFindingKind
+  basket?: string
+  phrase?: number
+  message: string
+}
+
+export interface Canon {
+  file: string
+  exists: boolean
+  /** sha256 of the file's bytes; null when there is no file */
+  sha256: string | null
+  /** where the baskets were found */
+  container: 'baskets' | 'data' | 'none'
+  /** baskets under `baskets` (or a legacy `data` wrapper), by id, in file order */
+  baskets: Map<string, CanonBasket>
+  /** baskets written at the top level, beside `baskets` */
+  strays: Map<string, CanonBasket>
+  metadata: Record<string, unknown> | null
+  /** top-level fields other than baskets and strays, as found */
+  topLevel: Record<string, unknown>
+  findings: CanonFinding[]
+}
+
+/** A phrase is usable when both sides hold text. */
+export function isUsable(phrase: CanonPhrase | null): phrase is CanonPhrase {
+  return phrase !== null && phrase.known.trim() !== '' && phrase.target.trim() !== ''
+}

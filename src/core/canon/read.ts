@@ -1,0 +1,158 @@
+import {createHash} from 'node:crypto'
+import {existsSync} from 'node:fs'
+
+import {LEGO_ID} from '../course/model.js'
+import {InputError} from '../errors.js'
+import {readJsonFile} from '../store/read-json.js'
+import type {BasketLocation, Canon, CanonBasket, CanonFinding, CanonPhrase} from './model.js'
+
+/** Fields the old upload server spread into the canon's top level (DOMAIN.md §2). */
+export const UPLOAD_FIELDS = new Set(['seed', 'seedId', 'seed_id', 'agentId', 'agent_id', 'stagingOnly', 'courseCode', 'course_code', 'browserId', 'seedRange', 'uploadedAt', 'timestamp'])
+/** Top-level fields a canon may carry. */
+const CANON_FIELDS = new Set(['version', 'course', 'metadata', 'baskets', 'data', '$schema'])
+
+type Json = unknown
+const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function readPhrase(v: Json): CanonPhrase | null {
+  if (Array.isArray(v)) {
+    return typeof v[0] === 'string' && typeof v[1] === 'string' ? {known: v[0], target: v[1], shape: 'array'} : null
+  }
+  if (!isObject(v)) return null
+  if (typeof v.target !== 'string') return null
+  if (typeof v.known === 'string') return {known: v.known, target: v.target, shape: 'object'}
+  if (typeof v.english === 'string') return {known: v.english, target: v.target, shape: 'english'}
+  return null
+}
+
+interface Tally {
+  arrayPhrases: Set<string>
+  legoArrays: Set<string>
+  bareArrays: Set<string>
+  phrasesKey: Set<string>
+}
+
+function readBasket(id: string, v: Json, location: BasketLocation, findings: CanonFinding[], tally: Tally): CanonBasket | null {
+  let list: Json
+  let lego: CanonBasket['lego'] = null
+  let isFinalLego: unknown
+  let phraseCount: unknown
+  if (Array.isArray(v)) {
+    tally.bareArrays.add(id)
+    list = v
+  } else if (isObject(v)) {
+    list = v.practice_phrases
+    if (list === undefined && v.phrases !== undefined) {
+      tally.phrasesKey.add(id)
+      list = v.phrases
+    }
+    if (Array.isArray(v.lego) && typeof v.lego[0] === 'string' && typeof v.lego[1] === 'string') {
+      tally.legoArrays.add(id)
+      lego = {known: v.lego[0], target: v.lego[1]}
+    } else if (isObject(v.lego) && typeof v.lego.target === 'string') {
+      const known = v.lego.known ?? v.lego.english
+      lego = {known: typeof known === 'string' ? known : '', target: v.lego.target}
+    }
+    isFinalLego = v.is_final_lego
+    phraseCount = v.phrase_count
+  } else {
+    findings.push({kind: 'bad-basket', basket: id, message: `basket ${id} is ${v === null ? 'null' : typeof v}, not an object with practice_phrases.`})
+    return null
+  }
+  if (list === undefined) list = []
+  if (!Array.isArray(list)) {
+    findings.push({kind: 'bad-basket', basket: id, message: `basket ${id}: practice_phrases is not an array.`})
+    return {id, location, lego, phrases: [], isFinalLego, phraseCount}
+  }
+  let english = 0
+  const phrases = list.map((item, index) => {
+    const phrase = readPhrase(item)
+    if (phrase === null) findings.push({kind: 'bad-phrase', basket: id, phrase: index, message: `basket ${id}, phrase ${index}: expected {known, target} or [known, target], found ${JSON.stringify(item)?.slice(0, 80)}.`})
+    else if (phrase.shape === 'array') tally.arrayPhrases.add(id)
+    else if (phrase.shape === 'english') english++
+    return phrase
+  })
+  if (english > 0) findings.push({kind: 'english-key', basket: id, message: `basket ${id}: ${english} phrase(s) use "english" where "known" belongs.`})
+  return {id, location, lego, phrases, isFinalLego, phraseCount}
+}
+
+function sample(ids: Set<string>): string {
+  const list = [...ids]
+  return `${list.slice(0, 5).join(', ')}${list.length > 5 ? `, … (${list.length} in all)` : ''}`
+}
+
+/** Reads canon as it is, in any of the shapes found in real courses, keeping a finding for every irregularity. */
+export function readCanonValue(value: Json, file: string, sha256: string | null): Canon {
+  if (!isObject(value)) {
+    throw new InputError({
+      code: 'E_INPUT_CANON',
+      message: `Canon ${file} holds ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}, not an object of baskets.`,
+      hint: `Restore ${file} from its last backup (.wicker/backups/) or from version control.`,
+      details: {file},
+    })
+  }
+  const findings: CanonFinding[] = []
+  const tally: Tally = {arrayPhrases: new Set(), legoArrays: new Set(), bareArrays: new Set(), phrasesKey: new Set()}
+  const baskets = new Map<string, CanonBasket>()
+  const strays = new Map<string, CanonBasket>()
+  const topLevel: Record<string, unknown> = {}
+
+  let container: Canon['container'] = 'none'
+  let source: Json
+  if (value.baskets !== undefined) {
+    container = 'baskets'
+    source = value.baskets
+  } else if (value.data !== undefined) {
+    container = 'data'
+    source = isObject(value.data) && isObject(value.data.baskets) ? value.data.baskets : value.data
+    findings.push({kind: 'legacy-shape', message: 'baskets are under a legacy "data" wrapper instead of "baskets".'})
+  }
+  if (source !== undefined && !isObject(source)) {
+    findings.push({kind: 'bad-basket', message: `"${container}" is ${Array.isArray(source) ? 'an array' : typeof source}, not an object of LEGO ids; its content was not read.`})
+  } else if (source !== undefined) {
+    for (const [id, basket] of Object.entries(source)) {
+      if (!LEGO_ID.test(id)) findings.push({kind: 'non-lego-key', basket: id, message: `"${container}" has the key ${JSON.stringify(id)}, which is not a LEGO id.`})
+      const read = readBasket(id, basket, container === 'data' ? 'data' : 'baskets', findings, tally)
+      if (read) baskets.set(id, read)
+    }
+  }
+
+  for (const [key, field] of Object.entries(value)) {
+    if (key === 'baskets' || (key === 'data' && container === 'data')) continue
+    if (LEGO_ID.test(key)) {
+      const read = readBasket(key, field, 'top-level', findings, tally)
+      if (read) strays.set(key, read)
+      continue
+    }
+    topLevel[key] = field
+    if (UPLOAD_FIELDS.has(key)) findings.push({kind: 'pollution', message: `upload field "${key}" was spread into the canon's top level.`})
+    else if (!CANON_FIELDS.has(key)) findings.push({kind: 'pollution', message: `unexpected top-level field "${key}".`})
+  }
+
+  if (tally.arrayPhrases.size > 0) findings.push({kind: 'legacy-shape', message: `${tally.arrayPhrases.size} basket(s) hold [known, target] array phrases: ${sample(tally.arrayPhrases)}.`})
+  if (tally.legoArrays.size > 0) findings.push({kind: 'legacy-shape', message: `${tally.legoArrays.size} basket(s) give "lego" as an array: ${sample(tally.legoArrays)}.`})
+  if (tally.bareArrays.size > 0) findings.push({kind: 'legacy-shape', message: `${tally.bareArrays.size} basket(s) are bare phrase arrays: ${sample(tally.bareArrays)}.`})
+  if (tally.phrasesKey.size > 0) findings.push({kind: 'legacy-shape', message: `${tally.phrasesKey.size} basket(s) use "phrases" instead of "practice_phrases": ${sample(tally.phrasesKey)}.`})
+
+  const metadata = isObject(value.metadata) ? value.metadata : null
+  const total = metadata?.total_baskets
+  if (typeof total === 'number' && total !== baskets.size) {
+    findings.push({kind: 'stale-metadata', message: `metadata.total_baskets says ${total}, but the canon holds ${baskets.size} basket(s).`})
+  }
+  return {file, exists: true, sha256, container, baskets, strays, metadata, topLevel, findings}
+}
+
+export function emptyCanon(file: string): Canon {
+  return {file, exists: false, sha256: null, container: 'none', baskets: new Map(), strays: new Map(), metadata: null, topLevel: {}, findings: []}
+}
+
+export function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+/** Reads the canon file; a missing canon is an empty canon. */
+export async function readCanon(file: string): Promise<Canon> {
+  if (!existsSync(file)) return emptyCanon(file)
+  const {value, text} = await readJsonFile(file, 'Canon')
+  return readCanonValue(value, file, sha256(text))
+}

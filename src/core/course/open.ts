@@ -1,0 +1,38 @@
+import {readCanon} from '../canon/read.js'
+import type {Canon} from '../canon/model.js'
+import {loadConfig} from '../config.js'
+import type {WickerConfig} from '../schemas/config.js'
+import {findCourse, resolveCoursesDir} from './find.js'
+import {loadCourse} from './load.js'
+import type {ArrayOrder, Course} from './model.js'
+
+export interface OpenCourseOptions {
+  /** a folder path, or a course code under the courses dir */
+  course: string
+  cwd: string
+  coursesDir?: string | null
+  configFile?: string | null
+  orientation?: ArrayOrder | null
+}
+
+export interface OpenedCourse {
+  course: Course
+  canon: Canon
+  config: WickerConfig
+  configFile: string | null
+  /** things the user should know that are not failures */
+  warnings: string[]
+}
+
+/** Config → courses dir → course folder → lego_pairs + canon: what every read-only command starts with. */
+export async function openCourse(options: OpenCourseOptions): Promise<OpenedCourse> {
+  const {file: configFile, config} = await loadConfig({file: options.configFile, cwd: options.cwd})
+  const coursesDir = resolveCoursesDir({flag: options.coursesDir, config: config.coursesDir, cwd: options.cwd})
+  const found = findCourse(options.course, {coursesDir, cwd: options.cwd})
+  const course = await loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null})
+  const canon = await readCanon(course.files.canon)
+  const warnings = [...found.warnings]
+  if (course.orientation.arrays) warnings.push(`array pairs read as [${course.orientation.order === 'known-target' ? 'known, target' : 'target, known'}] (${course.orientation.evidence})`)
+  for (const finding of course.findings) warnings.push(`lego_pairs: ${finding.message}`)
+  return {course, canon, config, configFile, warnings}
+}

@@ -1,0 +1,74 @@
+import {isUsable, type Canon} from '../canon/model.js'
+import type {Course} from '../course/model.js'
+import type {MissingLego} from '../schemas/manifest.js'
+
+/**
+ * Which new LEGOs lack a basket, and what canon holds that it should not (DOMAIN.md §1.1, §2).
+ * needed = LEGOs with new: true; present = a basket under `baskets` with at least one usable phrase.
+ */
+export interface DetectResult {
+  course: string
+  counts: {
+    legos: number
+    needed: number
+    present: number
+    missing: number
+    empty: number
+    overage: number
+    orphans: number
+    strays: number
+  }
+  /** present / needed, 0..1 (1 when nothing is needed) */
+  coverage: number
+  missing: MissingLego[]
+  /** baskets under `baskets` with no usable phrase */
+  empty: string[]
+  /** baskets for LEGOs that are new: false */
+  overage: string[]
+  /** baskets for ids that are not LEGOs of this course */
+  orphans: string[]
+  /** baskets at the canon's top level, beside `baskets` */
+  strays: string[]
+}
+
+export function detect(course: Course, canon: Canon): DetectResult {
+  const missing: MissingLego[] = []
+  let needed = 0
+  let present = 0
+  for (const lego of course.legos) {
+    if (!lego.isNew) continue
+    needed++
+    const basket = canon.baskets.get(lego.id)
+    if (basket && basket.phrases.some(isUsable)) present++
+    else missing.push({id: lego.id, seed: lego.seedId, known: lego.known, target: lego.target, type: lego.type})
+  }
+  const empty: string[] = []
+  const overage: string[] = []
+  const orphans: string[] = []
+  for (const basket of canon.baskets.values()) {
+    if (!basket.phrases.some(isUsable)) empty.push(basket.id)
+    const lego = course.legoById.get(basket.id)
+    if (!lego) orphans.push(basket.id)
+    else if (!lego.isNew) overage.push(basket.id)
+  }
+  const strays = [...canon.strays.keys()]
+  return {
+    course: course.code,
+    counts: {
+      legos: course.legos.length,
+      needed,
+      present,
+      missing: missing.length,
+      empty: empty.length,
+      overage: overage.length,
+      orphans: orphans.length,
+      strays: strays.length,
+    },
+    coverage: needed === 0 ? 1 : present / needed,
+    missing,
+    empty,
+    overage,
+    orphans,
+    strays,
+  }
+}

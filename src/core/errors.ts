@@ -1,0 +1,93 @@
+/**
+ * Every failure wicker reports on purpose is a WickerError: a message that names the file, the
+ * place and the fix, a stable code, and the exit code of DESIGN.md §5. Anything else that escapes
+ * is a bug (exit 10, "please report").
+ */
+export const EXIT = {
+  ok: 0,
+  findings: 1,
+  usage: 2,
+  blocked: 3,
+  io: 4,
+  internal: 10,
+} as const
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
+
+export interface ErrorInfo {
+  code: string
+  message: string
+  hint?: string
+  details?: Record<string, unknown>
+}
+
+export class WickerError extends Error {
+  readonly code: string
+  readonly exitCode: ExitCode
+  readonly hint: string | undefined
+  readonly details: Record<string, unknown> | undefined
+
+  constructor(exitCode: ExitCode, info: ErrorInfo) {
+    super(info.message)
+    this.name = new.target.name
+    this.code = info.code
+    this.exitCode = exitCode
+    this.hint = info.hint
+    this.details = info.details
+  }
+
+  toJSON(): ErrorInfo {
+    return {code: this.code, message: this.message, hint: this.hint, details: this.details}
+  }
+}
+
+/** The user asked for something that cannot work as asked: a wrong argument, flag or config value. */
+export class UsageError extends WickerError {
+  constructor(info: ErrorInfo) {
+    super(EXIT.usage, info)
+  }
+}
+
+/** A course file wicker must read is not usable (not JSON, wrong shape). Exit 2: fix the input. */
+export class InputError extends WickerError {
+  constructor(info: ErrorInfo) {
+    super(EXIT.usage, info)
+  }
+}
+
+/** Something prevents a safe write: a lock, a stale plan, a conflict. */
+export class BlockedError extends WickerError {
+  constructor(info: ErrorInfo) {
+    super(EXIT.blocked, info)
+  }
+}
+
+/** The disk or an external program failed. */
+export class IoError extends WickerError {
+  constructor(info: ErrorInfo) {
+    super(EXIT.io, info)
+  }
+}
+
+const IO_CODES = new Set(['EACCES', 'EPERM', 'EIO', 'ENOSPC', 'EROFS', 'EMFILE', 'ENFILE', 'EBUSY', 'EISDIR', 'ENOTDIR', 'EEXIST', 'ENOENT'])
+
+/** Turns a Node file-system error into an IoError that names the file and what to do. */
+export function ioError(error: unknown, file: string, action: string): WickerError {
+  if (error instanceof WickerError) return error
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  const reason = error instanceof Error ? error.message : String(error)
+  const hints: Record<string, string> = {
+    EACCES: 'check the file permissions',
+    EPERM: 'check the file permissions',
+    ENOSPC: 'free some disk space and run the command again',
+    EROFS: 'the file system is read-only; work on a writable copy',
+    EISDIR: 'a folder is where a file was expected; rename or remove it',
+    ENOENT: 'check the path',
+  }
+  return new IoError({
+    code: code && IO_CODES.has(code) ? `E_IO_${code}` : 'E_IO',
+    message: `Could not ${action} ${file}: ${reason}`,
+    hint: (code && hints[code]) ?? 'check the file and run the command again',
+    details: {file, errno: code},
+  })
+}

@@ -1,0 +1,96 @@
+import {existsSync} from 'node:fs'
+import {mkdir, readFile} from 'node:fs/promises'
+import {join, resolve} from 'node:path'
+
+import {CONFIG_FILE} from '../config.js'
+import {ioError} from '../errors.js'
+import {writeFileAtomic} from '../store/atomic-write.js'
+
+/** What `wicker init` writes. Each piece is added only when missing, so a second run changes nothing. */
+export const GITIGNORE_LINES = ['# wicker: agent staging and wicker state (never commit)', 'phase5_baskets_staging/', 'phase3_baskets_staging/', '.wicker/']
+export const GITATTRIBUTES_LINES = ['# wicker: canon is replaced whole by `wicker merge`; git must never line-merge it', 'lego_baskets.json -merge']
+
+export const CONFIG_TEMPLATE = `// wicker configuration (JSON with comments). Every field is optional; flags and
+// WICKER_* environment variables override it. See the README, "Configuration".
+{
+  // Folder that holds course folders by code (spa_for_eng/…), relative to this file.
+  // Default: public/vfs/courses under the current folder if it exists, else the current folder.
+  // "coursesDir": "public/vfs/courses",
+
+  // Order of [a, b] pairs in lego_pairs.json, when wicker cannot tell it from the data:
+  // "known-target" or "target-known".
+  // "orientation": "target-known",
+
+  "gate": {
+    // Which vocabulary a phrase may use: "cumulative" | "window" | "strict" | "seed".
+    "definition": "cumulative",
+    // window: seeds before the current one in reach, and recent new LEGOs in reach as well.
+    "windowSeeds": 10,
+    "recentNewLegos": 30,
+    // Count the words of a molecular LEGO's components as vocabulary.
+    "components": false
+  },
+
+  "validate": {
+    // Percentage of phrases allowed to break GATE before validate fails.
+    "maxGateViolations": 0,
+    "phrasesPerBasket": 10,
+    // The first seeds may have fewer phrases.
+    "earlySeeds": 10,
+    "maxWords": 15,
+    // Warnings fail too.
+    "strict": false
+  }
+}
+`
+
+export interface InitResult {
+  dir: string
+  /** files created or changed, with what was done */
+  changes: Array<{file: string; action: 'created' | 'appended'}>
+  unchanged: string[]
+}
+
+async function readIfExists(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw ioError(error, file, 'read')
+  }
+}
+
+/** Adds the lines that are not there yet; leaves everything else as it is. */
+async function ensureLines(file: string, lines: string[], result: InitResult): Promise<void> {
+  const current = await readIfExists(file)
+  const have = new Set((current ?? '').split(/\r?\n/).map((l) => l.trim()))
+  const missing = lines.filter((l) => !l.startsWith('#') && !have.has(l))
+  if (missing.length === 0) {
+    result.unchanged.push(file)
+    return
+  }
+  const comment = lines.find((l) => l.startsWith('#'))
+  const block = [...(comment && !have.has(comment) ? [comment] : []), ...missing].join('\n')
+  const prefix = current === null || current === '' ? '' : current.endsWith('\n') ? '\n' : '\n\n'
+  await writeFileAtomic(file, `${current ?? ''}${prefix}${block}\n`)
+  result.changes.push({file, action: current === null ? 'created' : 'appended'})
+}
+
+export async function init(options: {dir: string; cwd: string}): Promise<InitResult> {
+  const dir = resolve(options.cwd, options.dir)
+  try {
+    await mkdir(dir, {recursive: true})
+  } catch (error) {
+    throw ioError(error, dir, 'create the folder')
+  }
+  const result: InitResult = {dir, changes: [], unchanged: []}
+  const config = join(dir, CONFIG_FILE)
+  if (existsSync(config)) result.unchanged.push(config)
+  else {
+    await writeFileAtomic(config, CONFIG_TEMPLATE)
+    result.changes.push({file: config, action: 'created'})
+  }
+  await ensureLines(join(dir, '.gitignore'), GITIGNORE_LINES, result)
+  await ensureLines(join(dir, '.gitattributes'), GITATTRIBUTES_LINES, result)
+  return result
+}

@@ -1,0 +1,58 @@
+import {z} from 'zod'
+
+import {GATE_DEFINITIONS} from './gate-definitions.js'
+
+export {GATE_DEFINITIONS, type GateDefinition} from './gate-definitions.js'
+
+export const gateSettingsSchema = z.strictObject({
+  definition: z.enum(GATE_DEFINITIONS).default('cumulative'),
+  /** window: how many seeds before the current one are in reach */
+  windowSeeds: z.int().min(0).max(10_000).default(10),
+  /** window: how many of the most recent new LEGOs are in reach as well (0: none) */
+  recentNewLegos: z.int().min(0).max(100_000).default(30),
+  /** count the target words of a molecular LEGO's components as vocabulary */
+  components: z.boolean().default(false),
+})
+export type GateSettings = z.infer<typeof gateSettingsSchema>
+
+export const validateSettingsSchema = z.strictObject({
+  /** percentage of phrases allowed to break GATE before validate fails */
+  maxGateViolations: z.number().min(0).max(100).default(0),
+  /** phrases per basket */
+  phrasesPerBasket: z.int().min(1).max(100).default(10),
+  /** the first N seeds may have fewer phrases */
+  earlySeeds: z.int().min(0).default(10),
+  /** words above which a phrase is suspect */
+  maxWords: z.int().min(1).default(15),
+  /** warnings fail too */
+  strict: z.boolean().default(false),
+})
+export type ValidateSettings = z.infer<typeof validateSettingsSchema>
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  /** folder that holds course folders by code */
+  coursesDir: z.string().min(1).optional(),
+  /** order of [a, b] pairs in lego_pairs.json when it cannot be told from the data */
+  orientation: z.enum(['known-target', 'target-known']).optional(),
+  gate: gateSettingsSchema.partial().optional(),
+  validate: validateSettingsSchema.partial().optional(),
+})
+export type WickerConfig = z.infer<typeof configSchema>
+
+/** zod issues as readable lines: `gate.windowSeeds: expected int, received string`. */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : '(root)'
+    return `${path}: ${issue.message}`
+  })
+}
+
+/** Parses settings made from flags and config; a bad value is a usage error naming the field. */
+export function parseSettings<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
+  const result = schema.safeParse(value)
+  if (result.success) return result.data
+  throw new SettingsError(`${where}: ${formatIssues(result.error).join('; ')}`)
+}
+
+export class SettingsError extends Error {}

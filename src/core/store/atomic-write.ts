@@ -1,0 +1,46 @@
+import {randomBytes} from 'node:crypto'
+import {open, rename, unlink} from 'node:fs/promises'
+import {basename, dirname, join} from 'node:path'
+
+import {ioError} from '../errors.js'
+
+/** fsync a folder so a rename inside it survives a power cut (a no-op where folders cannot be opened). */
+export async function fsyncDir(dir: string): Promise<void> {
+  let handle
+  try {
+    handle = await open(dir, 'r')
+    await handle.sync()
+  } catch {
+    // Some platforms and file systems do not allow fsync on a folder; the rename is still atomic.
+  } finally {
+    await handle?.close()
+  }
+}
+
+/**
+ * Writes a file so that readers see either the old content or the new, never a part:
+ * temp file in the same folder, fsync, rename over the target, fsync the folder.
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const dir = dirname(file)
+  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  try {
+    const handle = await open(temp, 'wx')
+    try {
+      await handle.writeFile(data)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await rename(temp, file)
+  } catch (error) {
+    await unlink(temp).catch(() => undefined)
+    throw ioError(error, file, 'write')
+  }
+  await fsyncDir(dir)
+}
+
+/** Deterministic JSON text: 2-space indent and a trailing newline. */
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`
+}

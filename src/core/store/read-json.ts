@@ -1,0 +1,79 @@
+import {readFile} from 'node:fs/promises'
+
+import {InputError, ioError} from '../errors.js'
+
+export interface JsonLocation {
+  line: number
+  column: number
+  offset: number
+}
+
+/** Line and column (1-based) of a character offset, for messages a person can act on. */
+export function locate(text: string, offset: number): JsonLocation {
+  const safe = Math.max(0, Math.min(offset, text.length))
+  let line = 1
+  let lineStart = 0
+  for (let i = 0; i < safe; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++
+      lineStart = i + 1
+    }
+  }
+  return {line, column: safe - lineStart + 1, offset: safe}
+}
+
+export interface ParseFailure {
+  reason: string
+  location: JsonLocation
+}
+
+/** JSON.parse with the failure turned into a reason and a position (V8 gives an offset for most errors). */
+export function parseJsonText(text: string): {ok: true; value: unknown} | {ok: false; failure: ParseFailure} {
+  try {
+    return {ok: true, value: JSON.parse(text)}
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    const at = /position (\d+)/.exec(message)
+    const offset = at ? Number(at[1]) : text.length
+    const reason = message.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, ' (not valid JSON)')
+    return {ok: false, failure: {reason, location: locate(text, offset)}}
+  }
+}
+
+/** Reads a text file; a leading BOM is dropped. I/O problems become IoError (exit 4). */
+export async function readText(file: string): Promise<string> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw ioError(error, file, 'read')
+  }
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+}
+
+/**
+ * Reads and parses a JSON file that wicker needs. A file that is not JSON is an InputError naming
+ * the file, line and column, and what to do about it.
+ */
+export async function readJsonFile(file: string, what: string): Promise<{value: unknown; text: string}> {
+  const text = await readText(file)
+  if (text.trim() === '') {
+    throw new InputError({
+      code: 'E_INPUT_EMPTY',
+      message: `${what} ${file} is empty.`,
+      hint: `Restore ${file} from version control or regenerate it.`,
+      details: {file},
+    })
+  }
+  const parsed = parseJsonText(text)
+  if (!parsed.ok) {
+    const {line, column} = parsed.failure.location
+    throw new InputError({
+      code: 'E_INPUT_JSON',
+      message: `${what} ${file} is not valid JSON: ${parsed.failure.reason} at line ${line}, column ${column}.`,
+      hint: `Fix the JSON at ${file}:${line}:${column} (a missing comma or bracket, or text around the JSON), then run the command again.`,
+      details: {file, line, column},
+    })
+  }
+  return {value: parsed.value, text}
+}

@@ -1,0 +1,99 @@
+import type {Course} from '../../course/model.js'
+import {tidy, units} from '../../text/normalize.js'
+import {languageScripts, scriptShare, scriptsDiffer, type Script} from '../../text/script.js'
+import type {BasketUnderCheck, CheckContext} from '../model.js'
+
+/**
+ * Which language a phrase side is in. By script where the course's two languages use different
+ * scripts; otherwise by vocabulary (the words of lego_pairs' known and target sides).
+ */
+export interface LanguageSense {
+  /** 'known' | 'target' when the side is clearly in that language, else null */
+  sideOf(text: string): 'known' | 'target' | null
+  /** scripts expected on each side, or null where the course languages are unknown */
+  scripts: {known: Script[]; target: Script[]} | null
+}
+
+/** Share of units found in one vocabulary needed to call a side that language. */
+const CLEAR = 0.8
+
+export function languageSense(course: Course): LanguageSense {
+  if (course.knownLanguage && course.targetLanguage) {
+    const known = languageScripts(course.knownLanguage)
+    const target = languageScripts(course.targetLanguage)
+    if (scriptsDiffer(known, target)) {
+      return {
+        scripts: {known, target},
+        sideOf(text) {
+          const t = scriptShare(text, target)
+          const k = scriptShare(text, known)
+          if (t === null || k === null) return null
+          return t >= 0.5 ? 'target' : k >= 0.5 ? 'known' : null
+        },
+      }
+    }
+  }
+  const knownWords = new Set<string>()
+  const targetWords = new Set<string>()
+  for (const seed of course.seeds) {
+    for (const u of units(seed.known)) knownWords.add(u.text)
+    for (const u of units(seed.target)) targetWords.add(u.text)
+    for (const lego of seed.legos) {
+      for (const u of units(lego.known)) knownWords.add(u.text)
+      for (const u of units(lego.target)) targetWords.add(u.text)
+    }
+  }
+  return {
+    scripts: null,
+    sideOf(text) {
+      const list = units(text)
+      if (list.length === 0) return null
+      let k = 0
+      let t = 0
+      for (const u of list) {
+        const inK = knownWords.has(u.text)
+        const inT = targetWords.has(u.text)
+        if (inK && !inT) k++
+        if (inT && !inK) t++
+      }
+      if (t / list.length >= CLEAR && k === 0) return 'target'
+      if (k / list.length >= CLEAR && t === 0) return 'known'
+      return null
+    },
+  }
+}
+
+/** GATE, wrong-language leakage and swapped sides, phrase by phrase. */
+export function checkLanguage(ctx: CheckContext, item: BasketUnderCheck, sense: LanguageSense): number {
+  const {report} = ctx
+  const id = item.basket.id
+  let gateViolations = 0
+  for (const {index, phrase} of item.phrases) {
+    const known = tidy(phrase.known)
+    const target = tidy(phrase.target)
+    if (known === '' || target === '') continue
+
+    const knownSide = sense.sideOf(known)
+    const targetSide = sense.sideOf(target)
+    if (knownSide === 'target' && targetSide === 'known') {
+      report('swapped', id, index, `phrase ${index} has known and target exchanged: known "${known}", target "${target}".`)
+      continue
+    }
+    if (sense.scripts) {
+      for (const [side, text, expected] of [
+        ['known', known, sense.scripts.known],
+        ['target', target, sense.scripts.target],
+      ] as const) {
+        const share = scriptShare(text, expected)
+        if (share !== null && share < 0.5) report('leakage', id, index, `phrase ${index}: the ${side} side "${text}" is not in ${expected.join('/')} script.`)
+      }
+    }
+
+    const result = ctx.gate.check(target, item.lego)
+    if (result.uncovered.length > 0) {
+      gateViolations++
+      report('gate', id, index, `phrase ${index} "${target}" uses ${result.uncovered.map((w) => `"${w}"`).join(', ')}, not yet available at ${item.lego.id} (${ctx.gate.definition}).`, result.uncovered)
+    }
+  }
+  return gateViolations
+}

@@ -1,0 +1,65 @@
+import type {Canon, CanonBasket, CanonPhrase} from '../canon/model.js'
+import type {Course, Lego} from '../course/model.js'
+import type {GateIndex} from '../gate/index.js'
+import type {GateSettings, ValidateSettings} from '../schemas/config.js'
+
+export type Severity = 'error' | 'warning'
+
+export const CHECKS = {
+  schema: {severity: 'error', description: 'canon structure: unreadable baskets and phrases, keys that are not LEGO ids'},
+  'legacy-shape': {severity: 'warning', description: 'old canon shapes: array phrases, "english" keys, data wrapper, upload fields'},
+  'lego-pairs': {severity: 'warning', description: 'lego_pairs.json problems: broken seeds, LEGOs without "new"'},
+  coverage: {severity: 'warning', description: 'a new LEGO has no basket with a usable phrase'},
+  overage: {severity: 'error', description: 'a basket for a LEGO that is new: false'},
+  orphan: {severity: 'error', description: 'a basket for an id that is not a LEGO of this course'},
+  stray: {severity: 'error', description: 'a basket at the canon\'s top level instead of under "baskets"'},
+  'empty-basket': {severity: 'error', description: 'a basket with no usable phrase'},
+  'phrase-count': {severity: 'warning', description: 'not 10 phrases, or not 2-2-2-4 by LEGOs used (first seeds may have fewer)'},
+  containment: {severity: 'error', description: 'a phrase lacks the LEGO\'s target text'},
+  'duplicate-phrase': {severity: 'error', description: 'the same target phrase twice in one basket'},
+  'final-sentence': {severity: 'error', description: 'the final LEGO\'s last phrase is not the seed sentence'},
+  'derived-fields': {severity: 'warning', description: 'is_final_lego, phrase_count or metadata.total_baskets wrong or missing'},
+  'lego-text': {severity: 'warning', description: 'the basket\'s lego text differs from lego_pairs'},
+  gate: {severity: 'error', description: 'a phrase uses words the learner does not have yet'},
+  leakage: {severity: 'error', description: 'a phrase side in the wrong script (wrong language)'},
+  swapped: {severity: 'error', description: 'known and target exchanged'},
+  blank: {severity: 'error', description: 'a phrase with an empty side'},
+  'too-long': {severity: 'warning', description: 'a phrase over the word limit'},
+} as const satisfies Record<string, {severity: Severity; description: string}>
+
+export type CheckId = keyof typeof CHECKS
+
+export interface Finding {
+  check: CheckId
+  severity: Severity
+  /** basket id, or null for course-wide findings */
+  basket: string | null
+  /** phrase index within the basket, or null */
+  phrase: number | null
+  message: string
+  /** gate: the words that were not available */
+  words?: string[]
+}
+
+export interface ValidateOptions {
+  gate: GateSettings
+  validate: ValidateSettings
+}
+
+/** What every basket check receives. Built once per run. */
+export interface CheckContext {
+  course: Course
+  canon: Canon
+  options: ValidateOptions
+  gate: GateIndex
+  /** whole-chunk index used to count the LEGOs a phrase is built from */
+  chunks: GateIndex
+  report(check: CheckId, basket: string | null, phrase: number | null, message: string, words?: string[]): void
+}
+
+export interface BasketUnderCheck {
+  basket: CanonBasket
+  lego: Lego
+  /** readable phrases with their index in the basket */
+  phrases: Array<{index: number; phrase: CanonPhrase}>
+}
