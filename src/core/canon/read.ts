@@ -153,6 +153,6 @@ export function sha256(text: string | Buffer): string {
 /** Reads the canon file; a missing canon is an empty canon. */
 export async function readCanon(file: string): Promise<Canon> {
   if (!existsSync(file)) return emptyCanon(file)
-  const {value, text} = await readJsonFile(file, 'Canon')
-  return readCanonValue(value, file, sha256(text))
+  const {value, bytes} = await readJsonFile(file, 'Canon')
+  return readCanonValue(value, file, sha256(bytes))
 }

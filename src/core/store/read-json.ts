@@ -40,23 +40,33 @@ export function parseJsonText(text: string): {ok: true; value: unknown} | {ok: f
   }
 }
 
-/** Reads a text file; a leading BOM is dropped. I/O problems become IoError (exit 4). */
-export async function readText(file: string): Promise<string> {
-  let text: string
+/** Reads a file's bytes. I/O problems become IoError (exit 4). */
+export async function readBytes(file: string): Promise<Buffer> {
   try {
-    text = await readFile(file, 'utf8')
+    return await readFile(file)
   } catch (error) {
     throw ioError(error, file, 'read')
   }
+}
+
+/** UTF-8 text of a file's bytes, a leading BOM dropped. */
+export function decodeText(bytes: Buffer): string {
+  const text = bytes.toString('utf8')
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+}
+
+/** Reads a text file; a leading BOM is dropped. */
+export async function readText(file: string): Promise<string> {
+  return decodeText(await readBytes(file))
 }
 
 /**
  * Reads and parses a JSON file that wicker needs. A file that is not JSON is an InputError naming
  * the file, line and column, and what to do about it.
  */
-export async function readJsonFile(file: string, what: string): Promise<{value: unknown; text: string}> {
-  const text = await readText(file)
+export async function readJsonFile(file: string, what: string): Promise<{value: unknown; text: string; bytes: Buffer}> {
+  const bytes = await readBytes(file)
+  const text = decodeText(bytes)
   if (text.trim() === '') {
     throw new InputError({
       code: 'E_INPUT_EMPTY',
@@ -75,5 +85,5 @@ export async function readJsonFile(file: string, what: string): Promise<{value: 
       details: {file, line, column},
     })
   }
-  return {value: parsed.value, text}
+  return {value: parsed.value, text, bytes}
 }

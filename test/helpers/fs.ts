@@ -1,0 +1,40 @@
+import {mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join, relative} from 'node:path'
+import {afterAll} from 'vitest'
+
+const made: string[] = []
+afterAll(() => {
+  for (const dir of made) rmSync(dir, {recursive: true, force: true})
+})
+
+/** A temporary folder, removed after the test file. */
+export function tempDir(prefix = 'wicker-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  made.push(dir)
+  return dir
+}
+
+/** Builds a folder from a {path: content} map; objects are written as JSON. */
+export function writeTree(root: string, tree: Record<string, unknown>): string {
+  for (const [path, content] of Object.entries(tree)) {
+    const file = join(root, path)
+    mkdirSync(dirname(file), {recursive: true})
+    writeFileSync(file, typeof content === 'string' || content instanceof Uint8Array ? content : `${JSON.stringify(content, null, 2)}\n`)
+  }
+  return root
+}
+
+/** Every file below a folder with its bytes, to prove a command changed nothing. */
+export function snapshotTree(root: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name)
+      if (statSync(path).isDirectory()) walk(path)
+      else out[relative(root, path)] = readFileSync(path).toString('base64')
+    }
+  }
+  walk(root)
+  return out
+}
