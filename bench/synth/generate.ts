@@ -2,6 +2,7 @@ import {buildGateIndex} from '../../src/core/gate/index.js'
 import type {Course, Lego, LegoPairsShape, Seed, TextPair} from '../../src/core/course/model.js'
 import {buildBasket} from '../../src/core/generate/basket-builder.js'
 import {Random} from '../../src/core/generate/random.js'
+import {units} from '../../src/core/text/normalize.js'
 import {Lexicon, type TargetScript} from './lexicon.js'
 
 /**
@@ -179,7 +180,7 @@ export function cleanBasket(lego: Lego, phrases: TextPair[]): Record<string, unk
 
 /** Window-safe chunks for a LEGO: the LEGOs of the 10 seeds before it and its own seed's earlier LEGOs. */
 export function windowChunks(course: Course, lego: Lego): TextPair[] {
-  const seed = course.seeds.find((s) => s.id === lego.seedId)!
+  const seed = course.seeds[Number(lego.seedId.slice(1)) - 1]!
   const from = Math.max(0, seed.index - 10)
   const out: TextPair[] = []
   for (let i = from; i < seed.index; i++) out.push(...course.seeds[i]!.legos)
@@ -210,7 +211,8 @@ export function generateCourse(options: SynthOptions = {}): SynthCourse {
       unfilled.push(lego)
       continue
     }
-    const seed = course.seeds[course.seeds.findIndex((s) => s.id === lego.seedId)]!
+    // generated seed ids are S0001… in order, so the number is the index
+    const seed = course.seeds[Number(lego.seedId.slice(1)) - 1]!
     const phrases = buildBasket(
       {
         lego,
@@ -219,7 +221,7 @@ export function generateCourse(options: SynthOptions = {}): SynthCourse {
         size: 10,
         joiner: {known: ' ', target: lexicon.targetJoiner},
         maxWords: 15,
-        countLegos: (target) => strict.check(target, lego).entries,
+        countLegos: (target) => strict.check(units(target), lego).entries,
       },
       random,
     )
@@ -246,7 +248,8 @@ export function generateCourse(options: SynthOptions = {}): SynthCourse {
   for (const lego of overage) baskets[lego.id] = cleanBasket(lego, [{known: lego.known, target: lego.target}])
   for (let i = 0; i < dirt.orphans; i++) baskets[`S9${pad(i, 3)}L01`] = {lego: {known: 'x', target: 'y'}, practice_phrases: [{known: 'x', target: 'y'}], is_final_lego: false, phrase_count: 1}
   const canon: Record<string, unknown> = {version: '1.0.0', course: code, metadata: {total_baskets: Object.keys(baskets).length + (dirt.staleMetadata ? 7 : 0)}, baskets}
-  const strayIds = unfilled.filter((l) => !emptyIds.includes(l)).slice(0, dirt.strays)
+  const emptySet = new Set(emptyIds)
+  const strayIds = unfilled.filter((l) => !emptySet.has(l)).slice(0, dirt.strays)
   for (const lego of strayIds) canon[lego.id] = cleanBasket(lego, [{known: lego.known, target: lego.target}])
   const uploads = ['seed', 'agentId', 'stagingOnly', 'courseCode', 'browserId', 'seedRange'].slice(0, dirt.pollution)
   for (const field of uploads) canon[field] = field === 'stagingOnly' ? true : `upload-${field}`

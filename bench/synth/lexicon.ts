@@ -31,8 +31,9 @@ export class Lexicon {
   ) {}
 
   knownWord(): string {
-    for (;;) {
-      const w = syllables(this.random, KNOWN_ONSETS, KNOWN_VOWELS, KNOWN_CODAS, 1, 2)
+    for (let tries = 0; ; tries++) {
+      // Longer words once short ones run out, so large courses never loop.
+      const w = syllables(this.random, KNOWN_ONSETS, KNOWN_VOWELS, KNOWN_CODAS, 1, tries > 20 ? 4 : 2)
       if (!this.knownSeen.has(w)) {
         this.knownSeen.add(w)
         return w
@@ -41,11 +42,12 @@ export class Lexicon {
   }
 
   targetWord(): string {
-    for (;;) {
+    for (let tries = 0; ; tries++) {
+      const long = tries > 20 ? 2 : 0
       const w =
         this.script === 'han'
-          ? String.fromCodePoint(...Array.from({length: this.random.int(1, 2)}, () => 0x4e00 + this.random.int(0, 6000)))
-          : syllables(this.random, TARGET_ONSETS, TARGET_VOWELS, TARGET_CODAS, 1, 3)
+          ? String.fromCodePoint(...Array.from({length: this.random.int(1, 2 + long)}, () => 0x4e00 + this.random.int(0, 6000)))
+          : syllables(this.random, TARGET_ONSETS, TARGET_VOWELS, TARGET_CODAS, 1, 3 + long)
       if (!this.targetSeen.has(w)) {
         this.targetSeen.add(w)
         return w

@@ -75,7 +75,7 @@ export abstract class BaseCommand extends Command {
       info = error.toJSON()
     } else if (error.oclif?.exit === 2 || /Flag|Arg|flag|argument/.test(error.constructor?.name ?? '')) {
       exitCode = EXIT.usage
-      info = {code: 'E_USAGE', message: error.message.split('\n')[0] ?? error.message, hint: `See \`wicker ${this.id ?? ''} --help\`.`, details: {reason: error.message}}
+      info = {code: 'E_USAGE', message: error.message.replace(/\s*\n\s*/g, ' ').replace(/ See more help with --help$/, '').trim(), hint: `See \`wicker ${this.id ?? ''} --help\`.`, details: {reason: error.message}}
     } else {
       exitCode = EXIT.internal
       info = {

@@ -14,6 +14,8 @@ export interface CliRun {
 /** Runs the built wicker binary as a user would. */
 export function wicker(args: string[], options: {cwd?: string; env?: Record<string, string | undefined>} = {}): CliRun {
   const env: Record<string, string | undefined> = {...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, WICKER_JSON: undefined, WICKER_COURSES_DIR: undefined, WICKER_CONFIG: undefined, ...options.env}
+  // spawn would pass an undefined value on as the string "undefined"
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key]
   const result = spawnSync(process.execPath, [BIN, ...args], {cwd: options.cwd ?? process.cwd(), env: env as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 60_000})
   let json: unknown
   try {

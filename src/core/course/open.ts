@@ -1,9 +1,11 @@
+import {join} from 'node:path'
+
 import {readCanon} from '../canon/read.js'
 import type {Canon} from '../canon/model.js'
 import {loadConfig} from '../config.js'
 import type {WickerConfig} from '../schemas/config.js'
 import {findCourse, resolveCoursesDir} from './find.js'
-import {loadCourse} from './load.js'
+import {COURSE_FILES, loadCourse} from './load.js'
 import type {ArrayOrder, Course} from './model.js'
 
 export interface OpenCourseOptions {
@@ -29,8 +31,8 @@ export async function openCourse(options: OpenCourseOptions): Promise<OpenedCour
   const {file: configFile, config} = await loadConfig({file: options.configFile, cwd: options.cwd})
   const coursesDir = resolveCoursesDir({flag: options.coursesDir, config: config.coursesDir, cwd: options.cwd})
   const found = findCourse(options.course, {coursesDir, cwd: options.cwd})
-  const course = await loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null})
-  const canon = await readCanon(course.files.canon)
+  // Both files are parsed in full; reading them together overlaps the disk with the parsing.
+  const [course, canon] = await Promise.all([loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null}), readCanon(join(found.dir, COURSE_FILES.canon))])
   const warnings = [...found.warnings]
   if (course.orientation.arrays) warnings.push(`array pairs read as [${course.orientation.order === 'known-target' ? 'known, target' : 'target, known'}] (${course.orientation.evidence})`)
   for (const finding of course.findings) warnings.push(`lego_pairs: ${finding.message}`)

@@ -1,10 +1,10 @@
 import type {Course, Lego} from '../course/model.js'
 import type {GateDefinition, GateSettings} from '../schemas/config.js'
 import {units, type Unit} from '../text/normalize.js'
-import {cover, type Cover} from './cover.js'
+import {cover, EntryTrie, type Cover} from './cover.js'
 
 /**
- * The four GATE definitions of DOMAIN.md §4. Each is an index from vocabulary entry to where in the
+ * The four GATE definitions of DOMAIN.md §4. Each is a trie from vocabulary entry to where in the
  * course it becomes available, so checking a phrase costs a few map look-ups per word, whatever the
  * course size.
  *
@@ -16,70 +16,45 @@ import {cover, type Cover} from './cover.js'
  */
 export interface GateIndex {
   definition: GateDefinition
-  /** checks a phrase's target text for the basket of `lego` */
-  check(text: string, lego: Lego): Cover
+  /** checks a phrase's target units (see `units`) for the basket of `lego` */
+  check(target: readonly Unit[], lego: Lego): Cover
 }
 
 /** Vocabulary entries of a text: each spaced word, and each run of unspaced characters whole. */
-export function wordEntries(list: Unit[]): string[] {
-  const out: string[] = []
+export function wordEntries(list: Unit[]): string[][] {
+  const out: string[][] = []
   let run: string[] = []
   for (const unit of list) {
     if (unit.unspaced) {
       run.push(unit.text)
       continue
     }
-    if (run.length > 0) out.push(run.join(' '))
+    if (run.length > 0) out.push(run)
     run = []
-    out.push(unit.text)
+    out.push([unit.text])
   }
-  if (run.length > 0) out.push(run.join(' '))
+  if (run.length > 0) out.push(run)
   return out
 }
 
 /** The whole chunk as one entry. */
-export function chunkEntry(list: Unit[]): string[] {
-  return list.length > 0 ? [list.map((u) => u.text).join(' ')] : []
+export function chunkEntry(list: Unit[]): string[][] {
+  return list.length > 0 ? [list.map((u) => u.text)] : []
 }
 
 function legoTexts(lego: Lego, components: boolean): string[] {
   return components ? [lego.target, ...lego.components.map((c) => c.target)] : [lego.target]
 }
 
-class EntryLengths {
-  private readonly seen = new Set<number>()
-  add(entry: string): void {
-    this.seen.add(entry.split(' ').length)
-  }
-  list(): number[] {
-    return [...this.seen].sort((a, b) => b - a)
-  }
-}
-
 /** Index of entries to the earliest value (position or seed index) at which they are available. */
-function earliestIndex(
-  definition: GateDefinition,
-  add: (put: (entry: string, at: number) => void) => void,
-  at: (lego: Lego) => number,
-): GateIndex {
-  const first = new Map<string, number>()
-  const lengths = new EntryLengths()
-  add((entry, value) => {
-    const known = first.get(entry)
-    if (known === undefined) {
-      first.set(entry, value)
-      lengths.add(entry)
-    } else if (value < known) first.set(entry, value)
-  })
-  const list = lengths.list()
+function earliestIndex(definition: GateDefinition, add: (put: (entry: string[], at: number) => void) => void, at: (lego: Lego) => number): GateIndex {
+  const trie = new EntryTrie<number>()
+  add((entry, value) => trie.upsert(entry, (known) => (known === undefined || value < known ? value : known)))
   return {
     definition,
-    check(text, lego) {
+    check(target, lego) {
       const limit = at(lego)
-      return cover(units(text), list, (key) => {
-        const value = first.get(key)
-        return value !== undefined && value <= limit
-      })
+      return cover(target, trie, (value) => value <= limit)
     },
   }
 }
@@ -96,38 +71,31 @@ function sortedHasIn(list: number[], lo: number, hi: number): boolean {
   return a < list.length && list[a]! <= hi
 }
 
+interface Where {
+  seeds: number[]
+  positions: number[]
+  recent: number[]
+}
+
 function windowIndex(course: Course, settings: GateSettings): GateIndex {
-  interface Where {
-    seeds: number[]
-    positions: number[]
-    recent: number[]
-  }
-  const where = new Map<string, Where>()
-  const lengths = new EntryLengths()
-  const entry = (key: string): Where => {
-    let w = where.get(key)
-    if (!w) {
-      w = {seeds: [], positions: [], recent: []}
-      where.set(key, w)
-      lengths.add(key)
-    }
-    return w
-  }
+  const trie = new EntryTrie<Where>()
   const pushOnce = (list: number[], value: number) => {
     if (list.at(-1) !== value) list.push(value)
   }
+  const note = (entry: string[], seed: number, position: number | null, recent: number | null) =>
+    trie.upsert(entry, (w = {seeds: [], positions: [], recent: []}) => {
+      pushOnce(w.seeds, seed)
+      if (position !== null) pushOnce(w.positions, position)
+      if (recent !== null) pushOnce(w.recent, recent)
+      return w
+    })
   const newOrdinal = new Map<string, number>()
   let ordinal = 0
   for (const seed of course.seeds) {
-    for (const key of wordEntries(units(seed.target))) pushOnce(entry(key).seeds, seed.index)
+    for (const entry of wordEntries(units(seed.target))) note(entry, seed.index, null, null)
     for (const lego of seed.legos) {
       for (const text of legoTexts(lego, settings.components)) {
-        for (const key of wordEntries(units(text))) {
-          const w = entry(key)
-          pushOnce(w.seeds, seed.index)
-          pushOnce(w.positions, lego.position)
-          if (lego.isNew) pushOnce(w.recent, ordinal)
-        }
+        for (const entry of wordEntries(units(text))) note(entry, seed.index, lego.position, lego.isNew ? ordinal : null)
       }
       newOrdinal.set(lego.id, ordinal)
       if (lego.isNew) ordinal++
@@ -135,22 +103,20 @@ function windowIndex(course: Course, settings: GateSettings): GateIndex {
   }
   const seedStart = new Map(course.seeds.map((s) => [s.id, s.legos[0]?.position ?? 0]))
   const seedIndexOf = new Map(course.seeds.map((s) => [s.id, s.index]))
-  const list = lengths.list()
   return {
     definition: 'window',
-    check(text, lego) {
+    check(target, lego) {
       const seedIndex = seedIndexOf.get(lego.seedId) ?? 0
       const k = newOrdinal.get(lego.id) ?? 0
       const start = seedStart.get(lego.seedId) ?? lego.position
-      return cover(units(text), list, (key) => {
-        const w = where.get(key)
-        if (!w) return false
-        return (
+      return cover(
+        target,
+        trie,
+        (w) =>
           sortedHasIn(w.seeds, seedIndex - settings.windowSeeds, seedIndex - 1) ||
           sortedHasIn(w.positions, start, lego.position) ||
-          sortedHasIn(w.recent, k - settings.recentNewLegos, k - 1)
-        )
-      })
+          sortedHasIn(w.recent, k - settings.recentNewLegos, k - 1),
+      )
     },
   }
 }
@@ -161,7 +127,7 @@ export function buildGateIndex(course: Course, settings: GateSettings): GateInde
       return earliestIndex(
         'cumulative',
         (put) => {
-          for (const lego of course.legos) for (const text of legoTexts(lego, settings.components)) for (const key of wordEntries(units(text))) put(key, lego.position)
+          for (const lego of course.legos) for (const text of legoTexts(lego, settings.components)) for (const entry of wordEntries(units(text))) put(entry, lego.position)
         },
         (lego) => lego.position,
       )
@@ -169,7 +135,7 @@ export function buildGateIndex(course: Course, settings: GateSettings): GateInde
       return earliestIndex(
         'strict',
         (put) => {
-          for (const lego of course.legos) for (const text of legoTexts(lego, settings.components)) for (const key of chunkEntry(units(text))) put(key, lego.position)
+          for (const lego of course.legos) for (const text of legoTexts(lego, settings.components)) for (const entry of chunkEntry(units(text))) put(entry, lego.position)
         },
         (lego) => lego.position,
       )
@@ -179,8 +145,8 @@ export function buildGateIndex(course: Course, settings: GateSettings): GateInde
         'seed',
         (put) => {
           for (const seed of course.seeds) {
-            for (const key of wordEntries(units(seed.target))) put(key, seed.index)
-            for (const lego of seed.legos) for (const text of legoTexts(lego, true)) for (const key of wordEntries(units(text))) put(key, seed.index)
+            for (const entry of wordEntries(units(seed.target))) put(entry, seed.index)
+            for (const lego of seed.legos) for (const text of legoTexts(lego, true)) for (const entry of wordEntries(units(text))) put(entry, seed.index)
           }
         },
         (lego) => seedIndex.get(lego.seedId) ?? 0,

@@ -4,19 +4,21 @@
  */
 
 /** Scripts written without spaces between words: matched by longest vocabulary entry. */
-const UNSPACED_SET = String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]`
-const UNSPACED = new RegExp(`^${UNSPACED_SET}`, 'v')
-const WORD_CHAR = String.raw`[[\p{L}\p{M}\p{N}]--${UNSPACED_SET}]`
-const UNIT = new RegExp(`${UNSPACED_SET}|${WORD_CHAR}+(?:['’]${WORD_CHAR}+)*`, 'gv')
+const UNSPACED_CLASS = String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]`
+const HAS_UNSPACED = new RegExp(UNSPACED_CLASS, 'u')
+const WORD = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*/gu
 
 /** NFC, trimmed, inner white space folded to one space. Used wherever text is compared. */
 export function tidy(text: string): string {
-  return text.normalize('NFC').replace(/\s+/gu, ' ').trim()
+  const nfc = nfc_(text)
+  return UNTIDY.test(nfc) ? nfc.replace(/\s+/gu, ' ').trim() : nfc
 }
+// \s matches Unicode white space with or without the u flag; without it the test is faster
+const UNTIDY = /^\s|\s$|\s\s|[^\S ]/
 
 /** Case-folded, NFC form for lookups. `toLowerCase` is locale-independent; accents are kept. */
 export function fold(text: string): string {
-  return text.normalize('NFC').toLowerCase().replace(/’/gu, "'")
+  return nfc_(text).toLowerCase().replace(/’/gu, "'")
 }
 
 export interface Unit {
@@ -33,26 +35,67 @@ export interface Unit {
  * script (`¿¡。，！？…`) are dropped.
  */
 export function units(text: string): Unit[] {
-  const out: Unit[] = []
-  for (const match of fold(text).matchAll(UNIT)) {
-    const t = match[0]
-    out.push({text: t, unspaced: UNSPACED.test(t)})
+  return unitsOfNfc(nfc_(text))
+}
+
+/**
+ * NFC, skipping the work for text below U+0300: no character there changes under NFC (the first
+ * that can is the combining grave accent), and most course text in Latin script is all there.
+ */
+function nfc_(text: string): string {
+  return MAY_CHANGE_UNDER_NFC.test(text) ? text.normalize('NFC') : text
+}
+const MAY_CHANGE_UNDER_NFC = /[^\u0000-\u02ff]/
+
+/** `units` for text already in NFC (e.g. from `tidy`), saving a second normalisation. */
+export function unitsOfNfc(text: string): Unit[] {
+  let folded = text.toLowerCase()
+  if (folded.includes('’')) folded = folded.replace(/’/gu, "'")
+  const words = folded.match(WORD)
+  if (words === null) return []
+  const out: Unit[] = new Array(words.length)
+  if (!HAS_UNSPACED.test(folded)) {
+    for (let i = 0; i < words.length; i++) out[i] = {text: words[i]!, unspaced: false}
+    return out
+  }
+  out.length = 0
+  for (const word of words) {
+    if (!HAS_UNSPACED.test(word)) {
+      out.push({text: word, unspaced: false})
+      continue
+    }
+    // A run mixing scripts: each unspaced character stands alone, spaced letters stay together.
+    let spaced = ''
+    const flush = () => {
+      const trimmed = spaced.replace(/^'+|'+$/g, '')
+      if (trimmed !== '') out.push({text: trimmed, unspaced: false})
+      spaced = ''
+    }
+    for (const ch of word) {
+      if (HAS_UNSPACED.test(ch)) {
+        flush()
+        out.push({text: ch, unspaced: true})
+      } else spaced += ch
+    }
+    flush()
   }
   return out
 }
 
 /** The comparison key of a phrase side: its units joined, so punctuation and spacing never differ. */
 export function unitKey(text: string): string {
-  return units(text)
-    .map((u) => u.text)
-    .join(' ')
+  return keyOf(units(text))
+}
+
+export function keyOf(list: Unit[]): string {
+  return list.map((u) => u.text).join(' ')
 }
 
 /** Number of words as a learner would count them: spaced words, and each run of unspaced script as one. */
-export function wordCount(text: string): number {
+export function wordCount(text: string | Unit[]): number {
   let count = 0
   let inRun = false
-  for (const unit of units(text)) {
+  for (const unit of typeof text === 'string' ? units(text) : text) {
     if (unit.unspaced) {
       if (!inRun) count++
       inRun = true

@@ -1,7 +1,8 @@
-import type {Canon, CanonBasket, CanonPhrase} from '../canon/model.js'
+import type {Canon, CanonBasket} from '../canon/model.js'
 import type {Course, Lego} from '../course/model.js'
 import type {GateIndex} from '../gate/index.js'
 import type {GateSettings, ValidateSettings} from '../schemas/config.js'
+import type {Unit} from '../text/normalize.js'
 
 export type Severity = 'error' | 'warning'
 
@@ -57,9 +58,22 @@ export interface CheckContext {
   report(check: CheckId, basket: string | null, phrase: number | null, message: string, words?: string[]): void
 }
 
+/** A readable phrase, tidied and tokenised once for every check. */
+export interface PhraseView {
+  /** index in the basket */
+  index: number
+  /** known side as written; tidy it before showing it */
+  known: string
+  target: string
+  /** tokenised on first use: most checks need only the target */
+  knownUnits(): Unit[]
+  targetUnits: Unit[]
+  /** comparison key of the target: units joined */
+  targetKey: string
+}
+
 export interface BasketUnderCheck {
   basket: CanonBasket
   lego: Lego
-  /** readable phrases with their index in the basket */
-  phrases: Array<{index: number; phrase: CanonPhrase}>
+  phrases: PhraseView[]
 }

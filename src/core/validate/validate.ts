@@ -2,10 +2,11 @@ import type {Canon} from '../canon/model.js'
 import type {Course} from '../course/model.js'
 import {buildGateIndex} from '../gate/index.js'
 import type {GateDefinition} from '../schemas/config.js'
+import {keyOf, tidy, units, unitsOfNfc} from '../text/normalize.js'
 import {checkBasket} from './checks/basket.js'
 import {checkLanguage, languageSense} from './checks/language.js'
 import {checkStructure} from './checks/structure.js'
-import {CHECKS, type CheckContext, type CheckId, type Finding, type Severity, type ValidateOptions} from './model.js'
+import {CHECKS, type CheckContext, type CheckId, type Finding, type PhraseView, type Severity, type ValidateOptions} from './model.js'
 
 export interface ValidateResult {
   course: string
@@ -49,7 +50,15 @@ export function validate(course: Course, canon: Canon, options: ValidateOptions)
   for (const basket of canon.baskets.values()) {
     const lego = course.legoById.get(basket.id)
     if (!lego) continue
-    const readable = basket.phrases.flatMap((phrase, index) => (phrase ? [{index, phrase}] : []))
+    const readable: PhraseView[] = []
+    basket.phrases.forEach((phrase, index) => {
+      if (!phrase) return
+      const known = phrase.known
+      const target = tidy(phrase.target)
+      const targetUnits = unitsOfNfc(target)
+      let knownUnits: ReturnType<typeof unitsOfNfc> | undefined
+      readable.push({index, known, target, knownUnits: () => (knownUnits ??= units(known)), targetUnits, targetKey: keyOf(targetUnits)})
+    })
     phrases += readable.length
     const item = {basket, lego, phrases: readable}
     checkBasket(ctx, item, seedIndex.get(lego.seedId) ?? 0)

@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import type {Course} from '../../../src/core/course/model.js'
 import {buildGateIndex} from '../../../src/core/gate/index.js'
+import {units} from '../../../src/core/text/normalize.js'
 import type {GateDefinition} from '../../../src/core/schemas/config.js'
 import {courseFrom} from '../../helpers/course.js'
 
@@ -35,7 +36,7 @@ const latin = {
 
 function gate(course: Course, definition: GateDefinition, extra: {windowSeeds?: number; recentNewLegos?: number; components?: boolean} = {}) {
   const index = buildGateIndex(course, {definition, windowSeeds: extra.windowSeeds ?? 10, recentNewLegos: extra.recentNewLegos ?? 30, components: extra.components ?? false})
-  return (text: string, legoId: string) => index.check(text, course.legoById.get(legoId)!).uncovered
+  return (text: string, legoId: string) => index.check(units(text), course.legoById.get(legoId)!).uncovered
 }
 
 describe('GATE on Latin text with accents', async () => {

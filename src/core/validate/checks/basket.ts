@@ -19,19 +19,17 @@ export function checkBasket(ctx: CheckContext, item: BasketUnderCheck, seedIndex
   const legoKey = ` ${unitKey(lego.target)} `
   const seen = new Map<string, number>()
   const unspacedTarget = languageScripts(course.targetLanguage ?? '').some((s) => s === 'Han' || s === 'Thai' || s === 'Kana')
-  for (const {index, phrase} of phrases) {
-    const known = tidy(phrase.known)
-    const target = tidy(phrase.target)
-    if (known === '' || target === '') {
-      report('blank', id, index, `phrase ${index} has an empty ${known === '' ? 'known' : 'target'} side.`)
+  for (const {index, known, target, knownUnits, targetUnits, targetKey: key} of phrases) {
+    const blankKnown = !/\S/.test(known)
+    if (blankKnown || target === '') {
+      report('blank', id, index, `phrase ${index} has an empty ${blankKnown ? 'known' : 'target'} side.`)
       continue
     }
-    const key = unitKey(target)
     if (!` ${key} `.includes(legoKey)) report('containment', id, index, `phrase ${index} "${target}" does not contain the LEGO "${lego.target}".`)
     const first = seen.get(key)
     if (first !== undefined) report('duplicate-phrase', id, index, `phrase ${index} repeats phrase ${first}: "${target}".`)
     else seen.set(key, index)
-    const words = wordCount(unspacedTarget ? known : target)
+    const words = wordCount(unspacedTarget ? knownUnits() : targetUnits)
     if (words > settings.maxWords) report('too-long', id, index, `phrase ${index} has ${words} words (over ${settings.maxWords}).`)
   }
 
@@ -41,7 +39,7 @@ export function checkBasket(ctx: CheckContext, item: BasketUnderCheck, seedIndex
     report('phrase-count', id, null, `basket ${id} has ${count} phrase(s); expected ${early ? `at most ${settings.phrasesPerBasket} (first ${settings.earlySeeds} seeds)` : settings.phrasesPerBasket}.`)
   } else if (!early && settings.phrasesPerBasket === 10 && phrases.length === 10) {
     const shape = [0, 0, 0, 0]
-    for (const {phrase} of phrases) shape[bucket(ctx.chunks.check(phrase.target, lego).entries)]!++
+    for (const {targetUnits} of phrases) shape[bucket(ctx.chunks.check(targetUnits, lego).entries)]!++
     if (shape.some((n, i) => n !== EXPECTED_SHAPE[i])) {
       report('phrase-count', id, null, `basket ${id} uses ${shape.join('-')} phrases of 1–2/3/4/5+ LEGOs; expected ${EXPECTED_SHAPE.join('-')}.`)
     }

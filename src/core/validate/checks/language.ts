@@ -1,5 +1,5 @@
 import type {Course} from '../../course/model.js'
-import {tidy, units} from '../../text/normalize.js'
+import {tidy, units, type Unit} from '../../text/normalize.js'
 import {languageScripts, scriptShare, scriptsDiffer, type Script} from '../../text/script.js'
 import type {BasketUnderCheck, CheckContext} from '../model.js'
 
@@ -9,7 +9,7 @@ import type {BasketUnderCheck, CheckContext} from '../model.js'
  */
 export interface LanguageSense {
   /** 'known' | 'target' when the side is clearly in that language, else null */
-  sideOf(text: string): 'known' | 'target' | null
+  sideOf(text: string, list: readonly Unit[]): 'known' | 'target' | null
   /** scripts expected on each side, or null where the course languages are unknown */
   scripts: {known: Script[]; target: Script[]} | null
 }
@@ -33,28 +33,31 @@ export function languageSense(course: Course): LanguageSense {
       }
     }
   }
-  const knownWords = new Set<string>()
-  const targetWords = new Set<string>()
+  // Each word of lego_pairs, marked by the side(s) it appears on.
+  const KNOWN = 1
+  const TARGET = 2
+  const side = new Map<string, number>()
+  const mark = (text: string, flag: number) => {
+    for (const u of units(text)) side.set(u.text, (side.get(u.text) ?? 0) | flag)
+  }
   for (const seed of course.seeds) {
-    for (const u of units(seed.known)) knownWords.add(u.text)
-    for (const u of units(seed.target)) targetWords.add(u.text)
+    mark(seed.known, KNOWN)
+    mark(seed.target, TARGET)
     for (const lego of seed.legos) {
-      for (const u of units(lego.known)) knownWords.add(u.text)
-      for (const u of units(lego.target)) targetWords.add(u.text)
+      mark(lego.known, KNOWN)
+      mark(lego.target, TARGET)
     }
   }
   return {
     scripts: null,
-    sideOf(text) {
-      const list = units(text)
+    sideOf(_text, list) {
       if (list.length === 0) return null
       let k = 0
       let t = 0
       for (const u of list) {
-        const inK = knownWords.has(u.text)
-        const inT = targetWords.has(u.text)
-        if (inK && !inT) k++
-        if (inT && !inK) t++
+        const flags = side.get(u.text)
+        if (flags === KNOWN) k++
+        else if (flags === TARGET) t++
       }
       if (t / list.length >= CLEAR && k === 0) return 'target'
       if (k / list.length >= CLEAR && t === 0) return 'known'
@@ -68,18 +71,16 @@ export function checkLanguage(ctx: CheckContext, item: BasketUnderCheck, sense: 
   const {report} = ctx
   const id = item.basket.id
   let gateViolations = 0
-  for (const {index, phrase} of item.phrases) {
-    const known = tidy(phrase.known)
-    const target = tidy(phrase.target)
-    if (known === '' || target === '') continue
+  for (const {index, known: rawKnown, target, knownUnits, targetUnits} of item.phrases) {
+    if (target === '' || !/\S/.test(rawKnown)) continue
 
-    const knownSide = sense.sideOf(known)
-    const targetSide = sense.sideOf(target)
-    if (knownSide === 'target' && targetSide === 'known') {
-      report('swapped', id, index, `phrase ${index} has known and target exchanged: known "${known}", target "${target}".`)
+    // Swapped needs both sides to look like the other language; the known side is read only then.
+    if (sense.sideOf(target, targetUnits) === 'known' && sense.sideOf(rawKnown, knownUnits()) === 'target') {
+      report('swapped', id, index, `phrase ${index} has known and target exchanged: known "${tidy(rawKnown)}", target "${target}".`)
       continue
     }
     if (sense.scripts) {
+      const known = tidy(rawKnown)
       for (const [side, text, expected] of [
         ['known', known, sense.scripts.known],
         ['target', target, sense.scripts.target],
@@ -89,7 +90,7 @@ export function checkLanguage(ctx: CheckContext, item: BasketUnderCheck, sense: 
       }
     }
 
-    const result = ctx.gate.check(target, item.lego)
+    const result = ctx.gate.check(targetUnits, item.lego)
     if (result.uncovered.length > 0) {
       gateViolations++
       report('gate', id, index, `phrase ${index} "${target}" uses ${result.uncovered.map((w) => `"${w}"`).join(', ')}, not yet available at ${item.lego.id} (${ctx.gate.definition}).`, result.uncovered)
