@@ -246,7 +246,13 @@ export function generateCourse(options: SynthOptions = {}): SynthCourse {
   for (const lego of emptyIds) baskets[lego.id] = cleanBasket(lego, [])
   const overage = course.legos.filter((l) => !l.isNew).slice(0, dirt.overage)
   for (const lego of overage) baskets[lego.id] = cleanBasket(lego, [{known: lego.known, target: lego.target}])
-  for (let i = 0; i < dirt.orphans; i++) baskets[`S9${pad(i, 3)}L01`] = {lego: {known: 'x', target: 'y'}, practice_phrases: [{known: 'x', target: 'y'}], is_final_lego: false, phrase_count: 1}
+  // Orphans: LEGO ids from the top of the id space that this course does not use.
+  for (let i = 0, made = 0; made < dirt.orphans; i++) {
+    const id = `S${pad(9999 - Math.floor(i / 99), 4)}L${pad(99 - (i % 99), 2)}`
+    if (course.legoById.has(id)) continue
+    baskets[id] = {lego: {known: 'x', target: 'y'}, practice_phrases: [{known: 'x', target: 'y'}], is_final_lego: false, phrase_count: 1}
+    made++
+  }
   const canon: Record<string, unknown> = {version: '1.0.0', course: code, metadata: {total_baskets: Object.keys(baskets).length + (dirt.staleMetadata ? 7 : 0)}, baskets}
   const emptySet = new Set(emptyIds)
   const strayIds = unfilled.filter((l) => !emptySet.has(l)).slice(0, dirt.strays)

@@ -1,4 +1,4 @@
-import type {Unit} from '../text/normalize.js'
+import {isUnspaced, type Unit} from '../text/normalize.js'
 
 /**
  * Vocabulary entries (sequences of units) in a trie keyed by unit text, and the cover of a
@@ -67,7 +67,7 @@ export function cover<T>(units: readonly Unit[], trie: EntryTrie<T>, available: 
     const c = count[i]! + 1
     let node: TrieNode<T> | undefined = trie.root
     for (let j = i; j < n; j++) {
-      node = node.children?.get(units[j]!.text)
+      node = node.children?.get(units[j]!)
       if (!node) break
       const to = j + 1
       if (node.value !== undefined && (m < misses[to]! || (m === misses[to] && c < count[to]!)) && available(node.value)) {
@@ -92,8 +92,8 @@ export function cover<T>(units: readonly Unit[], trie: EntryTrie<T>, available: 
   let previous = -2
   for (const i of missed) {
     const unit = units[i]!
-    if (i === previous + 1 && unit.unspaced && units[previous]!.unspaced) uncovered[uncovered.length - 1] += unit.text
-    else uncovered.push(unit.text)
+    if (i === previous + 1 && isUnspaced(unit) && isUnspaced(units[previous]!)) uncovered[uncovered.length - 1] += unit
+    else uncovered.push(unit)
     previous = i
   }
   return {entries: count[n]!, uncovered}
@@ -106,13 +106,13 @@ function coverByWord<T>(units: readonly Unit[], trie: EntryTrie<T>, available: (
   let previousMissed = false
   for (let i = 0; i < units.length; i++) {
     const unit = units[i]!
-    const node = children?.get(unit.text)
+    const node = children?.get(unit)
     if (node?.value !== undefined && available(node.value)) {
       previousMissed = false
       continue
     }
-    if (previousMissed && unit.unspaced && units[i - 1]!.unspaced) uncovered[uncovered.length - 1] += unit.text
-    else uncovered.push(unit.text)
+    if (previousMissed && isUnspaced(unit) && isUnspaced(units[i - 1]!)) uncovered[uncovered.length - 1] += unit
+    else uncovered.push(unit)
     previousMissed = true
   }
   return {entries: units.length, uncovered}

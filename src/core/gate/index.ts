@@ -1,6 +1,6 @@
 import type {Course, Lego} from '../course/model.js'
 import type {GateDefinition, GateSettings} from '../schemas/config.js'
-import {units, type Unit} from '../text/normalize.js'
+import {isUnspaced, units, type Unit} from '../text/normalize.js'
 import {cover, EntryTrie, type Cover} from './cover.js'
 
 /**
@@ -25,13 +25,13 @@ export function wordEntries(list: Unit[]): string[][] {
   const out: string[][] = []
   let run: string[] = []
   for (const unit of list) {
-    if (unit.unspaced) {
-      run.push(unit.text)
+    if (isUnspaced(unit)) {
+      run.push(unit)
       continue
     }
     if (run.length > 0) out.push(run)
     run = []
-    out.push([unit.text])
+    out.push([unit])
   }
   if (run.length > 0) out.push(run)
   return out
@@ -39,7 +39,7 @@ export function wordEntries(list: Unit[]): string[][] {
 
 /** The whole chunk as one entry. */
 export function chunkEntry(list: Unit[]): string[][] {
-  return list.length > 0 ? [list.map((u) => u.text)] : []
+  return list.length > 0 ? [[...list]] : []
 }
 
 function legoTexts(lego: Lego, components: boolean): string[] {

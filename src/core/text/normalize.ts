@@ -21,11 +21,15 @@ export function fold(text: string): string {
   return nfc_(text).toLowerCase().replace(/’/gu, "'")
 }
 
-export interface Unit {
-  /** folded text of the unit: a word, or one character of an unspaced script */
-  text: string
-  /** true for one character of Han, kana, Thai…; false for a spaced word */
-  unspaced: boolean
+/** Folded text of a unit: a word of a spaced script, or one character of an unspaced one. */
+export type Unit = string
+
+/** A phrase's units; `unspaced` says whether any of them is a character of an unspaced script. */
+export type Units = Unit[] & {unspaced?: true}
+
+/** Whether a unit is one character of Han, kana, Thai… (spaced words never contain one). */
+export function isUnspaced(unit: Unit): boolean {
+  return unit.length <= 2 && HAS_UNSPACED.test(unit)
 }
 
 /**
@@ -34,7 +38,7 @@ export interface Unit {
  * vocabulary matcher then groups into the longest known entries. Punctuation and symbols of every
  * script (`¿¡。，！？…`) are dropped.
  */
-export function units(text: string): Unit[] {
+export function units(text: string): Units {
   return unitsOfNfc(nfc_(text))
 }
 
@@ -48,33 +52,30 @@ function nfc_(text: string): string {
 const MAY_CHANGE_UNDER_NFC = /[^\u0000-\u02ff]/
 
 /** `units` for text already in NFC (e.g. from `tidy`), saving a second normalisation. */
-export function unitsOfNfc(text: string): Unit[] {
+export function unitsOfNfc(text: string): Units {
   let folded = text.toLowerCase()
   if (folded.includes('’')) folded = folded.replace(/’/gu, "'")
   const words = folded.match(WORD)
   if (words === null) return []
-  const out: Unit[] = new Array(words.length)
-  if (!HAS_UNSPACED.test(folded)) {
-    for (let i = 0; i < words.length; i++) out[i] = {text: words[i]!, unspaced: false}
-    return out
-  }
-  out.length = 0
+  if (!HAS_UNSPACED.test(folded)) return words
+  const out: Units = []
+  out.unspaced = true
   for (const word of words) {
     if (!HAS_UNSPACED.test(word)) {
-      out.push({text: word, unspaced: false})
+      out.push(word)
       continue
     }
     // A run mixing scripts: each unspaced character stands alone, spaced letters stay together.
     let spaced = ''
     const flush = () => {
       const trimmed = spaced.replace(/^'+|'+$/g, '')
-      if (trimmed !== '') out.push({text: trimmed, unspaced: false})
+      if (trimmed !== '') out.push(trimmed)
       spaced = ''
     }
     for (const ch of word) {
       if (HAS_UNSPACED.test(ch)) {
         flush()
-        out.push({text: ch, unspaced: true})
+        out.push(ch)
       } else spaced += ch
     }
     flush()
@@ -87,16 +88,18 @@ export function unitKey(text: string): string {
   return keyOf(units(text))
 }
 
-export function keyOf(list: Unit[]): string {
-  return list.map((u) => u.text).join(' ')
+export function keyOf(list: readonly Unit[]): string {
+  return list.join(' ')
 }
 
 /** Number of words as a learner would count them: spaced words, and each run of unspaced script as one. */
-export function wordCount(text: string | Unit[]): number {
+export function wordCount(text: string | Units): number {
+  const list = typeof text === 'string' ? units(text) : text
+  if (!list.unspaced) return list.length
   let count = 0
   let inRun = false
-  for (const unit of typeof text === 'string' ? units(text) : text) {
-    if (unit.unspaced) {
+  for (const unit of list) {
+    if (isUnspaced(unit)) {
       if (!inRun) count++
       inRun = true
     } else {

@@ -2,7 +2,7 @@ import type {Canon, CanonBasket} from '../canon/model.js'
 import type {Course, Lego} from '../course/model.js'
 import type {GateIndex} from '../gate/index.js'
 import type {GateSettings, ValidateSettings} from '../schemas/config.js'
-import type {Unit} from '../text/normalize.js'
+import type {Units} from '../text/normalize.js'
 
 export type Severity = 'error' | 'warning'
 
@@ -66,8 +66,8 @@ export interface PhraseView {
   known: string
   target: string
   /** tokenised on first use: most checks need only the target */
-  knownUnits(): Unit[]
-  targetUnits: Unit[]
+  knownUnits(): Units
+  targetUnits: Units
   /** comparison key of the target: units joined */
   targetKey: string
 }

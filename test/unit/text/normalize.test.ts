@@ -1,10 +1,10 @@
 import {describe, expect, it} from 'vitest'
 
-import {fold, tidy, unitKey, units, wordCount} from '../../../src/core/text/normalize.js'
+import {fold, isUnspaced, tidy, unitKey, units, wordCount} from '../../../src/core/text/normalize.js'
 
 describe('units', () => {
   it('keeps accented words whole (the old validators split "español" in two)', () => {
-    expect(units('¿Hablas español?').map((u) => u.text)).toEqual(['hablas', 'español'])
+    expect(units('¿Hablas español?')).toEqual(['hablas', 'español'])
   })
 
   it('strips punctuation of every script', () => {
@@ -17,17 +17,19 @@ describe('units', () => {
   })
 
   it('keeps an inner apostrophe and folds the typographic one', () => {
-    expect(units("l’eau d'or").map((u) => u.text)).toEqual(["l'eau", "d'or"])
+    expect(units("l’eau d'or")).toEqual(["l'eau", "d'or"])
   })
 
   it('splits unspaced scripts into single characters and never glues Latin onto them', () => {
     const list = units('OK甲乙 tzá')
-    expect(list.map((u) => [u.text, u.unspaced])).toEqual([
+    expect(list.map((u) => [u, isUnspaced(u)])).toEqual([
       ['ok', false],
       ['甲', true],
       ['乙', true],
       ['tzá', false],
     ])
+    expect(list.unspaced).toBe(true)
+    expect(units('vé qó').unspaced).toBeUndefined()
   })
 
   it('tidies white space without touching letters', () => {

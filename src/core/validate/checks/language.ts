@@ -38,7 +38,7 @@ export function languageSense(course: Course): LanguageSense {
   const TARGET = 2
   const side = new Map<string, number>()
   const mark = (text: string, flag: number) => {
-    for (const u of units(text)) side.set(u.text, (side.get(u.text) ?? 0) | flag)
+    for (const u of units(text)) side.set(u, (side.get(u) ?? 0) | flag)
   }
   for (const seed of course.seeds) {
     mark(seed.known, KNOWN)
@@ -55,7 +55,7 @@ export function languageSense(course: Course): LanguageSense {
       let k = 0
       let t = 0
       for (const u of list) {
-        const flags = side.get(u.text)
+        const flags = side.get(u)
         if (flags === KNOWN) k++
         else if (flags === TARGET) t++
       }
