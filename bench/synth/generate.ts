@@ -1,5 +1,6 @@
 import {buildGateIndex} from '../../src/core/gate/index.js'
 import type {Course, Lego, LegoPairsShape, Seed, TextPair} from '../../src/core/course/model.js'
+import type {DetectResult} from '../../src/core/detect/detect.js'
 import {buildBasket} from '../../src/core/generate/basket-builder.js'
 import {Random} from '../../src/core/generate/random.js'
 import {units} from '../../src/core/text/normalize.js'
@@ -55,15 +56,8 @@ export interface SynthCourse {
   course: Course
   files: Record<string, unknown>
   canon: Record<string, unknown>
-  expected: {
-    legos: number
-    needed: number
-    present: number
-    missing: number
-    empty: number
-    overage: number
-    orphans: number
-    strays: number
+  /** what detect must count, and the dirt validate must find */
+  expected: DetectResult['counts'] & {
     pollution: number
     phrases: number
     gateViolations: number

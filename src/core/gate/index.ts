@@ -124,21 +124,17 @@ function windowIndex(course: Course, settings: GateSettings): GateIndex {
 export function buildGateIndex(course: Course, settings: GateSettings): GateIndex {
   switch (settings.definition) {
     case 'cumulative':
+    case 'strict': {
+      // The same index over LEGO positions; cumulative cuts LEGOs into words, strict keeps them whole.
+      const entries = settings.definition === 'strict' ? chunkEntry : wordEntries
       return earliestIndex(
-        'cumulative',
+        settings.definition,
         (put) => {
-          for (const lego of course.legos) for (const text of legoTexts(lego, settings.components)) for (const entry of wordEntries(units(text))) put(entry, lego.position)
+          for (const lego of course.legos) for (const text of legoTexts(lego, settings.components)) for (const entry of entries(units(text))) put(entry, lego.position)
         },
         (lego) => lego.position,
       )
-    case 'strict':
-      return earliestIndex(
-        'strict',
-        (put) => {
-          for (const lego of course.legos) for (const text of legoTexts(lego, settings.components)) for (const entry of chunkEntry(units(text))) put(entry, lego.position)
-        },
-        (lego) => lego.position,
-      )
+    }
     case 'seed': {
       const seedIndex = new Map(course.seeds.map((s) => [s.id, s.index]))
       return earliestIndex(
