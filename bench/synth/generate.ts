@@ -43,6 +43,8 @@ export interface CanonDirt {
   pollution: number
   /** phrases (in filled baskets) given one word no definition allows */
   gateViolations: number
+  /** …or that share (0..1) of the filled baskets' phrases; the count wins when both are set */
+  gateViolationRate: number
   /** phrases whose known side is written in the target's script (Han courses only) */
   leakage: number
   /** phrases with known and target exchanged */
@@ -66,7 +68,7 @@ export interface SynthCourse {
   }
 }
 
-const DEFAULT_DIRT: CanonDirt = {fill: 0.8, empty: 0, overage: 0, orphans: 0, strays: 0, pollution: 0, gateViolations: 0, leakage: 0, swapped: 0, staleMetadata: false}
+const DEFAULT_DIRT: CanonDirt = {fill: 0.8, empty: 0, overage: 0, orphans: 0, strays: 0, pollution: 0, gateViolations: 0, gateViolationRate: 0, leakage: 0, swapped: 0, staleMetadata: false}
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0')
 
@@ -225,7 +227,8 @@ export function generateCourse(options: SynthOptions = {}): SynthCourse {
   // Dirt, each kind on its own phrases so every count stays exact.
   const candidates = random.shuffle(phraseLists.flatMap((b) => b.phrases.map((_, i) => ({b, i})).filter(({i}) => !(b.lego.isFinal && i === b.phrases.length - 1))))
   const take = (n: number) => candidates.splice(0, Math.min(n, candidates.length))
-  const gate = take(dirt.gateViolations)
+  const gateCount = dirt.gateViolations || Math.round(dirt.gateViolationRate * phraseLists.reduce((n, b) => n + b.phrases.length, 0))
+  const gate = take(gateCount)
   for (const {b, i} of gate) {
     const p = b.phrases[i]!
     b.phrases[i] = {known: `${p.known} ${lexicon.knownWord()}`, target: `${p.target}${lexicon.targetJoiner}${lexicon.foreignTargetWord()}`}

@@ -189,6 +189,14 @@ describe('validate on generated courses', () => {
     expect(r.counts.phrases).toBe(synth.expected.phrases)
   })
 
+  it('plants GATE violations at a given rate', async () => {
+    const synth = synthCourse({seed: 12, seeds: 40, canon: {fill: 1, gateViolationRate: 0.05}})
+    const course = await loadCourse(synth.dir)
+    const r = validate(course, await readCanon(course.files.canon), options())
+    expect(r.counts.gateViolations).toBe(synth.expected.gateViolations)
+    expect(r.counts.gateViolationRate).toBeCloseTo(5, 0)
+  })
+
   it('counts planted leakage in a Chinese-target course', async () => {
     const synth = synthCourse({seed: 4, seeds: 30, script: 'han', canon: {fill: 1, leakage: 9}})
     const course = await loadCourse(synth.dir)
