@@ -1,0 +1,36 @@
+import {BaseCommand, courseArg} from '../cli/base-command.js'
+import {renderExtract} from '../cli/render/extract.js'
+import {orientationFlag, stagingFlags, stagingSettings} from '../cli/shared-flags.js'
+import {runExtract} from '../core/extract/run.js'
+
+export default class Extract extends BaseCommand {
+  static override summary = 'Read staging in every known format, normalise, dedupe, and report what was skipped and why.'
+  static override description = `Reads every file under the staging folders (recursing; dot-folders, temp files and files still being written are skipped; symlinks are refused), recognises each basket container (F1–F14) and phrase shape, and turns each basket into {id, phrases: [{known, target}], sources}. LEGO text comes from lego_pairs; swapped sides are fixed and reported. Identical baskets from several files collapse into one; different ones are staging conflicts, except that a later launch attempt of the same packet supersedes an earlier one.
+
+Staging files are never modified, moved or deleted. The full result goes to .wicker/extract.json; unusable files are copied, with their reason, to .wicker/quarantine/.
+
+Exit codes: 0 ok (problems are reported, not fatal); 2 usage or bad input; 4 I/O.`
+
+  static override examples = [
+    {description: 'Extract the course\'s staging folders', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},
+    {description: 'Salvage truncated agent output, marked as repaired', command: '<%= config.bin %> <%= command.id %> spa_for_eng --repair'},
+    {description: 'Read another folder, JSON result', command: '<%= config.bin %> <%= command.id %> spa_for_eng --staging ./downloads/batch7 --json'},
+  ]
+
+  static override args = {course: courseArg}
+  static override flags = {...stagingFlags, orientation: orientationFlag}
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Extract)
+    const ui = this.makeUi(flags)
+    const {result, warnings} = await runExtract({
+      course: args.course,
+      cwd: process.cwd(),
+      coursesDir: flags['courses-dir'],
+      configFile: flags.config,
+      orientation: flags.orientation as 'known-target' | 'target-known' | undefined,
+      ...stagingSettings(flags),
+    })
+    this.finish(ui, {result, warnings, exitCode: 0, render: renderExtract})
+  }
+}

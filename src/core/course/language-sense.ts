@@ -1,0 +1,66 @@
+import type {Course} from './model.js'
+import {units, type Unit} from '../text/normalize.js'
+import {languageScripts, scriptShare, scriptsDiffer, type Script} from '../text/script.js'
+
+/**
+ * Which language a phrase side is in. By script where the course's two languages use different
+ * scripts; otherwise by vocabulary (the words of lego_pairs' known and target sides).
+ */
+export interface LanguageSense {
+  /** 'known' | 'target' when the side is clearly in that language, else null */
+  sideOf(text: string, list: readonly Unit[]): 'known' | 'target' | null
+  /** scripts expected on each side, or null where the course languages are unknown */
+  scripts: {known: Script[]; target: Script[]} | null
+}
+
+/** Share of units found in one vocabulary needed to call a side that language. */
+const CLEAR = 0.8
+
+export function languageSense(course: Course): LanguageSense {
+  if (course.knownLanguage && course.targetLanguage) {
+    const known = languageScripts(course.knownLanguage)
+    const target = languageScripts(course.targetLanguage)
+    if (scriptsDiffer(known, target)) {
+      return {
+        scripts: {known, target},
+        sideOf(text) {
+          const t = scriptShare(text, target)
+          const k = scriptShare(text, known)
+          if (t === null || k === null) return null
+          return t >= 0.5 ? 'target' : k >= 0.5 ? 'known' : null
+        },
+      }
+    }
+  }
+  // Each word of lego_pairs, marked by the side(s) it appears on.
+  const KNOWN = 1
+  const TARGET = 2
+  const side = new Map<string, number>()
+  const mark = (text: string, flag: number) => {
+    for (const u of units(text)) side.set(u, (side.get(u) ?? 0) | flag)
+  }
+  for (const seed of course.seeds) {
+    mark(seed.known, KNOWN)
+    mark(seed.target, TARGET)
+    for (const lego of seed.legos) {
+      mark(lego.known, KNOWN)
+      mark(lego.target, TARGET)
+    }
+  }
+  return {
+    scripts: null,
+    sideOf(_text, list) {
+      if (list.length === 0) return null
+      let k = 0
+      let t = 0
+      for (const u of list) {
+        const flags = side.get(u)
+        if (flags === KNOWN) k++
+        else if (flags === TARGET) t++
+      }
+      if (t / list.length >= CLEAR && k === 0) return 'target'
+      if (k / list.length >= CLEAR && t === 0) return 'known'
+      return null
+    },
+  }
+}

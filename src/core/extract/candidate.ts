@@ -1,0 +1,49 @@
+import {createHash} from 'node:crypto'
+
+import type {TextPair} from '../course/model.js'
+import {tidy} from '../text/normalize.js'
+
+/**
+ * Representation-neutral basket content: the phrase list as {known, target}, each side NFC and
+ * trimmed, whatever shape, key order or spacing it came in. Two baskets are identical exactly when
+ * their hashes are equal.
+ */
+export function normalisePhrases(phrases: ReadonlyArray<TextPair | null>): Array<TextPair | null> {
+  return phrases.map((p) => (p ? {known: tidy(p.known), target: tidy(p.target)} : null))
+}
+
+export function phrasesHash(phrases: ReadonlyArray<TextPair | null>): string {
+  const canonical = JSON.stringify(normalisePhrases(phrases).map((p) => (p ? [p.known, p.target] : null)))
+  return createHash('sha256').update(canonical).digest('hex')
+}
+
+/** Where a candidate came from. */
+export interface Source {
+  /** staging file, relative to the course folder */
+  file: string
+  /** sha256 of the file's bytes */
+  sha256: string
+  format: string
+  /** JSON path of the basket in the file */
+  path: string
+}
+
+export interface Candidate {
+  id: string
+  phrases: TextPair[]
+  /** phrasesHash(phrases) */
+  hash: string
+  sources: Source[]
+  /** came from jsonrepair salvage */
+  repaired: boolean
+  /** hash of the canon basket it was generated to replace (from the basket or its launch packet) */
+  base: string | null
+  /** why it cannot be merged as it is (no phrase, a blank side); null when it is fine */
+  invalid: string | null
+}
+
+/** `<run>__<packet>__<attempt>.json`, the names launch gives its outputs. */
+export function launchName(file: string): {run: string; packet: string; attempt: number} | null {
+  const match = /(?:^|[\\/])([^\\/]+?)__([^\\/]+?)__(\d+)\.json$/.exec(file)
+  return match ? {run: match[1]!, packet: match[2]!, attempt: Number(match[3])} : null
+}

@@ -1,0 +1,301 @@
+import {createHash} from 'node:crypto'
+import {lstat, readFile} from 'node:fs/promises'
+import {basename, join} from 'node:path'
+
+import {languageSense, type LanguageSense} from '../course/language-sense.js'
+import {LEGO_ID, type Course, type TextPair} from '../course/model.js'
+import {ioError} from '../errors.js'
+import {readContainer, type FormatId} from '../formats/containers.js'
+import {phraseKeys, readPhrases, type PhraseKeys} from '../formats/phrases.js'
+import {decodeStaging} from '../staging/decode.js'
+import {inspectValue} from '../staging/inspect.js'
+import {scanStaging, type StagingEntry} from '../staging/scan.js'
+import {tidy, units} from '../text/normalize.js'
+import {launchName, phrasesHash, type Candidate, type Source} from './candidate.js'
+
+export type ProblemKind =
+  | 'not-baskets'
+  | 'invalid-json'
+  | 'encoding'
+  | 'empty'
+  | 'hostile'
+  | 'too-large'
+  | 'symlink'
+  | 'temp-file'
+  | 'not-a-file'
+  | 'being-written'
+  | 'bad-basket'
+  | 'bad-id'
+  | 'bad-phrase'
+  | 'invalid-basket'
+  | 'swapped-fixed'
+  | 'lego-mismatch'
+  | 'repaired'
+  | 'superseded'
+  | 'staging-conflict'
+
+/** Problems that make a whole file unusable. */
+const BAD: ReadonlySet<ProblemKind> = new Set(['invalid-json', 'encoding', 'empty', 'hostile', 'too-large', 'symlink'])
+
+export interface Problem {
+  file: string
+  kind: ProblemKind
+  message: string
+  basket?: string
+}
+
+export interface FileReport {
+  file: string
+  sha256: string | null
+  size: number
+  status: 'used' | 'skipped' | 'bad'
+  format: FormatId | null
+  baskets: number
+  reason: string | null
+}
+
+export interface StagingConflict {
+  id: string
+  variants: Array<{hash: string; phrases: number; sources: Source[]}>
+}
+
+export interface Extraction {
+  course: string
+  dirs: string[]
+  /** sha256 over every scanned file's name, size and mtime: tells whether staging changed */
+  fingerprint: string
+  options: {repair: boolean}
+  files: FileReport[]
+  counts: {total: number; used: number; skipped: number; bad: number}
+  formats: Partial<Record<FormatId, number>>
+  /** one per LEGO id, staging conflicts excluded */
+  candidates: Candidate[]
+  /** baskets found again with the same content (collapsed into one candidate) */
+  duplicates: number
+  stagingConflicts: StagingConflict[]
+  /** earlier launch attempts replaced by a later one of the same packet */
+  superseded: number
+  problems: Problem[]
+}
+
+export interface ExtractOptions {
+  course: Course
+  /** absolute staging folders */
+  dirs: string[]
+  repair: boolean
+  maxFileSize: number
+  maxDepth: number
+  /** the course's .wicker folder, where launch packets record base hashes */
+  wickerDir: string
+}
+
+interface Found {
+  id: string
+  phrases: TextPair[]
+  hash: string
+  source: Source
+  repaired: boolean
+  base: string | null
+  invalid: string | null
+  attempt: {run: string; packet: string; attempt: number} | null
+}
+
+export const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex')
+
+/** Why an id is not a LEGO id, in words a person can act on. */
+function idProblem(id: string): string {
+  const shown = JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id)
+  const near = id.normalize('NFKC').trim().toUpperCase()
+  if (LEGO_ID.test(near)) {
+    const why = id.trim() !== id ? 'surrounding white space' : id.normalize('NFKC') !== id ? 'a different Unicode form' : 'letter case'
+    return `${shown} is not a LEGO id: it differs from ${near} by ${why}, so it could collide with it; refused`
+  }
+  return `${shown} is not a LEGO id (S0000L00); refused`
+}
+
+class Packets {
+  private readonly cache = new Map<string, Record<string, string>>()
+  constructor(private readonly wickerDir: string) {}
+
+  async base(run: string, packet: string, id: string): Promise<string | null> {
+    const key = `${run}/${packet}`
+    if (!this.cache.has(key)) {
+      let bases: Record<string, string> = {}
+      try {
+        const doc = JSON.parse(await readFile(join(this.wickerDir, 'runs', run, 'packets', `${packet}.json`), 'utf8')) as {bases?: Record<string, string>}
+        if (doc.bases && typeof doc.bases === 'object') bases = doc.bases
+      } catch {
+        // no packet (an agent's own file, or an old run): no base
+      }
+      this.cache.set(key, bases)
+    }
+    const bases = this.cache.get(key)!
+    return Object.hasOwn(bases, id) && typeof bases[id] === 'string' ? bases[id]! : null
+  }
+}
+
+async function readFile_(entry: StagingEntry): Promise<Buffer> {
+  try {
+    return await readFile(entry.path)
+  } catch (error) {
+    throw ioError(error, entry.path, 'read the staging file')
+  }
+}
+
+/** Reads one staging file into candidate baskets, reporting everything it does not use. */
+async function readOne(
+  entry: StagingEntry,
+  options: ExtractOptions,
+  context: {keys: PhraseKeys; sense: LanguageSense; packets: Packets},
+  problems: Problem[],
+): Promise<{report: FileReport; found: Found[]; scaffolds: FormatId[]}> {
+  const report: FileReport = {file: entry.name, sha256: null, size: entry.size, status: 'bad', format: null, baskets: 0, reason: null}
+  const fail = (kind: ProblemKind, message: string) => {
+    report.status = BAD.has(kind) ? 'bad' : 'skipped'
+    report.reason = message
+    problems.push({file: entry.name, kind, message})
+    return {report, found: [], scaffolds: []}
+  }
+  if (entry.size > options.maxFileSize) return fail('too-large', `${entry.size} bytes, over the ${options.maxFileSize}-byte cap (--max-file-size)`)
+  const bytes = await readFile_(entry)
+  const after = await lstat(entry.path)
+  if (after.size !== entry.size || after.mtimeMs !== entry.mtimeMs || bytes.length !== entry.size) return fail('being-written', 'changed while it was read: still being written; it is read next time')
+  report.sha256 = sha256(bytes)
+
+  const decoded = await decodeStaging(bytes, {repair: options.repair})
+  if (!decoded.ok) {
+    if (decoded.kind === 'invalid-json' && !/[[{]/.test(bytes.toString('utf8'))) return fail('not-baskets', 'no JSON in it: not a basket file')
+    return fail(decoded.kind, decoded.message)
+  }
+  if (decoded.value === null || typeof decoded.value !== 'object') return fail('not-baskets', `the JSON is ${decoded.value === null ? 'null' : `a ${typeof decoded.value}`}: not a basket file`)
+  const hostile = inspectValue(decoded.value, {maxDepth: options.maxDepth})
+  if (hostile) return fail(hostile.startsWith('nesting') ? 'hostile' : 'hostile', hostile)
+  const container = readContainer(decoded.value, {name: basename(entry.path)})
+  if (!container) return fail('not-baskets', 'no basket container recognised (a swarm upload, a report…): not a basket file')
+  report.format = container.format
+  if (decoded.repaired) problems.push({file: entry.name, kind: 'repaired', message: decoded.notes.at(-1) ?? 'repaired with jsonrepair'})
+  for (const p of container.problems) problems.push({file: entry.name, kind: 'bad-basket', message: `${p.path}: ${p.message}`})
+
+  const attempt = launchName(entry.name)
+  const found: Found[] = []
+  const scaffolds: FormatId[] = []
+  for (const raw of container.baskets) {
+    if (raw.id === null) {
+      problems.push({file: entry.name, kind: 'bad-id', message: `${raw.path}: no LEGO id, and the file name does not give one; refused`})
+      continue
+    }
+    if (!LEGO_ID.test(raw.id)) {
+      problems.push({file: entry.name, kind: 'bad-id', message: `${raw.path}: ${idProblem(raw.id)}`})
+      continue
+    }
+    const id = raw.id
+    const read = readPhrases(raw.phrases, raw.order, context.keys)
+    if (read.scaffold) scaffolds.push(read.scaffold)
+    for (const p of read.problems) problems.push({file: entry.name, kind: 'bad-phrase', basket: id, message: `${id}${p.index >= 0 ? `, phrase ${p.index}` : ''}: ${p.message}`})
+    const phrases = read.phrases.map((p) => ({known: tidy(p.known), target: tidy(p.target)}))
+    phrases.forEach((p, i) => {
+      // Swapped sides are fixed only when each side is clearly the other language.
+      if (context.sense.sideOf(p.target, units(p.target)) === 'known' && context.sense.sideOf(p.known, units(p.known)) === 'target') {
+        phrases[i] = {known: p.target, target: p.known}
+        problems.push({file: entry.name, kind: 'swapped-fixed', basket: id, message: `${id}, phrase ${i}: known and target were exchanged; fixed ("${p.known}" is the target)`})
+      }
+    })
+    const lego = options.course.legoById.get(id)
+    if (raw.lego && lego && (tidy(raw.lego.target) !== tidy(lego.target) || (raw.lego.known !== '' && tidy(raw.lego.known) !== tidy(lego.known)))) {
+      problems.push({file: entry.name, kind: 'lego-mismatch', basket: id, message: `${id}: the file gives the LEGO as "${raw.lego.known}" / "${raw.lego.target}"; lego_pairs says "${lego.known}" / "${lego.target}" (lego_pairs is used)`})
+    }
+    let invalid: string | null = null
+    if (read.problems.length > 0) invalid = `${read.problems.length} phrase(s) could not be read`
+    else if (phrases.length === 0) invalid = 'no phrase'
+    else if (phrases.some((p) => p.known === '' || p.target === '')) invalid = 'a phrase with an empty side'
+    if (invalid) problems.push({file: entry.name, kind: 'invalid-basket', basket: id, message: `${id}: ${invalid}`})
+    const base = raw.base ?? (attempt ? await context.packets.base(attempt.run, attempt.packet, id) : null)
+    found.push({id, phrases, hash: phrasesHash(phrases), source: {file: entry.name, sha256: report.sha256, format: raw.form ?? container.format, path: raw.path}, repaired: decoded.repaired, base, invalid, attempt})
+  }
+  report.baskets = found.length
+  report.status = found.length > 0 ? 'used' : 'skipped'
+  if (found.length === 0) report.reason = 'no usable basket'
+  return {report, found, scaffolds}
+}
+
+/** Collapses identical baskets, lets a later launch attempt supersede an earlier one, and keeps real conflicts apart. */
+function combine(found: Found[], problems: Problem[]): {candidates: Candidate[]; duplicates: number; superseded: number; conflicts: StagingConflict[]} {
+  const byId = new Map<string, Found[]>()
+  for (const f of found) byId.set(f.id, [...(byId.get(f.id) ?? []), f])
+  const candidates: Candidate[] = []
+  const conflicts: StagingConflict[] = []
+  let duplicates = 0
+  let superseded = 0
+  for (const [id, list] of byId) {
+    const variants = new Map<string, Found[]>()
+    for (const f of list) variants.set(f.hash, [...(variants.get(f.hash) ?? []), f])
+    duplicates += list.length - variants.size
+    let kept = [...variants.values()]
+    if (kept.length > 1) {
+      // A later attempt of the same launch packet replaces an earlier one.
+      const packets = new Set(list.map((f) => (f.attempt ? `${f.attempt.run}/${f.attempt.packet}` : null)))
+      if (packets.size === 1 && !packets.has(null)) {
+        const latest = (v: Found[]) => Math.max(...v.map((f) => f.attempt!.attempt))
+        kept.sort((a, b) => latest(b) - latest(a))
+        for (const old of kept.slice(1)) {
+          superseded++
+          problems.push({file: old[0]!.source.file, kind: 'superseded', basket: id, message: `${id}: attempt ${latest(old)} is superseded by attempt ${latest(kept[0]!)} of the same packet`})
+        }
+        kept = kept.slice(0, 1)
+      }
+    }
+    if (kept.length > 1) {
+      conflicts.push({id, variants: kept.map((v) => ({hash: v[0]!.hash, phrases: v[0]!.phrases.length, sources: v.map((f) => f.source)}))})
+      problems.push({file: kept.map((v) => v[0]!.source.file).join(', '), kind: 'staging-conflict', basket: id, message: `${id}: ${kept.length} different versions in staging (${kept.map((v) => v.map((f) => f.source.file).join(' + ')).join(' vs ')})`})
+      continue
+    }
+    const group = kept[0]!
+    const first = group[0]!
+    candidates.push({
+      id,
+      phrases: first.phrases,
+      hash: first.hash,
+      sources: group.map((f) => f.source),
+      repaired: group.every((f) => f.repaired),
+      base: group.find((f) => f.base)?.base ?? null,
+      invalid: first.invalid,
+    })
+  }
+  return {candidates, duplicates, superseded, conflicts}
+}
+
+export async function extractStaging(options: ExtractOptions): Promise<Extraction> {
+  const scan = await scanStaging(options.dirs, options.course.dir)
+  const problems: Problem[] = []
+  const files: FileReport[] = []
+  for (const s of scan.skipped) {
+    problems.push({file: s.name, kind: s.kind, message: s.message})
+    files.push({file: s.name, sha256: null, size: 0, status: s.kind === 'symlink' ? 'bad' : 'skipped', format: null, baskets: 0, reason: s.message})
+  }
+  const context = {keys: phraseKeys(options.course.knownLanguage, options.course.targetLanguage), sense: languageSense(options.course), packets: new Packets(options.wickerDir)}
+  const found: Found[] = []
+  const formats: Partial<Record<FormatId, number>> = {}
+  for (const entry of scan.files) {
+    const one = await readOne(entry, options, context, problems)
+    files.push(one.report)
+    found.push(...one.found)
+    if (one.report.format && one.report.status === 'used') formats[one.report.format] = (formats[one.report.format] ?? 0) + 1
+    for (const s of new Set(one.scaffolds)) formats[s] = (formats[s] ?? 0) + 1
+  }
+  const combined = combine(found, problems)
+  const fingerprint = sha256(JSON.stringify(scan.files.map((f) => [f.name, f.size, f.mtimeMs])) + JSON.stringify(scan.skipped.map((s) => s.name)))
+  return {
+    course: options.course.code,
+    dirs: options.dirs,
+    fingerprint,
+    options: {repair: options.repair},
+    files,
+    counts: {total: files.length, used: files.filter((f) => f.status === 'used').length, skipped: files.filter((f) => f.status === 'skipped').length, bad: files.filter((f) => f.status === 'bad').length},
+    formats,
+    candidates: combined.candidates,
+    duplicates: combined.duplicates,
+    stagingConflicts: combined.conflicts,
+    superseded: combined.superseded,
+    problems,
+  }
+}

@@ -1,0 +1,98 @@
+import {existsSync} from 'node:fs'
+import {copyFile, mkdir, writeFile} from 'node:fs/promises'
+import {basename, isAbsolute, join, resolve} from 'node:path'
+
+import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import type {Course} from '../course/model.js'
+import {ioError} from '../errors.js'
+import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
+import {STAGING_DIRS, wickerPaths} from '../store/paths.js'
+import {extractStaging, type Extraction} from './extract.js'
+
+export interface ExtractSettings {
+  /** staging folders; default: phase5_baskets_staging/ and phase3_baskets_staging/ in the course */
+  staging?: string[]
+  repair?: boolean
+  maxFileSize?: number
+  maxDepth?: number
+}
+
+export const EXTRACT_DEFAULTS = {maxFileSize: 50 * 1024 * 1024, maxDepth: 64}
+
+export function stagingDirs(course: Course, staging: string[] | undefined, cwd: string): string[] {
+  if (staging && staging.length > 0) return staging.map((d) => (isAbsolute(d) ? d : resolve(cwd, d)))
+  return STAGING_DIRS.map((d) => join(course.dir, d))
+}
+
+export function extractFor(course: Course, settings: ExtractSettings, cwd: string): Promise<Extraction> {
+  return extractStaging({
+    course,
+    dirs: stagingDirs(course, settings.staging, cwd),
+    repair: settings.repair ?? false,
+    maxFileSize: settings.maxFileSize ?? EXTRACT_DEFAULTS.maxFileSize,
+    maxDepth: settings.maxDepth ?? EXTRACT_DEFAULTS.maxDepth,
+    wickerDir: wickerPaths(course.dir).root,
+  })
+}
+
+export interface RunExtractResult {
+  files: Extraction['counts']
+  formats: Extraction['formats']
+  candidates: number
+  duplicates: number
+  stagingConflicts: number
+  superseded: number
+  repaired: number
+  invalid: number
+  problems: Extraction['problems']
+  /** where the full extraction was written */
+  output: string
+  quarantined: number
+}
+
+/** Copies each unusable staging file into .wicker/quarantine/ with its reason. Staging is left as it is. */
+async function quarantine(extraction: Extraction, courseDir: string, dir: string): Promise<number> {
+  let count = 0
+  for (const file of extraction.files) {
+    if (file.status !== 'bad' || !file.sha256) continue
+    const name = `${file.sha256.slice(0, 12)}__${basename(file.file)}`
+    const target = join(dir, name)
+    if (existsSync(target)) continue
+    try {
+      await mkdir(dir, {recursive: true})
+      await copyFile(isAbsolute(file.file) ? file.file : join(courseDir, file.file), target)
+      await writeFile(`${target}.reason.json`, jsonText({file: file.file, sha256: file.sha256, reason: file.reason}))
+      count++
+    } catch (error) {
+      throw ioError(error, target, 'write the quarantine copy')
+    }
+  }
+  return count
+}
+
+export async function runExtract(options: OpenCourseOptions & ExtractSettings): Promise<{result: RunExtractResult; warnings: string[]}> {
+  const {course, warnings} = await openCourse(options)
+  const extraction = await extractFor(course, options, options.cwd)
+  const paths = wickerPaths(course.dir)
+  await mkdir(paths.root, {recursive: true}).catch((error) => {
+    throw ioError(error, paths.root, 'create')
+  })
+  await writeFileAtomic(paths.extract, jsonText({kind: 'wicker/extract', version: 1, createdAt: new Date().toISOString(), ...extraction}))
+  const quarantined = await quarantine(extraction, course.dir, paths.quarantine)
+  return {
+    result: {
+      files: extraction.counts,
+      formats: extraction.formats,
+      candidates: extraction.candidates.length,
+      duplicates: extraction.duplicates,
+      stagingConflicts: extraction.stagingConflicts.length,
+      superseded: extraction.superseded,
+      repaired: extraction.candidates.filter((c) => c.repaired).length,
+      invalid: extraction.candidates.filter((c) => c.invalid).length,
+      problems: extraction.problems,
+      output: paths.extract,
+      quarantined,
+    },
+    warnings,
+  }
+}
