@@ -231,6 +231,8 @@ function combine(found: Found[], problems: Problem[]): {candidates: Candidate[];
     for (const f of list) variants.set(f.hash, [...(variants.get(f.hash) ?? []), f])
     duplicates += list.length - variants.size
     let kept = [...variants.values()]
+    // An invalid basket (reported already) does not compete with a valid one for the same id.
+    if (kept.length > 1 && kept.some((v) => v[0]!.invalid === null)) kept = kept.filter((v) => v[0]!.invalid === null)
     if (kept.length > 1) {
       // A later attempt of the same launch packet replaces an earlier one.
       const packets = new Set(list.map((f) => (f.attempt ? `${f.attempt.run}/${f.attempt.packet}` : null)))
