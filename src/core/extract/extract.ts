@@ -174,7 +174,7 @@ async function readOne(
   if (!container) return fail('not-baskets', 'no basket container recognised (a swarm upload, a report…): not a basket file')
   report.format = container.format
   if (decoded.repaired) problems.push({file: entry.name, kind: 'repaired', message: decoded.notes.at(-1) ?? 'repaired with jsonrepair'})
-  for (const p of container.problems) problems.push({file: entry.name, kind: 'bad-basket', message: `${p.path}: ${p.message}`})
+  for (const p of container.problems) problems.push({file: entry.name, kind: p.kind ?? 'bad-basket', message: `${p.path}: ${p.message}`})
 
   const attempt = launchName(entry.name)
   const found: Found[] = []

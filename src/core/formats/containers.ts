@@ -12,7 +12,7 @@ export interface ContainerRead {
   format: FormatId
   baskets: RawBasket[]
   /** baskets that could not be read, with why */
-  problems: Array<{path: string; message: string}>
+  problems: Array<{path: string; message: string; kind?: 'bad-id'}>
 }
 
 export interface FileHints {
@@ -57,7 +57,7 @@ export function readContainer(root: unknown, hints: FileHints): ContainerRead | 
     if (root.length === 0 || !root.every(isPhraseLike)) return null
     const {legos} = idsInName(hints.name)
     if (legos.length !== 1) {
-      return {format: 'F9', baskets: [], problems: [{path: '$', message: `a bare phrase list; the LEGO id must come from the file name, which names ${legos.length === 0 ? 'none' : `several (${legos.join(', ')})`}`}]}
+      return {format: 'F9', baskets: [], problems: [{path: '$', kind: 'bad-id', message: `a bare phrase list; the LEGO id must come from the file name, which names ${legos.length === 0 ? 'none' : `several (${legos.join(', ')})`}`}]}
     }
     return {format: 'F9', baskets: [{id: legos[0]!, path: '$', phrases: root, order: 'known-target', lego: null, form: null, base: null}], problems: []}
   }
