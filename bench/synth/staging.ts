@@ -1,5 +1,10 @@
-import type {Lego, TextPair} from '../../src/core/course/model.js'
+import type {Course, Lego, TextPair} from '../../src/core/course/model.js'
 import type {FormatId} from '../../src/core/formats/containers.js'
+import {buildGateIndex} from '../../src/core/gate/index.js'
+import {buildBasket} from '../../src/core/generate/basket-builder.js'
+import {Random} from '../../src/core/generate/random.js'
+import {units} from '../../src/core/text/normalize.js'
+import {windowChunks} from './generate.js'
 
 /**
  * Writes baskets as agents do, in each container format of DOMAIN.md §3 and with the phrase shapes
@@ -91,3 +96,41 @@ export function renderFormat(format: FormatId, baskets: StagedBasket[], tag: str
 }
 
 export const ALL_FORMATS: FormatId[] = ['F1', 'F2', 'F2b', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12', 'F13', 'F14']
+
+/** GATE-safe baskets for the course's new LEGOs that canon lacks, as an agent run would write them. */
+export function missingBaskets(course: Course, canonIds: Set<string>, seed = 7): StagedBasket[] {
+  const random = new Random(seed)
+  const strict = buildGateIndex(course, {definition: 'strict', windowSeeds: 10, recentNewLegos: 30, components: false})
+  const joiner = course.legos.some((l) => /\p{Script=Han}/u.test(l.target)) ? '' : ' '
+  return course.legos
+    .filter((l) => l.isNew && !canonIds.has(l.id))
+    .map((lego) => ({
+      lego,
+      phrases: buildBasket(
+        {
+          lego,
+          chunks: windowChunks(course, lego),
+          seedSentence: lego.isFinal ? course.seeds[Number(lego.seedId.slice(1)) - 1]! : null,
+          size: 10,
+          joiner: {known: ' ', target: joiner},
+          maxWords: 15,
+          countLegos: (target) => strict.check(units(target), lego).entries,
+        },
+        random,
+      ),
+    }))
+}
+
+/** Staging files for these baskets, the formats taken in turn, one seed per file. */
+export function stagingFiles(baskets: StagedBasket[], formats: FormatId[] = ALL_FORMATS): StagingFile[] {
+  const bySeed = new Map<string, StagedBasket[]>()
+  for (const b of baskets) bySeed.set(b.lego.seedId, [...(bySeed.get(b.lego.seedId) ?? []), b])
+  const files: StagingFile[] = []
+  let i = 0
+  for (const [seed, list] of bySeed) {
+    const format = formats[i % formats.length]!
+    files.push(...renderFormat(format, list, `agent${String(i).padStart(4, '0')}_${seed}`, {known: 'english', target: 'target'}))
+    i++
+  }
+  return files
+}

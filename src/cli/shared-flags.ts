@@ -24,3 +24,23 @@ export const stagingFlags = {
 export function stagingSettings(flags: {staging?: string[]; repair?: boolean; 'max-file-size'?: number; 'max-depth'?: number}) {
   return {staging: flags.staging, repair: flags.repair, maxFileSize: flags['max-file-size'], maxDepth: flags['max-depth']}
 }
+
+/** How a plan treats conflicts, strays and repaired baskets: preview and merge take the same flags. */
+export const policyFlags = {
+  'on-conflict': Flags.string({description: 'What to do where staging differs from canon with no base: fail (exit 3), keep-canon, take-staging.', options: ['fail', 'keep-canon', 'take-staging'], default: 'fail'}),
+  resolutions: Flags.string({description: 'JSON file of per-id choices: {"S0001L02": "canon" | "staging" | "<staging file>"}.'}),
+  'adopt-strays': Flags.boolean({description: 'Move baskets found at the canon\'s top level into "baskets".'}),
+  'accept-repaired': Flags.boolean({description: 'Admit baskets salvaged by --repair.'}),
+  'seed-sentence': Flags.boolean({description: 'Append the seed sentence to a final LEGO\'s basket that lacks it.', default: true, allowNo: true}),
+}
+
+export async function policyOptions(flags: {'on-conflict': string; resolutions?: string; 'adopt-strays': boolean; 'accept-repaired': boolean; 'seed-sentence': boolean}, cwd: string) {
+  const {loadResolutions} = await import('../core/preview/resolutions.js')
+  return {
+    onConflict: flags['on-conflict'] as 'fail' | 'keep-canon' | 'take-staging',
+    resolutions: flags.resolutions ? await loadResolutions(flags.resolutions, cwd) : {},
+    adoptStrays: flags['adopt-strays'],
+    acceptRepaired: flags['accept-repaired'],
+    seedSentence: flags['seed-sentence'],
+  }
+}

@@ -15,6 +15,8 @@ export interface CanonBasket {
   phrases: Array<CanonPhrase | null>
   isFinalLego: unknown
   phraseCount: unknown
+  /** the basket exactly as it is in the file: written back untouched when a merge does not change it */
+  raw: unknown
 }
 
 export type CanonFindingKind = 'legacy-shape' | 'pollution' | 'english-key' | 'stale-metadata' | 'bad-basket' | 'bad-phrase' | 'non-lego-key'
@@ -40,6 +42,8 @@ export interface Canon {
   metadata: Record<string, unknown> | null
   /** top-level fields other than baskets and strays, as found */
   topLevel: Record<string, unknown>
+  /** key path of the basket container: ['baskets'], ['data'] or ['data', 'baskets'] */
+  containerPath: string[]
   findings: CanonFinding[]
 }
 

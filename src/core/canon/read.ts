@@ -62,7 +62,7 @@ function readBasket(id: string, v: Json, location: BasketLocation, findings: Can
   if (list === undefined) list = []
   if (!Array.isArray(list)) {
     findings.push({kind: 'bad-basket', basket: id, message: `basket ${id}: practice_phrases is not an array.`})
-    return {id, location, lego, phrases: [], isFinalLego, phraseCount}
+    return {id, location, lego, phrases: [], isFinalLego, phraseCount, raw: v}
   }
   let english = 0
   const phrases = list.map((item, index) => {
@@ -73,7 +73,7 @@ function readBasket(id: string, v: Json, location: BasketLocation, findings: Can
     return phrase
   })
   if (english > 0) findings.push({kind: 'english-key', basket: id, message: `basket ${id}: ${english} phrase(s) use "english" where "known" belongs.`})
-  return {id, location, lego, phrases, isFinalLego, phraseCount}
+  return {id, location, lego, phrases, isFinalLego, phraseCount, raw: v}
 }
 
 function sample(ids: Set<string>): string {
@@ -98,13 +98,16 @@ export function readCanonValue(value: Json, file: string, sha256: string | null)
   const topLevel: Record<string, unknown> = {}
 
   let container: Canon['container'] = 'none'
+  let containerPath = ['baskets']
   let source: Json
   if (value.baskets !== undefined) {
     container = 'baskets'
     source = value.baskets
   } else if (value.data !== undefined) {
     container = 'data'
-    source = isObject(value.data) && isObject(value.data.baskets) ? value.data.baskets : value.data
+    const nested = isObject(value.data) && isObject(value.data.baskets)
+    containerPath = nested ? ['data', 'baskets'] : ['data']
+    source = nested ? (value.data as Record<string, Json>).baskets : value.data
     findings.push({kind: 'legacy-shape', message: 'baskets are under a legacy "data" wrapper instead of "baskets".'})
   }
   if (source !== undefined && !isObject(source)) {
@@ -118,7 +121,8 @@ export function readCanonValue(value: Json, file: string, sha256: string | null)
   }
 
   for (const [key, field] of Object.entries(value)) {
-    if (key === 'baskets' || (key === 'data' && container === 'data')) continue
+    // A flat data wrapper is the container; a nested one (data.baskets) keeps its other fields here.
+    if (key === 'baskets' || (key === 'data' && container === 'data' && containerPath.length === 1)) continue
     if (LEGO_ID.test(key)) {
       const read = readBasket(key, field, 'top-level', findings, tally)
       if (read) strays.set(key, read)
@@ -139,11 +143,11 @@ export function readCanonValue(value: Json, file: string, sha256: string | null)
   if (typeof total === 'number' && total !== baskets.size) {
     findings.push({kind: 'stale-metadata', message: `metadata.total_baskets says ${total}, but the canon holds ${baskets.size} basket(s).`})
   }
-  return {file, exists: true, sha256, container, baskets, strays, metadata, topLevel, findings}
+  return {file, exists: true, sha256, container, containerPath, baskets, strays, metadata, topLevel, findings}
 }
 
 export function emptyCanon(file: string): Canon {
-  return {file, exists: false, sha256: null, container: 'none', baskets: new Map(), strays: new Map(), metadata: null, topLevel: {}, findings: []}
+  return {file, exists: false, sha256: null, container: 'none', containerPath: ['baskets'], baskets: new Map(), strays: new Map(), metadata: null, topLevel: {}, findings: []}
 }
 
 export function sha256(text: string | Buffer): string {

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
 import {lstat, readFile} from 'node:fs/promises'
-import {basename, join} from 'node:path'
+import {basename, isAbsolute, join, relative} from 'node:path'
 
 import {languageSense, type LanguageSense} from '../course/language-sense.js'
 import {LEGO_ID, type Course, type TextPair} from '../course/model.js'
@@ -46,6 +46,8 @@ export interface Problem {
 
 export interface FileReport {
   file: string
+  /** the staging folder it was found under (relative to the course folder when inside it) */
+  stagingDir: string
   sha256: string | null
   size: number
   status: 'used' | 'skipped' | 'bad'
@@ -56,7 +58,7 @@ export interface FileReport {
 
 export interface StagingConflict {
   id: string
-  variants: Array<{hash: string; phrases: number; sources: Source[]}>
+  variants: Array<{hash: string; phrases: number; phrasesData: TextPair[]; sources: Source[]}>
 }
 
 export interface Extraction {
@@ -101,6 +103,11 @@ interface Found {
 }
 
 export const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex')
+
+export function relativeTo(courseDir: string, path: string): string {
+  const rel = relative(courseDir, path)
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel
+}
 
 /** Why an id is not a LEGO id, in words a person can act on. */
 function idProblem(id: string): string {
@@ -149,7 +156,7 @@ async function readOne(
   context: {keys: PhraseKeys; sense: LanguageSense; packets: Packets},
   problems: Problem[],
 ): Promise<{report: FileReport; found: Found[]; scaffolds: FormatId[]}> {
-  const report: FileReport = {file: entry.name, sha256: null, size: entry.size, status: 'bad', format: null, baskets: 0, reason: null}
+  const report: FileReport = {file: entry.name, stagingDir: relativeTo(options.course.dir, entry.dir), sha256: null, size: entry.size, status: 'bad', format: null, baskets: 0, reason: null}
   const fail = (kind: ProblemKind, message: string) => {
     report.status = BAD.has(kind) ? 'bad' : 'skipped'
     report.reason = message
@@ -247,7 +254,7 @@ function combine(found: Found[], problems: Problem[]): {candidates: Candidate[];
       }
     }
     if (kept.length > 1) {
-      conflicts.push({id, variants: kept.map((v) => ({hash: v[0]!.hash, phrases: v[0]!.phrases.length, sources: v.map((f) => f.source)}))})
+      conflicts.push({id, variants: kept.map((v) => ({hash: v[0]!.hash, phrases: v[0]!.phrases.length, phrasesData: v[0]!.phrases, sources: v.map((f) => f.source)}))})
       problems.push({file: kept.map((v) => v[0]!.source.file).join(', '), kind: 'staging-conflict', basket: id, message: `${id}: ${kept.length} different versions in staging (${kept.map((v) => v.map((f) => f.source.file).join(' + ')).join(' vs ')})`})
       continue
     }
@@ -272,7 +279,7 @@ export async function extractStaging(options: ExtractOptions): Promise<Extractio
   const files: FileReport[] = []
   for (const s of scan.skipped) {
     problems.push({file: s.name, kind: s.kind, message: s.message})
-    files.push({file: s.name, sha256: null, size: 0, status: s.kind === 'symlink' ? 'bad' : 'skipped', format: null, baskets: 0, reason: s.message})
+    files.push({file: s.name, stagingDir: '', sha256: null, size: 0, status: s.kind === 'symlink' ? 'bad' : 'skipped', format: null, baskets: 0, reason: s.message})
   }
   const context = {keys: phraseKeys(options.course.knownLanguage, options.course.targetLanguage), sense: languageSense(options.course), packets: new Packets(options.wickerDir)}
   const found: Found[] = []

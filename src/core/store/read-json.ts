@@ -67,6 +67,15 @@ export async function readText(file: string): Promise<string> {
 export async function readJsonFile(file: string, what: string): Promise<{value: unknown; text: string; bytes: Buffer}> {
   const bytes = await readBytes(file)
   const text = decodeText(bytes)
+  return {value: parseJsonOf(text, file, what), text, bytes}
+}
+
+/** Parses bytes already read; the same messages as readJsonFile. */
+export function parseJsonBytes(bytes: Buffer, file: string, what: string): unknown {
+  return parseJsonOf(decodeText(bytes), file, what)
+}
+
+function parseJsonOf(text: string, file: string, what: string): unknown {
   if (text.trim() === '') {
     throw new InputError({
       code: 'E_INPUT_EMPTY',
@@ -85,5 +94,5 @@ export async function readJsonFile(file: string, what: string): Promise<{value: 
       details: {file, line, column},
     })
   }
-  return {value: parsed.value, text, bytes}
+  return parsed.value
 }

@@ -1,3 +1,4 @@
+import {defined} from '../defined.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import {UsageError} from '../errors.js'
 import {gateSettingsSchema, parseSettings, SettingsError, validateSettingsSchema, type GateSettings, type ValidateSettings} from '../schemas/config.js'
@@ -9,7 +10,6 @@ export interface RunValidateOptions extends OpenCourseOptions {
   validate?: Partial<ValidateSettings>
 }
 
-const defined = <T extends object>(o: T | undefined): Partial<T> => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>
 
 export async function runValidate(options: RunValidateOptions): Promise<{result: ValidateResult; warnings: string[]}> {
   const {course, canon, config, warnings} = await openCourse(options)

@@ -1,0 +1,66 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, courseArg} from '../cli/base-command.js'
+import {renderMerge} from '../cli/render/merge.js'
+import {renderPreview} from '../cli/render/preview.js'
+import {orientationFlag, policyFlags, policyOptions, stagingFlags, stagingSettings} from '../cli/shared-flags.js'
+import {runMerge} from '../core/merge/run.js'
+import type {Plan} from '../core/preview/plan.js'
+
+export default class Merge extends BaseCommand {
+  static override summary = 'Apply a plan to canon under a lock, atomically, with a backup and a journal entry.'
+  static override description = `With --plan, applies exactly that plan, or refuses it as stale when canon, its lineage or any staging file changed since (exit 3, nothing written); a plan applied twice reports "already applied". Without --plan, computes the plan, shows it and asks on a terminal (elsewhere it needs --yes).
+
+Applies new and update baskets only (and adopted strays with --adopt-strays); never deletes a canon basket. Writes lego text from lego_pairs and derived fields, appends the seed sentence to a final LEGO's basket that lacks it, and updates metadata. Protocol: lock → re-check → apply in memory and check invariants → journal → backup → temp file, fsync, rename, fsync the folder → read back and compare the hash → journal commit → consumed staging files moved to <staging>/.applied/<tx>/.
+
+Exit codes: 0 merged, nothing to do, or already applied; 2 usage (e.g. no terminal and no --yes); 3 blocked (conflicts, stale plan, lock held); 4 I/O.`
+
+  static override examples = [
+    {description: 'Review, then merge', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},
+    {description: 'Apply a reviewed plan (CI)', command: '<%= config.bin %> <%= command.id %> spa_for_eng --plan plan.json --json'},
+    {description: 'Merge without asking, keeping canon where staging conflicts', command: '<%= config.bin %> <%= command.id %> spa_for_eng --yes --on-conflict keep-canon'},
+  ]
+
+  static override args = {course: courseArg}
+  static override flags = {
+    plan: Flags.string({description: 'Apply exactly this plan (from `wicker preview --out`).'}),
+    yes: Flags.boolean({char: 'y', description: 'Merge without asking.'}),
+    'dry-run': Flags.boolean({description: 'Show what would happen; write nothing.'}),
+    ...policyFlags,
+    ...stagingFlags,
+    orientation: orientationFlag,
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Merge)
+    const ui = this.makeUi(flags)
+    const canAsk = ui.policy.interactive && Boolean(process.stdin.isTTY)
+    const {result, warnings} = await runMerge({
+      course: args.course,
+      cwd: process.cwd(),
+      coursesDir: flags['courses-dir'],
+      configFile: flags.config,
+      orientation: flags.orientation as 'known-target' | 'target-known' | undefined,
+      ...stagingSettings(flags),
+      policy: await policyOptions(flags, process.cwd()),
+      plan: flags.plan,
+      yes: flags.yes,
+      dryRun: flags['dry-run'],
+      confirm: canAsk ? (plan) => this.ask(plan) : undefined,
+    })
+    this.finish(ui, {result, warnings, exitCode: 0, render: renderMerge})
+  }
+
+  private async ask(plan: Plan): Promise<boolean> {
+    const ui = this.ui!
+    renderPreview(ui, {course: plan.course, planId: plan.planId, counts: {...plan.counts, stagingConflict: plan.counts['staging-conflict']}, coverage: plan.coverage, ops: plan.ops.length, blocked: plan.blocked, items: plan.items, diffs: [], plan: null, reusedExtract: false})
+    const {createInterface} = await import('node:readline/promises')
+    const rl = createInterface({input: process.stdin, output: process.stderr})
+    try {
+      const answer = await rl.question(`Apply ${plan.ops.length} change(s) to canon? [y/N] `)
+      return /^y(es)?$/i.test(answer.trim())
+    } finally {
+      rl.close()
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, courseArg} from '../cli/base-command.js'
+import {renderPreview} from '../cli/render/preview.js'
+import {orientationFlag, policyFlags, policyOptions, stagingFlags, stagingSettings} from '../cli/shared-flags.js'
+import {runPreview} from '../core/preview/run.js'
+
+export default class Preview extends BaseCommand {
+  static override summary = 'Show what a merge would do: new, identical, update, conflict, overage, orphan, invalid… Read-only.'
+  static override description = `Compares staging (re-extracted when it changed since \`wicker extract\`) with canon, basket by basket and representation-neutrally, and classes each: new, identical, update (regenerated from the canon basket it replaces), conflict (differs, no base), staging-conflict, overage (LEGO is new: false), orphan (not in lego_pairs), invalid, repaired, and stray (canon baskets at the top level). Shows coverage before → after and a diff for each conflict. Changes no file; --out writes the plan for \`merge --plan\`.
+
+Exit codes: 0 ok; with --detailed-exitcode: 0 nothing to do, 2 changes ready, 3 blocked; 2 usage; 4 I/O.`
+
+  static override examples = [
+    {description: 'What would a merge do?', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},
+    {description: 'Write a plan to review and apply later', command: '<%= config.bin %> <%= command.id %> spa_for_eng --out plan.json'},
+    {description: 'In CI: 0 nothing to do, 2 changes ready, 3 blocked', command: '<%= config.bin %> <%= command.id %> spa_for_eng --detailed-exitcode --json'},
+  ]
+
+  static override args = {course: courseArg}
+  static override flags = {
+    out: Flags.string({char: 'o', description: 'Write the plan (JSON) to this file.'}),
+    'max-diffs': Flags.integer({description: 'Conflict diffs to show.', default: 10, min: 0}),
+    'detailed-exitcode': Flags.boolean({description: 'Exit 0 when there is nothing to do, 2 when changes are ready, 3 when something blocks.'}),
+    ...policyFlags,
+    ...stagingFlags,
+    orientation: orientationFlag,
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Preview)
+    const ui = this.makeUi(flags)
+    const {result, warnings} = await runPreview({
+      course: args.course,
+      cwd: process.cwd(),
+      coursesDir: flags['courses-dir'],
+      configFile: flags.config,
+      orientation: flags.orientation as 'known-target' | 'target-known' | undefined,
+      ...stagingSettings(flags),
+      policy: await policyOptions(flags, process.cwd()),
+      out: flags.out,
+      maxDiffs: flags['max-diffs'],
+    })
+    const exitCode = !flags['detailed-exitcode'] ? 0 : result.blocked > 0 ? 3 : result.ops > 0 ? 2 : 0
+    this.finish(ui, {result, warnings, exitCode, render: renderPreview})
+  }
+}

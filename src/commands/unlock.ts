@@ -1,0 +1,23 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, courseArg} from '../cli/base-command.js'
+import {runUnlock} from '../core/status/status.js'
+
+export default class Unlock extends BaseCommand {
+  static override summary = 'Remove a course\'s lock, given its id. Only when no wicker process holds it.'
+  static override description = `A lock is left behind only when a wicker process was killed. wicker clears such a lock by itself when the holder ran on this machine and is gone; otherwise (another host, or you are unsure) check that no wicker is running, then remove it with its id, shown by \`wicker status\` and in the "lock held" message.
+
+Exit codes: 0 removed (or there was none); 2 wrong id; 4 I/O.`
+
+  static override examples = [{description: 'Remove a lock left by a killed merge', command: '<%= config.bin %> <%= command.id %> spa_for_eng --force 6f1c2d3e-…'}]
+
+  static override args = {course: courseArg}
+  static override flags = {force: Flags.string({description: 'The id of the lock to remove.', required: true})}
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(Unlock)
+    const ui = this.makeUi(flags)
+    const {result, warnings} = await runUnlock({course: args.course, cwd: process.cwd(), coursesDir: flags['courses-dir'], configFile: flags.config, lockId: flags.force})
+    this.finish(ui, {result, warnings, exitCode: 0, render: (u, r) => u.out(r.removed ? `Removed the lock of ${r.removed.command} (pid ${r.removed.pid} on ${r.removed.host}).` : 'There was no lock.')})
+  }
+}

@@ -1,0 +1,83 @@
+import {resolve} from 'node:path'
+
+import {sha256} from '../canon/read.js'
+import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import {BlockedError, UsageError} from '../errors.js'
+import {realDisk, type Disk} from '../store/disk.js'
+import {readJournal, transactions} from '../store/journal.js'
+import {acquireLock} from '../store/lock.js'
+import {newTxId, recover, runTransaction} from './transaction.js'
+import {readCanonNow, txContext, type CanonSide} from './run.js'
+
+export interface RunRestoreOptions extends OpenCourseOptions {
+  /** the transaction to undo; default: the last one */
+  tx?: string | null
+  force?: boolean
+  /** move the undone merge's staging files back out of .applied/ */
+  restage?: boolean
+  disk?: Disk
+}
+
+export interface RestoreResult {
+  tx: string
+  restored: string
+  canon: {before: CanonSide; after: CanonSide}
+  backup: string | null
+  restaged: string[]
+  recovered: string[]
+}
+
+/** Undoes a transaction as a new, journaled one: canon goes back to the bytes it had before it. */
+export async function runRestore(options: RunRestoreOptions): Promise<{result: RestoreResult; warnings: string[]}> {
+  const {course, warnings} = await openCourse(options)
+  const disk = options.disk ?? realDisk
+  const ctx = txContext(course, disk)
+  const lock = await acquireLock(disk, ctx.paths, 'wicker restore')
+  warnings.push(...lock.notes)
+  try {
+    const {notes} = await recover(ctx)
+    warnings.push(...notes)
+    const committed = transactions(await readJournal(disk, ctx.paths)).filter((t) => t.status === 'committed')
+    const target = options.tx ? committed.find((t) => t.begin.tx === options.tx) : committed.at(-1)
+    if (!target) {
+      throw new UsageError({
+        code: 'E_NO_TX',
+        message: options.tx ? `no committed transaction ${options.tx} in the journal.` : 'there is no transaction to undo: nothing was ever merged into this canon by wicker.',
+        hint: committed.length > 0 ? `Transactions: ${committed.slice(-5).map((t) => t.begin.tx).join(', ')}.` : 'See `wicker status`.',
+      })
+    }
+    const {bytes} = await readCanonNow(ctx)
+    const current = bytes ? sha256(bytes) : null
+    if (current !== target.begin.after && !options.force) {
+      throw new BlockedError({
+        code: 'E_CANON_CHANGED',
+        message: `canon changed since ${target.begin.tx} (it is ${current?.slice(0, 12) ?? 'absent'}, not ${target.begin.after?.slice(0, 12) ?? 'absent'}); restoring would lose what came after.`,
+        hint: 'Undo the later transactions first, or pass --force to restore anyway (the current canon is backed up).',
+      })
+    }
+    let previous: Buffer | null = null
+    if (target.begin.before !== null) {
+      const backup = resolve(course.dir, target.begin.backup ?? '')
+      if (!target.begin.backup || !disk.exists(backup)) throw new BlockedError({code: 'E_NO_BACKUP', message: `the backup of ${target.begin.tx} (${target.begin.backup}) is missing.`, hint: 'It cannot be restored from wicker\'s backups.'})
+      previous = await disk.readFile(backup)
+      if (sha256(previous) !== target.begin.before) throw new BlockedError({code: 'E_BACKUP_CORRUPT', message: `the backup ${backup} does not match the hash recorded for it.`, hint: 'The backup was changed; it cannot be trusted.'})
+    }
+    const moves: Array<[string, string]> = options.restage ? target.begin.moves.map(([from, to]) => [to, from]) : []
+    const tx = newTxId('restore')
+    const done = await runTransaction(ctx, tx, {kind: 'restore', planId: null, target: target.begin.tx, before: bytes, after: previous, moves, counts: {added: 0, updated: 0, adopted: 0}})
+    const count = (b: Buffer | null) => (b ? Object.keys((JSON.parse(b.toString('utf8')) as {baskets?: object}).baskets ?? {}).length : 0)
+    return {
+      result: {
+        tx,
+        restored: target.begin.tx,
+        canon: {before: {sha256: current, baskets: count(bytes)}, after: {sha256: target.begin.before, baskets: count(previous)}},
+        backup: done.backup,
+        restaged: done.moved,
+        recovered: notes,
+      },
+      warnings,
+    }
+  } finally {
+    await lock.release().catch(() => undefined)
+  }
+}

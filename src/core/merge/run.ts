@@ -1,0 +1,145 @@
+import {resolve} from 'node:path'
+
+import type {Canon} from '../canon/model.js'
+import {readCanonValue, sha256} from '../canon/read.js'
+import {defined} from '../defined.js'
+import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import type {Course} from '../course/model.js'
+import {BlockedError, UsageError} from '../errors.js'
+import {extractFor, type ExtractSettings} from '../extract/run.js'
+import {makePlan, type Plan, type PlanOptions} from '../preview/plan.js'
+import {parsePlan} from '../schemas/plan.js'
+import {realDisk, type Disk} from '../store/disk.js'
+import {readJournal, transactions} from '../store/journal.js'
+import {acquireLock} from '../store/lock.js'
+import {wickerPaths} from '../store/paths.js'
+import {parseJsonBytes, readJsonFile} from '../store/read-json.js'
+import {readState} from '../store/state.js'
+import {applyPlan} from './apply.js'
+import {appliedPath, newTxId, recover, runTransaction, type TxContext} from './transaction.js'
+
+export interface RunMergeOptions extends OpenCourseOptions, ExtractSettings {
+  /** apply exactly this plan file (from `preview --out`) */
+  plan?: string | null
+  policy?: Partial<PlanOptions>
+  yes?: boolean
+  dryRun?: boolean
+  /** asked, on a terminal, before a plan computed here is applied */
+  confirm?: (plan: Plan) => Promise<boolean>
+  disk?: Disk
+}
+
+export interface CanonSide {
+  sha256: string | null
+  baskets: number
+}
+
+export interface MergeResult {
+  status: 'merged' | 'nothing-to-do' | 'already-applied' | 'dry-run' | 'declined'
+  tx: string | null
+  planId: string
+  added: string[]
+  updated: string[]
+  adopted: string[]
+  canon: {before: CanonSide; after: CanonSide}
+  backup: string | null
+  /** staging files moved to .applied/<tx>/ */
+  consumed: string[]
+  /** interrupted transactions this run finished or rolled back first */
+  recovered: string[]
+  plan: Plan
+}
+
+export const DEFAULT_POLICY: PlanOptions = {onConflict: 'fail', resolutions: {}, adoptStrays: false, acceptRepaired: false, seedSentence: true}
+
+export function txContext(course: Course, disk: Disk): TxContext {
+  return {disk, paths: wickerPaths(course.dir), courseDir: course.dir, canonFile: course.files.canon}
+}
+
+/** Canon as it is on disk now: bytes, hash and model. */
+export async function readCanonNow(ctx: TxContext): Promise<{bytes: Buffer | null; canon: Canon}> {
+  if (!ctx.disk.exists(ctx.canonFile)) return {bytes: null, canon: readCanonValue({}, ctx.canonFile, null)}
+  const bytes = await ctx.disk.readFile(ctx.canonFile)
+  const value = parseJsonBytes(bytes, ctx.canonFile, 'Canon')
+  const canon = readCanonValue(value, ctx.canonFile, sha256(bytes))
+  return {bytes, canon: {...canon, exists: true}}
+}
+
+function stale(what: string, plan: Plan): never {
+  throw new BlockedError({code: 'E_STALE_PLAN', message: `stale plan: ${what} since the plan was made (${plan.createdAt}); nothing was written.`, hint: 'Run `wicker preview <course> --out <plan>` again and merge the new plan.', details: {planId: plan.planId}})
+}
+
+async function checkPlan(ctx: TxContext, course: Course, plan: Plan, canon: Canon): Promise<void> {
+  if (plan.course !== course.code) throw new UsageError({code: 'E_PLAN_COURSE', message: `the plan is for ${plan.course}, not ${course.code}.`, hint: 'Pass the plan made for this course.'})
+  if (plan.canon.sha256 !== canon.sha256) stale('canon changed', plan)
+  const state = await readState(ctx.disk, ctx.paths)
+  if (plan.lineage !== null && plan.lineage !== (state?.lineage ?? null)) stale('the canon lineage changed (another canon was put in place)', plan)
+  for (const {file, sha256: expected} of plan.staging) {
+    const path = resolve(ctx.courseDir, file)
+    if (!ctx.disk.exists(path)) stale(`staging file ${file} is gone`, plan)
+    if (sha256(await ctx.disk.readFile(path)) !== expected) stale(`staging file ${file} changed`, plan)
+  }
+}
+
+export async function runMerge(options: RunMergeOptions): Promise<{result: MergeResult; warnings: string[]}> {
+  const {course, warnings} = await openCourse(options)
+  const disk = options.disk ?? realDisk
+  const ctx = txContext(course, disk)
+  const given = options.plan ? parsePlan((await readJsonFile(resolve(options.cwd, options.plan), 'Plan')).value, options.plan) : null
+
+  const lock = await acquireLock(disk, ctx.paths, given ? `wicker merge --plan ${options.plan}` : 'wicker merge')
+  warnings.push(...lock.notes)
+  try {
+    const {notes} = await recover(ctx)
+    warnings.push(...notes)
+    const {bytes, canon} = await readCanonNow(ctx)
+    const before: CanonSide = {sha256: canon.sha256, baskets: canon.baskets.size}
+    const base = {tx: null, added: [], updated: [], adopted: [], canon: {before, after: before}, backup: null, consumed: [], recovered: notes}
+
+    let plan: Plan
+    if (given) {
+      const done = transactions(await readJournal(disk, ctx.paths)).find((t) => t.begin.planId === given.planId && t.status === 'committed')
+      if (done) return {result: {...base, status: 'already-applied', tx: done.begin.tx, planId: given.planId, plan: given}, warnings}
+      await checkPlan(ctx, course, given, canon)
+      plan = given
+    } else {
+      const extraction = await extractFor(course, options, options.cwd)
+      const state = await readState(disk, ctx.paths)
+      plan = makePlan({course, canon, extraction, lineage: state?.lineage ?? null, options: {...DEFAULT_POLICY, ...defined(options.policy)}})
+    }
+
+    if (plan.blocked > 0) {
+      const blocked = plan.items.filter((i) => i.action === 'blocked')
+      throw new BlockedError({
+        code: 'E_CONFLICTS',
+        message: `${blocked.length} basket(s) block the merge: ${blocked.slice(0, 5).map((i) => `${i.id} (${i.class})`).join(', ')}${blocked.length > 5 ? ', …' : ''}; nothing was written.`,
+        hint: 'See them with `wicker preview`; then choose with --on-conflict keep-canon|take-staging or per id with --resolutions FILE.',
+        details: {blocked: blocked.map((i) => ({id: i.id, class: i.class, note: i.note}))},
+      })
+    }
+    if (plan.ops.length === 0 && plan.consume.length === 0) return {result: {...base, status: 'nothing-to-do', planId: plan.planId, plan}, warnings}
+    if (options.dryRun) return {result: {...base, status: 'dry-run', planId: plan.planId, plan}, warnings}
+    if (!given && !options.yes) {
+      if (!options.confirm) throw new UsageError({code: 'E_CONFIRM', message: 'merge needs confirmation, and there is no terminal to ask on.', hint: 'Pass --yes, or merge a reviewed plan with --plan FILE.'})
+      if (!(await options.confirm(plan))) return {result: {...base, status: 'declined', planId: plan.planId, plan}, warnings}
+    }
+
+    const tx = newTxId('merge')
+    const at = new Date().toISOString()
+    const applied = applyPlan(course, canon, plan, {tx, at})
+    const moves = plan.consume.map(({file, stagingDir}) => [file, appliedPath(file, stagingDir, tx)] as [string, string])
+    const done = await runTransaction(ctx, tx, {
+      kind: 'merge',
+      planId: plan.planId,
+      target: null,
+      before: bytes,
+      after: Buffer.from(applied.text, 'utf8'),
+      moves,
+      counts: {added: applied.added.length, updated: applied.updated.length, adopted: applied.adopted.length},
+    })
+    const after: CanonSide = {sha256: applied.sha256, baskets: before.baskets + applied.added.length + applied.adopted.length}
+    return {result: {status: 'merged', tx, planId: plan.planId, added: applied.added, updated: applied.updated, adopted: applied.adopted, canon: {before, after}, backup: done.backup, consumed: done.moved, recovered: notes, plan}, warnings}
+  } finally {
+    await lock.release().catch(() => undefined)
+  }
+}

@@ -1,0 +1,219 @@
+import {createHash} from 'node:crypto'
+
+import {isUsable, type Canon, type CanonBasket} from '../canon/model.js'
+import type {Course, TextPair} from '../course/model.js'
+import {phrasesHash, type Candidate} from '../extract/candidate.js'
+import type {Extraction, StagingConflict} from '../extract/extract.js'
+import {unitKey} from '../text/normalize.js'
+
+/**
+ * preview's pure core: what merging staging into canon would do, as data (DESIGN.md §6). Every
+ * candidate gets a class; only `new` and `update` are applied by default; a canon basket absent from
+ * staging is never touched, let alone deleted.
+ */
+export const ITEM_CLASSES = ['new', 'identical', 'update', 'conflict', 'staging-conflict', 'overage', 'orphan', 'invalid', 'repaired', 'stray'] as const
+export type ItemClass = (typeof ITEM_CLASSES)[number]
+
+export type ConflictPolicy = 'fail' | 'keep-canon' | 'take-staging'
+
+export interface PlanOptions {
+  onConflict: ConflictPolicy
+  /** per id: "canon", "staging", or the staging file whose version to take */
+  resolutions: Record<string, string>
+  adoptStrays: boolean
+  acceptRepaired: boolean
+  /** append the seed sentence to a final LEGO's basket that lacks it */
+  seedSentence: boolean
+}
+
+export interface PlanOp {
+  op: 'add' | 'update' | 'adopt'
+  id: string
+  /** the phrases to write, exactly (seed sentence already appended) */
+  phrases: TextPair[]
+  /** phrasesHash(phrases) */
+  hash: string
+  /** hash of the canon basket replaced (update), or null */
+  replaces: string | null
+  sources: string[]
+}
+
+export interface PlanItem {
+  id: string
+  class: ItemClass
+  /** what a merge does with it */
+  action: 'apply' | 'skip' | 'blocked'
+  sources: string[]
+  note: string | null
+}
+
+export interface Plan {
+  kind: 'wicker/plan'
+  version: 1
+  /** sha256 of the plan's content: the same staging and canon give the same id */
+  planId: string
+  course: string
+  createdAt: string
+  /** lineage of the canon it was made for (null before the first merge) */
+  lineage: string | null
+  canon: {sha256: string | null; baskets: number}
+  /** every staging file the plan reads or moves, with its hash: a merge refuses if one changed */
+  staging: Array<{file: string; sha256: string}>
+  /** files moved to <staging>/.applied/<tx>/ after the merge: everything in them is in canon */
+  consume: Array<{file: string; stagingDir: string}>
+  options: PlanOptions
+  ops: PlanOp[]
+  items: PlanItem[]
+  counts: Record<ItemClass, number>
+  /** items that stop a merge until resolved */
+  blocked: number
+  coverage: {before: number; after: number}
+}
+
+export function canonBasketHash(basket: CanonBasket): string {
+  return phrasesHash(basket.phrases)
+}
+
+const seedIndex = new WeakMap<Course, Map<string, Course['seeds'][number]>>()
+
+function seedOf(course: Course, id: string) {
+  let map = seedIndex.get(course)
+  if (!map) seedIndex.set(course, (map = new Map(course.seeds.map((s) => [s.id, s]))))
+  return map.get(id)
+}
+
+export function withSeedSentence(course: Course, id: string, phrases: TextPair[], on: boolean): {phrases: TextPair[]; appended: boolean} {
+  const lego = course.legoById.get(id)
+  if (!on || !lego?.isFinal) return {phrases, appended: false}
+  const seed = seedOf(course, lego.seedId)
+  if (!seed || seed.target.trim() === '') return {phrases, appended: false}
+  const last = phrases.at(-1)
+  if (last && unitKey(last.target) === unitKey(seed.target)) return {phrases, appended: false}
+  return {phrases: [...phrases, {known: seed.known.trim(), target: seed.target.trim()}], appended: true}
+}
+
+export interface PlanInputs {
+  course: Course
+  canon: Canon
+  extraction: Extraction
+  lineage: string | null
+  options: PlanOptions
+  now?: Date
+}
+
+export function makePlan({course, canon, extraction, lineage, options, now}: PlanInputs): Plan {
+  const items: PlanItem[] = []
+  const ops: PlanOp[] = []
+  const fileSha = new Map(extraction.files.flatMap((f) => (f.sha256 ? [[f.file, f.sha256] as const] : [])))
+  /** files holding something a merge leaves in staging */
+  const pending = new Set<string>()
+  const files = (c: {sources: Array<{file: string}>}) => [...new Set(c.sources.map((s) => s.file))]
+
+  const addOp = (op: PlanOp['op'], candidate: {id: string; phrases: TextPair[]; sources: string[]}, replaces: string | null): string | null => {
+    const {phrases, appended} = withSeedSentence(course, candidate.id, candidate.phrases, options.seedSentence)
+    ops.push({op, id: candidate.id, phrases, hash: phrasesHash(phrases), replaces, sources: candidate.sources})
+    return appended ? 'seed sentence appended' : null
+  }
+
+  const resolve = (c: Candidate, existing: CanonBasket, canonHash: string): PlanItem => {
+    const sources = files(c)
+    const choice = options.resolutions[c.id] ?? (options.onConflict === 'fail' ? null : options.onConflict === 'keep-canon' ? 'canon' : 'staging')
+    if (choice === 'canon') return {id: c.id, class: 'conflict', action: 'skip', sources, note: 'canon kept'}
+    if (choice === 'staging') return {id: c.id, class: 'conflict', action: 'apply', sources, note: addOp('update', {id: c.id, phrases: c.phrases, sources}, canonHash) ?? 'staging taken'}
+    void existing
+    return {id: c.id, class: 'conflict', action: 'blocked', sources, note: 'differs from canon and has no base: choose with --on-conflict or --resolutions'}
+  }
+
+  for (const c of extraction.candidates) {
+    const sources = files(c)
+    const lego = course.legoById.get(c.id)
+    let item: PlanItem
+    if (!lego) item = {id: c.id, class: 'orphan', action: 'skip', sources, note: 'not a LEGO of this course'}
+    else if (!lego.isNew) item = {id: c.id, class: 'overage', action: 'skip', sources, note: 'the LEGO is not new (new: false)'}
+    else if (c.invalid) item = {id: c.id, class: 'invalid', action: 'skip', sources, note: c.invalid}
+    else if (c.repaired && !options.acceptRepaired) item = {id: c.id, class: 'repaired', action: 'skip', sources, note: 'salvaged by jsonrepair: review it, then merge with --accept-repaired'}
+    else {
+      const existing = canon.baskets.get(c.id)
+      if (!existing) item = {id: c.id, class: 'new', action: 'apply', sources, note: addOp('add', {id: c.id, phrases: c.phrases, sources}, null)}
+      else {
+        const canonHash = canonBasketHash(existing)
+        const {phrases: wanted} = withSeedSentence(course, c.id, c.phrases, options.seedSentence)
+        if (canonHash === c.hash || canonHash === phrasesHash(wanted)) item = {id: c.id, class: 'identical', action: 'skip', sources, note: null}
+        else if (c.base !== null && c.base === canonHash) item = {id: c.id, class: 'update', action: 'apply', sources, note: addOp('update', {id: c.id, phrases: c.phrases, sources}, canonHash)}
+        else {
+          item = resolve(c, existing, canonHash)
+          if (c.base !== null) item.note = `${item.note}; its base ${c.base.slice(0, 12)} is not the canon basket's ${canonHash.slice(0, 12)} (canon changed since it was generated)`
+        }
+      }
+    }
+    items.push(item)
+    if (item.action !== 'apply' && item.class !== 'identical') for (const f of sources) pending.add(f)
+  }
+
+  for (const conflict of extraction.stagingConflicts) items.push(resolveStagingConflict(conflict, canon, options, addOp, pending))
+
+  const staged = new Set([...extraction.candidates.map((c) => c.id), ...extraction.stagingConflicts.map((c) => c.id)])
+  for (const [id, stray] of canon.strays) {
+    const lego = course.legoById.get(id)
+    const free = !canon.baskets.has(id) && !staged.has(id) && lego?.isNew === true
+    if (options.adoptStrays && free) {
+      ops.push({op: 'adopt', id, phrases: stray.phrases.filter(isUsable).map((p) => ({known: p.known, target: p.target})), hash: canonBasketHash(stray), replaces: null, sources: []})
+      items.push({id, class: 'stray', action: 'apply', sources: [], note: 'moved into "baskets" (--adopt-strays)'})
+    } else {
+      items.push({id, class: 'stray', action: 'skip', sources: [], note: free ? 'at the top level: --adopt-strays moves it into "baskets"' : 'at the top level, and not adoptable (its id has a basket, a candidate, or no new LEGO)'})
+    }
+  }
+
+  // Files to consume: every basket in them is in canon after the merge. Bad or partly unreadable files stay.
+  const problemFiles = new Set(extraction.problems.filter((p) => p.kind !== 'swapped-fixed' && p.kind !== 'lego-mismatch').flatMap((p) => p.file.split(', ')))
+  const consume = extraction.files.filter((f) => f.status === 'used' && !pending.has(f.file) && !problemFiles.has(f.file)).map((f) => ({file: f.file, stagingDir: f.stagingDir}))
+  const opFiles = new Set(ops.flatMap((o) => o.sources))
+  const staging = [...new Set([...consume.map((c) => c.file), ...opFiles])].sort().map((file) => ({file, sha256: fileSha.get(file)!}))
+
+  const counts = Object.fromEntries(ITEM_CLASSES.map((k) => [k, 0])) as Record<ItemClass, number>
+  for (const item of items) counts[item.class]++
+
+  const needed = course.legos.filter((l) => l.isNew)
+  const present = new Set(needed.filter((l) => canon.baskets.get(l.id)?.phrases.some(isUsable)).map((l) => l.id))
+  const after = new Set(present)
+  for (const op of ops) if (course.legoById.get(op.id)?.isNew && op.phrases.length > 0) after.add(op.id)
+  const ratio = (n: number) => (needed.length === 0 ? 1 : n / needed.length)
+
+  const body = {
+    kind: 'wicker/plan' as const,
+    version: 1 as const,
+    course: course.code,
+    lineage,
+    canon: {sha256: canon.sha256, baskets: canon.baskets.size},
+    staging,
+    consume,
+    options,
+    ops,
+    items,
+    counts,
+    blocked: items.filter((i) => i.action === 'blocked').length,
+    coverage: {before: ratio(present.size), after: ratio(after.size)},
+  }
+  const planId = createHash('sha256').update(JSON.stringify(body)).digest('hex')
+  return {...body, planId, createdAt: (now ?? new Date()).toISOString()}
+}
+
+function resolveStagingConflict(
+  conflict: StagingConflict,
+  canon: Canon,
+  options: PlanOptions,
+  addOp: (op: PlanOp['op'], c: {id: string; phrases: TextPair[]; sources: string[]}, replaces: string | null) => string | null,
+  pending: Set<string>,
+): PlanItem {
+  const sources = [...new Set(conflict.variants.flatMap((v) => v.sources.map((s) => s.file)))]
+  const choice = options.resolutions[conflict.id]
+  const variant = choice ? conflict.variants.find((v) => v.sources.some((s) => s.file === choice || s.file.endsWith(`/${choice}`))) : undefined
+  for (const f of sources) pending.add(f)
+  if (choice === 'canon') return {id: conflict.id, class: 'staging-conflict', action: 'skip', sources, note: 'canon kept'}
+  if (variant?.phrasesData) {
+    const existing = canon.baskets.get(conflict.id)
+    const note = addOp(existing ? 'update' : 'add', {id: conflict.id, phrases: variant.phrasesData, sources: variant.sources.map((s) => s.file)}, existing ? canonBasketHash(existing) : null)
+    return {id: conflict.id, class: 'staging-conflict', action: 'apply', sources, note: note ?? `took the version in ${choice}`}
+  }
+  return {id: conflict.id, class: 'staging-conflict', action: 'blocked', sources, note: `${conflict.variants.length} different versions in staging: pick one with --resolutions ({"${conflict.id}": "<file>"})`}
+}

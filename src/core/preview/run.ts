@@ -1,0 +1,109 @@
+import {existsSync} from 'node:fs'
+import {readFile} from 'node:fs/promises'
+import {resolve} from 'node:path'
+
+import type {Canon} from '../canon/model.js'
+import {defined} from '../defined.js'
+import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import type {Course} from '../course/model.js'
+import {extractStaging, type Extraction} from '../extract/extract.js'
+import {EXTRACT_DEFAULTS, stagingDirs, type ExtractSettings} from '../extract/run.js'
+import {DEFAULT_POLICY} from '../merge/run.js'
+import {scanStaging} from '../staging/scan.js'
+import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
+import {realDisk} from '../store/disk.js'
+import {readJournal, transactions} from '../store/journal.js'
+import {wickerPaths} from '../store/paths.js'
+import {readState} from '../store/state.js'
+import {sha256} from '../extract/extract.js'
+import {makePlan, type Plan, type PlanOptions} from './plan.js'
+
+export interface RunPreviewOptions extends OpenCourseOptions, ExtractSettings {
+  policy?: Partial<PlanOptions>
+  /** write the plan here */
+  out?: string | null
+  maxDiffs?: number
+}
+
+export interface PreviewResult {
+  course: string
+  planId: string
+  counts: Plan['counts'] & {stagingConflict: number}
+  coverage: Plan['coverage']
+  ops: number
+  blocked: number
+  items: Array<{id: string; class: string; action: string; sources: string[]; note: string | null}>
+  /** readable diffs of conflicts, canon (-) against staging (+) */
+  diffs: Array<{id: string; diff: string}>
+  /** where the plan was written, or null */
+  plan: string | null
+  /** whether the cached extraction (.wicker/extract.json) was used */
+  reusedExtract: boolean
+}
+
+/** The extraction of `wicker extract`, when staging has not changed since; otherwise a fresh one, in memory. */
+export async function currentExtraction(course: Course, settings: ExtractSettings, cwd: string): Promise<{extraction: Extraction; reused: boolean}> {
+  const dirs = stagingDirs(course, settings.staging, cwd)
+  const cache = wickerPaths(course.dir).extract
+  if (existsSync(cache)) {
+    try {
+      const cached = JSON.parse(await readFile(cache, 'utf8')) as Extraction
+      const scan = await scanStaging(dirs, course.dir)
+      const fingerprint = sha256(JSON.stringify(scan.files.map((f) => [f.name, f.size, f.mtimeMs])) + JSON.stringify(scan.skipped.map((s) => s.name)))
+      if (cached.fingerprint === fingerprint && JSON.stringify(cached.dirs) === JSON.stringify(dirs) && cached.options?.repair === (settings.repair ?? false)) return {extraction: cached, reused: true}
+    } catch {
+      // an unreadable cache is no cache
+    }
+  }
+  const extraction = await extractStaging({
+    course,
+    dirs,
+    repair: settings.repair ?? false,
+    maxFileSize: settings.maxFileSize ?? EXTRACT_DEFAULTS.maxFileSize,
+    maxDepth: settings.maxDepth ?? EXTRACT_DEFAULTS.maxDepth,
+    wickerDir: wickerPaths(course.dir).root,
+  })
+  return {extraction, reused: false}
+}
+
+async function conflictDiffs(plan: Plan, canon: Canon, extraction: Extraction, max: number): Promise<PreviewResult['diffs']> {
+  const conflicts = plan.items.filter((i) => i.class === 'conflict').slice(0, max)
+  if (conflicts.length === 0) return []
+  const {diffString} = await import('json-diff')
+  const byId = new Map(extraction.candidates.map((c) => [c.id, c]))
+  return conflicts.map(({id}) => {
+    const current = canon.baskets.get(id)!.phrases.map((p) => (p ? {known: p.known, target: p.target} : null))
+    const staged = byId.get(id)!.phrases
+    return {id, diff: diffString({practice_phrases: current}, {practice_phrases: staged}, {color: false, maxElisions: 1}).trimEnd()}
+  })
+}
+
+export async function runPreview(options: RunPreviewOptions): Promise<{result: PreviewResult; warnings: string[]}> {
+  const {course, canon, warnings} = await openCourse(options)
+  const paths = wickerPaths(course.dir)
+  const open = transactions(await readJournal(realDisk, paths)).at(-1)
+  if (open?.status === 'open') warnings.push(`${open.begin.kind} ${open.begin.tx} was interrupted; the next merge finishes or rolls it back first`)
+  const {extraction, reused} = await currentExtraction(course, options, options.cwd)
+  const state = await readState(realDisk, paths)
+  const plan = makePlan({course, canon, extraction, lineage: state?.lineage ?? null, options: {...DEFAULT_POLICY, ...defined(options.policy)}})
+  let written: string | null = null
+  if (options.out) {
+    written = resolve(options.cwd, options.out)
+    await writeFileAtomic(written, jsonText(plan))
+  }
+  return {
+    result: {
+      course: course.code,
+      planId: plan.planId,
+      counts: {...plan.counts, stagingConflict: plan.counts['staging-conflict']},
+      coverage: plan.coverage,
+      ops: plan.ops.length,
+      blocked: plan.blocked,
+      items: plan.items,
+      diffs: await conflictDiffs(plan, canon, extraction, options.maxDiffs ?? 10),
+      plan: written,
+      reusedExtract: reused,
+    },
+    warnings,
+  }
+}

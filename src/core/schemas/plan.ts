@@ -1,0 +1,56 @@
+import {createHash} from 'node:crypto'
+import {z} from 'zod'
+
+import {InputError} from '../errors.js'
+import {ITEM_CLASSES, type Plan} from '../preview/plan.js'
+import {formatIssues} from './config.js'
+
+/**
+ * The plan file written by `preview --out` and applied by `merge --plan`. The header is checked by
+ * schema; ops are checked field by field (a plan may hold 100,000 of them); the planId must match
+ * the content, so a hand-edited plan is refused.
+ */
+const header = z.object({
+  kind: z.literal('wicker/plan'),
+  version: z.literal(1),
+  planId: z.string().regex(/^[0-9a-f]{64}$/),
+  course: z.string(),
+  createdAt: z.string(),
+  lineage: z.string().nullable(),
+  canon: z.object({sha256: z.string().nullable(), baskets: z.int()}),
+  staging: z.array(z.object({file: z.string(), sha256: z.string()})),
+  consume: z.array(z.object({file: z.string(), stagingDir: z.string()})),
+  options: z.object({
+    onConflict: z.enum(['fail', 'keep-canon', 'take-staging']),
+    resolutions: z.record(z.string(), z.string()),
+    adoptStrays: z.boolean(),
+    acceptRepaired: z.boolean(),
+    seedSentence: z.boolean(),
+  }),
+  ops: z.array(z.unknown()),
+  items: z.array(z.unknown()),
+  counts: z.record(z.enum(ITEM_CLASSES), z.int()),
+  blocked: z.int(),
+  coverage: z.object({before: z.number(), after: z.number()}),
+})
+
+const isText = (v: unknown): v is string => typeof v === 'string'
+
+export function parsePlan(value: unknown, file: string): Plan {
+  const refuse = (why: string): never => {
+    throw new InputError({code: 'E_PLAN_INVALID', message: `${file} is not a usable plan: ${why}.`, hint: 'Write a fresh plan with `wicker preview <course> --out <file>`.', details: {file}})
+  }
+  const parsed = header.safeParse(value)
+  if (!parsed.success) refuse(formatIssues(parsed.error).slice(0, 5).join('; '))
+  const plan = value as Plan
+  plan.ops.forEach((op, i) => {
+    const ok =
+      typeof op === 'object' && op !== null && ['add', 'update', 'adopt'].includes(op.op) && isText(op.id) && isText(op.hash) && Array.isArray(op.phrases) && Array.isArray(op.sources) && op.phrases.every((p) => typeof p === 'object' && p !== null && isText(p.known) && isText(p.target))
+    if (!ok) refuse(`ops[${i}] is malformed`)
+  })
+  const {planId, createdAt, ...body} = plan
+  void createdAt
+  const bodyInOrder = {kind: body.kind, version: body.version, course: body.course, lineage: body.lineage, canon: body.canon, staging: body.staging, consume: body.consume, options: body.options, ops: body.ops, items: body.items, counts: body.counts, blocked: body.blocked, coverage: body.coverage}
+  if (createHash('sha256').update(JSON.stringify(bodyInOrder)).digest('hex') !== planId) refuse('its content does not match its planId (it was edited)')
+  return plan
+}

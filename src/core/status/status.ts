@@ -1,0 +1,81 @@
+import {existsSync, readdirSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import {detect, type DetectResult} from '../detect/detect.js'
+import type {ExtractSettings} from '../extract/run.js'
+import {DEFAULT_POLICY} from '../merge/run.js'
+import {makePlan, type Plan} from '../preview/plan.js'
+import {currentExtraction} from '../preview/run.js'
+import {realDisk} from '../store/disk.js'
+import {readJournal, transactions} from '../store/journal.js'
+import {forceUnlock, isStale, readLock, type LockInfo} from '../store/lock.js'
+import {wickerPaths} from '../store/paths.js'
+import {readState} from '../store/state.js'
+
+/** One screen of where a course stands. Read-only. */
+export interface StatusResult {
+  course: string
+  coverage: number
+  counts: DetectResult['counts']
+  /** what staging holds, by preview class */
+  staging: {files: number; candidates: number; byClass: Plan['counts']}
+  canon: {sha256: string | null; baskets: number; generation: number | null; lineage: string | null}
+  merges: Array<{tx: string; kind: string; at: string; added: number; updated: number; adopted: number; target: string | null}>
+  lock: (LockInfo & {stale: boolean}) | null
+  /** a transaction that began and did not end */
+  interrupted: string | null
+  runs: Array<{run: string; packets: number; attempts: number; lastEvent: string | null}>
+}
+
+export async function runStatus(options: OpenCourseOptions & ExtractSettings): Promise<{result: StatusResult; warnings: string[]}> {
+  const {course, canon, warnings} = await openCourse(options)
+  const paths = wickerPaths(course.dir)
+  const detected = detect(course, canon)
+  const {extraction} = await currentExtraction(course, options, options.cwd)
+  const state = await readState(realDisk, paths)
+  const plan = makePlan({course, canon, extraction, lineage: state?.lineage ?? null, options: DEFAULT_POLICY})
+  const txs = transactions(await readJournal(realDisk, paths))
+  const lock = await readLock(realDisk, paths)
+  const runs: StatusResult['runs'] = []
+  if (existsSync(paths.runs)) {
+    for (const run of readdirSync(paths.runs).sort()) {
+      const ledger = join(paths.runs, run, 'ledger.ndjson')
+      const packets = existsSync(join(paths.runs, run, 'packets')) ? readdirSync(join(paths.runs, run, 'packets')).length : 0
+      let attempts = 0
+      let lastEvent: string | null = null
+      if (existsSync(ledger)) {
+        const lines = (await realDisk.readFile(ledger)).toString('utf8').split('\n').filter(Boolean)
+        attempts = lines.length
+        lastEvent = lines.at(-1) ?? null
+      }
+      runs.push({run, packets, attempts, lastEvent})
+    }
+  }
+  const last = txs.at(-1)
+  return {
+    result: {
+      course: course.code,
+      coverage: detected.coverage,
+      counts: detected.counts,
+      staging: {files: extraction.counts.used, candidates: extraction.candidates.length + extraction.stagingConflicts.length, byClass: plan.counts},
+      canon: {sha256: canon.sha256, baskets: canon.baskets.size, generation: state?.generation ?? null, lineage: state?.lineage ?? null},
+      merges: txs
+        .filter((t) => t.status === 'committed')
+        .slice(-5)
+        .reverse()
+        .map((t) => ({tx: t.begin.tx, kind: t.begin.kind, at: t.committedAt ?? t.begin.at, ...t.begin.counts, target: t.begin.target})),
+      lock: lock ? {...lock, stale: isStale(lock)} : null,
+      interrupted: last?.status === 'open' ? last.begin.tx : null,
+      runs,
+    },
+    warnings,
+  }
+}
+
+export async function runUnlock(options: OpenCourseOptions & {lockId: string}): Promise<{result: {removed: LockInfo | null}; warnings: string[]}> {
+  const {course, warnings} = await openCourse(options)
+  const removed = await forceUnlock(realDisk, wickerPaths(course.dir), options.lockId)
+  if (!removed) warnings.push('there was no lock')
+  return {result: {removed}, warnings}
+}

@@ -1,0 +1,53 @@
+import {existsSync} from 'node:fs'
+import {mkdir, open, readFile, rename, unlink, type FileHandle} from 'node:fs/promises'
+
+/**
+ * Every file operation of a canon transaction goes through a Disk, one call per step, so tests can
+ * fail any step (EIO, ENOSPC, EACCES, or a crash after which nothing more happens) and prove that
+ * canon is always either exactly as before or exactly as planned.
+ */
+export interface Disk {
+  readFile(path: string): Promise<Buffer>
+  /** open (exclusive: fail if it exists), write, fsync, close */
+  writeFile(path: string, data: string | Uint8Array, options: {exclusive: boolean}): Promise<void>
+  /** append a line and fsync */
+  append(path: string, line: string): Promise<void>
+  rename(from: string, to: string): Promise<void>
+  unlink(path: string): Promise<void>
+  mkdir(path: string): Promise<void>
+  /** fsync a folder, so a rename in it is durable */
+  syncDir(path: string): Promise<void>
+  exists(path: string): boolean
+}
+
+async function withHandle(path: string, flags: string, work: (h: FileHandle) => Promise<void>): Promise<void> {
+  const handle = await open(path, flags)
+  try {
+    await work(handle)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+export const realDisk: Disk = {
+  readFile: (path) => readFile(path),
+  writeFile: (path, data, options) => withHandle(path, options.exclusive ? 'wx' : 'w', (h) => h.writeFile(data).then(() => undefined)),
+  append: (path, line) => withHandle(path, 'a', (h) => h.writeFile(line).then(() => undefined)),
+  rename: (from, to) => rename(from, to),
+  unlink: (path) => unlink(path),
+  mkdir: (path) => mkdir(path, {recursive: true}).then(() => undefined),
+  async syncDir(path) {
+    let handle: FileHandle | undefined
+    try {
+      handle = await open(path, 'r')
+      await handle.sync()
+    } catch (error) {
+      // Folders cannot be opened or fsynced everywhere (Windows); the rename is still atomic.
+      if (process.platform !== 'win32') throw error
+    } finally {
+      await handle?.close()
+    }
+  },
+  exists: (path) => existsSync(path),
+}

@@ -1,0 +1,32 @@
+import {randomUUID} from 'node:crypto'
+
+import type {Disk} from './disk.js'
+import type {WickerPaths} from './paths.js'
+
+/** .wicker/state.json: which canon this is (lineage), how many transactions it has seen, its hash. */
+export interface CanonState {
+  lineage: string
+  generation: number
+  canonSha256: string | null
+  lastTx: string | null
+}
+
+export async function readState(disk: Disk, paths: WickerPaths): Promise<CanonState | null> {
+  if (!disk.exists(paths.state)) return null
+  try {
+    return JSON.parse((await disk.readFile(paths.state)).toString('utf8')) as CanonState
+  } catch {
+    return null
+  }
+}
+
+export function nextState(previous: CanonState | null, sha: string | null, tx: string): CanonState {
+  return {lineage: previous?.lineage ?? randomUUID(), generation: (previous?.generation ?? 0) + 1, canonSha256: sha, lastTx: tx}
+}
+
+/** Writes state.json by temp file and rename. */
+export async function writeState(disk: Disk, paths: WickerPaths, state: CanonState): Promise<void> {
+  const temp = `${paths.state}.${state.lastTx ?? 'x'}.tmp`
+  await disk.writeFile(temp, `${JSON.stringify(state, null, 2)}\n`, {exclusive: false})
+  await disk.rename(temp, paths.state)
+}
