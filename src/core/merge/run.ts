@@ -126,14 +126,15 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
 
     const tx = newTxId('merge')
     const at = new Date().toISOString()
-    const applied = applyPlan(course, canon, plan, {tx, at})
+    // A plan with nothing to write only moves consumed staging files: canon stays byte for byte.
+    const applied = plan.ops.length > 0 ? applyPlan(course, canon, plan, {tx, at}) : {text: bytes?.toString('utf8') ?? null, sha256: canon.sha256, added: [], updated: [], adopted: []}
     const moves = plan.consume.map(({file, stagingDir}) => [file, appliedPath(file, stagingDir, tx)] as [string, string])
     const done = await runTransaction(ctx, tx, {
       kind: 'merge',
       planId: plan.planId,
       target: null,
       before: bytes,
-      after: Buffer.from(applied.text, 'utf8'),
+      after: plan.ops.length > 0 ? Buffer.from(applied.text!, 'utf8') : bytes,
       moves,
       counts: {added: applied.added.length, updated: applied.updated.length, adopted: applied.adopted.length},
     })

@@ -1,0 +1,96 @@
+import {existsSync, readdirSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {sha256} from '../../../src/core/canon/read.js'
+import {runMerge} from '../../../src/core/merge/run.js'
+import {runRestore} from '../../../src/core/merge/restore.js'
+import {runPreview} from '../../../src/core/preview/run.js'
+import {readJournal, transactions} from '../../../src/core/store/journal.js'
+import {realDisk} from '../../../src/core/store/disk.js'
+import {wickerPaths} from '../../../src/core/store/paths.js'
+import {FaultyDisk, canonBytes, copyCourse, flowCourse} from '../../helpers/flow.js'
+
+/**
+ * SQLite-style fault injection: the k-th file operation of a merge fails (EIO, ENOSPC, EACCES), or
+ * the process "dies" there (that operation and every later one fail, so no clean-up runs). After
+ * each trial, canon must be byte-equal to before or to the planned after, and the next run must
+ * recover and finish with exactly the planned canon.
+ */
+describe('a merge failing at each I/O step', async () => {
+  const template = flowCourse({seeds: 12})
+  const plan = join(template.dir, 'plan.json')
+  await runPreview({course: template.dir, cwd: template.dir, out: plan})
+  const before = canonBytes(template.dir)!
+
+  // How many operations a clean merge takes, and the canon it writes (its hash is fixed by the plan only up to tx metadata).
+  const counting = new FaultyDisk(Number.MAX_SAFE_INTEGER, 'EIO', false)
+  const clean = copyCourse(template.dir)
+  await runMerge({course: clean, cwd: clean, plan, disk: counting})
+  const steps = counting.ops
+
+  it(`takes a known number of steps (${steps})`, () => {
+    expect(steps).toBeGreaterThan(15)
+  })
+
+  for (const [code, crash] of [['EIO', false], ['ENOSPC', false], ['EACCES', false], ['EIO', true]] as const) {
+    it(`${crash ? 'crash' : code}: canon is always before or after, and the next run recovers`, async () => {
+      const outcomes = new Set<string>()
+      for (let k = 1; k <= steps; k++) {
+        const dir = copyCourse(template.dir)
+        const disk = new FaultyDisk(k, code, crash)
+        const failed = await runMerge({course: dir, cwd: dir, plan, disk}).then(
+          () => false,
+          () => true,
+        )
+        const journal = transactions(await readJournal(realDisk, wickerPaths(dir)))
+        const planned = journal.at(-1)?.begin.after ?? null
+        const now = canonBytes(dir)!
+        const state = sha256(now) === sha256(before) ? 'before' : sha256(now) === planned ? 'after' : 'TORN'
+        expect(state, `step ${k}: ${disk.log.at(-1)}`).not.toBe('TORN')
+        outcomes.add(`${failed ? 'failed' : 'ok'}:${state}`)
+
+        // The next run finishes or rolls back, then the plan applies (or is already applied).
+        const next = (await runMerge({course: dir, cwd: dir, plan})).result
+        expect(['merged', 'already-applied']).toContain(next.status)
+        const txs = transactions(await readJournal(realDisk, wickerPaths(dir)))
+        const committed = txs.filter((t) => t.status === 'committed')
+        expect(committed, `step ${k}`).toHaveLength(1)
+        expect(sha256(canonBytes(dir)!)).toBe(committed[0]!.begin.after)
+        expect(txs.every((t) => t.status !== 'open')).toBe(true)
+        expect(txs.at(-1)!.done).toBe(true)
+        // nothing left behind: no temp file, no lock, every staging file moved exactly once
+        expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([])
+        expect(existsSync(wickerPaths(dir).lock)).toBe(false)
+        expect(readdirSync(join(dir, 'phase5_baskets_staging'))).toEqual(['.applied'])
+        const moved = readdirSync(join(dir, 'phase5_baskets_staging', '.applied', committed[0]!.begin.tx))
+        expect(moved.sort()).toEqual(template.files.map((f) => f.name).sort())
+      }
+      // the loop reached both sides of the rename
+      expect([...outcomes].some((o) => o.endsWith(':before'))).toBe(true)
+      expect([...outcomes].some((o) => o.endsWith(':after'))).toBe(true)
+    })
+  }
+
+  it('restore failing at each step leaves canon as it was or as restored, and the next restore recovers', async () => {
+    const merged = copyCourse(template.dir)
+    await runMerge({course: merged, cwd: merged, plan})
+    const after = canonBytes(merged)!
+    const count = new FaultyDisk(Number.MAX_SAFE_INTEGER, 'EIO', false)
+    await runRestore({course: copyCourse(merged), cwd: merged, disk: count})
+    for (let k = 1; k <= count.ops; k++) {
+      const dir = copyCourse(merged)
+      await runRestore({course: dir, cwd: dir, disk: new FaultyDisk(k, 'EIO', true)}).catch(() => undefined)
+      const now = sha256(canonBytes(dir)!)
+      expect([sha256(before), sha256(after)], `step ${k}`).toContain(now)
+      const txs = transactions(await readJournal(realDisk, wickerPaths(dir)))
+      if (txs.at(-1)?.begin.kind === 'restore' && txs.at(-1)?.status !== 'aborted') {
+        // interrupted restore: the next command finishes or rolls it back
+        await runRestore({course: dir, cwd: dir}).catch(() => undefined)
+      } else await runRestore({course: dir, cwd: dir})
+      const final = transactions(await readJournal(realDisk, wickerPaths(dir)))
+      expect(final.every((t) => t.status !== 'open')).toBe(true)
+      expect(sha256(canonBytes(dir)!)).toBe(final.filter((t) => t.status === 'committed').at(-1)!.begin.after)
+    }
+  })
+})
