@@ -15,7 +15,7 @@ export function renderMerge(ui: Ui, r: MergeResult): void {
       ui.out('Nothing to merge: canon already holds everything staging offers.')
       return
     case 'dry-run':
-      ui.out(`Dry run: would add ${r.plan.ops.filter((o) => o.op === 'add').length}, update ${r.plan.ops.filter((o) => o.op === 'update').length}, adopt ${r.plan.ops.filter((o) => o.op === 'adopt').length}, and move ${r.plan.consume.length} staging file(s) to .applied/. Nothing was written.`)
+      ui.out(`Dry run: would add ${r.planned.add}, update ${r.planned.update}, adopt ${r.planned.adopt}, and move ${r.planned.consume} staging file(s) to .applied/. Nothing was written.`)
       return
     case 'declined':
       ui.out('Not merged.')

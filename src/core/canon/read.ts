@@ -1,8 +1,8 @@
-import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
 
 import {LEGO_ID} from '../course/model.js'
 import {InputError} from '../errors.js'
+import {sha256Hex} from '../extract/candidate.js'
 import {readJsonFile} from '../store/read-json.js'
 import type {BasketLocation, Canon, CanonBasket, CanonFinding, CanonPhrase} from './model.js'
 
@@ -151,7 +151,7 @@ export function emptyCanon(file: string): Canon {
 }
 
 export function sha256(text: string | Buffer): string {
-  return createHash('sha256').update(text).digest('hex')
+  return sha256Hex(text)
 }
 
 /** Reads the canon file; a missing canon is an empty canon. */

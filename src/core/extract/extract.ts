@@ -1,4 +1,3 @@
-import {createHash} from 'node:crypto'
 import {lstat, readFile} from 'node:fs/promises'
 import {basename, isAbsolute, join, relative} from 'node:path'
 
@@ -11,7 +10,7 @@ import {decodeStaging} from '../staging/decode.js'
 import {inspectValue} from '../staging/inspect.js'
 import {scanStaging, type StagingEntry} from '../staging/scan.js'
 import {tidy, units} from '../text/normalize.js'
-import {launchName, phrasesHash, type Candidate, type Source} from './candidate.js'
+import {launchName, phrasesHash, sha256Hex, type Candidate, type Source} from './candidate.js'
 
 export type ProblemKind =
   | 'not-baskets'
@@ -102,7 +101,7 @@ interface Found {
   attempt: {run: string; packet: string; attempt: number} | null
 }
 
-export const sha256 = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex')
+export const sha256 = (data: string | Uint8Array) => sha256Hex(data)
 
 export function relativeTo(courseDir: string, path: string): string {
   const rel = relative(courseDir, path)

@@ -1,9 +1,10 @@
 import type {Canon} from '../canon/model.js'
-import {readCanonValue, sha256} from '../canon/read.js'
+import {sha256} from '../canon/read.js'
 import {basketValue, buildCanonDoc, serializeCanon} from '../canon/write.js'
 import type {Course} from '../course/model.js'
 import {WickerError, EXIT} from '../errors.js'
-import {canonBasketHash, type Plan} from '../preview/plan.js'
+import {phrasesHash} from '../extract/candidate.js'
+import type {Plan} from '../preview/plan.js'
 import {LEGO_ID} from '../course/model.js'
 
 /**
@@ -13,7 +14,7 @@ import {LEGO_ID} from '../course/model.js'
  * validate, and problems already in canon never block a merge.
  */
 export interface Applied {
-  text: string
+  bytes: Buffer
   sha256: string
   added: string[]
   updated: string[]
@@ -46,39 +47,46 @@ export function applyPlan(course: Course, canon: Canon, plan: Plan, meta: {tx: s
     adopted,
     metadata: {total_baskets: total, last_merge: meta.at, last_transaction: meta.tx},
   })
-  const text = serializeCanon(doc)
-  checkInvariants(course, canon, text, plan, {added, updated, adopted: [...adopted]})
-  return {text, sha256: sha256(text), added, updated, adopted: [...adopted]}
+  checkInvariants(course, canon, doc, plan, {added, adopted})
+  const bytes = Buffer.from(serializeCanon(doc), 'utf8')
+  return {bytes, sha256: sha256(bytes), added, updated, adopted: [...adopted]}
 }
 
-function checkInvariants(course: Course, before: Canon, text: string, plan: Plan, changed: {added: string[]; updated: string[]; adopted: string[]}): void {
-  const after = readCanonValue(JSON.parse(text), before.file, null)
+/**
+ * Checked on the document about to be serialised. Untouched baskets must be the very values that
+ * were read (so they serialise to the same bytes); what is written is then verified on disk by
+ * reading it back and comparing its hash.
+ */
+function checkInvariants(course: Course, before: Canon, doc: Record<string, unknown>, plan: Plan, changed: {added: string[]; adopted: Set<string>}): void {
+  const [head, nested] = before.containerPath
+  const container = (nested ? (doc[head!] as Record<string, unknown>)[nested] : doc[head!]) as Record<string, unknown>
   const touched = new Set(plan.ops.map((o) => o.id))
   for (const [id, basket] of before.baskets) {
-    const now = after.baskets.get(id)
-    if (!now) throw new InvariantError(`basket ${id} would be lost`)
-    if (!touched.has(id) && JSON.stringify(now.raw) !== JSON.stringify(basket.raw)) throw new InvariantError(`basket ${id} would change without being in the plan`)
+    if (!Object.hasOwn(container, id)) throw new InvariantError(`basket ${id} would be lost`)
+    if (!touched.has(id) && container[id] !== basket.raw) throw new InvariantError(`basket ${id} would change without being in the plan`)
   }
   for (const [id, stray] of before.strays) {
-    if (changed.adopted.includes(id)) continue
-    const now = after.strays.get(id)
-    if (!now || JSON.stringify(now.raw) !== JSON.stringify(stray.raw)) throw new InvariantError(`top-level basket ${id} would change`)
+    if (changed.adopted.has(id)) {
+      if (Object.hasOwn(doc, id)) throw new InvariantError(`adopted basket ${id} would stay at the top level`)
+    } else if (doc[id] !== stray.raw) throw new InvariantError(`top-level basket ${id} would change`)
   }
-  const expected = before.baskets.size + changed.added.length + changed.adopted.length
-  if (after.baskets.size !== expected) throw new InvariantError(`canon would hold ${after.baskets.size} baskets, not ${before.baskets.size} + ${changed.added.length} added + ${changed.adopted.length} adopted`)
-  for (const key of Object.keys(before.topLevel)) {
-    if (key === 'metadata') continue
-    if (JSON.stringify(after.topLevel[key]) !== JSON.stringify(before.topLevel[key]) && !(before.containerPath.length === 2 && key === before.containerPath[0])) throw new InvariantError(`top-level field "${key}" would change`)
+  const size = Object.keys(container).length
+  const expected = before.baskets.size + changed.added.length + changed.adopted.size
+  if (size !== expected) throw new InvariantError(`canon would hold ${size} baskets, not ${before.baskets.size} + ${changed.added.length} added + ${changed.adopted.size} adopted`)
+  for (const [key, value] of Object.entries(before.topLevel)) {
+    if (key === 'metadata' || (nested && key === head)) continue
+    if (doc[key] !== value) throw new InvariantError(`top-level field "${key}" would change`)
   }
   for (const op of plan.ops) {
-    const basket = after.baskets.get(op.id)
-    if (!basket) throw new InvariantError(`basket ${op.id} of the plan is missing`)
+    const value = container[op.id] as {lego?: {known: string; target: string}; practice_phrases?: Array<{known: string; target: string}>; is_final_lego?: unknown; phrase_count?: unknown} | undefined
+    if (!value) throw new InvariantError(`basket ${op.id} of the plan is missing`)
     if (op.op === 'adopt') continue
     const lego = course.legoById.get(op.id)
     if (!LEGO_ID.test(op.id) || !lego) throw new InvariantError(`${op.id} is not a LEGO of the course`)
-    if (canonBasketHash(basket) !== op.hash) throw new InvariantError(`basket ${op.id} does not hold the planned phrases`)
-    if (basket.phrases.length === 0 || basket.phrases.some((p) => !p || p.known.trim() === '' || p.target.trim() === '')) throw new InvariantError(`basket ${op.id} has an empty phrase`)
-    if (basket.isFinalLego !== lego.isFinal || basket.phraseCount !== basket.phrases.length) throw new InvariantError(`basket ${op.id} has wrong derived fields`)
-    if (basket.lego?.target !== lego.target || basket.lego?.known !== lego.known) throw new InvariantError(`basket ${op.id} has LEGO text that is not lego_pairs'`)
+    const phrases = value.practice_phrases ?? []
+    if (phrasesHash(phrases) !== op.hash) throw new InvariantError(`basket ${op.id} does not hold the planned phrases`)
+    if (phrases.length === 0 || phrases.some((p) => p.known.trim() === '' || p.target.trim() === '')) throw new InvariantError(`basket ${op.id} has an empty phrase`)
+    if (value.is_final_lego !== lego.isFinal || value.phrase_count !== phrases.length) throw new InvariantError(`basket ${op.id} has wrong derived fields`)
+    if (value.lego?.target !== lego.target || value.lego?.known !== lego.known) throw new InvariantError(`basket ${op.id} has LEGO text that is not lego_pairs'`)
   }
 }

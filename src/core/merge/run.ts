@@ -47,7 +47,13 @@ export interface MergeResult {
   consumed: string[]
   /** interrupted transactions this run finished or rolled back first */
   recovered: string[]
-  plan: Plan
+  /** what the plan holds (for --dry-run and the confirmation) */
+  planned: {add: number; update: number; adopt: number; consume: number}
+}
+
+function planned(plan: Plan): MergeResult['planned'] {
+  const n = (op: string) => plan.ops.filter((o) => o.op === op).length
+  return {add: n('add'), update: n('update'), adopt: n('adopt'), consume: plan.consume.length}
 }
 
 export const DEFAULT_POLICY: PlanOptions = {onConflict: 'fail', resolutions: {}, adoptStrays: false, acceptRepaired: false, seedSentence: true}
@@ -99,7 +105,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
     let plan: Plan
     if (given) {
       const done = transactions(await readJournal(disk, ctx.paths)).find((t) => t.begin.planId === given.planId && t.status === 'committed')
-      if (done) return {result: {...base, status: 'already-applied', tx: done.begin.tx, planId: given.planId, plan: given}, warnings}
+      if (done) return {result: {...base, status: 'already-applied', tx: done.begin.tx, planId: given.planId, planned: planned(given)}, warnings}
       await checkPlan(ctx, course, given, canon)
       plan = given
     } else {
@@ -117,29 +123,31 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
         details: {blocked: blocked.map((i) => ({id: i.id, class: i.class, note: i.note}))},
       })
     }
-    if (plan.ops.length === 0 && plan.consume.length === 0) return {result: {...base, status: 'nothing-to-do', planId: plan.planId, plan}, warnings}
-    if (options.dryRun) return {result: {...base, status: 'dry-run', planId: plan.planId, plan}, warnings}
+    if (plan.ops.length === 0 && plan.consume.length === 0) return {result: {...base, status: 'nothing-to-do', planId: plan.planId, planned: planned(plan)}, warnings}
+    if (options.dryRun) return {result: {...base, status: 'dry-run', planId: plan.planId, planned: planned(plan)}, warnings}
     if (!given && !options.yes) {
       if (!options.confirm) throw new UsageError({code: 'E_CONFIRM', message: 'merge needs confirmation, and there is no terminal to ask on.', hint: 'Pass --yes, or merge a reviewed plan with --plan FILE.'})
-      if (!(await options.confirm(plan))) return {result: {...base, status: 'declined', planId: plan.planId, plan}, warnings}
+      if (!(await options.confirm(plan))) return {result: {...base, status: 'declined', planId: plan.planId, planned: planned(plan)}, warnings}
     }
 
     const tx = newTxId('merge')
     const at = new Date().toISOString()
     // A plan with nothing to write only moves consumed staging files: canon stays byte for byte.
-    const applied = plan.ops.length > 0 ? applyPlan(course, canon, plan, {tx, at}) : {text: bytes?.toString('utf8') ?? null, sha256: canon.sha256, added: [], updated: [], adopted: []}
+    const applied = plan.ops.length > 0 ? applyPlan(course, canon, plan, {tx, at}) : {bytes, sha256: canon.sha256, added: [], updated: [], adopted: []}
     const moves = plan.consume.map(({file, stagingDir}) => [file, appliedPath(file, stagingDir, tx)] as [string, string])
     const done = await runTransaction(ctx, tx, {
       kind: 'merge',
       planId: plan.planId,
       target: null,
       before: bytes,
-      after: plan.ops.length > 0 ? Buffer.from(applied.text!, 'utf8') : bytes,
+      beforeSha: canon.sha256,
+      after: applied.bytes,
+      afterSha: applied.sha256,
       moves,
       counts: {added: applied.added.length, updated: applied.updated.length, adopted: applied.adopted.length},
     })
     const after: CanonSide = {sha256: applied.sha256, baskets: before.baskets + applied.added.length + applied.adopted.length}
-    return {result: {status: 'merged', tx, planId: plan.planId, added: applied.added, updated: applied.updated, adopted: applied.adopted, canon: {before, after}, backup: done.backup, consumed: done.moved, recovered: notes, plan}, warnings}
+    return {result: {status: 'merged', tx, planId: plan.planId, added: applied.added, updated: applied.updated, adopted: applied.adopted, canon: {before, after}, backup: done.backup, consumed: done.moved, recovered: notes, planned: planned(plan)}, warnings}
   } finally {
     await lock.release().catch(() => undefined)
   }

@@ -29,6 +29,9 @@ export interface TxSpec {
   before: Buffer | null
   /** canon as it will be (null: no canon file) */
   after: Buffer | null
+  /** their hashes, when the caller has them already (a 100 MB canon is worth not hashing twice) */
+  beforeSha?: string | null
+  afterSha?: string | null
   /** staging moves [from, to], relative to the course folder */
   moves: Array<[string, string]>
   counts: BeginRecord['counts']
@@ -76,8 +79,8 @@ export interface TxResult {
 export async function runTransaction(ctx: TxContext, tx: string, spec: TxSpec): Promise<TxResult> {
   const {disk, paths} = ctx
   const state = await readState(disk, paths)
-  const beforeSha = spec.before ? sha256(spec.before) : null
-  const afterSha = spec.after ? sha256(spec.after) : null
+  const beforeSha = spec.beforeSha !== undefined ? spec.beforeSha : spec.before ? sha256(spec.before) : null
+  const afterSha = spec.afterSha !== undefined ? spec.afterSha : spec.after ? sha256(spec.after) : null
   const backup = spec.before ? join(paths.backups, `${String((state?.generation ?? 0) + 1).padStart(6, '0')}-${tx}-${beforeSha!.slice(0, 8)}.json`) : null
   const begin: BeginRecord = {
     type: 'begin',

@@ -109,9 +109,9 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
   const pending = new Set<string>()
   const files = (c: {sources: Array<{file: string}>}) => [...new Set(c.sources.map((s) => s.file))]
 
-  const addOp = (op: PlanOp['op'], candidate: {id: string; phrases: TextPair[]; sources: string[]}, replaces: string | null): string | null => {
+  const addOp = (op: PlanOp['op'], candidate: {id: string; phrases: TextPair[]; sources: string[]; hash?: string}, replaces: string | null): string | null => {
     const {phrases, appended} = withSeedSentence(course, candidate.id, candidate.phrases, options.seedSentence)
-    ops.push({op, id: candidate.id, phrases, hash: phrasesHash(phrases), replaces, sources: candidate.sources})
+    ops.push({op, id: candidate.id, phrases, hash: !appended && candidate.hash ? candidate.hash : phrasesHash(phrases), replaces, sources: candidate.sources})
     return appended ? 'seed sentence appended' : null
   }
 
@@ -119,7 +119,7 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
     const sources = files(c)
     const choice = options.resolutions[c.id] ?? (options.onConflict === 'fail' ? null : options.onConflict === 'keep-canon' ? 'canon' : 'staging')
     if (choice === 'canon') return {id: c.id, class: 'conflict', action: 'skip', sources, note: 'canon kept'}
-    if (choice === 'staging') return {id: c.id, class: 'conflict', action: 'apply', sources, note: addOp('update', {id: c.id, phrases: c.phrases, sources}, canonHash) ?? 'staging taken'}
+    if (choice === 'staging') return {id: c.id, class: 'conflict', action: 'apply', sources, note: addOp('update', {id: c.id, phrases: c.phrases, sources, hash: c.hash}, canonHash) ?? 'staging taken'}
     void existing
     return {id: c.id, class: 'conflict', action: 'blocked', sources, note: 'differs from canon and has no base: choose with --on-conflict or --resolutions'}
   }
@@ -134,12 +134,11 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
     else if (c.repaired && !options.acceptRepaired) item = {id: c.id, class: 'repaired', action: 'skip', sources, note: 'salvaged by jsonrepair: review it, then merge with --accept-repaired'}
     else {
       const existing = canon.baskets.get(c.id)
-      if (!existing) item = {id: c.id, class: 'new', action: 'apply', sources, note: addOp('add', {id: c.id, phrases: c.phrases, sources}, null)}
+      if (!existing) item = {id: c.id, class: 'new', action: 'apply', sources, note: addOp('add', {id: c.id, phrases: c.phrases, sources, hash: c.hash}, null)}
       else {
         const canonHash = canonBasketHash(existing)
-        const {phrases: wanted} = withSeedSentence(course, c.id, c.phrases, options.seedSentence)
-        if (canonHash === c.hash || canonHash === phrasesHash(wanted)) item = {id: c.id, class: 'identical', action: 'skip', sources, note: null}
-        else if (c.base !== null && c.base === canonHash) item = {id: c.id, class: 'update', action: 'apply', sources, note: addOp('update', {id: c.id, phrases: c.phrases, sources}, canonHash)}
+        if (canonHash === c.hash || canonHash === phrasesHash(withSeedSentence(course, c.id, c.phrases, options.seedSentence).phrases)) item = {id: c.id, class: 'identical', action: 'skip', sources, note: null}
+        else if (c.base !== null && c.base === canonHash) item = {id: c.id, class: 'update', action: 'apply', sources, note: addOp('update', {id: c.id, phrases: c.phrases, sources, hash: c.hash}, canonHash)}
         else {
           item = resolve(c, existing, canonHash)
           if (c.base !== null) item.note = `${item.note}; its base ${c.base.slice(0, 12)} is not the canon basket's ${canonHash.slice(0, 12)} (canon changed since it was generated)`

@@ -10,7 +10,7 @@ import {extractStaging, type Extraction} from '../extract/extract.js'
 import {EXTRACT_DEFAULTS, stagingDirs, type ExtractSettings} from '../extract/run.js'
 import {DEFAULT_POLICY} from '../merge/run.js'
 import {scanStaging} from '../staging/scan.js'
-import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
+import {writeFileAtomic} from '../store/atomic-write.js'
 import {realDisk} from '../store/disk.js'
 import {readJournal, transactions} from '../store/journal.js'
 import {wickerPaths} from '../store/paths.js'
@@ -89,7 +89,8 @@ export async function runPreview(options: RunPreviewOptions): Promise<{result: P
   let written: string | null = null
   if (options.out) {
     written = resolve(options.cwd, options.out)
-    await writeFileAtomic(written, jsonText(plan))
+    // compact: a plan of 100,000 baskets is large, and only machines read it whole
+    await writeFileAtomic(written, `${JSON.stringify(plan)}\n`)
   }
   return {
     result: {

@@ -11,10 +11,14 @@ const WORD = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*/gu
 /** NFC, trimmed, inner white space folded to one space. Used wherever text is compared. */
 export function tidy(text: string): string {
   const nfc = nfc_(text)
-  return UNTIDY.test(nfc) ? nfc.replace(/\s+/gu, ' ').trim() : nfc
+  if (nfc === '') return nfc
+  // Fast path: no white space at either end, no run of it, nothing but plain spaces inside.
+  const untidy = SPACE.test(nfc[0]!) || SPACE.test(nfc.at(-1)!) || UNTIDY.test(nfc)
+  return untidy ? nfc.replace(/\s+/gu, ' ').trim() : nfc
 }
 // \s matches Unicode white space with or without the u flag; without it the test is faster
-const UNTIDY = /^\s|\s$|\s\s|[^\S ]/
+const UNTIDY = /\s\s|[^\S ]/
+const SPACE = /\s/
 
 /** Case-folded, NFC form for lookups. `toLowerCase` is locale-independent; accents are kept. */
 export function fold(text: string): string {

@@ -73,9 +73,10 @@ describe('merge', () => {
     const seed = f.course.seeds.find((s) => s.id === final.lego.seedId)!
     writeTree(f.dir, {'phase5_baskets_staging/final.json': {basket_id: final.lego.id, practice_phrases: final.phrases.slice(0, -1)}})
     // two versions of the final basket in staging: take the one without the sentence
-    const {result} = await merge(f.dir, {policy: {resolutions: {[final.lego.id]: 'final.json'}}})
+    const policy = {resolutions: {[final.lego.id]: 'final.json'}}
+    expect((await runPreview({...at(f.dir), policy})).result.items.find((i) => i.id === final.lego.id)!.note).toContain('seed sentence appended')
+    await merge(f.dir, {policy})
     expect(canonJson(f.dir).baskets[final.lego.id].practice_phrases.at(-1)).toEqual({known: seed.known, target: seed.target})
-    expect(result.plan.items.find((i) => i.id === final.lego.id)!.note).toContain('seed sentence appended')
 
     const g = flowCourse()
     const final2 = g.baskets.find((b) => b.lego.isFinal)!
@@ -142,9 +143,9 @@ describe('conflicts and updates', () => {
   it('applies a regenerated basket as an update when its base is the canon basket it replaces', async () => {
     const f = flowCourse()
     const {id} = await withEdit(f, (lid, hash) => ({[lid]: {base_hash: hash, practice_phrases: [{known: f.course.legoById.get(lid)!.known, target: f.course.legoById.get(lid)!.target}]}}))
+    expect((await runPreview(at(f.dir))).result.items.find((i) => i.id === id)!.class).toBe('update')
     const {result} = await merge(f.dir)
     expect(result.updated).toEqual([id])
-    expect(result.plan.items.find((i) => i.id === id)!.class).toBe('update')
   })
 
   it('treats a stale base as a conflict', async () => {
@@ -164,8 +165,8 @@ describe('conflicts and updates', () => {
       'phase5_baskets_staging/invalid.json': {[f.baskets[0]!.lego.id]: {practice_phrases: []}},
       'phase5_baskets_staging/cut.json': JSON.stringify({[f.baskets[1]!.lego.id]: {practice_phrases: f.baskets[1]!.phrases}}).slice(0, -2),
     })
+    const classes = Object.fromEntries((await runPreview({...at(f.dir), repair: true})).result.items.filter((i) => i.action !== 'apply').map((i) => [i.id, i.class]))
     const {result} = await merge(f.dir, {repair: true})
-    const classes = Object.fromEntries(result.plan.items.filter((i) => i.action !== 'apply').map((i) => [i.id, i.class]))
     expect(classes).toMatchObject({[old.id]: 'overage', S9999L01: 'orphan'})
     expect(result.added).not.toContain(old.id)
     const left = readdirSync(join(f.dir, 'phase5_baskets_staging')).filter((n) => !n.startsWith('.')).sort()

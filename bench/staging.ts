@@ -1,0 +1,105 @@
+/**
+ * extract of 1,000 staging files (~20 MB) and preview + merge of 100,000 baskets, against the naive
+ * baseline (read, JSON.parse, Object.assign, write). Targets (DESIGN.md §8): extract ≤ 2 s,
+ * preview + merge ≤ 5 s.
+ */
+import {spawnSync} from 'node:child_process'
+import {cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {generateCourse} from './synth/generate.js'
+import {missingBaskets, renderFormat, type StagedBasket} from './synth/staging.js'
+import {writeCourse} from './synth/write.js'
+import {BIN, OUT, median, printTable, saveResults, type Row} from './lib.js'
+
+const NAIVE = fileURLToPath(new URL('./naive-merge.mjs', import.meta.url))
+const MULTI_SEED = ['F1', 'F2', 'F2b', 'F6', 'F11', 'F12'] as const
+
+/** A course whose staging holds its missing baskets in `files` files of mixed formats. */
+function stagedCourse(name: string, legos: number, fill: number, files: number): {dir: string; baskets: number; bytes: number} {
+  const parent = join(OUT, 'courses', name)
+  const marker = join(parent, '.done')
+  const dir = join(parent, 'qtl_for_qkn')
+  if (!existsSync(marker)) {
+    rmSync(parent, {recursive: true, force: true})
+    const synth = generateCourse({seed: 5, legos, canon: {fill}})
+    writeCourse(parent, synth, {pretty: false})
+    const baskets = missingBaskets(synth.course, new Set(Object.keys((synth.canon as {baskets: object}).baskets)))
+    const staging = join(dir, 'phase5_baskets_staging')
+    mkdirSync(staging, {recursive: true})
+    const per = Math.ceil(baskets.length / files)
+    for (let i = 0; i < files; i++) {
+      const group: StagedBasket[] = baskets.slice(i * per, (i + 1) * per)
+      if (group.length === 0) break
+      for (const f of renderFormat(MULTI_SEED[i % MULTI_SEED.length]!, group, `agent${String(i).padStart(4, '0')}`)) writeFileSync(join(staging, f.name), f.content)
+    }
+    writeFileSync(marker, String(baskets.length))
+  }
+  const staging = join(dir, 'phase5_baskets_staging')
+  const bytes = readdirSync(staging).reduce((n, f) => n + statSync(join(staging, f)).size, 0)
+  return {dir, baskets: Number(require_(marker)), bytes}
+}
+
+function require_(file: string): string {
+  return spawnSync('cat', [file], {encoding: 'utf8'}).stdout
+}
+
+function time(args: string[], runs: number, setup?: () => void): number {
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    setup?.()
+    const start = process.hrtime.bigint()
+    const r = spawnSync(process.execPath, args, {stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28})
+    if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')} failed: ${r.stderr}`)
+    times.push(Number(process.hrtime.bigint() - start) / 1e6)
+  }
+  return median(times)
+}
+
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`)
+
+export function runStagingBench(): Row[] {
+  const rows: Row[] = []
+
+  // extract: 1,000 files, about 20 MB
+  const x = stagedCourse('extract-1000', 24_000, 0.25, 1000)
+  const extract = time([BIN, 'extract', x.dir, '--json'], 5)
+  const naiveRead = time([NAIVE, join(x.dir, 'lego_baskets.json'), join(x.dir, 'phase5_baskets_staging')], 5)
+  rows.push({benchmark: `extract, 1,000 files (${(x.bytes / 1e6).toFixed(1)} MB, ${x.baskets.toLocaleString('en')} baskets)`, measured: fmt(extract), target: '2 s', ratio: (extract / 2000).toFixed(2), note: `naive read+parse+assign ${fmt(naiveRead)}: ${(extract / naiveRead).toFixed(1)}×`})
+
+  for (const [name, fill, files, label] of [
+    ['merge-100k', 0.5, 1000, 'half in canon, half new in 1,000 staging files'],
+    ['merge-100k-canon', 0.95, 100, '95% in canon, 5% new in 100 staging files'],
+  ] as const) rows.push(previewMerge(name, fill, files, label))
+  return rows
+}
+
+/** preview --out, then merge --plan, on a fresh copy each time; and the naive script on the same. */
+function previewMerge(name: string, fill: number, files: number, label: string): Row {
+  const m = stagedCourse(name, 118_000, fill, files)
+  const work = join(OUT, `work-${name}`)
+  const fresh = () => {
+    rmSync(work, {recursive: true, force: true})
+    cpSync(m.dir, join(work, 'qtl_for_qkn'), {recursive: true})
+  }
+  const dir = join(work, 'qtl_for_qkn')
+  const plan = join(work, 'plan.json')
+  const previewMs: number[] = []
+  const mergeMs: number[] = []
+  for (let i = 0; i < 3; i++) {
+    fresh()
+    previewMs.push(time([BIN, 'preview', dir, '--out', plan, '--json'], 1))
+    mergeMs.push(time([BIN, 'merge', dir, '--plan', plan, '--json'], 1))
+  }
+  const naive = time([NAIVE, join(dir, 'lego_baskets.json'), join(dir, 'phase5_baskets_staging'), '--write'], 3, fresh)
+  const total = median(previewMs) + median(mergeMs)
+  rmSync(work, {recursive: true, force: true})
+  return {benchmark: `preview + merge, 100,000 baskets: ${label} (${(m.bytes / 1e6).toFixed(0)} MB staging)`, measured: `${fmt(total)} (${fmt(median(previewMs))} + ${fmt(median(mergeMs))})`, target: '5 s', ratio: (total / 5000).toFixed(2), note: `naive read+parse+assign+write ${fmt(naive)}: ${(total / naive).toFixed(1)}×`}
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const rows = runStagingBench()
+  console.log(printTable(rows))
+  saveResults('staging', rows)
+}
