@@ -1,6 +1,6 @@
 import {join} from 'node:path'
 
-import {readCanon} from '../canon/read.js'
+import {emptyCanon, readCanon} from '../canon/read.js'
 import type {Canon} from '../canon/model.js'
 import {loadConfig} from '../config.js'
 import type {WickerConfig} from '../schemas/config.js'
@@ -15,6 +15,8 @@ export interface OpenCourseOptions {
   coursesDir?: string | null
   configFile?: string | null
   orientation?: ArrayOrder | null
+  /** false: skip reading canon (writers read it again under their lock anyway) */
+  canon?: boolean
 }
 
 export interface OpenedCourse {
@@ -32,7 +34,8 @@ export async function openCourse(options: OpenCourseOptions): Promise<OpenedCour
   const coursesDir = resolveCoursesDir({flag: options.coursesDir, config: config.coursesDir, cwd: options.cwd})
   const found = findCourse(options.course, {coursesDir, cwd: options.cwd})
   // Both files are parsed in full; reading them together overlaps the disk with the parsing.
-  const [course, canon] = await Promise.all([loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null}), readCanon(join(found.dir, COURSE_FILES.canon))])
+  const canonFile = join(found.dir, COURSE_FILES.canon)
+  const [course, canon] = await Promise.all([loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null}), options.canon === false ? emptyCanon(canonFile) : readCanon(canonFile)])
   const warnings = [...found.warnings]
   if (course.orientation.arrays) warnings.push(`array pairs read as [${course.orientation.order === 'known-target' ? 'known, target' : 'target, known'}] (${course.orientation.evidence})`)
   for (const finding of course.findings) warnings.push(`lego_pairs: ${finding.message}`)

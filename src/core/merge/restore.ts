@@ -29,7 +29,7 @@ export interface RestoreResult {
 
 /** Undoes a transaction as a new, journaled one: canon goes back to the bytes it had before it. */
 export async function runRestore(options: RunRestoreOptions): Promise<{result: RestoreResult; warnings: string[]}> {
-  const {course, warnings} = await openCourse(options)
+  const {course, warnings} = await openCourse({...options, canon: false})
   const disk = options.disk ?? realDisk
   const ctx = txContext(course, disk)
   const lock = await acquireLock(disk, ctx.paths, 'wicker restore')

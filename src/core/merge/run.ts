@@ -88,7 +88,7 @@ async function checkPlan(ctx: TxContext, course: Course, plan: Plan, canon: Cano
 }
 
 export async function runMerge(options: RunMergeOptions): Promise<{result: MergeResult; warnings: string[]}> {
-  const {course, warnings} = await openCourse(options)
+  const {course, warnings} = await openCourse({...options, canon: false})
   const disk = options.disk ?? realDisk
   const ctx = txContext(course, disk)
   const given = options.plan ? parsePlan((await readJsonFile(resolve(options.cwd, options.plan), 'Plan')).value, options.plan) : null

@@ -1,0 +1,80 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand, courseArg} from '../cli/base-command.js'
+import {table} from '../cli/render/table.js'
+import {gateFlag, orientationFlag} from '../cli/shared-flags.js'
+import type {Ui} from '../cli/ui.js'
+import type {GateDefinition} from '../core/schemas/gate-definitions.js'
+import {runPrepare, type PrepareResult} from '../core/segments/run.js'
+
+function render(ui: Ui, r: PrepareResult): void {
+  if (r.totals.packets === 0) {
+    ui.out('Nothing to prepare: no new LEGO needs a basket.')
+    return
+  }
+  const rows = r.segments.flatMap((s) => s.packets.map((p, i) => [s.index, i + 1, p.id, p.seeds.length === 1 ? p.seeds[0]! : `${p.seeds[0]}–${p.seeds.at(-1)}`, p.legos]))
+  for (const line of table(['segment', '#', 'packet', 'seeds', 'LEGOs'], rows.slice(0, 50))) ui.out(line)
+  if (rows.length > 50) ui.out(ui.chalk.dim(`… ${rows.length - 50} more packets; --json lists them all.`))
+  ui.out()
+  ui.out(`Run ${ui.chalk.bold(r.run)}${r.unchanged ? ' (unchanged: prepared before from the same input)' : ''}: ${r.totals.packets} packet(s) in ${r.totals.segments} segment(s), ${r.totals.seeds} seed(s), ${r.totals.legos} LEGO(s).`)
+  for (const s of r.skipped.slice(0, 10)) ui.info(`skipped ${s.id}: ${s.reason}`)
+  ui.info(`Packets and prompts are in ${r.dir}; start the agents with: wicker launch <course> --run ${r.run}`)
+}
+
+export default class PrepareSegments extends BaseCommand {
+  static override summary = 'Split the missing baskets into seed-atomic work packets and render their prompts.'
+  static override description = `Takes the LEGOs to write (detect's result, a --manifest from \`detect --out\`, --ids, --seeds, or --regenerate for existing baskets) and splits them into packets of whole seeds. Each packet holds its LEGOs, their seeds and earlier LEGOs, the 10 previous seed sentences, the 30 most recent new LEGOs, and the vocabulary each LEGO may use under --gate (default window: whole earlier LEGOs, which also pass every other definition). Packet ids are content hashes: the same input gives the same packets and the same run.
+
+Writes .wicker/runs/<run>/plan.json, packets/ and prompts/ (one worker prompt per packet, one orchestrator prompt per group).
+
+Exit codes: 0 ok; 2 usage (bad template, ids, range); 3 the run exists with other packets; 4 I/O.`
+
+  static override examples = [
+    {description: 'Packets of about 20 LEGOs for everything missing', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},
+    {description: 'The three-tier split: 3 segments × 3 orchestrators × 10 agents', command: '<%= config.bin %> <%= command.id %> spa_for_eng --segments 3 --orchestrators 3 --agents 10'},
+    {description: 'Regenerate the baskets that fail GATE', command: '<%= config.bin %> <%= command.id %> spa_for_eng --regenerate-failing gate'},
+  ]
+
+  static override args = {course: courseArg}
+  static override flags = {
+    manifest: Flags.string({description: 'Missing manifest written by `wicker detect --out`.'}),
+    ids: Flags.string({description: 'LEGO ids, comma-separated.'}),
+    seeds: Flags.string({description: 'Seed range: S0010-S0050.'}),
+    regenerate: Flags.boolean({description: 'Also take LEGOs that have a basket (listed by --ids/--seeds); each packet records the hash of the basket it replaces.'}),
+    'regenerate-failing': Flags.string({description: 'Regenerate the baskets failing these validate checks, comma-separated (e.g. gate,containment).'}),
+    'packet-size': Flags.integer({description: 'LEGOs per packet (whole seeds) [default: 20].', min: 1}),
+    segments: Flags.integer({description: 'Waves that run one after another [default: 1].', min: 1}),
+    orchestrators: Flags.integer({description: 'Orchestrator sessions per segment [default: 1].', min: 1}),
+    agents: Flags.integer({description: 'Agents per orchestrator: with --segments and --orchestrators, fixes the number of packets.', min: 1}),
+    gate: gateFlag,
+    'window-seeds': Flags.integer({description: 'GATE window: seeds before in reach [default: 10].', min: 0}),
+    'template-dir': Flags.string({description: 'Folder with worker.md and orchestrator.md templates [default: the bundled ones].'}),
+    run: Flags.string({description: 'Name of the run [default: derived from the packets].'}),
+    orientation: orientationFlag,
+  }
+
+  async run(): Promise<void> {
+    const {args, flags} = await this.parse(PrepareSegments)
+    const ui = this.makeUi(flags)
+    const {result, warnings} = await runPrepare({
+      course: args.course,
+      cwd: process.cwd(),
+      coursesDir: flags['courses-dir'],
+      configFile: flags.config,
+      orientation: flags.orientation as 'known-target' | 'target-known' | undefined,
+      manifest: flags.manifest,
+      ids: flags.ids?.split(',').map((s) => s.trim()).filter(Boolean),
+      seeds: flags.seeds,
+      regenerate: flags.regenerate,
+      regenerateFailing: flags['regenerate-failing']?.split(',').map((s) => s.trim()).filter(Boolean),
+      packetSize: flags['packet-size'],
+      segments: flags.segments,
+      orchestrators: flags.orchestrators,
+      agents: flags.agents,
+      gate: {definition: flags.gate as GateDefinition | undefined, windowSeeds: flags['window-seeds']},
+      templateDir: flags['template-dir'],
+      run: flags.run,
+    })
+    this.finish(ui, {result, warnings, exitCode: 0, render})
+  }
+}

@@ -1,0 +1,93 @@
+import {randomBytes} from 'node:crypto'
+import {existsSync} from 'node:fs'
+import {link, mkdir, open, readdir, readFile, unlink} from 'node:fs/promises'
+import {basename, join} from 'node:path'
+
+import {readContainer} from '../formats/containers.js'
+import {phraseKeys, readPhrases} from '../formats/phrases.js'
+import type {Course} from '../course/model.js'
+import {ioError} from '../errors.js'
+import {decodeStaging} from '../staging/decode.js'
+import {inspectValue} from '../staging/inspect.js'
+import {fsyncDir} from '../store/atomic-write.js'
+import type {Packet} from '../segments/packets.js'
+
+/**
+ * An agent's output is checked before it goes anywhere near staging: it must be JSON (fences and
+ * prose around it are fine) holding a readable basket for every LEGO of the packet. It then goes
+ * into staging atomically, under a name that is never reused, and never over an existing file.
+ */
+export function checkOutput(bytes: Uint8Array, packet: Packet, course: Course): Promise<{valid: true; json: unknown} | {valid: false; reason: string}> {
+  return decodeStaging(bytes, {repair: false}).then((decoded) => {
+    if (!decoded.ok) return {valid: false as const, reason: decoded.message}
+    if (decoded.value === null || typeof decoded.value !== 'object') return {valid: false as const, reason: 'the output is not a JSON object'}
+    const hostile = inspectValue(decoded.value, {maxDepth: 64})
+    if (hostile) return {valid: false as const, reason: hostile}
+    const container = readContainer(decoded.value, {name: `${packet.id}.json`})
+    if (!container) return {valid: false as const, reason: 'no basket container in the output'}
+    const keys = phraseKeys(course.knownLanguage, course.targetLanguage)
+    const found = new Map(container.baskets.filter((b) => b.id).map((b) => [b.id!, b]))
+    for (const lego of packet.legos) {
+      const basket = found.get(lego.id)
+      if (!basket) return {valid: false as const, reason: `no basket for ${lego.id}`}
+      const read = readPhrases(basket.phrases, basket.order, keys)
+      if (read.problems.length > 0) return {valid: false as const, reason: `${lego.id}: ${read.problems[0]!.message}`}
+      if (read.phrases.length === 0 || read.phrases.some((p) => p.known.trim() === '' || p.target.trim() === '')) return {valid: false as const, reason: `${lego.id}: no phrase, or an empty side`}
+    }
+    return {valid: true as const, json: decoded.value}
+  })
+}
+
+export function stagedName(run: string, packet: string, attempt: number): string {
+  return `${run}__${packet}__${attempt}.json`
+}
+
+/** Writes into staging without ever replacing a file: temp file, fsync, hard link to the final name, unlink the temp. */
+export async function stageOutput(dir: string, name: string, text: string): Promise<string> {
+  const target = join(dir, name)
+  const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`)
+  try {
+    await mkdir(dir, {recursive: true})
+    const handle = await open(temp, 'wx')
+    try {
+      await handle.writeFile(text)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await link(temp, target)
+  } catch (error) {
+    throw ioError(error, target, (error as NodeJS.ErrnoException).code === 'EEXIST' ? 'stage (a file of that name already exists, and staging is never overwritten)' : 'stage')
+  } finally {
+    await unlink(temp).catch(() => undefined)
+  }
+  await fsyncDir(dir)
+  return target
+}
+
+/** The staged outputs of a packet, in staging or already consumed into .applied/<tx>/. */
+export async function stagedOutputs(dir: string, run: string, packet: string): Promise<string[]> {
+  const prefix = `${run}__${packet}__`
+  const found: string[] = []
+  if (!existsSync(dir)) return found
+  for (const name of await readdir(dir)) if (name.startsWith(prefix) && name.endsWith('.json')) found.push(join(dir, name))
+  const applied = join(dir, '.applied')
+  if (existsSync(applied)) {
+    for (const tx of await readdir(applied)) {
+      for (const name of await readdir(join(applied, tx)).catch(() => [] as string[])) if (name.startsWith(prefix) && name.endsWith('.json')) found.push(join(applied, tx, name))
+    }
+  }
+  return found.sort((a, b) => attemptOf(basename(b)) - attemptOf(basename(a)))
+}
+
+function attemptOf(name: string): number {
+  return Number(/__(\d+)\.json$/.exec(name)?.[1] ?? 0)
+}
+
+/** A packet is done when a valid output of it is in staging (or was consumed by a merge). */
+export async function isDone(dir: string, run: string, packet: Packet, course: Course): Promise<string | null> {
+  for (const file of await stagedOutputs(dir, run, packet.id)) {
+    if ((await checkOutput(await readFile(file), packet, course)).valid) return file
+  }
+  return null
+}

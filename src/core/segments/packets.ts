@@ -1,0 +1,128 @@
+import type {Course, Lego, Seed, TextPair} from '../course/model.js'
+import {sha256Hex} from '../extract/candidate.js'
+import type {GateSettings} from '../schemas/config.js'
+
+/**
+ * Work packets (DOMAIN.md §5): what one agent needs to write baskets for a few whole seeds. A
+ * packet is seed-atomic (a seed is never split between packets) and its id is a hash of its
+ * content, so the same input always gives the same packets.
+ */
+export interface PacketChunk extends TextPair {
+  id: string
+  /** course position of the LEGO (cumulative, strict) or its seed index (seed) */
+  from: number
+}
+
+export interface PacketLego extends TextPair {
+  id: string
+  type: string
+  seed: string
+  /** 1-based position within its seed */
+  positionInSeed: number
+  isFinal: boolean
+  /** the chunks (indexes into packet.chunks) this LEGO's phrases may use, itself excluded */
+  allowed: number[]
+  /** hash of the canon basket it replaces, when regenerating */
+  base: string | null
+}
+
+export interface Packet {
+  kind: 'wicker/packet'
+  version: 1
+  id: string
+  course: string
+  gate: GateSettings
+  seeds: Array<TextPair & {id: string; earlierLegos: Array<TextPair & {id: string}>}>
+  legos: PacketLego[]
+  /** the 10 seed sentences before the packet's first seed */
+  previousSentences: Array<TextPair & {seed: string}>
+  /** the 30 most recent new LEGOs before the packet's first LEGO */
+  recentNewLegos: Array<TextPair & {id: string}>
+  /** vocabulary table: whole earlier LEGOs */
+  chunks: PacketChunk[]
+}
+
+export interface SplitOptions {
+  /** LEGOs per packet (whole seeds, so a packet may hold a little more or less) */
+  packetSize?: number
+  segments: number
+  orchestrators: number
+  /** agents per orchestrator; with segments and orchestrators it fixes the packet count */
+  agents?: number
+}
+
+/** Whole seeds into groups: by a target size, seed by seed in course order. */
+export function splitSeeds(work: Array<{seed: Seed; legos: Lego[]}>, options: SplitOptions): Array<Array<{seed: Seed; legos: Lego[]}>> {
+  const total = work.reduce((n, w) => n + w.legos.length, 0)
+  const count = options.agents ? options.segments * options.orchestrators * options.agents : 0
+  const size = count > 0 ? Math.max(1, Math.ceil(total / count)) : (options.packetSize ?? 20)
+  const groups: Array<Array<{seed: Seed; legos: Lego[]}>> = []
+  let current: Array<{seed: Seed; legos: Lego[]}> = []
+  let n = 0
+  for (const w of work) {
+    if (current.length > 0 && n + w.legos.length > size && (count === 0 || groups.length < count - 1)) {
+      groups.push(current)
+      current = []
+      n = 0
+    }
+    current.push(w)
+    n += w.legos.length
+  }
+  if (current.length > 0) groups.push(current)
+  return groups
+}
+
+/** Which earlier LEGOs a LEGO may build on, by GATE definition. Whole LEGOs only, so the phrases also tile (strict). */
+function allowedChunks(course: Course, lego: Lego, gate: GateSettings, seedOf: Map<string, Seed>): Lego[] {
+  const seed = seedOf.get(lego.seedId)!
+  const earlier = seed.legos.slice(0, lego.indexInSeed)
+  switch (gate.definition) {
+    case 'cumulative':
+    case 'strict':
+      return course.legos.slice(0, lego.position)
+    case 'seed':
+      return [...course.seeds.slice(0, seed.index).flatMap((s) => s.legos), ...seed.legos.filter((l) => l !== lego)]
+    case 'window': {
+      const window = course.seeds.slice(Math.max(0, seed.index - gate.windowSeeds), seed.index).flatMap((s) => s.legos)
+      const recent = gate.recentNewLegos > 0 ? course.legos.slice(0, lego.position).filter((l) => l.isNew).slice(-gate.recentNewLegos) : []
+      return [...new Map([...window, ...recent, ...earlier].map((l) => [l.id, l])).values()]
+    }
+  }
+}
+
+export function buildPacket(course: Course, group: Array<{seed: Seed; legos: Lego[]}>, gate: GateSettings, bases: Map<string, string>): Packet {
+  const chunkIndex = new Map<string, number>()
+  const chunks: PacketChunk[] = []
+  const first = group[0]!.legos[0]!
+  const firstSeedIndex = group[0]!.seed.index
+  const seedOf = new Map(course.seeds.map((s) => [s.id, s]))
+  const legos: PacketLego[] = []
+  for (const {seed, legos: todo} of group) {
+    for (const lego of todo) {
+      const allowed: number[] = []
+      for (const chunk of allowedChunks(course, lego, gate, seedOf)) {
+        if (chunk.target === lego.target) continue
+        let index = chunkIndex.get(chunk.id)
+        if (index === undefined) {
+          index = chunks.length
+          chunkIndex.set(chunk.id, index)
+          chunks.push({id: chunk.id, known: chunk.known, target: chunk.target, from: gate.definition === 'seed' ? seedOf.get(chunk.seedId)!.index : chunk.position})
+        }
+        allowed.push(index)
+      }
+      legos.push({id: lego.id, type: lego.type, known: lego.known, target: lego.target, seed: seed.id, positionInSeed: lego.indexInSeed + 1, isFinal: lego.isFinal, allowed, base: bases.get(lego.id) ?? null})
+    }
+  }
+  const body = {
+    kind: 'wicker/packet' as const,
+    version: 1 as const,
+    course: course.code,
+    gate,
+    seeds: group.map(({seed, legos: todo}) => ({id: seed.id, known: seed.known, target: seed.target, earlierLegos: seed.legos.slice(0, todo[0]!.indexInSeed).map((l) => ({id: l.id, known: l.known, target: l.target}))})),
+    legos,
+    previousSentences: course.seeds.slice(Math.max(0, firstSeedIndex - 10), firstSeedIndex).map((s) => ({seed: s.id, known: s.known, target: s.target})),
+    recentNewLegos: course.legos.slice(0, first.position).filter((l) => l.isNew).slice(-30).map((l) => ({id: l.id, known: l.known, target: l.target})),
+    chunks,
+  }
+  return {...body, id: `p${sha256Hex(JSON.stringify(body)).slice(0, 15)}`}
+}

@@ -1,0 +1,201 @@
+import {existsSync} from 'node:fs'
+import {mkdir, readFile, writeFile} from 'node:fs/promises'
+import {join, resolve} from 'node:path'
+
+import {isUsable} from '../canon/model.js'
+import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import type {Course, Lego, Seed} from '../course/model.js'
+import {detect} from '../detect/detect.js'
+import {BlockedError, UsageError} from '../errors.js'
+import {sha256Hex} from '../extract/candidate.js'
+import {canonBasketHash} from '../preview/plan.js'
+import {gateSettingsSchema, validateSettingsSchema, type GateSettings} from '../schemas/config.js'
+import {missingManifestSchema} from '../schemas/manifest.js'
+import {writeFileAtomic} from '../store/atomic-write.js'
+import {wickerPaths} from '../store/paths.js'
+import {readJsonFile} from '../store/read-json.js'
+import {validate} from '../validate/validate.js'
+import type {CheckId} from '../validate/model.js'
+import {buildPacket, splitSeeds, type Packet} from './packets.js'
+import {loadTemplate, render} from './prompt.js'
+import {orchestratorValues, workerValues} from './values.js'
+
+export interface RunPrepareOptions extends OpenCourseOptions {
+  /** missing manifest from `detect --out` */
+  manifest?: string | null
+  ids?: string[]
+  /** S0010-S0050 */
+  seeds?: string | null
+  regenerate?: boolean
+  /** regenerate the baskets failing these validate checks */
+  regenerateFailing?: string[]
+  packetSize?: number
+  segments?: number
+  orchestrators?: number
+  agents?: number
+  gate?: Partial<GateSettings>
+  templateDir?: string | null
+  run?: string | null
+}
+
+export interface PreparedPacket {
+  index: number
+  id: string
+  segment: number
+  orchestrator: number
+  seeds: string[]
+  legos: number
+}
+
+export interface RunPlan {
+  kind: 'wicker/run-plan'
+  version: 1
+  run: string
+  course: string
+  createdAt: string
+  gate: GateSettings
+  packets: PreparedPacket[]
+}
+
+export interface PrepareResult {
+  run: string
+  dir: string
+  unchanged: boolean
+  segments: Array<{index: number; packets: Array<{id: string; seeds: string[]; legos: number}>}>
+  totals: {segments: number; packets: number; seeds: number; legos: number}
+  skipped: Array<{id: string; reason: string}>
+}
+
+function seedRange(spec: string): [number, number] {
+  const match = /^S?(\d{1,4})(?:\s*-\s*S?(\d{1,4}))?$/i.exec(spec.trim())
+  if (!match) throw new UsageError({code: 'E_SEEDS', message: `--seeds ${spec} is not a seed range.`, hint: 'Write S0010-S0050, or one seed: S0012.'})
+  const a = Number(match[1])
+  return [a, match[2] ? Number(match[2]) : a]
+}
+
+/** The LEGOs to generate, with the canon hash each replaces when regenerating. */
+async function chooseWork(course: Course, canon: Awaited<ReturnType<typeof openCourse>>['canon'], options: RunPrepareOptions, warnings: string[]): Promise<{legos: Lego[]; bases: Map<string, string>; skipped: PrepareResult['skipped']}> {
+  const bases = new Map<string, string>()
+  const skipped: PrepareResult['skipped'] = []
+  let chosen: Lego[]
+  if (options.regenerateFailing && options.regenerateFailing.length > 0) {
+    const checks = new Set(options.regenerateFailing as CheckId[])
+    const result = validate(course, canon, {gate: gateSettingsSchema.parse({}), validate: validateSettingsSchema.parse({})})
+    const ids = new Set(result.findings.filter((f) => checks.has(f.check) && f.basket).map((f) => f.basket!))
+    chosen = course.legos.filter((l) => ids.has(l.id))
+  } else if (options.ids && options.ids.length > 0) {
+    const unknown = options.ids.filter((id) => !course.legoById.has(id))
+    if (unknown.length > 0) throw new UsageError({code: 'E_IDS', message: `not LEGOs of ${course.code}: ${unknown.slice(0, 5).join(', ')}.`, hint: 'Pass LEGO ids from lego_pairs.json (S0001L02…).'})
+    const wanted = new Set(options.ids)
+    chosen = course.legos.filter((l) => wanted.has(l.id))
+  } else if (options.seeds) {
+    const [a, b] = seedRange(options.seeds)
+    chosen = course.legos.filter((l) => {
+      const n = Number(l.seedId.slice(1))
+      return n >= a && n <= b
+    })
+  } else if (options.manifest) {
+    const file = resolve(options.cwd, options.manifest)
+    const parsed = missingManifestSchema.safeParse((await readJsonFile(file, 'Manifest')).value)
+    if (!parsed.success) throw new UsageError({code: 'E_MANIFEST', message: `${file} is not a missing manifest from \`wicker detect --out\`.`, hint: 'Write one with `wicker detect <course> --out missing.json`.'})
+    if (parsed.data.course !== course.code) warnings.push(`the manifest is for ${parsed.data.course}, not ${course.code}`)
+    const wanted = new Set(parsed.data.missing.map((m) => m.id))
+    chosen = course.legos.filter((l) => wanted.has(l.id))
+  } else {
+    const wanted = new Set(detect(course, canon).missing.map((m) => m.id))
+    chosen = course.legos.filter((l) => wanted.has(l.id))
+  }
+  const regenerating = options.regenerate || (options.regenerateFailing?.length ?? 0) > 0
+  const legos: Lego[] = []
+  for (const lego of chosen) {
+    if (!lego.isNew) {
+      skipped.push({id: lego.id, reason: 'not new (new: false): no basket is wanted'})
+      continue
+    }
+    const basket = canon.baskets.get(lego.id)
+    const has = basket?.phrases.some(isUsable) ?? false
+    if (has && !regenerating) {
+      skipped.push({id: lego.id, reason: 'already has a basket (pass --regenerate to replace it)'})
+      continue
+    }
+    if (has && basket) bases.set(lego.id, canonBasketHash(basket))
+    legos.push(lego)
+  }
+  return {legos, bases, skipped}
+}
+
+export async function runPrepare(options: RunPrepareOptions): Promise<{result: PrepareResult; warnings: string[]}> {
+  const {course, canon, config, warnings} = await openCourse(options)
+  const gate = gateSettingsSchema.parse({...config.gate, definition: 'window', ...Object.fromEntries(Object.entries(options.gate ?? {}).filter(([, v]) => v !== undefined))})
+  // Templates first: a broken template stops everything before any file is written.
+  const worker = await loadTemplate(options.templateDir ? resolve(options.cwd, options.templateDir) : null, 'worker')
+  const orchestrator = await loadTemplate(options.templateDir ? resolve(options.cwd, options.templateDir) : null, 'orchestrator')
+
+  const {legos, bases, skipped} = await chooseWork(course, canon, options, warnings)
+  const bySeed = new Map<string, {seed: Seed; legos: Lego[]}>()
+  for (const lego of legos) {
+    const entry = bySeed.get(lego.seedId) ?? {seed: course.seeds.find((s) => s.id === lego.seedId)!, legos: []}
+    entry.legos.push(lego)
+    bySeed.set(lego.seedId, entry)
+  }
+  const segments = options.segments ?? 1
+  const orchestrators = options.orchestrators ?? 1
+  const groups = splitSeeds([...bySeed.values()], {packetSize: options.packetSize, segments, orchestrators, agents: options.agents})
+  const packets = groups.map((g) => buildPacket(course, g, gate, bases))
+  const run = options.run ?? `run-${sha256Hex(JSON.stringify({ids: packets.map((p) => p.id), segments, orchestrators})).slice(0, 10)}`
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(run) || run.includes('__')) throw new UsageError({code: 'E_RUN_NAME', message: `run name ${JSON.stringify(run)} is not allowed.`, hint: 'Use letters, digits, dot, dash and single underscores (no "__"), at most 64 characters.'})
+
+  const perSegment = Math.ceil(packets.length / segments) || 1
+  const placed: PreparedPacket[] = packets.map((p, i) => {
+    const segment = Math.floor(i / perSegment)
+    const inSegment = i - segment * perSegment
+    const size = Math.min(perSegment, packets.length - segment * perSegment)
+    return {index: i + 1, id: p.id, segment, orchestrator: Math.floor((inSegment * orchestrators) / size), seeds: p.seeds.map((s) => s.id), legos: p.legos.length}
+  })
+
+  const paths = wickerPaths(course.dir)
+  const dir = join(paths.runs, run)
+  const plan: RunPlan = {kind: 'wicker/run-plan', version: 1, run, course: course.code, createdAt: new Date().toISOString(), gate, packets: placed}
+  const planFile = join(dir, 'plan.json')
+  let unchanged = false
+  if (existsSync(planFile)) {
+    const existing = JSON.parse(await readFile(planFile, 'utf8')) as RunPlan
+    if (JSON.stringify(existing.packets) !== JSON.stringify(placed)) {
+      throw new BlockedError({code: 'E_RUN_EXISTS', message: `run ${run} already exists with other packets (${dir}).`, hint: 'Pass another --run name, or launch that run as it is.'})
+    }
+    unchanged = true
+  }
+  if (!unchanged && packets.length > 0) {
+    await mkdir(join(dir, 'packets'), {recursive: true})
+    await mkdir(join(dir, 'prompts'), {recursive: true})
+    const settings = validateSettingsSchema.parse({...config.validate})
+    for (const packet of packets) {
+      const packetFile = join(dir, 'packets', `${packet.id}.json`)
+      await writeFileAtomic(packetFile, `${JSON.stringify({...packet, run, bases: Object.fromEntries(packet.legos.filter((l) => l.base).map((l) => [l.id, l.base]))}, null, 2)}\n`)
+      await writeFile(join(dir, 'prompts', `${packet.id}.md`), render(worker, workerValues(course, packet, run, packetFile, gate, settings)))
+    }
+    for (let s = 0; s < segments; s++) {
+      for (let o = 0; o < orchestrators; o++) {
+        const mine = placed.filter((p) => p.segment === s && p.orchestrator === o)
+        if (mine.length === 0) continue
+        await writeFile(join(dir, 'prompts', `orchestrator-s${s + 1}-o${o + 1}.md`), render(orchestrator, orchestratorValues(course, run, s, o, mine, dir)))
+      }
+    }
+    await writeFileAtomic(planFile, `${JSON.stringify(plan, null, 2)}\n`)
+  }
+  const segmentList = [...new Set(placed.map((p) => p.segment))].map((index) => ({index: index + 1, packets: placed.filter((p) => p.segment === index).map((p) => ({id: p.id, seeds: p.seeds, legos: p.legos}))}))
+  return {
+    result: {run, dir, unchanged, segments: segmentList, totals: {segments: segmentList.length, packets: packets.length, seeds: bySeed.size, legos: legos.length}, skipped},
+    warnings,
+  }
+}
+
+export async function readRunPlan(courseDir: string, run: string): Promise<{plan: RunPlan; packets: Map<string, Packet & {run: string}>; dir: string}> {
+  const dir = join(wickerPaths(courseDir).runs, run)
+  const file = join(dir, 'plan.json')
+  if (!existsSync(file)) throw new UsageError({code: 'E_NO_RUN', message: `no run ${run} in ${wickerPaths(courseDir).runs}.`, hint: 'Prepare one with `wicker prepare-segments <course>`; it prints the run name.'})
+  const plan = (await readJsonFile(file, 'Run plan')).value as RunPlan
+  const packets = new Map<string, Packet & {run: string}>()
+  for (const p of plan.packets) packets.set(p.id, (await readJsonFile(join(dir, 'packets', `${p.id}.json`), 'Packet')).value as Packet & {run: string})
+  return {plan, packets, dir}
+}
