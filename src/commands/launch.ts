@@ -36,7 +36,7 @@ Exit codes: 0 every packet ok; 1 some packets failed; 2 usage; 3 the run is lock
     grace: Flags.string({description: 'Between TERM and KILL when stopping an agent.', default: '5s'}),
     retries: Flags.integer({description: 'Retries per packet for transient failures.', default: 2, min: 0}),
     backoff: Flags.string({description: 'First retry delay (doubles each time).', default: '5s'}),
-    halt: Flags.string({description: 'Stop launching once this share of finished packets failed.', default: '25%'}),
+    halt: Flags.string({description: 'Stop launching once this share of finished packets failed (or never).', default: '25%'}),
     'max-cost-usd': Flags.string({description: 'Stop launching once agents report this much spent.'}),
     resume: Flags.boolean({description: 'Run what is not done yet (the default behaviour, said explicitly).'}),
     'retry-failed': Flags.boolean({description: 'Run only packets whose last attempt failed.'}),

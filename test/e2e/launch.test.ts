@@ -1,0 +1,192 @@
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {generateCourse} from '../../bench/synth/generate.js'
+import {writeCourse} from '../../bench/synth/write.js'
+import {fakeAgents} from '../helpers/agents.js'
+import {wicker} from '../helpers/cli.js'
+import {tempDir, writeTree} from '../helpers/fs.js'
+
+const FAST = ['--stagger', '0s', '--backoff', '100ms', '--grace', '300ms', '--json']
+
+function prepared(options: {seeds?: number; packetSize?: number; seed?: number} = {}) {
+  const synth = generateCourse({seeds: options.seeds ?? 16, seed: options.seed ?? 13, canon: {fill: 0.5}})
+  const dir = writeCourse(tempDir(), synth)
+  const prep = wicker(['prepare-segments', dir, '--packet-size', String(options.packetSize ?? 8), '--json'])
+  expect(prep.code).toBe(0)
+  return {dir, run: prep.json.result.run as string, packets: prep.json.result.totals.packets as number, legos: prep.json.result.totals.legos as number}
+}
+
+const ledger = (dir: string, run: string) =>
+  readFileSync(join(dir, '.wicker', 'runs', run, 'ledger.ndjson'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+const ends = (dir: string, run: string) => ledger(dir, run).filter((e) => e.event === 'end')
+
+describe('launch with the built-in agent', () => {
+  it('writes every packet into staging, atomically and under its own name, and the ledger records each attempt', () => {
+    const p = prepared()
+    const run = wicker(['launch', p.dir, ...FAST])
+    expect(run.code).toBe(0)
+    expect(run.json.result).toMatchObject({run: p.run, agent: 'builtin', packets: {total: p.packets, ok: p.packets, failed: 0, skipped: 0}, attempts: p.packets, failures: []})
+    const staged = readdirSync(join(p.dir, 'phase5_baskets_staging'))
+    expect(staged.every((n) => new RegExp(`^${p.run}__p[0-9a-f]{15}__1\\.json$`).test(n))).toBe(true)
+    expect(staged).toHaveLength(p.packets)
+    expect(ends(p.dir, p.run).map((e) => e.class)).toEqual(new Array(p.packets).fill('ok'))
+    expect(ledger(p.dir, p.run)[0]).toMatchObject({event: 'start', attempt: 1, pid: expect.any(Number)})
+    // extract reads every LEGO back; a second launch has nothing to do
+    expect(wicker(['extract', p.dir, '--json']).json.result.candidates).toBe(p.legos)
+    const again = wicker(['launch', p.dir, ...FAST])
+    expect(again.json.result.packets).toMatchObject({ok: 0, skipped: p.packets})
+    expect(readdirSync(join(p.dir, 'phase5_baskets_staging'))).toEqual(staged)
+  })
+
+  it('retries a crash and succeeds; gives up after --retries on a packet that keeps failing', () => {
+    const p = prepared()
+    const once = wicker(['launch', p.dir, ...FAST, '--retries', '1'], {env: {WICKER_BUILTIN_FAIL: 'crash', WICKER_BUILTIN_FAIL_UNTIL: '1'}})
+    expect(once.code).toBe(0)
+    expect(once.json.result.attempts).toBe(2 * p.packets)
+    expect(ends(p.dir, p.run).map((e) => e.class).sort()).toEqual([...new Array(p.packets).fill('crash'), ...new Array(p.packets).fill('ok')].sort())
+
+    const q = prepared({seed: 14})
+    const always = wicker(['launch', q.dir, ...FAST, '--retries', '2', '--halt', 'never'], {env: {WICKER_BUILTIN_FAIL: 'crash'}})
+    expect(always.code).toBe(1)
+    expect(always.json.result.attempts).toBe(3 * q.packets)
+    expect(always.json.result.failures[0]).toMatchObject({class: 'crash', message: expect.stringContaining('crashed on purpose')})
+  })
+
+  it('classifies garbage as invalid-output, a silent hang as timeout, and a slow answer as ok', () => {
+    const p = prepared()
+    const garbage = wicker(['launch', p.dir, ...FAST, '--retries', '0', '--halt', 'never', '--only', '1'], {env: {WICKER_BUILTIN_FAIL: 'garbage'}})
+    expect(garbage.json.result.failures).toEqual([expect.objectContaining({index: 1, class: 'invalid-output'})])
+    const hang = wicker(['launch', p.dir, ...FAST, '--retries', '0', '--halt', 'never', '--only', '2', '--idle-timeout', '1s'], {env: {WICKER_BUILTIN_FAIL: 'silent-hang'}})
+    expect(hang.json.result.failures).toEqual([expect.objectContaining({index: 2, class: 'timeout', message: expect.stringContaining('no output')})])
+    const slow = wicker(['launch', p.dir, ...FAST, '--only', '3', '--idle-timeout', '5s'], {env: {WICKER_BUILTIN_DELAY_MS: '1500'}})
+    expect(slow.json.result.packets.ok).toBe(1)
+    expect(ends(p.dir, p.run).find((e) => e.class === 'ok').durationMs).toBeGreaterThanOrEqual(1500)
+  })
+
+  it('--retry-failed runs only the failed packets; --only picks packets by number', () => {
+    const p = prepared({seeds: 24, packetSize: 6})
+    const first = wicker(['launch', p.dir, ...FAST, '--retries', '0', '--halt', 'never'], {env: {WICKER_BUILTIN_FAIL: 'crash', WICKER_BUILTIN_FAIL_RATE: '0.5'}})
+    const failed = first.json.result.failures.map((f: {packet: string}) => f.packet).sort()
+    expect(failed.length).toBeGreaterThan(0)
+    expect(failed.length).toBeLessThan(p.packets)
+    const retry = wicker(['launch', p.dir, ...FAST, '--retry-failed'])
+    expect(retry.code).toBe(0)
+    const second = ends(p.dir, p.run).slice(first.json.result.attempts)
+    expect(second.map((e) => e.packet).sort()).toEqual(failed)
+    expect(second.every((e) => e.attempt === 2 && e.class === 'ok')).toBe(true)
+  })
+
+  it('halts once the share of failed packets reaches --halt', () => {
+    const p = prepared({seeds: 30, packetSize: 4})
+    const run = wicker(['launch', p.dir, ...FAST, '--retries', '0', '--concurrency', '1', '--halt', '50%'], {env: {WICKER_BUILTIN_FAIL: 'crash'}})
+    expect(run.code).toBe(1)
+    expect(run.json.result.halted).toMatch(/4 of 4 finished packets failed/)
+    expect(run.json.result.attempts).toBe(4)
+    expect(p.packets).toBeGreaterThan(4)
+  })
+})
+
+describe('launch with (fake) claude, codex and gemini', () => {
+  const {bin, state} = fakeAgents()
+  const env = (mode: string, extra: Record<string, string> = {}) => ({PATH: `${bin}:${process.env.PATH}`, FAKE_MODE: mode, FAKE_STATE: state, ...extra})
+
+  it('claude: the JSON comes from the result text, with cost and tokens, and claude runs headless with stdin', () => {
+    const p = prepared()
+    const record = join(tempDir(), 'calls.ndjson')
+    const run = wicker(['launch', p.dir, '--agent', 'claude', ...FAST], {env: env('ok', {FAKE_RECORD: record})})
+    expect(run.code).toBe(0)
+    expect(run.json.result.costUsd).toBeCloseTo(0.0125 * p.packets)
+    expect(ends(p.dir, p.run)[0]).toMatchObject({class: 'ok', costUsd: 0.0125, tokens: {input: 1200, output: 800}})
+    const argv = JSON.parse(readFileSync(record, 'utf8').split('\n')[0]!).argv
+    expect(argv.slice(0, 3)).toEqual(['-p', '--output-format', 'json'])
+    expect(argv).toContain('--max-turns')
+  })
+
+  it('claude: exit 0 with an error result is a crash, and is retried', () => {
+    const p = prepared()
+    const run = wicker(['launch', p.dir, '--agent', 'claude', ...FAST, '--retries', '1', '--halt', 'never'], {env: env('error-result')})
+    expect(run.code).toBe(1)
+    expect(run.json.result.attempts).toBe(2 * p.packets)
+    expect(run.json.result.failures[0]).toMatchObject({class: 'crash', message: expect.stringContaining('API Error: 500')})
+  })
+
+  it('claude: a rate limit with a reset time pauses, waits for the reset, and the packet then succeeds', () => {
+    const p = prepared()
+    const started = Date.now()
+    const run = wicker(['launch', p.dir, '--agent', 'claude', ...FAST, '--retries', '0'], {env: env('ratelimit-once', {FAKE_STATE: tempDir()})})
+    expect(run.code).toBe(0)
+    expect(run.json.result.packets.ok).toBe(p.packets)
+    const classes = ends(p.dir, p.run).map((e) => e.class)
+    expect(classes.filter((c) => c === 'rate-limited')).toHaveLength(p.packets)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
+    expect(run.stderr).not.toMatch(/Warning/)
+    const pause = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((e) => e.type === 'pause')
+    expect(pause).toMatchObject({agent: 'claude', untilMs: 1000})
+  })
+
+  it('claude: garbage is invalid-output; a hang is a timeout; bad credentials stop the run without retries', () => {
+    const p = prepared()
+    expect(wicker(['launch', p.dir, '--agent', 'claude', ...FAST, '--retries', '0', '--only', '1', '--halt', 'never'], {env: env('garbage')}).json.result.failures[0].class).toBe('invalid-output')
+    expect(wicker(['launch', p.dir, '--agent', 'claude', ...FAST, '--retries', '0', '--only', '2', '--halt', 'never', '--idle-timeout', '1s'], {env: env('hang')}).json.result.failures[0].class).toBe('timeout')
+    const auth = wicker(['launch', p.dir, '--agent', 'claude', ...FAST, '--retries', '3', '--concurrency', '1'], {env: env('auth')})
+    expect(auth.code).toBe(1)
+    expect(auth.json.result.failures).toEqual([expect.objectContaining({class: 'auth'})])
+    expect(auth.json.result.halted).toMatch(/auth/)
+  })
+
+  it('codex: JSONL events; turn.failed with exit 0 is a crash; a usage limit is rate-limited', () => {
+    const p = prepared()
+    const ok = wicker(['launch', p.dir, '--agent', 'codex', ...FAST, '--only', '1'], {env: env('ok')})
+    expect(ok.json.result.packets.ok).toBe(1)
+    expect(ends(p.dir, p.run)[0]).toMatchObject({class: 'ok', tokens: {input: 1000, output: 700}})
+    expect(wicker(['launch', p.dir, '--agent', 'codex', ...FAST, '--only', '2', '--retries', '0', '--halt', 'never'], {env: env('turn-failed')}).json.result.failures[0]).toMatchObject({class: 'crash', message: expect.stringContaining('stream disconnected')})
+    const limited = ends(p.dir, p.run).length
+    wicker(['launch', p.dir, '--agent', 'codex', ...FAST, '--only', '3', '--halt', 'never', '--timeout', '20s'], {env: env('usage-limit')})
+    expect(ends(p.dir, p.run)[limited]).toMatchObject({class: 'rate-limited'})
+  })
+
+  it('gemini: the response field holds the JSON; exit 42 is an input error (auth class), never retried', () => {
+    const p = prepared()
+    expect(wicker(['launch', p.dir, '--agent', 'gemini', ...FAST, '--only', '1'], {env: env('ok')}).json.result.packets.ok).toBe(1)
+    const bad = wicker(['launch', p.dir, '--agent', 'gemini', ...FAST, '--only', '2', '--retries', '3'], {env: env('bad-input')})
+    expect(bad.json.result.failures[0].class).toBe('auth')
+    expect(bad.json.result.attempts).toBe(1)
+  })
+
+  it('says clearly when the agent CLI is not installed', () => {
+    const p = prepared()
+    const run = wicker(['launch', p.dir, '--agent', 'claude', '--agent-bin', '/nonexistent/claude', ...FAST, '--only', '1'])
+    expect(run.json.result.failures[0]).toMatchObject({class: 'auth', message: expect.stringContaining('could not start the agent')})
+  })
+})
+
+describe('course text reaches agents unchanged and runs nothing', () => {
+  it('quotes, $(…), backticks and newlines go through the prompt on stdin as they are', () => {
+    const nasty = 'say "hi" $(touch PWNED) `touch PWNED2` \'q\' ; rm -rf / \\n'
+    const seeds = [1, 2, 3].map((n) => ({
+      seed_id: `S000${n}`,
+      seed_pair: {known: `k${n} ${nasty}`, target: `t${n} ${nasty}\nline two`},
+      legos: [{id: `S000${n}L01`, type: 'A', new: true, lego: {known: `k${n} ${nasty}`, target: `t${n} $(whoami) \`id\` "x"\nline two`}}],
+    }))
+    const dir = writeTree(`${tempDir()}/qtl_for_qkn`, {'lego_pairs.json': {seeds}})
+    const prep = wicker(['prepare-segments', dir, '--json'])
+    expect(prep.code).toBe(0)
+    const run = prep.json.result.run
+    const capture = tempDir()
+    const agent = join(capture, 'agent.mjs')
+    writeFileSync(agent, `import {readFileSync, writeFileSync} from 'node:fs'\nwriteFileSync(${JSON.stringify(join(capture, 'stdin.txt'))}, readFileSync(0, 'utf8'))\nwriteFileSync(${JSON.stringify(join(capture, 'argv.json'))}, JSON.stringify(process.argv.slice(2)))\n`)
+    const launched = wicker(['launch', dir, '--agent', 'command', '--agent-cmd', JSON.stringify([process.execPath, agent, '{prompt_file}', '$(touch PWNED3)']), ...FAST, '--retries', '0', '--halt', 'never'], {cwd: capture})
+    expect(launched.json.result.failures[0].class).toBe('invalid-output')
+    const prompt = readFileSync(join(dir, '.wicker', 'runs', run, 'prompts', `${prep.json.result.segments[0].packets[0].id}.md`), 'utf8')
+    expect(prompt).toContain('t1 $(whoami) `id` "x"\nline two')
+    expect(prompt).toContain(nasty)
+    expect(readFileSync(join(capture, 'stdin.txt'), 'utf8')).toBe(prompt)
+    expect(JSON.parse(readFileSync(join(capture, 'argv.json'), 'utf8'))[1]).toBe('$(touch PWNED3)')
+    for (const where of [capture, dir, join(dir, '.wicker', 'runs', run, 'work')]) for (const f of ['PWNED', 'PWNED2', 'PWNED3']) expect(existsSync(join(where, f))).toBe(false)
+  })
+})

@@ -1,0 +1,73 @@
+import {chmodSync, mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {tempDir} from './fs.js'
+
+const BUILTIN = fileURLToPath(new URL('../../dist/agent/builtin.js', import.meta.url))
+
+/**
+ * Fake claude, codex and gemini executables that reproduce their documented headless outputs
+ * (shared/research/agent-fan-out.md). FAKE_MODE picks the behaviour; for a good answer they run the
+ * built-in generator for the packet in $WICKER_PACKET and wrap its JSON the way the real CLI would.
+ * FAKE_STATE is a folder for "fail the first time, then succeed" behaviours.
+ */
+const COMMON = String.raw`
+const {spawnSync} = require('node:child_process')
+const fs = require('node:fs')
+const mode = process.env.FAKE_MODE || 'ok'
+let stdin = ''
+process.stdin.on('data', (d) => (stdin += d))
+process.stdin.on('end', main)
+function baskets() {
+  const r = spawnSync(process.execPath, [${JSON.stringify(BUILTIN)}], {env: {...process.env, WICKER_OUTPUT: '', WICKER_BUILTIN_FAIL: ''}, input: '', encoding: 'utf8'})
+  return r.stdout.trim()
+}
+function firstTime() {
+  const marker = require('node:path').join(process.env.FAKE_STATE, require('node:path').basename(process.env.WICKER_PACKET) + '.seen')
+  if (fs.existsSync(marker)) return false
+  fs.writeFileSync(marker, '1')
+  return true
+}
+if (process.env.FAKE_RECORD) fs.appendFileSync(process.env.FAKE_RECORD, JSON.stringify({argv: process.argv.slice(2), packet: process.env.WICKER_PACKET}) + '\n')
+`
+
+const CLAUDE = String.raw`
+function main() {
+  if (mode === 'hang') return setInterval(() => {}, 1000)
+  if (mode === 'auth') { process.stdout.write(JSON.stringify({type: 'result', subtype: 'success', is_error: true, result: 'Invalid API key · Please run /login'}) + '\n'); process.exit(1) }
+  if (mode === 'error-result') { process.stdout.write(JSON.stringify({type: 'result', subtype: 'success', is_error: true, api_error_status: 500, result: 'API Error: 500 {"type":"error","error":{"type":"api_error","message":"Internal server error"}}'}) + '\n'); process.exit(0) }
+  if (mode === 'ratelimit-once' && firstTime()) { process.stdout.write("You've hit your limit · resets in 1s\n"); process.exit(1) }
+  if (mode === 'garbage') { process.stdout.write(JSON.stringify({type: 'result', subtype: 'success', is_error: false, result: 'Here you go: {"baskets": {"S0001L01": [}'}) + '\n'); return }
+  const json = baskets()
+  process.stdout.write(JSON.stringify({type: 'result', subtype: 'success', is_error: false, result: 'Done. Here are the baskets:\n` + '```json' + String.raw`\n' + json + '\n` + '```' + String.raw`', session_id: 's1', num_turns: 3, total_cost_usd: 0.0125, usage: {input_tokens: 1200, output_tokens: 800, cache_read_input_tokens: 0, cache_creation_input_tokens: 0}}) + '\n')
+}`
+
+const CODEX = String.raw`
+function main() {
+  const out = (e) => process.stdout.write(JSON.stringify(e) + '\n')
+  out({type: 'thread.started', thread_id: 't-1'})
+  out({type: 'turn.started'})
+  if (mode === 'turn-failed') { out({type: 'error', message: 'stream disconnected before completion'}); out({type: 'turn.failed', error: {message: 'stream disconnected before completion'}}); process.exit(0) }
+  if (mode === 'usage-limit') { out({type: 'error', message: "You've hit your usage limit. Try again in 1 seconds."}); out({type: 'turn.failed', error: {message: 'usage limit'}}); process.exit(1) }
+  out({type: 'item.completed', item: {id: 'i1', type: 'agent_message', text: baskets()}})
+  out({type: 'turn.completed', usage: {input_tokens: 900, cached_input_tokens: 100, output_tokens: 700}})
+}`
+
+const GEMINI = String.raw`
+function main() {
+  if (mode === 'bad-input') { process.stdout.write(JSON.stringify({error: {type: 'FatalInputError', message: 'invalid flag', code: 42}}) + '\n'); process.exit(42) }
+  process.stdout.write(JSON.stringify({response: baskets(), stats: {models: {'gemini-2.5-pro': {api: {totalRequests: 1}, tokens: {prompt: 1500, candidates: 600, total: 2100}}}}}) + '\n')
+}`
+
+export function fakeAgents(): {bin: string; state: string} {
+  const bin = tempDir('wicker-fake-bin-')
+  const state = tempDir('wicker-fake-state-')
+  mkdirSync(bin, {recursive: true})
+  for (const [name, body] of [['claude', CLAUDE], ['codex', CODEX], ['gemini', GEMINI]] as const) {
+    const file = join(bin, name)
+    writeFileSync(file, `#!/usr/bin/env node\n${COMMON}\n${body}\n`)
+    chmodSync(file, 0o755)
+  }
+  return {bin, state}
+}
