@@ -1,0 +1,72 @@
+import {spawn} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {generateCourse} from '../../bench/synth/generate.js'
+import {writeCourse} from '../../bench/synth/write.js'
+import {isAlive} from '../../src/core/store/lock.js'
+import {BIN, wicker} from '../helpers/cli.js'
+import {tempDir} from '../helpers/fs.js'
+
+const ledger = (dir: string, run: string) =>
+  readFileSync(join(dir, '.wicker', 'runs', run, 'ledger.ndjson'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+
+async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (check()) return true
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  return check()
+}
+
+describe.each([
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGKILL', null],
+] as const)('killing launch with %s mid-run', (signal, code) => {
+  it(`${signal === 'SIGKILL' ? 'its agents stop on their own' : 'stops every agent (checked by pid)'}, and the next launch redoes exactly the unfinished packets`, async () => {
+    const synth = generateCourse({seeds: 24, seed: 17, canon: {fill: 0.4}})
+    const dir = writeCourse(tempDir(), synth)
+    const prep = wicker(['prepare-segments', dir, '--packet-size', '4', '--json'])
+    const run = prep.json.result.run as string
+    const total = prep.json.result.totals.packets as number
+    // slow agents, two at a time: some packets finish, some are running, some never start
+    const child = spawn(process.execPath, [BIN, 'launch', dir, '--stagger', '0s', '--concurrency', '2', '--grace', '500ms', '--json'], {env: {...process.env, WICKER_BUILTIN_DELAY_MS: '700'}, stdio: 'ignore'})
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)))
+    const file = join(dir, '.wicker', 'runs', run, 'ledger.ndjson')
+    expect(await waitFor(() => {
+      try {
+        const l = ledger(dir, run)
+        return l.filter((e) => e.event === 'end').length >= 2 && l.filter((e) => e.event === 'start').length >= 4
+      } catch {
+        return false
+      }
+    }, 20_000)).toBe(true)
+    child.kill(signal)
+    const exitCode = await exited
+    if (code !== null) expect(exitCode).toBe(code)
+
+    const first = ledger(dir, run)
+    const pids = first.filter((e) => e.event === 'start').map((e) => e.pid as number)
+    // SIGINT/SIGTERM: launch itself stopped them before exiting; SIGKILL: each agent notices its parent is gone
+    expect(await waitFor(() => pids.every((pid) => !isAlive(pid)), signal === 'SIGKILL' ? 3000 : 200)).toBe(true)
+    const okBefore = new Set(first.filter((e) => e.event === 'end' && e.class === 'ok').map((e) => e.packet))
+    expect(okBefore.size).toBeGreaterThan(0)
+    expect(okBefore.size).toBeLessThan(total)
+    void file
+
+    const resumed = wicker(['launch', dir, '--stagger', '0s', '--json'])
+    expect(resumed.code).toBe(0)
+    const after = ledger(dir, run).slice(first.length)
+    const redone = new Set(after.filter((e) => e.event === 'end').map((e) => e.packet))
+    const plan = JSON.parse(readFileSync(join(dir, '.wicker', 'runs', run, 'plan.json'), 'utf8'))
+    const unfinished = plan.packets.map((p: {id: string}) => p.id).filter((id: string) => !okBefore.has(id))
+    expect([...redone].sort()).toEqual(unfinished.sort())
+    expect(resumed.json.result.packets).toMatchObject({ok: unfinished.length, skipped: okBefore.size, failed: 0})
+  }, 60_000)
+})
