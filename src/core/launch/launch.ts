@@ -13,7 +13,7 @@ import {acquireLock, isAlive} from '../store/lock.js'
 import {wickerPaths} from '../store/paths.js'
 import {makeAgent, type Agent, type AgentKind} from './agents.js'
 import {classify, RETRYABLE, type AttemptClass} from './classify.js'
-import {checkOutput, isDone, stagedName, stageOutput} from './output.js'
+import {checkOutput, isDone, stagedName, stagedOutputs, stageOutput} from './output.js'
 
 export interface LaunchOptions extends OpenCourseOptions {
   /** run to launch; default the newest prepared run */
@@ -173,9 +173,10 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
     const only = options.only ? parseOnly(options.only, plan.packets.length) : null
     const todo: PreparedPacket[] = []
     const skipped: Array<{p: PreparedPacket; reason: string}> = []
+    const staged = await stagedOutputs(stagingDir, run)
     for (const p of plan.packets) {
       if (only && !only.has(p.index)) continue
-      const done = await isDone(stagingDir, run, packets.get(p.id)!, course)
+      const done = await isDone(staged, packets.get(p.id)!, course)
       if (done) skipped.push({p, reason: `done: ${relative(course.dir, done)}`})
       else if (options.retryFailed && !lastClass.has(p.id)) skipped.push({p, reason: 'never attempted (--retry-failed runs only failed packets)'})
       else todo.push(p)

@@ -65,19 +65,21 @@ export async function stageOutput(dir: string, name: string, text: string): Prom
   return target
 }
 
-/** The staged outputs of a packet, in staging or already consumed into .applied/<tx>/. */
-export async function stagedOutputs(dir: string, run: string, packet: string): Promise<string[]> {
-  const prefix = `${run}__${packet}__`
-  const found: string[] = []
-  if (!existsSync(dir)) return found
-  for (const name of await readdir(dir)) if (name.startsWith(prefix) && name.endsWith('.json')) found.push(join(dir, name))
-  const applied = join(dir, '.applied')
-  if (existsSync(applied)) {
-    for (const tx of await readdir(applied)) {
-      for (const name of await readdir(join(applied, tx)).catch(() => [] as string[])) if (name.startsWith(prefix) && name.endsWith('.json')) found.push(join(applied, tx, name))
-    }
+/** A run's staged outputs by packet, newest attempt first: in staging, or consumed into .applied/<tx>/. */
+export async function stagedOutputs(dir: string, run: string): Promise<Map<string, string[]>> {
+  const prefix = `${run}__`
+  const byPacket = new Map<string, string[]>()
+  const add = (folder: string, name: string) => {
+    if (!name.startsWith(prefix) || !name.endsWith('.json')) return
+    const packet = name.slice(prefix.length).split('__')[0]!
+    byPacket.set(packet, [...(byPacket.get(packet) ?? []), join(folder, name)])
   }
-  return found.sort((a, b) => attemptOf(basename(b)) - attemptOf(basename(a)))
+  if (!existsSync(dir)) return byPacket
+  for (const name of await readdir(dir)) add(dir, name)
+  const applied = join(dir, '.applied')
+  if (existsSync(applied)) for (const tx of await readdir(applied)) for (const name of await readdir(join(applied, tx)).catch(() => [] as string[])) add(join(applied, tx), name)
+  for (const files of byPacket.values()) files.sort((a, b) => attemptOf(basename(b)) - attemptOf(basename(a)))
+  return byPacket
 }
 
 function attemptOf(name: string): number {
@@ -85,8 +87,8 @@ function attemptOf(name: string): number {
 }
 
 /** A packet is done when a valid output of it is in staging (or was consumed by a merge). */
-export async function isDone(dir: string, run: string, packet: Packet, course: Course): Promise<string | null> {
-  for (const file of await stagedOutputs(dir, run, packet.id)) {
+export async function isDone(staged: Map<string, string[]>, packet: Packet, course: Course): Promise<string | null> {
+  for (const file of staged.get(packet.id) ?? []) {
     if ((await checkOutput(await readFile(file), packet, course)).valid) return file
   }
   return null
