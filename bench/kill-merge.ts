@@ -93,9 +93,16 @@ export function mergeDuration(template: string): number {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const {flowCourse} = await import('../test/helpers/flow.js')
+  const {generateCourse} = await import('./synth/generate.js')
+  const {writeCourse} = await import('./synth/write.js')
+  const {missingBaskets, stagingFiles} = await import('./synth/staging.js')
+  const {mkdirSync, writeFileSync} = await import('node:fs')
   const trials = Number(process.argv[2] ?? 500)
-  const f = flowCourse({seeds: 300})
+  const synth = generateCourse({seeds: 300, seed: 3, canon: {fill: 0.5}})
+  const dir = writeCourse(mkdtempSync(join(tmpdir(), 'wicker-kill-template-')), synth)
+  mkdirSync(join(dir, 'phase5_baskets_staging'))
+  for (const f of stagingFiles(missingBaskets(synth.course, new Set(Object.keys((synth.canon as {baskets: object}).baskets))))) writeFileSync(join(dir, 'phase5_baskets_staging', f.name), f.content)
+  const f = {dir}
   spawnSync(process.execPath, [BIN, 'preview', f.dir, '--out', join(f.dir, 'plan.json')])
   const duration = mergeDuration(f.dir)
   const outcomes: KillOutcome[] = []

@@ -63,6 +63,7 @@ export class FaultyDisk implements Disk {
   writeFile = async (p: string, d: string | Uint8Array, o: {exclusive: boolean}) => (this.step('writeFile', p), realDisk.writeFile(p, d, o))
   append = async (p: string, l: string) => (this.step('append', p), realDisk.append(p, l))
   rename = async (a: string, b: string) => (this.step('rename', a), realDisk.rename(a, b))
+  link = async (a: string, b: string) => (this.step('link', a), realDisk.link(a, b))
   unlink = async (p: string) => (this.step('unlink', p), realDisk.unlink(p))
   mkdir = async (p: string) => (this.step('mkdir', p), realDisk.mkdir(p))
   syncDir = async (p: string) => (this.step('syncDir', p), realDisk.syncDir(p))

@@ -102,7 +102,14 @@ export async function runTransaction(ctx: TxContext, tx: string, spec: TxSpec): 
   try {
     if (backup) {
       await disk.mkdir(paths.backups)
-      await disk.writeFile(backup, spec.before!, {exclusive: true})
+      // Canon is only ever replaced by rename, never written in place: a hard link to the current file
+      // is a backup that no later write can touch, without copying a 100 MB canon. Where links are not
+      // possible (another file system), the bytes are copied.
+      const linked = await disk.link(ctx.canonFile, backup).then(
+        () => true,
+        () => false,
+      )
+      if (!linked) await disk.writeFile(backup, spec.before!, {exclusive: true})
       await disk.syncDir(paths.backups)
     }
     if (spec.after) {

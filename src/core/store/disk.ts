@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs'
-import {mkdir, open, readFile, rename, unlink, type FileHandle} from 'node:fs/promises'
+import {link, mkdir, open, readFile, rename, unlink, type FileHandle} from 'node:fs/promises'
 
 /**
  * Every file operation of a canon transaction goes through a Disk, one call per step, so tests can
@@ -13,6 +13,8 @@ export interface Disk {
   /** append a line and fsync */
   append(path: string, line: string): Promise<void>
   rename(from: string, to: string): Promise<void>
+  /** a second name for a file (fails if `to` exists) */
+  link(from: string, to: string): Promise<void>
   unlink(path: string): Promise<void>
   mkdir(path: string): Promise<void>
   /** fsync a folder, so a rename in it is durable */
@@ -35,6 +37,7 @@ export const realDisk: Disk = {
   writeFile: (path, data, options) => withHandle(path, options.exclusive ? 'wx' : 'w', (h) => h.writeFile(data).then(() => undefined)),
   append: (path, line) => withHandle(path, 'a', (h) => h.writeFile(line).then(() => undefined)),
   rename: (from, to) => rename(from, to),
+  link: (from, to) => link(from, to),
   unlink: (path) => unlink(path),
   mkdir: (path) => mkdir(path, {recursive: true}).then(() => undefined),
   async syncDir(path) {
