@@ -3,13 +3,27 @@
 import module from 'node:module'
 module.enableCompileCache?.()
 
+// `wicker --version` and `wicker --help` are what scripts and newcomers call most: both are answered
+// without loading oclif. The help text is oclif's own, captured from the same build (dist/help.txt).
 const args = process.argv.slice(2)
+const {readFileSync} = await import('node:fs')
+let answered = false
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
-  // The same line oclif prints, without loading oclif: `wicker --version` is what scripts call most.
-  const {readFileSync} = await import('node:fs')
   const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`wicker/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
-} else {
+  answered = true
+} else if (args.length === 1 && args[0] === '--help' && !process.env.WICKER_NO_HELP_CACHE) {
+  try {
+    const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+    const help = readFileSync(new URL('../dist/help.txt', import.meta.url), 'utf8')
+    // the VERSION line names the platform and node that run it, not the ones that built it
+    process.stdout.write(help.replace(/^( +)wicker\/\S+ \S+ node-\S+$/m, `$1wicker/${version} ${process.platform}-${process.arch} node-${process.version}`))
+    answered = true
+  } catch {
+    // no captured help (a dev build): oclif answers
+  }
+}
+if (!answered) {
   const {execute} = await import('@oclif/core')
   await execute({dir: import.meta.url})
 }

@@ -9,6 +9,8 @@ import {languageScripts, scriptShare, scriptsDiffer, type Script} from '../text/
 export interface LanguageSense {
   /** 'known' | 'target' when the side is clearly in that language, else null */
   sideOf(text: string, list: readonly Unit[]): 'known' | 'target' | null
+  /** a cheap first look: false when the text's first word already shows it is not in the known language */
+  mayBeKnown(text: string): boolean
   /** scripts expected on each side, or null where the course languages are unknown */
   scripts: {known: Script[]; target: Script[]} | null
 }
@@ -23,6 +25,7 @@ export function languageSense(course: Course): LanguageSense {
     if (scriptsDiffer(known, target)) {
       return {
         scripts: {known, target},
+        mayBeKnown: () => true,
         sideOf(text) {
           const t = scriptShare(text, target)
           const k = scriptShare(text, known)
@@ -49,6 +52,10 @@ export function languageSense(course: Course): LanguageSense {
   }
   return {
     scripts: null,
+    mayBeKnown(text) {
+      const first = FIRST_WORD.exec(text.toLowerCase())
+      return !first || side.get(first[0].normalize('NFC')) !== TARGET
+    },
     sideOf(_text, list) {
       if (list.length === 0) return null
       let k = 0
@@ -64,3 +71,5 @@ export function languageSense(course: Course): LanguageSense {
     },
   }
 }
+
+const FIRST_WORD = /[\p{L}\p{M}\p{N}]+/u

@@ -201,7 +201,7 @@ async function readOne(
     const phrases = read.phrases.map((p) => ({known: tidy(p.known), target: tidy(p.target)}))
     phrases.forEach((p, i) => {
       // Swapped sides are fixed only when each side is clearly the other language.
-      if (context.sense.sideOf(p.target, units(p.target)) === 'known' && context.sense.sideOf(p.known, units(p.known)) === 'target') {
+      if (context.sense.mayBeKnown(p.target) && context.sense.sideOf(p.target, units(p.target)) === 'known' && context.sense.sideOf(p.known, units(p.known)) === 'target') {
         phrases[i] = {known: p.target, target: p.known}
         problems.push({file: entry.name, kind: 'swapped-fixed', basket: id, message: `${id}, phrase ${i}: known and target were exchanged; fixed ("${p.known}" is the target)`})
       }
@@ -283,8 +283,19 @@ export async function extractStaging(options: ExtractOptions): Promise<Extractio
   const context = {keys: phraseKeys(options.course.knownLanguage, options.course.targetLanguage), sense: languageSense(options.course), packets: new Packets(options.wickerDir)}
   const found: Found[] = []
   const formats: Partial<Record<FormatId, number>> = {}
-  for (const entry of scan.files) {
-    const one = await readOne(entry, options, context, problems)
+  // Files are read a few at a time, so the disk works while JSON is parsed; results keep file order.
+  const results = new Array<{one: Awaited<ReturnType<typeof readOne>>; problems: Problem[]}>(scan.files.length)
+  let next = 0
+  const worker = async () => {
+    while (next < scan.files.length) {
+      const i = next++
+      const own: Problem[] = []
+      results[i] = {one: await readOne(scan.files[i]!, options, context, own), problems: own}
+    }
+  }
+  await Promise.all(Array.from({length: Math.min(8, scan.files.length)}, worker))
+  for (const {one, problems: own} of results) {
+    problems.push(...own)
     files.push(one.report)
     found.push(...one.found)
     if (one.report.format && one.report.status === 'used') formats[one.report.format] = (formats[one.report.format] ?? 0) + 1

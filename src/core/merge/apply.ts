@@ -3,7 +3,6 @@ import {sha256} from '../canon/read.js'
 import {basketValue, buildCanonDoc, serializeCanon} from '../canon/write.js'
 import type {Course} from '../course/model.js'
 import {WickerError, EXIT} from '../errors.js'
-import {phrasesHash} from '../extract/candidate.js'
 import type {Plan} from '../preview/plan.js'
 import {LEGO_ID} from '../course/model.js'
 
@@ -84,7 +83,8 @@ function checkInvariants(course: Course, before: Canon, doc: Record<string, unkn
     const lego = course.legoById.get(op.id)
     if (!LEGO_ID.test(op.id) || !lego) throw new InvariantError(`${op.id} is not a LEGO of the course`)
     const phrases = value.practice_phrases ?? []
-    if (phrasesHash(phrases) !== op.hash) throw new InvariantError(`basket ${op.id} does not hold the planned phrases`)
+    // The plan's phrases were checked against op.hash when it was made or read; here the written ones must be exactly those.
+    if (phrases.length !== op.phrases.length || phrases.some((p, i) => p.known !== op.phrases[i]!.known || p.target !== op.phrases[i]!.target)) throw new InvariantError(`basket ${op.id} does not hold the planned phrases`)
     if (phrases.length === 0 || phrases.some((p) => p.known.trim() === '' || p.target.trim() === '')) throw new InvariantError(`basket ${op.id} has an empty phrase`)
     if (value.is_final_lego !== lego.isFinal || value.phrase_count !== phrases.length) throw new InvariantError(`basket ${op.id} has wrong derived fields`)
     if (value.lego?.target !== lego.target || value.lego?.known !== lego.known) throw new InvariantError(`basket ${op.id} has LEGO text that is not lego_pairs'`)

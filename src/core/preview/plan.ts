@@ -193,8 +193,18 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
     blocked: items.filter((i) => i.action === 'blocked').length,
     coverage: {before: ratio(present.size), after: ratio(after.size)},
   }
-  const planId = createHash('sha256').update(JSON.stringify(body)).digest('hex')
-  return {...body, planId, createdAt: (now ?? new Date()).toISOString()}
+  return {...body, planId: planDigest(body), createdAt: (now ?? new Date()).toISOString()}
+}
+
+/**
+ * The plan's id: a hash of everything in it, with each op's phrases stood for by their hash (a
+ * reader checks those hashes against the phrases, so no phrase can change without the id changing).
+ */
+export function planDigest(body: Omit<Plan, 'planId' | 'createdAt'>): string {
+  const {ops, ...rest} = body
+  return createHash('sha256')
+    .update(JSON.stringify({...rest, ops: ops.map((o) => [o.op, o.id, o.hash, o.replaces, o.sources])}))
+    .digest('hex')
 }
 
 function resolveStagingConflict(

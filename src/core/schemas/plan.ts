@@ -1,8 +1,8 @@
-import {createHash} from 'node:crypto'
 import {z} from 'zod'
 
 import {InputError} from '../errors.js'
-import {ITEM_CLASSES, type Plan} from '../preview/plan.js'
+import {phrasesHash} from '../extract/candidate.js'
+import {ITEM_CLASSES, planDigest, type Plan} from '../preview/plan.js'
 import {formatIssues} from './config.js'
 
 /**
@@ -50,7 +50,7 @@ export function parsePlan(value: unknown, file: string): Plan {
   })
   const {planId, createdAt, ...body} = plan
   void createdAt
-  const bodyInOrder = {kind: body.kind, version: body.version, course: body.course, lineage: body.lineage, canon: body.canon, staging: body.staging, consume: body.consume, options: body.options, ops: body.ops, items: body.items, counts: body.counts, blocked: body.blocked, coverage: body.coverage}
-  if (createHash('sha256').update(JSON.stringify(bodyInOrder)).digest('hex') !== planId) refuse('its content does not match its planId (it was edited)')
+  for (const op of plan.ops) if (op.op !== 'adopt' && phrasesHash(op.phrases) !== op.hash) refuse(`the phrases of ${op.id} do not match their hash (the plan was edited)`)
+  if (planDigest(body) !== planId) refuse('its content does not match its planId (it was edited)')
   return plan
 }
