@@ -36,6 +36,17 @@ export abstract class BaseCommand extends Command {
   static override baseFlags = globalFlags
   protected ui: Ui | undefined
 
+  /** What every course command passes to the core: where the course and the config are. */
+  protected courseOptions(course: string, flags: {'courses-dir'?: string; config?: string; orientation?: string}) {
+    return {
+      course,
+      cwd: process.cwd(),
+      coursesDir: flags['courses-dir'],
+      configFile: flags.config,
+      orientation: flags.orientation as 'known-target' | 'target-known' | undefined,
+    }
+  }
+
   protected makeUi(flags: GlobalFlagValues): Ui {
     this.ui = new Ui(
       decideUi({

@@ -29,11 +29,7 @@ Exit codes: 0 ok; 1 something is missing and --fail-on-missing was given; 2 usag
     const {args, flags} = await this.parse(Detect)
     const ui = this.makeUi(flags)
     const {result, warnings} = await runDetect({
-      course: args.course,
-      cwd: process.cwd(),
-      coursesDir: flags['courses-dir'],
-      configFile: flags.config,
-      orientation: flags.orientation as 'known-target' | 'target-known' | undefined,
+      ...this.courseOptions(args.course, flags),
       out: flags.out,
     })
     this.finish(ui, {result, warnings, exitCode: flags['fail-on-missing'] && result.counts.missing > 0 ? 1 : 0, render: renderDetect})

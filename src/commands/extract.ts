@@ -24,11 +24,7 @@ Exit codes: 0 ok (problems are reported, not fatal); 2 usage or bad input; 4 I/O
     const {args, flags} = await this.parse(Extract)
     const ui = this.makeUi(flags)
     const {result, warnings} = await runExtract({
-      course: args.course,
-      cwd: process.cwd(),
-      coursesDir: flags['courses-dir'],
-      configFile: flags.config,
-      orientation: flags.orientation as 'known-target' | 'target-known' | undefined,
+      ...this.courseOptions(args.course, flags),
       ...stagingSettings(flags),
     })
     this.finish(ui, {result, warnings, exitCode: 0, render: renderExtract})

@@ -59,10 +59,7 @@ Exit codes: 0 every packet ok; 1 some packets failed; 2 usage; 3 the run is lock
     const progress = await launchProgress(ui)
     try {
       const {result, warnings} = await runLaunch({
-        course: args.course,
-        cwd: process.cwd(),
-        coursesDir: flags['courses-dir'],
-        configFile: flags.config,
+        ...this.courseOptions(args.course, flags),
         run: flags.run,
         agent: flags.agent as AgentKind,
         agentCmd: flags['agent-cmd'],

@@ -36,11 +36,7 @@ Exit codes: 0 merged, nothing to do, or already applied; 2 usage (e.g. no termin
     const ui = this.makeUi(flags)
     const canAsk = ui.policy.interactive && Boolean(process.stdin.isTTY)
     const {result, warnings} = await runMerge({
-      course: args.course,
-      cwd: process.cwd(),
-      coursesDir: flags['courses-dir'],
-      configFile: flags.config,
-      orientation: flags.orientation as 'known-target' | 'target-known' | undefined,
+      ...this.courseOptions(args.course, flags),
       ...stagingSettings(flags),
       policy: await policyOptions(flags, process.cwd()),
       plan: flags.plan,

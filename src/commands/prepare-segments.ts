@@ -57,11 +57,7 @@ Exit codes: 0 ok; 2 usage (bad template, ids, range); 3 the run exists with othe
     const {args, flags} = await this.parse(PrepareSegments)
     const ui = this.makeUi(flags)
     const {result, warnings} = await runPrepare({
-      course: args.course,
-      cwd: process.cwd(),
-      coursesDir: flags['courses-dir'],
-      configFile: flags.config,
-      orientation: flags.orientation as 'known-target' | 'target-known' | undefined,
+      ...this.courseOptions(args.course, flags),
       manifest: flags.manifest,
       ids: flags.ids?.split(',').map((s) => s.trim()).filter(Boolean),
       seeds: flags.seeds,

@@ -31,11 +31,7 @@ Exit codes: 0 ok; with --detailed-exitcode: 0 nothing to do, 2 changes ready, 3 
     const {args, flags} = await this.parse(Preview)
     const ui = this.makeUi(flags)
     const {result, warnings} = await runPreview({
-      course: args.course,
-      cwd: process.cwd(),
-      coursesDir: flags['courses-dir'],
-      configFile: flags.config,
-      orientation: flags.orientation as 'known-target' | 'target-known' | undefined,
+      ...this.courseOptions(args.course, flags),
       ...stagingSettings(flags),
       policy: await policyOptions(flags, process.cwd()),
       out: flags.out,

@@ -24,7 +24,7 @@ Exit codes: 0 restored; 2 usage (no such transaction); 3 blocked (canon changed 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Restore)
     const ui = this.makeUi(flags)
-    const {result, warnings} = await runRestore({course: args.course, cwd: process.cwd(), coursesDir: flags['courses-dir'], configFile: flags.config, tx: args.tx, force: flags.force, restage: flags.restage})
+    const {result, warnings} = await runRestore({...this.courseOptions(args.course, flags), tx: args.tx, force: flags.force, restage: flags.restage})
     this.finish(ui, {result, warnings, exitCode: 0, render: renderRestore})
   }
 }

@@ -20,7 +20,7 @@ Exit codes: 0 ok; 2 usage or bad input; 4 I/O.`
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Status)
     const ui = this.makeUi(flags)
-    const {result, warnings} = await runStatus({course: args.course, cwd: process.cwd(), coursesDir: flags['courses-dir'], configFile: flags.config, ...stagingSettings(flags)})
+    const {result, warnings} = await runStatus({...this.courseOptions(args.course, flags), ...stagingSettings(flags)})
     this.finish(ui, {result, warnings, exitCode: 0, render: renderStatus})
   }
 }

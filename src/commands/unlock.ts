@@ -17,7 +17,7 @@ Exit codes: 0 removed (or there was none); 2 wrong id; 4 I/O.`
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Unlock)
     const ui = this.makeUi(flags)
-    const {result, warnings} = await runUnlock({course: args.course, cwd: process.cwd(), coursesDir: flags['courses-dir'], configFile: flags.config, lockId: flags.force})
+    const {result, warnings} = await runUnlock({...this.courseOptions(args.course, flags), lockId: flags.force})
     this.finish(ui, {result, warnings, exitCode: 0, render: (u, r) => u.out(r.removed ? `Removed the lock of ${r.removed.command} (pid ${r.removed.pid} on ${r.removed.host}).` : 'There was no lock.')})
   }
 }

@@ -38,11 +38,7 @@ Exit codes: 0 passed; 1 failed; 2 usage or bad input; 4 I/O.`
     const ui = this.makeUi(flags)
     const max = flags['max-gate-violations']
     const {result, warnings} = await runValidate({
-      course: args.course,
-      cwd: process.cwd(),
-      coursesDir: flags['courses-dir'],
-      configFile: flags.config,
-      orientation: flags.orientation as 'known-target' | 'target-known' | undefined,
+      ...this.courseOptions(args.course, flags),
       gate: {definition: flags.gate as GateDefinition | undefined, windowSeeds: flags['window-seeds'], recentNewLegos: flags['recent-new-legos'], components: flags.components},
       validate: {maxGateViolations: max === undefined ? undefined : Number(max.replace(/%$/, '')), maxWords: flags['max-words'], strict: flags.strict || undefined},
     })

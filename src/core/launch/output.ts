@@ -1,6 +1,5 @@
-import {randomBytes} from 'node:crypto'
 import {existsSync} from 'node:fs'
-import {link, mkdir, open, readdir, readFile, unlink} from 'node:fs/promises'
+import {mkdir, readdir, readFile} from 'node:fs/promises'
 import {basename, join} from 'node:path'
 
 import {readContainer} from '../formats/containers.js'
@@ -9,7 +8,7 @@ import type {Course} from '../course/model.js'
 import {ioError} from '../errors.js'
 import {decodeStaging} from '../staging/decode.js'
 import {inspectValue} from '../staging/inspect.js'
-import {fsyncDir} from '../store/atomic-write.js'
+import {writeFileAtomic} from '../store/atomic-write.js'
 import type {Packet} from '../segments/packets.js'
 
 /**
@@ -42,26 +41,13 @@ export function stagedName(run: string, packet: string, attempt: number): string
   return `${run}__${packet}__${attempt}.json`
 }
 
-/** Writes into staging without ever replacing a file: temp file, fsync, hard link to the final name, unlink the temp. */
+/** Writes into staging atomically, never replacing a file (temp file, fsync, hard link). */
 export async function stageOutput(dir: string, name: string, text: string): Promise<string> {
+  await mkdir(dir, {recursive: true}).catch((error) => {
+    throw ioError(error, dir, 'create')
+  })
   const target = join(dir, name)
-  const temp = join(dir, `.${name}.${randomBytes(4).toString('hex')}.tmp`)
-  try {
-    await mkdir(dir, {recursive: true})
-    const handle = await open(temp, 'wx')
-    try {
-      await handle.writeFile(text)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
-    await link(temp, target)
-  } catch (error) {
-    throw ioError(error, target, (error as NodeJS.ErrnoException).code === 'EEXIST' ? 'stage (a file of that name already exists, and staging is never overwritten)' : 'stage')
-  } finally {
-    await unlink(temp).catch(() => undefined)
-  }
-  await fsyncDir(dir)
+  await writeFileAtomic(target, text, {replace: false})
   return target
 }
 

@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto'
-import {open, rename, unlink} from 'node:fs/promises'
+import {link, open, rename, unlink} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 
 import {ioError} from '../errors.js'
@@ -21,9 +21,10 @@ export async function fsyncDir(dir: string): Promise<void> {
  * Writes a file so that readers see either the old content or the new, never a part:
  * temp file in the same folder, fsync, rename over the target, fsync the folder.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, options: {replace?: boolean} = {}): Promise<void> {
   const dir = dirname(file)
   const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  const replace = options.replace ?? true
   try {
     const handle = await open(temp, 'wx')
     try {
@@ -32,10 +33,13 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     } finally {
       await handle.close()
     }
-    await rename(temp, file)
+    // replace: rename over the target; otherwise a hard link, which fails rather than replace a file
+    if (replace) await rename(temp, file)
+    else await link(temp, file)
   } catch (error) {
+    throw ioError(error, file, (error as NodeJS.ErrnoException).code === 'EEXIST' ? 'write (a file of that name already exists, and it is never overwritten)' : 'write')
+  } finally {
     await unlink(temp).catch(() => undefined)
-    throw ioError(error, file, 'write')
   }
   await fsyncDir(dir)
 }

@@ -12,7 +12,7 @@ export function checkLanguage(ctx: CheckContext, item: BasketUnderCheck, sense: 
     if (target === '' || !/\S/.test(rawKnown)) continue
 
     // Swapped needs both sides to look like the other language; the known side is read only then.
-    if (sense.sideOf(target, targetUnits) === 'known' && sense.sideOf(rawKnown, knownUnits()) === 'target') {
+    if (sense.mayBeKnown(target) && sense.sideOf(target, targetUnits) === 'known' && sense.sideOf(rawKnown, knownUnits()) === 'target') {
       report('swapped', id, index, `phrase ${index} has known and target exchanged: known "${tidy(rawKnown)}", target "${target}".`)
       continue
     }
