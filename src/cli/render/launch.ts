@@ -38,11 +38,13 @@ export async function launchProgress(ui: Ui): Promise<{event: (e: LaunchEvent) =
         const tasks = e.todo.map(({packet, index}) => {
           let settle!: (error?: Error) => void
           const finished = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())))
-          const slot: Slot = {settle, title: () => undefined, last: `#${index} ${packet} · queued`}
+          const slot: Slot = {settle, title: (t) => void (slot.last = t), last: `#${index} ${packet} · queued`}
           slots.set(packet, slot)
           return {
             title: slot.last,
             task: async (_ctx: unknown, task: {title: string}) => {
+              // events may have come before listr ran this task: show the latest
+              task.title = slot.last
               slot.title = (t) => {
                 slot.last = t
                 task.title = t
