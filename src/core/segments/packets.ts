@@ -72,6 +72,22 @@ export function splitSeeds(work: Array<{seed: Seed; legos: Lego[]}>, options: Sp
   return groups
 }
 
+const newLegos = new WeakMap<Course, Lego[]>()
+
+/** The `count` most recent new LEGOs before a course position (binary search, no copying of the course). */
+function recentNew(course: Course, position: number, count: number): Lego[] {
+  let list = newLegos.get(course)
+  if (!list) newLegos.set(course, (list = course.legos.filter((l) => l.isNew)))
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (list[mid]!.position < position) lo = mid + 1
+    else hi = mid
+  }
+  return list.slice(Math.max(0, lo - count), lo)
+}
+
 /** Which earlier LEGOs a LEGO may build on, by GATE definition. Whole LEGOs only, so the phrases also tile (strict). */
 function allowedChunks(course: Course, lego: Lego, gate: GateSettings, seedOf: Map<string, Seed>): Lego[] {
   const seed = seedOf.get(lego.seedId)!
@@ -84,7 +100,7 @@ function allowedChunks(course: Course, lego: Lego, gate: GateSettings, seedOf: M
       return [...course.seeds.slice(0, seed.index).flatMap((s) => s.legos), ...seed.legos.filter((l) => l !== lego)]
     case 'window': {
       const window = course.seeds.slice(Math.max(0, seed.index - gate.windowSeeds), seed.index).flatMap((s) => s.legos)
-      const recent = gate.recentNewLegos > 0 ? course.legos.slice(0, lego.position).filter((l) => l.isNew).slice(-gate.recentNewLegos) : []
+      const recent = gate.recentNewLegos > 0 ? recentNew(course, lego.position, gate.recentNewLegos) : []
       return [...new Map([...window, ...recent, ...earlier].map((l) => [l.id, l])).values()]
     }
   }
@@ -121,7 +137,7 @@ export function buildPacket(course: Course, group: Array<{seed: Seed; legos: Leg
     seeds: group.map(({seed, legos: todo}) => ({id: seed.id, known: seed.known, target: seed.target, earlierLegos: seed.legos.slice(0, todo[0]!.indexInSeed).map((l) => ({id: l.id, known: l.known, target: l.target}))})),
     legos,
     previousSentences: course.seeds.slice(Math.max(0, firstSeedIndex - 10), firstSeedIndex).map((s) => ({seed: s.id, known: s.known, target: s.target})),
-    recentNewLegos: course.legos.slice(0, first.position).filter((l) => l.isNew).slice(-30).map((l) => ({id: l.id, known: l.known, target: l.target})),
+    recentNewLegos: recentNew(course, first.position, 30).map((l) => ({id: l.id, known: l.known, target: l.target})),
     chunks,
   }
   return {...body, id: `p${sha256Hex(JSON.stringify(body)).slice(0, 15)}`}

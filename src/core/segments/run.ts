@@ -133,8 +133,9 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
 
   const {legos, bases, skipped} = await chooseWork(course, canon, options, warnings)
   const bySeed = new Map<string, {seed: Seed; legos: Lego[]}>()
+  const seedOf = new Map(course.seeds.map((s) => [s.id, s]))
   for (const lego of legos) {
-    const entry = bySeed.get(lego.seedId) ?? {seed: course.seeds.find((s) => s.id === lego.seedId)!, legos: []}
+    const entry = bySeed.get(lego.seedId) ?? {seed: seedOf.get(lego.seedId)!, legos: []}
     entry.legos.push(lego)
     bySeed.set(lego.seedId, entry)
   }
@@ -171,7 +172,8 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
     const settings = validateSettingsSchema.parse({...config.validate})
     for (const packet of packets) {
       const packetFile = join(dir, 'packets', `${packet.id}.json`)
-      await writeFileAtomic(packetFile, `${JSON.stringify({...packet, run, bases: Object.fromEntries(packet.legos.filter((l) => l.base).map((l) => [l.id, l.base]))}, null, 2)}\n`)
+      // packets are made again from the same input, so they need to be whole, not durable
+      await writeFileAtomic(packetFile, `${JSON.stringify({...packet, run, bases: Object.fromEntries(packet.legos.filter((l) => l.base).map((l) => [l.id, l.base]))}, null, 2)}\n`, {durable: false})
       await writeFile(join(dir, 'prompts', `${packet.id}.md`), render(worker, workerValues(course, packet, run, packetFile, gate, settings)))
     }
     for (let s = 0; s < segments; s++) {

@@ -21,7 +21,7 @@ export async function fsyncDir(dir: string): Promise<void> {
  * Writes a file so that readers see either the old content or the new, never a part:
  * temp file in the same folder, fsync, rename over the target, fsync the folder.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, options: {replace?: boolean} = {}): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, options: {replace?: boolean; durable?: boolean} = {}): Promise<void> {
   const dir = dirname(file)
   const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
   const replace = options.replace ?? true
@@ -29,7 +29,8 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
     const handle = await open(temp, 'wx')
     try {
       await handle.writeFile(data)
-      await handle.sync()
+      // durable: survive a power cut (canon, staging); files wicker can make again skip the fsyncs
+      if (options.durable !== false) await handle.sync()
     } finally {
       await handle.close()
     }
@@ -41,7 +42,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
   } finally {
     await unlink(temp).catch(() => undefined)
   }
-  await fsyncDir(dir)
+  if (options.durable !== false) await fsyncDir(dir)
 }
 
 /** Deterministic JSON text: 2-space indent and a trailing newline. */
