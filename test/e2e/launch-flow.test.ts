@@ -52,6 +52,8 @@ describe('launch in the workflow', () => {
     expect(run.json.result.halted).toMatch(/max-cost-usd/)
     expect(run.json.result.packets.ok).toBe(3) // 3 × $0.0125 ≥ $0.03
     expect(run.json.result.costUsd).toBeCloseTo(0.0375)
+    const status = wicker(['status', dir, '--json'])
+    expect(status.json.result.runs).toEqual([expect.objectContaining({ok: 3, attempts: 3, active: false})])
   })
 
   it('never overwrites a file in staging', async () => {

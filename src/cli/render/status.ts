@@ -14,5 +14,5 @@ export function renderStatus(ui: Ui, r: StatusResult): void {
   }
   if (r.lock) ui.out(c.yellow(`Lock held by ${r.lock.command} (pid ${r.lock.pid} on ${r.lock.host}, since ${r.lock.startedAt})${r.lock.stale ? ' — that process is gone; the next writer clears it' : ''}. Lock id: ${r.lock.lockId}`))
   if (r.interrupted) ui.out(c.yellow(`Transaction ${r.interrupted} was interrupted; the next merge or restore finishes or rolls it back.`))
-  for (const run of r.runs) ui.out(`Run ${run.run}: ${run.packets} packet(s), ${run.attempts} attempt(s) recorded.`)
+  for (const run of r.runs) ui.out(`Run ${run.run}: ${run.ok} of ${run.packets} packet(s) done, ${run.attempts} attempt(s)${run.active ? c.yellow(' — a launcher is running it now') : ''}.`)
 }

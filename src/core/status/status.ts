@@ -25,7 +25,8 @@ export interface StatusResult {
   lock: (LockInfo & {stale: boolean}) | null
   /** a transaction that began and did not end */
   interrupted: string | null
-  runs: Array<{run: string; packets: number; attempts: number; lastEvent: string | null}>
+  /** prepared runs; `active` when a launcher holds the run now */
+  runs: Array<{run: string; packets: number; attempts: number; ok: number; active: boolean; lastEvent: string | null}>
 }
 
 export async function runStatus(options: OpenCourseOptions & ExtractSettings): Promise<{result: StatusResult; warnings: string[]}> {
@@ -43,13 +44,16 @@ export async function runStatus(options: OpenCourseOptions & ExtractSettings): P
       const ledger = join(paths.runs, run, 'ledger.ndjson')
       const packets = existsSync(join(paths.runs, run, 'packets')) ? readdirSync(join(paths.runs, run, 'packets')).length : 0
       let attempts = 0
+      let ok = 0
       let lastEvent: string | null = null
       if (existsSync(ledger)) {
         const lines = (await realDisk.readFile(ledger)).toString('utf8').split('\n').filter(Boolean)
-        attempts = lines.length
+        attempts = lines.filter((l) => l.includes('"event":"end"')).length
+        ok = new Set(lines.filter((l) => l.includes('"class":"ok"')).map((l) => /"packet":"([^"]+)"/.exec(l)?.[1])).size
         lastEvent = lines.at(-1) ?? null
       }
-      runs.push({run, packets, attempts, lastEvent})
+      const holder = await readLock(realDisk, {...paths, root: join(paths.runs, run), lock: join(paths.runs, run, 'lock')})
+      runs.push({run, packets, attempts, ok, active: holder !== null && !isStale(holder), lastEvent})
     }
   }
   const last = txs.at(-1)
