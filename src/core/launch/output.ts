@@ -7,7 +7,7 @@ import {phraseKeys, readPhrases} from '../formats/phrases.js'
 import type {Course} from '../course/model.js'
 import {ioError} from '../errors.js'
 import {decodeStaging} from '../staging/decode.js'
-import {inspectValue} from '../staging/inspect.js'
+import {duplicateKey, inspectValue} from '../staging/inspect.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 import type {Packet} from '../segments/packets.js'
 
@@ -22,6 +22,8 @@ export function checkOutput(bytes: Uint8Array, packet: Packet, course: Course): 
     if (decoded.value === null || typeof decoded.value !== 'object') return {valid: false as const, reason: 'the output is not a JSON object'}
     const hostile = inspectValue(decoded.value, {maxDepth: 64})
     if (hostile) return {valid: false as const, reason: hostile}
+    const twice = duplicateKey(decoded.json)
+    if (twice) return {valid: false as const, reason: `the key ${JSON.stringify(twice.key)} appears twice in one object`}
     const container = readContainer(decoded.value, {name: `${packet.id}.json`})
     if (!container) return {valid: false as const, reason: 'no basket container in the output'}
     const keys = phraseKeys(course.knownLanguage, course.targetLanguage)

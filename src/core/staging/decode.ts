@@ -6,7 +6,7 @@ import {locate, parseJsonText} from '../store/read-json.js'
  * fences or prose, and `jsonrepair` only when asked for, with the result marked repaired.
  */
 export type DecodeResult =
-  | {ok: true; value: unknown; repaired: boolean; notes: string[]}
+  | {ok: true; value: unknown; repaired: boolean; notes: string[]; json: string}
   | {ok: false; kind: 'encoding' | 'invalid-json' | 'empty'; message: string}
 
 const utf8 = new TextDecoder('utf-8', {fatal: true})
@@ -58,7 +58,7 @@ export async function decodeStaging(bytes: Uint8Array, options: {repair: boolean
   const found = findJson(decoded.text)
   if (found.note) notes.push(found.note)
   const parsed = parseJsonText(found.text)
-  if (parsed.ok) return {ok: true, value: parsed.value, repaired: false, notes}
+  if (parsed.ok) return {ok: true, value: parsed.value, repaired: false, notes, json: found.text}
   const {line, column} = parsed.failure.location
   const problem = `${parsed.failure.reason} at line ${line}, column ${column}${found.note ? ` of the extracted JSON` : ''}`
   if (!options.repair) return {ok: false, kind: 'invalid-json', message: `invalid JSON: ${problem} (--repair may salvage it)`}
@@ -68,7 +68,7 @@ export async function decodeStaging(bytes: Uint8Array, options: {repair: boolean
     const again = parseJsonText(repairedText)
     if (!again.ok) throw new Error(again.failure.reason)
     notes.push(`repaired with jsonrepair (${problem})`)
-    return {ok: true, value: again.value, repaired: true, notes}
+    return {ok: true, value: again.value, repaired: true, notes, json: repairedText}
   } catch (error) {
     return {ok: false, kind: 'invalid-json', message: `invalid JSON that jsonrepair could not salvage: ${problem}; ${(error as Error).message}`}
   }

@@ -31,3 +31,51 @@ export function inspectValue(value: unknown, limits: InspectLimits): string | nu
   }
   return null
 }
+
+/**
+ * The first key that appears twice in one object of a (valid) JSON text. JSON.parse keeps only the
+ * last one, so a file with two baskets under one id would lose the first without a word: such a file
+ * is refused instead. One linear pass over the text.
+ */
+export function duplicateKey(text: string): {key: string; offset: number} | null {
+  const stack: Array<Set<string> | null> = []
+  let expectKey = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 34 /* " */) {
+      let j = i + 1
+      let escaped = false
+      while (j < text.length) {
+        const d = text.charCodeAt(j)
+        if (d === 92 /* \ */) {
+          escaped = true
+          j += 2
+          continue
+        }
+        if (d === 34) break
+        j++
+      }
+      const top = stack.at(-1)
+      if (expectKey && top) {
+        const raw = text.slice(i + 1, j)
+        const key = escaped ? (JSON.parse(`"${raw}"`) as string) : raw
+        if (top.has(key)) return {key, offset: i}
+        top.add(key)
+        expectKey = false
+      }
+      i = j
+    } else if (c === 123 /* { */) {
+      stack.push(new Set())
+      expectKey = true
+    } else if (c === 91 /* [ */) {
+      stack.push(null)
+      expectKey = false
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      stack.pop()
+      expectKey = false
+    } else if (c === 44 /* , */) {
+      expectKey = stack.at(-1) !== null && stack.length > 0
+    }
+  }
+  return null
+}

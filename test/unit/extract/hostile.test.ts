@@ -67,6 +67,8 @@ describe('hostile staging files', async () => {
     'bare-list-no-id.json': [text([['a', 'b']]), 'bad-id'],
     'swarm-upload.json': [text({browserId: 'x', agentId: 'y', seedRange: 'S0001-S0005', seeds: [{seed_id: 'S0001', legos: []}]}), 'not-baskets'],
     'too-large.json': [`{"pad": "${'x'.repeat(3000)}"}`, 'too-large'],
+    'duplicate-id.json': [`{"${id}": ${text(basket)}, "${id}": {"practice_phrases": []}}`, 'hostile'],
+    'duplicate-nested.json': [`{"${id}": {"practice_phrases": [{"known": "a", "target": "b", "target": "c"}]}}`, 'hostile'],
   }
 
   const stagingDir = `${synth.dir}/phase5_baskets_staging`
