@@ -17,6 +17,8 @@ export interface OpenCourseOptions {
   orientation?: ArrayOrder | null
   /** false: skip reading canon (writers read it again under their lock anyway) */
   canon?: boolean
+  /** finish or roll back an interrupted transaction first (commands that write) */
+  recover?: boolean
 }
 
 export interface OpenedCourse {
@@ -33,10 +35,17 @@ export async function openCourse(options: OpenCourseOptions): Promise<OpenedCour
   const {file: configFile, config} = await loadConfig({file: options.configFile, cwd: options.cwd})
   const coursesDir = resolveCoursesDir({flag: options.coursesDir, config: config.coursesDir, cwd: options.cwd})
   const found = findCourse(options.course, {coursesDir, cwd: options.cwd})
+  const recovered: string[] = []
+  if (options.recover) {
+    const {recoverIfIdle} = await import('../merge/transaction.js')
+    const {realDisk} = await import('../store/disk.js')
+    const {wickerPaths} = await import('../store/paths.js')
+    recovered.push(...(await recoverIfIdle({disk: realDisk, paths: wickerPaths(found.dir), courseDir: found.dir, canonFile: join(found.dir, COURSE_FILES.canon)})))
+  }
   // Both files are parsed in full; reading them together overlaps the disk with the parsing.
   const canonFile = join(found.dir, COURSE_FILES.canon)
   const [course, canon] = await Promise.all([loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null}), options.canon === false ? emptyCanon(canonFile) : readCanon(canonFile)])
-  const warnings = [...found.warnings]
+  const warnings = [...found.warnings, ...recovered]
   if (course.orientation.arrays) warnings.push(`array pairs read as [${course.orientation.order === 'known-target' ? 'known, target' : 'target, known'}] (${course.orientation.evidence})`)
   for (const finding of course.findings) warnings.push(`lego_pairs: ${finding.message}`)
   return {course, canon, config, configFile, warnings}

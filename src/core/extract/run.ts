@@ -71,7 +71,7 @@ async function quarantine(extraction: Extraction, courseDir: string, dir: string
 }
 
 export async function runExtract(options: OpenCourseOptions & ExtractSettings): Promise<{result: RunExtractResult; warnings: string[]}> {
-  const {course, warnings} = await openCourse(options)
+  const {course, warnings} = await openCourse({...options, recover: true})
   const extraction = await extractFor(course, options, options.cwd)
   const paths = wickerPaths(course.dir)
   await mkdir(paths.root, {recursive: true}).catch((error) => {

@@ -141,7 +141,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   })
 
 export async function runLaunch(options: LaunchOptions): Promise<{result: LaunchResult; warnings: string[]}> {
-  const {course, warnings} = await openCourse({...options, canon: false})
+  const {course, warnings} = await openCourse({...options, canon: false, recover: true})
   const run = options.run ?? (await newestRun(course.dir))
   const {plan, packets, dir} = await readRunPlan(course.dir, run)
   const agent = makeAgent(options.agent, options)

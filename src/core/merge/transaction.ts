@@ -186,3 +186,25 @@ export function appliedPath(file: string, stagingDir: string, tx: string): strin
   const inside = relative(stagingDir, file)
   return join(stagingDir, '.applied', tx, inside)
 }
+
+/**
+ * For commands that write but are not merge or restore (extract, prepare-segments, launch): finish
+ * or roll back an interrupted transaction if nobody is working on the course right now.
+ */
+export async function recoverIfIdle(ctx: TxContext): Promise<string[]> {
+  const last = transactions(await readJournal(ctx.disk, ctx.paths)).at(-1)
+  if (!last || (last.status !== 'open' && !(last.status === 'committed' && !last.done))) return []
+  const {acquireLock} = await import('../store/lock.js')
+  let lock
+  try {
+    lock = await acquireLock(ctx.disk, ctx.paths, 'wicker (recovery)')
+  } catch {
+    return [`${last.begin.kind} ${last.begin.tx} is unfinished and another wicker process holds the lock; it will finish it`]
+  }
+  try {
+    const {notes} = await recover(ctx)
+    return [...lock.notes, ...notes]
+  } finally {
+    await lock.release().catch(() => undefined)
+  }
+}

@@ -125,7 +125,7 @@ async function chooseWork(course: Course, canon: Awaited<ReturnType<typeof openC
 }
 
 export async function runPrepare(options: RunPrepareOptions): Promise<{result: PrepareResult; warnings: string[]}> {
-  const {course, canon, config, warnings} = await openCourse(options)
+  const {course, canon, config, warnings} = await openCourse({...options, recover: true})
   const gate = gateSettingsSchema.parse({...config.gate, definition: 'window', ...Object.fromEntries(Object.entries(options.gate ?? {}).filter(([, v]) => v !== undefined))})
   // Templates first: a broken template stops everything before any file is written.
   const worker = await loadTemplate(options.templateDir ? resolve(options.cwd, options.templateDir) : null, 'worker')

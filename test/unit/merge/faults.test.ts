@@ -72,6 +72,21 @@ describe('a merge failing at each I/O step', async () => {
     })
   }
 
+  it('the next extract finishes an interrupted merge too', async () => {
+    const {runExtract} = await import('../../../src/core/extract/run.js')
+    const dir = copyCourse(template.dir)
+    // die right after canon was replaced, before the commit record
+    const count = new FaultyDisk(Number.MAX_SAFE_INTEGER, 'EIO', false)
+    await runMerge({course: copyCourse(template.dir), cwd: dir, plan, disk: count})
+    const renameAt = count.log.findIndex((l) => l.includes('rename') && l.includes('lego_baskets.json')) + 1
+    await runMerge({course: dir, cwd: dir, plan, disk: new FaultyDisk(renameAt + 1, 'EIO', true)}).catch(() => undefined)
+    expect(transactions(await readJournal(realDisk, wickerPaths(dir))).at(-1)!.status).toBe('open')
+    const {warnings} = await runExtract({course: dir, cwd: dir})
+    expect(warnings.join('\n')).toMatch(/finished merge .* interrupted after canon was written/)
+    const last = transactions(await readJournal(realDisk, wickerPaths(dir))).at(-1)!
+    expect(last).toMatchObject({status: 'committed', done: true})
+  })
+
   it('restore failing at each step leaves canon as it was or as restored, and the next restore recovers', async () => {
     const merged = copyCourse(template.dir)
     await runMerge({course: merged, cwd: merged, plan})
