@@ -14,10 +14,12 @@ describe('killing wicker merge with SIGKILL at random moments', () => {
     expect(wicker(['preview', f.dir, '--out', join(f.dir, 'plan.json')]).code).toBe(0)
     const duration = [mergeDuration(f.dir), mergeDuration(f.dir), mergeDuration(f.dir)].sort((a, b) => a - b)[1]!
     const outcomes: KillOutcome[] = []
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 45; i++) {
       // spread the kills over the whole run and a little past it (machines under load run slower)
-      outcomes.push(await killTrial(f.dir, (1.5 * duration * (i + Math.random())) / 50))
+      outcomes.push(await killTrial(f.dir, (1.5 * duration * (i + Math.random())) / 45))
     }
+    // and a few surely after it ends, so both outcomes are always exercised
+    for (let i = 0; i < 5; i++) outcomes.push(await killTrial(f.dir, 3 * duration))
     console.log(`kills: ${outcomes.filter((o) => o.state === 'before').length} before, ${outcomes.filter((o) => o.state === 'after').length} after, ${outcomes.filter((o) => o.interrupted).length} interrupted mid-transaction; merge takes ${duration} ms`)
     expect(outcomes.filter((o) => o.state === 'before').length).toBeGreaterThan(0)
     expect(outcomes.filter((o) => o.state === 'after').length).toBeGreaterThan(0)
