@@ -154,6 +154,8 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
   warnings.push(...lock.notes)
   try {
     const history = await readLedger(ledgerFile)
+    // A line torn by a killed launcher would swallow the next entry appended to it.
+    if (existsSync(ledgerFile) && !(await readFile(ledgerFile, 'utf8')).endsWith('\n')) await appendFile(ledgerFile, '\n')
     // Attempts a killed launcher left running: stop them before anything else.
     const ended = new Set(history.filter((e) => e.event !== 'start').map((e) => `${e.packet}#${e.attempt}`))
     for (const e of history) {

@@ -34,7 +34,9 @@ export type JournalRecord =
 
 export async function appendJournal(disk: Disk, paths: WickerPaths, record: JournalRecord): Promise<void> {
   try {
-    await disk.append(paths.journal, `${JSON.stringify(record)}\n`)
+    // A line torn by a kill would swallow the next record if it were appended to it: start afresh.
+    const torn = disk.exists(paths.journal) && !(await disk.readFile(paths.journal)).toString('utf8').endsWith('\n')
+    await disk.append(paths.journal, `${torn ? '\n' : ''}${JSON.stringify(record)}\n`)
   } catch (error) {
     throw ioError(error, paths.journal, 'append to the journal')
   }

@@ -72,6 +72,22 @@ describe('a merge failing at each I/O step', async () => {
     })
   }
 
+  it('a journal line torn by a kill does not swallow the next record', async () => {
+    const {appendFileSync, readFileSync} = await import('node:fs')
+    const dir = copyCourse(template.dir)
+    const count = new FaultyDisk(Number.MAX_SAFE_INTEGER, 'EIO', false)
+    await runMerge({course: copyCourse(template.dir), cwd: dir, plan, disk: count})
+    // die right after canon was replaced, in the middle of writing the commit record
+    const renameAt = count.log.findIndex((l) => l.includes('rename') && l.includes('lego_baskets.json')) + 1
+    await runMerge({course: dir, cwd: dir, plan, disk: new FaultyDisk(renameAt + 1, 'EIO', true)}).catch(() => undefined)
+    appendFileSync(wickerPaths(dir).journal, '{"type":"commit","tx":"merge-')
+    const next = (await runMerge({course: dir, cwd: dir, plan})).result
+    expect(next.status).toBe('already-applied')
+    const lines = readFileSync(wickerPaths(dir).journal, 'utf8').split('\n')
+    expect(lines.filter((l) => l.startsWith('{"type":"commit","tx":"merge-') && !l.endsWith('}'))).toHaveLength(1)
+    expect(transactions(await readJournal(realDisk, wickerPaths(dir))).map((t) => t.status)).toEqual(['committed'])
+  })
+
   it('the next extract finishes an interrupted merge too', async () => {
     const {runExtract} = await import('../../../src/core/extract/run.js')
     const dir = copyCourse(template.dir)
