@@ -9,7 +9,7 @@ import {phraseKeys, readPhrases, type PhraseKeys} from '../formats/phrases.js'
 import {decodeStaging} from '../staging/decode.js'
 import {duplicateKey, inspectValue} from '../staging/inspect.js'
 import {locate} from '../store/read-json.js'
-import {scanStaging, type StagingEntry} from '../staging/scan.js'
+import {scanStaging, stagingFingerprint, type StagingEntry} from '../staging/scan.js'
 import {tidy, units} from '../text/normalize.js'
 import {launchName, phrasesHash, sha256Hex, type Candidate, type Source} from './candidate.js'
 
@@ -308,11 +308,10 @@ export async function extractStaging(options: ExtractOptions): Promise<Extractio
     for (const s of new Set(one.scaffolds)) formats[s] = (formats[s] ?? 0) + 1
   }
   const combined = combine(found, problems)
-  const fingerprint = sha256(JSON.stringify(scan.files.map((f) => [f.name, f.size, f.mtimeMs])) + JSON.stringify(scan.skipped.map((s) => s.name)))
   return {
     course: options.course.code,
     dirs: options.dirs,
-    fingerprint,
+    fingerprint: stagingFingerprint(scan),
     options: {repair: options.repair},
     files,
     counts: {total: files.length, used: files.filter((f) => f.status === 'used').length, skipped: files.filter((f) => f.status === 'skipped').length, bad: files.filter((f) => f.status === 'bad').length},

@@ -6,16 +6,15 @@ import type {Canon} from '../canon/model.js'
 import {defined} from '../defined.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import type {Course} from '../course/model.js'
-import {extractStaging, type Extraction} from '../extract/extract.js'
-import {EXTRACT_DEFAULTS, stagingDirs, type ExtractSettings} from '../extract/run.js'
+import type {Extraction} from '../extract/extract.js'
+import {extractFor, stagingDirs, type ExtractSettings} from '../extract/run.js'
 import {DEFAULT_POLICY} from '../merge/run.js'
-import {scanStaging} from '../staging/scan.js'
+import {scanStaging, stagingFingerprint} from '../staging/scan.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 import {realDisk} from '../store/disk.js'
 import {readJournal, transactions} from '../store/journal.js'
 import {wickerPaths} from '../store/paths.js'
 import {readState} from '../store/state.js'
-import {sha256} from '../extract/extract.js'
 import {makePlan, type Plan, type PlanOptions} from './plan.js'
 
 export interface RunPreviewOptions extends OpenCourseOptions, ExtractSettings {
@@ -48,22 +47,13 @@ export async function currentExtraction(course: Course, settings: ExtractSetting
   if (existsSync(cache)) {
     try {
       const cached = JSON.parse(await readFile(cache, 'utf8')) as Extraction
-      const scan = await scanStaging(dirs, course.dir)
-      const fingerprint = sha256(JSON.stringify(scan.files.map((f) => [f.name, f.size, f.mtimeMs])) + JSON.stringify(scan.skipped.map((s) => s.name)))
+      const fingerprint = stagingFingerprint(await scanStaging(dirs, course.dir))
       if (cached.fingerprint === fingerprint && JSON.stringify(cached.dirs) === JSON.stringify(dirs) && cached.options?.repair === (settings.repair ?? false)) return {extraction: cached, reused: true}
     } catch {
       // an unreadable cache is no cache
     }
   }
-  const extraction = await extractStaging({
-    course,
-    dirs,
-    repair: settings.repair ?? false,
-    maxFileSize: settings.maxFileSize ?? EXTRACT_DEFAULTS.maxFileSize,
-    maxDepth: settings.maxDepth ?? EXTRACT_DEFAULTS.maxDepth,
-    wickerDir: wickerPaths(course.dir).root,
-  })
-  return {extraction, reused: false}
+  return {extraction: await extractFor(course, settings, cwd), reused: false}
 }
 
 async function conflictDiffs(plan: Plan, canon: Canon, extraction: Extraction, max: number): Promise<PreviewResult['diffs']> {

@@ -3,6 +3,7 @@ import {lstat, readdir} from 'node:fs/promises'
 import {join, relative} from 'node:path'
 
 import {ioError} from '../errors.js'
+import {sha256Hex} from '../extract/candidate.js'
 
 /** Temp and partial files agents and editors leave while writing. */
 const TEMP = /(\.(tmp|temp|partial|part|swp|swo|crdownload)$)|(~$)|(^\.#)|(^#.*#$)/i
@@ -70,4 +71,9 @@ export async function scanStaging(dirs: string[], courseDir: string): Promise<Sc
   }
   result.files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   return result
+}
+
+/** What staging looks like right now: names, sizes and times of what a scan found. Equal fingerprints, same staging. */
+export function stagingFingerprint(scan: ScanResult): string {
+  return sha256Hex(JSON.stringify(scan.files.map((f) => [f.name, f.size, f.mtimeMs])) + JSON.stringify(scan.skipped.map((s) => s.name)))
 }
