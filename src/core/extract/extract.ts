@@ -7,8 +7,7 @@ import {ioError} from '../errors.js'
 import {readContainer, type FormatId} from '../formats/containers.js'
 import {phraseKeys, readPhrases, type PhraseKeys} from '../formats/phrases.js'
 import {decodeStaging} from '../staging/decode.js'
-import {duplicateKey, inspectValue} from '../staging/inspect.js'
-import {locate} from '../store/read-json.js'
+import {refusalOf} from '../staging/inspect.js'
 import {scanStaging, stagingFingerprint, type StagingEntry} from '../staging/scan.js'
 import {tidy, units} from '../text/normalize.js'
 import {launchName, phrasesHash, sha256Hex, type Candidate, type Source} from './candidate.js'
@@ -175,13 +174,8 @@ async function readOne(
     return fail(decoded.kind, decoded.message)
   }
   if (decoded.value === null || typeof decoded.value !== 'object') return fail('not-baskets', `the JSON is ${decoded.value === null ? 'null' : `a ${typeof decoded.value}`}: not a basket file`)
-  const hostile = inspectValue(decoded.value, {maxDepth: options.maxDepth})
-  if (hostile) return fail('hostile', hostile)
-  const twice = duplicateKey(decoded.json)
-  if (twice) {
-    const {line, column} = locate(decoded.json, twice.offset)
-    return fail('hostile', `the key ${JSON.stringify(twice.key)} appears twice in one object (line ${line}, column ${column}); JSON keeps only the last, so the file is refused rather than silently losing the first`)
-  }
+  const refused = refusalOf(decoded.value, decoded.json, {maxDepth: options.maxDepth})
+  if (refused) return fail('hostile', refused)
   const container = readContainer(decoded.value, {name: basename(entry.path)})
   if (!container) return fail('not-baskets', 'no basket container recognised (a swarm upload, a report…): not a basket file')
   report.format = container.format

@@ -7,7 +7,8 @@ import {phraseKeys, readPhrases} from '../formats/phrases.js'
 import type {Course} from '../course/model.js'
 import {ioError} from '../errors.js'
 import {decodeStaging} from '../staging/decode.js'
-import {duplicateKey, inspectValue} from '../staging/inspect.js'
+import {refusalOf} from '../staging/inspect.js'
+import {EXTRACT_DEFAULTS} from '../extract/run.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 import type {Packet} from '../segments/packets.js'
 
@@ -20,10 +21,8 @@ export function checkOutput(bytes: Uint8Array, packet: Packet, course: Course): 
   return decodeStaging(bytes, {repair: false}).then((decoded) => {
     if (!decoded.ok) return {valid: false as const, reason: decoded.message}
     if (decoded.value === null || typeof decoded.value !== 'object') return {valid: false as const, reason: 'the output is not a JSON object'}
-    const hostile = inspectValue(decoded.value, {maxDepth: 64})
-    if (hostile) return {valid: false as const, reason: hostile}
-    const twice = duplicateKey(decoded.json)
-    if (twice) return {valid: false as const, reason: `the key ${JSON.stringify(twice.key)} appears twice in one object`}
+    const refused = refusalOf(decoded.value, decoded.json, {maxDepth: EXTRACT_DEFAULTS.maxDepth})
+    if (refused) return {valid: false as const, reason: refused}
     const container = readContainer(decoded.value, {name: `${packet.id}.json`})
     if (!container) return {valid: false as const, reason: 'no basket container in the output'}
     const keys = phraseKeys(course.knownLanguage, course.targetLanguage)

@@ -1,3 +1,5 @@
+import {locate} from '../store/read-json.js'
+
 /**
  * One iterative walk over a parsed staging value, before anything else touches it: keys that could
  * pollute prototypes, nesting deeper than the cap, and numbers that do not survive a round trip.
@@ -78,4 +80,18 @@ export function duplicateKey(text: string): {key: string; offset: number} | null
     }
   }
   return null
+}
+
+/**
+ * Why a parsed staging document must be refused, or null: keys that could pollute prototypes,
+ * nesting, numbers that do not survive a round trip, a key twice in one object. `json` is the text
+ * it was parsed from. extract and launch refuse on exactly the same grounds.
+ */
+export function refusalOf(value: unknown, json: string, limits: InspectLimits): string | null {
+  const hostile = inspectValue(value, limits)
+  if (hostile) return hostile
+  const twice = duplicateKey(json)
+  if (!twice) return null
+  const {line, column} = locate(json, twice.offset)
+  return `the key ${JSON.stringify(twice.key)} appears twice in one object (line ${line}, column ${column}); JSON keeps only the last, so it is refused rather than silently losing the first`
 }
