@@ -5,6 +5,7 @@ import {InputError} from '../errors.js'
 import {sha256Hex} from '../extract/candidate.js'
 import {readJsonFile} from '../store/read-json.js'
 import type {BasketLocation, Canon, CanonBasket, CanonFinding, CanonPhrase} from './model.js'
+import {isObject} from '../json.js'
 
 /** Fields the old upload server spread into the canon's top level (DOMAIN.md §2). */
 export const UPLOAD_FIELDS = new Set(['seed', 'seedId', 'seed_id', 'agentId', 'agent_id', 'stagingOnly', 'courseCode', 'course_code', 'browserId', 'seedRange', 'uploadedAt', 'timestamp'])
@@ -12,7 +13,6 @@ export const UPLOAD_FIELDS = new Set(['seed', 'seedId', 'seed_id', 'agentId', 'a
 const CANON_FIELDS = new Set(['version', 'course', 'metadata', 'baskets', 'data', '$schema'])
 
 type Json = unknown
-const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function readPhrase(v: Json): CanonPhrase | null {
   if (Array.isArray(v)) {

@@ -1,5 +1,6 @@
 import {InputError} from '../errors.js'
 import {LEGO_ID, SEED_ID, type CourseFinding, type LegoPairsShape} from './model.js'
+import {isObject} from '../json.js'
 
 /**
  * First pass over lego_pairs.json: recognise the shape (LP-A…LP-E) and pull out seeds and LEGOs
@@ -30,7 +31,6 @@ export interface RawCourse {
 }
 
 type Json = unknown
-const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const str = (v: Json): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null)
 
 function describe(v: Json): string {

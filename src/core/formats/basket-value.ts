@@ -1,4 +1,5 @@
 import type {ArrayOrder} from './phrases.js'
+import {isObject} from '../json.js'
 
 /**
  * One basket as found inside a container, before its phrases are read: where its phrases are, in
@@ -18,7 +19,6 @@ export interface RawBasket {
   base: string | null
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isPair = (v: unknown): v is [string, string] => Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string'
 
 function legoOf(v: Record<string, unknown>, order: ArrayOrder): RawBasket['lego'] {

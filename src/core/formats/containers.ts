@@ -1,5 +1,6 @@
 import {LEGO_ID, SEED_ID} from '../course/model.js'
 import {basketFromValue, isCompactTuple, isEdForm, type RawBasket} from './basket-value.js'
+import {isObject} from '../json.js'
 
 /**
  * The containers agents wrap baskets in (DOMAIN.md §3), recognised in a fixed order; the first that
@@ -20,7 +21,6 @@ export interface FileHints {
   name: string
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const SHORT_ID = /^L\d{2}$/
 const DIGITS = /^\d+$/
 

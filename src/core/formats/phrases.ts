@@ -1,5 +1,6 @@
 import type {TextPair} from '../course/model.js'
 import {languageNames} from '../text/languages.js'
+import {isObject} from '../json.js'
 
 /**
  * The phrase shapes agents write (DOMAIN.md §3), turned into {known, target}:
@@ -24,7 +25,6 @@ export function phraseKeys(knownLanguage: string | null, targetLanguage: string 
   return {known: ['known', ...knownNames, ...legacy, 'source'], target: ['target', ...targetNames, 'translation']}
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 function pick(o: Record<string, unknown>, keys: string[]): string | undefined {
   for (const key of keys) if (Object.hasOwn(o, key) && typeof o[key] === 'string') return o[key] as string
