@@ -40,7 +40,8 @@ export type StagedSet = StagedBasket[]
 
 /**
  * A Disk that fails its k-th operation with an errno code; `crash` makes every later operation
- * fail too, as if the process had died there (nothing after it runs, not even clean-up).
+ * fail too, as if the process had died there (nothing after it runs, not even clean-up); `torn`
+ * makes a failing write or append leave half its bytes behind first, as a kill in mid-write does.
  */
 export class FaultyDisk implements Disk {
   ops = 0
@@ -49,7 +50,17 @@ export class FaultyDisk implements Disk {
     private readonly failAt: number,
     private readonly code: string,
     private readonly crash: boolean,
+    private readonly torn = false,
   ) {}
+
+  private async tear(write: () => Promise<void>, name: string, path: string): Promise<void> {
+    try {
+      this.step(name, path)
+    } catch (error) {
+      if (this.torn && this.ops === this.failAt) await write()
+      throw error
+    }
+  }
 
   private step(name: string, path: string): void {
     this.ops++
@@ -60,8 +71,14 @@ export class FaultyDisk implements Disk {
   }
 
   readFile = async (p: string) => (this.step('readFile', p), realDisk.readFile(p))
-  writeFile = async (p: string, d: string | Uint8Array, o: {exclusive: boolean}) => (this.step('writeFile', p), realDisk.writeFile(p, d, o))
-  append = async (p: string, l: string) => (this.step('append', p), realDisk.append(p, l))
+  writeFile = async (p: string, d: string | Uint8Array, o: {exclusive: boolean}) => {
+    await this.tear(() => realDisk.writeFile(p, d.slice(0, Math.floor(d.length / 2)), o), 'writeFile', p)
+    return realDisk.writeFile(p, d, o)
+  }
+  append = async (p: string, l: string) => {
+    await this.tear(() => realDisk.append(p, l.slice(0, Math.floor(l.length / 2))), 'append', p)
+    return realDisk.append(p, l)
+  }
   rename = async (a: string, b: string) => (this.step('rename', a), realDisk.rename(a, b))
   link = async (a: string, b: string) => (this.step('link', a), realDisk.link(a, b))
   unlink = async (p: string) => (this.step('unlink', p), realDisk.unlink(p))

@@ -58,9 +58,23 @@ export async function acquireLock(disk: Disk, paths: WickerPaths, command: strin
   await disk.mkdir(paths.root).catch((error) => {
     throw ioError(error, paths.root, 'create')
   })
+  // The lock appears whole or not at all: written to a temp file, then hard-linked to its name (which
+  // fails if a lock exists). A process killed mid-write never leaves an empty lock that looks held.
+  const temp = `${paths.lock}.${info.lockId}.tmp`
+  await disk.writeFile(temp, `${JSON.stringify(info)}\n`, {exclusive: true}).catch((error) => {
+    throw ioError(error, temp, 'create the lock')
+  })
+  try {
+    return await takeLock(disk, paths, info, temp, notes)
+  } finally {
+    await disk.unlink(temp).catch(() => undefined)
+  }
+}
+
+async function takeLock(disk: Disk, paths: WickerPaths, info: LockInfo, temp: string, notes: string[]): Promise<Lock> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      await disk.writeFile(paths.lock, `${JSON.stringify(info)}\n`, {exclusive: true})
+      await disk.link(temp, paths.lock)
       held.add(info.lockId)
       return {
         info,

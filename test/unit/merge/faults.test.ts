@@ -33,12 +33,12 @@ describe('a merge failing at each I/O step', async () => {
     expect(steps).toBeGreaterThan(15)
   })
 
-  for (const [code, crash] of [['EIO', false], ['ENOSPC', false], ['EACCES', false], ['EIO', true]] as const) {
-    it(`${crash ? 'crash' : code}: canon is always before or after, and the next run recovers`, async () => {
+  for (const [code, crash, torn] of [['EIO', false, false], ['ENOSPC', false, false], ['EACCES', false, false], ['EIO', true, false], ['EIO', true, true]] as const) {
+    it(`${torn ? 'crash in mid-write' : crash ? 'crash' : code}: canon is always before or after, and the next run recovers`, async () => {
       const outcomes = new Set<string>()
       for (let k = 1; k <= steps; k++) {
         const dir = copyCourse(template.dir)
-        const disk = new FaultyDisk(k, code, crash)
+        const disk = new FaultyDisk(k, code, crash, torn)
         const failed = await runMerge({course: dir, cwd: dir, plan, disk}).then(
           () => false,
           () => true,
