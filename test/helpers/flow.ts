@@ -71,6 +71,7 @@ export class FaultyDisk implements Disk {
   }
 
   readFile = async (p: string) => (this.step('readFile', p), realDisk.readFile(p))
+  sha256 = async (p: string) => (this.step('sha256', p), realDisk.sha256(p))
   writeFile = async (p: string, d: string | Uint8Array, o: {exclusive: boolean}) => {
     await this.tear(() => realDisk.writeFile(p, d.slice(0, Math.floor(d.length / 2)), o), 'writeFile', p)
     return realDisk.writeFile(p, d, o)

@@ -1,3 +1,4 @@
+import type {CanonLayout} from './layout.js'
 import type {TextPair} from '../course/model.js'
 
 export interface CanonPhrase extends TextPair {
@@ -36,7 +37,7 @@ export interface Canon {
   /** where the baskets were found */
   container: 'baskets' | 'data' | 'none'
   /** baskets under `baskets` (or a legacy `data` wrapper), by id, in file order */
-  baskets: Map<string, CanonBasket>
+  baskets: ReadonlyMap<string, CanonBasket>
   /** baskets written at the top level, beside `baskets` */
   strays: Map<string, CanonBasket>
   metadata: Record<string, unknown> | null
@@ -44,7 +45,10 @@ export interface Canon {
   topLevel: Record<string, unknown>
   /** key path of the basket container: ['baskets'], ['data'] or ['data', 'baskets'] */
   containerPath: string[]
+  /** what was found irregular; when read by layout (`layout` set), only what lies outside the baskets */
   findings: CanonFinding[]
+  /** the byte layout, when these are bytes wicker wrote (see layout.ts); baskets are then read on demand */
+  layout?: CanonLayout
 }
 
 /** A phrase is usable when both sides hold text. */

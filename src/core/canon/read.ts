@@ -3,8 +3,10 @@ import {existsSync} from 'node:fs'
 import {LEGO_ID} from '../course/model.js'
 import {InputError} from '../errors.js'
 import {sha256Hex} from '../extract/candidate.js'
-import {readJsonFile} from '../store/read-json.js'
-import type {BasketLocation, Canon, CanonBasket, CanonFinding, CanonPhrase} from './model.js'
+import {parseJsonBytes, parseJsonOf, readBytes} from '../store/read-json.js'
+import {readCanonIndex, type CanonIndex} from './canon-index.js'
+import {headerText, scanLayout, type BasketSpan, type CanonLayout} from './layout.js'
+import {isUsable, type BasketLocation, type Canon, type CanonBasket, type CanonFinding, type CanonPhrase} from './model.js'
 import {isObject} from '../json.js'
 
 /** Fields the old upload server spread into the canon's top level (DOMAIN.md §2). */
@@ -31,6 +33,8 @@ interface Tally {
   bareArrays: Set<string>
   phrasesKey: Set<string>
 }
+
+const newTally = (): Tally => ({arrayPhrases: new Set(), legoArrays: new Set(), bareArrays: new Set(), phrasesKey: new Set()})
 
 function readBasket(id: string, v: Json, location: BasketLocation, findings: CanonFinding[], tally: Tally): CanonBasket | null {
   let list: Json
@@ -81,6 +85,11 @@ function sample(ids: Set<string>): string {
   return `${list.slice(0, 5).join(', ')}${list.length > 5 ? `, … (${list.length} in all)` : ''}`
 }
 
+function staleMetadata(metadata: Record<string, unknown> | null, count: number): CanonFinding[] {
+  const total = metadata?.total_baskets
+  return typeof total === 'number' && total !== count ? [{kind: 'stale-metadata', message: `metadata.total_baskets says ${total}, but the canon holds ${count} basket(s).`}] : []
+}
+
 /** Reads canon as it is, in any of the shapes found in real courses, keeping a finding for every irregularity. */
 export function readCanonValue(value: Json, file: string, sha256: string | null): Canon {
   if (!isObject(value)) {
@@ -92,7 +101,7 @@ export function readCanonValue(value: Json, file: string, sha256: string | null)
     })
   }
   const findings: CanonFinding[] = []
-  const tally: Tally = {arrayPhrases: new Set(), legoArrays: new Set(), bareArrays: new Set(), phrasesKey: new Set()}
+  const tally = newTally()
   const baskets = new Map<string, CanonBasket>()
   const strays = new Map<string, CanonBasket>()
   const topLevel: Record<string, unknown> = {}
@@ -139,10 +148,7 @@ export function readCanonValue(value: Json, file: string, sha256: string | null)
   if (tally.phrasesKey.size > 0) findings.push({kind: 'legacy-shape', message: `${tally.phrasesKey.size} basket(s) use "phrases" instead of "practice_phrases": ${sample(tally.phrasesKey)}.`})
 
   const metadata = isObject(value.metadata) ? value.metadata : null
-  const total = metadata?.total_baskets
-  if (typeof total === 'number' && total !== baskets.size) {
-    findings.push({kind: 'stale-metadata', message: `metadata.total_baskets says ${total}, but the canon holds ${baskets.size} basket(s).`})
-  }
+  findings.push(...staleMetadata(metadata, baskets.size))
   return {file, exists: true, sha256, container, containerPath, baskets, strays, metadata, topLevel, findings}
 }
 
@@ -154,9 +160,94 @@ export function sha256(text: string | Buffer): string {
   return sha256Hex(text)
 }
 
-/** Reads the canon file; a missing canon is an empty canon. */
-export async function readCanon(file: string): Promise<Canon> {
+/** Whether canon holds a basket for this id with at least one usable phrase. */
+export function covers(canon: Canon, id: string): boolean {
+  return canon.baskets instanceof LazyBaskets ? canon.baskets.covers(id) : canon.baskets.get(id)?.phrases.some(isUsable) === true
+}
+
+/**
+ * The baskets of a canon read by its layout: each is parsed when first asked for, so a preview that
+ * needs a few hundred of 100,000 parses a few hundred.
+ */
+export class LazyBaskets implements ReadonlyMap<string, CanonBasket> {
+  readonly #spans: Map<string, BasketSpan>
+  readonly #read = new Map<string, CanonBasket>()
+
+  constructor(
+    readonly layout: CanonLayout,
+    readonly uncovered: ReadonlySet<string>,
+    readonly file: string,
+  ) {
+    this.#spans = new Map(layout.spans.map((s) => [s.id, s]))
+  }
+
+  get size(): number {
+    return this.#spans.size
+  }
+
+  has(id: string): boolean {
+    return this.#spans.has(id)
+  }
+
+  covers(id: string): boolean {
+    return this.#spans.has(id) && !this.uncovered.has(id)
+  }
+
+  get(id: string): CanonBasket | undefined {
+    const done = this.#read.get(id)
+    if (done) return done
+    const span = this.#spans.get(id)
+    if (!span) return undefined
+    const value = parseJsonOf(this.layout.bytes.toString('utf8', span.valueStart, span.end), this.file, 'Canon')
+    // scanLayout admits only objects and arrays, which always read as a basket
+    const basket = readBasket(id, value, 'baskets', [], newTally())!
+    this.#read.set(id, basket)
+    return basket
+  }
+
+  keys(): MapIterator<string> {
+    return this.#spans.keys()
+  }
+
+  *values(): MapIterator<CanonBasket> {
+    for (const id of this.#spans.keys()) yield this.get(id)!
+  }
+
+  *entries(): MapIterator<[string, CanonBasket]> {
+    for (const id of this.#spans.keys()) yield [id, this.get(id)!]
+  }
+
+  [Symbol.iterator](): MapIterator<[string, CanonBasket]> {
+    return this.entries()
+  }
+
+  forEach(callback: (value: CanonBasket, key: string, map: ReadonlyMap<string, CanonBasket>) => void): void {
+    for (const [id, basket] of this.entries()) callback(basket, id, this)
+  }
+}
+
+/**
+ * Canon from its bytes. Bytes the canon index names as written by wicker are read by their layout
+ * (the baskets on demand); anything else is parsed in full.
+ */
+export function canonFromBytes(bytes: Buffer, file: string, sha: string, index: CanonIndex | null): Canon {
+  const layout = index?.sha256 === sha ? scanLayout(bytes) : null
+  if (layout && layout.spans.length === index!.baskets) {
+    const header = readCanonValue(parseJsonOf(headerText(layout), file, 'Canon'), file, sha)
+    const baskets = new LazyBaskets(layout, new Set(index!.uncovered), file)
+    if (header.container === 'baskets' && index!.uncovered.every((id) => baskets.has(id))) {
+      const findings = [...header.findings.filter((f) => f.kind !== 'stale-metadata'), ...staleMetadata(header.metadata, baskets.size)]
+      return {...header, baskets, findings, layout}
+    }
+  }
+  return readCanonValue(parseJsonBytes(bytes, file, 'Canon'), file, sha)
+}
+
+/** Reads the canon file; a missing canon is an empty canon. With `index`, bytes wicker wrote are read by their layout. */
+export async function readCanon(file: string, options: {index?: string} = {}): Promise<Canon> {
   if (!existsSync(file)) return emptyCanon(file)
-  const {value, bytes} = await readJsonFile(file, 'Canon')
-  return readCanonValue(value, file, sha256(bytes))
+  const bytes = await readBytes(file)
+  const sha = sha256(bytes)
+  const index = options.index ? await readCanonIndex(options.index, sha) : null
+  return canonFromBytes(bytes, file, sha, index)
 }

@@ -31,11 +31,18 @@ export function basketValue(lego: Lego, phrases: TextPair[]): Record<string, unk
   return out
 }
 
+/** Where a basket goes in canon: its LEGO's place in the course; ids the course does not know go last. */
+export function courseRank(course: Course): (id: string) => number {
+  const order = new Map(course.legos.map((l, i) => [l.id, i]))
+  return (id) => order.get(id) ?? Number.MAX_SAFE_INTEGER
+}
+
 export function buildCanonDoc(course: Course, canon: Canon, edit: CanonEdit): Record<string, unknown> {
   const baskets = bare()
-  const order = new Map(course.legos.map((l, i) => [l.id, i]))
+  const rank = courseRank(course)
   const ids = new Set<string>([...canon.baskets.keys(), ...edit.set.keys()])
-  const sorted = [...ids].sort((a, b) => (order.get(a) ?? Number.MAX_SAFE_INTEGER) - (order.get(b) ?? Number.MAX_SAFE_INTEGER))
+  // a stable sort: ids of equal rank keep the order they were in
+  const sorted = [...ids].sort((a, b) => rank(a) - rank(b))
   for (const id of sorted) baskets[id] = edit.set.has(id) ? edit.set.get(id) : canon.baskets.get(id)!.raw
 
   const doc = bare()

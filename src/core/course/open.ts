@@ -4,6 +4,7 @@ import {emptyCanon, readCanon} from '../canon/read.js'
 import type {Canon} from '../canon/model.js'
 import {loadConfig} from '../config.js'
 import type {WickerConfig} from '../schemas/config.js'
+import {wickerPaths} from '../store/paths.js'
 import {findCourse, resolveCoursesDir} from './find.js'
 import {COURSE_FILES, loadCourse} from './load.js'
 import type {ArrayOrder, Course} from './model.js'
@@ -19,6 +20,11 @@ export interface OpenCourseOptions {
   canon?: boolean
   /** finish or roll back an interrupted transaction first (commands that write) */
   recover?: boolean
+  /**
+   * read canon by its layout when the canon index vouches for its bytes, each basket parsed when
+   * asked for (preview, status); validate and detect parse every basket, for their findings
+   */
+  lazyCanon?: boolean
 }
 
 export interface OpenedCourse {
@@ -39,12 +45,11 @@ export async function openCourse(options: OpenCourseOptions): Promise<OpenedCour
   if (options.recover) {
     const {recoverIfIdle} = await import('../merge/transaction.js')
     const {realDisk} = await import('../store/disk.js')
-    const {wickerPaths} = await import('../store/paths.js')
     recovered.push(...(await recoverIfIdle({disk: realDisk, paths: wickerPaths(found.dir), courseDir: found.dir, canonFile: join(found.dir, COURSE_FILES.canon)})))
   }
   // Both files are parsed in full; reading them together overlaps the disk with the parsing.
   const canonFile = join(found.dir, COURSE_FILES.canon)
-  const [course, canon] = await Promise.all([loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null}), options.canon === false ? emptyCanon(canonFile) : readCanon(canonFile)])
+  const [course, canon] = await Promise.all([loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null}), options.canon === false ? emptyCanon(canonFile) : readCanon(canonFile, options.lazyCanon ? {index: wickerPaths(found.dir).canonIndex} : {})])
   const warnings = [...found.warnings, ...recovered]
   if (course.orientation.arrays) warnings.push(`array pairs read as [${course.orientation.order === 'known-target' ? 'known, target' : 'target, known'}] (${course.orientation.evidence})`)
   for (const finding of course.findings) warnings.push(`lego_pairs: ${finding.message}`)

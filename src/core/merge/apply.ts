@@ -1,7 +1,9 @@
+import {CONTAINER_CLOSE, headerText, MEMBER_SEPARATOR, memberText, scanLayout, type CanonLayout} from '../canon/layout.js'
 import type {Canon} from '../canon/model.js'
-import {sha256} from '../canon/read.js'
-import {basketValue, buildCanonDoc, serializeCanon} from '../canon/write.js'
-import type {Course} from '../course/model.js'
+import {covers, readCanonValue, sha256} from '../canon/read.js'
+import {basketValue, buildCanonDoc, courseRank, serializeCanon, type CanonEdit} from '../canon/write.js'
+import type {Course, TextPair} from '../course/model.js'
+import {parseJsonOf} from '../store/read-json.js'
 import {WickerError, EXIT} from '../errors.js'
 import type {Plan} from '../preview/plan.js'
 import {LEGO_ID} from '../course/model.js'
@@ -18,6 +20,11 @@ export interface Applied {
   added: string[]
   updated: string[]
   adopted: string[]
+  /** baskets in canon after, and those without a usable phrase (for the canon index) */
+  baskets: number
+  uncovered: string[]
+  /** how it was written: untouched baskets' bytes spliced through, or the whole document serialised */
+  written: 'spliced' | 'serialised'
 }
 
 export class InvariantError extends WickerError {
@@ -25,6 +32,8 @@ export class InvariantError extends WickerError {
     super(EXIT.internal, {code: 'E_INVARIANT', message: `merge stopped before writing: ${message}`, hint: 'Canon was not changed. This is a bug in wicker; please report it with the plan file.'})
   }
 }
+
+const usable = (p: TextPair) => p.known.trim() !== '' && p.target.trim() !== ''
 
 export function applyPlan(course: Course, canon: Canon, plan: Plan, meta: {tx: string; at: string}): Applied {
   const set = new Map<string, unknown>()
@@ -40,15 +49,135 @@ export function applyPlan(course: Course, canon: Canon, plan: Plan, meta: {tx: s
     set.set(op.id, basketValue(course.legoById.get(op.id)!, op.phrases))
     ;(canon.baskets.has(op.id) ? updated : added).push(op.id)
   }
-  const total = new Set([...canon.baskets.keys(), ...set.keys()]).size
-  const doc = buildCanonDoc(course, canon, {
-    set,
-    adopted,
-    metadata: {total_baskets: total, last_merge: meta.at, last_transaction: meta.tx},
-  })
-  checkInvariants(course, canon, doc, plan, {added, adopted})
-  const bytes = Buffer.from(serializeCanon(doc), 'utf8')
-  return {bytes, sha256: sha256(bytes), added, updated, adopted: [...adopted]}
+  const total = canon.baskets.size + added.length + adopted.size
+  const edit: CanonEdit = {set, adopted, metadata: {total_baskets: total, last_merge: meta.at, last_transaction: meta.tx}}
+  const changed = {added, adopted}
+
+  const spliced = canon.layout ? splice(course, canon, canon.layout, edit) : null
+  let bytes: Buffer
+  if (spliced) {
+    checkSplice(course, canon, canon.layout!, spliced, plan, edit, changed)
+    bytes = spliced.bytes
+  } else {
+    const doc = buildCanonDoc(course, canon, edit)
+    checkInvariants(course, canon, doc, plan, changed)
+    bytes = Buffer.from(serializeCanon(doc), 'utf8')
+  }
+  const written = spliced ? 'spliced' : 'serialised'
+  const touched = new Set(plan.ops.map((o) => o.id))
+  const uncovered = [...canon.baskets.keys()].filter((id) => !touched.has(id) && !covers(canon, id))
+  for (const op of plan.ops) if (!op.phrases.some(usable)) uncovered.push(op.id)
+  return {bytes, sha256: sha256(bytes), added, updated, adopted: [...adopted], baskets: total, uncovered, written}
+}
+
+/** Keys V8 enumerates before all others, whatever their insertion order: a canon with one is written the slow way. */
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/
+
+/**
+ * The plan applied to bytes wicker wrote: untouched baskets are copied through byte for byte, new
+ * and changed ones serialised in their place, the rest of the document serialised anew. The result
+ * is exactly what serialising the whole document gives (a property test holds the two to it), or
+ * null where that cannot be promised (adoption, baskets out of course order, integer-like keys).
+ */
+function splice(course: Course, canon: Canon, layout: CanonLayout, edit: CanonEdit): {bytes: Buffer; members: Map<string, Buffer>} | null {
+  if (edit.adopted.size > 0) return null
+  const rank = courseRank(course)
+  let last = -1
+  for (const span of layout.spans) {
+    const r = rank(span.id)
+    if (r < last || ARRAY_INDEX.test(span.id)) return null
+    last = r
+  }
+  const added = [...edit.set.keys()].filter((id) => !canon.baskets.has(id))
+  if (added.some((id) => ARRAY_INDEX.test(id))) return null
+  added.sort((a, b) => rank(a) - rank(b))
+
+  const rest = serializeCanon(buildCanonDoc(course, {...canon, baskets: new Map()}, {...edit, set: new Map()}))
+  const EMPTY = '"baskets": {}\n}\n'
+  if (!rest.endsWith(EMPTY)) return null
+  const parts: Buffer[] = [Buffer.from(`${rest.slice(0, -EMPTY.length)}"baskets": {\n`)]
+  const separator = Buffer.from(MEMBER_SEPARATOR)
+  const spans = layout.spans
+  /** the bytes written for each basket the plan sets */
+  const members = new Map<string, Buffer>()
+  const member = (id: string, value: unknown) => {
+    const bytes = Buffer.from(memberText(id, value))
+    members.set(id, bytes)
+    return bytes
+  }
+  // Untouched baskets next to each other in canon are one stretch of bytes (separators included), copied as one piece.
+  let run: {start: number; end: number} | null = null
+  let count = 0
+  const flush = () => {
+    if (run) parts.push(layout.bytes.subarray(run.start, run.end))
+    run = null
+  }
+  const next = () => {
+    flush()
+    if (count++ > 0) parts.push(separator)
+  }
+  let i = 0
+  let j = 0
+  while (i < spans.length || j < added.length) {
+    // the merge of a stable sort: of equal rank, what canon held comes first
+    if (j >= added.length || (i < spans.length && rank(spans[i]!.id) <= rank(added[j]!))) {
+      const span = spans[i++]!
+      const value = edit.set.get(span.id)
+      if (value !== undefined) {
+        next()
+        parts.push(member(span.id, value))
+      } else if (run) run.end = span.end
+      else {
+        next()
+        run = {start: span.start, end: span.end}
+      }
+    } else {
+      const id = added[j++]!
+      next()
+      parts.push(member(id, edit.set.get(id)))
+    }
+  }
+  flush()
+  parts.push(Buffer.from(CONTAINER_CLOSE))
+  return {bytes: Buffer.concat(parts), members}
+}
+
+/**
+ * The invariants, checked on the spliced bytes themselves: they read back by the same layout,
+ * every untouched basket's bytes are those read and every written basket's those serialised for
+ * it, in its place; nothing is lost or added beyond the plan; the rest of the document is unchanged
+ * but for metadata; and every written basket is what the plan says.
+ */
+function checkSplice(course: Course, canon: Canon, before: CanonLayout, spliced: {bytes: Buffer; members: Map<string, Buffer>}, plan: Plan, edit: CanonEdit, changed: {added: string[]; adopted: Set<string>}): void {
+  const {bytes, members} = spliced
+  const after = scanLayout(bytes)
+  if (!after) throw new InvariantError('the canon written would not read back by its own layout')
+  const touched = new Set(plan.ops.map((o) => o.id))
+  const old = new Map(before.spans.map((s) => [s.id, s]))
+  const now = new Set(after.spans.map((s) => s.id))
+  for (const id of old.keys()) if (!now.has(id)) throw new InvariantError(`basket ${id} would be lost`)
+  for (const span of after.spans) {
+    const was = old.get(span.id)
+    const member = members.get(span.id)
+    if (touched.has(span.id)) {
+      if (!member || bytes.compare(member, 0, member.length, span.start, span.end) !== 0) throw new InvariantError(`basket ${span.id} would not be written as planned`)
+    } else if (!was) throw new InvariantError(`basket ${span.id} would appear without being in the plan`)
+    else if (bytes.compare(before.bytes, was.start, was.end, span.start, span.end) !== 0) throw new InvariantError(`basket ${span.id} would change without being in the plan`)
+  }
+  for (const op of plan.ops) {
+    if (!now.has(op.id)) throw new InvariantError(`basket ${op.id} of the plan is missing`)
+    checkWritten(course, op, edit.set.get(op.id))
+  }
+  const expected = before.spans.length + changed.added.length + changed.adopted.size
+  if (after.spans.length !== expected) throw new InvariantError(`canon would hold ${after.spans.length} baskets, not ${before.spans.length} + ${changed.added.length} added + ${changed.adopted.size} adopted`)
+  const rest = readCanonValue(parseJsonOf(headerText(after), canon.file, 'Canon'), canon.file, null)
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+  for (const key of new Set([...Object.keys(canon.topLevel), ...Object.keys(rest.topLevel)])) {
+    if (key !== 'metadata' && key !== 'baskets' && !same(canon.topLevel[key], rest.topLevel[key])) throw new InvariantError(`top-level field "${key}" would change`)
+  }
+  for (const id of new Set([...canon.strays.keys(), ...rest.strays.keys()])) {
+    if (!same(canon.strays.get(id)?.raw, rest.strays.get(id)?.raw)) throw new InvariantError(`top-level basket ${id} would change`)
+  }
 }
 
 /**
@@ -77,16 +206,22 @@ function checkInvariants(course: Course, before: Canon, doc: Record<string, unkn
     if (doc[key] !== value) throw new InvariantError(`top-level field "${key}" would change`)
   }
   for (const op of plan.ops) {
-    const value = container[op.id] as {lego?: {known: string; target: string}; practice_phrases?: Array<{known: string; target: string}>; is_final_lego?: unknown; phrase_count?: unknown} | undefined
-    if (!value) throw new InvariantError(`basket ${op.id} of the plan is missing`)
-    if (op.op === 'adopt') continue
-    const lego = course.legoById.get(op.id)
-    if (!LEGO_ID.test(op.id) || !lego) throw new InvariantError(`${op.id} is not a LEGO of the course`)
-    const phrases = value.practice_phrases ?? []
-    // The plan's phrases were checked against op.hash when it was made or read; here the written ones must be exactly those.
-    if (phrases.length !== op.phrases.length || phrases.some((p, i) => p.known !== op.phrases[i]!.known || p.target !== op.phrases[i]!.target)) throw new InvariantError(`basket ${op.id} does not hold the planned phrases`)
-    if (phrases.length === 0 || phrases.some((p) => p.known.trim() === '' || p.target.trim() === '')) throw new InvariantError(`basket ${op.id} has an empty phrase`)
-    if (value.is_final_lego !== lego.isFinal || value.phrase_count !== phrases.length) throw new InvariantError(`basket ${op.id} has wrong derived fields`)
-    if (value.lego?.target !== lego.target || value.lego?.known !== lego.known) throw new InvariantError(`basket ${op.id} has LEGO text that is not lego_pairs'`)
+    if (!Object.hasOwn(container, op.id)) throw new InvariantError(`basket ${op.id} of the plan is missing`)
+    checkWritten(course, op, container[op.id])
   }
+}
+
+/** A basket the plan writes: exactly the planned phrases, none empty, its id, LEGO text and derived fields right. */
+function checkWritten(course: Course, op: Plan['ops'][number], written: unknown): void {
+  const value = written as {lego?: {known: string; target: string}; practice_phrases?: Array<{known: string; target: string}>; is_final_lego?: unknown; phrase_count?: unknown} | undefined
+  if (!value) throw new InvariantError(`basket ${op.id} of the plan is missing`)
+  if (op.op === 'adopt') return
+  const lego = course.legoById.get(op.id)
+  if (!LEGO_ID.test(op.id) || !lego) throw new InvariantError(`${op.id} is not a LEGO of the course`)
+  const phrases = value.practice_phrases ?? []
+  // The plan's phrases were checked against op.hash when it was made or read; here the written ones must be exactly those.
+  if (phrases.length !== op.phrases.length || phrases.some((p, i) => p.known !== op.phrases[i]!.known || p.target !== op.phrases[i]!.target)) throw new InvariantError(`basket ${op.id} does not hold the planned phrases`)
+  if (phrases.length === 0 || phrases.some((p) => p.known.trim() === '' || p.target.trim() === '')) throw new InvariantError(`basket ${op.id} has an empty phrase`)
+  if (value.is_final_lego !== lego.isFinal || value.phrase_count !== phrases.length) throw new InvariantError(`basket ${op.id} has wrong derived fields`)
+  if (value.lego?.target !== lego.target || value.lego?.known !== lego.known) throw new InvariantError(`basket ${op.id} has LEGO text that is not lego_pairs'`)
 }

@@ -1,7 +1,8 @@
 import {resolve} from 'node:path'
 
 import type {Canon} from '../canon/model.js'
-import {readCanonValue, sha256} from '../canon/read.js'
+import {readCanonIndex, writeCanonIndex} from '../canon/canon-index.js'
+import {canonFromBytes, readCanonValue, sha256} from '../canon/read.js'
 import {defined} from '../defined.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import type {Course} from '../course/model.js'
@@ -13,7 +14,7 @@ import {realDisk, type Disk} from '../store/disk.js'
 import {readJournal, transactions} from '../store/journal.js'
 import {acquireLock} from '../store/lock.js'
 import {wickerPaths} from '../store/paths.js'
-import {parseJsonBytes, readJsonFile} from '../store/read-json.js'
+import {readJsonFile} from '../store/read-json.js'
 import {readState} from '../store/state.js'
 import {applyPlan} from './apply.js'
 import {appliedPath, newTxId, recover, runTransaction, type TxContext} from './transaction.js'
@@ -47,6 +48,8 @@ export interface MergeResult {
   consumed: string[]
   /** interrupted transactions this run finished or rolled back first */
   recovered: string[]
+  /** how canon was written: only the changed baskets' bytes (spliced), the whole document (serialised), or not at all */
+  written: 'spliced' | 'serialised' | null
   /** what the plan holds (for --dry-run and the confirmation) */
   planned: {add: number; update: number; adopt: number; consume: number}
 }
@@ -66,8 +69,8 @@ export function txContext(course: Course, disk: Disk): TxContext {
 export async function readCanonNow(ctx: TxContext): Promise<{bytes: Buffer | null; canon: Canon}> {
   if (!ctx.disk.exists(ctx.canonFile)) return {bytes: null, canon: readCanonValue({}, ctx.canonFile, null)}
   const bytes = await ctx.disk.readFile(ctx.canonFile)
-  const value = parseJsonBytes(bytes, ctx.canonFile, 'Canon')
-  const canon = readCanonValue(value, ctx.canonFile, sha256(bytes))
+  const sha = sha256(bytes)
+  const canon = canonFromBytes(bytes, ctx.canonFile, sha, await readCanonIndex(ctx.paths.canonIndex, sha))
   return {bytes, canon: {...canon, exists: true}}
 }
 
@@ -100,7 +103,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
     warnings.push(...notes)
     const {bytes, canon} = await readCanonNow(ctx)
     const before: CanonSide = {sha256: canon.sha256, baskets: canon.baskets.size}
-    const base = {tx: null, added: [], updated: [], adopted: [], canon: {before, after: before}, backup: null, consumed: [], recovered: notes}
+    const base = {tx: null, written: null, added: [], updated: [], adopted: [], canon: {before, after: before}, backup: null, consumed: [], recovered: notes}
 
     let plan: Plan
     if (given) {
@@ -133,7 +136,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
     const tx = newTxId('merge')
     const at = new Date().toISOString()
     // A plan with nothing to write only moves consumed staging files: canon stays byte for byte.
-    const applied = plan.ops.length > 0 ? applyPlan(course, canon, plan, {tx, at}) : {bytes, sha256: canon.sha256, added: [], updated: [], adopted: []}
+    const applied = plan.ops.length > 0 ? applyPlan(course, canon, plan, {tx, at}) : null
     const moves = plan.consume.map(({file, stagingDir}) => [file, appliedPath(file, stagingDir, tx)] as [string, string])
     const done = await runTransaction(ctx, tx, {
       kind: 'merge',
@@ -141,13 +144,15 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
       target: null,
       before: bytes,
       beforeSha: canon.sha256,
-      after: applied.bytes,
-      afterSha: applied.sha256,
+      after: applied?.bytes ?? bytes,
+      afterSha: applied?.sha256 ?? canon.sha256,
       moves,
-      counts: {added: applied.added.length, updated: applied.updated.length, adopted: applied.adopted.length},
+      counts: {added: applied?.added.length ?? 0, updated: applied?.updated.length ?? 0, adopted: applied?.adopted.length ?? 0},
     })
-    const after: CanonSide = {sha256: applied.sha256, baskets: before.baskets + applied.added.length + applied.adopted.length}
-    return {result: {status: 'merged', tx, planId: plan.planId, added: applied.added, updated: applied.updated, adopted: applied.adopted, canon: {before, after}, backup: done.backup, consumed: done.moved, recovered: notes, planned: planned(plan)}, warnings}
+    // Canon is now as wicker serialises it: the next preview and merge can read it by its layout.
+    if (applied && canon.containerPath.join('/') === 'baskets') await writeCanonIndex(ctx.paths.canonIndex, {sha256: applied.sha256, baskets: applied.baskets, uncovered: applied.uncovered})
+    const after: CanonSide = applied ? {sha256: applied.sha256, baskets: applied.baskets} : before
+    return {result: {status: 'merged', tx, written: applied?.written ?? null, planId: plan.planId, added: applied?.added ?? [], updated: applied?.updated ?? [], adopted: applied?.adopted ?? [], canon: {before, after}, backup: done.backup, consumed: done.moved, recovered: notes, planned: planned(plan)}, warnings}
   } finally {
     await lock.release().catch(() => undefined)
   }

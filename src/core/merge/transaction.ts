@@ -44,7 +44,7 @@ export function newTxId(kind: string, now = new Date()): string {
 const abs = (ctx: TxContext, p: string) => (isAbsolute(p) ? p : resolve(ctx.courseDir, p))
 
 async function hashOfCanon(ctx: TxContext): Promise<string | null> {
-  return ctx.disk.exists(ctx.canonFile) ? sha256(await ctx.disk.readFile(ctx.canonFile)) : null
+  return ctx.disk.exists(ctx.canonFile) ? ctx.disk.sha256(ctx.canonFile) : null
 }
 
 /** Moves staging files, never over an existing file; files already moved (or gone) are left. */

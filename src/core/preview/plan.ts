@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto'
 
 import {isUsable, type Canon, type CanonBasket} from '../canon/model.js'
+import {covers} from '../canon/read.js'
 import type {Course, TextPair} from '../course/model.js'
 import {phrasesHash, type Candidate} from '../extract/candidate.js'
 import type {Extraction, StagingConflict} from '../extract/extract.js'
@@ -173,7 +174,7 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
   for (const item of items) counts[item.class]++
 
   const needed = course.legos.filter((l) => l.isNew)
-  const present = new Set(needed.filter((l) => canon.baskets.get(l.id)?.phrases.some(isUsable)).map((l) => l.id))
+  const present = new Set(needed.filter((l) => covers(canon, l.id)).map((l) => l.id))
   const after = new Set(present)
   for (const op of ops) if (course.legoById.get(op.id)?.isNew && op.phrases.length > 0) after.add(op.id)
   const ratio = (n: number) => (needed.length === 0 ? 1 : n / needed.length)

@@ -69,7 +69,7 @@ async function conflictDiffs(plan: Plan, canon: Canon, extraction: Extraction, m
 }
 
 export async function runPreview(options: RunPreviewOptions): Promise<{result: PreviewResult; warnings: string[]}> {
-  const {course, canon, warnings} = await openCourse(options)
+  const {course, canon, warnings} = await openCourse({...options, lazyCanon: true})
   const paths = wickerPaths(course.dir)
   const open = transactions(await readJournal(realDisk, paths)).at(-1)
   if (open?.status === 'open') warnings.push(`${open.begin.kind} ${open.begin.tx} was interrupted; the next merge finishes or rolls it back first`)

@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
 import {link, mkdir, open, readFile, rename, unlink, type FileHandle} from 'node:fs/promises'
 
@@ -8,6 +9,8 @@ import {link, mkdir, open, readFile, rename, unlink, type FileHandle} from 'node
  */
 export interface Disk {
   readFile(path: string): Promise<Buffer>
+  /** sha256 of a file's bytes, read in pieces (a 100 MB canon is hashed without holding it twice) */
+  sha256(path: string): Promise<string>
   /** open (exclusive: fail if it exists), write, fsync, close */
   writeFile(path: string, data: string | Uint8Array, options: {exclusive: boolean}): Promise<void>
   /** append a line and fsync */
@@ -32,8 +35,24 @@ async function withHandle(path: string, flags: string, work: (h: FileHandle) => 
   }
 }
 
+const HASH_PIECE = 8 << 20
+
 export const realDisk: Disk = {
   readFile: (path) => readFile(path),
+  async sha256(path) {
+    const handle = await open(path, 'r')
+    const piece = Buffer.allocUnsafe(HASH_PIECE)
+    const hash = createHash('sha256')
+    try {
+      for (;;) {
+        const {bytesRead} = await handle.read(piece, 0, HASH_PIECE, null)
+        if (bytesRead === 0) return hash.digest('hex')
+        hash.update(piece.subarray(0, bytesRead))
+      }
+    } finally {
+      await handle.close()
+    }
+  },
   writeFile: (path, data, options) => withHandle(path, options.exclusive ? 'wx' : 'w', (h) => h.writeFile(data).then(() => undefined)),
   append: (path, line) => withHandle(path, 'a', (h) => h.writeFile(line).then(() => undefined)),
   rename: (from, to) => rename(from, to),

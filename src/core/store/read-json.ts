@@ -75,7 +75,8 @@ export function parseJsonBytes(bytes: Buffer, file: string, what: string): unkno
   return parseJsonOf(decodeText(bytes), file, what)
 }
 
-function parseJsonOf(text: string, file: string, what: string): unknown {
+/** Parses text already decoded; the same messages as readJsonFile. */
+export function parseJsonOf(text: string, file: string, what: string): unknown {
   if (text.trim() === '') {
     throw new InputError({
       code: 'E_INPUT_EMPTY',

@@ -1,6 +1,6 @@
-import {existsSync, readdirSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, renameSync} from 'node:fs'
 import {join} from 'node:path'
-import {describe, expect, it} from 'vitest'
+import {beforeAll, describe, expect, it} from 'vitest'
 
 import {sha256} from '../../../src/core/canon/read.js'
 import {runMerge} from '../../../src/core/merge/run.js'
@@ -17,8 +17,23 @@ import {FaultyDisk, canonBytes, copyCourse, flowCourse} from '../../helpers/flow
  * each trial, canon must be byte-equal to before or to the planned after, and the next run must
  * recover and finish with exactly the planned canon.
  */
-describe('a merge failing at each I/O step', async () => {
-  const template = flowCourse({seeds: 12})
+/** A course wicker has merged into once, with the rest of its staging still to merge: the next merge splices. */
+async function mergedOnce(template: ReturnType<typeof flowCourse>): Promise<{dir: string; files: string[]}> {
+  const dir = copyCourse(template.dir)
+  const staging = join(dir, 'phase5_baskets_staging')
+  const first = join(dir, 'first')
+  mkdirSync(first)
+  const names = readdirSync(staging).sort()
+  for (const name of names.slice(0, 2)) renameSync(join(staging, name), join(first, name))
+  await runMerge({course: dir, cwd: dir, yes: true, staging: [first]})
+  return {dir, files: names.slice(2)}
+}
+
+describe.each(['serialised', 'spliced'] as const)('a merge failing at each I/O step (canon %s)', async (written) => {
+  const generated = flowCourse({seeds: 12})
+  const start = written === 'serialised' ? {dir: generated.dir, files: generated.files.map((f) => f.name)} : await mergedOnce(generated)
+  const template = {dir: start.dir}
+  const priorCommits = written === 'serialised' ? 0 : 1
   const plan = join(template.dir, 'plan.json')
   await runPreview({course: template.dir, cwd: template.dir, out: plan})
   const before = canonBytes(template.dir)!
@@ -26,10 +41,11 @@ describe('a merge failing at each I/O step', async () => {
   // How many operations a clean merge takes, and the canon it writes (its hash is fixed by the plan only up to tx metadata).
   const counting = new FaultyDisk(Number.MAX_SAFE_INTEGER, 'EIO', false)
   const clean = copyCourse(template.dir)
-  await runMerge({course: clean, cwd: clean, plan, disk: counting})
+  const {result} = await runMerge({course: clean, cwd: clean, plan, disk: counting})
   const steps = counting.ops
 
-  it(`takes a known number of steps (${steps})`, () => {
+  it(`writes canon ${written}, in a known number of steps (${steps})`, () => {
+    expect(result.written).toBe(written)
     expect(steps).toBeGreaterThan(15)
   })
 
@@ -54,7 +70,7 @@ describe('a merge failing at each I/O step', async () => {
         const next = (await runMerge({course: dir, cwd: dir, plan})).result
         expect(['merged', 'already-applied']).toContain(next.status)
         const txs = transactions(await readJournal(realDisk, wickerPaths(dir)))
-        const committed = txs.filter((t) => t.status === 'committed')
+        const committed = txs.filter((t) => t.status === 'committed').slice(priorCommits)
         expect(committed, `step ${k}`).toHaveLength(1)
         expect(sha256(canonBytes(dir)!)).toBe(committed[0]!.begin.after)
         expect(txs.every((t) => t.status !== 'open')).toBe(true)
@@ -64,13 +80,22 @@ describe('a merge failing at each I/O step', async () => {
         expect(existsSync(wickerPaths(dir).lock)).toBe(false)
         expect(readdirSync(join(dir, 'phase5_baskets_staging'))).toEqual(['.applied'])
         const moved = readdirSync(join(dir, 'phase5_baskets_staging', '.applied', committed[0]!.begin.tx))
-        expect(moved.sort()).toEqual(template.files.map((f) => f.name).sort())
+        expect(moved.sort()).toEqual(start.files)
       }
       // the loop reached both sides of the rename
       expect([...outcomes].some((o) => o.endsWith(':before'))).toBe(true)
       expect([...outcomes].some((o) => o.endsWith(':after'))).toBe(true)
     })
   }
+})
+
+describe('interrupted journals and restores', () => {
+  const template = flowCourse({seeds: 12})
+  const plan = join(template.dir, 'plan.json')
+  const before = canonBytes(template.dir)!
+  beforeAll(async () => {
+    await runPreview({course: template.dir, cwd: template.dir, out: plan})
+  })
 
   it('a journal line torn by a kill does not swallow the next record', async () => {
     const {appendFileSync, readFileSync} = await import('node:fs')

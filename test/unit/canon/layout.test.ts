@@ -1,0 +1,195 @@
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import fc from 'fast-check'
+import {describe, expect, it} from 'vitest'
+
+import {renderFormat} from '../../../bench/synth/staging.js'
+import {readCanonIndex} from '../../../src/core/canon/canon-index.js'
+import {scanLayout} from '../../../src/core/canon/layout.js'
+import {covers, readCanon} from '../../../src/core/canon/read.js'
+import {serializeCanon} from '../../../src/core/canon/write.js'
+import {loadCourse} from '../../../src/core/course/load.js'
+import {applyPlan, InvariantError} from '../../../src/core/merge/apply.js'
+import {runMerge} from '../../../src/core/merge/run.js'
+import type {Plan} from '../../../src/core/preview/plan.js'
+import {runPreview} from '../../../src/core/preview/run.js'
+import {wickerPaths} from '../../../src/core/store/paths.js'
+import {canonBytes, copyCourse, flowCourse} from '../../helpers/flow.js'
+
+/**
+ * Canon that wicker wrote is read by its byte layout (each basket parsed when asked for) and merged
+ * by splicing. Both must give exactly what a full parse and a full serialisation give; anything
+ * else is read and written the slow way.
+ */
+const META = {tx: 'merge-19991231T000000Z-000000', at: '1999-12-31T00:00:00.000Z'}
+const template = flowCourse({seeds: 16, formats: ['F1'], canon: {fill: 0.3, empty: 3, orphans: 2, strays: 2, pollution: 2}})
+const canonFile = (dir: string) => join(dir, 'lego_baskets.json')
+const half = Math.floor(template.baskets.length / 2)
+
+/** Legacy shapes a canon carries untouched through merges, and text that looks like layout. */
+function dirty(dir: string): void {
+  const doc = JSON.parse(readFileSync(canonFile(dir), 'utf8'))
+  const [a, b, c] = Object.keys(doc.baskets)
+  doc.baskets[a!] = [[`bare "array" \\ ${a}`, 'x'], {known: 'k', target: '",\n    "S0001L01": {'}]
+  doc.baskets[b!] = {lego: ['k', 't'], practice_phrases: [{english: 'old key', target: 'ť'}], is_final_lego: false}
+  doc.baskets[c!] = {practice_phrases: [{known: ' ', target: 'blank side'}]}
+  doc.baskets['S9999L99 "quoted"\\'] = {practice_phrases: [{known: 'a', target: 'b'}]}
+  writeFileSync(canonFile(dir), JSON.stringify(doc))
+}
+
+function stage(dir: string, folder: string, picks: number[], salt = ''): void {
+  mkdirSync(folder, {recursive: true})
+  picks.forEach((i, n) => {
+    const b = template.baskets[i]!
+    const phrases = salt ? b.phrases.map((p) => ({...p, known: `${p.known} ${salt}`})) : b.phrases
+    for (const f of renderFormat('F1', [{lego: b.lego, phrases}], `p${n}${salt}`)) writeFileSync(join(folder, f.name), f.content)
+  })
+}
+
+/** A course whose canon wicker has merged into once: the state every later merge starts from. */
+const merged = await (async () => {
+  const dir = copyCourse(template.dir)
+  rmSync(join(dir, 'phase5_baskets_staging'), {recursive: true, force: true})
+  dirty(dir)
+  stage(dir, join(dir, 'first'), [...Array(half).keys()])
+  await runMerge({course: dir, cwd: dir, yes: true, staging: [join(dir, 'first')]})
+  return dir
+})()
+
+async function both(dir: string) {
+  const lazy = await readCanon(canonFile(dir), {index: wickerPaths(dir).canonIndex})
+  const full = await readCanon(canonFile(dir))
+  return {lazy, full}
+}
+
+describe('canon read by its layout', () => {
+  it('a merge leaves an index naming the canon it wrote', async () => {
+    const index = await readCanonIndex(wickerPaths(merged).canonIndex, (await readCanon(canonFile(merged))).sha256)
+    expect(index).not.toBeNull()
+    const {lazy, full} = await both(merged)
+    expect(lazy.layout).toBeDefined()
+    expect(index!.baskets).toBe(full.baskets.size)
+    // the blank-sided basket is the one without a usable phrase
+    expect(index!.uncovered.length).toBeGreaterThan(0)
+    for (const id of index!.uncovered) expect(covers(full, id)).toBe(false)
+  })
+
+  it('reads every basket, coverage, strays and top-level fields exactly as a full parse does', async () => {
+    const {lazy, full} = await both(merged)
+    expect([...lazy.baskets.keys()]).toEqual([...full.baskets.keys()])
+    for (const [id, basket] of full.baskets) {
+      expect(lazy.baskets.get(id)).toEqual(basket)
+      expect(covers(lazy, id)).toBe(covers(full, id))
+    }
+    expect(lazy.strays).toEqual(full.strays)
+    expect(lazy.topLevel).toEqual(full.topLevel)
+    expect(lazy.metadata).toEqual(full.metadata)
+    expect(lazy.sha256).toBe(full.sha256)
+  })
+
+  it('ignores an index that names other bytes, and reads in full', async () => {
+    const dir = copyCourse(merged)
+    const bytes = canonBytes(dir)!
+    writeFileSync(canonFile(dir), Buffer.concat([bytes.subarray(0, -1), Buffer.from(' \n')]))
+    const {lazy} = await both(dir)
+    expect(lazy.layout).toBeUndefined()
+    expect(lazy.baskets.size).toBe((await readCanon(canonFile(merged))).baskets.size)
+  })
+
+  it('ignores an unreadable or foreign index', async () => {
+    const dir = copyCourse(merged)
+    const file = wickerPaths(dir).canonIndex
+    const sha = (await readCanon(canonFile(dir))).sha256
+    for (const text of ['', '{', '[]', JSON.stringify({...JSON.parse(readFileSync(join(merged, '.wicker/canon-index.json'), 'utf8')), format: 99})]) {
+      writeFileSync(file, text)
+      expect(await readCanonIndex(file, sha)).toBeNull()
+      expect((await both(dir)).lazy.layout).toBeUndefined()
+    }
+  })
+
+  it('finds no layout in bytes wicker did not write that way', () => {
+    const doc = {version: '1', metadata: {}, baskets: {S0001L01: {practice_phrases: []}, S0001L02: {practice_phrases: []}}}
+    const good = Buffer.from(serializeCanon(doc))
+    expect(scanLayout(good)?.spans.map((s) => s.id)).toEqual(['S0001L01', 'S0001L02'])
+    const refused = [
+      JSON.stringify(doc),
+      `${JSON.stringify(doc, null, 4)}\n`,
+      serializeCanon({baskets: doc.baskets, version: '1'}),
+      serializeCanon({...doc, baskets: {S0001L01: null, S0001L02: {}}}),
+      serializeCanon(doc).replace('"S0001L02"', '"S0001L01"'),
+      serializeCanon(doc).replace('},\n    "S0001L02"', '}\n    "S0001L02"'),
+    ]
+    for (const text of refused) expect(scanLayout(Buffer.from(text))).toBeNull()
+  })
+})
+
+describe('merge by splicing', () => {
+  const rest = fc.uniqueArray(fc.integer({min: half, max: template.baskets.length - 1}), {maxLength: 12})
+  const again = fc.uniqueArray(fc.integer({min: 0, max: half - 1}), {maxLength: 4})
+
+  it('writes byte for byte what serialising the whole document writes', async () => {
+    await fc.assert(
+      fc.asyncProperty(rest, again, async (fresh, regenerated) => {
+        fc.pre(fresh.length + regenerated.length > 0)
+        const dir = copyCourse(merged)
+        stage(dir, join(dir, 'next'), fresh)
+        // other versions of baskets canon holds, taken over canon: updates in place
+        stage(dir, join(dir, 'next'), regenerated, 'again')
+        const out = join(dir, 'plan.json')
+        await runPreview({course: dir, cwd: dir, out, staging: [join(dir, 'next')], policy: {onConflict: 'take-staging'}})
+        const plan = JSON.parse(readFileSync(out, 'utf8')) as Plan
+        const course = await loadCourse(dir, {orientation: null})
+        const {lazy, full} = await both(dir)
+        const spliced = applyPlan(course, lazy, plan, META)
+        const serialised = applyPlan(course, full, plan, META)
+        expect(spliced.written).toBe('spliced')
+        expect(serialised.written).toBe('serialised')
+        expect(spliced.bytes.equals(serialised.bytes)).toBe(true)
+        expect(spliced.sha256).toBe(serialised.sha256)
+        expect([...spliced.uncovered].sort()).toEqual([...serialised.uncovered].sort())
+        expect(spliced.added.length + spliced.updated.length).toBe(plan.ops.length)
+      }),
+      {numRuns: 12},
+    )
+  })
+
+  it('a merge after a merge splices, and its canon reads back by layout with the right index', async () => {
+    const dir = copyCourse(merged)
+    stage(dir, join(dir, 'next'), [half, half + 1, half + 2])
+    const {result} = await runMerge({course: dir, cwd: dir, yes: true, staging: [join(dir, 'next')]})
+    expect(result.written).toBe('spliced')
+    expect(result.added).toHaveLength(3)
+    const {lazy, full} = await both(dir)
+    expect(lazy.layout).toBeDefined()
+    expect([...lazy.baskets.keys()]).toEqual([...full.baskets.keys()])
+    const index = await readCanonIndex(wickerPaths(dir).canonIndex, full.sha256)
+    expect(index!.uncovered.sort()).toEqual([...full.baskets.keys()].filter((id) => !covers(full, id)).sort())
+  })
+
+  it('a layout that has lost track of a basket is caught before anything is written', async () => {
+    const dir = copyCourse(merged)
+    stage(dir, join(dir, 'next'), [half])
+    const out = join(dir, 'plan.json')
+    await runPreview({course: dir, cwd: dir, out, staging: [join(dir, 'next')]})
+    const plan = JSON.parse(readFileSync(out, 'utf8')) as Plan
+    const course = await loadCourse(dir, {orientation: null})
+    const {lazy} = await both(dir)
+    const spans = lazy.layout!.spans
+    const broken = {...lazy, layout: {...lazy.layout!, spans: [...spans.slice(0, 3), ...spans.slice(4)]}}
+    expect(() => applyPlan(course, broken, plan, META)).toThrow(InvariantError)
+  })
+
+  it('canon with an integer-like key is written the slow way, and the same', async () => {
+    const dir = copyCourse(merged)
+    const doc = JSON.parse(readFileSync(canonFile(dir), 'utf8'))
+    doc.baskets['12'] = {practice_phrases: [{known: 'a', target: 'b'}]}
+    writeFileSync(canonFile(dir), JSON.stringify(doc))
+    // the first merge normalises it; the second starts from bytes wicker wrote
+    stage(dir, join(dir, 'one'), [half])
+    expect((await runMerge({course: dir, cwd: dir, yes: true, staging: [join(dir, 'one')]})).result.written).toBe('serialised')
+    stage(dir, join(dir, 'two'), [half + 1])
+    const {result} = await runMerge({course: dir, cwd: dir, yes: true, staging: [join(dir, 'two')]})
+    expect(result.written).toBe('serialised')
+    expect(Object.keys(JSON.parse(readFileSync(canonFile(dir), 'utf8')).baskets)[0]).toBe('12')
+  })
+})
