@@ -4,7 +4,7 @@
  * The tests run 50 trials; `npx tsx bench/kill-merge.ts [trials]` runs a longer loop.
  */
 import {spawn, spawnSync} from 'node:child_process'
-import {cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
+import {cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createHash} from 'node:crypto'
@@ -46,6 +46,8 @@ export async function killTrial(template: string, delayMs: number): Promise<Kill
   try {
     const canon = join(dir, 'lego_baskets.json')
     const before = sha(read(canon))
+    // merges the template had already committed (a course merged into before)
+    const prior = new Set(journal(dir).filter((r) => r.type === 'commit').map((r) => r.tx))
     const child = spawn(process.execPath, [BIN, 'merge', dir, '--plan', join(dir, 'plan.json'), '--json'], {stdio: 'ignore'})
     // listen first: a merge that ends before the kill has already emitted 'exit'
     const exited = new Promise((r) => child.once('exit', r))
@@ -66,7 +68,7 @@ export async function killTrial(template: string, delayMs: number): Promise<Kill
     const status = JSON.parse(next.stdout).result.status
     if (status !== 'merged' && status !== 'already-applied') throw new Error(`unexpected status ${status}`)
     const final = journal(dir)
-    const committed = final.filter((r) => r.type === 'commit').map((r) => r.tx)
+    const committed = final.filter((r) => r.type === 'commit' && !prior.has(r.tx)).map((r) => r.tx)
     if (new Set(committed).size !== 1) throw new Error(`expected one committed merge, found ${committed.length}`)
     const tx = committed[0]!
     const after = final.find((r) => r.type === 'begin' && r.tx === tx)!.after
@@ -79,6 +81,20 @@ export async function killTrial(template: string, delayMs: number): Promise<Kill
   } finally {
     rmSync(dir.replace(/\/[^/]+$/, ''), {recursive: true, force: true})
   }
+}
+
+/**
+ * Merges part of the template's staging first, so that canon is as wicker writes it and the
+ * measured merge splices; the rest of staging is left for it, with its plan at plan.json.
+ */
+export function mergedOnce(template: string): void {
+  const staging = join(template, 'phase5_baskets_staging')
+  const first = join(template, 'first-round')
+  mkdirSync(first)
+  const names = readdirSync(staging).sort()
+  for (const name of names.slice(0, Math.ceil(names.length / 3))) renameSync(join(staging, name), join(first, name))
+  const r = spawnSync(process.execPath, [BIN, 'merge', template, '--yes', '--staging', first, '--json'], {encoding: 'utf8'})
+  if (r.status !== 0) throw new Error(`the first merge failed: ${r.stdout}${r.stderr}`)
 }
 
 /** How long an uninterrupted merge of the template takes, in ms. */
@@ -96,17 +112,20 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const {generateCourse} = await import('./synth/generate.js')
   const {writeCourse} = await import('./synth/write.js')
   const {missingBaskets, stagingFiles} = await import('./synth/staging.js')
-  const {mkdirSync, writeFileSync} = await import('node:fs')
+  const {writeFileSync} = await import('node:fs')
   const trials = Number(process.argv[2] ?? 500)
-  const synth = generateCourse({seeds: 300, seed: 3, canon: {fill: 0.5}})
-  const dir = writeCourse(mkdtempSync(join(tmpdir(), 'wicker-kill-template-')), synth)
-  mkdirSync(join(dir, 'phase5_baskets_staging'))
-  for (const f of stagingFiles(missingBaskets(synth.course, new Set(Object.keys((synth.canon as {baskets: object}).baskets))))) writeFileSync(join(dir, 'phase5_baskets_staging', f.name), f.content)
-  const f = {dir}
-  spawnSync(process.execPath, [BIN, 'preview', f.dir, '--out', join(f.dir, 'plan.json')])
-  const duration = mergeDuration(f.dir)
-  const outcomes: KillOutcome[] = []
-  for (let i = 0; i < trials; i++) outcomes.push(await killTrial(f.dir, Math.random() * duration))
-  const count = (p: (o: KillOutcome) => boolean) => outcomes.filter(p).length
-  console.log(`${trials} kills of a ${duration} ms merge: canon before ${count((o) => o.state === 'before')}, after ${count((o) => o.state === 'after')}, interrupted transactions recovered ${count((o) => o.interrupted)}; no torn canon, every next run finished the plan.`)
+  // half the trials on a first merge (canon serialised whole), half on a later one (spliced)
+  for (const kind of ['serialised', 'spliced'] as const) {
+    const synth = generateCourse({seeds: 300, seed: 3, canon: {fill: 0.5}})
+    const dir = writeCourse(mkdtempSync(join(tmpdir(), 'wicker-kill-template-')), synth)
+    mkdirSync(join(dir, 'phase5_baskets_staging'))
+    for (const f of stagingFiles(missingBaskets(synth.course, new Set(Object.keys((synth.canon as {baskets: object}).baskets))))) writeFileSync(join(dir, 'phase5_baskets_staging', f.name), f.content)
+    if (kind === 'spliced') mergedOnce(dir)
+    spawnSync(process.execPath, [BIN, 'preview', dir, '--out', join(dir, 'plan.json')])
+    const duration = mergeDuration(dir)
+    const outcomes: KillOutcome[] = []
+    for (let i = 0; i < trials / 2; i++) outcomes.push(await killTrial(dir, Math.random() * duration))
+    const count = (p: (o: KillOutcome) => boolean) => outcomes.filter(p).length
+    console.log(`${outcomes.length} kills of a ${duration} ms merge (canon ${kind}): canon before ${count((o) => o.state === 'before')}, after ${count((o) => o.state === 'after')}, interrupted transactions recovered ${count((o) => o.interrupted)}; no torn canon, every next run finished the plan.`)
+  }
 }

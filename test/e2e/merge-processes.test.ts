@@ -3,24 +3,25 @@ import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {killTrial, mergeDuration, type KillOutcome} from '../../bench/kill-merge.js'
+import {killTrial, mergeDuration, mergedOnce, type KillOutcome} from '../../bench/kill-merge.js'
 import {wicker} from '../helpers/cli.js'
 import {flowCourse} from '../helpers/flow.js'
 import {BIN} from '../helpers/cli.js'
 
-describe('killing wicker merge with SIGKILL at random moments', () => {
-  it('leaves canon as before or as planned, and the next run finishes (50 trials)', async () => {
+describe.each(['serialised', 'spliced'] as const)('killing wicker merge with SIGKILL at random moments (canon %s)', (kind) => {
+  it('leaves canon as before or as planned, and the next run finishes (25 trials; 50 over both)', async () => {
     const f = flowCourse({seeds: 80})
+    if (kind === 'spliced') mergedOnce(f.dir)
     expect(wicker(['preview', f.dir, '--out', join(f.dir, 'plan.json')]).code).toBe(0)
     const duration = [mergeDuration(f.dir), mergeDuration(f.dir), mergeDuration(f.dir)].sort((a, b) => a - b)[1]!
     const outcomes: KillOutcome[] = []
-    for (let i = 0; i < 45; i++) {
+    for (let i = 0; i < 22; i++) {
       // spread the kills over the whole run and a little past it (machines under load run slower)
-      outcomes.push(await killTrial(f.dir, (1.5 * duration * (i + Math.random())) / 45))
+      outcomes.push(await killTrial(f.dir, (1.5 * duration * (i + Math.random())) / 22))
     }
     // and a few surely after it ends, so both outcomes are always exercised
-    for (let i = 0; i < 5; i++) outcomes.push(await killTrial(f.dir, 3 * duration))
-    console.log(`kills: ${outcomes.filter((o) => o.state === 'before').length} before, ${outcomes.filter((o) => o.state === 'after').length} after, ${outcomes.filter((o) => o.interrupted).length} interrupted mid-transaction; merge takes ${duration} ms`)
+    for (let i = 0; i < 3; i++) outcomes.push(await killTrial(f.dir, 3 * duration))
+    console.log(`kills (${kind}): ${outcomes.filter((o) => o.state === 'before').length} before, ${outcomes.filter((o) => o.state === 'after').length} after, ${outcomes.filter((o) => o.interrupted).length} interrupted mid-transaction; merge takes ${duration} ms`)
     expect(outcomes.filter((o) => o.state === 'before').length).toBeGreaterThan(0)
     expect(outcomes.filter((o) => o.state === 'after').length).toBeGreaterThan(0)
   }, 240_000)

@@ -23,6 +23,7 @@ export function renderMerge(ui: Ui, r: MergeResult): void {
     case 'merged':
       ui.out(`${c.green('Merged')} ${r.tx}: ${r.added.length} added, ${r.updated.length} updated, ${r.adopted.length} adopted; ${r.canon.before.baskets} → ${r.canon.after.baskets} baskets.`)
       ui.out(`Canon ${short(r.canon.before.sha256)} → ${short(r.canon.after.sha256)}; backup ${r.backup ?? '(there was no canon)'}; ${r.consumed.length} staging file(s) moved to .applied/${r.tx}/.`)
+      if (r.written === 'serialised' && r.canon.before.sha256 !== null) ui.info('Canon was rewritten whole, in wicker\'s layout; the next merges write only the baskets they change.')
       ui.info(`Undo with: wicker restore <course> ${r.tx}`)
   }
 }
