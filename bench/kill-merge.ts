@@ -84,17 +84,20 @@ export async function killTrial(template: string, delayMs: number): Promise<Kill
 }
 
 /**
- * Merges part of the template's staging first, so that canon is as wicker writes it and the
- * measured merge splices; the rest of staging is left for it, with its plan at plan.json.
+ * Merges the first `share` of the template's staging files first (with `wicker merge`), so that
+ * canon is as wicker writes it and the next merge splices; the rest of staging is left for it.
+ * Returns the names of the files left.
  */
-export function mergedOnce(template: string): void {
+export function mergedOnce(template: string, share = 1 / 3): string[] {
   const staging = join(template, 'phase5_baskets_staging')
   const first = join(template, 'first-round')
   mkdirSync(first)
   const names = readdirSync(staging).sort()
-  for (const name of names.slice(0, Math.ceil(names.length / 3))) renameSync(join(staging, name), join(first, name))
-  const r = spawnSync(process.execPath, [BIN, 'merge', template, '--yes', '--staging', first, '--json'], {encoding: 'utf8'})
+  const cut = Math.ceil(names.length * share)
+  for (const name of names.slice(0, cut)) renameSync(join(staging, name), join(first, name))
+  const r = spawnSync(process.execPath, [BIN, 'merge', template, '--yes', '--staging', first, '--json'], {encoding: 'utf8', maxBuffer: 1 << 28})
   if (r.status !== 0) throw new Error(`the first merge failed: ${r.stdout}${r.stderr}`)
+  return names.slice(cut)
 }
 
 /** How long an uninterrupted merge of the template takes, in ms. */

@@ -4,13 +4,14 @@
  * preview + merge ≤ 5 s.
  */
 import {spawnSync} from 'node:child_process'
-import {cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {generateCourse} from './synth/generate.js'
 import {missingBaskets, renderFormat, type StagedBasket} from './synth/staging.js'
 import {writeCourse} from './synth/write.js'
+import {mergedOnce} from './kill-merge.js'
 import {BIN, OUT, median, printTable, saveResults, type Row} from './lib.js'
 
 const NAIVE = fileURLToPath(new URL('./naive-merge.mjs', import.meta.url))
@@ -85,14 +86,7 @@ function roundBase(name: string, fill: number, files: number, kind: 'steady' | '
   if (!existsSync(join(parent, '.done'))) {
     rmSync(parent, {recursive: true, force: true})
     cpSync(m.dir, dir, {recursive: true})
-    const staging = join(dir, 'phase5_baskets_staging')
-    const held = join(parent, 'held')
-    mkdirSync(held, {recursive: true})
-    const names = readdirSync(staging).sort()
-    for (const f of names.slice(Math.ceil(names.length / 10))) renameSync(join(staging, f), join(held, f))
-    const r = spawnSync(process.execPath, [BIN, 'merge', dir, '--yes', '--json'], {stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28})
-    if (r.status !== 0) throw new Error(`the first round's merge failed: ${r.stderr}`)
-    for (const f of readdirSync(held)) renameSync(join(held, f), join(staging, f))
+    mergedOnce(dir, 0.1)
     writeFileSync(join(parent, '.done'), '')
   }
   return dir

@@ -52,6 +52,6 @@ export interface Canon {
 }
 
 /** A phrase is usable when both sides hold text. */
-export function isUsable(phrase: CanonPhrase | null): phrase is CanonPhrase {
+export function isUsable<P extends TextPair>(phrase: P | null): phrase is P {
   return phrase !== null && phrase.known.trim() !== '' && phrase.target.trim() !== ''
 }

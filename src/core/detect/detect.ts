@@ -1,4 +1,5 @@
 import {isUsable, type Canon} from '../canon/model.js'
+import {covers} from '../canon/read.js'
 import type {Course} from '../course/model.js'
 import type {MissingLego} from '../schemas/manifest.js'
 
@@ -38,8 +39,7 @@ export function detect(course: Course, canon: Canon): DetectResult {
   for (const lego of course.legos) {
     if (!lego.isNew) continue
     needed++
-    const basket = canon.baskets.get(lego.id)
-    if (basket && basket.phrases.some(isUsable)) present++
+    if (covers(canon, lego.id)) present++
     else missing.push({id: lego.id, seed: lego.seedId, known: lego.known, target: lego.target, type: lego.type})
   }
   const empty: string[] = []

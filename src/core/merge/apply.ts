@@ -1,8 +1,8 @@
 import {CONTAINER_CLOSE, headerText, MEMBER_SEPARATOR, memberText, scanLayout, type CanonLayout} from '../canon/layout.js'
-import type {Canon} from '../canon/model.js'
+import {isUsable, type Canon} from '../canon/model.js'
 import {covers, readCanonValue, sha256} from '../canon/read.js'
 import {basketValue, buildCanonDoc, courseRank, serializeCanon, type CanonEdit} from '../canon/write.js'
-import type {Course, TextPair} from '../course/model.js'
+import type {Course} from '../course/model.js'
 import {parseJsonOf} from '../store/read-json.js'
 import {WickerError, EXIT} from '../errors.js'
 import type {Plan} from '../preview/plan.js'
@@ -32,8 +32,6 @@ export class InvariantError extends WickerError {
     super(EXIT.internal, {code: 'E_INVARIANT', message: `merge stopped before writing: ${message}`, hint: 'Canon was not changed. This is a bug in wicker; please report it with the plan file.'})
   }
 }
-
-const usable = (p: TextPair) => p.known.trim() !== '' && p.target.trim() !== ''
 
 export function applyPlan(course: Course, canon: Canon, plan: Plan, meta: {tx: string; at: string}): Applied {
   const set = new Map<string, unknown>()
@@ -66,7 +64,7 @@ export function applyPlan(course: Course, canon: Canon, plan: Plan, meta: {tx: s
   const written = spliced ? 'spliced' : 'serialised'
   const touched = new Set(plan.ops.map((o) => o.id))
   const uncovered = [...canon.baskets.keys()].filter((id) => !touched.has(id) && !covers(canon, id))
-  for (const op of plan.ops) if (!op.phrases.some(usable)) uncovered.push(op.id)
+  for (const op of plan.ops) if (!op.phrases.some(isUsable)) uncovered.push(op.id)
   return {bytes, sha256: sha256(bytes), added, updated, adopted: [...adopted], baskets: total, uncovered, written}
 }
 
@@ -168,8 +166,7 @@ function checkSplice(course: Course, canon: Canon, before: CanonLayout, spliced:
     if (!now.has(op.id)) throw new InvariantError(`basket ${op.id} of the plan is missing`)
     checkWritten(course, op, edit.set.get(op.id))
   }
-  const expected = before.spans.length + changed.added.length + changed.adopted.size
-  if (after.spans.length !== expected) throw new InvariantError(`canon would hold ${after.spans.length} baskets, not ${before.spans.length} + ${changed.added.length} added + ${changed.adopted.size} adopted`)
+  checkCount(after.spans.length, before.spans.length, changed)
   const rest = readCanonValue(parseJsonOf(headerText(after), canon.file, 'Canon'), canon.file, null)
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
   for (const key of new Set([...Object.keys(canon.topLevel), ...Object.keys(rest.topLevel)])) {
@@ -198,9 +195,7 @@ function checkInvariants(course: Course, before: Canon, doc: Record<string, unkn
       if (Object.hasOwn(doc, id)) throw new InvariantError(`adopted basket ${id} would stay at the top level`)
     } else if (doc[id] !== stray.raw) throw new InvariantError(`top-level basket ${id} would change`)
   }
-  const size = Object.keys(container).length
-  const expected = before.baskets.size + changed.added.length + changed.adopted.size
-  if (size !== expected) throw new InvariantError(`canon would hold ${size} baskets, not ${before.baskets.size} + ${changed.added.length} added + ${changed.adopted.size} adopted`)
+  checkCount(Object.keys(container).length, before.baskets.size, changed)
   for (const [key, value] of Object.entries(before.topLevel)) {
     if (key === 'metadata' || (nested && key === head)) continue
     if (doc[key] !== value) throw new InvariantError(`top-level field "${key}" would change`)
@@ -209,6 +204,11 @@ function checkInvariants(course: Course, before: Canon, doc: Record<string, unkn
     if (!Object.hasOwn(container, op.id)) throw new InvariantError(`basket ${op.id} of the plan is missing`)
     checkWritten(course, op, container[op.id])
   }
+}
+
+/** Baskets after = baskets before + added + adopted. */
+function checkCount(size: number, before: number, changed: {added: string[]; adopted: Set<string>}): void {
+  if (size !== before + changed.added.length + changed.adopted.size) throw new InvariantError(`canon would hold ${size} baskets, not ${before} + ${changed.added.length} added + ${changed.adopted.size} adopted`)
 }
 
 /** A basket the plan writes: exactly the planned phrases, none empty, its id, LEGO text and derived fields right. */

@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs'
 import {mkdir, readFile, writeFile} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
-import {isUsable} from '../canon/model.js'
+import {covers} from '../canon/read.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import type {Course, Lego, Seed} from '../course/model.js'
 import {detect} from '../detect/detect.js'
@@ -113,7 +113,7 @@ async function chooseWork(course: Course, canon: Awaited<ReturnType<typeof openC
       continue
     }
     const basket = canon.baskets.get(lego.id)
-    const has = basket?.phrases.some(isUsable) ?? false
+    const has = covers(canon, lego.id)
     if (has && !regenerating) {
       skipped.push({id: lego.id, reason: 'already has a basket (pass --regenerate to replace it)'})
       continue

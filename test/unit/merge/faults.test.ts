@@ -1,7 +1,8 @@
-import {existsSync, mkdirSync, readdirSync, renameSync} from 'node:fs'
+import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
+import {mergedOnce} from '../../../bench/kill-merge.js'
 import {sha256} from '../../../src/core/canon/read.js'
 import {runMerge} from '../../../src/core/merge/run.js'
 import {runRestore} from '../../../src/core/merge/restore.js'
@@ -17,21 +18,9 @@ import {FaultyDisk, canonBytes, copyCourse, flowCourse} from '../../helpers/flow
  * each trial, canon must be byte-equal to before or to the planned after, and the next run must
  * recover and finish with exactly the planned canon.
  */
-/** A course wicker has merged into once, with the rest of its staging still to merge: the next merge splices. */
-async function mergedOnce(template: ReturnType<typeof flowCourse>): Promise<{dir: string; files: string[]}> {
-  const dir = copyCourse(template.dir)
-  const staging = join(dir, 'phase5_baskets_staging')
-  const first = join(dir, 'first')
-  mkdirSync(first)
-  const names = readdirSync(staging).sort()
-  for (const name of names.slice(0, 2)) renameSync(join(staging, name), join(first, name))
-  await runMerge({course: dir, cwd: dir, yes: true, staging: [first]})
-  return {dir, files: names.slice(2)}
-}
-
 describe.each(['serialised', 'spliced'] as const)('a merge failing at each I/O step (canon %s)', async (written) => {
   const generated = flowCourse({seeds: 12})
-  const start = written === 'serialised' ? {dir: generated.dir, files: generated.files.map((f) => f.name)} : await mergedOnce(generated)
+  const start = written === 'serialised' ? {dir: generated.dir, files: generated.files.map((f) => f.name).sort()} : {dir: generated.dir, files: mergedOnce(generated.dir)}
   const template = {dir: start.dir}
   const priorCommits = written === 'serialised' ? 0 : 1
   const plan = join(template.dir, 'plan.json')
