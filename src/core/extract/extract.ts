@@ -65,7 +65,8 @@ export interface Extraction {
   dirs: string[]
   /** sha256 over every scanned file's name, size and mtime: tells whether staging changed */
   fingerprint: string
-  options: {repair: boolean}
+  /** the settings it was read with: merge --plan reads staging again with the same ones */
+  options: {repair: boolean; maxFileSize: number; maxDepth: number}
   files: FileReport[]
   counts: {total: number; used: number; skipped: number; bad: number}
   formats: Partial<Record<FormatId, number>>
@@ -306,7 +307,7 @@ export async function extractStaging(options: ExtractOptions): Promise<Extractio
     course: options.course.code,
     dirs: options.dirs,
     fingerprint: stagingFingerprint(scan),
-    options: {repair: options.repair},
+    options: {repair: options.repair, maxFileSize: options.maxFileSize, maxDepth: options.maxDepth},
     files,
     counts: {total: files.length, used: files.filter((f) => f.status === 'used').length, skipped: files.filter((f) => f.status === 'skipped').length, bad: files.filter((f) => f.status === 'bad').length},
     formats,

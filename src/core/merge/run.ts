@@ -1,4 +1,4 @@
-import {resolve} from 'node:path'
+import {isAbsolute, relative, resolve} from 'node:path'
 
 import type {Canon} from '../canon/model.js'
 import {readCanonIndex, writeCanonIndex} from '../canon/canon-index.js'
@@ -7,7 +7,7 @@ import {defined} from '../defined.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import type {Course} from '../course/model.js'
 import {BlockedError, UsageError} from '../errors.js'
-import {extractFor, type ExtractSettings} from '../extract/run.js'
+import {extractFor, stagingDirs, type ExtractSettings} from '../extract/run.js'
 import {makePlan, type Plan, type PlanOptions} from '../preview/plan.js'
 import {parsePlan} from '../schemas/plan.js'
 import {realDisk, type Disk} from '../store/disk.js'
@@ -78,6 +78,52 @@ function stale(what: string, plan: Plan): never {
   throw new BlockedError({code: 'E_STALE_PLAN', message: `stale plan: ${what} since the plan was made (${plan.createdAt}); nothing was written.`, hint: 'Run `wicker preview <course> --out <plan>` again and merge the new plan.', details: {planId: plan.planId}})
 }
 
+/**
+ * A plan is a file anyone can write. Every staging path in it must lie inside the staging folders
+ * this merge reads: a forged `../../elsewhere` is refused before anything is read or moved.
+ */
+export function checkPlanPaths(course: Course, plan: Plan, dirs: string[]): void {
+  const inside = (dir: string, path: string) => {
+    const rel = relative(dir, path)
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)
+  }
+  const shown = new Map(dirs.map((d) => [relative(course.dir, d).startsWith('..') ? d : relative(course.dir, d), d]))
+  const bad = (file: string, where: string): never => {
+    throw new BlockedError({
+      code: 'E_PLAN_PATH',
+      message: `the plan names ${JSON.stringify(file)} (${where}), which is not inside the staging folders of ${course.code} (${[...shown.keys()].join(', ')}); nothing was read or written.`,
+      hint: 'A plan only ever names files in staging: this one was edited or made for another course. Write a fresh plan with `wicker preview <course> --out <plan>`.',
+      details: {file, where},
+    })
+  }
+  const check = (file: string, where: string) => {
+    if (file.includes('\0') || !dirs.some((d) => inside(d, resolve(course.dir, file)))) bad(file, where)
+  }
+  plan.staging.forEach((s, i) => check(s.file, `staging[${i}]`))
+  plan.ops.forEach((o, i) => o.sources.forEach((f, k) => check(f, `ops[${i}].sources[${k}]`)))
+  plan.items.forEach((item, i) => item.sources.forEach((f, k) => check(f, `items[${i}].sources[${k}]`)))
+  plan.consume.forEach((c, i) => {
+    const dir = shown.get(c.stagingDir)
+    if (!dir) bad(c.stagingDir, `consume[${i}].stagingDir`)
+    if (!inside(dir!, resolve(course.dir, c.file))) bad(c.file, `consume[${i}].file`)
+  })
+}
+
+/** What differs between a plan file and the plan staging and canon give now, in words. */
+function planDifference(given: Plan, now: Plan): string {
+  const mine = new Map(now.ops.map((o) => [o.id, o]))
+  for (const op of given.ops) {
+    const same = mine.get(op.id)
+    if (!same) return `it would write ${op.id}, which staging does not give`
+    if (JSON.stringify([op.op, op.phrases, op.replaces, op.sources]) !== JSON.stringify([same.op, same.phrases, same.replaces, same.sources])) return `its ${op.op} of ${op.id} is not what staging holds`
+  }
+  const theirs = new Set(given.ops.map((o) => o.id))
+  const missing = now.ops.find((o) => !theirs.has(o.id))
+  if (missing) return `it leaves out ${missing.id}, which staging gives`
+  if (JSON.stringify(given.consume) !== JSON.stringify(now.consume)) return 'the staging files it would move are not the ones it consumes'
+  return 'its items or counts are not what staging and canon give'
+}
+
 async function checkPlan(ctx: TxContext, course: Course, plan: Plan, canon: Canon): Promise<void> {
   if (plan.course !== course.code) throw new UsageError({code: 'E_PLAN_COURSE', message: `the plan is for ${plan.course}, not ${course.code}.`, hint: 'Pass the plan made for this course.'})
   if (plan.canon.sha256 !== canon.sha256) stale('canon changed', plan)
@@ -109,8 +155,22 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
     if (given) {
       const done = transactions(await readJournal(disk, ctx.paths)).find((t) => t.begin.planId === given.planId && t.status === 'committed')
       if (done) return {result: {...base, status: 'already-applied', tx: done.begin.tx, planId: given.planId, planned: planned(given)}, warnings}
+      checkPlanPaths(course, given, stagingDirs(course, options.staging, options.cwd))
       await checkPlan(ctx, course, given, canon)
-      plan = given
+      // The plan's own hash only proves it is whole. What is applied is the plan staging and canon
+      // give now, read the way the plan was made, and only if it is this very plan.
+      const extraction = await extractFor(course, {...options, ...given.extract}, options.cwd)
+      const state = await readState(disk, ctx.paths)
+      const again = makePlan({course, canon, extraction, lineage: state?.lineage ?? null, options: given.options})
+      if (again.planId !== given.planId) {
+        throw new BlockedError({
+          code: 'E_PLAN_MISMATCH',
+          message: `the plan does not match staging and canon as they are, though every file it names is unchanged: ${planDifference(given, again)}; nothing was written.`,
+          hint: 'The plan was edited or forged. Write a fresh plan with `wicker preview <course> --out <plan>`, review it, and merge that.',
+          details: {planId: given.planId, recomputed: again.planId},
+        })
+      }
+      plan = again
     } else {
       const extraction = await extractFor(course, options, options.cwd)
       const state = await readState(disk, ctx.paths)

@@ -60,6 +60,8 @@ export interface Plan {
   canon: {sha256: string | null; baskets: number}
   /** every staging file the plan reads or moves, with its hash: a merge refuses if one changed */
   staging: Array<{file: string; sha256: string}>
+  /** how staging was read: `merge --plan` reads it again the same way and must arrive at this very plan */
+  extract: Extraction['options']
   /** files moved to <staging>/.applied/<tx>/ after the merge: everything in them is in canon */
   consume: Array<{file: string; stagingDir: string}>
   options: PlanOptions
@@ -186,6 +188,7 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
     lineage,
     canon: {sha256: canon.sha256, baskets: canon.baskets.size},
     staging,
+    extract: {repair: extraction.options.repair, maxFileSize: extraction.options.maxFileSize, maxDepth: extraction.options.maxDepth},
     consume,
     options,
     ops,
@@ -198,14 +201,15 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
 }
 
 /**
- * The plan's id: a hash of everything in it, with each op's phrases stood for by their hash (a
- * reader checks those hashes against the phrases, so no phrase can change without the id changing).
+ * The plan's id: a hash of everything in it. Each op's phrases count by their exact text, not by
+ * their normalised hash: a space or a tab added to a phrase changes the id, so an edited plan is
+ * refused rather than written into canon.
  */
 export function planDigest(body: Omit<Plan, 'planId' | 'createdAt'>): string {
   const {ops, ...rest} = body
-  return createHash('sha256')
-    .update(JSON.stringify({...rest, ops: ops.map((o) => [o.op, o.id, o.hash, o.replaces, o.sources])}))
-    .digest('hex')
+  const hash = createHash('sha256').update(JSON.stringify(rest))
+  for (const o of ops) hash.update('\n').update(JSON.stringify([o.op, o.id, o.hash, o.replaces, o.sources, o.phrases.map((p) => [p.known, p.target])]))
+  return hash.digest('hex')
 }
 
 function resolveStagingConflict(

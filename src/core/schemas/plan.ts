@@ -8,7 +8,8 @@ import {formatIssues} from './config.js'
 /**
  * The plan file written by `preview --out` and applied by `merge --plan`. The header is checked by
  * schema; ops are checked field by field (a plan may hold 100,000 of them); the planId must match
- * the content, so a hand-edited plan is refused.
+ * the content, exact phrase text included, so a hand-edited plan is refused. A plan is a file anyone
+ * can write: merge also checks every path in it and recomputes it from staging (merge/run.ts).
  */
 const header = z.object({
   kind: z.literal('wicker/plan'),
@@ -18,7 +19,8 @@ const header = z.object({
   createdAt: z.string(),
   lineage: z.string().nullable(),
   canon: z.object({sha256: z.string().nullable(), baskets: z.int()}),
-  staging: z.array(z.object({file: z.string(), sha256: z.string()})),
+  staging: z.array(z.object({file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/)})),
+  extract: z.object({repair: z.boolean(), maxFileSize: z.int().positive().max(2 ** 32), maxDepth: z.int().positive().max(100_000)}),
   consume: z.array(z.object({file: z.string(), stagingDir: z.string()})),
   options: z.object({
     onConflict: z.enum(['fail', 'keep-canon', 'take-staging']),
