@@ -7,6 +7,7 @@ import type {Course} from '../course/model.js'
 import {UsageError} from '../errors.js'
 import {killGroup, spawnAgent, terminateAll} from '../proc/spawn.js'
 import type {Packet} from '../segments/packets.js'
+import {RUN_NAME} from '../schemas/run-plan.js'
 import {readRunPlan, type PreparedPacket} from '../segments/run.js'
 import {realDisk} from '../store/disk.js'
 import {acquireLock, isAlive} from '../store/lock.js'
@@ -115,6 +116,7 @@ async function newestRun(courseDir: string): Promise<string> {
   const names = existsSync(runs) ? await readdir(runs) : []
   let best: {run: string; at: string} | null = null
   for (const run of names) {
+    if (!RUN_NAME.test(run)) continue
     try {
       const plan = JSON.parse(await readFile(join(runs, run, 'plan.json'), 'utf8')) as {createdAt: string}
       if (!best || plan.createdAt > best.at) best = {run, at: plan.createdAt}

@@ -6,11 +6,12 @@ import {covers} from '../canon/read.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import type {Course, Lego, Seed} from '../course/model.js'
 import {detect} from '../detect/detect.js'
-import {BlockedError, UsageError} from '../errors.js'
+import {BlockedError, InputError, UsageError} from '../errors.js'
 import {sha256Hex} from '../extract/candidate.js'
 import {canonBasketHash} from '../preview/plan.js'
 import {gateSettingsSchema, validateSettingsSchema, type GateSettings} from '../schemas/config.js'
 import {missingManifestSchema} from '../schemas/manifest.js'
+import {checkRunName, parseRunPlan} from '../schemas/run-plan.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 import {wickerPaths} from '../store/paths.js'
 import {readJsonFile} from '../store/read-json.js'
@@ -143,7 +144,7 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
   const orchestrators = options.orchestrators ?? 1
   const groups = splitSeeds([...bySeed.values()], {packetSize: options.packetSize, segments, orchestrators, agents: options.agents})
   const packets = groups.map((g) => buildPacket(course, g, gate, bases))
-  const run = options.run ?? `run-${sha256Hex(JSON.stringify({ids: packets.map((p) => p.id), segments, orchestrators})).slice(0, 10)}`
+  const run = options.run ? checkRunName(options.run) : `run-${sha256Hex(JSON.stringify({ids: packets.map((p) => p.id), segments, orchestrators})).slice(0, 10)}`
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(run) || run.includes('__')) throw new UsageError({code: 'E_RUN_NAME', message: `run name ${JSON.stringify(run)} is not allowed.`, hint: 'Use letters, digits, dot, dash and single underscores (no "__"), at most 64 characters.'})
 
   const perSegment = Math.ceil(packets.length / segments) || 1
@@ -193,11 +194,17 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
 }
 
 export async function readRunPlan(courseDir: string, run: string): Promise<{plan: RunPlan; packets: Map<string, Packet & {run: string}>; dir: string}> {
+  checkRunName(run)
   const dir = join(wickerPaths(courseDir).runs, run)
   const file = join(dir, 'plan.json')
   if (!existsSync(file)) throw new UsageError({code: 'E_NO_RUN', message: `no run ${run} in ${wickerPaths(courseDir).runs}.`, hint: 'Prepare one with `wicker prepare-segments <course>`; it prints the run name.'})
-  const plan = (await readJsonFile(file, 'Run plan')).value as RunPlan
+  const plan = parseRunPlan<RunPlan>((await readJsonFile(file, 'Run plan')).value, file, run)
   const packets = new Map<string, Packet & {run: string}>()
-  for (const p of plan.packets) packets.set(p.id, (await readJsonFile(join(dir, 'packets', `${p.id}.json`), 'Packet')).value as Packet & {run: string})
+  for (const p of plan.packets) {
+    const packetFile = join(dir, 'packets', `${p.id}.json`)
+    const packet = (await readJsonFile(packetFile, 'Packet')).value as Packet & {run: string}
+    if (packet?.id !== p.id) throw new InputError({code: 'E_RUN_PLAN', message: `${packetFile} is not packet ${p.id} of run ${run}.`, hint: 'Prepare the run again with `wicker prepare-segments <course>`.', details: {file: packetFile}})
+    packets.set(p.id, packet)
+  }
   return {plan, packets, dir}
 }
