@@ -2,7 +2,8 @@ import {lstat, readFile} from 'node:fs/promises'
 import {basename, isAbsolute, join, relative} from 'node:path'
 
 import {languageSense, type LanguageSense} from '../course/language-sense.js'
-import {LEGO_ID, type Course, type TextPair} from '../course/model.js'
+import {intendedLegoId, LEGO_ID, LEGO_ID_FORM} from '../course/ids.js'
+import type {Course, TextPair} from '../course/model.js'
 import {ioError} from '../errors.js'
 import {readContainer, type FormatId} from '../formats/containers.js'
 import {phraseKeys, readPhrases, type PhraseKeys} from '../formats/phrases.js'
@@ -111,12 +112,13 @@ export function relativeTo(courseDir: string, path: string): string {
 /** Why an id is not a LEGO id, in words a person can act on. */
 function idProblem(id: string): string {
   const shown = JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id)
-  const near = id.normalize('NFKC').trim().toUpperCase()
-  if (LEGO_ID.test(near)) {
-    const why = id.trim() !== id ? 'surrounding white space' : id.normalize('NFKC') !== id ? 'a different Unicode form' : 'letter case'
+  const near = intendedLegoId(id)
+  if (near) {
+    const nfkc = id.normalize('NFKC').trim().toUpperCase()
+    const why = id.trim() !== id ? 'surrounding white space' : id.normalize('NFKC') !== id ? 'a different Unicode form' : nfkc !== id ? 'letter case' : 'extra zero-padding (each number has one spelling)'
     return `${shown} is not a LEGO id: it differs from ${near} by ${why}, so it could collide with it; refused`
   }
-  return `${shown} is not a LEGO id (S0000L00); refused`
+  return `${shown} is not a LEGO id (${LEGO_ID_FORM}); refused`
 }
 
 class Packets {
