@@ -1,15 +1,16 @@
-import {lstat, readFile} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 import {basename, isAbsolute, join, relative} from 'node:path'
 
 import {languageSense, type LanguageSense} from '../course/language-sense.js'
 import {intendedLegoId, LEGO_ID, LEGO_ID_FORM} from '../course/ids.js'
 import type {Course, TextPair} from '../course/model.js'
-import {ioError} from '../errors.js'
+import {BlockedError} from '../errors.js'
 import {readContainer, type FormatId} from '../formats/containers.js'
 import {phraseKeys, readPhrases, type PhraseKeys} from '../formats/phrases.js'
 import {decodeStaging} from '../staging/decode.js'
 import {refusalOf} from '../staging/inspect.js'
-import {scanStaging, stagingFingerprint, type StagingEntry} from '../staging/scan.js'
+import {readStagingFile, StagingChanged} from '../staging/read.js'
+import {sameStaging, scanStaging, stagingFingerprint, type ScanResult, type StagingEntry} from '../staging/scan.js'
 import {tidy, units} from '../text/normalize.js'
 import {launchName, phrasesHash, sha256Hex, type Candidate, type Source} from './candidate.js'
 
@@ -23,6 +24,7 @@ export type ProblemKind =
   | 'symlink'
   | 'temp-file'
   | 'not-a-file'
+  | 'bad-name'
   | 'being-written'
   | 'bad-basket'
   | 'bad-id'
@@ -142,14 +144,6 @@ class Packets {
   }
 }
 
-async function readFile_(entry: StagingEntry): Promise<Buffer> {
-  try {
-    return await readFile(entry.path)
-  } catch (error) {
-    throw ioError(error, entry.path, 'read the staging file')
-  }
-}
-
 /** Reads one staging file into candidate baskets, reporting everything it does not use. */
 async function readOne(
   entry: StagingEntry,
@@ -165,9 +159,8 @@ async function readOne(
     return {report, found: [], scaffolds: []}
   }
   if (entry.size > options.maxFileSize) return fail('too-large', `${entry.size} bytes, over the ${options.maxFileSize}-byte cap (--max-file-size)`)
-  const bytes = await readFile_(entry)
-  const after = await lstat(entry.path)
-  if (after.size !== entry.size || after.mtimeMs !== entry.mtimeMs || bytes.length !== entry.size) return fail('being-written', 'changed while it was read: still being written; it is read next time')
+  const bytes = await readStagingFile(entry)
+  if (bytes === 'being-written') return fail('being-written', 'changed since staging was scanned: still being written; it is read next time')
   report.sha256 = sha256(bytes)
 
   const decoded = await decodeStaging(bytes, {repair: options.repair})
@@ -274,8 +267,35 @@ function combine(found: Found[], problems: Problem[]): {candidates: Candidate[];
   return {candidates, duplicates, superseded, conflicts}
 }
 
+/** How many times staging is scanned and read before extract gives up on a staging that keeps changing. */
+export const EXTRACT_ATTEMPTS = 3
+
+/**
+ * Reads staging as one consistent whole. A merge moving consumed files into .applied/ (or an agent
+ * dropping a file in) can change staging between the scan and the reads: a file that is gone or
+ * replaced when read, or a scan afterwards that differs, means the reads may mix two states, so
+ * staging is scanned and read again; if it keeps changing, extract stops with a clear "run again".
+ */
 export async function extractStaging(options: ExtractOptions): Promise<Extraction> {
-  const scan = await scanStaging(options.dirs, options.course.dir)
+  for (let attempt = 1; attempt <= EXTRACT_ATTEMPTS; attempt++) {
+    const scan = await scanStaging(options.dirs, options.course.dir)
+    try {
+      const extraction = await extractScan(scan, options)
+      const writing = new Set(extraction.problems.filter((p) => p.kind === 'being-written').map((p) => p.file))
+      if (sameStaging(scan, await scanStaging(options.dirs, options.course.dir), writing)) return extraction
+    } catch (error) {
+      if (!(error instanceof StagingChanged)) throw error
+    }
+  }
+  throw new BlockedError({
+    code: 'E_STAGING_CHANGING',
+    message: `staging is changing (a merge is moving files?): it changed while it was read, ${EXTRACT_ATTEMPTS} times in a row; nothing was written.`,
+    hint: 'Run the command again once the other wicker process or agent is done.',
+    details: {dirs: options.dirs, attempts: EXTRACT_ATTEMPTS},
+  })
+}
+
+async function extractScan(scan: ScanResult, options: ExtractOptions): Promise<Extraction> {
   const problems: Problem[] = []
   const files: FileReport[] = []
   for (const s of scan.skipped) {
@@ -292,7 +312,12 @@ export async function extractStaging(options: ExtractOptions): Promise<Extractio
     while (next < scan.files.length) {
       const i = next++
       const own: Problem[] = []
-      results[i] = {one: await readOne(scan.files[i]!, options, context, own), problems: own}
+      try {
+        results[i] = {one: await readOne(scan.files[i]!, options, context, own), problems: own}
+      } catch (error) {
+        next = scan.files.length // the other readers stop too: this attempt is over
+        throw error
+      }
     }
   }
   await Promise.all(Array.from({length: Math.min(8, scan.files.length)}, worker))
