@@ -91,6 +91,8 @@ export interface ExtractOptions {
   maxDepth: number
   /** the course's .wicker folder, where launch packets record base hashes */
   wickerDir: string
+  /** called after each scan, before its files are read: lets a test change staging at the worst moment */
+  afterScan?: (attempt: number) => Promise<void>
 }
 
 interface Found {
@@ -279,6 +281,7 @@ export const EXTRACT_ATTEMPTS = 3
 export async function extractStaging(options: ExtractOptions): Promise<Extraction> {
   for (let attempt = 1; attempt <= EXTRACT_ATTEMPTS; attempt++) {
     const scan = await scanStaging(options.dirs, options.course.dir)
+    await options.afterScan?.(attempt)
     try {
       const extraction = await extractScan(scan, options)
       const writing = new Set(extraction.problems.filter((p) => p.kind === 'being-written').map((p) => p.file))

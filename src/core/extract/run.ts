@@ -9,7 +9,7 @@ import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
 import {readIfUnchanged} from '../staging/read.js'
 import {STAGING_DIRS, wickerPaths} from '../store/paths.js'
 import {sha256Hex} from './candidate.js'
-import {extractStaging, type Extraction} from './extract.js'
+import {extractStaging, type ExtractOptions, type Extraction} from './extract.js'
 
 export interface ExtractSettings {
   /** staging folders; default: phase5_baskets_staging/ and phase3_baskets_staging/ in the course */
@@ -26,7 +26,7 @@ export function stagingDirs(course: Course, staging: string[] | undefined, cwd: 
   return STAGING_DIRS.map((d) => join(course.dir, d))
 }
 
-export function extractFor(course: Course, settings: ExtractSettings, cwd: string): Promise<Extraction> {
+export function extractFor(course: Course, settings: ExtractSettings, cwd: string, hooks: Pick<ExtractOptions, 'afterScan'> = {}): Promise<Extraction> {
   return extractStaging({
     course,
     dirs: stagingDirs(course, settings.staging, cwd),
@@ -34,6 +34,7 @@ export function extractFor(course: Course, settings: ExtractSettings, cwd: strin
     maxFileSize: settings.maxFileSize ?? EXTRACT_DEFAULTS.maxFileSize,
     maxDepth: settings.maxDepth ?? EXTRACT_DEFAULTS.maxDepth,
     wickerDir: wickerPaths(course.dir).root,
+    ...hooks,
   })
 }
 
