@@ -9,6 +9,7 @@ import {readContainer, type FormatId} from '../formats/containers.js'
 import {phraseKeys, readPhrases, type PhraseKeys} from '../formats/phrases.js'
 import {decodeStaging} from '../staging/decode.js'
 import {refusalOf} from '../staging/inspect.js'
+import {salvageStaging} from '../staging/repair.js'
 import {readStagingFile, StagingChanged} from '../staging/read.js'
 import {sameStaging, scanStaging, stagingFingerprint, type ScanResult, type StagingEntry} from '../staging/scan.js'
 import {tidy, units} from '../text/normalize.js'
@@ -68,7 +69,7 @@ export interface Extraction {
   dirs: string[]
   /** sha256 over every scanned file's name, size and mtime: tells whether staging changed */
   fingerprint: string
-  options: {repair: boolean}
+  options: {repair: boolean; maxRepairSize: number}
   files: FileReport[]
   counts: {total: number; used: number; skipped: number; bad: number}
   formats: Partial<Record<FormatId, number>>
@@ -87,6 +88,8 @@ export interface ExtractOptions {
   /** absolute staging folders */
   dirs: string[]
   repair: boolean
+  /** largest JSON text --repair salvages, in bytes */
+  maxRepairSize: number
   maxFileSize: number
   maxDepth: number
   /** the course's .wicker folder, where launch packets record base hashes */
@@ -165,7 +168,8 @@ async function readOne(
   if (bytes === 'being-written') return fail('being-written', 'changed since staging was scanned: still being written; it is read next time')
   report.sha256 = sha256(bytes)
 
-  const decoded = await decodeStaging(bytes, {repair: options.repair})
+  let decoded = await decodeStaging(bytes, {repair: false})
+  if (!decoded.ok && decoded.kind === 'invalid-json' && options.repair) decoded = await salvageStaging(bytes, {maxRepairSize: options.maxRepairSize})
   if (!decoded.ok) {
     if (decoded.kind === 'invalid-json' && !/[[{]/.test(bytes.toString('utf8'))) return fail('not-baskets', 'no JSON in it: not a basket file')
     return fail(decoded.kind, decoded.message)
@@ -336,7 +340,7 @@ async function extractScan(scan: ScanResult, options: ExtractOptions): Promise<E
     course: options.course.code,
     dirs: options.dirs,
     fingerprint: stagingFingerprint(scan),
-    options: {repair: options.repair},
+    options: {repair: options.repair, maxRepairSize: options.maxRepairSize},
     files,
     counts: {total: files.length, used: files.filter((f) => f.status === 'used').length, skipped: files.filter((f) => f.status === 'skipped').length, bad: files.filter((f) => f.status === 'bad').length},
     formats,

@@ -7,6 +7,7 @@ import type {Course} from '../course/model.js'
 import {ioError} from '../errors.js'
 import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
 import {readIfUnchanged} from '../staging/read.js'
+import {REPAIR_DEFAULTS} from '../staging/repair.js'
 import {STAGING_DIRS, wickerPaths} from '../store/paths.js'
 import {sha256Hex} from './candidate.js'
 import {extractStaging, type ExtractOptions, type Extraction} from './extract.js'
@@ -15,6 +16,8 @@ export interface ExtractSettings {
   /** staging folders; default: phase5_baskets_staging/ and phase3_baskets_staging/ in the course */
   staging?: string[]
   repair?: boolean
+  /** largest JSON text --repair salvages, in bytes */
+  maxRepairSize?: number
   maxFileSize?: number
   maxDepth?: number
 }
@@ -31,6 +34,7 @@ export function extractFor(course: Course, settings: ExtractSettings, cwd: strin
     course,
     dirs: stagingDirs(course, settings.staging, cwd),
     repair: settings.repair ?? false,
+    maxRepairSize: settings.maxRepairSize ?? REPAIR_DEFAULTS.maxRepairSize,
     maxFileSize: settings.maxFileSize ?? EXTRACT_DEFAULTS.maxFileSize,
     maxDepth: settings.maxDepth ?? EXTRACT_DEFAULTS.maxDepth,
     wickerDir: wickerPaths(course.dir).root,
