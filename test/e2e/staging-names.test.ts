@@ -1,6 +1,9 @@
+import {createHash} from 'node:crypto'
 import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
+
+import {planDigest} from '../../src/core/preview/plan.js'
 
 import {STACK_TRACE, wicker} from '../helpers/cli.js'
 import {flowCourse} from '../helpers/flow.js'
@@ -63,5 +66,32 @@ describe('staging names wicker cannot or must not follow', () => {
     expect(m.json.result.status).toBe('nothing-to-do')
     expect(snapshotTree(outside)).toEqual(before)
     expect(existsSync(join(outside, 'real-staging', '.applied'))).toBe(false)
+  })
+
+  it('refuses a plan whose staging names lead outside the staging folders: nothing is read, moved or written', () => {
+    const f = flowCourse({seeds: 10})
+    const parent = join(f.dir, '..')
+    const victim = join(parent, 'victim.json')
+    writeFileSync(victim, f.files[0]!.content)
+    const planFile = join(f.dir, 'plan.json')
+    expect(wicker(['preview', f.dir, '--out', planFile]).code).toBe(0)
+    const canonBefore = readFileSync(join(f.dir, 'lego_baskets.json'))
+    const sha = createHash('sha256').update(readFileSync(victim)).digest('hex')
+    for (const hostile of [{file: '../victim.json', stagingDir: '..'}, {file: '../victim.json', stagingDir: 'phase5_baskets_staging'}, {file: 'phase5_baskets_staging/../../victim.json', stagingDir: 'phase5_baskets_staging'}]) {
+      const plan = JSON.parse(readFileSync(planFile, 'utf8'))
+      plan.consume.push(hostile)
+      plan.staging.push({file: hostile.file, sha256: sha})
+      const {planId, createdAt, ...body} = plan
+      void planId
+      void createdAt
+      plan.planId = planDigest(body)
+      writeFileSync(join(f.dir, 'hostile-plan.json'), JSON.stringify(plan))
+      const m = wicker(['merge', f.dir, '--plan', join(f.dir, 'hostile-plan.json'), '--json'])
+      expect(m.code, JSON.stringify(hostile)).toBe(2)
+      expect(m.json.error).toMatchObject({code: 'E_PLAN_OUTSIDE_STAGING', message: expect.stringContaining('victim.json')})
+      expect(readFileSync(victim, 'utf8')).toBe(f.files[0]!.content)
+      expect(existsSync(join(parent, '.applied'))).toBe(false)
+      expect(readFileSync(join(f.dir, 'lego_baskets.json'))).toEqual(canonBefore)
+    }
   })
 })

@@ -6,10 +6,11 @@ import {canonFromBytes, readCanonValue, sha256} from '../canon/read.js'
 import {defined} from '../defined.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import type {Course} from '../course/model.js'
-import {BlockedError, UsageError} from '../errors.js'
-import {extractFor, type ExtractSettings} from '../extract/run.js'
+import {BlockedError, InputError, UsageError} from '../errors.js'
+import {extractFor, stagingDirs, type ExtractSettings} from '../extract/run.js'
 import {makePlan, type Plan, type PlanOptions} from '../preview/plan.js'
 import {parsePlan} from '../schemas/plan.js'
+import {stagingPath} from '../staging/confine.js'
 import {realDisk, type Disk} from '../store/disk.js'
 import {readJournal, transactions} from '../store/journal.js'
 import {acquireLock} from '../store/lock.js'
@@ -78,8 +79,14 @@ function stale(what: string, plan: Plan): never {
   throw new BlockedError({code: 'E_STALE_PLAN', message: `stale plan: ${what} since the plan was made (${plan.createdAt}); nothing was written.`, hint: 'Run `wicker preview <course> --out <plan>` again and merge the new plan.', details: {planId: plan.planId}})
 }
 
-async function checkPlan(ctx: TxContext, course: Course, plan: Plan, canon: Canon): Promise<void> {
+async function checkPlan(ctx: TxContext, course: Course, plan: Plan, canon: Canon, dirs: string[]): Promise<void> {
   if (plan.course !== course.code) throw new UsageError({code: 'E_PLAN_COURSE', message: `the plan is for ${plan.course}, not ${course.code}.`, hint: 'Pass the plan made for this course.'})
+  // A plan is a file like any other: the staging files it names must be files of these staging folders.
+  for (const {file, stagingDir} of [...plan.consume, ...plan.staging.map((s) => ({file: s.file, stagingDir: null}))]) {
+    if (!(await stagingPath(file, stagingDir, dirs, ctx.courseDir))) {
+      throw new InputError({code: 'E_PLAN_OUTSIDE_STAGING', message: `the plan names ${JSON.stringify(file)}, which is not a file of the staging folders (${dirs.join(', ')}); nothing was written.`, hint: 'Make the plan with `wicker preview <course> --out <plan>` for this course, with the same --staging.', details: {file}})
+    }
+  }
   if (plan.canon.sha256 !== canon.sha256) stale('canon changed', plan)
   const state = await readState(ctx.disk, ctx.paths)
   if (plan.lineage !== null && plan.lineage !== (state?.lineage ?? null)) stale('the canon lineage changed (another canon was put in place)', plan)
@@ -109,7 +116,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
     if (given) {
       const done = transactions(await readJournal(disk, ctx.paths)).find((t) => t.begin.planId === given.planId && t.status === 'committed')
       if (done) return {result: {...base, status: 'already-applied', tx: done.begin.tx, planId: given.planId, planned: planned(given)}, warnings}
-      await checkPlan(ctx, course, given, canon)
+      await checkPlan(ctx, course, given, canon, stagingDirs(course, options.staging, options.cwd))
       plan = given
     } else {
       const extraction = await extractFor(course, options, options.cwd)
