@@ -1,4 +1,4 @@
-import {readFile} from 'node:fs/promises'
+import {readFile, realpath} from 'node:fs/promises'
 import {basename, isAbsolute, join, relative} from 'node:path'
 
 import {languageSense, type LanguageSense} from '../course/language-sense.js'
@@ -11,7 +11,7 @@ import {decodeStaging} from '../staging/decode.js'
 import {refusalOf} from '../staging/inspect.js'
 import {salvageStaging} from '../staging/repair.js'
 import {readStagingFile, StagingChanged} from '../staging/read.js'
-import {sameStaging, scanStaging, stagingFingerprint, type ScanResult, type StagingEntry} from '../staging/scan.js'
+import {isInside, sameStaging, scanStaging, stagingFingerprint, type ScanResult, type StagingEntry} from '../staging/scan.js'
 import {tidy, units} from '../text/normalize.js'
 import {launchName, phrasesHash, sha256Hex, type Candidate, type Source} from './candidate.js'
 
@@ -130,15 +130,22 @@ function idProblem(id: string): string {
 
 class Packets {
   private readonly cache = new Map<string, Record<string, string>>()
-  constructor(private readonly wickerDir: string) {}
+  constructor(
+    private readonly wickerDir: string,
+    private readonly courseDir: string,
+  ) {}
 
   async base(run: string, packet: string, id: string): Promise<string | null> {
     const key = `${run}/${packet}`
     if (!this.cache.has(key)) {
       let bases: Record<string, string> = {}
       try {
-        const doc = JSON.parse(await readFile(join(this.wickerDir, 'runs', run, 'packets', `${packet}.json`), 'utf8')) as {bases?: Record<string, string>}
-        if (doc.bases && typeof doc.bases === 'object') bases = doc.bases
+        const file = join(this.wickerDir, 'runs', run, 'packets', `${packet}.json`)
+        // only the course's own packet: a symlinked .wicker/ or run folder could lead anywhere
+        if (isInside(await realpath(this.courseDir), await realpath(file))) {
+          const doc = JSON.parse(await readFile(file, 'utf8')) as {bases?: Record<string, string>}
+          if (doc.bases && typeof doc.bases === 'object') bases = doc.bases
+        }
       } catch {
         // no packet (an agent's own file, or an old run): no base
       }
@@ -309,7 +316,7 @@ async function extractScan(scan: ScanResult, options: ExtractOptions): Promise<E
     problems.push({file: s.name, kind: s.kind, message: s.message})
     files.push({file: s.name, stagingDir: '', sha256: null, size: 0, status: s.kind === 'symlink' ? 'bad' : 'skipped', format: null, baskets: 0, reason: s.message})
   }
-  const context = {keys: phraseKeys(options.course.knownLanguage, options.course.targetLanguage), sense: languageSense(options.course), packets: new Packets(options.wickerDir)}
+  const context = {keys: phraseKeys(options.course.knownLanguage, options.course.targetLanguage), sense: languageSense(options.course), packets: new Packets(options.wickerDir, options.course.dir)}
   const found: Found[] = []
   const formats: Partial<Record<FormatId, number>> = {}
   // Files are read a few at a time, so the disk works while JSON is parsed; results keep file order.

@@ -1,12 +1,13 @@
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {loadCourse} from '../../../src/core/course/load.js'
-import {runExtract} from '../../../src/core/extract/run.js'
+import {extractFor, runExtract} from '../../../src/core/extract/run.js'
 import {currentExtraction} from '../../../src/core/preview/run.js'
 import {decodeName, escapeBytes} from '../../../src/core/staging/names.js'
 import {wickerPaths} from '../../../src/core/store/paths.js'
+import {tempDir} from '../../helpers/fs.js'
 import {basketsFor, stagingCourse} from '../../helpers/staging.js'
 
 describe('staging names as bytes', () => {
@@ -40,5 +41,30 @@ describe('the cached extraction preview reuses', async () => {
     const {extraction, reused} = await currentExtraction(course, {}, synth.dir)
     expect(reused).toBe(false)
     expect(extraction.files.map((f) => f.file)).toEqual(['phase5_baskets_staging/agent1.json'])
+  })
+})
+
+describe('launch packets extract reads for base hashes', async () => {
+  const synth = stagingCourse(6, 65)
+  const course = await loadCourse(synth.dir)
+  const b = basketsFor(course, 0)[0]!
+  const outside = tempDir('wicker-outside-runs-')
+  const staged = (dir: string) => {
+    mkdirSync(join(dir, 'phase5_baskets_staging'), {recursive: true})
+    writeFileSync(join(dir, 'phase5_baskets_staging', 'r1__p1__1.json'), JSON.stringify({[b.lego.id]: {practice_phrases: b.phrases}}))
+  }
+
+  it('takes the base from the course\'s own packet, and not through a run folder that is a symlink out of the course', async () => {
+    staged(synth.dir)
+    const packets = join(synth.dir, '.wicker', 'runs', 'r1', 'packets')
+    mkdirSync(packets, {recursive: true})
+    writeFileSync(join(packets, 'p1.json'), JSON.stringify({bases: {[b.lego.id]: 'a'.repeat(64)}}))
+    expect((await extractFor(course, {}, synth.dir)).candidates[0]!.base).toBe('a'.repeat(64))
+
+    mkdirSync(join(outside, 'packets'), {recursive: true})
+    writeFileSync(join(outside, 'packets', 'p1.json'), JSON.stringify({bases: {[b.lego.id]: 'b'.repeat(64)}}))
+    rmSync(join(synth.dir, '.wicker', 'runs', 'r1'), {recursive: true})
+    symlinkSync(outside, join(synth.dir, '.wicker', 'runs', 'r1'))
+    expect((await extractFor(course, {}, synth.dir)).candidates[0]!.base).toBeNull()
   })
 })
