@@ -17,12 +17,13 @@ export const gateFlag = Flags.string({
 export const stagingFlags = {
   staging: Flags.string({description: 'Staging folder to read (repeatable) [default: phase5_baskets_staging/ and phase3_baskets_staging/ in the course].', multiple: true}),
   repair: Flags.boolean({description: 'Salvage broken JSON with jsonrepair; every salvaged basket is marked repaired.'}),
+  'max-repair-size': Flags.integer({description: 'Largest JSON text --repair salvages, in bytes; a larger broken file is reported, not repaired [default: 8388608].', min: 1}),
   'max-file-size': Flags.integer({description: 'Largest staging file read, in bytes [default: 52428800].', min: 1}),
   'max-depth': Flags.integer({description: 'Deepest JSON nesting accepted [default: 64].', min: 1}),
 }
 
-export function stagingSettings(flags: {staging?: string[]; repair?: boolean; 'max-file-size'?: number; 'max-depth'?: number}) {
-  return {staging: flags.staging, repair: flags.repair, maxFileSize: flags['max-file-size'], maxDepth: flags['max-depth']}
+export function stagingSettings(flags: {staging?: string[]; repair?: boolean; 'max-repair-size'?: number; 'max-file-size'?: number; 'max-depth'?: number}) {
+  return {staging: flags.staging, repair: flags.repair, maxRepairSize: flags['max-repair-size'], maxFileSize: flags['max-file-size'], maxDepth: flags['max-depth']}
 }
 
 /** How a plan treats conflicts, strays and repaired baskets: preview and merge take the same flags. */

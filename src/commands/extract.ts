@@ -7,9 +7,9 @@ export default class Extract extends BaseCommand {
   static override summary = 'Read staging in every known format, normalise, dedupe, and report what was skipped and why.'
   static override description = `Reads every file under the staging folders (recursing; dot-folders, temp files and files still being written are skipped; symlinks are refused), recognises each basket container (F1–F14) and phrase shape, and turns each basket into {id, phrases: [{known, target}], sources}. LEGO text comes from lego_pairs; swapped sides are fixed and reported. Identical baskets from several files collapse into one; different ones are staging conflicts, except that a later launch attempt of the same packet supersedes an earlier one.
 
-Staging files are never modified, moved or deleted. The full result goes to .wicker/extract.json; unusable files are copied, with their reason, to .wicker/quarantine/.
+Staging files are never modified, moved or deleted. Names are read as bytes: a file whose name is not UTF-8 is skipped and reported. If staging changes while it is read (a merge moving files into .applied/), it is scanned and read again, up to 3 times, then extract stops with exit 3. The full result goes to .wicker/extract.json; unusable files are copied, with their reason, to .wicker/quarantine/.
 
-Exit codes: 0 ok (problems are reported, not fatal); 2 usage or bad input; 4 I/O.`
+Exit codes: 0 ok (problems are reported, not fatal); 2 usage or bad input; 3 staging kept changing while it was read (run again); 4 I/O.`
 
   static override examples = [
     {description: 'Extract the course\'s staging folders', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},

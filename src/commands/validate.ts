@@ -8,7 +8,7 @@ import {runValidate} from '../core/validate/run.js'
 
 export default class Validate extends BaseCommand {
   static override summary = 'Check the canon against lego_pairs: coverage, GATE, final LEGO, leakage and more.'
-  static override description = `Runs every check (schema, coverage, overage, orphan, stray, empty-basket, phrase-count, containment, duplicate-phrase, final-sentence, derived-fields, lego-text, gate, leakage, swapped, blank, too-long) and reports each offending basket and phrase. Read-only.
+  static override description = `Runs every check (schema, coverage, overage, orphan, stray, empty-basket, phrase-count, containment, duplicate-phrase, final-sentence, derived-fields, lego-text, gate, leakage, swapped, blank, encoding, too-long) and reports each offending basket and phrase. Read-only.
 
 Passes when there is no error outside GATE, GATE violations stay within --max-gate-violations (a percentage of phrases), and, with --strict, there is no warning.
 

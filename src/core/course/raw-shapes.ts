@@ -1,5 +1,6 @@
 import {InputError} from '../errors.js'
-import {LEGO_ID, SEED_ID, type CourseFinding, type LegoPairsShape} from './model.js'
+import {LEGO_ID, LEGO_ID_FORM, SEED_ID, SEED_ID_FORM} from './ids.js'
+import type {CourseFinding, LegoPairsShape} from './model.js'
 import {isObject} from '../json.js'
 
 /**
@@ -193,9 +194,9 @@ export function readRawCourse(value: Json, file: string): RawCourse {
     else if (!isObject(item) && shape !== 'LP-C' && shape !== 'LP-D') findings.push({kind: 'broken-seed', message: `seeds[${i}] is ${describe(item)}, not a seed; skipped.`})
   })
   for (const seed of seeds) {
-    if (!SEED_ID.test(seed.id)) findings.push({kind: 'bad-id', seed: seed.id, message: `seed id ${JSON.stringify(seed.id)} does not match S0000.`})
+    if (!SEED_ID.test(seed.id)) findings.push({kind: 'bad-id', seed: seed.id, message: `seed id ${JSON.stringify(seed.id)} does not match ${SEED_ID_FORM}.`})
     for (const lego of seed.legos) {
-      if (!LEGO_ID.test(lego.id)) findings.push({kind: 'bad-id', seed: seed.id, lego: lego.id, message: `LEGO id ${JSON.stringify(lego.id)} does not match S0000L00.`})
+      if (!LEGO_ID.test(lego.id)) findings.push({kind: 'bad-id', seed: seed.id, lego: lego.id, message: `LEGO id ${JSON.stringify(lego.id)} does not match ${LEGO_ID_FORM}.`})
     }
   }
   return {shape, courseName, seeds, findings}

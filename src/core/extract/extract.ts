@@ -1,14 +1,17 @@
-import {lstat, readFile} from 'node:fs/promises'
+import {readFile, realpath} from 'node:fs/promises'
 import {basename, isAbsolute, join, relative} from 'node:path'
 
 import {languageSense, type LanguageSense} from '../course/language-sense.js'
-import {LEGO_ID, type Course, type TextPair} from '../course/model.js'
-import {ioError} from '../errors.js'
+import {intendedLegoId, LEGO_ID, LEGO_ID_FORM} from '../course/ids.js'
+import type {Course, TextPair} from '../course/model.js'
+import {BlockedError} from '../errors.js'
 import {readContainer, type FormatId} from '../formats/containers.js'
 import {phraseKeys, readPhrases, type PhraseKeys} from '../formats/phrases.js'
 import {decodeStaging} from '../staging/decode.js'
 import {refusalOf} from '../staging/inspect.js'
-import {scanStaging, stagingFingerprint, type StagingEntry} from '../staging/scan.js'
+import {salvageStaging} from '../staging/repair.js'
+import {readStagingFile, StagingChanged} from '../staging/read.js'
+import {isInside, sameStaging, scanStaging, stagingFingerprint, type ScanResult, type StagingEntry} from '../staging/scan.js'
 import {tidy, units} from '../text/normalize.js'
 import {launchName, phrasesHash, sha256Hex, type Candidate, type Source} from './candidate.js'
 
@@ -22,6 +25,7 @@ export type ProblemKind =
   | 'symlink'
   | 'temp-file'
   | 'not-a-file'
+  | 'bad-name'
   | 'being-written'
   | 'bad-basket'
   | 'bad-id'
@@ -66,7 +70,7 @@ export interface Extraction {
   /** sha256 over every scanned file's name, size and mtime: tells whether staging changed */
   fingerprint: string
   /** the settings it was read with: merge --plan reads staging again with the same ones */
-  options: {repair: boolean; maxFileSize: number; maxDepth: number}
+  options: {repair: boolean; maxRepairSize: number; maxFileSize: number; maxDepth: number}
   files: FileReport[]
   counts: {total: number; used: number; skipped: number; bad: number}
   formats: Partial<Record<FormatId, number>>
@@ -85,10 +89,14 @@ export interface ExtractOptions {
   /** absolute staging folders */
   dirs: string[]
   repair: boolean
+  /** largest JSON text --repair salvages, in bytes */
+  maxRepairSize: number
   maxFileSize: number
   maxDepth: number
   /** the course's .wicker folder, where launch packets record base hashes */
   wickerDir: string
+  /** called after each scan, before its files are read: lets a test change staging at the worst moment */
+  afterScan?: (attempt: number) => Promise<void>
 }
 
 interface Found {
@@ -112,25 +120,33 @@ export function relativeTo(courseDir: string, path: string): string {
 /** Why an id is not a LEGO id, in words a person can act on. */
 function idProblem(id: string): string {
   const shown = JSON.stringify(id.length > 40 ? `${id.slice(0, 40)}…` : id)
-  const near = id.normalize('NFKC').trim().toUpperCase()
-  if (LEGO_ID.test(near)) {
-    const why = id.trim() !== id ? 'surrounding white space' : id.normalize('NFKC') !== id ? 'a different Unicode form' : 'letter case'
+  const near = intendedLegoId(id)
+  if (near) {
+    const nfkc = id.normalize('NFKC').trim().toUpperCase()
+    const why = id.trim() !== id ? 'surrounding white space' : id.normalize('NFKC') !== id ? 'a different Unicode form' : nfkc !== id ? 'letter case' : 'extra zero-padding (each number has one spelling)'
     return `${shown} is not a LEGO id: it differs from ${near} by ${why}, so it could collide with it; refused`
   }
-  return `${shown} is not a LEGO id (S0000L00); refused`
+  return `${shown} is not a LEGO id (${LEGO_ID_FORM}); refused`
 }
 
 class Packets {
   private readonly cache = new Map<string, Record<string, string>>()
-  constructor(private readonly wickerDir: string) {}
+  constructor(
+    private readonly wickerDir: string,
+    private readonly courseDir: string,
+  ) {}
 
   async base(run: string, packet: string, id: string): Promise<string | null> {
     const key = `${run}/${packet}`
     if (!this.cache.has(key)) {
       let bases: Record<string, string> = {}
       try {
-        const doc = JSON.parse(await readFile(join(this.wickerDir, 'runs', run, 'packets', `${packet}.json`), 'utf8')) as {bases?: Record<string, string>}
-        if (doc.bases && typeof doc.bases === 'object') bases = doc.bases
+        const file = join(this.wickerDir, 'runs', run, 'packets', `${packet}.json`)
+        // only the course's own packet: a symlinked .wicker/ or run folder could lead anywhere
+        if (isInside(await realpath(this.courseDir), await realpath(file))) {
+          const doc = JSON.parse(await readFile(file, 'utf8')) as {bases?: Record<string, string>}
+          if (doc.bases && typeof doc.bases === 'object') bases = doc.bases
+        }
       } catch {
         // no packet (an agent's own file, or an old run): no base
       }
@@ -138,14 +154,6 @@ class Packets {
     }
     const bases = this.cache.get(key)!
     return Object.hasOwn(bases, id) && typeof bases[id] === 'string' ? bases[id]! : null
-  }
-}
-
-async function readFile_(entry: StagingEntry): Promise<Buffer> {
-  try {
-    return await readFile(entry.path)
-  } catch (error) {
-    throw ioError(error, entry.path, 'read the staging file')
   }
 }
 
@@ -164,12 +172,12 @@ async function readOne(
     return {report, found: [], scaffolds: []}
   }
   if (entry.size > options.maxFileSize) return fail('too-large', `${entry.size} bytes, over the ${options.maxFileSize}-byte cap (--max-file-size)`)
-  const bytes = await readFile_(entry)
-  const after = await lstat(entry.path)
-  if (after.size !== entry.size || after.mtimeMs !== entry.mtimeMs || bytes.length !== entry.size) return fail('being-written', 'changed while it was read: still being written; it is read next time')
+  const bytes = await readStagingFile(entry)
+  if (bytes === 'being-written') return fail('being-written', 'changed since staging was scanned: still being written; it is read next time')
   report.sha256 = sha256(bytes)
 
-  const decoded = await decodeStaging(bytes, {repair: options.repair})
+  let decoded = await decodeStaging(bytes, {repair: false})
+  if (!decoded.ok && decoded.kind === 'invalid-json' && options.repair) decoded = await salvageStaging(bytes, {maxRepairSize: options.maxRepairSize})
   if (!decoded.ok) {
     if (decoded.kind === 'invalid-json' && !/[[{]/.test(bytes.toString('utf8'))) return fail('not-baskets', 'no JSON in it: not a basket file')
     return fail(decoded.kind, decoded.message)
@@ -273,15 +281,43 @@ function combine(found: Found[], problems: Problem[]): {candidates: Candidate[];
   return {candidates, duplicates, superseded, conflicts}
 }
 
+/** How many times staging is scanned and read before extract gives up on a staging that keeps changing. */
+export const EXTRACT_ATTEMPTS = 3
+
+/**
+ * Reads staging as one consistent whole. A merge moving consumed files into .applied/ (or an agent
+ * dropping a file in) can change staging between the scan and the reads: a file that is gone or
+ * replaced when read, or a scan afterwards that differs, means the reads may mix two states, so
+ * staging is scanned and read again; if it keeps changing, extract stops with a clear "run again".
+ */
 export async function extractStaging(options: ExtractOptions): Promise<Extraction> {
-  const scan = await scanStaging(options.dirs, options.course.dir)
+  for (let attempt = 1; attempt <= EXTRACT_ATTEMPTS; attempt++) {
+    const scan = await scanStaging(options.dirs, options.course.dir)
+    await options.afterScan?.(attempt)
+    try {
+      const extraction = await extractScan(scan, options)
+      const writing = new Set(extraction.problems.filter((p) => p.kind === 'being-written').map((p) => p.file))
+      if (sameStaging(scan, await scanStaging(options.dirs, options.course.dir), writing)) return extraction
+    } catch (error) {
+      if (!(error instanceof StagingChanged)) throw error
+    }
+  }
+  throw new BlockedError({
+    code: 'E_STAGING_CHANGING',
+    message: `staging is changing (a merge is moving files?): it changed while it was read, ${EXTRACT_ATTEMPTS} times in a row; nothing was written.`,
+    hint: 'Run the command again once the other wicker process or agent is done.',
+    details: {dirs: options.dirs, attempts: EXTRACT_ATTEMPTS},
+  })
+}
+
+async function extractScan(scan: ScanResult, options: ExtractOptions): Promise<Extraction> {
   const problems: Problem[] = []
   const files: FileReport[] = []
   for (const s of scan.skipped) {
     problems.push({file: s.name, kind: s.kind, message: s.message})
     files.push({file: s.name, stagingDir: '', sha256: null, size: 0, status: s.kind === 'symlink' ? 'bad' : 'skipped', format: null, baskets: 0, reason: s.message})
   }
-  const context = {keys: phraseKeys(options.course.knownLanguage, options.course.targetLanguage), sense: languageSense(options.course), packets: new Packets(options.wickerDir)}
+  const context = {keys: phraseKeys(options.course.knownLanguage, options.course.targetLanguage), sense: languageSense(options.course), packets: new Packets(options.wickerDir, options.course.dir)}
   const found: Found[] = []
   const formats: Partial<Record<FormatId, number>> = {}
   // Files are read a few at a time, so the disk works while JSON is parsed; results keep file order.
@@ -291,7 +327,12 @@ export async function extractStaging(options: ExtractOptions): Promise<Extractio
     while (next < scan.files.length) {
       const i = next++
       const own: Problem[] = []
-      results[i] = {one: await readOne(scan.files[i]!, options, context, own), problems: own}
+      try {
+        results[i] = {one: await readOne(scan.files[i]!, options, context, own), problems: own}
+      } catch (error) {
+        next = scan.files.length // the other readers stop too: this attempt is over
+        throw error
+      }
     }
   }
   await Promise.all(Array.from({length: Math.min(8, scan.files.length)}, worker))
@@ -307,7 +348,7 @@ export async function extractStaging(options: ExtractOptions): Promise<Extractio
     course: options.course.code,
     dirs: options.dirs,
     fingerprint: stagingFingerprint(scan),
-    options: {repair: options.repair, maxFileSize: options.maxFileSize, maxDepth: options.maxDepth},
+    options: {repair: options.repair, maxRepairSize: options.maxRepairSize, maxFileSize: options.maxFileSize, maxDepth: options.maxDepth},
     files,
     counts: {total: files.length, used: files.filter((f) => f.status === 'used').length, skipped: files.filter((f) => f.status === 'skipped').length, bad: files.filter((f) => f.status === 'bad').length},
     formats,

@@ -1,18 +1,23 @@
 import {existsSync} from 'node:fs'
-import {copyFile, mkdir, writeFile} from 'node:fs/promises'
+import {mkdir, writeFile} from 'node:fs/promises'
 import {basename, isAbsolute, join, resolve} from 'node:path'
 
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import type {Course} from '../course/model.js'
 import {ioError} from '../errors.js'
 import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
+import {readIfUnchanged} from '../staging/read.js'
+import {REPAIR_DEFAULTS} from '../staging/repair.js'
 import {STAGING_DIRS, wickerPaths} from '../store/paths.js'
-import {extractStaging, type Extraction} from './extract.js'
+import {sha256Hex} from './candidate.js'
+import {extractStaging, type ExtractOptions, type Extraction} from './extract.js'
 
 export interface ExtractSettings {
   /** staging folders; default: phase5_baskets_staging/ and phase3_baskets_staging/ in the course */
   staging?: string[]
   repair?: boolean
+  /** largest JSON text --repair salvages, in bytes */
+  maxRepairSize?: number
   maxFileSize?: number
   maxDepth?: number
 }
@@ -24,14 +29,16 @@ export function stagingDirs(course: Course, staging: string[] | undefined, cwd: 
   return STAGING_DIRS.map((d) => join(course.dir, d))
 }
 
-export function extractFor(course: Course, settings: ExtractSettings, cwd: string): Promise<Extraction> {
+export function extractFor(course: Course, settings: ExtractSettings, cwd: string, hooks: Pick<ExtractOptions, 'afterScan'> = {}): Promise<Extraction> {
   return extractStaging({
     course,
     dirs: stagingDirs(course, settings.staging, cwd),
     repair: settings.repair ?? false,
+    maxRepairSize: settings.maxRepairSize ?? REPAIR_DEFAULTS.maxRepairSize,
     maxFileSize: settings.maxFileSize ?? EXTRACT_DEFAULTS.maxFileSize,
     maxDepth: settings.maxDepth ?? EXTRACT_DEFAULTS.maxDepth,
     wickerDir: wickerPaths(course.dir).root,
+    ...hooks,
   })
 }
 
@@ -50,7 +57,11 @@ export interface RunExtractResult {
   quarantined: number
 }
 
-/** Copies each unusable staging file into .wicker/quarantine/ with its reason. Staging is left as it is. */
+/**
+ * Copies each unusable staging file into .wicker/quarantine/ with its reason. Staging is left as it
+ * is. The copy is of the bytes extract judged (checked by hash): a file changed or swapped for a
+ * symlink since is not copied.
+ */
 async function quarantine(extraction: Extraction, courseDir: string, dir: string): Promise<number> {
   let count = 0
   for (const file of extraction.files) {
@@ -58,9 +69,11 @@ async function quarantine(extraction: Extraction, courseDir: string, dir: string
     const name = `${file.sha256.slice(0, 12)}__${basename(file.file)}`
     const target = join(dir, name)
     if (existsSync(target)) continue
+    const bytes = await readIfUnchanged(isAbsolute(file.file) ? file.file : join(courseDir, file.file), file.sha256, sha256Hex)
+    if (!bytes) continue
     try {
       await mkdir(dir, {recursive: true})
-      await copyFile(isAbsolute(file.file) ? file.file : join(courseDir, file.file), target)
+      await writeFile(target, bytes, {flag: 'wx'})
       await writeFile(`${target}.reason.json`, jsonText({file: file.file, sha256: file.sha256, reason: file.reason}))
       count++
     } catch (error) {

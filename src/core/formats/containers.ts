@@ -1,4 +1,4 @@
-import {LEGO_ID, SEED_ID} from '../course/model.js'
+import {LEGO_ID, SEED_ID, SHORT_LEGO_ID, legoIdsIn, looksLikeLegoId, seedIdsIn} from '../course/ids.js'
 import {basketFromValue, isCompactTuple, isEdForm, type RawBasket} from './basket-value.js'
 import {isObject} from '../json.js'
 
@@ -21,7 +21,6 @@ export interface FileHints {
   name: string
 }
 
-const SHORT_ID = /^L\d{2}$/
 const DIGITS = /^\d+$/
 
 function fromMap(map: Record<string, unknown>, path: string, idOf: (key: string, value: unknown) => string | null, skip: (key: string) => boolean = () => false): Omit<ContainerRead, 'format'> {
@@ -44,7 +43,7 @@ function innerId(value: unknown): string | null {
 
 /** LEGO ids in a file name: S0012L03 (full) or a seed S0012 (for short keys). */
 function idsInName(name: string): {legos: string[]; seeds: string[]} {
-  return {legos: [...new Set(name.match(/S\d{4}L\d{2}/g) ?? [])], seeds: [...new Set(name.match(/S\d{4}(?!L\d)/g) ?? [])]}
+  return {legos: legoIdsIn(name), seeds: seedIdsIn(name)}
 }
 
 function isPhraseLike(v: unknown): boolean {
@@ -103,26 +102,22 @@ export function readContainer(root: unknown, hints: FileHints): ContainerRead | 
   }
   const keys = Object.keys(root)
   if (keys.length > 0 && keys.every((k) => DIGITS.test(k))) return {format: 'F6', ...fromMap(root, '$', (_key, value) => innerId(value))}
-  if (keys.some((k) => SHORT_ID.test(k))) {
+  if (keys.some((k) => SHORT_LEGO_ID.test(k))) {
     const {seeds} = idsInName(hints.name)
     const seed = seeds.length === 1 ? seeds[0]! : null
-    return {format: 'F7', ...fromMap(root, '$', (key, value) => innerId(value) ?? (seed ? `${seed}${key}` : null), (k) => !SHORT_ID.test(k))}
+    return {format: 'F7', ...fromMap(root, '$', (key, value) => innerId(value) ?? (seed ? `${seed}${key}` : null), (k) => !SHORT_LEGO_ID.test(k))}
   }
-  const idKeys = keys.filter((k) => LEGO_ID.test(k))
+  // Near-miss ids count too, so a file of malformed ids is read and each id refused with its reason.
+  const idKeys = keys.filter(looksLikeLegoId)
   if (idKeys.length > 0) {
     const values = idKeys.map((k) => root[k])
     const format: FormatId = values.some((v) => isEdForm(v) || isCompactTuple(v)) ? 'F12' : values.every((v) => isObject(v) && Array.isArray(v.baskets) && typeof v.target === 'string') ? 'F11' : 'F1'
     // F1 keeps metadata keys beside the baskets; every other key must look like a LEGO id (or near one).
-    return {format, ...fromMap(root, '$', (key) => key, (k) => !looksLikeId(k) && !basketLike(root[k]))}
+    return {format, ...fromMap(root, '$', (key) => key, (k) => !looksLikeLegoId(k) && !basketLike(root[k]))}
   }
   return null
 }
 
 function basketLike(v: unknown): boolean {
   return Array.isArray(v) || (isObject(v) && ('practice_phrases' in v || 'phrases' in v || isEdForm(v)))
-}
-
-/** Keys that are meant as basket ids even when malformed (case, white space, NFD): refused later, with a reason. */
-function looksLikeId(key: string): boolean {
-  return /^\s*s\d{4}l\d{2}\s*$/i.test(key.normalize('NFKC')) || LEGO_ID.test(key)
 }

@@ -6,7 +6,7 @@ import type {Course} from '../course/model.js'
 import {parseJsonOf} from '../store/read-json.js'
 import {WickerError, EXIT} from '../errors.js'
 import type {Plan} from '../preview/plan.js'
-import {LEGO_ID} from '../course/model.js'
+import {LEGO_ID} from '../course/ids.js'
 
 /**
  * A plan applied to canon in memory, and the invariants checked before anything is written:

@@ -1,4 +1,4 @@
-import {isAbsolute, relative, resolve} from 'node:path'
+import {relative, resolve} from 'node:path'
 
 import type {Canon} from '../canon/model.js'
 import {readCanonIndex, writeCanonIndex} from '../canon/canon-index.js'
@@ -6,10 +6,11 @@ import {canonFromBytes, readCanonValue, sha256} from '../canon/read.js'
 import {defined} from '../defined.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import type {Course} from '../course/model.js'
-import {BlockedError, UsageError} from '../errors.js'
+import {BlockedError, InputError, UsageError} from '../errors.js'
 import {extractFor, stagingDirs, type ExtractSettings} from '../extract/run.js'
 import {makePlan, type Plan, type PlanOptions} from '../preview/plan.js'
 import {parsePlan} from '../schemas/plan.js'
+import {stagingPath} from '../staging/confine.js'
 import {realDisk, type Disk} from '../store/disk.js'
 import {readJournal, transactions} from '../store/journal.js'
 import {acquireLock} from '../store/lock.js'
@@ -82,31 +83,21 @@ function stale(what: string, plan: Plan): never {
  * A plan is a file anyone can write. Every staging path in it must lie inside the staging folders
  * this merge reads: a forged `../../elsewhere` is refused before anything is read or moved.
  */
-export function checkPlanPaths(course: Course, plan: Plan, dirs: string[]): void {
-  const inside = (dir: string, path: string) => {
-    const rel = relative(dir, path)
-    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)
-  }
-  const shown = new Map(dirs.map((d) => [relative(course.dir, d).startsWith('..') ? d : relative(course.dir, d), d]))
-  const bad = (file: string, where: string): never => {
-    throw new BlockedError({
-      code: 'E_PLAN_PATH',
-      message: `the plan names ${JSON.stringify(file)} (${where}), which is not inside the staging folders of ${course.code} (${[...shown.keys()].join(', ')}); nothing was read or written.`,
-      hint: 'A plan only ever names files in staging: this one was edited or made for another course. Write a fresh plan with `wicker preview <course> --out <plan>`.',
+export async function checkPlanPaths(course: Course, plan: Plan, dirs: string[]): Promise<void> {
+  const shown = dirs.map((d) => (relative(course.dir, d).startsWith('..') ? d : relative(course.dir, d)))
+  const check = async (file: string, stagingDir: string | null, where: string) => {
+    if (!file.includes('\0') && !stagingDir?.includes('\0') && (await stagingPath(file, stagingDir, dirs, course.dir))) return
+    throw new InputError({
+      code: 'E_PLAN_OUTSIDE_STAGING',
+      message: `the plan names ${JSON.stringify(file)} (${where}), which is not a file of the staging folders of ${course.code} (${shown.join(', ')}); nothing was read or written.`,
+      hint: 'A plan only ever names files in staging: this one was edited, or made for another course or with another --staging. Write a fresh plan with `wicker preview <course> --out <plan>`.',
       details: {file, where},
     })
   }
-  const check = (file: string, where: string) => {
-    if (file.includes('\0') || !dirs.some((d) => inside(d, resolve(course.dir, file)))) bad(file, where)
-  }
-  plan.staging.forEach((s, i) => check(s.file, `staging[${i}]`))
-  plan.ops.forEach((o, i) => o.sources.forEach((f, k) => check(f, `ops[${i}].sources[${k}]`)))
-  plan.items.forEach((item, i) => item.sources.forEach((f, k) => check(f, `items[${i}].sources[${k}]`)))
-  plan.consume.forEach((c, i) => {
-    const dir = shown.get(c.stagingDir)
-    if (!dir) bad(c.stagingDir, `consume[${i}].stagingDir`)
-    if (!inside(dir!, resolve(course.dir, c.file))) bad(c.file, `consume[${i}].file`)
-  })
+  for (const [i, c] of plan.consume.entries()) await check(c.file, c.stagingDir, `consume[${i}]`)
+  for (const [i, s] of plan.staging.entries()) await check(s.file, null, `staging[${i}]`)
+  for (const [i, o] of plan.ops.entries()) for (const [k, f] of o.sources.entries()) await check(f, null, `ops[${i}].sources[${k}]`)
+  for (const [i, item] of plan.items.entries()) for (const [k, f] of item.sources.entries()) await check(f, null, `items[${i}].sources[${k}]`)
 }
 
 /** What differs between a plan file and the plan staging and canon give now, in words. */
@@ -155,7 +146,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
     if (given) {
       const done = transactions(await readJournal(disk, ctx.paths)).find((t) => t.begin.planId === given.planId && t.status === 'committed')
       if (done) return {result: {...base, status: 'already-applied', tx: done.begin.tx, planId: given.planId, planned: planned(given)}, warnings}
-      checkPlanPaths(course, given, stagingDirs(course, options.staging, options.cwd))
+      await checkPlanPaths(course, given, stagingDirs(course, options.staging, options.cwd))
       await checkPlan(ctx, course, given, canon)
       // The plan's own hash only proves it is whole. What is applied is the plan staging and canon
       // give now, read the way the plan was made, and only if it is this very plan.
@@ -163,7 +154,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
       const state = await readState(disk, ctx.paths)
       const again = makePlan({course, canon, extraction, lineage: state?.lineage ?? null, options: given.options})
       if (again.planId !== given.planId) {
-        throw new BlockedError({
+        throw new InputError({
           code: 'E_PLAN_MISMATCH',
           message: `the plan does not match staging and canon as they are, though every file it names is unchanged: ${planDifference(given, again)}; nothing was written.`,
           hint: 'The plan was edited or forged. Write a fresh plan with `wicker preview <course> --out <plan>`, review it, and merge that.',

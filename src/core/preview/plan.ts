@@ -188,7 +188,7 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
     lineage,
     canon: {sha256: canon.sha256, baskets: canon.baskets.size},
     staging,
-    extract: {repair: extraction.options.repair, maxFileSize: extraction.options.maxFileSize, maxDepth: extraction.options.maxDepth},
+    extract: {repair: extraction.options.repair, maxRepairSize: extraction.options.maxRepairSize, maxFileSize: extraction.options.maxFileSize, maxDepth: extraction.options.maxDepth},
     consume,
     options,
     ops,

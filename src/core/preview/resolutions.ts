@@ -1,12 +1,13 @@
 import {resolve} from 'node:path'
 import {z} from 'zod'
 
+import {LEGO_ID} from '../course/ids.js'
 import {UsageError} from '../errors.js'
 import {formatIssues} from '../schemas/config.js'
 import {readJsonFile} from '../store/read-json.js'
 
 /** {LEGO id: "canon" | "staging" | "<staging file>"}: per-basket choices for conflicts. */
-const schema = z.record(z.string().regex(/^S\d{4}L\d{2}$/, 'keys must be LEGO ids'), z.string().min(1))
+const schema = z.record(z.string().regex(LEGO_ID, 'keys must be LEGO ids'), z.string().min(1))
 
 export async function loadResolutions(file: string, cwd: string): Promise<Record<string, string>> {
   const path = resolve(cwd, file)

@@ -9,6 +9,7 @@ import type {Course} from '../course/model.js'
 import type {Extraction} from '../extract/extract.js'
 import {extractFor, stagingDirs, type ExtractSettings} from '../extract/run.js'
 import {DEFAULT_POLICY} from '../merge/run.js'
+import {REPAIR_DEFAULTS} from '../staging/repair.js'
 import {scanStaging, stagingFingerprint} from '../staging/scan.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 import {realDisk} from '../store/disk.js'
@@ -47,8 +48,11 @@ export async function currentExtraction(course: Course, settings: ExtractSetting
   if (existsSync(cache)) {
     try {
       const cached = JSON.parse(await readFile(cache, 'utf8')) as Extraction
-      const fingerprint = stagingFingerprint(await scanStaging(dirs, course.dir))
-      if (cached.fingerprint === fingerprint && JSON.stringify(cached.dirs) === JSON.stringify(dirs) && cached.options?.repair === (settings.repair ?? false)) return {extraction: cached, reused: true}
+      const scan = await scanStaging(dirs, course.dir)
+      // .wicker/ is part of the course folder, so the cache is trusted only for files the scan found now
+      const found = new Set([...scan.files, ...scan.skipped].map((f) => f.name))
+      const named = [...cached.files.map((f) => f.file), ...cached.candidates.flatMap((c) => c.sources.map((s) => s.file))]
+      if (cached.fingerprint === stagingFingerprint(scan) && JSON.stringify(cached.dirs) === JSON.stringify(dirs) && cached.options?.repair === (settings.repair ?? false) && cached.options.maxRepairSize === (settings.maxRepairSize ?? REPAIR_DEFAULTS.maxRepairSize) && named.every((f) => found.has(f))) return {extraction: cached, reused: true}
     } catch {
       // an unreadable cache is no cache
     }

@@ -1,11 +1,13 @@
 import {z} from 'zod'
 
+import {LEGO_ID} from '../course/ids.js'
+
 /**
  * The missing-LEGO manifest written by `detect --out` and read by `prepare-segments`.
  * `kind` and `version` let a reader refuse a file that is something else.
  */
 export const missingLegoSchema = z.strictObject({
-  id: z.string().regex(/^S\d{4}L\d{2}$/),
+  id: z.string().regex(LEGO_ID),
   seed: z.string(),
   known: z.string(),
   target: z.string(),

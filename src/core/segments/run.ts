@@ -4,6 +4,7 @@ import {join, resolve} from 'node:path'
 
 import {covers} from '../canon/read.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import {seedNumber} from '../course/ids.js'
 import type {Course, Lego, Seed} from '../course/model.js'
 import {detect} from '../detect/detect.js'
 import {BlockedError, InputError, UsageError} from '../errors.js'
@@ -68,7 +69,7 @@ export interface PrepareResult {
 }
 
 function seedRange(spec: string): [number, number] {
-  const match = /^S?(\d{1,4})(?:\s*-\s*S?(\d{1,4}))?$/i.exec(spec.trim())
+  const match = /^S?(\d+)(?:\s*-\s*S?(\d+))?$/i.exec(spec.trim())
   if (!match) throw new UsageError({code: 'E_SEEDS', message: `--seeds ${spec} is not a seed range.`, hint: 'Write S0010-S0050, or one seed: S0012.'})
   const a = Number(match[1])
   return [a, match[2] ? Number(match[2]) : a]
@@ -92,8 +93,8 @@ async function chooseWork(course: Course, canon: Awaited<ReturnType<typeof openC
   } else if (options.seeds) {
     const [a, b] = seedRange(options.seeds)
     chosen = course.legos.filter((l) => {
-      const n = Number(l.seedId.slice(1))
-      return n >= a && n <= b
+      const n = seedNumber(l.seedId)
+      return n !== null && n >= a && n <= b
     })
   } else if (options.manifest) {
     const file = resolve(options.cwd, options.manifest)

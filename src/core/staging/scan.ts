@@ -1,9 +1,10 @@
 import type {Dirent} from 'node:fs'
 import {lstat, readdir} from 'node:fs/promises'
-import {join, relative} from 'node:path'
+import {isAbsolute, join, relative} from 'node:path'
 
 import {ioError} from '../errors.js'
 import {sha256Hex} from '../extract/candidate.js'
+import {decodeName} from './names.js'
 
 /** Temp and partial files agents and editors leave while writing. */
 const TEMP = /(\.(tmp|temp|partial|part|swp|swo|crdownload)$)|(~$)|(^\.#)|(^#.*#$)/i
@@ -17,37 +18,62 @@ export interface StagingEntry {
   dir: string
   size: number
   mtimeMs: number
+  /** inode: a file replaced by another of the same size and time is still told apart */
+  ino: number
 }
+
+export type SkipKind = 'temp-file' | 'symlink' | 'not-a-file' | 'bad-name'
 
 export interface ScanResult {
   files: StagingEntry[]
   /** entries not read, with why */
-  skipped: Array<{path: string; name: string; kind: 'temp-file' | 'symlink' | 'not-a-file'; message: string}>
+  skipped: Array<{path: string; name: string; kind: SkipKind; message: string}>
+}
+
+const gone = (error: unknown) => ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')
+
+/** Whether `path` lies inside `dir` (or is it). */
+export function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, path)
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
 }
 
 /**
  * Every file under the staging folders, recursing; dot-folders (.applied, .quarantine) and
  * dot-files are wicker's or hidden, temp files are still being written, and symlinks are refused
- * (they could point anywhere).
+ * (they could point anywhere) — a staging folder of the course that is itself a symlink too. Names
+ * are read as bytes: one that is not UTF-8 cannot be named by a string path, so it is skipped and
+ * reported, escaped. An entry that vanishes while it is listed (a merge moving files into
+ * .applied/) was simply not there: the scan is a snapshot, and extract checks it still holds.
  */
 export async function scanStaging(dirs: string[], courseDir: string): Promise<ScanResult> {
   const result: ScanResult = {files: [], skipped: []}
-  const show = (p: string) => (p.startsWith(courseDir) ? relative(courseDir, p) : p)
+  const show = (p: string) => (isInside(courseDir, p) ? relative(courseDir, p) : p)
   for (const dir of dirs) {
+    if (isInside(courseDir, dir) && (await isSymlink(dir))) {
+      result.skipped.push({path: dir, name: show(dir), kind: 'symlink', message: 'the staging folder is a symbolic link: refused, it could lead outside the course'})
+      continue
+    }
     const stack = [dir]
     while (stack.length > 0) {
       const current = stack.pop()!
-      let entries: Dirent[]
+      let entries: Dirent<Buffer>[]
       try {
-        entries = await readdir(current, {withFileTypes: true})
+        entries = await readdir(current, {withFileTypes: true, encoding: 'buffer'})
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT' && current === dir) break
+        if (gone(error)) continue
         throw ioError(error, current, 'list the staging folder')
       }
-      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      for (const entry of entries) {
-        const path = join(current, entry.name)
-        if (entry.name.startsWith('.')) continue
+      const named = entries.map((entry) => ({entry, name: decodeName(entry.name)}))
+      named.sort((a, b) => (a.name.text < b.name.text ? -1 : a.name.text > b.name.text ? 1 : 0))
+      for (const {entry, name} of named) {
+        if (name.text.startsWith('.')) continue
+        if (!name.ok) {
+          const shown = join(show(current), name.text)
+          result.skipped.push({path: shown, name: shown, kind: 'bad-name', message: `the name is not valid UTF-8 (shown with \\x escapes): skipped and left as it is; rename it to read it`})
+          continue
+        }
+        const path = join(current, name.text)
         if (entry.isSymbolicLink()) {
           result.skipped.push({path, name: show(path), kind: 'symlink', message: 'a symbolic link: refused, it could point outside staging'})
           continue
@@ -60,12 +86,19 @@ export async function scanStaging(dirs: string[], courseDir: string): Promise<Sc
           result.skipped.push({path, name: show(path), kind: 'not-a-file', message: 'not a regular file'})
           continue
         }
-        if (TEMP.test(entry.name)) {
+        if (TEMP.test(name.text)) {
           result.skipped.push({path, name: show(path), kind: 'temp-file', message: 'a temp file, still being written'})
           continue
         }
-        const stats = await lstat(path)
-        result.files.push({path, name: show(path), dir, size: stats.size, mtimeMs: stats.mtimeMs})
+        let stats
+        try {
+          stats = await lstat(path)
+        } catch (error) {
+          if (gone(error)) continue
+          throw ioError(error, path, 'look at the staging file')
+        }
+        if (!stats.isFile()) continue // replaced since it was listed; the next scan sees what it is now
+        result.files.push({path, name: show(path), dir, size: stats.size, mtimeMs: stats.mtimeMs, ino: stats.ino})
       }
     }
   }
@@ -73,7 +106,26 @@ export async function scanStaging(dirs: string[], courseDir: string): Promise<Sc
   return result
 }
 
-/** What staging looks like right now: names, sizes and times of what a scan found. Equal fingerprints, same staging. */
+async function isSymlink(path: string): Promise<boolean> {
+  try {
+    return (await lstat(path)).isSymbolicLink()
+  } catch (error) {
+    if (gone(error)) return false
+    throw ioError(error, path, 'look at the staging folder')
+  }
+}
+
+/** What staging looks like right now: names, sizes, times and inodes of what a scan found. Equal fingerprints, same staging. */
 export function stagingFingerprint(scan: ScanResult): string {
-  return sha256Hex(JSON.stringify(scan.files.map((f) => [f.name, f.size, f.mtimeMs])) + JSON.stringify(scan.skipped.map((s) => s.name)))
+  return sha256Hex(JSON.stringify(scan.files.map((f) => [f.name, f.size, f.mtimeMs, f.ino])) + JSON.stringify(scan.skipped.map((s) => s.name)))
+}
+
+/**
+ * Whether two scans show the same staging: the same files (by name and inode, and by size and time
+ * unless they are `writing`, files an agent is still writing in place) and the same skipped names.
+ */
+export function sameStaging(a: ScanResult, b: ScanResult, writing: ReadonlySet<string> = new Set()): boolean {
+  if (a.files.length !== b.files.length || a.skipped.length !== b.skipped.length) return false
+  const same = (x: StagingEntry, y: StagingEntry) => x.name === y.name && x.ino === y.ino && (writing.has(x.name) || (x.size === y.size && x.mtimeMs === y.mtimeMs))
+  return a.files.every((f, i) => same(f, b.files[i]!)) && a.skipped.every((s, i) => s.name === b.skipped[i]!.name)
 }

@@ -25,6 +25,7 @@ export const CHECKS = {
   leakage: {severity: 'error', description: 'a phrase side in the wrong script (wrong language)'},
   swapped: {severity: 'error', description: 'known and target exchanged'},
   blank: {severity: 'error', description: 'a phrase with an empty side'},
+  encoding: {severity: 'error', description: 'text that cannot be written as UTF-8 (a lone surrogate such as \\ud800)'},
   'too-long': {severity: 'warning', description: 'a phrase over the word limit'},
 } as const satisfies Record<string, {severity: Severity; description: string}>
 

@@ -4,6 +4,7 @@ import {buildGateIndex} from '../gate/index.js'
 import type {GateDefinition} from '../schemas/config.js'
 import {keyOf, tidy, units, unitsOfNfc} from '../text/normalize.js'
 import {checkBasket} from './checks/basket.js'
+import {checkEncoding} from './checks/encoding.js'
 import {languageSense} from '../course/language-sense.js'
 import {checkLanguage} from './checks/language.js'
 import {checkStructure} from './checks/structure.js'
@@ -48,7 +49,9 @@ export function validate(course: Course, canon: Canon, options: ValidateOptions)
   const seedIndex = new Map(course.seeds.map((s) => [s.id, s.index]))
   let phrases = 0
   let gateViolations = 0
+  for (const stray of canon.strays.values()) checkEncoding(ctx, stray)
   for (const basket of canon.baskets.values()) {
+    checkEncoding(ctx, basket)
     const lego = course.legoById.get(basket.id)
     if (!lego) continue
     const readable: PhraseView[] = []

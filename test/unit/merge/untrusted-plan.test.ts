@@ -57,7 +57,7 @@ describe('merge --plan with a plan that was forged or edited', () => {
       forge(out, JSON.parse(pristine) as Plan, edit)
       const inside = snapshotTree(f.dir)
       const there = snapshotTree(outside)
-      await expect(runMerge({...at(f.dir), plan: out}), what).rejects.toMatchObject({code: 'E_PLAN_PATH', exitCode: 3})
+      await expect(runMerge({...at(f.dir), plan: out}), what).rejects.toMatchObject({code: 'E_PLAN_OUTSIDE_STAGING', exitCode: 2})
       expect(snapshotTree(outside), what).toEqual(there)
       expect(snapshotTree(f.dir), what).toEqual(inside)
     }
@@ -83,7 +83,7 @@ describe('merge --plan with a plan that was forged or edited', () => {
       p.ops[0]!.phrases[0]!.target = `${p.ops[0]!.phrases[0]!.target} zorblat`
       p.ops[0]!.hash = phrasesHash(p.ops[0]!.phrases)
     })
-    await expect(runMerge({...at(f.dir), plan: out})).rejects.toMatchObject({code: 'E_PLAN_MISMATCH', exitCode: 3, message: expect.stringContaining(id)})
+    await expect(runMerge({...at(f.dir), plan: out})).rejects.toMatchObject({code: 'E_PLAN_MISMATCH', exitCode: 2, message: expect.stringContaining(id)})
     expect(canonBytes(f.dir)).toEqual(before)
     expect(JSON.stringify(JSON.parse(canonBytes(f.dir)!.toString('utf8')))).not.toContain('zorblat')
   })
@@ -100,7 +100,7 @@ describe('merge --plan with a plan that was forged or edited', () => {
     if (missing) cases.push(['an invented op', (p) => void p.ops.push({op: 'add', id: missing.id, phrases: [{known: 'glim', target: 'vorp'}], hash: phrasesHash([{known: 'glim', target: 'vorp'}]), replaces: null, sources: [p.staging[0]!.file]})])
     for (const [what, edit] of cases) {
       forge(out, JSON.parse(pristine) as Plan, edit)
-      await expect(runMerge({...at(f.dir), plan: out}), what).rejects.toMatchObject({code: 'E_PLAN_MISMATCH', exitCode: 3})
+      await expect(runMerge({...at(f.dir), plan: out}), what).rejects.toMatchObject({code: 'E_PLAN_MISMATCH', exitCode: 2})
       const now = snapshotTree(f.dir)
       delete now['plan.json']
       const was = {...before}

@@ -1,0 +1,73 @@
+import {constants} from 'node:fs'
+import {open, type FileHandle} from 'node:fs/promises'
+
+import {ioError} from '../errors.js'
+import type {StagingEntry} from './scan.js'
+
+/**
+ * The file a scan listed is not there any more as it was (gone, or another file under its name):
+ * staging changed between the scan and the read, as it does while a merge moves files into
+ * .applied/. Extract answers by scanning again; it is never an I/O error.
+ */
+export class StagingChanged extends Error {
+  constructor(readonly file: string) {
+    super(`${file} changed since staging was scanned`)
+  }
+}
+
+const CHANGED = new Set(['ENOENT', 'ENOTDIR', 'ELOOP'])
+
+/**
+ * Reads a staging file exactly as the scan saw it. Opened without following a symlink (one put in
+ * its place since the scan is refused, not followed) and without blocking (a FIFO put in its place
+ * does not hang the read); the open file must be the scanned one (same inode). Returns the bytes, or
+ * 'being-written' when the same file grew or changed since the scan (an agent still writing it in
+ * place: it is read next time, and does not make the rest of staging wait).
+ */
+export async function readStagingFile(entry: StagingEntry): Promise<Buffer | 'being-written'> {
+  let handle: FileHandle
+  try {
+    handle = await open(entry.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+  } catch (error) {
+    if (CHANGED.has((error as NodeJS.ErrnoException).code ?? '')) throw new StagingChanged(entry.name)
+    throw ioError(error, entry.path, 'read the staging file')
+  }
+  try {
+    const before = await handle.stat()
+    if (!before.isFile() || before.ino !== entry.ino) throw new StagingChanged(entry.name)
+    if (before.size !== entry.size || before.mtimeMs !== entry.mtimeMs) return 'being-written'
+    const bytes = await handle.readFile()
+    const after = await handle.stat()
+    if (after.size !== entry.size || after.mtimeMs !== entry.mtimeMs || bytes.length !== entry.size) return 'being-written'
+    return bytes
+  } catch (error) {
+    if (error instanceof StagingChanged) throw error
+    throw ioError(error, entry.path, 'read the staging file')
+  } finally {
+    await handle.close().catch(() => undefined)
+  }
+}
+
+/**
+ * The bytes of a staging file read earlier, if it still holds exactly them (same sha256); null when
+ * it is gone, replaced by a symlink or not a file, or changed. For copies made after extract
+ * (quarantine): never follows a link out of staging, never copies something it did not check.
+ */
+export async function readIfUnchanged(path: string, sha256: string, hash: (bytes: Uint8Array) => string): Promise<Buffer | null> {
+  let handle: FileHandle
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+  } catch (error) {
+    if (CHANGED.has((error as NodeJS.ErrnoException).code ?? '')) return null
+    throw ioError(error, path, 'read the staging file')
+  }
+  try {
+    if (!(await handle.stat()).isFile()) return null
+    const bytes = await handle.readFile()
+    return hash(bytes) === sha256 ? bytes : null
+  } catch (error) {
+    throw ioError(error, path, 'read the staging file')
+  } finally {
+    await handle.close().catch(() => undefined)
+  }
+}

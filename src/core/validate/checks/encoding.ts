@@ -1,0 +1,33 @@
+import type {CanonBasket} from '../../canon/model.js'
+import type {CheckContext} from '../model.js'
+
+/** A UTF-16 surrogate with no partner: JSON can carry it ("\ud800"), UTF-8 cannot encode it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** Where the first lone surrogate is, as "\\ud800 at character 4", or null when the text is well formed. */
+export function loneSurrogate(text: string): string | null {
+  const match = LONE_SURROGATE.exec(text)
+  return match ? `\\u${match[0].charCodeAt(0).toString(16)} at character ${match.index}` : null
+}
+
+/**
+ * Text that cannot be written as UTF-8: a lone surrogate in a phrase or in the basket's LEGO text,
+ * usually from a broken \u escape in an agent's output. Every tool that reads canon as UTF-8 turns it
+ * into U+FFFD or fails, so it is an error, whichever LEGO the basket is for.
+ */
+export function checkEncoding(ctx: CheckContext, basket: CanonBasket): void {
+  const sides = (known: string, target: string) => [['known', known], ['target', target]] as const
+  basket.phrases.forEach((phrase, index) => {
+    if (!phrase) return
+    for (const [side, text] of sides(phrase.known, phrase.target)) {
+      const where = loneSurrogate(text)
+      if (where) ctx.report('encoding', basket.id, index, `phrase ${index} has a lone surrogate (${where}) in its ${side} side: text that cannot be written as UTF-8; rewrite the phrase.`)
+    }
+  })
+  if (basket.lego) {
+    for (const [side, text] of sides(basket.lego.known, basket.lego.target)) {
+      const where = loneSurrogate(text)
+      if (where) ctx.report('encoding', basket.id, null, `the lego text has a lone surrogate (${where}) in its ${side} side: text that cannot be written as UTF-8; take it from lego_pairs.`)
+    }
+  }
+}
