@@ -86,4 +86,8 @@ export class FaultyDisk implements Disk {
   mkdir = async (p: string) => (this.step('mkdir', p), realDisk.mkdir(p))
   syncDir = async (p: string) => (this.step('syncDir', p), realDisk.syncDir(p))
   exists = (p: string) => realDisk.exists(p)
+  // metadata reads never fail here, like exists: the faults that matter are in writes and renames
+  lstat = (p: string) => realDisk.lstat(p)
+  stat = (p: string) => realDisk.stat(p)
+  realpath = (p: string) => realDisk.realpath(p)
 }

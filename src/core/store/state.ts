@@ -27,6 +27,12 @@ export function nextState(previous: CanonState | null, sha: string | null, tx: s
 /** Writes state.json by temp file and rename. */
 export async function writeState(disk: Disk, paths: WickerPaths, state: CanonState): Promise<void> {
   const temp = `${paths.state}.${state.lastTx ?? 'x'}.tmp`
-  await disk.writeFile(temp, `${JSON.stringify(state, null, 2)}\n`, {exclusive: false})
-  await disk.rename(temp, paths.state)
+  try {
+    await disk.writeFile(temp, `${JSON.stringify(state, null, 2)}\n`, {exclusive: false})
+    await disk.rename(temp, paths.state)
+  } catch (error) {
+    // a full disk leaves the opened temp file behind; state.json itself is as it was
+    await disk.unlink(temp).catch(() => undefined)
+    throw error
+  }
 }
