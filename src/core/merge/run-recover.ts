@@ -4,7 +4,7 @@ import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import {UsageError, ioError} from '../errors.js'
 import {realDisk, type Disk} from '../store/disk.js'
 import {insideReally} from '../store/inside.js'
-import {appendJournal, readJournalLines, transactions} from '../store/journal.js'
+import {appendJournal, readJournalLines, refusedLines, transactions} from '../store/journal.js'
 import {acquireLock} from '../store/lock.js'
 import {readState} from '../store/state.js'
 import {canonTarget} from './record-check.js'
@@ -48,13 +48,12 @@ export async function runRecover(options: RunRecoverOptions): Promise<{result: R
 }
 
 async function abandon(ctx: TxContext, id: string): Promise<RecoverResult> {
-  const {entries, bad} = await readJournalLines(ctx.disk, ctx.paths)
-  const abandoned = new Set(entries.filter((e) => e.type === 'abandon').map((e) => e.line))
-  const open = unfinished(transactions(entries))
-  const badLine = bad.find((b) => b.id === id && !abandoned.has(b.line))
-  const line = badLine?.line ?? (open?.begin.tx === id ? open.line : null)
+  const journal = await readJournalLines(ctx.disk, ctx.paths)
+  const refused = refusedLines(journal)
+  const open = unfinished(transactions(journal.entries))
+  const line = refused.find((b) => b.id === id)?.line ?? (open?.begin.tx === id ? open.line : null)
   if (line === null) {
-    const choices = [...(open ? [open.begin.tx] : []), ...bad.filter((b) => !abandoned.has(b.line)).map((b) => b.id)]
+    const choices = [...(open ? [open.begin.tx] : []), ...refused.map((b) => b.id)]
     throw new UsageError({
       code: 'E_NO_TX',
       message: `${JSON.stringify(id.slice(0, 80))} is not an interrupted transaction or a refused journal line of this course.`,
@@ -78,7 +77,7 @@ async function abandon(ctx: TxContext, id: string): Promise<RecoverResult> {
       throw ioError(error, backup, 'back up canon to')
     }
   }
-  await appendJournal(ctx.disk, ctx.paths, {type: 'abandon', tx: id, at: new Date().toISOString(), line, canon: sha, backup: backup && relative(ctx.courseDir, backup)})
+  await appendJournal(ctx.disk, ctx.paths, {type: 'abandon', tx: id, at: new Date().toISOString(), recordLine: line, canon: sha, backup: backup && relative(ctx.courseDir, backup)})
   return {
     outcome: 'abandoned',
     tx: id,

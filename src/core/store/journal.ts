@@ -55,7 +55,7 @@ const recordSchema = z.discriminatedUnion('type', [
   z.object({type: z.literal('abort'), tx: txId, at, reason: z.string().max(4096)}),
   z.object({type: z.literal('done'), tx: txId, at}),
   // The abandoned id is compared, never used in a path: it may name a line that did not check.
-  z.object({type: z.literal('abandon'), tx: z.string().max(200), at, line: z.int().min(1), canon: sha.nullable(), backup: relPath.nullable()}),
+  z.object({type: z.literal('abandon'), tx: z.string().max(200), at, recordLine: z.int().min(1), canon: sha.nullable(), backup: relPath.nullable()}),
 ])
 export type JournalRecord = z.infer<typeof recordSchema>
 
@@ -131,16 +131,21 @@ export function badRecord(paths: WickerPaths, courseDir: string, line: number, i
   })
 }
 
+/** Lines that do not check and that the user has not abandoned (`recover --abandon line-N`). */
+export function refusedLines({entries, bad}: {entries: JournalEntry[]; bad: BadLine[]}): BadLine[] {
+  const abandoned = new Set(entries.flatMap((e) => (e.type === 'abandon' ? [e.recordLine] : [])))
+  return bad.filter((b) => !abandoned.has(b.line))
+}
+
 /**
  * The journal's records, refusing a line that does not check unless the user abandoned it. Every
  * command that acts on the journal reads it through here.
  */
 export async function readJournal(disk: Disk, paths: WickerPaths, courseDir = dirname(paths.root)): Promise<JournalEntry[]> {
-  const {entries, bad} = await readJournalLines(disk, paths)
-  const abandoned = new Set(entries.filter((e) => e.type === 'abandon').map((e) => e.line))
-  const open = bad.find((b) => !abandoned.has(b.line))
+  const journal = await readJournalLines(disk, paths)
+  const open = refusedLines(journal)[0]
   if (open) throw badRecord(paths, courseDir, open.line, open.id, open.reason)
-  return entries
+  return journal.entries
 }
 
 export interface TxView {
