@@ -115,3 +115,27 @@ describe('a planted journal is refused, never obeyed', () => {
     await expect(runExtract({course: c.dir, cwd: c.dir})).resolves.toBeDefined()
   })
 })
+
+describe('a plan file is a course file too', () => {
+  it('a plan whose consume list points outside the course is refused before anything is written', async () => {
+    const {planDigest} = await import('../../../src/core/preview/plan.js')
+    const {runPreview} = await import('../../../src/core/preview/run.js')
+    const c = hostileCourse()
+    const out = join(c.dir, 'p.json')
+    await runPreview({course: c.dir, cwd: c.dir, out})
+    const plan = JSON.parse(readFileSync(out, 'utf8'))
+    plan.consume.push({file: '../outside/x.json', stagingDir: '..'})
+    plan.staging.push({file: '../outside/x.json', sha256: sha256('{"zorvel": "plim"}\n')})
+    const {planId, createdAt, ...body} = plan
+    void createdAt
+    plan.planId = planDigest(body)
+    writeTree(c.dir, {'p.json': plan})
+    void planId
+    const outsideBefore = snapshotTree(c.outside)
+    const canonBefore = canonBytes(c.dir)
+    await expect(runMerge({course: c.dir, cwd: c.dir, plan: out})).rejects.toMatchObject({code: 'E_UNSAFE_PATH', exitCode: 3})
+    expect(snapshotTree(c.outside)).toEqual(outsideBefore)
+    expect(readdirSync(dirname(c.dir)).sort()).toEqual(['outside', c.dir.split('/').pop()!].sort())
+    expect(canonBytes(c.dir)).toEqual(canonBefore)
+  })
+})

@@ -99,6 +99,28 @@ describe('staging files are moved only when their bytes are the recorded ones', 
   })
 })
 
+describe('a begin record from before hashes were recorded (moves [from, to])', () => {
+  it('is finished, but its staging files are not moved by path alone; the next merge moves them itself', async () => {
+    const dir = copyCourse(template.dir)
+    await runMerge({course: dir, cwd: dir, plan, disk: new FaultyDisk(stepOf('rename', 'lego_baskets.json.merge-') + 1, 'EIO', true)}).catch(() => undefined)
+    const journal = wickerPaths(dir).journal
+    const lines = readFileSync(journal, 'utf8').split('\n')
+    const old = JSON.parse(lines[0]!)
+    old.moves = old.moves.map(([from, to]: string[]) => [from, to])
+    writeFileSync(journal, [JSON.stringify(old), ...lines.slice(1)].join('\n'))
+    const staged = readdirSync(join(dir, STAGING)).filter((n) => !n.startsWith('.')).sort()
+
+    const {result, warnings} = await runMerge({course: dir, cwd: dir, plan})
+    expect(result.status).toBe('already-applied')
+    expect(warnings.join('\n')).toMatch(/was not moved: the journal record does not say its hash/)
+    expect(readdirSync(join(dir, STAGING)).filter((n) => !n.startsWith('.')).sort()).toEqual(staged)
+    const next = (await runMerge({course: dir, cwd: dir, yes: true})).result
+    expect(next).toMatchObject({status: 'merged', added: [], updated: []})
+    expect(readdirSync(join(dir, STAGING))).toEqual(['.applied'])
+    expect(readdirSync(join(dir, STAGING, '.applied', next.tx!)).sort()).toEqual(staged)
+  })
+})
+
 describe('canon that is a symlink', () => {
   it('inside the course: merge writes through to the target, the backup is a real copy, and restore gives the bytes back', async () => {
     const dir = copyCourse(template.dir)
