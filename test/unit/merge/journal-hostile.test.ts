@@ -64,7 +64,7 @@ const cases: Array<[string, (c: ReturnType<typeof hostileCourse>) => object]> = 
     ({dir}) => {
       // the folder the kernel needs for `lego_baskets.json.merge-../..` to resolve
       mkdirSync(join(dir, 'lego_baskets.json.merge-..'))
-      return begin(dir, {tx: 'merge-../../outside/evil', before: canonSha(dir), after: 'c'.repeat(64), backup: null})
+      return begin(dir, {tx: 'merge-../../../outside/evil', before: canonSha(dir), after: 'c'.repeat(64), backup: null})
     },
   ],
   ['a backup named outside .wicker/backups', ({dir}) => begin(dir, {backup: '../outside/x.json', moves: []})],
@@ -113,6 +113,18 @@ describe('a planted journal is refused, never obeyed', () => {
     await expect(runExtract({course: c.dir, cwd: c.dir})).rejects.toMatchObject({code: 'E_JOURNAL_RECORD', hint: expect.stringContaining('--abandon line-1')})
     await runRecover({course: c.dir, cwd: c.dir, abandon: 'line-1'})
     await expect(runExtract({course: c.dir, cwd: c.dir})).resolves.toBeDefined()
+  })
+})
+
+describe('restore reads only a backup wicker named', () => {
+  it('a planted, committed merge whose backup is outside the course: refused, canon unchanged', async () => {
+    const {runRestore} = await import('../../../src/core/merge/restore.js')
+    const c = hostileCourse()
+    const record = begin(c.dir, {before: sha256('{"zorvel": "plim"}\n'), backup: '../outside/x.json'})
+    plant(c.dir, record, {type: 'commit', tx: TX, at: '2026-12-01T22:51:46.000Z'}, {type: 'done', tx: TX, at: '2026-12-01T22:51:47.000Z'})
+    const canonBefore = canonBytes(c.dir)
+    await expect(runRestore({course: c.dir, cwd: c.dir})).rejects.toMatchObject({code: 'E_JOURNAL_RECORD', message: expect.stringContaining('line 1')})
+    expect(canonBytes(c.dir)).toEqual(canonBefore)
   })
 })
 
