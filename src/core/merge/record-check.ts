@@ -43,10 +43,10 @@ export function appliedPath(file: string, stagingDir: string, tx: string): strin
  * The staging folder a move is for, read off its applied path (…/<staging>/.applied/<tx>/<rest>)
  * and accepted only if the staging path is exactly <staging>/<rest>.
  */
-function stagingRoot(staging: string, applied: string, tx: string): string | null {
+function stagingRoot(staging: string, applied: string, isTx: (segment: string) => boolean): string | null {
   const parts = applied.split(sep)
   for (let i = 1; i < parts.length - 2; i++) {
-    if (parts[i] !== '.applied' || parts[i + 1] !== tx) continue
+    if (parts[i] !== '.applied' || !isTx(parts[i + 1]!)) continue
     const root = parts.slice(0, i).join(sep) || sep
     const rest = parts.slice(i + 2)
     if (rest[0] === '.applied') continue
@@ -60,6 +60,13 @@ async function rootAllowed(ctx: CheckContext, root: string, trusted: string[]): 
   if (trusted.includes(root)) return true
   if (root === resolve(ctx.courseDir) || !within(ctx.courseDir, root) || within(ctx.paths.root, root)) return false
   return insideReally(ctx.disk, ctx.courseDir, root)
+}
+
+/** A staging file named by a plan may be read: it is inside the course (not in .wicker), or in a staging folder the user named. */
+export async function stagingFileAllowed(ctx: CheckContext, file: string, trustedRoots: string[]): Promise<boolean> {
+  const path = resolve(ctx.courseDir, file)
+  for (const root of trustedRoots.map((r) => resolve(r))) if (within(root, path) && (await insideReally(ctx.disk, root, path))) return true
+  return within(ctx.courseDir, path) && !within(ctx.paths.root, path) && insideReally(ctx.disk, ctx.courseDir, path)
 }
 
 /** Returns what the record may touch, or why it may not be obeyed. */
@@ -79,17 +86,18 @@ export async function checkBegin(ctx: CheckContext, begin: BeginRecord, options:
   }
 
   const moves: CheckedMove[] = []
-  const appliedTx = begin.kind === 'merge' ? begin.tx : begin.target
   for (const [i, move] of begin.moves.entries()) {
     const [from, to] = [resolve(ctx.courseDir, move[0]), resolve(ctx.courseDir, move[1])]
     const where = `moves[${i}] ${show(move[0])} → ${show(move[1])}`
-    if (appliedTx === null) return {reason: `${where}: a restore with staging moves names no transaction`}
-    // merge: staging → .applied/<tx>/; restore --restage: .applied/<target>/ → staging
-    const [staging, applied] = begin.kind === 'merge' ? [from, to] : [to, from]
-    const root = stagingRoot(staging, applied, appliedTx)
-    if (root === null) return {reason: `${where}: not a staging file and its place in .applied/${appliedTx}/`}
+    // merge: staging → .applied/<this tx>/. restore --restage: back out of .applied/<the merge undone>/,
+    // or, restoring a restore, into it again: either way, between a staging file and its .applied/<tx>/ place.
+    const root =
+      begin.kind === 'merge'
+        ? stagingRoot(from, to, (t) => t === begin.tx)
+        : (stagingRoot(to, from, (t) => TX_ID.test(t)) ?? stagingRoot(from, to, (t) => TX_ID.test(t)))
+    if (root === null) return {reason: `${where}: not a staging file and its place in .applied/<tx>/`}
     if (!(await rootAllowed(ctx, root, trusted))) return {reason: `${where}: outside the course's staging folders`}
-    if (!(await insideReally(ctx.disk, root, dirname(staging))) || !(await insideReally(ctx.disk, root, dirname(applied)))) return {reason: `${where}: leads outside its staging folder (a symlinked folder)`}
+    if (!(await insideReally(ctx.disk, root, dirname(from))) || !(await insideReally(ctx.disk, root, dirname(to)))) return {reason: `${where}: leads outside its staging folder (a symlinked folder)`}
     moves.push({from, to, sha256: move[2] ?? null})
   }
   return {backup, moves}

@@ -18,6 +18,7 @@ import {readJsonFile} from '../store/read-json.js'
 import {readState} from '../store/state.js'
 import {applyPlan} from './apply.js'
 import {recover} from './recover.js'
+import {stagingFileAllowed} from './record-check.js'
 import {appliedPath, canonFileNow, newTxId, runTransaction, type TxContext} from './transaction.js'
 
 export interface RunMergeOptions extends OpenCourseOptions, ExtractSettings {
@@ -80,13 +81,15 @@ function stale(what: string, plan: Plan): never {
   throw new BlockedError({code: 'E_STALE_PLAN', message: `stale plan: ${what} since the plan was made (${plan.createdAt}); nothing was written.`, hint: 'Run `wicker preview <course> --out <plan>` again and merge the new plan.', details: {planId: plan.planId}})
 }
 
-async function checkPlan(ctx: TxContext, course: Course, plan: Plan, canon: Canon): Promise<void> {
+async function checkPlan(ctx: TxContext, course: Course, plan: Plan, canon: Canon, stagingRoots: string[]): Promise<void> {
   if (plan.course !== course.code) throw new UsageError({code: 'E_PLAN_COURSE', message: `the plan is for ${plan.course}, not ${course.code}.`, hint: 'Pass the plan made for this course.'})
   if (plan.canon.sha256 !== canon.sha256) stale('canon changed', plan)
   const state = await readState(ctx.disk, ctx.paths)
   if (plan.lineage !== null && plan.lineage !== (state?.lineage ?? null)) stale('the canon lineage changed (another canon was put in place)', plan)
   for (const {file, sha256: expected} of plan.staging) {
     const path = resolve(ctx.courseDir, file)
+    // a plan is a file, maybe in the course: it does not get to make wicker read outside it
+    if (!(await stagingFileAllowed(ctx, path, stagingRoots))) throw new BlockedError({code: 'E_UNSAFE_PATH', message: `the plan names staging file ${JSON.stringify(file.slice(0, 120))}, outside the course and the --staging folders; nothing was read or written.`, hint: 'Merge a plan made by `wicker preview --out` for this course, passing the same --staging folders it was made with.'})
     if (!ctx.disk.exists(path)) stale(`staging file ${file} is gone`, plan)
     if (sha256(await ctx.disk.readFile(path)) !== expected) stale(`staging file ${file} changed`, plan)
   }
@@ -98,6 +101,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
   const ctx = txContext(course, disk)
   const given = options.plan ? parsePlan((await readJsonFile(resolve(options.cwd, options.plan), 'Plan')).value, options.plan) : null
 
+  const stagingRoots = options.staging ? stagingDirs(course, options.staging, options.cwd) : []
   const lock = await acquireLock(disk, ctx.paths, given ? `wicker merge --plan ${options.plan}` : 'wicker merge')
   warnings.push(...lock.notes)
   try {
@@ -111,7 +115,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
     if (given) {
       const done = transactions(await readJournal(disk, ctx.paths)).find((t) => t.begin.planId === given.planId && t.status === 'committed')
       if (done) return {result: {...base, status: 'already-applied', tx: done.begin.tx, planId: given.planId, planned: planned(given)}, warnings}
-      await checkPlan(ctx, course, given, canon)
+      await checkPlan(ctx, course, given, canon, stagingRoots)
       plan = given
     } else {
       const extraction = await extractFor(course, options, options.cwd)
@@ -152,7 +156,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
       after: applied?.bytes ?? bytes,
       afterSha: applied?.sha256 ?? canon.sha256,
       moves,
-      stagingRoots: options.staging ? stagingDirs(course, options.staging, options.cwd) : [],
+      stagingRoots,
       counts: {added: applied?.added.length ?? 0, updated: applied?.updated.length ?? 0, adopted: applied?.adopted.length ?? 0},
     })
     warnings.push(...done.notes)

@@ -136,7 +136,7 @@ export async function runTransaction(ctx: TxContext, tx: string, spec: TxSpec): 
   }
   // The same check recovery makes: a plan is a file too, and may name paths outside the course.
   const checked = await checkBegin(ctx, begin, {trustedRoots: spec.stagingRoots})
-  if ('reason' in checked) throw new BlockedError({code: 'E_UNSAFE_PATH', message: `${spec.kind} refused: ${checked.reason}; nothing was written.`, hint: 'wicker moves only files inside the course\'s staging folders (or a --staging folder you name). Make the plan again with `wicker preview --out`.'})
+  if ('reason' in checked) throw new BlockedError({code: 'E_UNSAFE_PATH', message: `${spec.kind} refused: ${checked.reason}; nothing was written.`, hint: 'wicker moves only files inside the course\'s staging folders, or in a --staging folder you name on the command line (pass the same --staging folders the plan was made with). Otherwise make the plan again with `wicker preview --out`.'})
   await appendJournal(disk, paths, begin)
 
   const temp = `${canon.target}.${tx}.tmp`

@@ -129,25 +129,34 @@ describe('restore reads only a backup wicker named', () => {
 })
 
 describe('a plan file is a course file too', () => {
-  it('a plan whose consume list points outside the course is refused before anything is written', async () => {
-    const {planDigest} = await import('../../../src/core/preview/plan.js')
-    const {runPreview} = await import('../../../src/core/preview/run.js')
-    const c = hostileCourse()
-    const out = join(c.dir, 'p.json')
-    await runPreview({course: c.dir, cwd: c.dir, out})
-    const plan = JSON.parse(readFileSync(out, 'utf8'))
-    plan.consume.push({file: '../outside/x.json', stagingDir: '..'})
-    plan.staging.push({file: '../outside/x.json', sha256: sha256('{"zorvel": "plim"}\n')})
-    const {planId, createdAt, ...body} = plan
-    void createdAt
-    plan.planId = planDigest(body)
-    writeTree(c.dir, {'p.json': plan})
-    void planId
-    const outsideBefore = snapshotTree(c.outside)
-    const canonBefore = canonBytes(c.dir)
-    await expect(runMerge({course: c.dir, cwd: c.dir, plan: out})).rejects.toMatchObject({code: 'E_UNSAFE_PATH', exitCode: 3})
-    expect(snapshotTree(c.outside)).toEqual(outsideBefore)
-    expect(readdirSync(dirname(c.dir)).sort()).toEqual(['outside', c.dir.split('/').pop()!].sort())
-    expect(canonBytes(c.dir)).toEqual(canonBefore)
-  })
+  const variants: Array<[string, (c: ReturnType<typeof hostileCourse>) => {file: string; stagingDir: string; bytes: Buffer | string}]> = [
+    ['a staging file outside the course', () => ({file: '../outside/x.json', stagingDir: '..', bytes: '{"zorvel": "plim"}\n'})],
+    ['a course file that is not in a staging folder (lego_pairs.json)', (c) => ({file: 'lego_pairs.json', stagingDir: '.', bytes: readFileSync(join(c.dir, 'lego_pairs.json'))})],
+  ]
+  for (const [name, hostile] of variants) {
+    it(`a plan consuming ${name} is refused before anything is written`, async () => {
+      const {planDigest} = await import('../../../src/core/preview/plan.js')
+      const {runPreview} = await import('../../../src/core/preview/run.js')
+      const c = hostileCourse()
+      const out = join(c.dir, 'p.json')
+      await runPreview({course: c.dir, cwd: c.dir, out})
+      const plan = JSON.parse(readFileSync(out, 'utf8'))
+      const h = hostile(c)
+      plan.consume.push({file: h.file, stagingDir: h.stagingDir})
+      plan.staging.push({file: h.file, sha256: sha256(h.bytes)})
+      const {planId, createdAt, ...body} = plan
+      void planId
+      void createdAt
+      plan.planId = planDigest(body)
+      writeTree(c.dir, {'p.json': plan})
+      const outsideBefore = snapshotTree(c.outside)
+      const courseBefore = snapshotTree(c.dir)
+      await expect(runMerge({course: c.dir, cwd: c.dir, plan: out})).rejects.toMatchObject({code: 'E_UNSAFE_PATH', exitCode: 3})
+      expect(snapshotTree(c.outside)).toEqual(outsideBefore)
+      expect(readdirSync(dirname(c.dir)).sort()).toEqual(['outside', c.dir.split('/').pop()!].sort())
+      const after = snapshotTree(c.dir)
+      for (const [path, bytes] of Object.entries(courseBefore)) expect(after[path], path).toBe(bytes)
+      expect(Object.keys(after).filter((p) => !p.startsWith('.wicker/'))).toEqual(Object.keys(courseBefore))
+    })
+  }
 })

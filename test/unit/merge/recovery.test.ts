@@ -121,6 +121,21 @@ describe('a begin record from before hashes were recorded (moves [from, to])', (
   })
 })
 
+describe('restore --restage through the checked moves', () => {
+  it('restoring a restore with --restage moves the staging files into .applied/<merge>/ again', async () => {
+    const dir = copyCourse(template.dir)
+    const merged = (await runMerge({course: dir, cwd: dir, yes: true})).result
+    const files = readdirSync(join(dir, STAGING, '.applied', merged.tx!)).sort()
+    const undone = (await runRestore({course: dir, cwd: dir, restage: true})).result
+    expect(undone.restaged).toHaveLength(files.length)
+    expect(readdirSync(join(dir, STAGING)).filter((n) => !n.startsWith('.')).sort()).toEqual(files)
+    const redone = (await runRestore({course: dir, cwd: dir, tx: undone.tx, restage: true})).result
+    expect(redone.restaged).toHaveLength(files.length)
+    expect(readdirSync(join(dir, STAGING, '.applied', merged.tx!)).sort()).toEqual(files)
+    expect(sha256(canonBytes(dir)!)).toBe(merged.canon.after.sha256)
+  })
+})
+
 describe('canon that is a symlink', () => {
   it('inside the course: merge writes through to the target, the backup is a real copy, and restore gives the bytes back', async () => {
     const dir = copyCourse(template.dir)
