@@ -73,6 +73,7 @@ export async function stagingFileAllowed(ctx: CheckContext, file: string, truste
 export async function checkBegin(ctx: CheckContext, begin: BeginRecord, options: {trustedRoots?: string[]} = {}): Promise<CheckedBegin | {reason: string}> {
   const trusted = (options.trustedRoots ?? []).map((r) => resolve(r))
   if (!TX_ID.test(begin.tx)) return {reason: `tx ${show(begin.tx)} is not an id wicker makes`}
+  if (!(await insideReally(ctx.disk, ctx.courseDir, ctx.paths.journal))) return {reason: `${ctx.paths.root} leads outside the course (a symlink); replace it with a real folder`}
 
   let backup: string | null = null
   if (begin.before === null) {

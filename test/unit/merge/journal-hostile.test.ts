@@ -116,6 +116,19 @@ describe('a planted journal is refused, never obeyed', () => {
   })
 })
 
+describe('a .wicker folder that is a symlink out of the course', () => {
+  it('merge refuses before it appends a journal record there or writes a backup', async () => {
+    const c = hostileCourse()
+    const elsewhere = join(dirname(c.dir), 'outside', 'wicker-state')
+    mkdirSync(elsewhere)
+    symlinkSync(elsewhere, join(c.dir, '.wicker'))
+    const before = snapshotTree(c.outside)
+    await expect(runMerge({course: c.dir, cwd: c.dir, yes: true})).rejects.toMatchObject({code: 'E_UNSAFE_PATH'})
+    // only the lock, which another part of wicker owns, may have come and gone there
+    expect(Object.keys(snapshotTree(c.outside)).filter((p) => !p.endsWith('/lock'))).toEqual(Object.keys(before))
+  })
+})
+
 describe('restore reads only a backup wicker named', () => {
   it('a planted, committed merge whose backup is outside the course: refused, canon unchanged', async () => {
     const {runRestore} = await import('../../../src/core/merge/restore.js')
