@@ -24,6 +24,7 @@ export {makePlan, type Plan, type PlanOp, type PlanItem, type PlanOptions, ITEM_
 export {runPreview} from './core/preview/run.js'
 export {runMerge, type MergeResult} from './core/merge/run.js'
 export {runRestore, type RestoreResult} from './core/merge/restore.js'
+export {runRecover, type RecoverResult} from './core/merge/run-recover.js'
 export {runStatus, runUnlock, type StatusResult} from './core/status/status.js'
 export {runPrepare, type PrepareResult} from './core/segments/run.js'
 export {buildPacket, type Packet} from './core/segments/packets.js'

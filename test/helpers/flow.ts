@@ -41,7 +41,9 @@ export type StagedSet = StagedBasket[]
 /**
  * A Disk that fails its k-th operation with an errno code; `crash` makes every later operation
  * fail too, as if the process had died there (nothing after it runs, not even clean-up); `torn`
- * makes a failing write or append leave half its bytes behind first, as a kill in mid-write does.
+ * makes a failing write or append leave half its bytes behind first, as a kill in mid-write does;
+ * `full` is a full disk from the k-th operation on: every write, append, link and mkdir fails with
+ * ENOSPC (a write leaves the file it opened, empty), while reads, renames and unlinks still work.
  */
 export class FaultyDisk implements Disk {
   ops = 0
@@ -51,13 +53,17 @@ export class FaultyDisk implements Disk {
     private readonly code: string,
     private readonly crash: boolean,
     private readonly torn = false,
+    private readonly full = false,
   ) {}
+
+  private static readonly WRITES = new Set(['writeFile', 'append', 'link', 'mkdir'])
 
   private async tear(write: () => Promise<void>, name: string, path: string): Promise<void> {
     try {
       this.step(name, path)
     } catch (error) {
       if (this.torn && this.ops === this.failAt) await write()
+      if (this.full && name === 'writeFile' && !realDisk.exists(path)) await realDisk.writeFile(path, '', {exclusive: true})
       throw error
     }
   }
@@ -65,6 +71,10 @@ export class FaultyDisk implements Disk {
   private step(name: string, path: string): void {
     this.ops++
     this.log.push(`${this.ops} ${name} ${path.split('/').slice(-2).join('/')}`)
+    if (this.full) {
+      if (this.ops >= this.failAt && FaultyDisk.WRITES.has(name)) throw Object.assign(new Error(`injected ENOSPC at ${name} (disk full)`), {code: 'ENOSPC'})
+      return
+    }
     if (this.ops === this.failAt || (this.crash && this.ops > this.failAt)) {
       throw Object.assign(new Error(`injected ${this.code} at ${name}`), {code: this.code})
     }
@@ -86,4 +96,8 @@ export class FaultyDisk implements Disk {
   mkdir = async (p: string) => (this.step('mkdir', p), realDisk.mkdir(p))
   syncDir = async (p: string) => (this.step('syncDir', p), realDisk.syncDir(p))
   exists = (p: string) => realDisk.exists(p)
+  // metadata reads never fail here, like exists: the faults that matter are in writes and renames
+  lstat = (p: string) => realDisk.lstat(p)
+  stat = (p: string) => realDisk.stat(p)
+  realpath = (p: string) => realDisk.realpath(p)
 }

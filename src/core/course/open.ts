@@ -43,7 +43,7 @@ export async function openCourse(options: OpenCourseOptions): Promise<OpenedCour
   const found = findCourse(options.course, {coursesDir, cwd: options.cwd})
   const recovered: string[] = []
   if (options.recover) {
-    const {recoverIfIdle} = await import('../merge/transaction.js')
+    const {recoverIfIdle} = await import('../merge/recover.js')
     const {realDisk} = await import('../store/disk.js')
     recovered.push(...(await recoverIfIdle({disk: realDisk, paths: wickerPaths(found.dir), courseDir: found.dir, canonFile: join(found.dir, COURSE_FILES.canon)})))
   }

@@ -1,12 +1,12 @@
-import {resolve} from 'node:path'
-
 import {sha256} from '../canon/read.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import {BlockedError, UsageError} from '../errors.js'
 import {realDisk, type Disk} from '../store/disk.js'
-import {readJournal, transactions} from '../store/journal.js'
+import {badRecord, readJournal, transactions} from '../store/journal.js'
 import {acquireLock} from '../store/lock.js'
-import {newTxId, recover, runTransaction} from './transaction.js'
+import {checkBegin} from './record-check.js'
+import {recover} from './recover.js'
+import {newTxId, runTransaction} from './transaction.js'
 import {readCanonNow, txContext, type CanonSide} from './run.js'
 
 export interface RunRestoreOptions extends OpenCourseOptions {
@@ -46,7 +46,7 @@ export async function runRestore(options: RunRestoreOptions): Promise<{result: R
         hint: committed.length > 0 ? `Transactions: ${committed.slice(-5).map((t) => t.begin.tx).join(', ')}.` : 'See `wicker status`.',
       })
     }
-    const {bytes} = await readCanonNow(ctx)
+    const {bytes, file} = await readCanonNow(ctx)
     const current = bytes ? sha256(bytes) : null
     if (current !== target.begin.after && !options.force) {
       throw new BlockedError({
@@ -55,16 +55,25 @@ export async function runRestore(options: RunRestoreOptions): Promise<{result: R
         hint: 'Undo the later transactions first, or pass --force to restore anyway (the current canon is backed up).',
       })
     }
+    // The record names the backup and the files to move back: used only as checkBegin derives them.
+    const record = await checkBegin(ctx, target.begin)
+    if ('reason' in record) throw badRecord(ctx.paths, course.dir, target.line, target.begin.tx, record.reason)
     let previous: Buffer | null = null
-    if (target.begin.before !== null) {
-      const backup = resolve(course.dir, target.begin.backup ?? '')
-      if (!target.begin.backup || !disk.exists(backup)) throw new BlockedError({code: 'E_NO_BACKUP', message: `the backup of ${target.begin.tx} (${target.begin.backup}) is missing.`, hint: 'It cannot be restored from wicker\'s backups.'})
+    if (record.backup !== null) {
+      const backup = record.backup
+      if (!disk.exists(backup)) throw new BlockedError({code: 'E_NO_BACKUP', message: `the backup of ${target.begin.tx} (${target.begin.backup}) is missing.`, hint: 'It cannot be restored from wicker\'s backups.'})
       previous = await disk.readFile(backup)
       if (sha256(previous) !== target.begin.before) throw new BlockedError({code: 'E_BACKUP_CORRUPT', message: `the backup ${backup} does not match the hash recorded for it.`, hint: 'The backup was changed; it cannot be trusted.'})
     }
-    const moves: Array<[string, string]> = options.restage ? target.begin.moves.map(([from, to]) => [to, from]) : []
+    const moves: Array<[string, string, string]> = []
+    for (const [i, [from, to]] of (options.restage ? target.begin.moves : []).entries()) {
+      // a record from before hashes were kept: the file wicker moved to .applied/ is hashed now
+      const applied = record.moves[i]!.to
+      if (!disk.exists(applied)) continue
+      moves.push([to, from, record.moves[i]!.sha256 ?? (await disk.sha256(applied))])
+    }
     const tx = newTxId('restore')
-    const done = await runTransaction(ctx, tx, {kind: 'restore', planId: null, target: target.begin.tx, before: bytes, after: previous, moves, counts: {added: 0, updated: 0, adopted: 0}})
+    const done = await runTransaction(ctx, tx, {kind: 'restore', planId: null, target: target.begin.tx, before: bytes, beforeFile: file, after: previous, moves, counts: {added: 0, updated: 0, adopted: 0}})
     const count = (b: Buffer | null) => (b ? Object.keys((JSON.parse(b.toString('utf8')) as {baskets?: object}).baskets ?? {}).length : 0)
     return {
       result: {

@@ -11,14 +11,15 @@ import {extractFor, stagingDirs, type ExtractSettings} from '../extract/run.js'
 import {makePlan, type Plan, type PlanOptions} from '../preview/plan.js'
 import {parsePlan} from '../schemas/plan.js'
 import {stagingPath} from '../staging/confine.js'
-import {realDisk, type Disk} from '../store/disk.js'
+import {realDisk, type Disk, type FileInfo} from '../store/disk.js'
 import {readJournal, transactions} from '../store/journal.js'
 import {acquireLock} from '../store/lock.js'
 import {wickerPaths} from '../store/paths.js'
 import {readJsonFile} from '../store/read-json.js'
 import {readState} from '../store/state.js'
 import {applyPlan} from './apply.js'
-import {appliedPath, newTxId, recover, runTransaction, type TxContext} from './transaction.js'
+import {recover} from './recover.js'
+import {appliedPath, canonFileNow, newTxId, runTransaction, type TxContext} from './transaction.js'
 
 export interface RunMergeOptions extends OpenCourseOptions, ExtractSettings {
   /** apply exactly this plan file (from `preview --out`) */
@@ -66,13 +67,14 @@ export function txContext(course: Course, disk: Disk): TxContext {
   return {disk, paths: wickerPaths(course.dir), courseDir: course.dir, canonFile: course.files.canon}
 }
 
-/** Canon as it is on disk now: bytes, hash and model. */
-export async function readCanonNow(ctx: TxContext): Promise<{bytes: Buffer | null; canon: Canon}> {
-  if (!ctx.disk.exists(ctx.canonFile)) return {bytes: null, canon: readCanonValue({}, ctx.canonFile, null)}
+/** Canon as it is on disk now: bytes, hash and model, and its file as it was just before the read (checked again before the rename). */
+export async function readCanonNow(ctx: TxContext): Promise<{bytes: Buffer | null; canon: Canon; file: FileInfo | null}> {
+  const file = await canonFileNow(ctx)
+  if (!ctx.disk.exists(ctx.canonFile)) return {bytes: null, canon: readCanonValue({}, ctx.canonFile, null), file}
   const bytes = await ctx.disk.readFile(ctx.canonFile)
   const sha = sha256(bytes)
   const canon = canonFromBytes(bytes, ctx.canonFile, sha, await readCanonIndex(ctx.paths.canonIndex, sha))
-  return {bytes, canon: {...canon, exists: true}}
+  return {bytes, canon: {...canon, exists: true}, file}
 }
 
 function stale(what: string, plan: Plan): never {
@@ -133,12 +135,13 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
   const ctx = txContext(course, disk)
   const given = options.plan ? parsePlan((await readJsonFile(resolve(options.cwd, options.plan), 'Plan')).value, options.plan) : null
 
+  const stagingRoots = options.staging ? stagingDirs(course, options.staging, options.cwd) : []
   const lock = await acquireLock(disk, ctx.paths, given ? `wicker merge --plan ${options.plan}` : 'wicker merge')
   warnings.push(...lock.notes)
   try {
     const {notes} = await recover(ctx)
     warnings.push(...notes)
-    const {bytes, canon} = await readCanonNow(ctx)
+    const {bytes, canon, file} = await readCanonNow(ctx)
     const before: CanonSide = {sha256: canon.sha256, baskets: canon.baskets.size}
     const base = {tx: null, written: null, added: [], updated: [], adopted: [], canon: {before, after: before}, backup: null, consumed: [], recovered: notes}
 
@@ -188,18 +191,23 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
     const at = new Date().toISOString()
     // A plan with nothing to write only moves consumed staging files: canon stays byte for byte.
     const applied = plan.ops.length > 0 ? applyPlan(course, canon, plan, {tx, at}) : null
-    const moves = plan.consume.map(({file, stagingDir}) => [file, appliedPath(file, stagingDir, tx)] as [string, string])
+    // each file's hash as the plan read it: a file that changed since is not moved (its new baskets were not merged)
+    const shaOf = new Map(plan.staging.map((s) => [s.file, s.sha256]))
+    const moves = plan.consume.map(({file: f, stagingDir}) => [f, appliedPath(f, stagingDir, tx), shaOf.get(f)!] as [string, string, string])
     const done = await runTransaction(ctx, tx, {
       kind: 'merge',
       planId: plan.planId,
       target: null,
       before: bytes,
       beforeSha: canon.sha256,
+      beforeFile: file,
       after: applied?.bytes ?? bytes,
       afterSha: applied?.sha256 ?? canon.sha256,
       moves,
+      stagingRoots,
       counts: {added: applied?.added.length ?? 0, updated: applied?.updated.length ?? 0, adopted: applied?.adopted.length ?? 0},
     })
+    warnings.push(...done.notes)
     // Canon is now as wicker serialises it: the next preview and merge can read it by its layout.
     if (applied && canon.containerPath.join('/') === 'baskets') await writeCanonIndex(ctx.paths.canonIndex, {sha256: applied.sha256, baskets: applied.baskets, uncovered: applied.uncovered})
     const after: CanonSide = applied ? {sha256: applied.sha256, baskets: applied.baskets} : before

@@ -1,12 +1,15 @@
 import {randomBytes} from 'node:crypto'
-import {dirname, isAbsolute, join, relative, resolve} from 'node:path'
+import {dirname, join, relative} from 'node:path'
 
 import {sha256} from '../canon/read.js'
-import {BlockedError, IoError, ioError} from '../errors.js'
-import type {Disk} from '../store/disk.js'
-import {appendJournal, readJournal, transactions, type BeginRecord, type TxView} from '../store/journal.js'
+import {BlockedError, IoError, WickerError, ioError} from '../errors.js'
+import {sameFile, type Disk, type FileInfo} from '../store/disk.js'
+import {appendJournal, type BeginRecord} from '../store/journal.js'
 import type {WickerPaths} from '../store/paths.js'
 import {nextState, readState, writeState} from '../store/state.js'
+import {canonTarget, checkBegin, type CheckedMove} from './record-check.js'
+
+export {appliedPath} from './record-check.js'
 
 /**
  * The write protocol of DESIGN.md §6.5, for merge and restore alike. Canon changes only by the
@@ -32,8 +35,15 @@ export interface TxSpec {
   /** their hashes, when the caller has them already (a 100 MB canon is worth not hashing twice) */
   beforeSha?: string | null
   afterSha?: string | null
-  /** staging moves [from, to], relative to the course folder */
-  moves: Array<[string, string]>
+  /**
+   * canon's file as it was when `before` was read (see canonFileNow): checked again just before the
+   * rename, so an edit made meanwhile outside wicker is never overwritten
+   */
+  beforeFile?: FileInfo | null
+  /** staging moves [from, to, sha256 of the file], relative to the course folder */
+  moves: Array<[string, string, string]>
+  /** staging folders the user named (flags), which may lie outside the course */
+  stagingRoots?: string[]
   counts: BeginRecord['counts']
 }
 
@@ -41,43 +51,72 @@ export function newTxId(kind: string, now = new Date()): string {
   return `${kind}-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`
 }
 
-const abs = (ctx: TxContext, p: string) => (isAbsolute(p) ? p : resolve(ctx.courseDir, p))
+/** Canon's file now (through a symlink), to compare with before the rename. Take it before reading canon. */
+export function canonFileNow(ctx: TxContext): Promise<FileInfo | null> {
+  return ctx.disk.stat(ctx.canonFile)
+}
 
-async function hashOfCanon(ctx: TxContext): Promise<string | null> {
+export async function hashOfCanon(ctx: TxContext): Promise<string | null> {
   return ctx.disk.exists(ctx.canonFile) ? ctx.disk.sha256(ctx.canonFile) : null
 }
 
-/** Moves staging files, never over an existing file; files already moved (or gone) are left. */
-async function moveFiles(ctx: TxContext, moves: Array<[string, string]>): Promise<string[]> {
+/**
+ * Moves staging files, never over an existing file, and only a regular file whose bytes are the
+ * ones recorded: a file that changed since it was read holds baskets the merge did not see, and
+ * stays in staging. Files already moved (or gone) are left.
+ */
+async function moveFiles(ctx: TxContext, moves: CheckedMove[]): Promise<{moved: string[]; notes: string[]}> {
   const moved: string[] = []
-  for (const [from, to] of moves) {
-    const source = abs(ctx, from)
-    const target = abs(ctx, to)
-    if (!ctx.disk.exists(source) || ctx.disk.exists(target)) continue
-    await ctx.disk.mkdir(dirname(target))
-    await ctx.disk.rename(source, target)
-    moved.push(to)
+  const notes: string[] = []
+  for (const {from, to, sha256: expected} of moves) {
+    const what = relative(ctx.courseDir, from)
+    const file = await ctx.disk.lstat(from)
+    if (file === null) continue
+    if (file.kind !== 'file') notes.push(`${what} was not moved: it is not a regular file`)
+    else if (ctx.disk.exists(to)) notes.push(`${what} was not moved: ${relative(ctx.courseDir, to)} already exists (never overwritten)`)
+    else if (expected === null) notes.push(`${what} was not moved: the journal record does not say its hash (an older wicker wrote it); the next merge finds its baskets identical and moves it`)
+    else if ((await ctx.disk.sha256(from)) !== expected) notes.push(`${what} was not moved: its bytes changed since the merge read it, so it stays in staging for the next merge`)
+    else {
+      await ctx.disk.mkdir(dirname(to))
+      await ctx.disk.rename(from, to)
+      moved.push(relative(ctx.courseDir, to))
+    }
   }
-  return moved
+  return {moved, notes}
 }
 
-async function finish(ctx: TxContext, begin: BeginRecord, recovered: boolean): Promise<string[]> {
+/** After canon is committed: state.json, staging moves, `done`. Safe to run again. */
+export async function finish(ctx: TxContext, begin: BeginRecord, moves: CheckedMove[]): Promise<{moved: string[]; notes: string[]}> {
   const state = await readState(ctx.disk, ctx.paths)
   if (state?.lastTx !== begin.tx) await writeState(ctx.disk, ctx.paths, nextState(state, begin.after, begin.tx))
-  const moved = await moveFiles(ctx, begin.moves)
+  const result = await moveFiles(ctx, moves)
   await appendJournal(ctx.disk, ctx.paths, {type: 'done', tx: begin.tx, at: new Date().toISOString()})
-  void recovered
-  return moved
+  return result
 }
 
 export interface TxResult {
   tx: string
   backup: string | null
   moved: string[]
+  /** staging files left where they were, and why */
+  notes: string[]
+}
+
+/** A failure once canon is replaced: say so, and that the next command finishes the rest. */
+function afterReplaced(error: unknown, ctx: TxContext, begin: BeginRecord): WickerError {
+  const base = ioError(error, ctx.canonFile, 'finish the transaction on')
+  return new IoError({
+    code: base.code,
+    message: `${begin.kind} ${begin.tx}: canon was replaced and is as planned (${begin.after?.slice(0, 12) ?? 'absent'}), but the rest failed: ${base.message} Nothing is lost: the next wicker command on this course (merge, restore, extract, or \`wicker recover ${ctx.courseDir}\`) finishes the transaction (journal, state, moving the consumed staging files).`,
+    hint: base.hint,
+    details: {...base.details, tx: begin.tx, canon: 'replaced'},
+  })
 }
 
 export async function runTransaction(ctx: TxContext, tx: string, spec: TxSpec): Promise<TxResult> {
   const {disk, paths} = ctx
+  const canon = await canonTarget(ctx)
+  if (canon.linked && spec.after === null) throw new BlockedError({code: 'E_CANON_LINK', message: `canon ${ctx.canonFile} is a symlink; restoring "no canon" would remove the link and leave its target as it is.`, hint: 'Remove the link yourself if that is what you want.'})
   const state = await readState(disk, paths)
   const beforeSha = spec.beforeSha !== undefined ? spec.beforeSha : spec.before ? sha256(spec.before) : null
   const afterSha = spec.afterSha !== undefined ? spec.afterSha : spec.after ? sha256(spec.after) : null
@@ -95,116 +134,60 @@ export async function runTransaction(ctx: TxContext, tx: string, spec: TxSpec): 
     moves: spec.moves,
     counts: spec.counts,
   }
+  // The same check recovery makes: a plan is a file too, and may name paths outside the course.
+  const checked = await checkBegin(ctx, begin, {trustedRoots: spec.stagingRoots})
+  if ('reason' in checked) throw new BlockedError({code: 'E_UNSAFE_PATH', message: `${spec.kind} refused: ${checked.reason}; nothing was written.`, hint: 'wicker moves only files inside the course\'s staging folders, or in a --staging folder you name on the command line (pass the same --staging folders the plan was made with). Otherwise make the plan again with `wicker preview --out`.'})
   await appendJournal(disk, paths, begin)
 
-  const temp = `${ctx.canonFile}.${tx}.tmp`
+  const temp = `${canon.target}.${tx}.tmp`
   let replaced = false
   try {
     if (backup) {
       await disk.mkdir(paths.backups)
       // Canon is only ever replaced by rename, never written in place: a hard link to the current file
       // is a backup that no later write can touch, without copying a 100 MB canon. Where links are not
-      // possible (another file system), the bytes are copied.
-      const linked = await disk.link(ctx.canonFile, backup).then(
-        () => true,
-        () => false,
-      )
+      // possible (another file system), and for a symlinked canon (a link to a link would follow the
+      // live file), the bytes are copied.
+      const linked = !canon.linked && (await disk.link(canon.target, backup).then(() => true, () => false))
       if (!linked) await disk.writeFile(backup, spec.before!, {exclusive: true})
       await disk.syncDir(paths.backups)
     }
     if (spec.after) {
       await disk.writeFile(temp, spec.after, {exclusive: true})
-      await disk.rename(temp, ctx.canonFile)
-    } else if (disk.exists(ctx.canonFile)) {
+      if (spec.beforeFile !== undefined && !sameFile(await disk.stat(ctx.canonFile), spec.beforeFile)) {
+        throw new BlockedError({code: 'E_CANON_CHANGED', message: `canon ${ctx.canonFile} changed while ${spec.kind} ${tx} was under way (edited outside wicker); nothing was written.`, hint: 'Run the command again: it plans from canon as it is now.'})
+      }
+      await disk.rename(temp, canon.target)
+    } else if (disk.exists(canon.target)) {
       // Restoring "no canon": the backup above holds it.
-      await disk.unlink(ctx.canonFile)
+      await disk.unlink(canon.target)
     }
     replaced = true
-    await disk.syncDir(ctx.courseDir)
+    await disk.syncDir(dirname(canon.target))
   } catch (error) {
-    if (!replaced) {
-      await disk.unlink(temp).catch(() => undefined)
-      await appendJournal(disk, paths, {type: 'abort', tx, at: new Date().toISOString(), reason: (error as Error).message}).catch(() => undefined)
-    }
-    throw ioError(error, ctx.canonFile, replaced ? 'finish writing' : 'write')
+    if (replaced) throw afterReplaced(error, ctx, begin)
+    await disk.unlink(temp).catch(() => undefined)
+    await appendJournal(disk, paths, {type: 'abort', tx, at: new Date().toISOString(), reason: (error as Error).message.slice(0, 4000)}).catch(() => undefined)
+    throw ioError(error, ctx.canonFile, 'write')
   }
 
-  const written = await hashOfCanon(ctx)
-  if (written !== afterSha) {
-    // What is on disk is not what was written: put the backup back.
-    if (spec.before) {
-      await disk.writeFile(temp, spec.before, {exclusive: false})
-      await disk.rename(temp, ctx.canonFile)
-    }
-    await appendJournal(disk, paths, {type: 'abort', tx, at: new Date().toISOString(), reason: `read-back hash ${written} is not ${afterSha}; canon restored from ${backup}`})
-    throw new IoError({code: 'E_IO_VERIFY', message: `canon read back differently from what was written (${ctx.canonFile}); it was restored from the backup.`, hint: 'Check the disk (space, errors) and run the command again.', details: {backup}})
-  }
-  await appendJournal(disk, paths, {type: 'commit', tx, at: new Date().toISOString()})
-  const moved = await finish(ctx, begin, false)
-  return {tx, backup: begin.backup, moved}
-}
-
-export interface Recovery {
-  /** what was done, for the user */
-  notes: string[]
-}
-
-/** Finishes or rolls back the last transaction if it was interrupted. Call with the lock held. */
-export async function recover(ctx: TxContext): Promise<Recovery> {
-  const notes: string[] = []
-  const views = transactions(await readJournal(ctx.disk, ctx.paths))
-  const last: TxView | undefined = views.at(-1)
-  if (!last) return {notes}
-  const {begin} = last
-  if (last.status === 'open') {
-    const current = await hashOfCanon(ctx)
-    if (current === begin.after) {
-      await appendJournal(ctx.disk, ctx.paths, {type: 'commit', tx: begin.tx, at: new Date().toISOString(), recovered: true})
-      const moved = await finish(ctx, begin, true)
-      notes.push(`finished ${begin.kind} ${begin.tx}, which was interrupted after canon was written${moved.length ? ` (moved ${moved.length} staging file(s))` : ''}`)
-    } else if (current === begin.before) {
-      await ctx.disk.unlink(`${ctx.canonFile}.${begin.tx}.tmp`).catch(() => undefined)
-      await appendJournal(ctx.disk, ctx.paths, {type: 'abort', tx: begin.tx, at: new Date().toISOString(), reason: 'interrupted before canon was replaced; rolled back'})
-      notes.push(`rolled back ${begin.kind} ${begin.tx}, which was interrupted before canon was replaced (canon is as it was)`)
-    } else {
-      throw new BlockedError({
-        code: 'E_RECOVERY',
-        message: `${begin.kind} ${begin.tx} was interrupted, and canon is now neither as it was before it (${begin.before?.slice(0, 12) ?? 'absent'}) nor as it was to be after (${begin.after?.slice(0, 12) ?? 'absent'}): it was changed outside wicker.`,
-        hint: `Inspect ${ctx.canonFile}. The canon from before the transaction is at ${begin.backup ?? '(there was none)'}.`,
-        details: {tx: begin.tx, backup: begin.backup},
-      })
-    }
-  } else if (last.status === 'committed' && !last.done) {
-    const moved = await finish(ctx, begin, true)
-    notes.push(`finished ${begin.kind} ${begin.tx}: moved ${moved.length} staging file(s) it had consumed`)
-  }
-  return {notes}
-}
-
-/** Where a consumed staging file goes: <staging>/.applied/<tx>/<its path inside staging>. */
-export function appliedPath(file: string, stagingDir: string, tx: string): string {
-  const inside = relative(stagingDir, file)
-  return join(stagingDir, '.applied', tx, inside)
-}
-
-/**
- * For commands that write but are not merge or restore (extract, prepare-segments, launch): finish
- * or roll back an interrupted transaction if nobody is working on the course right now.
- */
-export async function recoverIfIdle(ctx: TxContext): Promise<string[]> {
-  const last = transactions(await readJournal(ctx.disk, ctx.paths)).at(-1)
-  if (!last || (last.status !== 'open' && !(last.status === 'committed' && !last.done))) return []
-  const {acquireLock} = await import('../store/lock.js')
-  let lock
   try {
-    lock = await acquireLock(ctx.disk, ctx.paths, 'wicker (recovery)')
-  } catch {
-    return [`${last.begin.kind} ${last.begin.tx} is unfinished and another wicker process holds the lock; it will finish it`]
-  }
-  try {
-    const {notes} = await recover(ctx)
-    return [...lock.notes, ...notes]
-  } finally {
-    await lock.release().catch(() => undefined)
+    const written = await hashOfCanon(ctx)
+    if (written !== afterSha) {
+      // What is on disk is not what was written: put the backup back.
+      if (spec.before) {
+        await disk.writeFile(temp, spec.before, {exclusive: false})
+        await disk.rename(temp, canon.target)
+      }
+      await appendJournal(disk, paths, {type: 'abort', tx, at: new Date().toISOString(), reason: `read-back hash ${written} is not ${afterSha}; canon restored from ${begin.backup}`})
+      throw new IoError({code: 'E_IO_VERIFY', message: `canon read back differently from what was written (${ctx.canonFile}); it was restored from the backup.`, hint: 'Check the disk (space, errors) and run the command again.', details: {backup}})
+    }
+    await appendJournal(disk, paths, {type: 'commit', tx, at: new Date().toISOString()})
+    const {moved, notes} = await finish(ctx, begin, checked.moves)
+    return {tx, backup: begin.backup, moved, notes}
+  } catch (error) {
+    if (error instanceof WickerError && error.code === 'E_IO_VERIFY') throw error
+    await disk.unlink(temp).catch(() => undefined)
+    throw afterReplaced(error, ctx, begin)
   }
 }

@@ -8,7 +8,7 @@ import {DEFAULT_POLICY} from '../merge/run.js'
 import {makePlan, type Plan} from '../preview/plan.js'
 import {currentExtraction} from '../preview/run.js'
 import {realDisk} from '../store/disk.js'
-import {readJournal, transactions} from '../store/journal.js'
+import {readJournalLines, refusedLines, transactions} from '../store/journal.js'
 import {forceUnlock, isStale, readLock, type LockInfo} from '../store/lock.js'
 import {wickerPaths} from '../store/paths.js'
 import {readState} from '../store/state.js'
@@ -25,6 +25,8 @@ export interface StatusResult {
   lock: (LockInfo & {stale: boolean}) | null
   /** a transaction that began and did not end */
   interrupted: string | null
+  /** the last transactions given up with `wicker recover --abandon` (newest first) */
+  abandoned: string[]
   /** prepared runs; `active` when a launcher holds the run now */
   runs: Array<{run: string; packets: number; attempts: number; ok: number; active: boolean; lastEvent: string | null}>
 }
@@ -36,7 +38,10 @@ export async function runStatus(options: OpenCourseOptions & ExtractSettings): P
   const {extraction} = await currentExtraction(course, options, options.cwd)
   const state = await readState(realDisk, paths)
   const plan = makePlan({course, canon, extraction, lineage: state?.lineage ?? null, options: DEFAULT_POLICY})
-  const txs = transactions(await readJournal(realDisk, paths))
+  // Read-only: a journal line that does not check is reported here; the writing commands refuse it.
+  const journal = await readJournalLines(realDisk, paths)
+  for (const b of refusedLines(journal)) warnings.push(`${paths.journal} line ${b.line} is not a record wicker wrote (${b.reason}); writing commands refuse to run until \`wicker recover ${course.dir} --abandon ${b.id}\``)
+  const txs = transactions(journal.entries)
   const lock = await readLock(realDisk, paths)
   const runs: StatusResult['runs'] = []
   if (existsSync(paths.runs)) {
@@ -71,6 +76,7 @@ export async function runStatus(options: OpenCourseOptions & ExtractSettings): P
         .map((t) => ({tx: t.begin.tx, kind: t.begin.kind, at: t.committedAt ?? t.begin.at, ...t.begin.counts, target: t.begin.target})),
       lock: lock ? {...lock, stale: isStale(lock)} : null,
       interrupted: last?.status === 'open' ? last.begin.tx : null,
+      abandoned: txs.filter((t) => t.status === 'abandoned').slice(-5).reverse().map((t) => t.begin.tx),
       runs,
     },
     warnings,

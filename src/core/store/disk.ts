@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
-import {link, mkdir, open, readFile, rename, unlink, type FileHandle} from 'node:fs/promises'
+import {link, lstat, mkdir, open, readFile, realpath, rename, stat, unlink, type FileHandle} from 'node:fs/promises'
 
 /**
  * Every file operation of a canon transaction goes through a Disk, one call per step, so tests can
@@ -23,6 +23,40 @@ export interface Disk {
   /** fsync a folder, so a rename in it is durable */
   syncDir(path: string): Promise<void>
   exists(path: string): boolean
+  /** what is at a path, without following a final symlink; null when nothing is */
+  lstat(path: string): Promise<FileInfo | null>
+  /** the same, following symlinks: the file a read or a rename over it would reach */
+  stat(path: string): Promise<FileInfo | null>
+  realpath(path: string): Promise<string>
+}
+
+/** Enough of a stat to tell whether a file is still the one that was read (same inode, size and times). */
+export interface FileInfo {
+  kind: 'file' | 'dir' | 'symlink' | 'other'
+  dev: bigint
+  ino: bigint
+  size: bigint
+  mtimeNs: bigint
+}
+
+async function info(read: typeof stat, path: string): Promise<FileInfo | null> {
+  try {
+    const s = await read(path, {bigint: true})
+    const kind = s.isSymbolicLink() ? 'symlink' : s.isFile() ? 'file' : s.isDirectory() ? 'dir' : 'other'
+    return {kind, dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs}
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return null
+    throw error
+  }
+}
+
+/**
+ * Same file, unchanged: a `git pull` or an editor's save by rename makes a new inode; a write in
+ * place changes size or mtime. Not ctime: the backup's hard link changes it.
+ */
+export function sameFile(a: FileInfo | null, b: FileInfo | null): boolean {
+  if (a === null || b === null) return a === b
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs
 }
 
 async function withHandle(path: string, flags: string, work: (h: FileHandle) => Promise<void>): Promise<void> {
@@ -72,4 +106,7 @@ export const realDisk: Disk = {
     }
   },
   exists: (path) => existsSync(path),
+  lstat: (path) => info(lstat as typeof stat, path),
+  stat: (path) => info(stat, path),
+  realpath: (path) => realpath(path),
 }

@@ -1,38 +1,79 @@
-import {ioError} from '../errors.js'
+import {dirname} from 'node:path'
+
+import {z} from 'zod'
+
+import {BlockedError, ioError} from '../errors.js'
 import type {Disk} from './disk.js'
 import type {WickerPaths} from './paths.js'
 
 /**
  * The append-only journal: every transaction on canon is a `begin` record, then `commit` or
- * `abort`, and `done` once its staging files are moved. A `begin` with no end is an interrupted
+ * `abort`, and `done` once its staging files are moved; `abandon` when the user gave up an
+ * interrupted one (`wicker recover --abandon`). A `begin` with no end is an interrupted
  * transaction; the next writer finishes or rolls it back from what the record says.
+ *
+ * The journal lives in the course folder, so it is untrusted: every line is checked against the
+ * schemas below, and a line that does not check is refused, never obeyed.
  */
-export interface BeginRecord {
-  type: 'begin'
-  tx: string
-  kind: 'merge' | 'restore'
-  at: string
+
+/** The ids newTxId makes; only such an id ever becomes part of a file name. */
+export const TX_ID = /^(merge|restore)-\d{8}T\d{6}Z-[0-9a-f]{6}$/
+const txId = z.string().regex(TX_ID)
+const sha = z.string().regex(/^[0-9a-f]{64}$/)
+const at = z.string().max(64)
+const relPath = z.string().min(1).max(4096)
+
+/**
+ * A staging file to move: [from, to, sha256 of its bytes], relative to the course folder. Records
+ * written before the hash was recorded have [from, to]; recovery does not move those (see recover.ts).
+ */
+const move = z.union([z.tuple([relPath, relPath, sha]), z.tuple([relPath, relPath])])
+export type Move = z.infer<typeof move>
+
+const beginSchema = z.object({
+  type: z.literal('begin'),
+  tx: txId,
+  kind: z.enum(['merge', 'restore']),
+  at,
   /** plan applied (merge) */
-  planId: string | null
+  planId: z.string().max(128).nullable(),
   /** transaction undone (restore) */
-  target: string | null
+  target: txId.nullable(),
   /** sha256 of canon before and after; null = no canon file */
-  before: string | null
-  after: string | null
-  /** copy of canon before the write */
-  backup: string | null
-  /** staging files to move: [from, to], relative to the course folder */
-  moves: Array<[string, string]>
-  counts: {added: number; updated: number; adopted: number}
+  before: sha.nullable(),
+  after: sha.nullable(),
+  /** copy of canon before the write, relative to the course folder */
+  backup: relPath.nullable(),
+  moves: z.array(move),
+  counts: z.object({added: z.int().min(0), updated: z.int().min(0), adopted: z.int().min(0)}),
+})
+export type BeginRecord = z.infer<typeof beginSchema>
+
+const recordSchema = z.discriminatedUnion('type', [
+  beginSchema,
+  z.object({type: z.literal('commit'), tx: txId, at, recovered: z.boolean().optional()}),
+  z.object({type: z.literal('abort'), tx: txId, at, reason: z.string().max(4096)}),
+  z.object({type: z.literal('done'), tx: txId, at}),
+  // The abandoned id is compared, never used in a path: it may name a line that did not check.
+  z.object({type: z.literal('abandon'), tx: z.string().max(200), at, recordLine: z.int().min(1), canon: sha.nullable(), backup: relPath.nullable()}),
+])
+export type JournalRecord = z.infer<typeof recordSchema>
+
+/** A record as read, with its line number (1-based) for messages. */
+export type JournalEntry = JournalRecord & {line: number}
+
+/** A line that parsed as JSON but is not a record wicker writes. */
+export interface BadLine {
+  line: number
+  /** how to name it to `recover --abandon`: its tx when that is a tx id wicker makes, else line-N */
+  id: string
+  reason: string
 }
 
-export type JournalRecord =
-  | BeginRecord
-  | {type: 'commit'; tx: string; at: string; recovered?: boolean}
-  | {type: 'abort'; tx: string; at: string; reason: string}
-  | {type: 'done'; tx: string; at: string}
-
 export async function appendJournal(disk: Disk, paths: WickerPaths, record: JournalRecord): Promise<void> {
+  // Never write a record the next reader would refuse (that would be a bug here, not the user's).
+  const checked = recordSchema.safeParse(record)
+  if (!checked.success) throw new Error(`journal record for ${record.tx} does not check: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
   try {
     // A line torn by a kill would swallow the next record if it were appended to it: start afresh.
     const torn = disk.exists(paths.journal) && !(await disk.readFile(paths.journal)).toString('utf8').endsWith('\n')
@@ -42,33 +83,85 @@ export async function appendJournal(disk: Disk, paths: WickerPaths, record: Jour
   }
 }
 
-export async function readJournal(disk: Disk, paths: WickerPaths): Promise<JournalRecord[]> {
-  if (!disk.exists(paths.journal)) return []
-  const text = (await disk.readFile(paths.journal)).toString('utf8')
-  const records: JournalRecord[] = []
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue
+const shown = (value: unknown) => {
+  const text = JSON.stringify(value) ?? String(value)
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text
+}
+
+/** Every line, checked; lines that do not check are returned apart, not dropped. */
+export async function readJournalLines(disk: Disk, paths: WickerPaths): Promise<{entries: JournalEntry[]; bad: BadLine[]}> {
+  const entries: JournalEntry[] = []
+  const bad: BadLine[] = []
+  if (!disk.exists(paths.journal)) return {entries, bad}
+  let text: string
+  try {
+    text = (await disk.readFile(paths.journal)).toString('utf8')
+  } catch (error) {
+    throw ioError(error, paths.journal, 'read the journal')
+  }
+  text.split('\n').forEach((raw, i) => {
+    if (raw.trim() === '') return
+    let value: unknown
     try {
-      records.push(JSON.parse(line) as JournalRecord)
+      value = JSON.parse(raw)
     } catch {
       // a line cut by a crash while it was appended: the transaction it began never wrote canon
+      return
     }
-  }
-  return records
+    const parsed = recordSchema.safeParse(value)
+    if (parsed.success) {
+      entries.push({...parsed.data, line: i + 1})
+      return
+    }
+    const tx = (value as {tx?: unknown} | null)?.tx
+    const issue = parsed.error.issues[0]
+    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'record'
+    bad.push({line: i + 1, id: typeof tx === 'string' && TX_ID.test(tx) ? tx : `line-${i + 1}`, reason: `${where}: ${issue?.message ?? 'not a journal record'} (type ${shown((value as {type?: unknown} | null)?.type)}, tx ${shown(tx)})`})
+  })
+  return {entries, bad}
+}
+
+/** The refusal for a journal record that does not check, naming its line and the way out. */
+export function badRecord(paths: WickerPaths, courseDir: string, line: number, id: string, reason: string): BlockedError {
+  return new BlockedError({
+    code: 'E_JOURNAL_RECORD',
+    message: `${paths.journal} line ${line} is not a record wicker wrote (${reason}); it was not obeyed, and nothing was changed.`,
+    hint: `If this journal came with the course from elsewhere, or you have checked that canon and staging are as you want them, run \`wicker recover ${courseDir} --abandon ${id}\` (it backs up the current canon first and changes nothing else).`,
+    details: {line, id},
+  })
+}
+
+/** Lines that do not check and that the user has not abandoned (`recover --abandon line-N`). */
+export function refusedLines({entries, bad}: {entries: JournalEntry[]; bad: BadLine[]}): BadLine[] {
+  const abandoned = new Set(entries.flatMap((e) => (e.type === 'abandon' ? [e.recordLine] : [])))
+  return bad.filter((b) => !abandoned.has(b.line))
+}
+
+/**
+ * The journal's records, refusing a line that does not check unless the user abandoned it. Every
+ * command that acts on the journal reads it through here.
+ */
+export async function readJournal(disk: Disk, paths: WickerPaths, courseDir = dirname(paths.root)): Promise<JournalEntry[]> {
+  const journal = await readJournalLines(disk, paths)
+  const open = refusedLines(journal)[0]
+  if (open) throw badRecord(paths, courseDir, open.line, open.id, open.reason)
+  return journal.entries
 }
 
 export interface TxView {
   begin: BeginRecord
-  status: 'committed' | 'aborted' | 'open'
+  /** line of the begin record */
+  line: number
+  status: 'committed' | 'aborted' | 'abandoned' | 'open'
   done: boolean
   committedAt: string | null
 }
 
 /** Transactions in journal order, with how each ended. */
-export function transactions(records: JournalRecord[]): TxView[] {
+export function transactions(records: Array<JournalRecord & {line?: number}>): TxView[] {
   const byTx = new Map<string, TxView>()
   for (const r of records) {
-    if (r.type === 'begin') byTx.set(r.tx, {begin: r, status: 'open', done: false, committedAt: null})
+    if (r.type === 'begin') byTx.set(r.tx, {begin: r, line: r.line ?? 0, status: 'open', done: false, committedAt: null})
     const view = byTx.get(r.tx)
     if (!view) continue
     if (r.type === 'commit') {
@@ -76,6 +169,7 @@ export function transactions(records: JournalRecord[]): TxView[] {
       view.committedAt = r.at
     } else if (r.type === 'abort') view.status = 'aborted'
     else if (r.type === 'done') view.done = true
+    else if (r.type === 'abandon') view.status = 'abandoned'
   }
   return [...byTx.values()]
 }

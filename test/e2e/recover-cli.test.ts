@@ -1,0 +1,77 @@
+import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {dirname, join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {sha256} from '../../src/core/canon/read.js'
+import {runMerge} from '../../src/core/merge/run.js'
+import {wickerPaths} from '../../src/core/store/paths.js'
+import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {FaultyDisk, canonBytes, copyCourse, flowCourse} from '../helpers/flow.js'
+import {snapshotTree, writeTree} from '../helpers/fs.js'
+
+const STAGING = 'phase5_baskets_staging'
+
+describe('wicker recover with the built binary', () => {
+  it('a merge stuck on E_RECOVERY (canon edited after the merge died) is cleared by `recover --abandon`, and the next merge works', async () => {
+    const f = flowCourse({seeds: 8})
+    // the merge dies at the rename of its temp file over canon: begin written, canon untouched
+    const count = new FaultyDisk(Number.MAX_SAFE_INTEGER, 'EIO', false)
+    const trial = copyCourse(f.dir)
+    await runMerge({course: trial, cwd: trial, yes: true, disk: count})
+    const renameAt = count.log.findIndex((l) => l.includes(' rename ') && l.includes('lego_baskets.json.merge-')) + 1
+    await expect(runMerge({course: f.dir, cwd: f.dir, yes: true, disk: new FaultyDisk(renameAt, 'EIO', true)})).rejects.toThrow(/injected EIO at rename/)
+    // the "dead" merge was this test process, which is alive, so wicker would rightly keep its lock: remove it as `unlock` would
+    rmSync(wickerPaths(f.dir).lock)
+    const edited = readFileSync(join(f.dir, 'lego_baskets.json'), 'utf8').replace('\n}\n', ',\n  "zinto": "handed"\n}\n')
+    writeFileSync(join(f.dir, 'lego_baskets.json'), edited)
+
+    const stuck = wicker(['merge', f.dir, '--yes', '--json'])
+    expect(stuck.code).toBe(3)
+    expect(stuck.json.error.code).toBe('E_RECOVERY')
+    const tx = stuck.json.error.details.tx as string
+    expect(stuck.json.error.hint).toContain(`wicker recover ${f.dir} --abandon ${tx}`)
+    expect(wicker(['extract', f.dir]).code).toBe(3)
+
+    const staging = snapshotTree(join(f.dir, STAGING))
+    const human = wicker(['recover', f.dir])
+    expect(human.code).toBe(3)
+    expect(human.stderr).toContain('--abandon')
+    expect(human.stderr).not.toMatch(STACK_TRACE)
+    const abandoned = wicker(['recover', f.dir, '--abandon', tx, '--json'])
+    expect(abandoned.code).toBe(0)
+    expect(abandoned.json.result).toMatchObject({outcome: 'abandoned', tx, canon: {sha256: sha256(edited)}})
+    expect(readFileSync(join(f.dir, abandoned.json.result.backup), 'utf8')).toBe(edited)
+    expect(readFileSync(join(f.dir, 'lego_baskets.json'), 'utf8')).toBe(edited)
+    expect(snapshotTree(join(f.dir, STAGING))).toEqual(staging)
+    expect(wicker(['status', f.dir]).stdout).toContain(`Abandoned (wicker recover --abandon): ${tx}`)
+
+    const merged = wicker(['merge', f.dir, '--yes', '--json'])
+    expect(merged.code).toBe(0)
+    expect(JSON.parse(canonBytes(f.dir)!.toString('utf8')).zinto).toBe('handed')
+    expect(readdirSync(join(f.dir, STAGING))).toEqual(['.applied'])
+  })
+
+  it('`wicker extract` on a course carrying a planted journal: exit 3 naming the line, nothing outside the course touched', () => {
+    const f = flowCourse({seeds: 4})
+    const outside = writeTree(join(dirname(f.dir), 'outside'), {'x.json': '{"plonk": "vay"}\n'})
+    const tx = 'merge-20261201T225145Z-a1b2c3'
+    const canon = sha256(canonBytes(f.dir)!)
+    const record = {type: 'begin', tx, kind: 'merge', at: '2026-12-01T22:51:45Z', planId: null, target: null, before: null, after: canon, backup: null, moves: [['../outside/x.json', `${STAGING}/.applied/${tx}/x.json`, sha256('{"plonk": "vay"}\n')]], counts: {added: 0, updated: 0, adopted: 0}}
+    writeTree(f.dir, {'.wicker/journal.ndjson': `${JSON.stringify(record)}\n`})
+    const before = snapshotTree(outside)
+    const r = wicker(['extract', f.dir])
+    expect(r.code).toBe(3)
+    expect(r.stderr).toContain('journal.ndjson line 1 is not a record wicker wrote')
+    expect(r.stderr).toContain(`--abandon ${tx}`)
+    expect(r.stderr).not.toMatch(STACK_TRACE)
+    expect(snapshotTree(outside)).toEqual(before)
+  })
+
+  it('--abandon of something that is not interrupted is a usage error (exit 2)', () => {
+    const f = flowCourse({seeds: 4})
+    const r = wicker(['recover', f.dir, '--abandon', 'merge-20261201T225145Z-a1b2c3', '--json'])
+    expect(r.code).toBe(2)
+    expect(r.json.error.code).toBe('E_NO_TX')
+    expect(wicker(['recover', f.dir]).stdout).toMatch(/Nothing to recover/)
+  })
+})
