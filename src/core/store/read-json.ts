@@ -1,6 +1,5 @@
-import {readFile} from 'node:fs/promises'
-
-import {InputError, ioError} from '../errors.js'
+import {InputError} from '../errors.js'
+import {readCourseFile} from './read-file.js'
 
 export interface JsonLocation {
   line: number
@@ -40,13 +39,12 @@ export function parseJsonText(text: string): {ok: true; value: unknown} | {ok: f
   }
 }
 
-/** Reads a file's bytes. I/O problems become IoError (exit 4). */
+/**
+ * Reads a file's bytes through the guarded reader (read-file.ts): only a regular file, under the
+ * size cap. I/O problems become IoError (exit 4).
+ */
 export async function readBytes(file: string): Promise<Buffer> {
-  try {
-    return await readFile(file)
-  } catch (error) {
-    throw ioError(error, file, 'read')
-  }
+  return readCourseFile(file)
 }
 
 /** UTF-8 text of a file's bytes, a leading BOM dropped. */
