@@ -7,7 +7,7 @@ import {realDisk, type Disk} from '../store/disk.js'
 import {readJournal, transactions} from '../store/journal.js'
 import {acquireLock} from '../store/lock.js'
 import {newTxId, recover, runTransaction} from './transaction.js'
-import {readCanonNow, txContext, type CanonSide} from './run.js'
+import {txContext, type CanonSide} from './run.js'
 
 export interface RunRestoreOptions extends OpenCourseOptions {
   /** the transaction to undo; default: the last one */
@@ -46,7 +46,9 @@ export async function runRestore(options: RunRestoreOptions): Promise<{result: R
         hint: committed.length > 0 ? `Transactions: ${committed.slice(-5).map((t) => t.begin.tx).join(', ')}.` : 'See `wicker status`.',
       })
     }
-    const {bytes} = await readCanonNow(ctx)
+    // Only the bytes: restore rewrites nothing it parsed (the current canon becomes a backup as it is,
+    // the old one comes back as it was), so a canon the strict reader refuses can still be undone.
+    const bytes = disk.exists(ctx.canonFile) ? await disk.readFile(ctx.canonFile) : null
     const current = bytes ? sha256(bytes) : null
     if (current !== target.begin.after && !options.force) {
       throw new BlockedError({

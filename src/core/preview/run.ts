@@ -1,5 +1,4 @@
 import {existsSync} from 'node:fs'
-import {readFile} from 'node:fs/promises'
 import {resolve} from 'node:path'
 
 import type {Canon} from '../canon/model.js'
@@ -16,6 +15,7 @@ import {readJournal, transactions} from '../store/journal.js'
 import {wickerPaths} from '../store/paths.js'
 import {readState} from '../store/state.js'
 import {makePlan, type Plan, type PlanOptions} from './plan.js'
+import {readCourseFile} from '../store/read-file.js'
 
 export interface RunPreviewOptions extends OpenCourseOptions, ExtractSettings {
   policy?: Partial<PlanOptions>
@@ -46,7 +46,7 @@ export async function currentExtraction(course: Course, settings: ExtractSetting
   const cache = wickerPaths(course.dir).extract
   if (existsSync(cache)) {
     try {
-      const cached = JSON.parse(await readFile(cache, 'utf8')) as Extraction
+      const cached = JSON.parse((await readCourseFile(cache)).toString('utf8')) as Extraction
       const fingerprint = stagingFingerprint(await scanStaging(dirs, course.dir))
       if (cached.fingerprint === fingerprint && JSON.stringify(cached.dirs) === JSON.stringify(dirs) && cached.options?.repair === (settings.repair ?? false)) return {extraction: cached, reused: true}
     } catch {
