@@ -8,6 +8,7 @@ import {readCanonIndex, type CanonIndex} from './canon-index.js'
 import {headerText, scanLayout, type BasketSpan, type CanonLayout} from './layout.js'
 import {isUsable, type BasketLocation, type Canon, type CanonBasket, type CanonFinding, type CanonPhrase} from './model.js'
 import {isObject} from '../json.js'
+import {memberPath} from '../staging/strict-json.js'
 import {CANON_MAX_DEPTH, parseCanonStrict} from './strict.js'
 
 /** Fields the old upload server spread into the canon's top level (DOMAIN.md §2). */
@@ -204,7 +205,7 @@ export class LazyBaskets implements ReadonlyMap<string, CanonBasket> {
     // file in the course folder too. Only the baskets asked for are checked; the rest are copied
     // through byte for byte by a splicing merge, so nothing unread can be changed.
     const {bytes} = this.layout
-    const value = parseCanonStrict(bytes.subarray(span.valueStart, span.end), this.file, {maxDepth: this.maxDepth - 2, part: {path: `$.baskets[${JSON.stringify(id)}]`, offset: span.valueStart, document: bytes}})
+    const value = parseCanonStrict(bytes.subarray(span.valueStart, span.end), this.file, {maxDepth: this.maxDepth - 2, part: {path: memberPath('$.baskets', id), offset: span.valueStart, document: bytes}})
     // scanLayout admits only objects and arrays, which always read as a basket
     const basket = readBasket(id, value, 'baskets', [], newTally())!
     this.#read.set(id, basket)

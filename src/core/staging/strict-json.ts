@@ -39,11 +39,16 @@ interface Frame {
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/
 
+/** `path` and then a member key: `.key`, or `["key"]` where the key is not a plain name. */
+export function memberPath(path: string, key: string): string {
+  return IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}]`
+}
+
 function pathOf(stack: Frame[]): string {
   let path = '$'
   for (const frame of stack) {
     if (typeof frame.at === 'number') path += `[${frame.at}]`
-    else if (frame.at !== '') path += IDENTIFIER.test(frame.at) ? `.${frame.at}` : `[${JSON.stringify(frame.at.length > 40 ? `${frame.at.slice(0, 40)}…` : frame.at)}]`
+    else if (frame.at !== '') path = memberPath(path, frame.at)
   }
   // a 20,000-deep path helps nobody: its start says where, and the message says how deep
   return path.length > 160 ? `${path.slice(0, 150)}…` : path
