@@ -31,8 +31,30 @@ export interface StrictLimits {
 
 export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
+/**
+ * The keys of one object so far. Most objects (phrases) have two or three keys: a short array is
+ * searched faster than a Set is built, so a Set is made only for a big object (a basket container).
+ */
+class KeySet {
+  #few: string[] = []
+  #many: Set<string> | null = null
+
+  /** adds the key; false if it was there already */
+  add(key: string): boolean {
+    if (this.#many) {
+      if (this.#many.has(key)) return false
+      this.#many.add(key)
+      return true
+    }
+    if (this.#few.includes(key)) return false
+    this.#few.push(key)
+    if (this.#few.length > 16) this.#many = new Set(this.#few)
+    return true
+  }
+}
+
 interface Frame {
-  keys: Set<string> | null
+  keys: KeySet | null
   /** the member key (objects) or element index (arrays) being read */
   at: string | number
 }
@@ -143,11 +165,10 @@ export function strictProblems(text: string, limits: StrictLimits): StrictProble
   // without a backslash end at the next quote unread.
   const raw = !(text as string & {isWellFormed(): boolean}).isWellFormed()
   let backslash = -1
-  const token = /["{}[\],0-9-]/g
   let expectKey = false
-  for (let m = token.exec(text); m !== null; m = token.exec(text)) {
-    const i = m.index
+  for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
+    if (c === 32 || c === 10 || c === 13 || c === 9 || c === 58 /* : */) continue
     if (c === 34 /* " */) {
       let end = text.indexOf('"', i + 1)
       if (backslash < i + 1 && backslash !== Number.POSITIVE_INFINITY) {
@@ -165,16 +186,15 @@ export function strictProblems(text: string, limits: StrictLimits): StrictProble
         expectKey = false
         if (lone >= 0 && add('lone-surrogate', lone, 'a key holds a lone surrogate (half of a UTF-16 pair, e.g. \\ud800), which no UTF-8 file can hold')) return problems
         if (FORBIDDEN_KEYS.has(key) && add('forbidden-key', i, `the key "${key}" is refused (it could pollute object prototypes)`)) return problems
-        if (top.keys.has(key) && add('duplicate-key', i, `the key ${JSON.stringify(key)} appears twice in one object; JSON keeps only the last, so the first would be lost`)) return problems
-        top.keys.add(key)
+        if (!top.keys.add(key) && add('duplicate-key', i, `the key ${JSON.stringify(key)} appears twice in one object; JSON keeps only the last, so the first would be lost`)) return problems
       } else if (lone >= 0 && add('lone-surrogate', lone, `the string holds a lone surrogate ${text.slice(lone, lone + 6)} (half of a UTF-16 pair), which no UTF-8 file can hold`)) return problems
-      token.lastIndex = end + 1
+      i = end
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
       if (stack.length >= limits.maxDepth) {
         add('too-deep', i, `nesting deeper than ${limits.maxDepth} levels`)
         return problems
       }
-      stack.push({keys: c === 123 ? new Set() : null, at: c === 123 ? '' : 0})
+      stack.push({keys: c === 123 ? new KeySet() : null, at: c === 123 ? '' : 0})
       expectKey = c === 123
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
       stack.pop()
@@ -183,7 +203,7 @@ export function strictProblems(text: string, limits: StrictLimits): StrictProble
       const top = stack.at(-1)
       if (top?.keys) expectKey = true
       else if (top) top.at = (top.at as number) + 1
-    } else {
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
       // a number: - or a digit, then digits, '.', 'e', '+', '-'
       let j = i + 1
       for (; j < text.length; j++) {
@@ -193,7 +213,7 @@ export function strictProblems(text: string, limits: StrictLimits): StrictProble
       const literal = text.slice(i, j)
       const back = lossyNumber(literal)
       if (back !== null && add('unsafe-number', i, `the number ${literal.length > 40 ? `${literal.slice(0, 40)}…` : literal} cannot be kept exactly (it would be written back as ${back})`)) return problems
-      token.lastIndex = j
+      i = j - 1
     }
   }
   return problems
