@@ -99,7 +99,7 @@ export function parseOnly(spec: string, max: number): Set<number> {
 
 async function readLedger(file: string): Promise<LedgerEntry[]> {
   if (!existsSync(file)) return []
-  return (await readCourseFile(file)).toString('utf8')
+  return (await readCourseFile(file, {appendOnly: true})).toString('utf8')
     .split('\n')
     .filter(Boolean)
     .flatMap((l) => {
@@ -156,7 +156,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
   try {
     const history = await readLedger(ledgerFile)
     // A line torn by a killed launcher would swallow the next entry appended to it.
-    if (existsSync(ledgerFile) && !(await readCourseFile(ledgerFile)).toString('utf8').endsWith('\n')) await appendFile(ledgerFile, '\n')
+    if (existsSync(ledgerFile) && !(await readCourseFile(ledgerFile, {appendOnly: true})).toString('utf8').endsWith('\n')) await appendFile(ledgerFile, '\n')
     // Attempts a killed launcher left running: stop them before anything else.
     const ended = new Set(history.filter((e) => e.event !== 'start').map((e) => `${e.packet}#${e.attempt}`))
     for (const e of history) {

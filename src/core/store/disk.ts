@@ -41,7 +41,9 @@ async function withHandle(path: string, flags: string, work: (h: FileHandle) => 
 const HASH_PIECE = 8 << 20
 
 export const realDisk: Disk = {
-  readFile: (path) => readCourseFile(path),
+  // wicker's append-only logs are its .ndjson files (journal, launch ledgers): another process may
+  // append while they are read, and the lines there at the open are what the reader wants
+  readFile: (path) => readCourseFile(path, {appendOnly: path.endsWith('.ndjson')}),
   async sha256(path) {
     const {handle} = await openRegular(path)
     const piece = Buffer.allocUnsafe(HASH_PIECE)

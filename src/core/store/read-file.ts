@@ -13,7 +13,9 @@ import {InputError, IoError, ioError, UsageError} from '../errors.js'
  *   a regular file is refused: FIFO, character device (a symlink to /dev/zero), socket, folder;
  * - a size over the cap is refused before anything is allocated;
  * - exactly the fstat size is read from that handle, and a file that grew or shrank meanwhile is
- *   refused (its writer is not done), so memory is bounded by the cap whatever the file does.
+ *   refused (its writer is not done), so memory is bounded by the cap whatever the file does. An
+ *   append-only log (the journal, a launch ledger) legitimately grows while another process works:
+ *   with `appendOnly` the bytes that were there at the open are read, and growth is no error.
  *
  * Symlinks are followed for reading, also out of the course: reading a canon that is a link into a
  * shared checkout is a real use, and a read cannot change anything. Where wicker writes is decided
@@ -83,8 +85,15 @@ export async function openRegular(file: string): Promise<{handle: FileHandle; si
   }
 }
 
-/** A course file's bytes, by the rules above. `maxBytes` defaults to maxFileBytes(). */
-export async function readCourseFile(file: string, options: {maxBytes?: number} = {}): Promise<Buffer> {
+export interface ReadOptions {
+  /** defaults to maxFileBytes() */
+  maxBytes?: number
+  /** the file is only ever appended to: read what was there at the open, even if it grows */
+  appendOnly?: boolean
+}
+
+/** A course file's bytes, by the rules above. */
+export async function readCourseFile(file: string, options: ReadOptions = {}): Promise<Buffer> {
   const max = options.maxBytes ?? maxFileBytes()
   const {handle, size} = await openRegular(file)
   try {
@@ -103,6 +112,7 @@ export async function readCourseFile(file: string, options: {maxBytes?: number} 
       if (bytesRead === 0) throw changing(file, size)
       filled += bytesRead
     }
+    if (options.appendOnly) return bytes
     // one byte more than fstat said: a file still growing is refused, not read without end
     const {bytesRead} = await handle.read(Buffer.alloc(1), 0, 1, size)
     if (bytesRead > 0) throw changing(file, size)

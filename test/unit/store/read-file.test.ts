@@ -1,5 +1,5 @@
-import {execFileSync} from 'node:child_process'
-import {mkdirSync, symlinkSync, writeFileSync} from 'node:fs'
+import {execFileSync, spawn} from 'node:child_process'
+import {mkdirSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -78,6 +78,23 @@ describe('the guarded reader of course files', () => {
     // /proc files report size 0 and then deliver bytes: exactly what a file grown after fstat does
     const r = await refusal(readCourseFile('/proc/self/status'))
     expect(r).toMatchObject({code: 'E_IO_CHANGING', exit: EXIT.io})
+  })
+
+  it('reads an append-only log (.ndjson) while another process appends to it', async () => {
+    const log = join(dir, 'journal.ndjson')
+    writeFileSync(log, '{"type":"begin"}\n')
+    // a real second process appending lines as fast as it can, for at most two seconds
+    const appender = spawn(process.execPath, ['-e', `const fs = require('fs'); const end = Date.now() + 2000; while (Date.now() < end) fs.appendFileSync(${JSON.stringify(log)}, '{"type":"commit"}\\n')`])
+    try {
+      // it has started once the log grows
+      for (let waited = 0; statSync(log).size <= 17 && waited < 5000; waited += 20) await new Promise((done) => setTimeout(done, 20))
+      const sizes: number[] = []
+      for (let i = 0; i < 100; i++) sizes.push((await realDisk.readFile(log)).length)
+      expect(sizes.at(-1)!).toBeGreaterThan(sizes[0]!)
+      expect([...sizes].sort((a, b) => a - b)).toEqual(sizes)
+    } finally {
+      appender.kill('SIGKILL')
+    }
   })
 
   it('reads a regular file through a symlink, also one that leads out of the course', async () => {
