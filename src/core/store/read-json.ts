@@ -47,15 +47,40 @@ export async function readBytes(file: string): Promise<Buffer> {
   return readCourseFile(file)
 }
 
-/** UTF-8 text of a file's bytes, a leading BOM dropped. */
-export function decodeText(bytes: Buffer): string {
-  const text = bytes.toString('utf8')
+const utf8 = new TextDecoder('utf-8', {fatal: true})
+
+/**
+ * UTF-8 text of a file's bytes, a leading BOM dropped. Strict: an invalid byte is refused with its
+ * place rather than read as U+FFFD, which would then be written on (a LEGO's text goes into canon).
+ */
+export function decodeText(bytes: Buffer, file = 'the file'): string {
+  let text: string
+  try {
+    text = utf8.decode(bytes)
+  } catch {
+    const at = firstInvalid(bytes)
+    const {line, column} = locate(bytes.toString('latin1', 0, at), at) // latin1: one char per byte
+    throw new InputError({
+      code: 'E_INPUT_ENCODING',
+      message: `${file} is not valid UTF-8: byte ${at} (line ${line}, column ${column}) is 0x${bytes[at]?.toString(16).padStart(2, '0')}.`,
+      hint: `Save ${file} as UTF-8, replacing the byte at ${file}:${line}:${column} with the character meant.`,
+      details: {file, byte: at, line, column},
+    })
+  }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+}
+
+/** Offset of the first invalid UTF-8 byte: where the lossy decoding, encoded again, differs. */
+function firstInvalid(bytes: Buffer): number {
+  const again = Buffer.from(bytes.toString('utf8'), 'utf8')
+  let i = 0
+  while (i < bytes.length && bytes[i] === again[i]) i++
+  return i
 }
 
 /** Reads a text file; a leading BOM is dropped. */
 export async function readText(file: string): Promise<string> {
-  return decodeText(await readBytes(file))
+  return decodeText(await readBytes(file), file)
 }
 
 /**
@@ -64,13 +89,13 @@ export async function readText(file: string): Promise<string> {
  */
 export async function readJsonFile(file: string, what: string): Promise<{value: unknown; text: string; bytes: Buffer}> {
   const bytes = await readBytes(file)
-  const text = decodeText(bytes)
+  const text = decodeText(bytes, file)
   return {value: parseJsonOf(text, file, what), text, bytes}
 }
 
 /** Parses bytes already read; the same messages as readJsonFile. */
 export function parseJsonBytes(bytes: Buffer, file: string, what: string): unknown {
-  return parseJsonOf(decodeText(bytes), file, what)
+  return parseJsonOf(decodeText(bytes, file), file, what)
 }
 
 /** Parses text already decoded; the same messages as readJsonFile. */
