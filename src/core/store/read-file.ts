@@ -49,7 +49,8 @@ function kindOf(stat: {isDirectory(): boolean; isFIFO(): boolean; isCharacterDev
 
 function notAFile(file: string, kind: string): IoError {
   return new IoError({
-    code: 'E_IO_NOT_A_FILE',
+    // a folder keeps the code it always had
+    code: kind === 'a folder' ? 'E_IO_EISDIR' : 'E_IO_NOT_A_FILE',
     message: `Could not read ${file}: it is ${kind}, not a regular file.`,
     hint: `Replace ${file} with the regular file it should be (a symlink to a regular file is fine), then run the command again.`,
     details: {file, kind, operation: 'read'},

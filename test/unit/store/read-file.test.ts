@@ -51,7 +51,7 @@ describe('the guarded reader of course files', () => {
   it('refuses a folder and a socket, naming what they are', async () => {
     const folder = join(dir, 'lego_baskets.json')
     mkdirSync(folder)
-    expect(await refusal(realDisk.readFile(folder))).toMatchObject({code: 'E_IO_NOT_A_FILE', exit: EXIT.io, message: expect.stringContaining('a folder')})
+    expect(await refusal(realDisk.readFile(folder))).toMatchObject({code: 'E_IO_EISDIR', exit: EXIT.io, message: expect.stringContaining('a folder')})
     const socketPath = join(dir, 'sock.json')
     const server = createServer()
     await new Promise<void>((done) => server.listen(socketPath, done))
