@@ -27,6 +27,8 @@ export interface StrictLimits {
   maxDepth: number
   /** stop after this many problems (a canon with 100,000 bad numbers needs no 100,000-line message) */
   maxProblems?: number
+  /** only these kinds (default: all) */
+  kinds?: ReadonlySet<StrictKind>
 }
 
 export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
@@ -151,6 +153,7 @@ export function strictProblems(text: string, limits: StrictLimits): StrictProble
   let lineStart = 0
   let counted = 0
   const add = (kind: StrictKind, offset: number, message: string) => {
+    if (limits.kinds && !limits.kinds.has(kind)) return false
     for (; counted < offset; counted++) {
       if (text.charCodeAt(counted) === 10) {
         line++

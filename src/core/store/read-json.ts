@@ -1,4 +1,5 @@
 import {InputError} from '../errors.js'
+import {describeProblem, strictProblems, type StrictKind} from '../staging/strict-json.js'
 import {readCourseFile} from './read-file.js'
 
 export interface JsonLocation {
@@ -90,7 +91,29 @@ export async function readText(file: string): Promise<string> {
 export async function readJsonFile(file: string, what: string): Promise<{value: unknown; text: string; bytes: Buffer}> {
   const bytes = await readBytes(file)
   const text = decodeText(bytes, file)
-  return {value: parseJsonOf(text, file, what), text, bytes}
+  const value = parseJsonOf(text, file, what)
+  refuseUnreadable(text, file, what)
+  return {value, text, bytes}
+}
+
+/**
+ * What no course input may hold, because it cannot be carried on faithfully (a lone surrogate in a
+ * LEGO's text or a plan's phrase would be written into canon, which then refuses it), could crash
+ * the recursive code after the parse (nesting), or could pollute prototypes. Duplicate keys and big
+ * numbers are left to JSON's usual reading here: these files are read, not written back.
+ */
+const UNREADABLE = new Set<StrictKind>(['lone-surrogate', 'too-deep', 'forbidden-key'])
+const INPUT_MAX_DEPTH = 64
+
+function refuseUnreadable(text: string, file: string, what: string): void {
+  const problems = strictProblems(text, {maxDepth: INPUT_MAX_DEPTH, maxProblems: 10, kinds: UNREADABLE})
+  if (problems.length === 0) return
+  throw new InputError({
+    code: 'E_INPUT_STRICT',
+    message: `${what} ${file} holds what wicker cannot carry on faithfully:\n${problems.map((p) => `  ${describeProblem(p)}`).join('\n')}`,
+    hint: `Fix each place in ${file} (complete or remove a lone \\uD8xx/\\uDCxx escape; flatten nesting deeper than ${INPUT_MAX_DEPTH} levels; rename a __proto__/constructor/prototype key), then run the command again.`,
+    details: {file, places: problems},
+  })
 }
 
 /** Parses bytes already read; the same messages as readJsonFile. */

@@ -22,6 +22,18 @@ describe('course files read safely', () => {
     await expect(loadCourse(dir)).rejects.toMatchObject({code: 'E_INPUT_ENCODING', exitCode: 2, message: expect.stringMatching(/lego_pairs\.json is not valid UTF-8: byte \d+ \(line 17, column \d+\) is 0xe9/)})
   })
 
+  it('refuses a lone surrogate in a LEGO (merge would write it into canon, which would then be refused)', async () => {
+    const dir = courseDir()
+    writeFileSync(join(dir, 'lego_pairs.json'), JSON.stringify(LEGO_PAIRS).replace('"veil"', '"veil\\ud800"'))
+    await expect(loadCourse(dir)).rejects.toMatchObject({code: 'E_INPUT_STRICT', exitCode: 2, message: expect.stringContaining('$.seeds[0].legos[0].lego.target (line 1, column')})
+  })
+
+  it('refuses lego_pairs.json nested 20,000 levels deep with a message', async () => {
+    const dir = courseDir()
+    writeFileSync(join(dir, 'lego_pairs.json'), JSON.stringify(LEGO_PAIRS).replace(/}$/, `,"notes":${'['.repeat(20_000)}${']'.repeat(20_000)}}`))
+    await expect(loadCourse(dir)).rejects.toMatchObject({code: 'E_INPUT_STRICT', message: expect.stringContaining('nesting deeper than 64 levels')})
+  })
+
   it('does not wait on a FIFO as seed_pairs.json: it is reported and not used', async () => {
     const dir = courseDir()
     execFileSync('mkfifo', [join(dir, 'seed_pairs.json')])
