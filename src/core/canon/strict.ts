@@ -45,7 +45,7 @@ function lineAt(bytes: Uint8Array, offset: number, from = {line: 1, lineStart: 0
 }
 
 /** Every invalid UTF-8 sequence (up to `max`), each as a place. */
-function invalidUtf8Places(bytes: Uint8Array, max: number): CanonPlace[] {
+function invalidUtf8Places(bytes: Uint8Array, max: number, base = 0): CanonPlace[] {
   const places: CanonPlace[] = []
   let from = 0
   // places come in order: count lines on from the last one
@@ -55,7 +55,7 @@ function invalidUtf8Places(bytes: Uint8Array, max: number): CanonPlace[] {
     if (at >= bytes.length) break
     const {line, column} = lineAt(bytes, at, counted)
     Object.assign(counted, {line, lineStart: at - column + 1, counted: at})
-    places.push({kind: 'invalid-utf8', path: `byte ${at}`, line, column, message: `0x${bytes[at]!.toString(16).padStart(2, '0')} is not valid UTF-8 (it would be rewritten as U+FFFD)`})
+    places.push({kind: 'invalid-utf8', path: `byte ${base + at}`, line, column, message: `0x${bytes[at]!.toString(16).padStart(2, '0')} is not valid UTF-8 (it would be rewritten as U+FFFD)`})
     from = at + 1
   }
   return places
@@ -94,7 +94,7 @@ export function parseCanonStrict(bytes: Uint8Array, file: string, options: {maxD
   const part = () => (options.part ? {...options.part, base: lineAt(options.part.document, options.part.offset)} : undefined)
   const decoded = decodeBytes(bytes)
   if (!decoded.ok) {
-    const places = invalidUtf8Places(bytes, MAX_PLACES + 1)
+    const places = invalidUtf8Places(bytes, MAX_PLACES + 1, options.part?.offset ?? 0)
     if (places.length === 0) throw new InputError({code: 'E_CANON_STRICT', message: `Canon ${file} is not UTF-8 text: ${decoded.message}.`, hint: `Save ${file} as UTF-8 JSON.`, details: {file}})
     const where = part()
     throw refusal(file, places.slice(0, MAX_PLACES).map((p) => inDocument(p, where)), places.length > MAX_PLACES)

@@ -83,6 +83,9 @@ describe('canon is read as strictly as staging', () => {
     const text = serializeCanon(doc as never)
     expect((await refusalOfCanon(text.replace('"X"', '"\\udc00"'), true)).message).toContain('$.baskets.S0001L02.practice_phrases[0].target (line 20, column 22)')
     expect((await refusalOfCanon(text.replace('"total_baskets": 2', '"total_baskets": 1e999'), true)).message).toContain('$.metadata.total_baskets')
+    const bad = Buffer.from(text.replace('"X"', '"@"'))
+    bad[bad.indexOf('@')] = 0xff
+    expect((await refusalOfCanon(bad, true)).message).toMatch(/\$\.baskets\.S0001L02, byte \d+ \(line 20, column 22\): 0xff is not valid UTF-8/)
   })
 })
 
