@@ -40,8 +40,8 @@ interface Run {
 }
 
 /** The built binary with a short timeout: a hang shows as signal SIGKILL instead of a code. */
-function wicker(args: string[]): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--json'], {encoding: 'utf8', timeout: 8000, killSignal: 'SIGKILL', env: {...process.env, NO_COLOR: '1'}})
+function wicker(args: string[], env: Record<string, string> = {}): Run {
+  const r = spawnSync(process.execPath, [BIN, ...args, '--json'], {encoding: 'utf8', timeout: 8000, killSignal: 'SIGKILL', env: {...process.env, NO_COLOR: '1', ...env}})
   let json: unknown
   try {
     json = JSON.parse(r.stdout)
@@ -91,6 +91,14 @@ describe('course files that are not regular files', () => {
       })
       expectRefusal(wicker([command, dir]), 4, join(dir, name), /is a folder/)
     }
+  })
+
+  it('a course file over the size cap is refused before it is read (exit 2), and the cap can be raised', () => {
+    const dir = course()
+    const over = wicker(['detect', dir], {WICKER_MAX_FILE_BYTES: '300'})
+    expectRefusal(over, 2, join(dir, 'lego_pairs.json'), /over the 300-byte cap/)
+    expect(over.json.error.hint).toContain('WICKER_MAX_FILE_BYTES')
+    expect(wicker(['detect', dir], {WICKER_MAX_FILE_BYTES: '1m'}).code).toBe(0)
   })
 
   it('.wicker being a file: every command that writes under it exits 4 with the path', () => {

@@ -1,3 +1,4 @@
+import {constants as bufferConstants} from 'node:buffer'
 import {constants} from 'node:fs'
 import {open, type FileHandle} from 'node:fs/promises'
 
@@ -21,19 +22,30 @@ import {InputError, IoError, ioError, UsageError} from '../errors.js'
  * shared checkout is a real use, and a read cannot change anything. Where wicker writes is decided
  * by the writers (atomic-write, the transaction), not here.
  */
-export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 ** 3
+export const DEFAULT_MAX_FILE_BYTES = 500 * 1024 ** 2
+/**
+ * Node cannot hold a longer string (V8's limit, about 512 Mi characters), so a larger JSON file
+ * could not be parsed at all: the cap refuses it with a message instead of a crash.
+ */
+export const LARGEST_JSON_BYTES = bufferConstants.MAX_STRING_LENGTH
 export const MAX_FILE_BYTES_ENV = 'WICKER_MAX_FILE_BYTES'
 
-/** The size cap: WICKER_MAX_FILE_BYTES if set (bytes, or with a k/m/g suffix), else 2 GiB. */
+/** The size cap: WICKER_MAX_FILE_BYTES if set (bytes, or with a k/m suffix), else 500 MiB. */
 export function maxFileBytes(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[MAX_FILE_BYTES_ENV]?.trim()
   if (!raw) return DEFAULT_MAX_FILE_BYTES
   const m = /^(\d+)\s*([kmg]i?b?)?$/i.exec(raw)
-  if (!m || Number(m[1]) === 0) {
-    throw new UsageError({code: 'E_USAGE_MAX_FILE_BYTES', message: `${MAX_FILE_BYTES_ENV}=${raw} is not a size.`, hint: `Set ${MAX_FILE_BYTES_ENV} to a number of bytes, e.g. 4294967296 or 4g, or unset it for the default (2 GiB).`, details: {value: raw}})
+  const unit = {k: 1024, m: 1024 ** 2, g: 1024 ** 3}[m?.[2]?.[0]?.toLowerCase() as 'k' | 'm' | 'g'] ?? 1
+  const bytes = m ? Number(m[1]) * unit : 0
+  if (bytes <= 0 || bytes > LARGEST_JSON_BYTES) {
+    throw new UsageError({
+      code: 'E_USAGE_MAX_FILE_BYTES',
+      message: `${MAX_FILE_BYTES_ENV}=${raw} is not a size from 1 byte to ${LARGEST_JSON_BYTES} bytes (the longest text Node can hold).`,
+      hint: `Set ${MAX_FILE_BYTES_ENV} to a number of bytes, e.g. 104857600 or 100m, or unset it for the default (500 MiB).`,
+      details: {value: raw, max: LARGEST_JSON_BYTES},
+    })
   }
-  const unit = {k: 1024, m: 1024 ** 2, g: 1024 ** 3}[m[2]?.[0]?.toLowerCase() as 'k' | 'm' | 'g'] ?? 1
-  return Number(m[1]) * unit
+  return bytes
 }
 
 const NONBLOCK = constants.O_NONBLOCK ?? 0
@@ -102,7 +114,7 @@ export async function readCourseFile(file: string, options: ReadOptions = {}): P
       throw new InputError({
         code: 'E_INPUT_TOO_LARGE',
         message: `${file} is ${size} bytes, over the ${max}-byte cap for a course file; it was not read.`,
-        hint: `If the file is genuine, raise the cap with ${MAX_FILE_BYTES_ENV} (e.g. ${MAX_FILE_BYTES_ENV}=4g).`,
+        hint: max < LARGEST_JSON_BYTES ? `If the file is genuine, raise the cap with ${MAX_FILE_BYTES_ENV} (at most ${LARGEST_JSON_BYTES} bytes, the longest text Node can hold).` : `It is larger than any JSON text Node can parse (${LARGEST_JSON_BYTES} bytes); split or shrink it.`,
         details: {file, size, max},
       })
     }
