@@ -1,6 +1,6 @@
 import {Args, Command, Flags} from '@oclif/core'
 
-import {EXIT, WickerError, type ErrorInfo} from '../core/errors.js'
+import {errnoToIoError, EXIT, WickerError, type ErrorInfo} from '../core/errors.js'
 import {decideUi, Ui} from './ui.js'
 
 /** Flags every command has; each can also be set by environment variable. */
@@ -81,7 +81,12 @@ export abstract class BaseCommand extends Command {
     if (error.code === 'EEXIT') throw error
     let exitCode: number
     let info: ErrorInfo
-    if (error instanceof WickerError) {
+    // a plain I/O failure nobody wrapped is exit 4 with the path and the operation, not a bug
+    const io = errnoToIoError(error)
+    if (io) {
+      exitCode = io.exitCode
+      info = io.toJSON()
+    } else if (error instanceof WickerError) {
       exitCode = error.exitCode
       info = error.toJSON()
     } else if (error.oclif?.exit === 2 || /Flag|Arg|flag|argument/.test(error.constructor?.name ?? '')) {

@@ -82,6 +82,8 @@ export function ioError(error: unknown, file: string, action: string): WickerErr
     ENOSPC: 'free some disk space and run the command again',
     EROFS: 'the file system is read-only; work on a writable copy',
     EISDIR: 'a folder is where a file was expected; rename or remove it',
+    ENOTDIR: 'a file is where a folder was expected (e.g. .wicker or the staging folder); rename or remove it',
+    EEXIST: 'something is already at that path (a file where a folder belongs?); rename or remove it',
     ENOENT: 'check the path',
   }
   return new IoError({
@@ -90,4 +92,18 @@ export function ioError(error: unknown, file: string, action: string): WickerErr
     hint: (code && hints[code]) ?? 'check the file and run the command again',
     details: {file, errno: code},
   })
+}
+
+/**
+ * A Node errno error (it has `code` and `syscall`) that no caller wrapped: a plain I/O failure
+ * (EACCES, EROFS, ENOTDIR, EISDIR…), not a bug. It becomes an IoError (exit 4) naming the path and
+ * the operation; anything else gives null.
+ */
+export function errnoToIoError(error: unknown): WickerError | null {
+  const e = error as NodeJS.ErrnoException | undefined
+  if (!(e instanceof Error) || typeof e.code !== 'string' || !/^E[A-Z0-9]+$/.test(e.code) || typeof e.syscall !== 'string') return null
+  const dest = (e as {dest?: unknown}).dest
+  const where = typeof e.path === 'string' ? `${e.path}${typeof dest === 'string' ? ` → ${dest}` : ''}` : '(no path given)'
+  const io = ioError(e, where, e.syscall) as IoError
+  return new IoError({...io.toJSON(), details: {...io.details, file: e.path ?? null, operation: e.syscall}})
 }

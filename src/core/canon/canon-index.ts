@@ -1,6 +1,5 @@
-import {readFile} from 'node:fs/promises'
-
 import {isObject} from '../json.js'
+import {readCourseFile} from '../store/read-file.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 
 /**
@@ -25,7 +24,8 @@ export async function readCanonIndex(file: string, sha256: string | null): Promi
   if (sha256 === null) return null
   let value: unknown
   try {
-    value = JSON.parse(await readFile(file, 'utf8'))
+    // a cache that is not a small regular file is ignored like a missing one
+    value = JSON.parse((await readCourseFile(file, {maxBytes: 1 << 20})).toString('utf8'))
   } catch {
     return null
   }

@@ -3,11 +3,13 @@ import {existsSync} from 'node:fs'
 import {LEGO_ID} from '../course/model.js'
 import {InputError} from '../errors.js'
 import {sha256Hex} from '../extract/candidate.js'
-import {parseJsonBytes, parseJsonOf, readBytes} from '../store/read-json.js'
+import {readBytes} from '../store/read-json.js'
 import {readCanonIndex, type CanonIndex} from './canon-index.js'
 import {headerText, scanLayout, type BasketSpan, type CanonLayout} from './layout.js'
 import {isUsable, type BasketLocation, type Canon, type CanonBasket, type CanonFinding, type CanonPhrase} from './model.js'
 import {isObject} from '../json.js'
+import {memberPath} from '../staging/strict-json.js'
+import {CANON_MAX_DEPTH, parseCanonStrict} from './strict.js'
 
 /** Fields the old upload server spread into the canon's top level (DOMAIN.md §2). */
 export const UPLOAD_FIELDS = new Set(['seed', 'seedId', 'seed_id', 'agentId', 'agent_id', 'stagingOnly', 'courseCode', 'course_code', 'browserId', 'seedRange', 'uploadedAt', 'timestamp'])
@@ -177,6 +179,7 @@ export class LazyBaskets implements ReadonlyMap<string, CanonBasket> {
     readonly layout: CanonLayout,
     readonly uncovered: ReadonlySet<string>,
     readonly file: string,
+    readonly maxDepth: number = CANON_MAX_DEPTH,
   ) {
     this.#spans = new Map(layout.spans.map((s) => [s.id, s]))
   }
@@ -198,7 +201,11 @@ export class LazyBaskets implements ReadonlyMap<string, CanonBasket> {
     if (done) return done
     const span = this.#spans.get(id)
     if (!span) return undefined
-    const value = parseJsonOf(this.layout.bytes.toString('utf8', span.valueStart, span.end), this.file, 'Canon')
+    // Strict like a full read: bytes the index vouches for were written by wicker, but the index is a
+    // file in the course folder too. Only the baskets asked for are checked; the rest are copied
+    // through byte for byte by a splicing merge, so nothing unread can be changed.
+    const {bytes} = this.layout
+    const value = parseCanonStrict(bytes.subarray(span.valueStart, span.end), this.file, {maxDepth: this.maxDepth - 2, part: {path: memberPath('$.baskets', id), offset: span.valueStart, document: bytes}})
     // scanLayout admits only objects and arrays, which always read as a basket
     const basket = readBasket(id, value, 'baskets', [], newTally())!
     this.#read.set(id, basket)
@@ -227,27 +234,36 @@ export class LazyBaskets implements ReadonlyMap<string, CanonBasket> {
 }
 
 /**
- * Canon from its bytes. Bytes the canon index names as written by wicker are read by their layout
- * (the baskets on demand); anything else is parsed in full.
+ * Canon from its bytes, read strictly (strict.ts). Bytes the canon index names as written by wicker
+ * are read by their layout (the baskets on demand, each checked when parsed); anything else is
+ * parsed and checked in full.
  */
-export function canonFromBytes(bytes: Buffer, file: string, sha: string, index: CanonIndex | null): Canon {
+export interface CanonReadOptions {
+  maxDepth?: number
+  /** validate only: read lone surrogate escapes (it flags them) instead of refusing canon */
+  allowLoneSurrogates?: boolean
+}
+
+export function canonFromBytes(bytes: Buffer, file: string, sha: string, index: CanonIndex | null, options: CanonReadOptions = {}): Canon {
+  const maxDepth = options.maxDepth ?? CANON_MAX_DEPTH
   const layout = index?.sha256 === sha ? scanLayout(bytes) : null
   if (layout && layout.spans.length === index!.baskets) {
-    const header = readCanonValue(parseJsonOf(headerText(layout), file, 'Canon'), file, sha)
-    const baskets = new LazyBaskets(layout, new Set(index!.uncovered), file)
+    const header = readCanonValue(parseCanonStrict(Buffer.from(headerText(layout), 'utf8'), file, {maxDepth}), file, sha)
+    const baskets = new LazyBaskets(layout, new Set(index!.uncovered), file, maxDepth)
     if (header.container === 'baskets' && index!.uncovered.every((id) => baskets.has(id))) {
       const findings = [...header.findings.filter((f) => f.kind !== 'stale-metadata'), ...staleMetadata(header.metadata, baskets.size)]
       return {...header, baskets, findings, layout}
     }
   }
-  return readCanonValue(parseJsonBytes(bytes, file, 'Canon'), file, sha)
+  return readCanonValue(parseCanonStrict(bytes, file, {maxDepth, allowLoneSurrogates: options.allowLoneSurrogates}), file, sha)
 }
 
 /** Reads the canon file; a missing canon is an empty canon. With `index`, bytes wicker wrote are read by their layout. */
-export async function readCanon(file: string, options: {index?: string} = {}): Promise<Canon> {
+export async function readCanon(file: string, options: CanonReadOptions & {index?: string} = {}): Promise<Canon> {
+  // existsSync follows links: a dangling symlink is "no canon" here, and a folder or FIFO is read (and refused)
   if (!existsSync(file)) return emptyCanon(file)
   const bytes = await readBytes(file)
   const sha = sha256(bytes)
   const index = options.index ? await readCanonIndex(options.index, sha) : null
-  return canonFromBytes(bytes, file, sha, index)
+  return canonFromBytes(bytes, file, sha, index, options)
 }

@@ -25,6 +25,10 @@ export interface OpenCourseOptions {
    * asked for (preview, status); validate and detect parse every basket, for their findings
    */
   lazyCanon?: boolean
+  /** deepest JSON nesting accepted in canon (as in staging, --max-depth; default 64) */
+  maxDepth?: number
+  /** validate only: read canon's lone surrogate escapes to flag them, instead of refusing canon */
+  allowLoneSurrogates?: boolean
 }
 
 export interface OpenedCourse {
@@ -49,7 +53,7 @@ export async function openCourse(options: OpenCourseOptions): Promise<OpenedCour
   }
   // Both files are parsed in full; reading them together overlaps the disk with the parsing.
   const canonFile = join(found.dir, COURSE_FILES.canon)
-  const [course, canon] = await Promise.all([loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null}), options.canon === false ? emptyCanon(canonFile) : readCanon(canonFile, options.lazyCanon ? {index: wickerPaths(found.dir).canonIndex} : {})])
+  const [course, canon] = await Promise.all([loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null}), options.canon === false ? emptyCanon(canonFile) : readCanon(canonFile, {index: options.lazyCanon ? wickerPaths(found.dir).canonIndex : undefined, maxDepth: options.maxDepth, allowLoneSurrogates: options.allowLoneSurrogates})])
   const warnings = [...found.warnings, ...recovered]
   if (course.orientation.arrays) warnings.push(`array pairs read as [${course.orientation.order === 'known-target' ? 'known, target' : 'target, known'}] (${course.orientation.evidence})`)
   for (const finding of course.findings) warnings.push(`lego_pairs: ${finding.message}`)

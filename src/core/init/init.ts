@@ -1,10 +1,11 @@
 import {existsSync} from 'node:fs'
-import {mkdir, readFile} from 'node:fs/promises'
+import {mkdir} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
 import {CONFIG_FILE} from '../config.js'
 import {ioError} from '../errors.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
+import {readCourseFile} from '../store/read-file.js'
 
 /** What `wicker init` writes. Each piece is added only when missing, so a second run changes nothing. */
 export const GITIGNORE_LINES = ['# wicker: agent staging and wicker state (never commit)', 'phase5_baskets_staging/', 'phase3_baskets_staging/', '.wicker/']
@@ -53,9 +54,9 @@ export interface InitResult {
 
 async function readIfExists(file: string): Promise<string | null> {
   try {
-    return await readFile(file, 'utf8')
+    return (await readCourseFile(file)).toString('utf8')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+    if ((error as {details?: {errno?: string}}).details?.errno === 'ENOENT') return null
     throw ioError(error, file, 'read')
   }
 }

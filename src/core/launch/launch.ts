@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs'
-import {appendFile, mkdir, readdir, readFile, rm} from 'node:fs/promises'
+import {appendFile, mkdir, readdir, rm} from 'node:fs/promises'
 import {join, relative} from 'node:path'
 
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
@@ -15,6 +15,7 @@ import {wickerPaths} from '../store/paths.js'
 import {makeAgent, type Agent, type AgentKind} from './agents.js'
 import {classify, RETRYABLE, type AttemptClass} from './classify.js'
 import {checkOutput, isDone, stagedName, stagedOutputs, stageOutput} from './output.js'
+import {readCourseFile} from '../store/read-file.js'
 
 export interface LaunchOptions extends OpenCourseOptions {
   /** run to launch; default the newest prepared run */
@@ -99,7 +100,7 @@ export function parseOnly(spec: string, max: number): Set<number> {
 
 async function readLedger(file: string): Promise<LedgerEntry[]> {
   if (!existsSync(file)) return []
-  return (await readFile(file, 'utf8'))
+  return (await readCourseFile(file, {appendOnly: true})).toString('utf8')
     .split('\n')
     .filter(Boolean)
     .flatMap((l) => {
@@ -118,7 +119,7 @@ async function newestRun(courseDir: string): Promise<string> {
   for (const run of names) {
     if (!RUN_NAME.test(run)) continue
     try {
-      const plan = JSON.parse(await readFile(join(runs, run, 'plan.json'), 'utf8')) as {createdAt: string}
+      const plan = JSON.parse((await readCourseFile(join(runs, run, 'plan.json'))).toString('utf8')) as {createdAt: string}
       if (!best || plan.createdAt > best.at) best = {run, at: plan.createdAt}
     } catch {
       // not a run
@@ -157,7 +158,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
   try {
     const history = await readLedger(ledgerFile)
     // A line torn by a killed launcher would swallow the next entry appended to it.
-    if (existsSync(ledgerFile) && !(await readFile(ledgerFile, 'utf8')).endsWith('\n')) await appendFile(ledgerFile, '\n')
+    if (existsSync(ledgerFile) && !(await readCourseFile(ledgerFile, {appendOnly: true})).toString('utf8').endsWith('\n')) await appendFile(ledgerFile, '\n')
     // Attempts a killed launcher left running: stop them before anything else.
     const ended = new Set(history.filter((e) => e.event !== 'start').map((e) => `${e.packet}#${e.attempt}`))
     for (const e of history) {
@@ -338,7 +339,7 @@ class Scheduler {
     const outputFile = join(workDir, `${p.id}__${attempt}.json`)
     await rm(outputFile, {force: true})
     const call = {packetId: p.id, packetFile: join(this.dir, 'packets', `${p.id}.json`), promptFile: join(this.dir, 'prompts', `${p.id}.md`), outputFile, run: this.run, attempt}
-    const prompt = await readFile(call.promptFile, 'utf8')
+    const prompt = (await readCourseFile(call.promptFile)).toString('utf8')
     const startedAt = new Date().toISOString()
     let pid: number | null = null
     const result = await spawnAgent({
@@ -365,7 +366,7 @@ class Scheduler {
     await appendFile(`${logBase}.stderr`, result.stderr)
     const report = this.agent.read(result.stdout, result.exitCode)
     // The output: the file the agent wrote, or else the JSON in what it printed.
-    const bytes = existsSync(outputFile) ? await readFile(outputFile) : Buffer.from(report.text, 'utf8')
+    const bytes = existsSync(outputFile) ? await readCourseFile(outputFile) : Buffer.from(report.text, 'utf8')
     const checked = bytes.length > 0 ? await checkOutput(bytes, packet, this.course) : {valid: false as const, reason: 'no output'}
     const verdict = classify({
       exitCode: result.exitCode,

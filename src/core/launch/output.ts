@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs'
-import {mkdir, readdir, readFile} from 'node:fs/promises'
+import {mkdir, readdir} from 'node:fs/promises'
 import {basename, join} from 'node:path'
 
 import {readContainer} from '../formats/containers.js'
@@ -11,6 +11,7 @@ import {refusalOf} from '../staging/inspect.js'
 import {EXTRACT_DEFAULTS} from '../extract/run.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 import type {Packet} from '../segments/packets.js'
+import {readCourseFile} from '../store/read-file.js'
 
 /**
  * An agent's output is checked before it goes anywhere near staging: it must be JSON (fences and
@@ -76,7 +77,7 @@ function attemptOf(name: string): number {
 /** A packet is done when a valid output of it is in staging (or was consumed by a merge). */
 export async function isDone(staged: Map<string, string[]>, packet: Packet, course: Course): Promise<string | null> {
   for (const file of staged.get(packet.id) ?? []) {
-    if ((await checkOutput(await readFile(file), packet, course)).valid) return file
+    if ((await checkOutput(await readCourseFile(file), packet, course)).valid) return file
   }
   return null
 }

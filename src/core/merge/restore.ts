@@ -6,8 +6,8 @@ import {badRecord, readJournal, transactions} from '../store/journal.js'
 import {acquireLock} from '../store/lock.js'
 import {checkBegin} from './record-check.js'
 import {recover} from './recover.js'
-import {newTxId, runTransaction} from './transaction.js'
-import {readCanonNow, txContext, type CanonSide} from './run.js'
+import {canonFileNow, newTxId, runTransaction} from './transaction.js'
+import {txContext, type CanonSide} from './run.js'
 
 export interface RunRestoreOptions extends OpenCourseOptions {
   /** the transaction to undo; default: the last one */
@@ -46,7 +46,10 @@ export async function runRestore(options: RunRestoreOptions): Promise<{result: R
         hint: committed.length > 0 ? `Transactions: ${committed.slice(-5).map((t) => t.begin.tx).join(', ')}.` : 'See `wicker status`.',
       })
     }
-    const {bytes, file} = await readCanonNow(ctx)
+    // Only the bytes: restore rewrites nothing it parsed (the current canon becomes a backup as it is,
+    // the old one comes back as it was), so a canon the strict reader refuses can still be undone.
+    const file = await canonFileNow(ctx)
+    const bytes = disk.exists(ctx.canonFile) ? await disk.readFile(ctx.canonFile) : null
     const current = bytes ? sha256(bytes) : null
     if (current !== target.begin.after && !options.force) {
       throw new BlockedError({

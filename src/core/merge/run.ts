@@ -68,12 +68,12 @@ export function txContext(course: Course, disk: Disk): TxContext {
 }
 
 /** Canon as it is on disk now: bytes, hash and model, and its file as it was just before the read (checked again before the rename). */
-export async function readCanonNow(ctx: TxContext): Promise<{bytes: Buffer | null; canon: Canon; file: FileInfo | null}> {
+export async function readCanonNow(ctx: TxContext, maxDepth?: number): Promise<{bytes: Buffer | null; canon: Canon; file: FileInfo | null}> {
   const file = await canonFileNow(ctx)
   if (!ctx.disk.exists(ctx.canonFile)) return {bytes: null, canon: readCanonValue({}, ctx.canonFile, null), file}
   const bytes = await ctx.disk.readFile(ctx.canonFile)
   const sha = sha256(bytes)
-  const canon = canonFromBytes(bytes, ctx.canonFile, sha, await readCanonIndex(ctx.paths.canonIndex, sha))
+  const canon = canonFromBytes(bytes, ctx.canonFile, sha, await readCanonIndex(ctx.paths.canonIndex, sha), {maxDepth})
   return {bytes, canon: {...canon, exists: true}, file}
 }
 
@@ -141,7 +141,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
   try {
     const {notes} = await recover(ctx)
     warnings.push(...notes)
-    const {bytes, canon, file} = await readCanonNow(ctx)
+    const {bytes, canon, file} = await readCanonNow(ctx, options.maxDepth)
     const before: CanonSide = {sha256: canon.sha256, baskets: canon.baskets.size}
     const base = {tx: null, written: null, added: [], updated: [], adopted: [], canon: {before, after: before}, backup: null, consumed: [], recovered: notes}
 

@@ -1,5 +1,4 @@
 import {existsSync} from 'node:fs'
-import {readFile} from 'node:fs/promises'
 import {resolve} from 'node:path'
 
 import type {Canon} from '../canon/model.js'
@@ -17,6 +16,7 @@ import {readJournal, transactions} from '../store/journal.js'
 import {wickerPaths} from '../store/paths.js'
 import {readState} from '../store/state.js'
 import {makePlan, type Plan, type PlanOptions} from './plan.js'
+import {readCourseFile} from '../store/read-file.js'
 
 export interface RunPreviewOptions extends OpenCourseOptions, ExtractSettings {
   policy?: Partial<PlanOptions>
@@ -47,7 +47,7 @@ export async function currentExtraction(course: Course, settings: ExtractSetting
   const cache = wickerPaths(course.dir).extract
   if (existsSync(cache)) {
     try {
-      const cached = JSON.parse(await readFile(cache, 'utf8')) as Extraction
+      const cached = JSON.parse((await readCourseFile(cache)).toString('utf8')) as Extraction
       const scan = await scanStaging(dirs, course.dir)
       // .wicker/ is part of the course folder, so the cache is trusted only for files the scan found now
       const found = new Set([...scan.files, ...scan.skipped].map((f) => f.name))

@@ -1,9 +1,9 @@
 import {existsSync} from 'node:fs'
-import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {UsageError} from '../errors.js'
+import {readCourseFile} from '../store/read-file.js'
 
 /**
  * Prompts are rendered from templates with {{placeholders}}. A placeholder the renderer does not
@@ -48,7 +48,7 @@ export async function loadTemplate(dir: string | null, name: 'worker' | 'orchest
   if (!existsSync(file)) {
     throw new UsageError({code: 'E_TEMPLATE_MISSING', message: `no ${name} template at ${file}.`, hint: `A template dir needs worker.md and orchestrator.md; copy them from ${TEMPLATE_DIR}.`})
   }
-  const text = await readFile(file, 'utf8')
+  const text = (await readCourseFile(file)).toString('utf8')
   const placeholders = [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]!))]
   const known: readonly string[] = name === 'worker' ? WORKER_PLACEHOLDERS : ORCHESTRATOR_PLACEHOLDERS
   const unknown = placeholders.filter((p) => !known.includes(p))

@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs'
-import {mkdir, readFile, writeFile} from 'node:fs/promises'
+import {mkdir, writeFile} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
 import {covers} from '../canon/read.js'
@@ -21,6 +21,7 @@ import type {CheckId} from '../validate/model.js'
 import {buildPacket, splitSeeds, type Packet} from './packets.js'
 import {loadTemplate, render} from './prompt.js'
 import {orchestratorValues, workerValues} from './values.js'
+import {readCourseFile} from '../store/read-file.js'
 
 export interface RunPrepareOptions extends OpenCourseOptions {
   /** missing manifest from `detect --out` */
@@ -162,7 +163,7 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
   const planFile = join(dir, 'plan.json')
   let unchanged = false
   if (existsSync(planFile)) {
-    const existing = JSON.parse(await readFile(planFile, 'utf8')) as RunPlan
+    const existing = JSON.parse((await readCourseFile(planFile)).toString('utf8')) as RunPlan
     if (JSON.stringify(existing.packets) !== JSON.stringify(placed)) {
       throw new BlockedError({code: 'E_RUN_EXISTS', message: `run ${run} already exists with other packets (${dir}).`, hint: 'Pass another --run name, or launch that run as it is.'})
     }

@@ -11,15 +11,24 @@ export type DecodeResult =
 
 const utf8 = new TextDecoder('utf-8', {fatal: true})
 
+/** UTF-16 strictly too: a lone surrogate unit is refused, not turned into U+FFFD. */
+function utf16(encoding: 'utf-16le' | 'utf-16be', bytes: Uint8Array, notes: string[]): {ok: true; text: string; notes: string[]} | {ok: false; kind: 'encoding'; message: string} {
+  try {
+    return {ok: true, text: new TextDecoder(encoding, {fatal: true}).decode(bytes), notes}
+  } catch {
+    return {ok: false, kind: 'encoding', message: `not valid ${encoding.toUpperCase()} (a lone surrogate or an odd byte count); save it as UTF-8`}
+  }
+}
+
 export function decodeBytes(bytes: Uint8Array): {ok: true; text: string; notes: string[]} | {ok: false; kind: 'encoding'; message: string} {
   const notes: string[] = []
   if (bytes[0] === 0xff && bytes[1] === 0xfe) {
     notes.push('decoded as UTF-16LE (it has a UTF-16 BOM)')
-    return {ok: true, text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), notes}
+    return utf16('utf-16le', bytes.subarray(2), notes)
   }
   if (bytes[0] === 0xfe && bytes[1] === 0xff) {
     notes.push('decoded as UTF-16BE (it has a UTF-16 BOM)')
-    return {ok: true, text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), notes}
+    return utf16('utf-16be', bytes.subarray(2), notes)
   }
   let text: string
   try {

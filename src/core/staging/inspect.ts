@@ -1,12 +1,13 @@
 import {locate} from '../store/read-json.js'
+import {describeProblem, FORBIDDEN_KEYS, strictProblems} from './strict-json.js'
+
+export {FORBIDDEN_KEYS}
 
 /**
  * One iterative walk over a parsed staging value, before anything else touches it: keys that could
  * pollute prototypes, nesting deeper than the cap, and numbers that do not survive a round trip.
  * Iterative, so a deeply nested file cannot overflow the stack.
  */
-export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
-
 export interface InspectLimits {
   maxDepth: number
 }
@@ -83,15 +84,13 @@ export function duplicateKey(text: string): {key: string; offset: number} | null
 }
 
 /**
- * Why a parsed staging document must be refused, or null: keys that could pollute prototypes,
- * nesting, numbers that do not survive a round trip, a key twice in one object. `json` is the text
- * it was parsed from. extract and launch refuse on exactly the same grounds.
+ * Why a parsed staging document must be refused, or null: the strict checks of strict-json.ts (a key
+ * twice in one object, a lone surrogate, a number that does not survive a round trip, nesting over
+ * the cap, prototype keys) on `json`, the text it was parsed from, then the same walk over the value.
+ * extract, launch and canon refuse on exactly the same grounds.
  */
 export function refusalOf(value: unknown, json: string, limits: InspectLimits): string | null {
-  const hostile = inspectValue(value, limits)
-  if (hostile) return hostile
-  const twice = duplicateKey(json)
-  if (!twice) return null
-  const {line, column} = locate(json, twice.offset)
-  return `the key ${JSON.stringify(twice.key)} appears twice in one object (line ${line}, column ${column}); JSON keeps only the last, so it is refused rather than silently losing the first`
+  const [first] = strictProblems(json, {maxDepth: limits.maxDepth, maxProblems: 1})
+  if (first) return describeProblem(first)
+  return inspectValue(value, limits)
 }

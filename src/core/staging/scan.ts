@@ -61,7 +61,9 @@ export async function scanStaging(dirs: string[], courseDir: string): Promise<Sc
       try {
         entries = await readdir(current, {withFileTypes: true, encoding: 'buffer'})
       } catch (error) {
-        if (gone(error)) continue
+        // a staging folder that is a file is the user's to fix; a subfolder that went was moved by a merge
+        const notAFolder = current === dir && (error as NodeJS.ErrnoException).code === 'ENOTDIR'
+        if (gone(error) && !notAFolder) continue
         throw ioError(error, current, 'list the staging folder')
       }
       const named = entries.map((entry) => ({entry, name: decodeName(entry.name)}))

@@ -1,6 +1,8 @@
 import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
-import {link, lstat, mkdir, open, readFile, realpath, rename, stat, unlink, type FileHandle} from 'node:fs/promises'
+import {link, lstat, mkdir, open, realpath, rename, stat, unlink, type FileHandle} from 'node:fs/promises'
+
+import {openRegular, readCourseFile} from './read-file.js'
 
 /**
  * Every file operation of a canon transaction goes through a Disk, one call per step, so tests can
@@ -8,6 +10,7 @@ import {link, lstat, mkdir, open, readFile, realpath, rename, stat, unlink, type
  * canon is always either exactly as before or exactly as planned.
  */
 export interface Disk {
+  /** a regular file's bytes, under the size cap (read-file.ts): a FIFO, device or folder is refused */
   readFile(path: string): Promise<Buffer>
   /** sha256 of a file's bytes, read in pieces (a 100 MB canon is hashed without holding it twice) */
   sha256(path: string): Promise<string>
@@ -72,9 +75,11 @@ async function withHandle(path: string, flags: string, work: (h: FileHandle) => 
 const HASH_PIECE = 8 << 20
 
 export const realDisk: Disk = {
-  readFile: (path) => readFile(path),
+  // wicker's append-only logs are its .ndjson files (journal, launch ledgers): another process may
+  // append while they are read, and the lines there at the open are what the reader wants
+  readFile: (path) => readCourseFile(path, {appendOnly: path.endsWith('.ndjson')}),
   async sha256(path) {
-    const handle = await open(path, 'r')
+    const {handle} = await openRegular(path)
     const piece = Buffer.allocUnsafe(HASH_PIECE)
     const hash = createHash('sha256')
     try {

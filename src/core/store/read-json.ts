@@ -1,6 +1,6 @@
-import {readFile} from 'node:fs/promises'
-
-import {InputError, ioError} from '../errors.js'
+import {InputError} from '../errors.js'
+import {describeProblem, strictProblems, type StrictKind} from '../staging/strict-json.js'
+import {readCourseFile} from './read-file.js'
 
 export interface JsonLocation {
   line: number
@@ -40,24 +40,48 @@ export function parseJsonText(text: string): {ok: true; value: unknown} | {ok: f
   }
 }
 
-/** Reads a file's bytes. I/O problems become IoError (exit 4). */
+/**
+ * Reads a file's bytes through the guarded reader (read-file.ts): only a regular file, under the
+ * size cap. I/O problems become IoError (exit 4).
+ */
 export async function readBytes(file: string): Promise<Buffer> {
-  try {
-    return await readFile(file)
-  } catch (error) {
-    throw ioError(error, file, 'read')
-  }
+  return readCourseFile(file)
 }
 
-/** UTF-8 text of a file's bytes, a leading BOM dropped. */
-export function decodeText(bytes: Buffer): string {
-  const text = bytes.toString('utf8')
+const utf8 = new TextDecoder('utf-8', {fatal: true})
+
+/**
+ * UTF-8 text of a file's bytes, a leading BOM dropped. Strict: an invalid byte is refused with its
+ * place rather than read as U+FFFD, which would then be written on (a LEGO's text goes into canon).
+ */
+export function decodeText(bytes: Buffer, file = 'the file'): string {
+  let text: string
+  try {
+    text = utf8.decode(bytes)
+  } catch {
+    const at = firstInvalid(bytes)
+    const {line, column} = locate(bytes.toString('latin1', 0, at), at) // latin1: one char per byte
+    throw new InputError({
+      code: 'E_INPUT_ENCODING',
+      message: `${file} is not valid UTF-8: byte ${at} (line ${line}, column ${column}) is 0x${bytes[at]?.toString(16).padStart(2, '0')}.`,
+      hint: `Save ${file} as UTF-8, replacing the byte at ${file}:${line}:${column} with the character meant.`,
+      details: {file, byte: at, line, column},
+    })
+  }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+}
+
+/** Offset of the first invalid UTF-8 byte: where the lossy decoding, encoded again, differs. */
+function firstInvalid(bytes: Buffer): number {
+  const again = Buffer.from(bytes.toString('utf8'), 'utf8')
+  let i = 0
+  while (i < bytes.length && bytes[i] === again[i]) i++
+  return i
 }
 
 /** Reads a text file; a leading BOM is dropped. */
 export async function readText(file: string): Promise<string> {
-  return decodeText(await readBytes(file))
+  return decodeText(await readBytes(file), file)
 }
 
 /**
@@ -66,13 +90,35 @@ export async function readText(file: string): Promise<string> {
  */
 export async function readJsonFile(file: string, what: string): Promise<{value: unknown; text: string; bytes: Buffer}> {
   const bytes = await readBytes(file)
-  const text = decodeText(bytes)
-  return {value: parseJsonOf(text, file, what), text, bytes}
+  const text = decodeText(bytes, file)
+  const value = parseJsonOf(text, file, what)
+  refuseUnreadable(text, file, what)
+  return {value, text, bytes}
+}
+
+/**
+ * What no course input may hold, because it cannot be carried on faithfully (a lone surrogate in a
+ * LEGO's text or a plan's phrase would be written into canon, which then refuses it), could crash
+ * the recursive code after the parse (nesting), or could pollute prototypes. Duplicate keys and big
+ * numbers are left to JSON's usual reading here: these files are read, not written back.
+ */
+const UNREADABLE = new Set<StrictKind>(['lone-surrogate', 'too-deep', 'forbidden-key'])
+const INPUT_MAX_DEPTH = 64
+
+function refuseUnreadable(text: string, file: string, what: string): void {
+  const problems = strictProblems(text, {maxDepth: INPUT_MAX_DEPTH, maxProblems: 10, kinds: UNREADABLE})
+  if (problems.length === 0) return
+  throw new InputError({
+    code: 'E_INPUT_STRICT',
+    message: `${what} ${file} holds what wicker cannot carry on faithfully:\n${problems.map((p) => `  ${describeProblem(p)}`).join('\n')}`,
+    hint: `Fix each place in ${file} (complete or remove a lone \\uD8xx/\\uDCxx escape; flatten nesting deeper than ${INPUT_MAX_DEPTH} levels; rename a __proto__/constructor/prototype key), then run the command again.`,
+    details: {file, places: problems},
+  })
 }
 
 /** Parses bytes already read; the same messages as readJsonFile. */
 export function parseJsonBytes(bytes: Buffer, file: string, what: string): unknown {
-  return parseJsonOf(decodeText(bytes), file, what)
+  return parseJsonOf(decodeText(bytes, file), file, what)
 }
 
 /** Parses text already decoded; the same messages as readJsonFile. */

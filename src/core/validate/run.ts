@@ -12,7 +12,7 @@ export interface RunValidateOptions extends OpenCourseOptions {
 
 
 export async function runValidate(options: RunValidateOptions): Promise<{result: ValidateResult; warnings: string[]}> {
-  const {course, canon, config, warnings} = await openCourse(options)
+  const {course, canon, config, warnings} = await openCourse({...options, allowLoneSurrogates: true})
   let gate: GateSettings
   let settings: ValidateSettings
   try {

@@ -2,10 +2,12 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
+import {readCanon} from '../../../src/core/canon/read.js'
 import {gateSettingsSchema, validateSettingsSchema} from '../../../src/core/schemas/config.js'
 import {validate} from '../../../src/core/validate/validate.js'
 import {wicker} from '../../helpers/cli.js'
-import {courseFrom} from '../../helpers/course.js'
+import {loadCourse} from '../../../src/core/course/load.js'
+import {tempDir, writeTree} from '../../helpers/fs.js'
 
 const options = {gate: gateSettingsSchema.parse({}), validate: validateSettingsSchema.parse({})}
 
@@ -27,8 +29,10 @@ const canonText = String.raw`{"baskets": {
 
 describe('validate: encoding', () => {
   it('flags each lone surrogate in canon phrases as an error, and not a well-formed pair', async () => {
-    const {course, canon} = await courseFrom('qtl_for_qkn', {'lego_pairs.json': pairs, 'lego_baskets.json': canonText})
-    const r = validate(course, canon, options)
+    const course = await loadCourse(writeTree(`${tempDir()}/qtl_for_qkn`, {'lego_pairs.json': pairs, 'lego_baskets.json': canonText}))
+    // validate reads canon's lone surrogates to flag them; every other command refuses such a canon
+    await expect(readCanon(course.files.canon)).rejects.toMatchObject({code: 'E_CANON_STRICT'})
+    const r = validate(course, await readCanon(course.files.canon, {allowLoneSurrogates: true}), options)
     const encoding = r.findings.filter((f) => f.check === 'encoding')
     expect(encoding.map((f) => [f.basket, f.phrase, f.severity])).toEqual([['S0001L01', 1, 'error'], ['S0001L02', 0, 'error']])
     expect(encoding[0]!.message).toBe('phrase 1 has a lone surrogate (\\ud800 at character 3) in its target side: text that cannot be written as UTF-8; rewrite the phrase.')
@@ -38,7 +42,7 @@ describe('validate: encoding', () => {
   })
 
   it('makes `wicker validate` exit 1 with the finding in its JSON', async () => {
-    const {dir} = await courseFrom('qtl_for_qkn', {'lego_pairs.json': pairs, 'lego_baskets.json': canonText})
+    const dir = writeTree(`${tempDir()}/qtl_for_qkn`, {'lego_pairs.json': pairs, 'lego_baskets.json': canonText})
     expect(readFileSync(join(dir, 'lego_baskets.json'), 'utf8')).toContain('\\ud800')
     const run = wicker(['validate', dir, '--json'])
     expect(run.code).toBe(1)
