@@ -86,4 +86,6 @@ export class FaultyDisk implements Disk {
   mkdir = async (p: string) => (this.step('mkdir', p), realDisk.mkdir(p))
   syncDir = async (p: string) => (this.step('syncDir', p), realDisk.syncDir(p))
   exists = (p: string) => realDisk.exists(p)
+  readdir = async (p: string) => (this.step('readdir', p), realDisk.readdir(p))
+  lstat = async (p: string) => (this.step('lstat', p), realDisk.lstat(p))
 }

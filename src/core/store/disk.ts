@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
-import {existsSync} from 'node:fs'
-import {link, mkdir, open, readFile, rename, unlink, type FileHandle} from 'node:fs/promises'
+import {existsSync, type Stats} from 'node:fs'
+import {link, lstat, mkdir, open, readdir, readFile, rename, unlink, type FileHandle} from 'node:fs/promises'
 
 /**
  * Every file operation of a canon transaction goes through a Disk, one call per step, so tests can
@@ -23,6 +23,10 @@ export interface Disk {
   /** fsync a folder, so a rename in it is durable */
   syncDir(path: string): Promise<void>
   exists(path: string): boolean
+  /** the names in a folder */
+  readdir(path: string): Promise<string[]>
+  /** what is at a path, without following a symlink */
+  lstat(path: string): Promise<Stats>
 }
 
 async function withHandle(path: string, flags: string, work: (h: FileHandle) => Promise<void>): Promise<void> {
@@ -72,4 +76,6 @@ export const realDisk: Disk = {
     }
   },
   exists: (path) => existsSync(path),
+  readdir: (path) => readdir(path),
+  lstat: (path) => lstat(path),
 }
