@@ -28,7 +28,7 @@ export interface Lock {
 }
 
 /** How long to wait for another process that is clearing a stale lock (it takes milliseconds). */
-const CLAIM_WAIT_MS = 2000
+const CLAIM_WAIT_MS = 1000
 const MAX_ROUNDS = 200
 
 export async function acquireLock(disk: Disk, paths: WickerPaths, command: string): Promise<Lock> {
