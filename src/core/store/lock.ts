@@ -32,10 +32,13 @@ const CLAIM_WAIT_MS = 1000
 const MAX_ROUNDS = 200
 
 export async function acquireLock(disk: Disk, paths: WickerPaths, command: string): Promise<Lock> {
-  const info: LockInfo = {lockId: randomUUID(), pid: process.pid, host: hostname(), command, startedAt: new Date().toISOString()}
+  // the command line names files a user chose: keep what other processes will read free of control characters
+  const shown = command.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 1000)
+  const info: LockInfo = {lockId: randomUUID(), pid: process.pid, host: hostname(), command: shown, startedAt: new Date().toISOString()}
   await disk.mkdir(paths.root).catch((error) => {
     throw ioError(error, paths.root, 'create')
   })
+  await checkFolder(disk, paths)
   const token = tokenPath(paths, info.lockId)
   ownTokens.add(info.lockId)
   try {
@@ -56,6 +59,20 @@ export async function acquireLock(disk: Disk, paths: WickerPaths, command: strin
     await disk.unlink(token).catch(() => undefined)
     throw error
   }
+}
+
+/** The lock's folder must be a real folder: a symlink planted in the course would put the lock, and what follows it, elsewhere. */
+async function checkFolder(disk: Disk, paths: WickerPaths): Promise<void> {
+  const stat = await disk.lstat(paths.root).catch((error) => {
+    throw ioError(error, paths.root, 'read')
+  })
+  if (stat.isDirectory()) return
+  throw new InputError({
+    code: 'E_LOCK_FOLDER',
+    message: `${paths.root} is ${stat.isSymbolicLink() ? 'a symlink' : 'not a folder'}; wicker keeps its lock and state only in a real folder inside the course.`,
+    hint: `Replace ${paths.root} with a folder (move what it holds into it), then run the command again.`,
+    details: {file: paths.root},
+  })
 }
 
 /** Links the lock to our token, clearing stale locks on the way; returns what it did. */

@@ -63,6 +63,16 @@ describe('a planted lock is refused, and nothing outside the course is touched',
     }
   })
 
+  it('a .wicker that is a symlink out of the course is refused before anything is written through it', async () => {
+    const {course, outside} = courseWithOutside()
+    const {rmSync, symlinkSync} = await import('node:fs')
+    rmSync(join(course, '.wicker'), {recursive: true})
+    symlinkSync(outside, join(course, '.wicker'))
+    const before = snapshotTree(outside)
+    await expect(take(course)).rejects.toMatchObject({code: 'E_LOCK_FOLDER', exitCode: 2, message: expect.stringContaining('is a symlink')})
+    expect(snapshotTree(outside)).toEqual(before)
+  })
+
   it('a FIFO where the lock should be is refused at once, not read (which would hang)', async () => {
     const {course, paths} = courseWithOutside()
     expect(spawnSync('mkfifo', [paths.lock]).status).toBe(0)
