@@ -40,10 +40,10 @@ export async function acquireLock(disk: Disk, paths: WickerPaths, command: strin
   })
   await checkFolder(disk, paths)
   const token = tokenPath(paths, info.lockId)
+  const temp = tempPath(paths, info.lockId)
   ownTokens.add(info.lockId)
   try {
     // Whole or not at all: a process killed mid-write leaves only a temp file, never a torn token.
-    const temp = tempPath(paths, info.lockId)
     await disk.writeFile(temp, `${JSON.stringify(info)}\n`, {exclusive: true}).catch((error) => {
       throw ioError(error, temp, 'create the lock')
     })
@@ -56,7 +56,7 @@ export async function acquireLock(disk: Disk, paths: WickerPaths, command: strin
     return {info, notes, release: releaser(disk, paths, info)}
   } catch (error) {
     ownTokens.delete(info.lockId)
-    await disk.unlink(token).catch(() => undefined)
+    for (const file of [temp, token]) await disk.unlink(file).catch(() => undefined)
     throw error
   }
 }
