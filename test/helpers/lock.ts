@@ -6,7 +6,8 @@ import {join} from 'node:path'
 
 /** A pid that names no process: a child that ran and was reaped. */
 export function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '']).pid
+  const child = spawnSync('true')
+  return child.error ? spawnSync(process.execPath, ['-e', '']).pid : child.pid
 }
 
 export interface PlantedLock {

@@ -5,8 +5,8 @@ import {BlockedError, InputError, ioError, UsageError} from '../errors.js'
 import type {LockInfo} from '../schemas/lock.js'
 import type {Disk} from './disk.js'
 import {clearDebris} from './lock-debris.js'
-import {stalePath, tempPath, tokenPath} from './lock-names.js'
-import {isStale, ownTokens} from './lock-owners.js'
+import {claimPath, stalePath, tempPath, tokenPath} from './lock-names.js'
+import {isStale, ownClaims, ownTokens} from './lock-owners.js'
 import {readLockDocument, type LockDocument} from './lock-read.js'
 import {retireLock} from './lock-takeover.js'
 import type {WickerPaths} from './paths.js'
@@ -107,15 +107,25 @@ function releaser(disk: Disk, paths: WickerPaths, info: LockInfo): () => Promise
   return async () => {
     if (released) return
     released = true
+    // Released like a stale lock is cleared, through the token: claiming it first means a person's
+    // `unlock --force` cannot move the lock away between our check and our unlink (and if it already
+    // did, the claim fails and whatever lock is there now stays).
+    const claimId = randomUUID()
+    const claim = claimPath(paths, info.lockId, process.pid, claimId)
+    ownClaims.add(claimId)
     try {
-      // Only our own lock: if a person removed it (`unlock --force`), another process may hold it now.
+      try {
+        await disk.rename(tokenPath(paths, info.lockId), claim)
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+        throw error
+      }
       const now = await readLockDocument(disk, paths.lock)
       if (now?.kind === 'ok' && now.info.lockId === info.lockId) await disk.unlink(paths.lock)
-      await disk.unlink(tokenPath(paths, info.lockId)).catch((error) => {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-      })
+      await disk.unlink(claim)
     } finally {
       // Whatever failed, this process no longer holds it: a lock left behind is stale from now on.
+      ownClaims.delete(claimId)
       ownTokens.delete(info.lockId)
     }
   }
