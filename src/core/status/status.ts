@@ -10,8 +10,8 @@ import {currentExtraction} from '../preview/run.js'
 import {realDisk} from '../store/disk.js'
 import {readJournal, transactions} from '../store/journal.js'
 import {forceUnlock, inspectLock, isStale, type LockInfo} from '../store/lock.js'
-import {parseLockName} from '../store/lock-names.js'
 import type {LockDocument} from '../store/lock-read.js'
+import {hasToken} from '../store/lock-takeover.js'
 import {wickerPaths} from '../store/paths.js'
 import {readState} from '../store/state.js'
 
@@ -87,16 +87,8 @@ async function shownLock(lock: LockDocument, paths: ReturnType<typeof wickerPath
     return {lockId, pid: -1, host: '?', command: '?', startedAt: '?', stale: false, problem: `${paths.lock} ${lock.problem}: if no wicker process is working on this course, delete it by hand`}
   }
   const stale = isStale(lock.info)
-  if (!stale || (await hasToken(paths, lock.info.lockId))) return {...lock.info, stale}
+  if (!stale || (await hasToken(realDisk, paths, lock.info.lockId))) return {...lock.info, stale}
   return {...lock.info, stale, problem: `it has no token (an older wicker or a person wrote it), so no writer clears it: check no wicker is running, then use wicker unlock --force ${lock.info.lockId}`}
-}
-
-async function hasToken(paths: ReturnType<typeof wickerPaths>, lockId: string): Promise<boolean> {
-  const names = await realDisk.readdir(paths.root).catch(() => [])
-  return names.some((n) => {
-    const file = parseLockName(paths, n)
-    return file !== null && file.kind !== 'stale' && file.id === lockId
-  })
 }
 
 export async function runUnlock(options: OpenCourseOptions & {lockId: string}): Promise<{result: {removed: LockInfo | null}; warnings: string[]}> {

@@ -88,3 +88,12 @@ async function claimOne(disk: Disk, sources: string[], claim: string): Promise<b
   }
   return false
 }
+
+/** Whether lock X has a token (or a claim of one) next to it, i.e. whether a writer can clear it once its holder is gone. */
+export async function hasToken(disk: Disk, paths: WickerPaths, lockId: string): Promise<boolean> {
+  const names = await disk.readdir(paths.root).catch(() => [] as string[])
+  return names.some((name) => {
+    const file = parseLockName(paths, name)
+    return file !== null && file.kind !== 'stale' && file.id === lockId
+  })
+}
