@@ -78,12 +78,12 @@ describe(`${MERGES} wicker merge processes at once over a stale lock`, () => {
     console.log(`merge race: ${TRIALS} trials × ${MERGES} merges over a stale lock, ${merged} merged, none lost`)
   }, 180_000)
 
-  it('a lock that is not wicker\'s is refused with exit 3, a message naming it and no stack trace', () => {
+  it('a lock that is not wicker\'s is refused with exit 2, a message naming it and no stack trace', () => {
     const f = flowCourse({seeds: 6})
     mkdirSync(join(f.dir, '.wicker'))
     writeFileSync(join(f.dir, '.wicker', 'lock'), '{"lockId": "../../x", "pid": 1}')
     const r = wicker(['merge', f.dir, '--yes', '--json'])
-    expect(r.code).toBe(3)
+    expect(r.code).toBe(2)
     expect(r.json.error).toMatchObject({code: 'E_LOCK_INVALID', message: expect.stringContaining(join(f.dir, '.wicker', 'lock'))})
     expect(r.json.error.hint).toMatch(/delete .* by hand/)
     expect(r.stderr).not.toMatch(STACK_TRACE)

@@ -149,8 +149,9 @@ function staleWithoutToken(holder: LockInfo): BlockedError {
   })
 }
 
-function unusableLock(paths: WickerPaths, found: Extract<LockDocument, {kind: 'bad'}>): BlockedError {
-  return new BlockedError({
+/** A lock wicker cannot read is a course file that is not usable (exit 2), in every command. */
+function unusableLock(paths: WickerPaths, found: Extract<LockDocument, {kind: 'bad'}>): InputError {
+  return new InputError({
     code: 'E_LOCK_INVALID',
     message: `the lock ${paths.lock} ${found.problem}; wicker does not take it over or use what it says.`,
     hint: `Check that no wicker process is working on this course (e.g. \`ps aux | grep wicker\`), then delete ${paths.lock} by hand and run the command again.`,
@@ -179,12 +180,7 @@ export async function forceUnlock(disk: Disk, paths: WickerPaths, lockId: string
       })
       return {lockId, pid: -1, host: '?', command: '?', startedAt: '?'}
     }
-    throw new InputError({
-      code: 'E_LOCK_INVALID',
-      message: `the lock ${paths.lock} ${found.problem}; wicker cannot check that it is the lock you mean.`,
-      hint: `Check that no wicker process is working on this course (e.g. \`ps aux | grep wicker\`), then delete ${paths.lock} by hand.`,
-      details: {file: paths.lock, problem: found.problem},
-    })
+    throw unusableLock(paths, found)
   }
   const holder = found.info
   if (holder.lockId !== lockId) {
