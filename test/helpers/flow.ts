@@ -100,4 +100,5 @@ export class FaultyDisk implements Disk {
   lstat = (p: string) => realDisk.lstat(p)
   stat = (p: string) => realDisk.stat(p)
   realpath = (p: string) => realDisk.realpath(p)
+  readdir = async (p: string) => (this.step('readdir', p), realDisk.readdir(p))
 }

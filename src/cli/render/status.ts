@@ -12,7 +12,8 @@ export function renderStatus(ui: Ui, r: StatusResult): void {
     ui.out('Last transactions:')
     for (const m of r.merges) ui.out(`  ${m.at}  ${m.tx}  ${m.kind === 'restore' ? `restored before ${m.target}` : `+${m.added} added, ${m.updated} updated, ${m.adopted} adopted`}`)
   }
-  if (r.lock) ui.out(c.yellow(`Lock held by ${r.lock.command} (pid ${r.lock.pid} on ${r.lock.host}, since ${r.lock.startedAt})${r.lock.stale ? ' — that process is gone; the next writer clears it' : ''}. Lock id: ${r.lock.lockId}`))
+  if (r.lock?.problem && r.lock.pid < 0) ui.out(c.yellow(`Lock: ${r.lock.problem}.`))
+  else if (r.lock) ui.out(c.yellow(`Lock held by ${r.lock.command} (pid ${r.lock.pid} on ${r.lock.host}, since ${r.lock.startedAt})${r.lock.problem ? ` — that process is gone, but ${r.lock.problem}` : r.lock.stale ? ' — that process is gone; the next writer clears it' : ''}. Lock id: ${r.lock.lockId}`))
   if (r.interrupted) ui.out(c.yellow(`Transaction ${r.interrupted} was interrupted; the next merge or restore finishes or rolls it back (or run \`wicker recover\`).`))
   if (r.abandoned.length > 0) ui.out(`Abandoned (wicker recover --abandon): ${r.abandoned.join(', ')}.`)
   for (const run of r.runs) ui.out(`Run ${run.run}: ${run.ok} of ${run.packets} packet(s) done, ${run.attempts} attempt(s)${run.active ? c.yellow(' — a launcher is running it now') : ''}.`)

@@ -9,7 +9,9 @@ import {makePlan, type Plan} from '../preview/plan.js'
 import {currentExtraction} from '../preview/run.js'
 import {realDisk} from '../store/disk.js'
 import {readJournalLines, refusedLines, transactions} from '../store/journal.js'
-import {forceUnlock, isStale, readLock, type LockInfo} from '../store/lock.js'
+import {forceUnlock, inspectLock, isStale, type LockInfo} from '../store/lock.js'
+import type {LockDocument} from '../store/lock-read.js'
+import {hasToken} from '../store/lock-takeover.js'
 import {wickerPaths} from '../store/paths.js'
 import {readState} from '../store/state.js'
 
@@ -22,7 +24,8 @@ export interface StatusResult {
   staging: {files: number; candidates: number; byClass: Plan['counts']}
   canon: {sha256: string | null; baskets: number; generation: number | null; lineage: string | null}
   merges: Array<{tx: string; kind: string; at: string; added: number; updated: number; adopted: number; target: string | null}>
-  lock: (LockInfo & {stale: boolean}) | null
+  /** `stale`: its holder is gone (the next writer clears it); `problem`: why wicker will not clear it by itself */
+  lock: (LockInfo & {stale: boolean; problem?: string}) | null
   /** a transaction that began and did not end */
   interrupted: string | null
   /** the last transactions given up with `wicker recover --abandon` (newest first) */
@@ -42,7 +45,7 @@ export async function runStatus(options: OpenCourseOptions & ExtractSettings): P
   const journal = await readJournalLines(realDisk, paths)
   for (const b of refusedLines(journal)) warnings.push(`${paths.journal} line ${b.line} is not a record wicker wrote (${b.reason}); writing commands refuse to run until \`wicker recover ${course.dir} --abandon ${b.id}\``)
   const txs = transactions(journal.entries)
-  const lock = await readLock(realDisk, paths)
+  const lock = await inspectLock(realDisk, paths)
   const runs: StatusResult['runs'] = []
   if (existsSync(paths.runs)) {
     for (const run of readdirSync(paths.runs).sort()) {
@@ -57,8 +60,8 @@ export async function runStatus(options: OpenCourseOptions & ExtractSettings): P
         ok = new Set(lines.filter((l) => l.includes('"class":"ok"')).map((l) => /"packet":"([^"]+)"/.exec(l)?.[1])).size
         lastEvent = lines.at(-1) ?? null
       }
-      const holder = await readLock(realDisk, {...paths, root: join(paths.runs, run), lock: join(paths.runs, run, 'lock')})
-      runs.push({run, packets, attempts, ok, active: holder !== null && !isStale(holder), lastEvent})
+      const holder = await inspectLock(realDisk, {...paths, root: join(paths.runs, run), lock: join(paths.runs, run, 'lock')})
+      runs.push({run, packets, attempts, ok, active: holder !== null && (holder.kind === 'bad' || !isStale(holder.info)), lastEvent})
     }
   }
   const last = txs.at(-1)
@@ -74,13 +77,24 @@ export async function runStatus(options: OpenCourseOptions & ExtractSettings): P
         .slice(-5)
         .reverse()
         .map((t) => ({tx: t.begin.tx, kind: t.begin.kind, at: t.committedAt ?? t.begin.at, ...t.begin.counts, target: t.begin.target})),
-      lock: lock ? {...lock, stale: isStale(lock)} : null,
+      lock: lock ? await shownLock(lock, paths) : null,
       interrupted: last?.status === 'open' ? last.begin.tx : null,
       abandoned: txs.filter((t) => t.status === 'abandoned').slice(-5).reverse().map((t) => t.begin.tx),
       runs,
     },
     warnings,
   }
+}
+
+async function shownLock(lock: LockDocument, paths: ReturnType<typeof wickerPaths>): Promise<NonNullable<StatusResult['lock']>> {
+  if (lock.kind === 'bad') {
+    // shown, never used in a path; escaped so it cannot drive a terminal
+    const lockId = lock.lockId === null ? '(unreadable)' : JSON.stringify(lock.lockId).slice(1, -1).slice(0, 80)
+    return {lockId, pid: -1, host: '?', command: '?', startedAt: '?', stale: false, problem: `${paths.lock} ${lock.problem}: if no wicker process is working on this course, delete it by hand`}
+  }
+  const stale = isStale(lock.info)
+  if (!stale || (await hasToken(realDisk, paths, lock.info.lockId))) return {...lock.info, stale}
+  return {...lock.info, stale, problem: `it has no token (an older wicker or a person wrote it), so no writer clears it: check no wicker is running, then use wicker unlock --force ${lock.info.lockId}`}
 }
 
 export async function runUnlock(options: OpenCourseOptions & {lockId: string}): Promise<{result: {removed: LockInfo | null}; warnings: string[]}> {

@@ -1,6 +1,6 @@
 import {createHash} from 'node:crypto'
 import {existsSync} from 'node:fs'
-import {link, lstat, mkdir, open, realpath, rename, stat, unlink, type FileHandle} from 'node:fs/promises'
+import {link, lstat, mkdir, open, readdir, realpath, rename, stat, unlink, type FileHandle} from 'node:fs/promises'
 
 import {openRegular, readCourseFile} from './read-file.js'
 
@@ -31,6 +31,8 @@ export interface Disk {
   /** the same, following symlinks: the file a read or a rename over it would reach */
   stat(path: string): Promise<FileInfo | null>
   realpath(path: string): Promise<string>
+  /** the names in a folder */
+  readdir(path: string): Promise<string[]>
 }
 
 /** Enough of a stat to tell whether a file is still the one that was read (same inode, size and times). */
@@ -114,4 +116,5 @@ export const realDisk: Disk = {
   lstat: (path) => info(lstat as typeof stat, path),
   stat: (path) => info(stat, path),
   realpath: (path) => realpath(path),
+  readdir: (path) => readdir(path),
 }

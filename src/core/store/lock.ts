@@ -1,49 +1,24 @@
 import {randomUUID} from 'node:crypto'
 import {hostname} from 'node:os'
 
-import {BlockedError, ioError, UsageError} from '../errors.js'
+import {BlockedError, InputError, ioError, UsageError} from '../errors.js'
+import type {LockInfo} from '../schemas/lock.js'
 import type {Disk} from './disk.js'
+import {clearDebris} from './lock-debris.js'
+import {claimPath, stalePath, tempPath, tokenPath} from './lock-names.js'
+import {isStale, ownClaims, ownTokens} from './lock-owners.js'
+import {readLockDocument, type LockDocument} from './lock-read.js'
+import {retireLock} from './lock-takeover.js'
 import type {WickerPaths} from './paths.js'
 
 /**
- * One writer at a time, by exclusive create of .wicker/lock. A lock is never broken silently: only
- * when its holder ran on this host and that process is gone, and then the command says so.
+ * One writer at a time. Each lock has a token, `.wicker/lock.<id>`, written whole first; the lock is
+ * `.wicker/lock` created as a hard link to it (fails if a lock exists). A lock is never broken
+ * silently: only when its holder ran on this host and that process is gone, and then through its
+ * token (see lock-takeover.ts) so that one process clears it however many try, and the command says so.
  */
-export interface LockInfo {
-  lockId: string
-  pid: number
-  host: string
-  command: string
-  startedAt: string
-}
-
-/** Locks taken by this process that are still held: a lock file naming this pid but not here is stale. */
-const held = new Set<string>()
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-export async function readLock(disk: Disk, paths: WickerPaths): Promise<LockInfo | null> {
-  if (!disk.exists(paths.lock)) return null
-  try {
-    return JSON.parse((await disk.readFile(paths.lock)).toString('utf8')) as LockInfo
-  } catch {
-    return {lockId: '(unreadable)', pid: -1, host: '?', command: '?', startedAt: '?'}
-  }
-}
-
-/** Whether the holder of a lock is certainly gone: same host, and its process no longer exists. */
-export function isStale(lock: LockInfo): boolean {
-  if (lock.host !== hostname()) return false
-  if (lock.pid === process.pid) return !held.has(lock.lockId)
-  return lock.pid > 0 && !isAlive(lock.pid)
-}
+export type {LockInfo} from '../schemas/lock.js'
+export {isAlive, isStale} from './lock-owners.js'
 
 export interface Lock {
   info: LockInfo
@@ -52,68 +27,162 @@ export interface Lock {
   release(): Promise<void>
 }
 
+/** How long to wait for another process that is clearing a stale lock (it takes milliseconds). */
+const CLAIM_WAIT_MS = 1000
+const MAX_ROUNDS = 200
+
 export async function acquireLock(disk: Disk, paths: WickerPaths, command: string): Promise<Lock> {
-  const info: LockInfo = {lockId: randomUUID(), pid: process.pid, host: hostname(), command, startedAt: new Date().toISOString()}
-  const notes: string[] = []
+  // the command line names files a user chose: keep what other processes will read free of control characters
+  const shown = command.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 1000)
+  const info: LockInfo = {lockId: randomUUID(), pid: process.pid, host: hostname(), command: shown, startedAt: new Date().toISOString()}
   await disk.mkdir(paths.root).catch((error) => {
     throw ioError(error, paths.root, 'create')
   })
-  // The lock appears whole or not at all: written to a temp file, then hard-linked to its name (which
-  // fails if a lock exists). A process killed mid-write never leaves an empty lock that looks held.
-  const temp = `${paths.lock}.${info.lockId}.tmp`
-  await disk.writeFile(temp, `${JSON.stringify(info)}\n`, {exclusive: true}).catch((error) => {
-    throw ioError(error, temp, 'create the lock')
-  })
+  await checkFolder(disk, paths)
+  const token = tokenPath(paths, info.lockId)
+  const temp = tempPath(paths, info.lockId)
+  ownTokens.add(info.lockId)
   try {
-    return await takeLock(disk, paths, info, temp, notes)
-  } finally {
-    await disk.unlink(temp).catch(() => undefined)
+    // Whole or not at all: a process killed mid-write leaves only a temp file, never a torn token.
+    await disk.writeFile(temp, `${JSON.stringify(info)}\n`, {exclusive: true}).catch((error) => {
+      throw ioError(error, temp, 'create the lock')
+    })
+    await disk.rename(temp, token).catch((error) => {
+      throw ioError(error, temp, 'create the lock')
+    })
+    const notes = await takeLock(disk, paths, token)
+    const debris = await clearDebris(disk, paths, info.lockId).catch(() => null)
+    if (debris) notes.push(debris)
+    return {info, notes, release: releaser(disk, paths, info)}
+  } catch (error) {
+    ownTokens.delete(info.lockId)
+    for (const file of [temp, token]) await disk.unlink(file).catch(() => undefined)
+    throw error
   }
 }
 
-async function takeLock(disk: Disk, paths: WickerPaths, info: LockInfo, temp: string, notes: string[]): Promise<Lock> {
-  for (let attempt = 0; attempt < 3; attempt++) {
+/** The lock's folder must be a real folder: a symlink planted in the course would put the lock, and what follows it, elsewhere. */
+async function checkFolder(disk: Disk, paths: WickerPaths): Promise<void> {
+  const stat = await disk.lstat(paths.root).catch((error) => {
+    throw ioError(error, paths.root, 'read')
+  })
+  if (stat?.kind === 'dir') return
+  throw new InputError({
+    code: 'E_LOCK_FOLDER',
+    message: `${paths.root} is ${stat?.kind === 'symlink' ? 'a symlink' : stat ? 'not a folder' : 'missing'}; wicker keeps its lock and state only in a real folder inside the course.`,
+    hint: `Replace ${paths.root} with a folder (move what it holds into it), then run the command again.`,
+    details: {file: paths.root},
+  })
+}
+
+/** Links the lock to our token, clearing stale locks on the way; returns what it did. */
+async function takeLock(disk: Disk, paths: WickerPaths, token: string): Promise<string[]> {
+  const notes: string[] = []
+  const waitUntil = Date.now() + CLAIM_WAIT_MS
+  for (let round = 0; round < MAX_ROUNDS; round++) {
     try {
-      await disk.link(temp, paths.lock)
-      held.add(info.lockId)
-      return {
-        info,
-        notes,
-        async release() {
-          held.delete(info.lockId)
-          const current = await readLock(disk, paths).catch(() => null)
-          if (current?.lockId === info.lockId) await disk.unlink(paths.lock)
-        },
-      }
+      await disk.link(token, paths.lock)
+      return notes
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(error, paths.lock, 'create the lock')
     }
-    const holder = await readLock(disk, paths)
-    if (!holder) continue
-    if (!isStale(holder)) {
-      throw new BlockedError({
-        code: 'E_LOCK_HELD',
-        message: `lock held: ${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) is writing this course.`,
-        hint: `Wait for it to finish. If no wicker process is running, remove the lock with: wicker unlock <course> --force ${holder.lockId}`,
-        details: {lock: holder},
-      })
-    }
-    // The holder is gone: move its lock aside (atomic, so only one process clears it) and try again.
-    const aside = `${paths.lock}.stale-${holder.lockId}`
-    try {
-      await disk.rename(paths.lock, aside)
-      notes.push(`cleared the lock of ${holder.command} (pid ${holder.pid}), which is no longer running (kept as ${aside})`)
-    } catch {
-      // another process cleared it first
+    const found = await readLockDocument(disk, paths.lock)
+    if (!found) continue
+    if (found.kind === 'bad') throw unusableLock(paths, found)
+    const holder = found.info
+    if (!isStale(holder)) throw lockHeld(holder)
+    const outcome = await retireLock(disk, paths, holder)
+    if (outcome.kind === 'retired') notes.push(`cleared the lock of ${holder.command} (pid ${holder.pid}), which is no longer running (kept as ${outcome.aside})`)
+    if (outcome.kind === 'no-token') throw staleWithoutToken(holder)
+    if (outcome.kind === 'claimed') {
+      if (Date.now() > waitUntil) throw lockHeld(holder, `another wicker process (pid ${outcome.pid}) is clearing it`)
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20))
     }
   }
-  throw new BlockedError({code: 'E_LOCK_HELD', message: 'lock held: could not take the lock after clearing a stale one.', hint: 'Run the command again.'})
+  throw new BlockedError({code: 'E_LOCK_HELD', message: `lock held: ${paths.lock} kept changing while wicker tried to take it.`, hint: 'Another wicker process is working on this course; run the command again when it is done.'})
 }
 
-/** Removes a lock only when given its id. */
-export async function forceUnlock(disk: Disk, paths: WickerPaths, lockId: string): Promise<LockInfo | null> {
-  const holder = await readLock(disk, paths)
-  if (!holder) return null
+function releaser(disk: Disk, paths: WickerPaths, info: LockInfo): () => Promise<void> {
+  let released = false
+  return async () => {
+    if (released) return
+    released = true
+    // Released like a stale lock is cleared, through the token: claiming it first means a person's
+    // `unlock --force` cannot move the lock away between our check and our unlink (and if it already
+    // did, the claim fails and whatever lock is there now stays).
+    const claimId = randomUUID()
+    const claim = claimPath(paths, info.lockId, process.pid, claimId)
+    ownClaims.add(claimId)
+    try {
+      try {
+        await disk.rename(tokenPath(paths, info.lockId), claim)
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+        throw error
+      }
+      const now = await readLockDocument(disk, paths.lock)
+      if (now?.kind === 'ok' && now.info.lockId === info.lockId) await disk.unlink(paths.lock)
+      await disk.unlink(claim)
+    } finally {
+      // Whatever failed, this process no longer holds it: a lock left behind is stale from now on.
+      ownClaims.delete(claimId)
+      ownTokens.delete(info.lockId)
+    }
+  }
+}
+
+function lockHeld(holder: LockInfo, why?: string): BlockedError {
+  return new BlockedError({
+    code: 'E_LOCK_HELD',
+    message: `lock held: ${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) is writing this course${why ? `, and ${why}` : ''}.`,
+    hint: `Wait for it to finish. If no wicker process is running, remove the lock with: wicker unlock <course> --force ${holder.lockId}`,
+    details: {lock: holder},
+  })
+}
+
+function staleWithoutToken(holder: LockInfo): BlockedError {
+  return new BlockedError({
+    code: 'E_LOCK_STALE',
+    message: `lock held by ${holder.command} (pid ${holder.pid}, since ${holder.startedAt}), which is no longer running; the lock has no token (an older wicker or a person wrote it), so wicker does not clear it by itself.`,
+    hint: `Check that no wicker process is working on this course, then remove the lock with: wicker unlock <course> --force ${holder.lockId}`,
+    details: {lock: holder},
+  })
+}
+
+/** A lock wicker cannot read is a course file that is not usable (exit 2), in every command. */
+function unusableLock(paths: WickerPaths, found: Extract<LockDocument, {kind: 'bad'}>): InputError {
+  return new InputError({
+    code: 'E_LOCK_INVALID',
+    message: `the lock ${paths.lock} ${found.problem}; wicker does not take it over or use what it says.`,
+    hint: `Check that no wicker process is working on this course (e.g. \`ps aux | grep wicker\`), then delete ${paths.lock} by hand and run the command again.`,
+    details: {file: paths.lock, problem: found.problem},
+  })
+}
+
+/** What .wicker/lock holds now (null: no lock), for status and unlock. */
+export async function inspectLock(disk: Disk, paths: WickerPaths): Promise<LockDocument | null> {
+  return readLockDocument(disk, paths.lock)
+}
+
+/**
+ * Removes a lock only when given its id: through its token like a stale lock (so it cannot race a
+ * process clearing it), or, for a lock without one, by moving it aside. The lock is kept as
+ * `lock.stale-<id>`. A lock wicker cannot read is refused: a person deletes it by hand.
+ */
+export async function forceUnlock(disk: Disk, paths: WickerPaths, lockId: string, round = 0): Promise<LockInfo | null> {
+  const found = await readLockDocument(disk, paths.lock)
+  if (!found) return null
+  if (found.kind === 'bad') {
+    // A hand-written lock with an id of its own: the id is compared, never put in a path.
+    if (found.lockId !== null && found.lockId === lockId) {
+      await disk.unlink(paths.lock).catch((error) => {
+        throw ioError(error, paths.lock, 'remove the lock')
+      })
+      return {lockId, pid: -1, host: '?', command: '?', startedAt: '?'}
+    }
+    throw unusableLock(paths, found)
+  }
+  const holder = found.info
   if (holder.lockId !== lockId) {
     throw new UsageError({
       code: 'E_LOCK_ID',
@@ -122,8 +191,21 @@ export async function forceUnlock(disk: Disk, paths: WickerPaths, lockId: string
       details: {lock: holder},
     })
   }
-  await disk.unlink(paths.lock).catch((error) => {
-    throw ioError(error, paths.lock, 'remove the lock')
-  })
+  const outcome = await retireLock(disk, paths, holder)
+  if (outcome.kind === 'claimed') {
+    throw new BlockedError({
+      code: 'E_LOCK_HELD',
+      message: `another wicker process (pid ${outcome.pid}) is clearing this lock right now.`,
+      hint: `Run \`wicker status\` again in a moment. If pid ${outcome.pid} is not a wicker process, delete its claim (${paths.lock}.${holder.lockId}.claim.${outcome.pid}.*) by hand.`,
+      details: {lock: holder},
+    })
+  }
+  if (outcome.kind === 'no-token') {
+    await disk.rename(paths.lock, stalePath(paths, holder.lockId)).catch((error) => {
+      throw ioError(error, paths.lock, 'remove the lock')
+    })
+  }
+  // it changed meanwhile (another process cleared it): look again
+  if (outcome.kind === 'moved-on' && round < 5) return forceUnlock(disk, paths, lockId, round + 1)
   return holder
 }

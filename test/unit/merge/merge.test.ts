@@ -1,5 +1,4 @@
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
-import {hostname} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -10,6 +9,7 @@ import {runMerge} from '../../../src/core/merge/run.js'
 import {runRestore} from '../../../src/core/merge/restore.js'
 import {runPreview} from '../../../src/core/preview/run.js'
 import {runStatus, runUnlock} from '../../../src/core/status/status.js'
+import {deadPid, plantLock} from '../../helpers/lock.js'
 import {validate} from '../../../src/core/validate/validate.js'
 import {gateSettingsSchema, validateSettingsSchema} from '../../../src/core/schemas/config.js'
 import {readJournal} from '../../../src/core/store/journal.js'
@@ -296,18 +296,18 @@ describe('locks', () => {
   it('a held lock blocks (exit 3); unlock needs its id', async () => {
     const f = flowCourse()
     const paths = wickerPaths(f.dir)
-    writeTree(f.dir, {'.wicker/lock': {lockId: 'abc', pid: 1, host: 'elsewhere', command: 'wicker merge', startedAt: 'then'}})
+    const {lockId} = plantLock(f.dir, {pid: 1, host: 'elsewhere'})
     await expect(merge(f.dir)).rejects.toMatchObject({code: 'E_LOCK_HELD', exitCode: 3})
-    expect((await runStatus(at(f.dir))).result.lock).toMatchObject({lockId: 'abc', stale: false})
+    expect((await runStatus(at(f.dir))).result.lock).toMatchObject({lockId, stale: false})
     await expect(runUnlock({...at(f.dir), lockId: 'wrong'})).rejects.toMatchObject({code: 'E_LOCK_ID'})
     expect(existsSync(paths.lock)).toBe(true)
-    expect((await runUnlock({...at(f.dir), lockId: 'abc'})).result.removed?.lockId).toBe('abc')
+    expect((await runUnlock({...at(f.dir), lockId})).result.removed?.lockId).toBe(lockId)
     expect((await merge(f.dir)).result.status).toBe('merged')
   })
 
   it('clears, and says so, a lock whose process on this host is gone', async () => {
     const f = flowCourse()
-    writeTree(f.dir, {'.wicker/lock': {lockId: 'dead', pid: 2 ** 22 + 12345, host: hostname(), command: 'wicker merge', startedAt: 'then'}})
+    plantLock(f.dir, {pid: deadPid()})
     const {result, warnings} = await merge(f.dir)
     expect(result.status).toBe('merged')
     expect(warnings.join('\n')).toMatch(/cleared the lock .* no longer running/)

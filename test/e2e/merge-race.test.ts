@@ -1,0 +1,110 @@
+import {spawn} from 'node:child_process'
+import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {BIN, STACK_TRACE, wicker} from '../helpers/cli.js'
+import {copyCourse, flowCourse} from '../helpers/flow.js'
+import {deadPid, plantLock} from '../helpers/lock.js'
+
+const MERGES = 4
+const TRIALS = 10
+
+interface Run {
+  i: number
+  code: number | null
+  json: any
+  stderr: string
+}
+
+function merge(dir: string, i: number): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, 'merge', dir, '--staging', join(dir, `batch${i}`), '--yes', '--json'], {env: {...process.env, NO_COLOR: '1'}})
+    let out = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('exit', (code) => resolve({i, code, json: JSON.parse(out), stderr}))
+  })
+}
+
+const baskets = (dir: string): Record<string, unknown> => JSON.parse(readFileSync(join(dir, 'lego_baskets.json'), 'utf8')).baskets
+const stagingFiles = (batch: string): string[] =>
+  readdirSync(batch, {recursive: true, withFileTypes: true})
+    .filter((e) => e.isFile())
+    .map((e) => e.name)
+    .sort()
+
+describe(`${MERGES} wicker merge processes at once over a stale lock`, () => {
+  it(`in each of ${TRIALS} trials, every basket a merge reports as added is in canon, and no staging file is lost`, async () => {
+    const f = flowCourse({seeds: 30, formats: ['F1']})
+    const files = readdirSync(join(f.dir, 'phase5_baskets_staging')).sort()
+    for (let i = 0; i < MERGES; i++) mkdirSync(join(f.dir, `batch${i}`))
+    files.forEach((name, i) => renameSync(join(f.dir, 'phase5_baskets_staging', name), join(f.dir, `batch${i % MERGES}`, name)))
+    const dead = deadPid()
+    let merged = 0
+    for (let t = 0; t < TRIALS; t++) {
+      const dir = copyCourse(f.dir)
+      const stale = plantLock(dir, {pid: dead})
+      const before = baskets(dir)
+      const runs = await Promise.all(Array.from({length: MERGES}, (_, i) => merge(dir, i)))
+
+      const winners = runs.filter((r) => r.code === 0)
+      expect(winners.length, `trial ${t}`).toBeGreaterThan(0)
+      for (const r of runs) {
+        expect(r.stderr).not.toMatch(STACK_TRACE)
+        if (r.code !== 0) expect([r.code, r.json.error.code], `trial ${t}, merge ${r.i}: ${r.json.error?.message}`).toEqual([3, 'E_LOCK_HELD'])
+        else expect(r.json.result.status).toBe('merged')
+      }
+      const added = winners.flatMap((r) => r.json.result.added as string[])
+      const after = baskets(dir)
+      for (const id of added) expect(after[id], `trial ${t}: ${id} was reported added and is not in canon`).toBeDefined()
+      for (const [id, basket] of Object.entries(before)) expect(after[id]).toEqual(basket)
+      expect(Object.keys(after).sort(), `trial ${t}`).toEqual([...Object.keys(before), ...added].sort())
+      // a winner's staging went to .applied/, a loser's is untouched; none is lost
+      for (const r of runs) {
+        const batch = join(dir, `batch${r.i}`)
+        const all = stagingFiles(batch)
+        expect(all, `trial ${t}, merge ${r.i}`).toEqual(files.filter((_, k) => k % MERGES === r.i).sort())
+        expect(readdirSync(batch).filter((n) => n !== '.applied').length, `trial ${t}, merge ${r.i}`).toBe(r.code === 0 ? 0 : all.length)
+      }
+      // the stale lock was cleared once, kept for reading, and nobody holds the lock now
+      const cleared = runs.filter((r) => ((r.json.warnings ?? []) as string[]).some((w) => w.includes(`lock.stale-${stale.lockId}`)))
+      expect(cleared.length).toBeLessThanOrEqual(1)
+      expect(existsSync(join(dir, '.wicker', `lock.stale-${stale.lockId}`))).toBe(true)
+      expect(existsSync(join(dir, '.wicker', 'lock'))).toBe(false)
+      merged += winners.length
+    }
+    console.log(`merge race: ${TRIALS} trials × ${MERGES} merges over a stale lock, ${merged} merged, none lost`)
+  }, 180_000)
+
+  it('a lock that is not wicker\'s is refused with exit 2, a message naming it and no stack trace', () => {
+    const f = flowCourse({seeds: 6})
+    mkdirSync(join(f.dir, '.wicker'))
+    writeFileSync(join(f.dir, '.wicker', 'lock'), '{"lockId": "../../x", "pid": 1}')
+    const r = wicker(['merge', f.dir, '--yes', '--json'])
+    expect(r.code).toBe(2)
+    expect(r.json.error).toMatchObject({code: 'E_LOCK_INVALID', message: expect.stringContaining(join(f.dir, '.wicker', 'lock'))})
+    expect(r.json.error.hint).toMatch(/delete .* by hand/)
+    expect(r.stderr).not.toMatch(STACK_TRACE)
+    const s = wicker(['status', f.dir, '--json'])
+    expect(s.code).toBe(0)
+    expect(s.json.result.lock).toMatchObject({stale: false, problem: expect.stringMatching(/is not a lock wicker wrote/)})
+  })
+
+  it('a stale lock without a token is left for a person: merge exits 3 naming `wicker unlock`, status says why, unlock --force clears it', () => {
+    const f = flowCourse({seeds: 6})
+    const old = plantLock(f.dir, {pid: deadPid(), token: false})
+    const m = wicker(['merge', f.dir, '--yes', '--json'])
+    expect(m.code).toBe(3)
+    expect(m.json.error).toMatchObject({code: 'E_LOCK_STALE', hint: expect.stringContaining(`wicker unlock <course> --force ${old.lockId}`)})
+    const s = wicker(['status', f.dir])
+    expect(s.stdout).toContain(`that process is gone, but it has no token`)
+    expect(wicker(['unlock', f.dir, '--force', 'b0b0b0b0-0000-4000-8000-000000000000', '--json']).json.error.code).toBe('E_LOCK_ID')
+    const u = wicker(['unlock', f.dir, '--force', old.lockId])
+    expect(u.code).toBe(0)
+    expect(u.stdout).toMatch(/Removed the lock of wicker merge/)
+    expect(wicker(['merge', f.dir, '--yes', '--json']).json.result.status).toBe('merged')
+    expect(readdirSync(join(f.dir, '.wicker')).filter((n) => n.startsWith('lock'))).toEqual([`lock.stale-${old.lockId}`])
+  })
+})
