@@ -72,6 +72,12 @@ export class IoError extends WickerError {
 const IO_CODES = new Set(['EACCES', 'EPERM', 'EIO', 'ENOSPC', 'EROFS', 'EMFILE', 'ENFILE', 'EBUSY', 'EISDIR', 'ENOTDIR', 'EEXIST', 'ENOENT'])
 
 /** Turns a Node file-system error into an IoError that names the file and what to do. */
+/** The errno code of a Node error, or of an IoError made from one (ioError keeps it in details). */
+export function errnoOf(error: unknown): string | undefined {
+  if (error instanceof WickerError) return typeof error.details?.errno === 'string' ? error.details.errno : undefined
+  return (error as NodeJS.ErrnoException | undefined)?.code
+}
+
 export function ioError(error: unknown, file: string, action: string): WickerError {
   if (error instanceof WickerError) return error
   const code = (error as NodeJS.ErrnoException | undefined)?.code

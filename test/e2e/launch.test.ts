@@ -183,8 +183,9 @@ describe('course text reaches agents unchanged and runs nothing', () => {
     const launched = wicker(['launch', dir, '--agent', 'command', '--agent-cmd', JSON.stringify([process.execPath, agent, '{prompt_file}', '$(touch PWNED3)']), ...FAST, '--retries', '0', '--halt', 'never'], {cwd: capture})
     expect(launched.json.result.failures[0].class).toBe('invalid-output')
     const prompt = readFileSync(join(dir, '.wicker', 'runs', run, 'prompts', `${prep.json.result.segments[0].packets[0].id}.md`), 'utf8')
-    expect(prompt).toContain('t1 $(whoami) `id` "x"\nline two')
-    expect(prompt).toContain(nasty)
+    // course text is quoted in prompts (it cannot start a line of its own), and otherwise as it is
+    expect(prompt).toContain(JSON.stringify('t1 $(whoami) `id` "x"\nline two'))
+    expect(prompt).toContain(JSON.stringify(`k1 ${nasty}`))
     expect(readFileSync(join(capture, 'stdin.txt'), 'utf8')).toBe(prompt)
     expect(JSON.parse(readFileSync(join(capture, 'argv.json'), 'utf8'))[1]).toBe('$(touch PWNED3)')
     for (const where of [capture, dir, join(dir, '.wicker', 'runs', run, 'work')]) for (const f of ['PWNED', 'PWNED2', 'PWNED3']) expect(existsSync(join(where, f))).toBe(false)

@@ -1,6 +1,6 @@
 import {formatIssues} from '../schemas/config.js'
 import {lockInfoSchema, type LockInfo} from '../schemas/lock.js'
-import {ioError} from '../errors.js'
+import {errnoOf, ioError} from '../errors.js'
 import type {Disk} from './disk.js'
 
 /** A lock document is a few hundred bytes; anything much bigger was not written by wicker. */
@@ -12,7 +12,8 @@ export type LockDocument =
   /** unusable: `problem` says why; `lockId` is its raw id when it has a string one (compared, never used in a path) */
   | {kind: 'bad'; problem: string; lockId: string | null}
 
-const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT'
+// gone between the lstat and the read (released, or moved aside by a takeover): no lock there
+const isMissing = (error: unknown) => errnoOf(error) === 'ENOENT'
 
 /** Reads a lock document; null when there is none. Never follows a symlink or opens a FIFO. */
 export async function readLockDocument(disk: Disk, path: string): Promise<LockDocument | null> {
