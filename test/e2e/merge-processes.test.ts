@@ -42,7 +42,7 @@ describe('five wicker merge processes at once on one course', () => {
       [0, 1, 2, 3, 4].map(
         (i) =>
           new Promise<{i: number; code: number | null; out: string}>((resolve) => {
-            const child = spawn(process.execPath, [BIN, 'merge', f.dir, '--plan', join(f.dir, `plan${i}.json`), '--json'], {env: {...process.env, NO_COLOR: '1'}})
+            const child = spawn(process.execPath, [BIN, 'merge', f.dir, '--plan', join(f.dir, `plan${i}.json`), '--staging', join(f.dir, `batch${i}`), '--json'], {env: {...process.env, NO_COLOR: '1'}})
             let out = ''
             child.stdout.on('data', (d) => (out += d))
             child.on('exit', (code) => resolve({i, code, out}))

@@ -1,5 +1,6 @@
-import {readFile, realpath} from 'node:fs/promises'
+import {realpath} from 'node:fs/promises'
 import {basename, isAbsolute, join, relative} from 'node:path'
+
 
 import {languageSense, type LanguageSense} from '../course/language-sense.js'
 import {intendedLegoId, LEGO_ID, LEGO_ID_FORM} from '../course/ids.js'
@@ -7,11 +8,13 @@ import type {Course, TextPair} from '../course/model.js'
 import {BlockedError} from '../errors.js'
 import {readContainer, type FormatId} from '../formats/containers.js'
 import {phraseKeys, readPhrases, type PhraseKeys} from '../formats/phrases.js'
+import {PACKET_ID, RUN_NAME} from '../schemas/run-plan.js'
 import {decodeStaging} from '../staging/decode.js'
 import {refusalOf} from '../staging/inspect.js'
 import {salvageStaging} from '../staging/repair.js'
 import {readStagingFile, StagingChanged} from '../staging/read.js'
 import {isInside, sameStaging, scanStaging, stagingFingerprint, type ScanResult, type StagingEntry} from '../staging/scan.js'
+import {readCourseFile} from '../store/read-file.js'
 import {tidy, units} from '../text/normalize.js'
 import {launchName, phrasesHash, sha256Hex, type Candidate, type Source} from './candidate.js'
 
@@ -142,9 +145,10 @@ class Packets {
       let bases: Record<string, string> = {}
       try {
         const file = join(this.wickerDir, 'runs', run, 'packets', `${packet}.json`)
-        // only the course's own packet: a symlinked .wicker/ or run folder could lead anywhere
-        if (isInside(await realpath(this.courseDir), await realpath(file))) {
-          const doc = JSON.parse(await readFile(file, 'utf8')) as {bases?: Record<string, string>}
+        // only the course's own packet, by names wicker makes: a symlinked .wicker/ or run folder, or a
+        // staging file named `..__x__1.json`, could lead anywhere; the guarded read refuses a FIFO
+        if (RUN_NAME.test(run) && PACKET_ID.test(packet) && isInside(await realpath(this.courseDir), await realpath(file))) {
+          const doc = JSON.parse((await readCourseFile(file)).toString('utf8')) as {bases?: Record<string, string>}
           if (doc.bases && typeof doc.bases === 'object') bases = doc.bases
         }
       } catch {

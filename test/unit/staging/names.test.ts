@@ -1,4 +1,5 @@
 import {mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {execFileSync} from 'node:child_process'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -51,20 +52,35 @@ describe('launch packets extract reads for base hashes', async () => {
   const outside = tempDir('wicker-outside-runs-')
   const staged = (dir: string) => {
     mkdirSync(join(dir, 'phase5_baskets_staging'), {recursive: true})
-    writeFileSync(join(dir, 'phase5_baskets_staging', 'r1__p1__1.json'), JSON.stringify({[b.lego.id]: {practice_phrases: b.phrases}}))
+    writeFileSync(join(dir, 'phase5_baskets_staging', 'r1__p0123456789abcde__1.json'), JSON.stringify({[b.lego.id]: {practice_phrases: b.phrases}}))
   }
 
   it('takes the base from the course\'s own packet, and not through a run folder that is a symlink out of the course', async () => {
     staged(synth.dir)
     const packets = join(synth.dir, '.wicker', 'runs', 'r1', 'packets')
     mkdirSync(packets, {recursive: true})
-    writeFileSync(join(packets, 'p1.json'), JSON.stringify({bases: {[b.lego.id]: 'a'.repeat(64)}}))
+    writeFileSync(join(packets, 'p0123456789abcde.json'), JSON.stringify({bases: {[b.lego.id]: 'a'.repeat(64)}}))
     expect((await extractFor(course, {}, synth.dir)).candidates[0]!.base).toBe('a'.repeat(64))
 
     mkdirSync(join(outside, 'packets'), {recursive: true})
-    writeFileSync(join(outside, 'packets', 'p1.json'), JSON.stringify({bases: {[b.lego.id]: 'b'.repeat(64)}}))
+    writeFileSync(join(outside, 'packets', 'p0123456789abcde.json'), JSON.stringify({bases: {[b.lego.id]: 'b'.repeat(64)}}))
     rmSync(join(synth.dir, '.wicker', 'runs', 'r1'), {recursive: true})
     symlinkSync(outside, join(synth.dir, '.wicker', 'runs', 'r1'))
     expect((await extractFor(course, {}, synth.dir)).candidates[0]!.base).toBeNull()
+  })
+
+  it('reads no packet that is a FIFO (it would hang extract), and none a staging name with `..` for a run would reach', async () => {
+    const dir = stagingCourse(6, 66).dir
+    const c = await loadCourse(dir)
+    const basket = basketsFor(c, 0)[0]!
+    mkdirSync(join(dir, 'phase5_baskets_staging'), {recursive: true})
+    writeFileSync(join(dir, 'phase5_baskets_staging', 'r2__p0123456789abcde__1.json'), JSON.stringify({[basket.lego.id]: {practice_phrases: basket.phrases}}))
+    const packets = join(dir, '.wicker', 'runs', 'r2', 'packets')
+    mkdirSync(packets, {recursive: true})
+    execFileSync('mkfifo', [join(packets, 'p0123456789abcde.json')])
+    const extraction = await Promise.race([extractFor(c, {}, dir), new Promise<null>((r) => setTimeout(() => r(null), 5000))])
+    expect(extraction, 'extract hung on a FIFO where a packet belongs').not.toBeNull()
+    expect(extraction!.candidates[0]!.base).toBeNull()
+    expect(extraction!.candidates.map((x) => x.id)).toEqual([basket.lego.id])
   })
 })
