@@ -1,9 +1,9 @@
-import {execFileSync, spawnSync} from 'node:child_process'
+import {execFileSync} from 'node:child_process'
 import {mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {BIN, STACK_TRACE} from '../helpers/cli.js'
+import {STACK_TRACE, wicker as run, type CliRun} from '../helpers/cli.js'
 import {tempDir, writeTree} from '../helpers/fs.js'
 
 /**
@@ -32,24 +32,10 @@ function course(change: (dir: string) => void = () => undefined): string {
   return dir
 }
 
-interface Run {
-  code: number | null
-  signal: string | null
-  stderr: string
-  json: any
-}
+type Run = CliRun
 
 /** The built binary with a short timeout: a hang shows as signal SIGKILL instead of a code. */
-function wicker(args: string[], env: Record<string, string> = {}): Run {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--json'], {encoding: 'utf8', timeout: 8000, killSignal: 'SIGKILL', env: {...process.env, NO_COLOR: '1', ...env}})
-  let json: unknown
-  try {
-    json = JSON.parse(r.stdout)
-  } catch {
-    json = undefined
-  }
-  return {code: r.status, signal: r.signal, stderr: r.stderr, json}
-}
+const wicker = (args: string[], env: Record<string, string> = {}): Run => run([...args, '--json'], {env, timeout: 8000})
 
 /** The command ended by itself with `code`, an error envelope naming `file`, and no stack trace. */
 function expectRefusal(run: Run, code: number, file: string, what: RegExp): void {

@@ -1,4 +1,4 @@
-import {spawn, spawnSync} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 import {cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -7,6 +7,7 @@ import {describe, expect, it} from 'vitest'
 import {tempDir} from '../../helpers/fs.js'
 import {flowCourse} from '../../helpers/flow.js'
 import {deadPid, plantLock} from '../../helpers/lock.js'
+import {DIST, startRacers} from '../../helpers/race.js'
 
 /**
  * The race that lost a merge: several writers find the same stale lock (its holder died) at once.
@@ -14,12 +15,10 @@ import {deadPid, plantLock} from '../../helpers/lock.js'
  * in every trial each basket a merge reports as added must be in canon, and nothing else changes.
  * (test/e2e/merge-race.test.ts runs the same race with the real CLI, fewer times.)
  */
-const DIST = fileURLToPath(new URL('../../../dist/', import.meta.url))
 const RACER = fileURLToPath(new URL('./merge-racer.mjs', import.meta.url))
 const RACERS = 4
 const TRIALS = 200
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const baskets = (dir: string): Record<string, unknown> => JSON.parse(readFileSync(join(dir, 'lego_baskets.json'), 'utf8')).baskets
 
 describe(`${RACERS} merges at once over a stale lock`, () => {
@@ -36,24 +35,14 @@ describe(`${RACERS} merges at once over a stale lock`, () => {
       plantLock(dir, {pid: dead})
     }
     const before = baskets(f.dir)
-    const racers = Array.from({length: RACERS}, (_, i) => spawn(process.execPath, [RACER, base, String(i), String(TRIALS), DIST, f.dir.split('/').pop()!], {stdio: ['ignore', 'ignore', 'pipe']}))
-    let stderr = ''
-    for (const r of racers) r.stderr.on('data', (d) => (stderr += d))
-    const exited = Promise.all(racers.map((r) => new Promise((resolve) => r.on('exit', resolve))))
+    const racers = startRacers(RACER, RACERS, (i) => [base, String(i), String(TRIALS), DIST, f.dir.split('/').pop()!])
     try {
       let merged = 0
       for (let t = 0; t < TRIALS; t++) {
         const trial = join(base, `t${t}`)
         const dir = join(trial, f.dir.split('/').pop()!)
         expect(spawnSync('kill', ['-0', String(dead)]).status, 'the stale holder\'s pid was reused').not.toBe(0)
-        writeFileSync(join(trial, 'go'), '')
-        const done = Array.from({length: RACERS}, (_, i) => join(trial, `done.${i}`))
-        const deadline = Date.now() + 30_000
-        while (!done.every((file) => existsSync(file))) {
-          expect(Date.now() < deadline, `trial ${t}: racers did not finish; ${stderr}`).toBe(true)
-          await sleep(2)
-        }
-        const outcomes = done.map((file) => JSON.parse(readFileSync(file, 'utf8')) as {status?: string; added?: string[]; error?: string})
+        const outcomes = await racers.trial<{status?: string; added?: string[]; error?: string}>(trial)
         expect(outcomes.filter((o) => o.error !== undefined && o.error !== 'E_LOCK_HELD'), `trial ${t}`).toEqual([])
         const winners = outcomes.filter((o) => o.status === 'merged')
         expect(winners.length, `trial ${t}`).toBeGreaterThan(0)
@@ -66,8 +55,7 @@ describe(`${RACERS} merges at once over a stale lock`, () => {
       }
       console.log(`merge race: ${TRIALS} trials × ${RACERS} merges over a stale lock, ${merged} merged, none lost`)
     } finally {
-      for (const r of racers) r.kill()
-      await exited
+      await racers.stop()
     }
   }, 240_000)
 })
