@@ -134,6 +134,15 @@ describe('a listing that misses a name never costs a lock', () => {
     await lock.release()
   })
 
+  it('unlock --force of a lock whose token a listing missed clears it through that token', async () => {
+    const {dir, paths} = course()
+    const stale = plantLock(dir, {pid: deadPid()})
+    let misses = 2
+    const disk: Disk = {...realDisk, readdir: async (p) => (await realDisk.readdir(p)).filter((n) => !(n === `lock.${stale.lockId}` && misses-- > 0))}
+    expect(await forceUnlock(disk, paths, stale.lockId)).toMatchObject({lockId: stale.lockId})
+    expect(lockFiles(dir)).toEqual([`lock.stale-${stale.lockId}`])
+  })
+
   it('unlock --force of a lock without a token never moves the lock a third process took meanwhile', async () => {
     const {dir, paths} = course()
     const old = plantLock(dir, {pid: deadPid(), token: false})
