@@ -1,8 +1,9 @@
-import {spawnSync} from 'node:child_process'
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {randomUUID} from 'node:crypto'
-import {linkSync, mkdirSync, writeFileSync} from 'node:fs'
+import {linkSync, mkdirSync, readFileSync, readlinkSync, writeFileSync} from 'node:fs'
 import {hostname} from 'node:os'
 import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
 
 /** A pid that names no process: a child that ran and was reaped. */
 export function deadPid(): number {
@@ -16,6 +17,9 @@ export interface PlantedLock {
   host: string
   command: string
   startedAt: string
+  bootId?: string
+  pidNamespace?: string
+  startTicks?: number
 }
 
 /**
@@ -34,4 +38,36 @@ export function plantLock(courseDir: string, options: Partial<PlantedLock> & {to
     writeFileSync(join(root, 'lock'), body)
   }
   return info
+}
+
+/**
+ * Who process `pid` is, read from /proc here in the test (independently of src/core/proc): the
+ * fields a lock records. The start time is field 22 of /proc/<pid>/stat, counted after the last ')'.
+ */
+export function procIdentity(pid: number): {bootId: string; pidNamespace: string; startTicks: number} {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return {
+    bootId: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(),
+    pidNamespace: readlinkSync('/proc/self/ns/pid'),
+    startTicks: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]),
+  }
+}
+
+/** A live process that is not wicker (it holds no lock): stop it with `.kill()`. */
+export async function sleeper(command = process.execPath, args = ['-e', 'setInterval(() => {}, 1000)']): Promise<ChildProcess & {pid: number}> {
+  const child = spawn(command, args, {stdio: 'ignore'})
+  await new Promise((resolve, reject) => child.once('spawn', resolve).once('error', reject))
+  return child as ChildProcess & {pid: number}
+}
+
+/** A real wicker holder: a node process that takes the lock of `courseDir` with the built code and waits. */
+export async function holdLock(courseDir: string, dist: string): Promise<ChildProcess & {pid: number}> {
+  const load = (file: string) => JSON.stringify(pathToFileURL(join(dist, file)).href)
+  const script = `const {acquireLock} = await import(${load('core/store/lock.js')}); const {realDisk} = await import(${load('core/store/disk.js')}); const {wickerPaths} = await import(${load('core/store/paths.js')}); await acquireLock(realDisk, wickerPaths(process.argv[1]), 'wicker merge'); console.log('held'); setInterval(() => {}, 1000)`
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script, courseDir], {stdio: ['ignore', 'pipe', 'inherit']})
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d) => String(d).includes('held') && resolve())
+    child.once('exit', (code) => reject(new Error(`the holder exited (${code}) before it held the lock`)))
+  })
+  return child as ChildProcess & {pid: number}
 }

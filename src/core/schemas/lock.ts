@@ -20,6 +20,12 @@ export const lockInfoSchema = z.object({
   host: shown(255),
   command: shown(1000),
   startedAt: shown(100),
+  // Who the holder is beyond its pid (see core/proc/identity.ts). Optional: locks of earlier
+  // versions, and of systems without /proc, have none and are judged by host and pid alone.
+  bootId: shown(100).optional(),
+  pidNamespace: shown(100).optional(),
+  /** the holder's start time, in clock ticks since boot (/proc/<pid>/stat field 22) */
+  startTicks: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
 })
 
 export type LockInfo = z.infer<typeof lockInfoSchema>

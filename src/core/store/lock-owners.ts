@@ -1,5 +1,6 @@
 import {hostname} from 'node:os'
 
+import {bootId, pidNamespace, processStartTime} from '../proc/identity.js'
 import type {LockInfo} from '../schemas/lock.js'
 
 /**
@@ -22,9 +23,37 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Whether the holder of a lock (or token) is certainly gone: same host, and its process no longer exists. */
+/** Who this process is, for the lock document; empty where /proc is not there (see isStale). */
+export function selfIdentity(): Pick<LockInfo, 'bootId' | 'pidNamespace' | 'startTicks'> {
+  const boot = bootId()
+  const ns = pidNamespace()
+  const start = processStartTime(process.pid)
+  return boot !== null && ns !== null && start !== null ? {bootId: boot, pidNamespace: ns, startTicks: start} : {}
+}
+
+/**
+ * Whether the holder of a lock (or token) is certainly gone. Only a lock of this host is ever judged.
+ * With /proc (Linux) and a lock that records who its holder was: another boot id means the machine
+ * rebooted since (gone); another pid namespace means its pid names nothing we can see (never judged:
+ * a live merge in a container would look dead from the host); otherwise gone when no process has
+ * that pid or the one that has it started at another time (the pid was reused). Without /proc, or for
+ * a lock of an earlier version: gone when no process has that pid.
+ */
 export function isStale(lock: LockInfo): boolean {
   if (lock.host !== hostname()) return false
+  const ours = selfIdentity()
+  if (lock.bootId === undefined || lock.pidNamespace === undefined || lock.startTicks === undefined || ours.bootId === undefined) return pidGone(lock)
+  if (lock.bootId !== ours.bootId) return true
+  if (lock.pidNamespace !== ours.pidNamespace) return false
+  if (lock.pid === process.pid && lock.startTicks === ours.startTicks) return !ownTokens.has(lock.lockId)
+  const started = processStartTime(lock.pid)
+  // unreadable though there: a process we cannot see into (hidepid) is not judged gone
+  if (started === null) return !isAlive(lock.pid)
+  return started !== lock.startTicks
+}
+
+/** The rule by pid alone (no /proc, or a lock that does not say more). */
+function pidGone(lock: LockInfo): boolean {
   if (lock.pid === process.pid) return !ownTokens.has(lock.lockId)
   return !isAlive(lock.pid)
 }

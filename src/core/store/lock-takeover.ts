@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {ioError} from '../errors.js'
 import type {LockInfo} from '../schemas/lock.js'
 import type {Disk} from './disk.js'
-import {claimPath, parseLockName, stalePath} from './lock-names.js'
+import {claimPath, parseLockName, stalePath, tokenPath} from './lock-names.js'
 import {claimantGone, ownClaims} from './lock-owners.js'
 import {readLockDocument} from './lock-read.js'
 import type {WickerPaths} from './paths.js'
@@ -31,27 +31,23 @@ export type Retired =
  * means X never had one.
  */
 export async function retireLock(disk: Disk, paths: WickerPaths, x: LockInfo): Promise<Retired> {
-  const names = await disk.readdir(paths.root).catch((error) => {
-    throw ioError(error, paths.root, 'list the lock folder')
-  })
-  const sources: string[] = []
-  for (const name of names) {
-    const file = parseLockName(paths, name)
-    if (!file || file.kind === 'stale' || file.id !== x.lockId) continue
-    if (file.kind === 'claim') {
-      if (!claimantGone(file.pid, file.claimId)) return {kind: 'claimed', pid: file.pid}
-      sources.push(join(paths.root, name))
-    } else if (file.kind === 'token') {
-      sources.unshift(join(paths.root, name))
-    } else {
-      // an older wicker linked the lock from its temp file: that name is the token
-      sources.push(join(paths.root, name))
+  const seen = await lstatLock(disk, paths)
+  let found = await findSources(disk, paths, x)
+  if (found.kind === 'claimed') return found
+  if (found.sources.length === 0) {
+    // A listing may miss a name that is being renamed meanwhile (POSIX leaves it unspecified), and
+    // claims are renames: before saying X has no token, list again, and check that `lock` is still
+    // the very file X was (same id, same inode) and not a lock taken since.
+    found = await findSources(disk, paths, x)
+    if (found.kind === 'claimed') return found
+    if (found.sources.length === 0) {
+      const now = await readLockDocument(disk, paths.lock)
+      const after = await lstatLock(disk, paths)
+      const same = seen !== null && after !== null && seen.dev === after.dev && seen.ino === after.ino
+      return same && now?.kind === 'ok' && now.info.lockId === x.lockId ? {kind: 'no-token'} : {kind: 'moved-on'}
     }
   }
-  if (sources.length === 0) {
-    const now = await readLockDocument(disk, paths.lock)
-    return now?.kind === 'ok' && now.info.lockId === x.lockId ? {kind: 'no-token'} : {kind: 'moved-on'}
-  }
+  const {sources} = found
 
   const claimId = randomUUID()
   const claim = claimPath(paths, x.lockId, process.pid, claimId)
@@ -74,6 +70,57 @@ export async function retireLock(disk: Disk, paths: WickerPaths, x: LockInfo): P
   } finally {
     ownClaims.delete(claimId)
   }
+}
+
+/** The names that hold X's token (its token first), or the live process that claimed it. */
+async function findSources(disk: Disk, paths: WickerPaths, x: LockInfo): Promise<{kind: 'sources'; sources: string[]} | {kind: 'claimed'; pid: number}> {
+  const names = await disk.readdir(paths.root).catch((error) => {
+    throw ioError(error, paths.root, 'list the lock folder')
+  })
+  const sources: string[] = []
+  for (const name of names) {
+    const file = parseLockName(paths, name)
+    if (!file || file.kind === 'stale' || file.id !== x.lockId) continue
+    if (file.kind === 'claim') {
+      if (!claimantGone(file.pid, file.claimId)) return {kind: 'claimed', pid: file.pid}
+      sources.push(join(paths.root, name))
+    } else if (file.kind === 'token') {
+      sources.unshift(join(paths.root, name))
+    } else {
+      // an older wicker linked the lock from its temp file: that name is the token
+      sources.push(join(paths.root, name))
+    }
+  }
+  return {kind: 'sources', sources}
+}
+
+const lstatLock = (disk: Disk, paths: WickerPaths) =>
+  disk.lstat(paths.lock).catch((error) => {
+    throw ioError(error, paths.lock, 'read the lock')
+  })
+
+/**
+ * Gives lock X, which has no token (an older wicker or a person wrote it), a token, so that it can be
+ * cleared through the token like any other: `lock.X` is made a hard link to whatever `lock` is now
+ * (the link fails if `lock.X` exists), then read back. Returns whether `lock.X` now holds X; if
+ * `lock` had become another lock meanwhile, the link is undone and X is no longer there to clear.
+ */
+export async function adoptToken(disk: Disk, paths: WickerPaths, x: LockInfo): Promise<boolean> {
+  const token = tokenPath(paths, x.lockId)
+  try {
+    await disk.link(paths.lock, token)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    // EEXIST: X has a token after all (a listing missed it); ENOENT: the lock is gone. Look again.
+    if (code === 'EEXIST' || code === 'ENOENT') return false
+    throw ioError(error, token, 'give the lock a token')
+  }
+  const now = await readLockDocument(disk, token)
+  if (now?.kind === 'ok' && now.info.lockId === x.lockId) return true
+  await disk.unlink(token).catch((error) => {
+    throw ioError(error, token, 'remove a token wicker just made')
+  })
+  return false
 }
 
 async function claimOne(disk: Disk, sources: string[], claim: string): Promise<boolean> {

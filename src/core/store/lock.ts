@@ -5,10 +5,10 @@ import {BlockedError, InputError, ioError, UsageError} from '../errors.js'
 import type {LockInfo} from '../schemas/lock.js'
 import type {Disk} from './disk.js'
 import {clearDebris} from './lock-debris.js'
-import {claimPath, stalePath, tempPath, tokenPath} from './lock-names.js'
-import {isStale, ownClaims, ownTokens} from './lock-owners.js'
+import {claimPath, tempPath, tokenPath} from './lock-names.js'
+import {isStale, ownClaims, ownTokens, selfIdentity} from './lock-owners.js'
 import {readLockDocument, type LockDocument} from './lock-read.js'
-import {retireLock} from './lock-takeover.js'
+import {adoptToken, retireLock} from './lock-takeover.js'
 import type {WickerPaths} from './paths.js'
 
 /**
@@ -34,7 +34,7 @@ const MAX_ROUNDS = 200
 export async function acquireLock(disk: Disk, paths: WickerPaths, command: string): Promise<Lock> {
   // the command line names files a user chose: keep what other processes will read free of control characters
   const shown = command.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 1000)
-  const info: LockInfo = {lockId: randomUUID(), pid: process.pid, host: hostname(), command: shown, startedAt: new Date().toISOString()}
+  const info: LockInfo = {lockId: randomUUID(), pid: process.pid, host: hostname(), command: shown, startedAt: new Date().toISOString(), ...selfIdentity()}
   await disk.mkdir(paths.root).catch((error) => {
     throw ioError(error, paths.root, 'create')
   })
@@ -165,8 +165,9 @@ export async function inspectLock(disk: Disk, paths: WickerPaths): Promise<LockD
 }
 
 /**
- * Removes a lock only when given its id: through its token like a stale lock (so it cannot race a
- * process clearing it), or, for a lock without one, by moving it aside. The lock is kept as
+ * Removes a lock only when given its id, and only that lock: always through its token like a stale
+ * lock (so it cannot race a process clearing it, nor move a lock taken since), giving a lock without
+ * one a token first (adoptToken). The lock is kept as
  * `lock.stale-<id>`. A lock wicker cannot read is refused: a person deletes it by hand.
  */
 export async function forceUnlock(disk: Disk, paths: WickerPaths, lockId: string, round = 0): Promise<LockInfo | null> {
@@ -200,12 +201,13 @@ export async function forceUnlock(disk: Disk, paths: WickerPaths, lockId: string
       details: {lock: holder},
     })
   }
-  if (outcome.kind === 'no-token') {
-    await disk.rename(paths.lock, stalePath(paths, holder.lockId)).catch((error) => {
-      throw ioError(error, paths.lock, 'remove the lock')
-    })
+  // Never `rename(lock)` straight away: a third process may have taken the lock since it was read.
+  // A lock without a token gets one first, and is then cleared through it like any other.
+  if (outcome.kind === 'no-token') await adoptToken(disk, paths, holder)
+  // it changed meanwhile (another process cleared it, or it now has a token): look again
+  if (outcome.kind !== 'retired') {
+    if (round < 5) return forceUnlock(disk, paths, lockId, round + 1)
+    throw new BlockedError({code: 'E_LOCK_HELD', message: `lock ${paths.lock} kept changing while wicker tried to remove it.`, hint: 'Another wicker process is working on this course; run `wicker status` again when it is done.', details: {lock: holder}})
   }
-  // it changed meanwhile (another process cleared it): look again
-  if (outcome.kind === 'moved-on' && round < 5) return forceUnlock(disk, paths, lockId, round + 1)
   return holder
 }
