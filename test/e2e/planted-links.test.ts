@@ -67,4 +67,16 @@ describe('wicker with symlinks planted in .wicker/', () => {
     }
     expect(readdirSync(elsewhere)).toEqual([])
   })
+
+  it('launch refuses a staging folder of the course that is a symlink out of it: no output lands outside', () => {
+    const {dir, outside} = course()
+    expect(wicker(['prepare-segments', dir, '--json']).code).toBe(0)
+    const elsewhere = join(outside, 'staging')
+    mkdirSync(elsewhere)
+    symlinkSync(elsewhere, join(dir, 'phase5_baskets_staging'))
+    const run = wicker(['launch', dir, '--stagger', '0s', '--json'])
+    expect(run.code).toBe(2)
+    expect(run.json.error).toMatchObject({code: 'E_UNSAFE_PATH', message: expect.stringContaining(join(dir, 'phase5_baskets_staging'))})
+    expect(readdirSync(elsewhere)).toEqual([])
+  })
 })
