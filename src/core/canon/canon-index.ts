@@ -1,6 +1,8 @@
+import {dirname} from 'node:path'
+
 import {isObject} from '../json.js'
 import {readCourseFile} from '../store/read-file.js'
-import {writeFileAtomic} from '../store/atomic-write.js'
+import {writeInside} from '../store/wicker-folder.js'
 
 /**
  * .wicker/canon-index.json: written after each merge, it names by sha256 the canon bytes wicker
@@ -34,10 +36,13 @@ export async function readCanonIndex(file: string, sha256: string | null): Promi
   return value as unknown as CanonIndex
 }
 
-/** Best effort: a canon index that cannot be written only makes the next read slower. */
-export async function writeCanonIndex(file: string, index: Omit<CanonIndex, 'kind' | 'format'>): Promise<boolean> {
+/**
+ * Best effort: a canon index that cannot be written only makes the next read slower. It lives in
+ * <course>/.wicker/, written there only through real folders.
+ */
+export async function writeCanonIndex(file: string, index: Omit<CanonIndex, 'kind' | 'format'>, courseDir = dirname(dirname(file))): Promise<boolean> {
   const value: CanonIndex = {kind: 'wicker/canon-index', format: CANON_FORMAT, ...index}
-  return writeFileAtomic(file, `${JSON.stringify(value)}\n`, {durable: false}).then(
+  return writeInside(courseDir, file, `${JSON.stringify(value)}\n`, {durable: false}).then(
     () => true,
     () => false,
   )

@@ -1,11 +1,11 @@
-import {existsSync} from 'node:fs'
-import {mkdir, writeFile} from 'node:fs/promises'
 import {basename, isAbsolute, join, resolve} from 'node:path'
 
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import type {Course} from '../course/model.js'
-import {ioError} from '../errors.js'
+import {errnoOf} from '../errors.js'
 import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
+import {realDisk} from '../store/disk.js'
+import {makeRealFolder} from '../store/wicker-folder.js'
 import {readIfUnchanged} from '../staging/read.js'
 import {REPAIR_DEFAULTS} from '../staging/repair.js'
 import {STAGING_DIRS, wickerPaths} from '../store/paths.js'
@@ -60,25 +60,37 @@ export interface RunExtractResult {
 /**
  * Copies each unusable staging file into .wicker/quarantine/ with its reason. Staging is left as it
  * is. The copy is of the bytes extract judged (checked by hash): a file changed or swapped for a
- * symlink since is not copied.
+ * symlink since is not copied. The names are predictable (the file ships with the course, so does
+ * its hash): each is created exclusively, and anything already at a name, a planted symlink
+ * included, counts as quarantined before and is left as it is.
  */
 async function quarantine(extraction: Extraction, courseDir: string, dir: string): Promise<number> {
   let count = 0
+  let made = false
+  const exclusive = async (file: string, data: string | Uint8Array): Promise<boolean> => {
+    try {
+      // copies, not originals (staging keeps those): whole, but not worth an fsync
+      await writeFileAtomic(file, data, {replace: false, durable: false})
+      return true
+    } catch (error) {
+      if (errnoOf(error) === 'EEXIST') return false
+      throw error
+    }
+  }
   for (const file of extraction.files) {
     if (file.status !== 'bad' || !file.sha256) continue
     const name = `${file.sha256.slice(0, 12)}__${basename(file.file)}`
     const target = join(dir, name)
-    if (existsSync(target)) continue
+    if (!made) {
+      await makeRealFolder(courseDir, dir)
+      made = true
+    }
+    if ((await realDisk.lstat(target)) !== null) continue
     const bytes = await readIfUnchanged(isAbsolute(file.file) ? file.file : join(courseDir, file.file), file.sha256, sha256Hex)
     if (!bytes) continue
-    try {
-      await mkdir(dir, {recursive: true})
-      await writeFile(target, bytes, {flag: 'wx'})
-      await writeFile(`${target}.reason.json`, jsonText({file: file.file, sha256: file.sha256, reason: file.reason}))
-      count++
-    } catch (error) {
-      throw ioError(error, target, 'write the quarantine copy')
-    }
+    if (!(await exclusive(target, bytes))) continue
+    await exclusive(`${target}.reason.json`, jsonText({file: file.file, sha256: file.sha256, reason: file.reason}))
+    count++
   }
   return count
 }
@@ -87,9 +99,7 @@ export async function runExtract(options: OpenCourseOptions & ExtractSettings): 
   const {course, warnings} = await openCourse({...options, recover: true})
   const extraction = await extractFor(course, options, options.cwd)
   const paths = wickerPaths(course.dir)
-  await mkdir(paths.root, {recursive: true}).catch((error) => {
-    throw ioError(error, paths.root, 'create')
-  })
+  await makeRealFolder(course.dir, paths.root)
   await writeFileAtomic(paths.extract, jsonText({kind: 'wicker/extract', version: 1, createdAt: new Date().toISOString(), ...extraction}))
   const quarantined = await quarantine(extraction, course.dir, paths.quarantine)
   return {

@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs'
-import {appendFile, mkdir, readdir, rm} from 'node:fs/promises'
-import {join, relative} from 'node:path'
+import {readdir, rm} from 'node:fs/promises'
+import {join, relative, resolve} from 'node:path'
 
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import type {Course} from '../course/model.js'
@@ -9,13 +9,16 @@ import {killGroup, spawnAgent, terminateAll} from '../proc/spawn.js'
 import type {Packet} from '../segments/packets.js'
 import {RUN_NAME} from '../schemas/run-plan.js'
 import {readRunPlan, type PreparedPacket} from '../segments/run.js'
+import {writeFileAtomic} from '../store/atomic-write.js'
 import {realDisk} from '../store/disk.js'
+import {within} from '../store/inside.js'
 import {acquireLock, isAlive} from '../store/lock.js'
 import {wickerPaths} from '../store/paths.js'
 import {makeAgent, type Agent, type AgentKind} from './agents.js'
 import {classify, RETRYABLE, type AttemptClass} from './classify.js'
 import {checkOutput, isDone, stagedName, stagedOutputs, stageOutput} from './output.js'
 import {readCourseFile} from '../store/read-file.js'
+import {appendNoFollow, checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
 
 export interface LaunchOptions extends OpenCourseOptions {
   /** run to launch; default the newest prepared run */
@@ -149,6 +152,8 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
   const {plan, packets, dir} = await readRunPlan(course.dir, run)
   const agent = makeAgent(options.agent, options)
   const stagingDir = options.staging ?? join(course.dir, 'phase5_baskets_staging')
+  // a staging folder of the course that is a symlink would put the outputs outside it (one named with --staging is the user's)
+  if (within(course.dir, resolve(stagingDir))) await checkRealFolder(course.dir, resolve(stagingDir))
   const ledgerFile = join(dir, 'ledger.ndjson')
   const emit = options.onEvent ?? (() => undefined)
 
@@ -156,9 +161,12 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
   const lock = await acquireLock(realDisk, {...wickerPaths(course.dir), root: dir, lock: join(dir, 'lock')}, `wicker launch ${run}`)
   warnings.push(...lock.notes)
   try {
+    // The ledger is appended to all through the launch: a symlink there is refused before it is read.
+    await appendNoFollow(ledgerFile, '')
     const history = await readLedger(ledgerFile)
     // A line torn by a killed launcher would swallow the next entry appended to it.
-    if (existsSync(ledgerFile) && !(await readCourseFile(ledgerFile, {appendOnly: true})).toString('utf8').endsWith('\n')) await appendFile(ledgerFile, '\n')
+    const text = (await readCourseFile(ledgerFile, {appendOnly: true})).toString('utf8')
+    if (text !== '' && !text.endsWith('\n')) await appendNoFollow(ledgerFile, '\n')
     // Attempts a killed launcher left running: stop them before anything else.
     const ended = new Set(history.filter((e) => e.event !== 'start').map((e) => `${e.packet}#${e.attempt}`))
     for (const e of history) {
@@ -250,7 +258,14 @@ class Scheduler {
   }
 
   private async ledger(entry: LedgerEntry): Promise<void> {
-    await appendFile(this.ledgerFile, `${JSON.stringify(entry)}\n`)
+    await appendNoFollow(this.ledgerFile, `${JSON.stringify(entry)}\n`)
+  }
+
+  /** work/ and logs/ of the run, real folders inside the course (made once per launch). */
+  private folders: Promise<unknown> | null = null
+  private runFolders(): Promise<unknown> {
+    this.folders ??= Promise.all([makeRealFolder(this.course.dir, join(this.dir, 'work')), makeRealFolder(this.course.dir, join(this.dir, 'logs'))])
+    return this.folders
   }
 
   /** Waits for the stagger after the previous start, and for any rate-limit pause. */
@@ -334,14 +349,15 @@ class Scheduler {
   private async attempt(p: PreparedPacket, packet: Packet, attempt: number): Promise<{class: AttemptClass; message: string; resetInMs: number | null} | null> {
     this.attempts++
     const workDir = join(this.dir, 'work')
-    await mkdir(workDir, {recursive: true})
-    await mkdir(join(this.dir, 'logs'), {recursive: true})
+    await this.runFolders()
     const outputFile = join(workDir, `${p.id}__${attempt}.json`)
+    // in a real folder (above), rm removes whatever is at the name, a symlink itself, never its target
     await rm(outputFile, {force: true})
     const call = {packetId: p.id, packetFile: join(this.dir, 'packets', `${p.id}.json`), promptFile: join(this.dir, 'prompts', `${p.id}.md`), outputFile, run: this.run, attempt}
     const prompt = (await readCourseFile(call.promptFile)).toString('utf8')
     const startedAt = new Date().toISOString()
     let pid: number | null = null
+    let started: Promise<void> = Promise.resolve()
     const result = await spawnAgent({
       command: this.agent.command,
       args: this.agent.args(call),
@@ -351,19 +367,22 @@ class Scheduler {
       timeoutMs: this.o.timeoutMs,
       idleTimeoutMs: this.o.idleTimeoutMs,
       graceMs: this.o.graceMs,
-      onStart: (started) => {
-        pid = started
-        void this.ledger({event: 'start', packet: p.id, attempt, pid: started, at: startedAt})
-        this.emit({type: 'start', packet: p.id, index: p.index, attempt, pid: started})
+      onStart: (child) => {
+        pid = child
+        // awaited below, so a failed ledger write fails the launch instead of going unhandled
+        started = this.ledger({event: 'start', packet: p.id, attempt, pid: child, at: startedAt})
+        this.emit({type: 'start', packet: p.id, index: p.index, attempt, pid: child})
       },
     })
+    await started
     if (this.o.signal?.aborted) {
       await this.ledger({event: 'interrupted', packet: p.id, attempt, pid, at: new Date().toISOString()})
       return null
     }
     const logBase = join(this.dir, 'logs', `${p.id}__${attempt}`)
-    await appendFile(`${logBase}.stdout`, result.stdout)
-    await appendFile(`${logBase}.stderr`, result.stderr)
+    // each attempt's logs are written once, whole: by rename, which replaces a planted symlink rather than follow it
+    await writeFileAtomic(`${logBase}.stdout`, result.stdout, {durable: false})
+    await writeFileAtomic(`${logBase}.stderr`, result.stderr, {durable: false})
     const report = this.agent.read(result.stdout, result.exitCode)
     // The output: the file the agent wrote, or else the JSON in what it printed.
     const bytes = existsSync(outputFile) ? await readCourseFile(outputFile) : Buffer.from(report.text, 'utf8')

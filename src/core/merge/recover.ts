@@ -1,7 +1,7 @@
 import {BlockedError} from '../errors.js'
 import {appendJournal, badRecord, readJournal, transactions, type TxView} from '../store/journal.js'
 import {canonTarget, checkBegin, type CheckedBegin} from './record-check.js'
-import {finish, hashOfCanon, type TxContext} from './transaction.js'
+import {abandonHint, finish, hashOfCanon, type TxContext} from './transaction.js'
 
 /**
  * Finishing or rolling back an interrupted transaction from its journal record. The record is
@@ -28,8 +28,6 @@ async function checked(ctx: TxContext, view: TxView): Promise<CheckedBegin> {
   return result
 }
 
-const abandonHint = (ctx: TxContext, tx: string) => `Look at ${ctx.canonFile}; if it is as you want it, run \`wicker recover ${ctx.courseDir} --abandon ${tx}\`: it backs up the current canon, records that the transaction was given up, and leaves canon and staging as they are.`
-
 /** Finishes or rolls back the last transaction if it was interrupted. Call with the lock held. */
 export async function recover(ctx: TxContext): Promise<Recovery> {
   const view = unfinished(transactions(await readJournal(ctx.disk, ctx.paths, ctx.courseDir)))
@@ -44,7 +42,7 @@ export async function recover(ctx: TxContext): Promise<Recovery> {
   const current = await hashOfCanon(ctx)
   if (current === begin.after) {
     await appendJournal(ctx.disk, ctx.paths, {type: 'commit', tx: begin.tx, at: new Date().toISOString(), recovered: true})
-    const {moved, notes} = await finish(ctx, begin, record.moves)
+    const {moved, notes} = await finish(ctx, begin, record.moves, current)
     return {tx: begin.tx, outcome: 'finished', notes: withNotes(`finished ${begin.kind} ${begin.tx}, which was interrupted after canon was written${moved.length ? ` (moved ${moved.length} staging file(s))` : ''}`, notes)}
   }
   if (current === begin.before) {

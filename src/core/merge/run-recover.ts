@@ -3,10 +3,10 @@ import {join, relative} from 'node:path'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import {UsageError, ioError} from '../errors.js'
 import {realDisk, type Disk} from '../store/disk.js'
-import {insideReally} from '../store/inside.js'
 import {appendJournal, readJournalLines, refusedLines, transactions} from '../store/journal.js'
 import {acquireLock} from '../store/lock.js'
 import {readState} from '../store/state.js'
+import {makeRealFolder} from '../store/wicker-folder.js'
 import {canonTarget} from './record-check.js'
 import {recover, unfinished} from './recover.js'
 import {hashOfCanon, newTxId, type TxContext} from './transaction.js'
@@ -69,8 +69,8 @@ async function abandon(ctx: TxContext, id: string): Promise<RecoverResult> {
     const state = await readState(ctx.disk, ctx.paths)
     backup = join(ctx.paths.backups, `${String(state?.generation ?? 0).padStart(6, '0')}-${newTxId('abandon')}-${sha.slice(0, 8)}.json`)
     try {
-      await ctx.disk.mkdir(ctx.paths.backups)
-      if (!(await insideReally(ctx.disk, ctx.courseDir, backup))) throw new UsageError({code: 'E_UNSAFE_PATH', message: `${ctx.paths.backups} leads outside the course (a symlinked folder); nothing was written.`, hint: 'Replace it with a real folder.'})
+      // a real folder all the way from the course: a symlinked .wicker or backups/ is refused (E_UNSAFE_PATH)
+      await makeRealFolder(ctx.courseDir, ctx.paths.backups, ctx.disk)
       await ctx.disk.writeFile(backup, bytes, {exclusive: true})
       await ctx.disk.syncDir(ctx.paths.backups)
     } catch (error) {

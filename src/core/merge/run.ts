@@ -209,7 +209,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
     })
     warnings.push(...done.notes)
     // Canon is now as wicker serialises it: the next preview and merge can read it by its layout.
-    if (applied && canon.containerPath.join('/') === 'baskets') await writeCanonIndex(ctx.paths.canonIndex, {sha256: applied.sha256, baskets: applied.baskets, uncovered: applied.uncovered})
+    if (applied && canon.containerPath.join('/') === 'baskets') await writeCanonIndex(ctx.paths.canonIndex, {sha256: applied.sha256, baskets: applied.baskets, uncovered: applied.uncovered}, ctx.courseDir)
     const after: CanonSide = applied ? {sha256: applied.sha256, baskets: applied.baskets} : before
     return {result: {status: 'merged', tx, written: applied?.written ?? null, planId: plan.planId, added: applied?.added ?? [], updated: applied?.updated ?? [], adopted: applied?.adopted ?? [], canon: {before, after}, backup: done.backup, consumed: done.moved, recovered: notes, planned: planned(plan)}, warnings}
   } finally {

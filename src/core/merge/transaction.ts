@@ -7,6 +7,7 @@ import {sameFile, type Disk, type FileInfo} from '../store/disk.js'
 import {appendJournal, type BeginRecord} from '../store/journal.js'
 import type {WickerPaths} from '../store/paths.js'
 import {nextState, readState, writeState} from '../store/state.js'
+import {makeRealFolder} from '../store/wicker-folder.js'
 import {canonTarget, checkBegin, type CheckedMove} from './record-check.js'
 
 export {appliedPath} from './record-check.js'
@@ -85,8 +86,26 @@ async function moveFiles(ctx: TxContext, moves: CheckedMove[]): Promise<{moved: 
   return {moved, notes}
 }
 
-/** After canon is committed: state.json, staging moves, `done`. Safe to run again. */
-export async function finish(ctx: TxContext, begin: BeginRecord, moves: CheckedMove[]): Promise<{moved: string[]; notes: string[]}> {
+/** What to do when an interrupted transaction cannot be finished or rolled back: look, then give it up. */
+export const abandonHint = (ctx: TxContext, tx: string) => `Look at ${ctx.canonFile}; if it is as you want it, run \`wicker recover ${ctx.courseDir} --abandon ${tx}\`: it backs up the current canon, records that the transaction was given up, and leaves canon and staging as they are.`
+
+/**
+ * After canon is committed: state.json, staging moves, `done`. Safe to run again. Only while canon
+ * is still what the commit left (`canonNow`, its sha256 now; hashed here when the caller has not
+ * just done so): a record is a file in the course, and one that names a canon that is not there
+ * would otherwise put the wrong hash in state.json and consume staging files whose baskets canon
+ * does not hold.
+ */
+export async function finish(ctx: TxContext, begin: BeginRecord, moves: CheckedMove[], canonNow?: string | null): Promise<{moved: string[]; notes: string[]}> {
+  const current = canonNow === undefined ? await hashOfCanon(ctx) : canonNow
+  if (current !== begin.after) {
+    throw new BlockedError({
+      code: 'E_RECOVERY',
+      message: `${begin.kind} ${begin.tx} is committed but unfinished, and canon is not as it left it (${begin.after?.slice(0, 12) ?? 'absent'}; it is now ${current?.slice(0, 12) ?? 'absent'}): it was changed outside wicker. Its staging files were not moved and state.json was not written.`,
+      hint: `${abandonHint(ctx, begin.tx)}${begin.backup ? ` The canon from before the transaction is at ${begin.backup}.` : ''}`,
+      details: {tx: begin.tx, backup: begin.backup, canon: current},
+    })
+  }
   const state = await readState(ctx.disk, ctx.paths)
   if (state?.lastTx !== begin.tx) await writeState(ctx.disk, ctx.paths, nextState(state, begin.after, begin.tx))
   const result = await moveFiles(ctx, moves)
@@ -137,13 +156,14 @@ export async function runTransaction(ctx: TxContext, tx: string, spec: TxSpec): 
   // The same check recovery makes: a plan is a file too, and may name paths outside the course.
   const checked = await checkBegin(ctx, begin, {trustedRoots: spec.stagingRoots})
   if ('reason' in checked) throw new BlockedError({code: 'E_UNSAFE_PATH', message: `${spec.kind} refused: ${checked.reason}; nothing was written.`, hint: 'wicker moves only files inside the course\'s staging folders, or in a --staging folder you name on the command line (pass the same --staging folders the plan was made with). Otherwise make the plan again with `wicker preview --out`.'})
+  // before the begin record: a backups folder that is not a real folder is refused with nothing written
+  if (backup) await makeRealFolder(ctx.courseDir, paths.backups, disk)
   await appendJournal(disk, paths, begin)
 
   const temp = `${canon.target}.${tx}.tmp`
   let replaced = false
   try {
     if (backup) {
-      await disk.mkdir(paths.backups)
       // Canon is only ever replaced by rename, never written in place: a hard link to the current file
       // is a backup that no later write can touch, without copying a 100 MB canon. Where links are not
       // possible (another file system), and for a symlinked canon (a link to a link would follow the
@@ -183,7 +203,7 @@ export async function runTransaction(ctx: TxContext, tx: string, spec: TxSpec): 
       throw new IoError({code: 'E_IO_VERIFY', message: `canon read back differently from what was written (${ctx.canonFile}); it was restored from the backup.`, hint: 'Check the disk (space, errors) and run the command again.', details: {backup}})
     }
     await appendJournal(disk, paths, {type: 'commit', tx, at: new Date().toISOString()})
-    const {moved, notes} = await finish(ctx, begin, checked.moves)
+    const {moved, notes} = await finish(ctx, begin, checked.moves, written)
     return {tx, backup: begin.backup, moved, notes}
   } catch (error) {
     if (error instanceof WickerError && error.code === 'E_IO_VERIFY') throw error

@@ -1,5 +1,4 @@
 import {existsSync} from 'node:fs'
-import {mkdir, writeFile} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
 import {covers} from '../canon/read.js'
@@ -16,12 +15,12 @@ import {checkRunName, parseRunPlan} from '../schemas/run-plan.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 import {wickerPaths} from '../store/paths.js'
 import {readJsonFile} from '../store/read-json.js'
+import {checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
 import {validate} from '../validate/validate.js'
 import type {CheckId} from '../validate/model.js'
 import {buildPacket, splitSeeds, type Packet} from './packets.js'
 import {loadTemplate, render} from './prompt.js'
 import {orchestratorValues, workerValues} from './values.js'
-import {readCourseFile} from '../store/read-file.js'
 
 export interface RunPrepareOptions extends OpenCourseOptions {
   /** missing manifest from `detect --out` */
@@ -162,28 +161,31 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
   const plan: RunPlan = {kind: 'wicker/run-plan', version: 1, run, course: course.code, createdAt: new Date().toISOString(), gate, packets: placed}
   const planFile = join(dir, 'plan.json')
   let unchanged = false
+  // the run's folder is written into below: a symlinked .wicker, runs/ or runs/<run> is refused first
+  await checkRealFolder(course.dir, dir)
   if (existsSync(planFile)) {
-    const existing = JSON.parse((await readCourseFile(planFile)).toString('utf8')) as RunPlan
+    const existing = parseRunPlan<RunPlan>((await readJsonFile(planFile, 'Run plan')).value, planFile, run)
     if (JSON.stringify(existing.packets) !== JSON.stringify(placed)) {
       throw new BlockedError({code: 'E_RUN_EXISTS', message: `run ${run} already exists with other packets (${dir}).`, hint: 'Pass another --run name, or launch that run as it is.'})
     }
     unchanged = true
   }
   if (!unchanged && packets.length > 0) {
-    await mkdir(join(dir, 'packets'), {recursive: true})
-    await mkdir(join(dir, 'prompts'), {recursive: true})
+    await makeRealFolder(course.dir, join(dir, 'packets'))
+    await makeRealFolder(course.dir, join(dir, 'prompts'))
     const settings = validateSettingsSchema.parse({...config.validate})
     for (const packet of packets) {
       const packetFile = join(dir, 'packets', `${packet.id}.json`)
       // packets are made again from the same input, so they need to be whole, not durable
       await writeFileAtomic(packetFile, `${JSON.stringify({...packet, run, bases: Object.fromEntries(packet.legos.filter((l) => l.base).map((l) => [l.id, l.base]))}, null, 2)}\n`, {durable: false})
-      await writeFile(join(dir, 'prompts', `${packet.id}.md`), render(worker, workerValues(course, packet, run, packetFile, gate, settings)))
+      // prompt names are predictable too: written whole, by rename (a planted symlink is replaced, never followed)
+      await writeFileAtomic(join(dir, 'prompts', `${packet.id}.md`), render(worker, workerValues(course, packet, run, packetFile, gate, settings)), {durable: false})
     }
     for (let s = 0; s < segments; s++) {
       for (let o = 0; o < orchestrators; o++) {
         const mine = placed.filter((p) => p.segment === s && p.orchestrator === o)
         if (mine.length === 0) continue
-        await writeFile(join(dir, 'prompts', `orchestrator-s${s + 1}-o${o + 1}.md`), render(orchestrator, orchestratorValues(course, run, s, o, mine, dir)))
+        await writeFileAtomic(join(dir, 'prompts', `orchestrator-s${s + 1}-o${o + 1}.md`), render(orchestrator, orchestratorValues(course, run, s, o, mine, dir)), {durable: false})
       }
     }
     await writeFileAtomic(planFile, `${JSON.stringify(plan, null, 2)}\n`)
@@ -198,6 +200,8 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
 export async function readRunPlan(courseDir: string, run: string): Promise<{plan: RunPlan; packets: Map<string, Packet & {run: string}>; dir: string}> {
   checkRunName(run)
   const dir = join(wickerPaths(courseDir).runs, run)
+  // launch writes its ledger, logs and work files here: never through a symlinked folder
+  await checkRealFolder(courseDir, dir)
   const file = join(dir, 'plan.json')
   if (!existsSync(file)) throw new UsageError({code: 'E_NO_RUN', message: `no run ${run} in ${wickerPaths(courseDir).runs}.`, hint: 'Prepare one with `wicker prepare-segments <course>`; it prints the run name.'})
   const plan = parseRunPlan<RunPlan>((await readJsonFile(file, 'Run plan')).value, file, run)

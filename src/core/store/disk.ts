@@ -1,7 +1,8 @@
 import {createHash} from 'node:crypto'
-import {existsSync} from 'node:fs'
+import {constants, existsSync} from 'node:fs'
 import {link, lstat, mkdir, open, readdir, realpath, rename, stat, unlink, type FileHandle} from 'node:fs/promises'
 
+import {InputError, IoError} from '../errors.js'
 import {openRegular, readCourseFile} from './read-file.js'
 
 /**
@@ -14,9 +15,12 @@ export interface Disk {
   readFile(path: string): Promise<Buffer>
   /** sha256 of a file's bytes, read in pieces (a 100 MB canon is hashed without holding it twice) */
   sha256(path: string): Promise<string>
-  /** open (exclusive: fail if it exists), write, fsync, close */
-  writeFile(path: string, data: string | Uint8Array, options: {exclusive: boolean}): Promise<void>
-  /** append a line and fsync */
+  /**
+   * open (exclusive: fail if it exists), write, fsync (unless durable: false), close; never through
+   * a symlink at `path` (see openForWrite)
+   */
+  writeFile(path: string, data: string | Uint8Array, options: {exclusive: boolean; durable?: boolean}): Promise<void>
+  /** append a line and fsync; never through a symlink at `path` */
   append(path: string, line: string): Promise<void>
   rename(from: string, to: string): Promise<void>
   /** a second name for a file (fails if `to` exists) */
@@ -64,11 +68,66 @@ export function sameFile(a: FileInfo | null, b: FileInfo | null): boolean {
   return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs
 }
 
-async function withHandle(path: string, flags: string, work: (h: FileHandle) => Promise<void>): Promise<void> {
-  const handle = await open(path, flags)
+const HOW = {
+  /** a new file: fails with EEXIST if anything is at the path, a dangling symlink included */
+  create: constants.O_CREAT | constants.O_EXCL,
+  truncate: constants.O_CREAT | constants.O_TRUNC,
+  append: constants.O_CREAT | constants.O_APPEND,
+} as const
+
+/** The refusal for a symlink found where wicker writes a file. */
+export function symlinkRefused(path: string): InputError {
+  return new InputError({
+    code: 'E_UNSAFE_PATH',
+    message: `${path} is a symlink; wicker never writes through a symlink it finds in a course folder (it could lead anywhere), so nothing was written there.`,
+    hint: `Remove the link (rm "${path}"); wicker makes the file itself. If it came with the course from elsewhere, check what else came with it.`,
+    details: {file: path, kind: 'symlink'},
+  })
+}
+
+/**
+ * Opens a file for writing without following a symlink at its name (O_NOFOLLOW): names under
+ * .wicker/ are predictable (a journal's tx, a staging file's hash, a packet id), so a link planted
+ * at one would carry the write to its target, anywhere. O_NONBLOCK and the fstat refuse a FIFO
+ * (which would block the open) or anything else that is not a regular file. Other errno errors
+ * are thrown as they are (EEXIST, ENOSPC…); the caller closes the handle.
+ */
+export async function openForWrite(path: string, how: keyof typeof HOW): Promise<FileHandle> {
+  let handle: FileHandle
+  try {
+    handle = await open(path, constants.O_WRONLY | HOW[how] | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0), 0o666)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ELOOP') throw symlinkRefused(path)
+    // a FIFO with no reader (O_NONBLOCK), or a socket
+    if (code === 'ENXIO') throw notAFile(path)
+    throw error
+  }
+  const s = await handle.stat().catch(async (error: unknown) => {
+    await handle.close().catch(() => undefined)
+    throw error
+  })
+  if (!s.isFile()) {
+    await handle.close().catch(() => undefined)
+    throw notAFile(path)
+  }
+  return handle
+}
+
+function notAFile(path: string): IoError {
+  return new IoError({
+    code: 'E_IO_NOT_A_FILE',
+    message: `Could not write ${path}: it is not a regular file (a FIFO, socket, device or folder).`,
+    hint: `Remove ${path}; wicker makes the file itself.`,
+    details: {file: path, operation: 'write'},
+  })
+}
+
+async function withHandle(path: string, how: keyof typeof HOW, work: (h: FileHandle) => Promise<void>, durable = true): Promise<void> {
+  const handle = await openForWrite(path, how)
   try {
     await work(handle)
-    await handle.sync()
+    if (durable) await handle.sync()
   } finally {
     await handle.close()
   }
@@ -94,8 +153,8 @@ export const realDisk: Disk = {
       await handle.close()
     }
   },
-  writeFile: (path, data, options) => withHandle(path, options.exclusive ? 'wx' : 'w', (h) => h.writeFile(data).then(() => undefined)),
-  append: (path, line) => withHandle(path, 'a', (h) => h.writeFile(line).then(() => undefined)),
+  writeFile: (path, data, options) => withHandle(path, options.exclusive ? 'create' : 'truncate', (h) => h.writeFile(data).then(() => undefined), options.durable !== false),
+  append: (path, line) => withHandle(path, 'append', (h) => h.writeFile(line).then(() => undefined)),
   rename: (from, to) => rename(from, to),
   link: (from, to) => link(from, to),
   unlink: (path) => unlink(path),

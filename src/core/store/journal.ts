@@ -5,6 +5,7 @@ import {z} from 'zod'
 import {BlockedError, ioError} from '../errors.js'
 import type {Disk} from './disk.js'
 import type {WickerPaths} from './paths.js'
+import {makeRealFolder} from './wicker-folder.js'
 
 /**
  * The append-only journal: every transaction on canon is a `begin` record, then `commit` or
@@ -75,6 +76,8 @@ export async function appendJournal(disk: Disk, paths: WickerPaths, record: Jour
   const checked = recordSchema.safeParse(record)
   if (!checked.success) throw new Error(`journal record for ${record.tx} does not check: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
   try {
+    // in a real .wicker folder, and (Disk.append) never through a symlink at journal.ndjson
+    await makeRealFolder(dirname(paths.root), paths.root, disk)
     // A line torn by a kill would swallow the next record if it were appended to it: start afresh.
     const torn = disk.exists(paths.journal) && !(await disk.readFile(paths.journal)).toString('utf8').endsWith('\n')
     await disk.append(paths.journal, `${torn ? '\n' : ''}${JSON.stringify(record)}\n`)

@@ -1,9 +1,13 @@
 import {randomUUID} from 'node:crypto'
+import {dirname} from 'node:path'
 
 import {z} from 'zod'
 
+import {errnoOf, ioError} from '../errors.js'
+import {jsonText, writeFileAtomic} from './atomic-write.js'
 import type {Disk} from './disk.js'
 import type {WickerPaths} from './paths.js'
+import {makeRealFolder} from './wicker-folder.js'
 
 /** .wicker/state.json: which canon this is (lineage), how many transactions it has seen, its hash. */
 export interface CanonState {
@@ -21,11 +25,22 @@ const stateSchema = z.object({
   lastTx: z.string().max(200).nullable(),
 })
 
-/** The state, or null when there is none or it is not one wicker wrote (a new lineage then starts: plans made before are refused as stale). */
+/**
+ * The state, or null when there is none (ENOENT) or it is not one wicker wrote (a new lineage then
+ * starts: plans made before are refused as stale). A state.json that cannot be read (EACCES, EIO,
+ * a folder) is an I/O failure, exit 4: taken for "no state", it would start a new lineage and
+ * number backups from 1 again.
+ */
 export async function readState(disk: Disk, paths: WickerPaths): Promise<CanonState | null> {
-  if (!disk.exists(paths.state)) return null
+  let bytes: Buffer
   try {
-    return stateSchema.parse(JSON.parse((await disk.readFile(paths.state)).toString('utf8')))
+    bytes = await disk.readFile(paths.state)
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return null
+    throw ioError(error, paths.state, 'read')
+  }
+  try {
+    return stateSchema.parse(JSON.parse(bytes.toString('utf8')))
   } catch {
     return null
   }
@@ -35,15 +50,11 @@ export function nextState(previous: CanonState | null, sha: string | null, tx: s
   return {lineage: previous?.lineage ?? randomUUID(), generation: (previous?.generation ?? 0) + 1, canonSha256: sha, lastTx: tx}
 }
 
-/** Writes state.json by temp file and rename. */
+/**
+ * Writes state.json whole, in a real .wicker folder: a random temp name created exclusively, then a
+ * rename (a temp name derived from the journal's tx could be planted as a symlink ahead).
+ */
 export async function writeState(disk: Disk, paths: WickerPaths, state: CanonState): Promise<void> {
-  const temp = `${paths.state}.${state.lastTx ?? 'x'}.tmp`
-  try {
-    await disk.writeFile(temp, `${JSON.stringify(state, null, 2)}\n`, {exclusive: false})
-    await disk.rename(temp, paths.state)
-  } catch (error) {
-    // a full disk leaves the opened temp file behind; state.json itself is as it was
-    await disk.unlink(temp).catch(() => undefined)
-    throw error
-  }
+  await makeRealFolder(dirname(paths.root), paths.root, disk)
+  await writeFileAtomic(paths.state, jsonText(state), {disk})
 }
