@@ -24,7 +24,7 @@ describe.each(['serialised', 'spliced'] as const)('killing wicker merge with SIG
     console.log(`kills (${kind}): ${outcomes.filter((o) => o.state === 'before').length} before, ${outcomes.filter((o) => o.state === 'after').length} after, ${outcomes.filter((o) => o.interrupted).length} interrupted mid-transaction; merge takes ${duration} ms`)
     expect(outcomes.filter((o) => o.state === 'before').length).toBeGreaterThan(0)
     expect(outcomes.filter((o) => o.state === 'after').length).toBeGreaterThan(0)
-  }, 240_000)
+  }, 480_000)
 })
 
 describe('five wicker merge processes at once on one course', () => {
