@@ -82,21 +82,29 @@ async function moveFiles(ctx: TxContext, moves: CheckedMove[]): Promise<{moved: 
     else if ((await ctx.disk.sha256(from)) !== expected) notes.push(`${what} was not moved: its bytes changed since the merge read it, so it stays in staging for the next merge`)
     else {
       await ctx.disk.mkdir(dirname(to))
+      let linked = true
       try {
         await ctx.disk.link(from, to)
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? ''
-        if (code === 'EEXIST') notes.push(`${what} was not moved: ${relative(ctx.courseDir, to)} already exists (never overwritten)`)
-        else if (NO_LINKS.has(code)) notes.push(`${what} was not moved: this file system does not make hard links (${code}), and wicker moves no file by a rename that could replace another; it stays in staging`)
-        else throw error
-        continue
+        if (NO_LINKS.has(code)) {
+          notes.push(`${what} was not moved: this file system does not make hard links (${code}), and wicker moves no file by a rename that could replace another; it stays in staging`)
+          continue
+        }
+        if (code !== 'EEXIST') throw error
+        linked = false
       }
-      // Both names are one file now; dropping the staging name completes the move, unless that name
-      // was given to another file meanwhile (an agent writing again): that one stays.
+      // Both names are one file now (or were already: a move interrupted between its link and its
+      // unlink); dropping the staging name completes the move. Any other file at either name stays.
       const [here, there] = [await ctx.disk.lstat(from), await ctx.disk.lstat(to)]
-      if (here && there && here.dev === there.dev && here.ino === there.ino) await ctx.disk.unlink(from)
-      else notes.push(`${what} was replaced while it was moved; the new file stays in staging, the one the merge read is in ${relative(ctx.courseDir, to)}`)
-      moved.push(relative(ctx.courseDir, to))
+      if (here && there && here.dev === there.dev && here.ino === there.ino) {
+        await ctx.disk.unlink(from)
+        moved.push(relative(ctx.courseDir, to))
+      } else if (!linked) notes.push(`${what} was not moved: ${relative(ctx.courseDir, to)} already exists (never overwritten)`)
+      else {
+        notes.push(`${what} was replaced while it was moved; the new file stays in staging, the one the merge read is in ${relative(ctx.courseDir, to)}`)
+        moved.push(relative(ctx.courseDir, to))
+      }
     }
   }
   return {moved, notes}
