@@ -19,13 +19,13 @@ export function within(parent: string, child: string): boolean {
 export async function realPathOf(disk: Disk, path: string): Promise<string | null> {
   const absolute = resolve(path)
   let existing = absolute
-  // a path that does not exist (yet) is where its deepest existing ancestor really is, plus the rest
-  while (!(await disk.lstat(existing))) {
-    const up = dirname(existing)
-    if (up === existing) return absolute
-    existing = up
-  }
   try {
+    // a path that does not exist (yet) is where its deepest existing ancestor really is, plus the rest
+    while (!(await disk.lstat(existing))) {
+      const up = dirname(existing)
+      if (up === existing) return absolute
+      existing = up
+    }
     return resolve(await disk.realpath(existing), relative(existing, absolute))
   } catch (error) {
     if (['ENOENT', 'ELOOP', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return null
