@@ -19,13 +19,14 @@ Exit codes: 0 done (or nothing to do); 2 usage (TX is not the interrupted transa
 
   static override args = {course: courseArg}
   static override flags = {
+    staging: Flags.string({description: 'A staging folder outside the course that the interrupted merge read (repeatable): its consumed files there are moved too.', multiple: true}),
     abandon: Flags.string({description: 'The interrupted transaction (or refused journal line, line-N) to give up, as the E_RECOVERY or E_JOURNAL_RECORD message names it.'}),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Recover)
     const ui = this.makeUi(flags)
-    const {result, warnings} = await runRecover({...this.courseOptions(args.course, flags), abandon: flags.abandon})
+    const {result, warnings} = await runRecover({...this.courseOptions(args.course, flags), abandon: flags.abandon, staging: flags.staging})
     this.finish(ui, {result, warnings, exitCode: 0, render: renderRecover})
   }
 }

@@ -17,6 +17,7 @@ Exit codes: 0 restored; 2 usage (no such transaction); 3 blocked (canon changed 
 
   static override args = {course: courseArg, tx: Args.string({description: 'Transaction to undo (see `wicker status`) [default: the last].'})}
   static override flags = {
+    staging: Flags.string({description: 'A staging folder outside the course that the undone merge read (repeatable): with --restage, its files go back there too.', multiple: true}),
     force: Flags.boolean({description: 'Restore even though canon changed since (the current canon is backed up first).'}),
     restage: Flags.boolean({description: 'Move the undone merge\'s staging files back into staging.'}),
   }
@@ -24,7 +25,7 @@ Exit codes: 0 restored; 2 usage (no such transaction); 3 blocked (canon changed 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Restore)
     const ui = this.makeUi(flags)
-    const {result, warnings} = await runRestore({...this.courseOptions(args.course, flags), tx: args.tx, force: flags.force, restage: flags.restage})
+    const {result, warnings} = await runRestore({...this.courseOptions(args.course, flags), tx: args.tx, force: flags.force, restage: flags.restage, staging: flags.staging})
     this.finish(ui, {result, warnings, exitCode: 0, render: renderRestore})
   }
 }

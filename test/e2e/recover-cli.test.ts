@@ -1,4 +1,4 @@
-import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -73,5 +73,26 @@ describe('wicker recover with the built binary', () => {
     expect(r.code).toBe(2)
     expect(r.json.error.code).toBe('E_NO_TX')
     expect(wicker(['recover', f.dir]).stdout).toMatch(/Nothing to recover/)
+  })
+
+  it('a merge with --staging outside the course, killed after commit, is finished by `merge --staging` there (exit 0, files moved), not refused', () => {
+    const f = flowCourse({seeds: 4})
+    const ext = join(dirname(f.dir), 'ext-batch')
+    cpSync(join(f.dir, STAGING), ext, {recursive: true})
+    rmSync(join(f.dir, STAGING), {recursive: true})
+    const files = readdirSync(ext).sort()
+    const first = wicker(['merge', f.dir, '--staging', ext, '--yes', '--json'])
+    expect(first.code).toBe(0)
+    const tx = first.json.result.tx as string
+    // what a kill after `commit` leaves: the files not yet moved, no `done` line
+    for (const name of files) renameSync(join(ext, '.applied', tx, name), join(ext, name))
+    const journal = wickerPaths(f.dir).journal
+    const lines = readFileSync(journal, 'utf8').trimEnd().split('\n')
+    writeFileSync(journal, `${lines.slice(0, -1).join('\n')}\n`)
+    const again = wicker(['merge', f.dir, '--staging', ext, '--yes', '--json'])
+    expect(again.code).toBe(0)
+    expect(again.json.result.recovered.join('\n')).toContain(`finished merge ${tx}`)
+    expect(readdirSync(join(ext, '.applied', tx)).sort()).toEqual(files)
+    expect(readdirSync(ext)).toEqual(['.applied'])
   })
 })

@@ -1,4 +1,4 @@
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
 
 import {emptyCanon, readCanon} from '../canon/read.js'
 import type {Canon} from '../canon/model.js'
@@ -40,8 +40,14 @@ export interface OpenedCourse {
   warnings: string[]
 }
 
+/**
+ * The staging folder(s) a writing command was given (extract's and merge's `staging: string[]`,
+ * launch's `staging: string`): an interrupted merge made with `--staging` there is finished with them.
+ */
+type StagingGiven = {staging?: string | readonly string[] | null}
+
 /** Config → courses dir → course folder → lego_pairs + canon: what every read-only command starts with. */
-export async function openCourse(options: OpenCourseOptions): Promise<OpenedCourse> {
+export async function openCourse(options: OpenCourseOptions & StagingGiven): Promise<OpenedCourse> {
   const {file: configFile, config} = await loadConfig({file: options.configFile, cwd: options.cwd})
   const coursesDir = resolveCoursesDir({flag: options.coursesDir, config: config.coursesDir, cwd: options.cwd})
   const found = findCourse(options.course, {coursesDir, cwd: options.cwd})
@@ -49,7 +55,9 @@ export async function openCourse(options: OpenCourseOptions): Promise<OpenedCour
   if (options.recover) {
     const {recoverIfIdle} = await import('../merge/recover.js')
     const {realDisk} = await import('../store/disk.js')
-    recovered.push(...(await recoverIfIdle({disk: realDisk, paths: wickerPaths(found.dir), courseDir: found.dir, canonFile: join(found.dir, COURSE_FILES.canon)})))
+    const given = options.staging ?? []
+    const stagingRoots = (typeof given === 'string' ? [given] : [...given]).map((d) => resolve(options.cwd, d))
+    recovered.push(...(await recoverIfIdle({disk: realDisk, paths: wickerPaths(found.dir), courseDir: found.dir, canonFile: join(found.dir, COURSE_FILES.canon)}, {stagingRoots})))
   }
   // Both files are parsed in full; reading them together overlaps the disk with the parsing.
   const canonFile = join(found.dir, COURSE_FILES.canon)

@@ -1,5 +1,4 @@
-import {realpath} from 'node:fs/promises'
-import {basename, isAbsolute, join, relative} from 'node:path'
+import {basename, join, relative} from 'node:path'
 
 
 import {languageSense, type LanguageSense} from '../course/language-sense.js'
@@ -13,7 +12,9 @@ import {decodeStaging} from '../staging/decode.js'
 import {refusalOf} from '../staging/inspect.js'
 import {salvageStaging} from '../staging/repair.js'
 import {readStagingFile, StagingChanged} from '../staging/read.js'
-import {isInside, sameStaging, scanStaging, stagingFingerprint, type ScanResult, type StagingEntry} from '../staging/scan.js'
+import {sameStaging, scanStaging, stagingFingerprint, type ScanResult, type StagingEntry} from '../staging/scan.js'
+import {realDisk} from '../store/disk.js'
+import {confine, within} from '../store/inside.js'
 import {readCourseFile} from '../store/read-file.js'
 import {tidy, units} from '../text/normalize.js'
 import {launchName, phrasesHash, sha256Hex, type Candidate, type Source} from './candidate.js'
@@ -116,8 +117,7 @@ interface Found {
 export const sha256 = (data: string | Uint8Array) => sha256Hex(data)
 
 export function relativeTo(courseDir: string, path: string): string {
-  const rel = relative(courseDir, path)
-  return rel.startsWith('..') || isAbsolute(rel) ? path : rel
+  return within(courseDir, path) ? relative(courseDir, path) : path
 }
 
 /** Why an id is not a LEGO id, in words a person can act on. */
@@ -147,7 +147,7 @@ class Packets {
         const file = join(this.wickerDir, 'runs', run, 'packets', `${packet}.json`)
         // only the course's own packet, by names wicker makes: a symlinked .wicker/ or run folder, or a
         // staging file named `..__x__1.json`, could lead anywhere; the guarded read refuses a FIFO
-        if (RUN_NAME.test(run) && PACKET_ID.test(packet) && isInside(await realpath(this.courseDir), await realpath(file))) {
+        if (RUN_NAME.test(run) && PACKET_ID.test(packet) && (await confine(realDisk, this.courseDir, file)) !== null) {
           const doc = JSON.parse((await readCourseFile(file)).toString('utf8')) as {bases?: Record<string, string>}
           if (doc.bases && typeof doc.bases === 'object') bases = doc.bases
         }

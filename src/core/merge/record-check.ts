@@ -2,7 +2,8 @@ import {basename, dirname, join, relative, resolve, sep} from 'node:path'
 
 import {UsageError} from '../errors.js'
 import type {Disk} from '../store/disk.js'
-import {insideReally, within} from '../store/inside.js'
+import {stagingFileIn, stagingRootAllowed} from '../staging/confine.js'
+import {confine, insideReally, within} from '../store/inside.js'
 import {TX_ID, type BeginRecord} from '../store/journal.js'
 import type {WickerPaths} from '../store/paths.js'
 
@@ -20,16 +21,28 @@ export interface CheckContext {
 }
 
 export interface CheckedMove {
+  /** its place in the record's moves */
+  index: number
   from: string
   to: string
   /** sha256 the file must have to be moved; null: an old record that did not say */
   sha256: string | null
 }
 
+/** A move in a staging folder this command cannot vouch for: not made, and said so. */
+export interface UnverifiedMove {
+  index: number
+  from: string
+  to: string
+  /** the staging folder it is in */
+  root: string
+}
+
 export interface CheckedBegin {
   /** absolute path of the backup, or null (there was no canon) */
   backup: string | null
   moves: CheckedMove[]
+  unverified: UnverifiedMove[]
 }
 
 const show = (p: string) => JSON.stringify(p.length > 80 ? `${p.slice(0, 80)}…` : p)
@@ -55,23 +68,9 @@ function stagingRoot(staging: string, applied: string, isTx: (segment: string) =
   return null
 }
 
-/** A staging folder wicker may move files in: inside the course (not the course itself, not .wicker), or one the user named. */
-async function rootAllowed(ctx: CheckContext, root: string, trusted: string[]): Promise<boolean> {
-  if (trusted.includes(root)) return true
-  if (root === resolve(ctx.courseDir) || !within(ctx.courseDir, root) || within(ctx.paths.root, root)) return false
-  return insideReally(ctx.disk, ctx.courseDir, root)
-}
-
-/** A staging file named by a plan may be read: it is inside the course (not in .wicker), or in a staging folder the user named. */
-export async function stagingFileAllowed(ctx: CheckContext, file: string, trustedRoots: string[]): Promise<boolean> {
-  const path = resolve(ctx.courseDir, file)
-  for (const root of trustedRoots.map((r) => resolve(r))) if (within(root, path) && (await insideReally(ctx.disk, root, path))) return true
-  return within(ctx.courseDir, path) && !within(ctx.paths.root, path) && insideReally(ctx.disk, ctx.courseDir, path)
-}
-
 /** Returns what the record may touch, or why it may not be obeyed. */
 export async function checkBegin(ctx: CheckContext, begin: BeginRecord, options: {trustedRoots?: string[]} = {}): Promise<CheckedBegin | {reason: string}> {
-  const trusted = (options.trustedRoots ?? []).map((r) => resolve(r))
+  const trust = {courseDir: ctx.courseDir, wickerDir: ctx.paths.root, named: (options.trustedRoots ?? []).map((r) => resolve(r))}
   if (!TX_ID.test(begin.tx)) return {reason: `tx ${show(begin.tx)} is not an id wicker makes`}
   if (!(await insideReally(ctx.disk, ctx.courseDir, ctx.paths.journal))) return {reason: `${ctx.paths.root} leads outside the course (a symlink); replace it with a real folder`}
 
@@ -87,21 +86,39 @@ export async function checkBegin(ctx: CheckContext, begin: BeginRecord, options:
   }
 
   const moves: CheckedMove[] = []
+  const unverified: UnverifiedMove[] = []
   for (const [i, move] of begin.moves.entries()) {
     const [from, to] = [resolve(ctx.courseDir, move[0]), resolve(ctx.courseDir, move[1])]
     const where = `moves[${i}] ${show(move[0])} → ${show(move[1])}`
     // merge: staging → .applied/<this tx>/. restore --restage: back out of .applied/<the merge undone>/,
     // or, restoring a restore, into it again: either way, between a staging file and its .applied/<tx>/ place.
-    const root =
-      begin.kind === 'merge'
-        ? stagingRoot(from, to, (t) => t === begin.tx)
-        : (stagingRoot(to, from, (t) => TX_ID.test(t)) ?? stagingRoot(from, to, (t) => TX_ID.test(t)))
+    const outOf = begin.kind === 'merge' ? null : stagingRoot(to, from, (t) => TX_ID.test(t))
+    const into = outOf === null ? stagingRoot(from, to, (t) => (begin.kind === 'merge' ? t === begin.tx : TX_ID.test(t))) : null
+    const root = outOf ?? into
+    // a move wicker never writes is a forged record: refused whole
     if (root === null) return {reason: `${where}: not a staging file and its place in .applied/<tx>/`}
-    if (!(await rootAllowed(ctx, root, trusted))) return {reason: `${where}: outside the course's staging folders`}
-    if (!(await insideReally(ctx.disk, root, dirname(from))) || !(await insideReally(ctx.disk, root, dirname(to)))) return {reason: `${where}: leads outside its staging folder (a symlinked folder)`}
-    moves.push({from, to, sha256: move[2] ?? null})
+    const [staged, applied] = outOf !== null ? [to, from] : [from, to]
+    // A folder this command cannot vouch for (outside the course and not named with --staging, as
+    // after `merge --staging /elsewhere`): its file is not moved. Leaving a file in staging loses
+    // nothing (the next merge finds its baskets identical and consumes it).
+    if (!(await stagingRootAllowed(ctx.disk, root, trust))) {
+      unverified.push({index: i, from, to, root})
+      continue
+    }
+    // The same rule as a plan's staging paths (staging/confine.ts), and the .applied/ side within the
+    // same folder. Either leading out through a symlink is a record wicker did not write: its scan
+    // never reads through a symlink.
+    const stagedOk = await stagingFileIn(ctx.disk, root, staged, trust, {noFinalSymlink: false})
+    if (stagedOk === null || (await confine(ctx.disk, root, dirname(applied))) === null) return {reason: `${where}: leads outside its staging folder (a symlinked folder)`}
+    moves.push({index: i, from, to, sha256: move[2] ?? null})
   }
-  return {backup, moves}
+  return {backup, moves, unverified}
+}
+
+/** What a user is told about a move that was not made because its staging folder could not be vouched for. */
+export function unverifiedNote(courseDir: string, move: UnverifiedMove): string {
+  const rel = (p: string) => (within(courseDir, p) ? relative(courseDir, p) : p)
+  return `${rel(move.from)} was not moved to ${rel(move.to)}: its staging folder ${rel(move.root)} is not one of the course's and was not named with --staging on this command, so it was left as it is (pass --staging ${rel(move.root)} to move it; a file left in staging loses nothing: the next merge finds its baskets identical and consumes it)`
 }
 
 /** The file a canon write replaces: canon itself, or the file it links to when that is inside the course. */

@@ -1,10 +1,12 @@
+import {resolve} from 'node:path'
+
 import {sha256} from '../canon/read.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import {BlockedError, UsageError} from '../errors.js'
 import {realDisk, type Disk} from '../store/disk.js'
 import {badRecord, readJournal, transactions} from '../store/journal.js'
 import {acquireLock} from '../store/lock.js'
-import {checkBegin} from './record-check.js'
+import {checkBegin, unverifiedNote} from './record-check.js'
 import {recover} from './recover.js'
 import {canonFileNow, newTxId, runTransaction} from './transaction.js'
 import {txContext, type CanonSide} from './run.js'
@@ -15,6 +17,8 @@ export interface RunRestoreOptions extends OpenCourseOptions {
   force?: boolean
   /** move the undone merge's staging files back out of .applied/ */
   restage?: boolean
+  /** staging folders outside the course the undone merge read (--staging): its files there may move back */
+  staging?: string[]
   disk?: Disk
 }
 
@@ -32,10 +36,11 @@ export async function runRestore(options: RunRestoreOptions): Promise<{result: R
   const {course, warnings} = await openCourse({...options, canon: false})
   const disk = options.disk ?? realDisk
   const ctx = txContext(course, disk)
+  const stagingRoots = (options.staging ?? []).map((d) => resolve(options.cwd, d))
   const lock = await acquireLock(disk, ctx.paths, 'wicker restore')
   warnings.push(...lock.notes)
   try {
-    const {notes} = await recover(ctx)
+    const {notes} = await recover(ctx, {stagingRoots})
     warnings.push(...notes)
     const committed = transactions(await readJournal(disk, ctx.paths)).filter((t) => t.status === 'committed')
     const target = options.tx ? committed.find((t) => t.begin.tx === options.tx) : committed.at(-1)
@@ -59,8 +64,10 @@ export async function runRestore(options: RunRestoreOptions): Promise<{result: R
       })
     }
     // The record names the backup and the files to move back: used only as checkBegin derives them.
-    const record = await checkBegin(ctx, target.begin)
+    const record = await checkBegin(ctx, target.begin, {trustedRoots: stagingRoots})
     if ('reason' in record) throw badRecord(ctx.paths, course.dir, target.line, target.begin.tx, record.reason)
+    // canon comes back whatever its staging folders; files in one that cannot be vouched for stay in .applied/
+    if (options.restage) warnings.push(...record.unverified.map((m) => unverifiedNote(course.dir, {...m, from: m.to, to: m.from})))
     let previous: Buffer | null = null
     if (record.backup !== null) {
       const backup = record.backup
@@ -69,14 +76,14 @@ export async function runRestore(options: RunRestoreOptions): Promise<{result: R
       if (sha256(previous) !== target.begin.before) throw new BlockedError({code: 'E_BACKUP_CORRUPT', message: `the backup ${backup} does not match the hash recorded for it.`, hint: 'The backup was changed; it cannot be trusted.'})
     }
     const moves: Array<[string, string, string]> = []
-    for (const [i, [from, to]] of (options.restage ? target.begin.moves : []).entries()) {
+    for (const move of options.restage ? record.moves : []) {
+      const [from, to] = target.begin.moves[move.index]!
       // a record from before hashes were kept: the file wicker moved to .applied/ is hashed now
-      const applied = record.moves[i]!.to
-      if (!disk.exists(applied)) continue
-      moves.push([to, from, record.moves[i]!.sha256 ?? (await disk.sha256(applied))])
+      if (!disk.exists(move.to)) continue
+      moves.push([to, from, move.sha256 ?? (await disk.sha256(move.to))])
     }
     const tx = newTxId('restore')
-    const done = await runTransaction(ctx, tx, {kind: 'restore', planId: null, target: target.begin.tx, before: bytes, beforeFile: file, after: previous, moves, counts: {added: 0, updated: 0, adopted: 0}})
+    const done = await runTransaction(ctx, tx, {kind: 'restore', planId: null, target: target.begin.tx, before: bytes, beforeFile: file, after: previous, moves, stagingRoots, counts: {added: 0, updated: 0, adopted: 0}})
     const count = (b: Buffer | null) => (b ? Object.keys((JSON.parse(b.toString('utf8')) as {baskets?: object}).baskets ?? {}).length : 0)
     return {
       result: {

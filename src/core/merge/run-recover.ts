@@ -1,4 +1,4 @@
-import {join, relative} from 'node:path'
+import {join, relative, resolve} from 'node:path'
 
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import {UsageError, ioError} from '../errors.js'
@@ -15,6 +15,8 @@ import {txContext} from './run.js'
 export interface RunRecoverOptions extends OpenCourseOptions {
   /** give up this interrupted transaction (or journal line, `line-N`) instead of finishing it */
   abandon?: string | null
+  /** staging folders outside the course an interrupted merge read (--staging): its files there are moved */
+  staging?: string[]
   disk?: Disk
 }
 
@@ -40,7 +42,7 @@ export async function runRecover(options: RunRecoverOptions): Promise<{result: R
   warnings.push(...lock.notes)
   try {
     if (options.abandon) return {result: await abandon(ctx, options.abandon), warnings}
-    const {notes, tx, outcome} = await recover(ctx)
+    const {notes, tx, outcome} = await recover(ctx, {stagingRoots: (options.staging ?? []).map((d) => resolve(options.cwd, d))})
     return {result: {outcome, tx, notes, backup: null, canon: {sha256: await hashOfCanon(ctx)}}, warnings}
   } finally {
     await lock.release().catch(() => undefined)

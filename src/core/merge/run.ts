@@ -13,6 +13,7 @@ import {parsePlan} from '../schemas/plan.js'
 import {stagingPath} from '../staging/confine.js'
 import {realDisk, type Disk, type FileInfo} from '../store/disk.js'
 import {readJournal, transactions} from '../store/journal.js'
+import {within} from '../store/inside.js'
 import {acquireLock} from '../store/lock.js'
 import {wickerPaths} from '../store/paths.js'
 import {readJsonFile} from '../store/read-json.js'
@@ -85,10 +86,12 @@ function stale(what: string, plan: Plan): never {
  * A plan is a file anyone can write. Every staging path in it must lie inside the staging folders
  * this merge reads: a forged `../../elsewhere` is refused before anything is read or moved.
  */
-export async function checkPlanPaths(course: Course, plan: Plan, dirs: string[]): Promise<void> {
-  const shown = dirs.map((d) => (relative(course.dir, d).startsWith('..') ? d : relative(course.dir, d)))
+export async function checkPlanPaths(course: Course, plan: Plan, dirs: string[], options: {disk?: Disk; named?: string[]} = {}): Promise<void> {
+  const shown = dirs.map((d) => (within(course.dir, d) ? relative(course.dir, d) : d))
+  // the same rule a journal record's moves are judged by (record-check.ts)
+  const trust = {courseDir: course.dir, wickerDir: wickerPaths(course.dir).root, named: options.named ?? []}
   const check = async (file: string, stagingDir: string | null, where: string) => {
-    if (!file.includes('\0') && !stagingDir?.includes('\0') && (await stagingPath(file, stagingDir, dirs, course.dir))) return
+    if (!file.includes('\0') && !stagingDir?.includes('\0') && (await stagingPath(options.disk ?? realDisk, file, stagingDir, dirs, trust))) return
     throw new InputError({
       code: 'E_PLAN_OUTSIDE_STAGING',
       message: `the plan names ${JSON.stringify(file)} (${where}), which is not a file of the staging folders of ${course.code} (${shown.join(', ')}); nothing was read or written.`,
@@ -139,7 +142,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
   const lock = await acquireLock(disk, ctx.paths, given ? `wicker merge --plan ${options.plan}` : 'wicker merge')
   warnings.push(...lock.notes)
   try {
-    const {notes} = await recover(ctx)
+    const {notes} = await recover(ctx, {stagingRoots})
     warnings.push(...notes)
     const {bytes, canon, file} = await readCanonNow(ctx, options.maxDepth)
     const before: CanonSide = {sha256: canon.sha256, baskets: canon.baskets.size}
@@ -149,7 +152,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
     if (given) {
       const done = transactions(await readJournal(disk, ctx.paths)).find((t) => t.begin.planId === given.planId && t.status === 'committed')
       if (done) return {result: {...base, status: 'already-applied', tx: done.begin.tx, planId: given.planId, planned: planned(given)}, warnings}
-      await checkPlanPaths(course, given, stagingDirs(course, options.staging, options.cwd))
+      await checkPlanPaths(course, given, stagingDirs(course, options.staging, options.cwd), {disk, named: stagingRoots})
       await checkPlan(ctx, course, given, canon)
       // The plan's own hash only proves it is whole. What is applied is the plan staging and canon
       // give now, read the way the plan was made, and only if it is this very plan.

@@ -64,8 +64,13 @@ export async function hashOfCanon(ctx: TxContext): Promise<string | null> {
 /**
  * Moves staging files, never over an existing file, and only a regular file whose bytes are the
  * ones recorded: a file that changed since it was read holds baskets the merge did not see, and
- * stays in staging. Files already moved (or gone) are left.
+ * stays in staging. Files already moved (or gone) are left. The move is a hard link then an
+ * unlink: link fails when the target exists, where a rename would silently replace a file that
+ * appeared after any check; where links are impossible (another file system), nothing moves.
  */
+/** link() errors that mean the file system has no hard links, not that something went wrong */
+const NO_LINKS = new Set(['EPERM', 'EXDEV', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'])
+
 async function moveFiles(ctx: TxContext, moves: CheckedMove[]): Promise<{moved: string[]; notes: string[]}> {
   const moved: string[] = []
   const notes: string[] = []
@@ -74,13 +79,33 @@ async function moveFiles(ctx: TxContext, moves: CheckedMove[]): Promise<{moved: 
     const file = await ctx.disk.lstat(from)
     if (file === null) continue
     if (file.kind !== 'file') notes.push(`${what} was not moved: it is not a regular file`)
-    else if (ctx.disk.exists(to)) notes.push(`${what} was not moved: ${relative(ctx.courseDir, to)} already exists (never overwritten)`)
     else if (expected === null) notes.push(`${what} was not moved: the journal record does not say its hash (an older wicker wrote it); the next merge finds its baskets identical and moves it`)
     else if ((await ctx.disk.sha256(from)) !== expected) notes.push(`${what} was not moved: its bytes changed since the merge read it, so it stays in staging for the next merge`)
     else {
       await ctx.disk.mkdir(dirname(to))
-      await ctx.disk.rename(from, to)
-      moved.push(relative(ctx.courseDir, to))
+      let linked = true
+      try {
+        await ctx.disk.link(from, to)
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? ''
+        if (NO_LINKS.has(code)) {
+          notes.push(`${what} was not moved: this file system does not make hard links (${code}), and wicker moves no file by a rename that could replace another; it stays in staging`)
+          continue
+        }
+        if (code !== 'EEXIST') throw error
+        linked = false
+      }
+      // Both names are one file now (or were already: a move interrupted between its link and its
+      // unlink); dropping the staging name completes the move. Any other file at either name stays.
+      const [here, there] = [await ctx.disk.lstat(from), await ctx.disk.lstat(to)]
+      if (here && there && here.dev === there.dev && here.ino === there.ino) {
+        await ctx.disk.unlink(from)
+        moved.push(relative(ctx.courseDir, to))
+      } else if (!linked) notes.push(`${what} was not moved: ${relative(ctx.courseDir, to)} already exists (never overwritten)`)
+      else {
+        notes.push(`${what} was replaced while it was moved; the new file stays in staging, the one the merge read is in ${relative(ctx.courseDir, to)}`)
+        moved.push(relative(ctx.courseDir, to))
+      }
     }
   }
   return {moved, notes}
@@ -155,7 +180,9 @@ export async function runTransaction(ctx: TxContext, tx: string, spec: TxSpec): 
   }
   // The same check recovery makes: a plan is a file too, and may name paths outside the course.
   const checked = await checkBegin(ctx, begin, {trustedRoots: spec.stagingRoots})
-  if ('reason' in checked) throw new BlockedError({code: 'E_UNSAFE_PATH', message: `${spec.kind} refused: ${checked.reason}; nothing was written.`, hint: 'wicker moves only files inside the course\'s staging folders, or in a --staging folder you name on the command line (pass the same --staging folders the plan was made with). Otherwise make the plan again with `wicker preview --out`.'})
+  // a record about to be written moves only what can be vouched for now
+  const unsafe = 'reason' in checked ? checked.reason : checked.unverified.length > 0 ? `moves[${checked.unverified[0]!.index}] is in ${checked.unverified[0]!.root}, outside the course's staging folders` : null
+  if (unsafe !== null || 'reason' in checked) throw new BlockedError({code: 'E_UNSAFE_PATH', message: `${spec.kind} refused: ${unsafe}; nothing was written.`, hint: 'wicker moves only files inside the course\'s staging folders, or in a --staging folder you name on the command line (pass the same --staging folders the plan was made with). Otherwise make the plan again with `wicker preview --out`.'})
   // before the begin record: a backups folder that is not a real folder is refused with nothing written
   if (backup) await makeRealFolder(ctx.courseDir, paths.backups, disk)
   await appendJournal(disk, paths, begin)
@@ -179,7 +206,11 @@ export async function runTransaction(ctx: TxContext, tx: string, spec: TxSpec): 
       }
       await disk.rename(temp, canon.target)
     } else if (disk.exists(canon.target)) {
-      // Restoring "no canon": the backup above holds it.
+      // Restoring "no canon": the backup above holds it, but only of the file as it was read. The
+      // same check as before a rename: an edit made meanwhile outside wicker is never removed.
+      if (spec.beforeFile !== undefined && !sameFile(await disk.stat(ctx.canonFile), spec.beforeFile)) {
+        throw new BlockedError({code: 'E_CANON_CHANGED', message: `canon ${ctx.canonFile} changed while ${spec.kind} ${tx} was under way (edited outside wicker); nothing was removed.`, hint: 'Run the command again: it plans from canon as it is now.'})
+      }
       await disk.unlink(canon.target)
     }
     replaced = true

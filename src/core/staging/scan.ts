@@ -1,9 +1,10 @@
 import type {Dirent} from 'node:fs'
 import {lstat, readdir} from 'node:fs/promises'
-import {isAbsolute, join, relative} from 'node:path'
+import {join, relative} from 'node:path'
 
 import {ioError} from '../errors.js'
 import {sha256Hex} from '../extract/candidate.js'
+import {within} from '../store/inside.js'
 import {decodeName} from './names.js'
 
 /** Temp and partial files agents and editors leave while writing. */
@@ -32,12 +33,6 @@ export interface ScanResult {
 
 const gone = (error: unknown) => ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')
 
-/** Whether `path` lies inside `dir` (or is it). */
-export function isInside(dir: string, path: string): boolean {
-  const rel = relative(dir, path)
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
-}
-
 /**
  * Every file under the staging folders, recursing; dot-folders (.applied, .quarantine) and
  * dot-files are wicker's or hidden, temp files are still being written, and symlinks are refused
@@ -48,9 +43,9 @@ export function isInside(dir: string, path: string): boolean {
  */
 export async function scanStaging(dirs: string[], courseDir: string): Promise<ScanResult> {
   const result: ScanResult = {files: [], skipped: []}
-  const show = (p: string) => (isInside(courseDir, p) ? relative(courseDir, p) : p)
+  const show = (p: string) => (within(courseDir, p) ? relative(courseDir, p) : p)
   for (const dir of dirs) {
-    if (isInside(courseDir, dir) && (await isSymlink(dir))) {
+    if (within(courseDir, dir) && (await isSymlink(dir))) {
       result.skipped.push({path: dir, name: show(dir), kind: 'symlink', message: 'the staging folder is a symbolic link: refused, it could lead outside the course'})
       continue
     }
