@@ -7,6 +7,7 @@ import {defined} from '../defined.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import type {Course} from '../course/model.js'
 import {BlockedError, InputError, UsageError} from '../errors.js'
+import type {Extraction} from '../extract/extract.js'
 import {extractFor, stagingDirs, type ExtractSettings} from '../extract/run.js'
 import {makePlan, type Plan, type PlanOptions} from '../preview/plan.js'
 import {parsePlan} from '../schemas/plan.js'
@@ -90,8 +91,16 @@ export async function checkPlanPaths(course: Course, plan: Plan, dirs: string[],
   const shown = dirs.map((d) => (within(course.dir, d) ? relative(course.dir, d) : d))
   // the same rule a journal record's moves are judged by (record-check.ts)
   const trust = {courseDir: course.dir, wickerDir: wickerPaths(course.dir).root, named: options.named ?? []}
+  // 40,000 ops name a few hundred files: each (file, folder) is judged once
+  const judged = new Map<string, boolean>()
   const check = async (file: string, stagingDir: string | null, where: string) => {
-    if (!file.includes('\0') && !stagingDir?.includes('\0') && (await stagingPath(options.disk ?? realDisk, file, stagingDir, dirs, trust))) return
+    const key = `${stagingDir ?? ''}\0${file}`
+    let ok = judged.get(key)
+    if (ok === undefined) {
+      ok = !file.includes('\0') && !stagingDir?.includes('\0') && (await stagingPath(options.disk ?? realDisk, file, stagingDir, dirs, trust)) !== null
+      judged.set(key, ok)
+    }
+    if (ok) return
     throw new InputError({
       code: 'E_PLAN_OUTSIDE_STAGING',
       message: `the plan names ${JSON.stringify(file)} (${where}), which is not a file of the staging folders of ${course.code} (${shown.join(', ')}); nothing was read or written.`,
@@ -120,15 +129,19 @@ function planDifference(given: Plan, now: Plan): string {
   return 'its items or counts are not what staging and canon give'
 }
 
-async function checkPlan(ctx: TxContext, course: Course, plan: Plan, canon: Canon): Promise<void> {
+/**
+ * The plan's preconditions: its course, canon and lineage, and every staging file it names unchanged.
+ * The files are judged by the hashes the extraction just took of them, so each is read once.
+ */
+async function checkPlan(ctx: TxContext, course: Course, plan: Plan, canon: Canon, extraction: Extraction): Promise<void> {
   if (plan.course !== course.code) throw new UsageError({code: 'E_PLAN_COURSE', message: `the plan is for ${plan.course}, not ${course.code}.`, hint: 'Pass the plan made for this course.'})
   if (plan.canon.sha256 !== canon.sha256) stale('canon changed', plan)
   const state = await readState(ctx.disk, ctx.paths)
   if (plan.lineage !== null && plan.lineage !== (state?.lineage ?? null)) stale('the canon lineage changed (another canon was put in place)', plan)
+  const now = new Map(extraction.files.map((f) => [f.file, f.sha256]))
   for (const {file, sha256: expected} of plan.staging) {
-    const path = resolve(ctx.courseDir, file)
-    if (!ctx.disk.exists(path)) stale(`staging file ${file} is gone`, plan)
-    if (sha256(await ctx.disk.readFile(path)) !== expected) stale(`staging file ${file} changed`, plan)
+    if (!now.has(file) || now.get(file) === null) stale(`staging file ${file} is gone`, plan)
+    if (now.get(file) !== expected) stale(`staging file ${file} changed`, plan)
   }
 }
 
@@ -153,10 +166,10 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
       const done = transactions(await readJournal(disk, ctx.paths)).find((t) => t.begin.planId === given.planId && t.status === 'committed')
       if (done) return {result: {...base, status: 'already-applied', tx: done.begin.tx, planId: given.planId, planned: planned(given)}, warnings}
       await checkPlanPaths(course, given, stagingDirs(course, options.staging, options.cwd), {disk, named: stagingRoots})
-      await checkPlan(ctx, course, given, canon)
       // The plan's own hash only proves it is whole. What is applied is the plan staging and canon
       // give now, read the way the plan was made, and only if it is this very plan.
       const extraction = await extractFor(course, {...options, ...given.extract}, options.cwd)
+      await checkPlan(ctx, course, given, canon, extraction)
       const state = await readState(disk, ctx.paths)
       const again = makePlan({course, canon, extraction, lineage: state?.lineage ?? null, options: given.options})
       if (again.planId !== given.planId) {
