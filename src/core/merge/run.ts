@@ -133,11 +133,10 @@ function planDifference(given: Plan, now: Plan): string {
  * The plan's preconditions: its course, canon and lineage, and every staging file it names unchanged.
  * The files are judged by the hashes the extraction just took of them, so each is read once.
  */
-async function checkPlan(ctx: TxContext, course: Course, plan: Plan, canon: Canon, extraction: Extraction): Promise<void> {
+function checkPlan(course: Course, plan: Plan, canon: Canon, lineage: string | null, extraction: Extraction): void {
   if (plan.course !== course.code) throw new UsageError({code: 'E_PLAN_COURSE', message: `the plan is for ${plan.course}, not ${course.code}.`, hint: 'Pass the plan made for this course.'})
   if (plan.canon.sha256 !== canon.sha256) stale('canon changed', plan)
-  const state = await readState(ctx.disk, ctx.paths)
-  if (plan.lineage !== null && plan.lineage !== (state?.lineage ?? null)) stale('the canon lineage changed (another canon was put in place)', plan)
+  if (plan.lineage !== null && plan.lineage !== lineage) stale('the canon lineage changed (another canon was put in place)', plan)
   const now = new Map(extraction.files.map((f) => [f.file, f.sha256]))
   for (const {file, sha256: expected} of plan.staging) {
     if (!now.has(file) || now.get(file) === null) stale(`staging file ${file} is gone`, plan)
@@ -160,6 +159,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
     const {bytes, canon, file} = await readCanonNow(ctx, options.maxDepth)
     const before: CanonSide = {sha256: canon.sha256, baskets: canon.baskets.size}
     const base = {tx: null, written: null, added: [], updated: [], adopted: [], canon: {before, after: before}, backup: null, consumed: [], recovered: notes}
+    const lineage = (await readState(disk, ctx.paths))?.lineage ?? null
 
     let plan: Plan
     if (given) {
@@ -169,9 +169,8 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
       // The plan's own hash only proves it is whole. What is applied is the plan staging and canon
       // give now, read the way the plan was made, and only if it is this very plan.
       const extraction = await extractFor(course, {...options, ...given.extract}, options.cwd)
-      await checkPlan(ctx, course, given, canon, extraction)
-      const state = await readState(disk, ctx.paths)
-      const again = makePlan({course, canon, extraction, lineage: state?.lineage ?? null, options: given.options})
+      checkPlan(course, given, canon, lineage, extraction)
+      const again = makePlan({course, canon, extraction, lineage, options: given.options})
       if (again.planId !== given.planId) {
         throw new InputError({
           code: 'E_PLAN_MISMATCH',
@@ -183,8 +182,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
       plan = again
     } else {
       const extraction = await extractFor(course, options, options.cwd)
-      const state = await readState(disk, ctx.paths)
-      plan = makePlan({course, canon, extraction, lineage: state?.lineage ?? null, options: {...DEFAULT_POLICY, ...defined(options.policy)}})
+      plan = makePlan({course, canon, extraction, lineage, options: {...DEFAULT_POLICY, ...defined(options.policy)}})
     }
 
     if (plan.blocked > 0) {

@@ -18,6 +18,19 @@ export class StagingChanged extends Error {
 const CHANGED = new Set(['ENOENT', 'ENOTDIR', 'ELOOP'])
 
 /**
+ * Opens a staging file without following a symlink at its name and without blocking on a FIFO;
+ * null when what the scan saw is gone (or is a link now).
+ */
+async function openStaged(path: string): Promise<FileHandle | null> {
+  try {
+    return await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+  } catch (error) {
+    if (CHANGED.has((error as NodeJS.ErrnoException).code ?? '')) return null
+    throw ioError(error, path, 'read the staging file')
+  }
+}
+
+/**
  * Reads a staging file exactly as the scan saw it. Opened without following a symlink (one put in
  * its place since the scan is refused, not followed) and without blocking (a FIFO put in its place
  * does not hang the read); the open file must be the scanned one (same inode). Returns the bytes, or
@@ -25,13 +38,8 @@ const CHANGED = new Set(['ENOENT', 'ENOTDIR', 'ELOOP'])
  * place: it is read next time, and does not make the rest of staging wait).
  */
 export async function readStagingFile(entry: StagingEntry): Promise<Buffer | 'being-written'> {
-  let handle: FileHandle
-  try {
-    handle = await open(entry.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
-  } catch (error) {
-    if (CHANGED.has((error as NodeJS.ErrnoException).code ?? '')) throw new StagingChanged(entry.name)
-    throw ioError(error, entry.path, 'read the staging file')
-  }
+  const handle = await openStaged(entry.path)
+  if (!handle) throw new StagingChanged(entry.name)
   try {
     const before = await handle.stat()
     if (!before.isFile() || before.ino !== entry.ino) throw new StagingChanged(entry.name)
@@ -54,13 +62,8 @@ export async function readStagingFile(entry: StagingEntry): Promise<Buffer | 'be
  * (quarantine): never follows a link out of staging, never copies something it did not check.
  */
 export async function readIfUnchanged(path: string, sha256: string, hash: (bytes: Uint8Array) => string): Promise<Buffer | null> {
-  let handle: FileHandle
-  try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
-  } catch (error) {
-    if (CHANGED.has((error as NodeJS.ErrnoException).code ?? '')) return null
-    throw ioError(error, path, 'read the staging file')
-  }
+  const handle = await openStaged(path)
+  if (!handle) return null
   try {
     if (!(await handle.stat()).isFile()) return null
     const bytes = await handle.readFile()
