@@ -3,28 +3,49 @@ import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {killTrial, mergeDuration, mergedOnce, type KillOutcome} from '../../bench/kill-merge.js'
-import {wicker} from '../helpers/cli.js'
+import {mergedOnce} from '../../bench/kill-merge.js'
+import {BIN, wicker} from '../helpers/cli.js'
 import {flowCourse} from '../helpers/flow.js'
-import {BIN} from '../helpers/cli.js'
+import {MID_TRANSACTION, killTrial, timeMerge, type KillAim, type KillOutcome, type Landed} from '../helpers/merge-kill.js'
+
+/** ms the killed merges pause between their transaction's steps (WICKER_TEST_STEP_DELAY_MS) */
+const STEP_MS = 50
 
 describe.each(['serialised', 'spliced'] as const)('killing wicker merge with SIGKILL at random moments (canon %s)', (kind) => {
-  it('leaves canon as before or as planned, and the next run finishes (25 trials; 50 over both)', async () => {
-    const f = flowCourse({seeds: 80})
+  it('lands kills mid-transaction, and every one recovers to canon as before or as planned with nothing lost', async () => {
+    const f = flowCourse({seeds: 6})
     if (kind === 'spliced') mergedOnce(f.dir)
     expect(wicker(['preview', f.dir, '--out', join(f.dir, 'plan.json')]).code).toBe(0)
-    const duration = [mergeDuration(f.dir), mergeDuration(f.dir), mergeDuration(f.dir)].sort((a, b) => a - b)[1]!
+    const run = timeMerge(f.dir, STEP_MS)
+    const rand = (lo: number, hi: number) => lo + Math.random() * (hi - lo)
+    const tx = run.uncommittedMs + run.committedMs
+    const aims: KillAim[] = [
+      // while it starts, reads and plans
+      {from: 'spawn', ms: rand(0, run.totalMs - tx)},
+      // once its begin record is on disk: before its commit, then between commit and done
+      ...[0, 1, 2, 3].map(() => ({from: 'begin' as const, ms: rand(0, run.uncommittedMs)})),
+      ...[0, 1].map(() => ({from: 'begin' as const, ms: rand(run.uncommittedMs, tx)})),
+      // and once past its end
+      {from: 'begin', ms: tx + 300},
+    ]
     const outcomes: KillOutcome[] = []
-    for (let i = 0; i < 22; i++) {
-      // spread the kills over the whole run and a little past it (machines under load run slower)
-      outcomes.push(await killTrial(f.dir, (1.5 * duration * (i + Math.random())) / 22))
-    }
-    // and a few surely after it ends, so both outcomes are always exercised
-    for (let i = 0; i < 3; i++) outcomes.push(await killTrial(f.dir, 3 * duration))
-    console.log(`kills (${kind}): ${outcomes.filter((o) => o.state === 'before').length} before, ${outcomes.filter((o) => o.state === 'after').length} after, ${outcomes.filter((o) => o.interrupted).length} interrupted mid-transaction; merge takes ${duration} ms`)
-    expect(outcomes.filter((o) => o.state === 'before').length).toBeGreaterThan(0)
-    expect(outcomes.filter((o) => o.state === 'after').length).toBeGreaterThan(0)
-  }, 480_000)
+    for (const aim of aims) outcomes.push(await killTrial(f.dir, aim, STEP_MS))
+
+    const count = (p: (o: KillOutcome) => boolean) => outcomes.filter(p).length
+    const landed = (l: Landed) => count((o) => o.landed === l)
+    const mid = count((o) => MID_TRANSACTION.has(o.landed))
+    console.log(
+      `kills (${kind}, merge ${run.totalMs} ms, transaction ${run.uncommittedMs} ms to commit + ${run.committedMs} ms to done): ` +
+        `${landed('before-begin')} before begin, ${landed('begun')} begun (rolled back), ${landed('replaced')} canon replaced before commit (rolled forward), ` +
+        `${landed('committed')} committed with moves unfinished (finished), ${landed('done')} done; ${mid} of ${outcomes.length} mid-transaction, ` +
+        `${count((o) => o.killed)} killed a running merge`,
+    )
+    // the kills must really land inside the transaction, or this test proves nothing about recovery
+    expect(mid, `kills landed mid-transaction (begin without commit): ${JSON.stringify(outcomes)}`).toBeGreaterThanOrEqual(3)
+    expect(landed('committed'), 'kills landed between commit and done').toBeGreaterThan(0)
+    expect(count((o) => o.state === 'before')).toBeGreaterThan(0)
+    expect(count((o) => o.state === 'after')).toBeGreaterThan(0)
+  }, 120_000)
 })
 
 describe('five wicker merge processes at once on one course', () => {

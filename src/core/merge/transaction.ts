@@ -8,6 +8,7 @@ import {appendJournal, type BeginRecord} from '../store/journal.js'
 import type {WickerPaths} from '../store/paths.js'
 import {nextState, readState, writeState} from '../store/state.js'
 import {makeRealFolder} from '../store/wicker-folder.js'
+import {betweenSteps} from './step-delay.js'
 import {canonTarget, checkBegin, type CheckedMove} from './record-check.js'
 
 export {appliedPath} from './record-check.js'
@@ -95,6 +96,7 @@ async function moveFiles(ctx: TxContext, moves: CheckedMove[]): Promise<{moved: 
         if (code !== 'EEXIST') throw error
         linked = false
       }
+      await betweenSteps()
       // Both names are one file now (or were already: a move interrupted between its link and its
       // unlink); dropping the staging name completes the move. Any other file at either name stays.
       const [here, there] = [await ctx.disk.lstat(from), await ctx.disk.lstat(to)]
@@ -133,6 +135,7 @@ export async function finish(ctx: TxContext, begin: BeginRecord, moves: CheckedM
   }
   const state = await readState(ctx.disk, ctx.paths)
   if (state?.lastTx !== begin.tx) await writeState(ctx.disk, ctx.paths, nextState(state, begin.after, begin.tx))
+  await betweenSteps()
   const result = await moveFiles(ctx, moves)
   await appendJournal(ctx.disk, ctx.paths, {type: 'done', tx: begin.tx, at: new Date().toISOString()})
   return result
@@ -186,6 +189,7 @@ export async function runTransaction(ctx: TxContext, tx: string, spec: TxSpec): 
   // before the begin record: a backups folder that is not a real folder is refused with nothing written
   if (backup) await makeRealFolder(ctx.courseDir, paths.backups, disk)
   await appendJournal(disk, paths, begin)
+  await betweenSteps()
 
   const temp = `${canon.target}.${tx}.tmp`
   let replaced = false
@@ -198,9 +202,11 @@ export async function runTransaction(ctx: TxContext, tx: string, spec: TxSpec): 
       const linked = !canon.linked && (await disk.link(canon.target, backup).then(() => true, () => false))
       if (!linked) await disk.writeFile(backup, spec.before!, {exclusive: true})
       await disk.syncDir(paths.backups)
+      await betweenSteps()
     }
     if (spec.after) {
       await disk.writeFile(temp, spec.after, {exclusive: true})
+      await betweenSteps()
       if (spec.beforeFile !== undefined && !sameFile(await disk.stat(ctx.canonFile), spec.beforeFile)) {
         throw new BlockedError({code: 'E_CANON_CHANGED', message: `canon ${ctx.canonFile} changed while ${spec.kind} ${tx} was under way (edited outside wicker); nothing was written.`, hint: 'Run the command again: it plans from canon as it is now.'})
       }
@@ -223,6 +229,7 @@ export async function runTransaction(ctx: TxContext, tx: string, spec: TxSpec): 
   }
 
   try {
+    await betweenSteps()
     const written = await hashOfCanon(ctx)
     if (written !== afterSha) {
       // What is on disk is not what was written: put the backup back.
