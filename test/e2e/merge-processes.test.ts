@@ -17,17 +17,20 @@ describe.each(['serialised', 'spliced'] as const)('killing wicker merge with SIG
     if (kind === 'spliced') mergedOnce(f.dir)
     expect(wicker(['preview', f.dir, '--out', join(f.dir, 'plan.json')]).code).toBe(0)
     const run = timeMerge(f.dir, STEP_MS)
+    const moves = (JSON.parse(readFileSync(join(f.dir, 'plan.json'), 'utf8')) as {consume: unknown[]}).consume.length
     const rand = (lo: number, hi: number) => lo + Math.random() * (hi - lo)
-    const tx = run.uncommittedMs + run.committedMs
+    // Each kill at a random moment inside one step of the merge. The pauses bound the steps: the
+    // rename comes three pauses after begin, the commit record one after the rename, done 1 + moves
+    // after the commit; the aims keep clear of each bound by a fifth of a pause or more.
     const aims: KillAim[] = [
       // while it starts, reads and plans
-      {from: 'spawn', ms: rand(0, run.totalMs - tx)},
-      // once its begin record is on disk: before canon is replaced (the first 80% of that span: a
-      // kill takes a few ms to land), in the pause between the rename and the commit record, and
-      // between commit and done
-      ...[0, 1, 2].map(() => ({from: 'begin' as const, ms: rand(0, 0.8 * run.uncommittedMs)})),
-      {from: 'begin', ms: rand(run.uncommittedMs - STEP_MS, run.uncommittedMs - 15)},
-      ...[0, 1].map(() => ({from: 'begin' as const, ms: rand(run.uncommittedMs, tx - 15)})),
+      {from: 'spawn', ms: rand(0, 0.9 * run.beginMs)},
+      // begin written, canon not yet replaced
+      ...[0, 1, 2].map(() => ({from: 'begin' as const, ms: rand(0, 2.4 * STEP_MS)})),
+      // canon replaced, no commit record yet
+      {from: 'rename', ms: rand(0, 0.6 * STEP_MS)},
+      // committed, moves under way
+      ...[0, 1].map(() => ({from: 'commit' as const, ms: rand(0, 0.8 * (1 + moves) * STEP_MS)})),
     ]
     // two at a time, each on its own copy of the course
     const outcomes: KillOutcome[] = []
@@ -37,7 +40,7 @@ describe.each(['serialised', 'spliced'] as const)('killing wicker merge with SIG
     const landed = (l: Landed) => count((o) => o.landed === l)
     const mid = count((o) => MID_TRANSACTION.has(o.landed))
     console.log(
-      `kills (${kind}, merge ${run.totalMs} ms, transaction ${run.uncommittedMs} ms to commit + ${run.committedMs} ms to done): ` +
+      `kills (${kind}, merge ${run.totalMs} ms, begin at ${run.beginMs} ms, ${STEP_MS} ms pauses, ${moves} moves): ` +
         `${landed('before-begin')} before begin, ${landed('begun')} begun (rolled back), ${landed('replaced')} canon replaced before commit (rolled forward), ` +
         `${landed('committed')} committed with moves unfinished (finished), ${landed('done')} done; ${mid} of ${outcomes.length} mid-transaction, ` +
         `${count((o) => o.killed)} killed a running merge`,

@@ -10,7 +10,7 @@
  */
 import {spawn} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {existsSync, readdirSync, readFileSync, rmSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {BIN, wicker} from './cli.js'
@@ -40,12 +40,16 @@ export interface KillOutcome {
   killed: boolean
   /** what `wicker recover` then said it did */
   recovery: 'none' | 'rolled-back' | 'finished'
-  /** ms from spawn (aim 'run') or from the begin record appearing (aim 'tx') */
-  delayMs: number
+  /** the kill's aim, for messages */
+  aim: KillAim
 }
 
-/** When to kill: `ms` after the spawn, or `ms` after the journal's begin record appears. */
-export type KillAim = {from: 'spawn' | 'begin'; ms: number}
+/**
+ * When to kill: `ms` after the spawn, or after the merge is seen reaching a step: its begin record
+ * on disk, canon renamed (a new inode at canon's path), its commit record on disk. Seeing the step
+ * in the course itself keeps the aim true when fsyncs on a loaded machine take their time.
+ */
+export type KillAim = {from: 'spawn' | 'begin' | 'rename' | 'commit'; ms: number}
 
 interface Record_ {
   at?: string
@@ -146,15 +150,20 @@ export async function killTrial(template: string, aim: KillAim, stepDelayMs: num
     const staged = stagingFiles(staging)
     const prior = new Set(journal(dir).map((r) => r.tx))
     const newBegin = () => journal(dir).find((r) => r.type === 'begin' && !prior.has(r.tx)) ?? null
+    const canonInode = statSync(canonFile).ino
+    const reached = {
+      spawn: () => true,
+      begin: () => newBegin() !== null,
+      rename: () => existsSync(canonFile) && statSync(canonFile).ino !== canonInode,
+      commit: () => journal(dir).some((r) => r.type === 'commit' && !prior.has(r.tx)),
+    }[aim.from]
 
     const child = spawn(process.execPath, [BIN, 'merge', dir, '--plan', join(dir, 'plan.json'), '--json'], {stdio: 'ignore', env: envWith(stepDelayMs)})
     // listen first: a merge that ends before the kill has already emitted 'exit'
     let ended = false
     const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>((r) => child.once('exit', (code, signal) => ((ended = true), r({code, signal}))))
-    if (aim.from === 'begin') {
-      while (!ended && newBegin() === null) await sleep(3)
-      if (ended) fail('the merge exited before it wrote a begin record', aim)
-    }
+    while (!ended && !reached()) await sleep(2)
+    if (ended) fail(`the merge exited before it reached ${aim.from}`, aim)
     await sleep(aim.ms)
     child.kill('SIGKILL')
     const exit = await exited
@@ -187,7 +196,7 @@ export async function killTrial(template: string, aim: KillAim, stepDelayMs: num
     checkWhole(dir, {before, canonBefore, staged, begin: done, rolledForward: true}, aim, landed)
     if (stagingFiles(staging).size > 0) fail(`staging files not consumed: ${[...stagingFiles(staging).keys()].join(', ')}`, aim, landed)
 
-    return {landed, state: canonNow === before ? 'before' : 'after', killed, recovery, delayMs: aim.ms}
+    return {landed, state: canonNow === before ? 'before' : 'after', killed, recovery, aim}
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }
@@ -245,8 +254,8 @@ function checkWhole(dir: string, w: Whole, aim: KillAim, landed: Landed): void {
   }
 }
 
-/** An uninterrupted merge of the template at this step delay: how long it takes, and its transaction's two spans. */
-export function timeMerge(template: string, stepDelayMs: number): {totalMs: number; uncommittedMs: number; committedMs: number} {
+/** An uninterrupted merge of the template at this step delay: how long it takes, and how long until its begin record. */
+export function timeMerge(template: string, stepDelayMs: number): {totalMs: number; beginMs: number} {
   const dir = copyCourse(template)
   try {
     const prior = new Set(journal(dir).map((r) => r.tx))
@@ -254,9 +263,8 @@ export function timeMerge(template: string, stepDelayMs: number): {totalMs: numb
     const r = wicker(['merge', dir, '--plan', join(dir, 'plan.json'), '--json'], {env: {WICKER_TEST_STEP_DELAY_MS: String(stepDelayMs)}})
     const totalMs = Date.now() - start
     if (r.code !== 0) throw new Error(`the timing merge failed (${r.code}): ${r.stdout}${r.stderr}`)
-    const at = (type: string) => Date.parse(journal(dir).find((x) => x.type === type && !prior.has(x.tx))?.at ?? '')
-    const [begin, commit, done] = [at('begin'), at('commit'), at('done')]
-    return {totalMs, uncommittedMs: commit - begin, committedMs: done - commit}
+    const begin = journal(dir).find((x) => x.type === 'begin' && !prior.has(x.tx))!
+    return {totalMs, beginMs: Date.parse(begin.at!) - start}
   } finally {
     rmSync(dir, {recursive: true, force: true})
   }
