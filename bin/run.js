@@ -24,6 +24,10 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   }
 }
 if (!answered) {
-  const {execute} = await import('@oclif/core')
+  const {execute, settings} = await import('@oclif/core')
+  // The built CLI runs dist/ as it is. Left on, oclif tries to register tsx or ts-node for a checkout
+  // (tsconfig.json and devDependencies present) whenever NODE_ENV is "test" or "development": half a
+  // second of CPU on every command the e2e tests spawn under vitest. bin/dev.js runs the sources.
+  settings.enableAutoTranspile = false
   await execute({dir: import.meta.url})
 }
