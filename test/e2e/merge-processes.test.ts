@@ -19,17 +19,18 @@ describe.each(['serialised', 'spliced'] as const)('killing wicker merge with SIG
     const run = timeMerge(f.dir, STEP_MS)
     const moves = (JSON.parse(readFileSync(join(f.dir, 'plan.json'), 'utf8')) as {consume: unknown[]}).consume.length
     const rand = (lo: number, hi: number) => lo + Math.random() * (hi - lo)
-    // Each kill at a random moment inside one step of the merge. The pauses bound the steps: the
-    // rename comes three pauses after begin, the commit record one after the rename, done 1 + moves
-    // after the commit; the aims keep clear of each bound by a fifth of a pause or more.
+    // Each kill at a random moment inside one step of the merge, timed from the step seen on disk.
+    // A pause follows each step, so a kill within 0.6 of a pause after it lands before the next.
     const aims: KillAim[] = [
       // while it starts, reads and plans
       {from: 'spawn', ms: rand(0, 0.9 * run.beginMs)},
-      // begin written, canon not yet replaced
-      ...[0, 1, 2].map(() => ({from: 'begin' as const, ms: rand(0, 2.4 * STEP_MS)})),
+      // begin written, canon not yet replaced: after the begin record, the backup, the temp file
+      {from: 'begin', ms: rand(0, 0.6 * STEP_MS)},
+      {from: 'backup', ms: rand(0, 0.6 * STEP_MS)},
+      {from: 'temp', ms: rand(0, 0.6 * STEP_MS)},
       // canon replaced, no commit record yet
       {from: 'rename', ms: rand(0, 0.6 * STEP_MS)},
-      // committed, moves under way
+      // committed, state.json and the moves under way (a pause after the state and after each link)
       ...[0, 1].map(() => ({from: 'commit' as const, ms: rand(0, 0.8 * (1 + moves) * STEP_MS)})),
     ]
     // two at a time, each on its own copy of the course

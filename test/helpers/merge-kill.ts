@@ -46,10 +46,11 @@ export interface KillOutcome {
 
 /**
  * When to kill: `ms` after the spawn, or after the merge is seen reaching a step: its begin record
- * on disk, canon renamed (a new inode at canon's path), its commit record on disk. Seeing the step
- * in the course itself keeps the aim true when fsyncs on a loaded machine take their time.
+ * on disk, its backup of canon in .wicker/backups, its temp file next to canon, canon renamed (a
+ * new inode at canon's path), its commit record on disk. Seeing the step in the course itself
+ * keeps the aim true when fsyncs on a loaded machine take their time.
  */
-export type KillAim = {from: 'spawn' | 'begin' | 'rename' | 'commit'; ms: number}
+export type KillAim = {from: 'spawn' | 'begin' | 'backup' | 'temp' | 'rename' | 'commit'; ms: number}
 
 interface Record_ {
   at?: string
@@ -151,9 +152,13 @@ export async function killTrial(template: string, aim: KillAim, stepDelayMs: num
     const prior = new Set(journal(dir).map((r) => r.tx))
     const newBegin = () => journal(dir).find((r) => r.type === 'begin' && !prior.has(r.tx)) ?? null
     const canonInode = statSync(canonFile).ino
+    const tx = () => newBegin()?.tx ?? null
+    const backups = join(dir, '.wicker', 'backups')
     const reached = {
       spawn: () => true,
-      begin: () => newBegin() !== null,
+      begin: () => tx() !== null,
+      backup: () => tx() !== null && existsSync(backups) && readdirSync(backups).some((n) => n.includes(tx()!)),
+      temp: () => tx() !== null && existsSync(`${canonFile}.${tx()}.tmp`),
       rename: () => existsSync(canonFile) && statSync(canonFile).ino !== canonInode,
       commit: () => journal(dir).some((r) => r.type === 'commit' && !prior.has(r.tx)),
     }[aim.from]
