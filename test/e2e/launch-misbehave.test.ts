@@ -1,0 +1,248 @@
+import {spawn} from 'node:child_process'
+import {randomUUID} from 'node:crypto'
+import {existsSync, mkdirSync, readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {afterAll, afterEach, describe, expect, it} from 'vitest'
+
+import {generateCourse} from '../../bench/synth/generate.js'
+import {writeCourse} from '../../bench/synth/write.js'
+import {BIN, wicker} from '../helpers/cli.js'
+import {tempDir} from '../helpers/fs.js'
+import {alive, tagged, waitFor} from '../helpers/procs.js'
+
+/**
+ * launch against agents built to misbehave (test/helpers/misbehave.mjs): they hang, ignore TERM,
+ * escape the process group, keep stdout open from a child, put a FIFO where the output goes, print
+ * without end, cut a character in two. Every process an agent starts carries a tag of the test's in
+ * its environment, so "nothing survives" is checked by the pids the agents recorded AND by a scan of
+ * /proc for the tag, whatever launch itself tracks.
+ */
+const AGENT = fileURLToPath(new URL('../helpers/misbehave.mjs', import.meta.url))
+const BUILTIN = fileURLToPath(new URL('../../dist/agent/builtin.js', import.meta.url))
+const GRACE_MS = 500
+/** the six packets every test runs: two that behave, then misbehaving ones, two at a time */
+const ONLY = '1-6'
+const figures: string[] = []
+const tags: string[] = []
+// a safety net for a failing run only (every assertion is made before): nothing a test started may linger
+afterEach(() => {
+  for (const tag of tags.splice(0)) for (const pid of tagged('MISBEHAVE_TAG', tag)) process.kill(pid, 'SIGKILL')
+})
+
+function course(seed: number) {
+  const dir = writeCourse(tempDir(), generateCourse({seeds: 12, seed, canon: {fill: 0.4}}))
+  const prep = wicker(['prepare-segments', dir, '--packet-size', '2', '--json'])
+  expect(prep.code).toBe(0)
+  const run = prep.json.result.run as string
+  const plan = JSON.parse(readFileSync(join(dir, '.wicker', 'runs', run, 'plan.json'), 'utf8')) as {packets: Array<{id: string; index: number}>}
+  const ids = plan.packets.filter((p) => p.index <= 6).map((p) => p.id)
+  expect(ids).toHaveLength(6)
+  return {dir, run, ids}
+}
+
+function agentEnv(mode: string, good: number) {
+  const state = tempDir()
+  mkdirSync(state, {recursive: true})
+  const tag = randomUUID()
+  tags.push(tag)
+  return {state, tag, env: {MISBEHAVE_MODE: mode, MISBEHAVE_STATE: state, MISBEHAVE_GOOD: String(good), MISBEHAVE_BUILTIN: BUILTIN, MISBEHAVE_TAG: tag, NO_COLOR: '1'}}
+}
+
+const launchArgs = (dir: string, extra: string[] = []) => [
+  'launch', dir, '--agent', 'command', '--agent-cmd', JSON.stringify([process.execPath, AGENT]),
+  '--only', ONLY, '--concurrency', '2', '--stagger', '0s', '--grace', `${GRACE_MS}ms`, '--retries', '0', '--halt', 'never', '--json', ...extra,
+]
+
+const ledger = (dir: string, run: string): Array<Record<string, any>> => {
+  const file = join(dir, '.wicker', 'runs', run, 'ledger.ndjson')
+  if (!existsSync(file)) return []
+  return readFileSync(file, 'utf8').split('\n').filter(Boolean).flatMap((l) => {
+    try {
+      return [JSON.parse(l)]
+    } catch {
+      return []
+    }
+  })
+}
+
+const recordedPids = (state: string): number[] =>
+  existsSync(join(state, 'pids')) ? readFileSync(join(state, 'pids'), 'utf8').split('\n').filter(Boolean).map((l) => Number(l.split(' ')[0])) : []
+
+/** Starts launch as a person would, in the background, and tells when and how it exited. */
+function startLaunch(args: string[], env: Record<string, string>) {
+  const started = Date.now()
+  const child = spawn(process.execPath, [BIN, ...args], {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']})
+  let stdout = ''
+  child.stdout.on('data', (d) => (stdout += d))
+  child.stderr.resume()
+  const ended = new Promise<void>((resolve) => child.stdout.on('close', resolve))
+  const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null; at: number; stdout: string}>((resolve) =>
+    child.on('exit', (code, signal) => {
+      const at = Date.now()
+      // what it printed last, unless something it left behind holds its stdout open
+      void Promise.race([ended, new Promise((r) => setTimeout(r, 2000))]).then(() => resolve({code, signal, at, stdout}))
+    }),
+  )
+  return {child, started, exited}
+}
+
+/** Redoes what is left with the built-in agent; returns the packets it ran. */
+function resume(dir: string, run: string, before: number) {
+  const again = wicker(['launch', dir, '--only', ONLY, '--stagger', '0s', '--json'])
+  expect(again.code, again.stderr).toBe(0)
+  return {json: again.json, redone: new Set(ledger(dir, run).slice(before).filter((e) => e.event === 'end' && e.class === 'ok').map((e) => e.packet as string))}
+}
+
+describe.each(['hang', 'ignore-term', 'daemon'] as const)('an agent that %s', (mode) => {
+  describe.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGKILL', null],
+  ] as const)('and launch gets %s', (signal, expected) => {
+    it('stops every process of every attempt at once, and resume redoes exactly the unfinished packets', async () => {
+      const {dir, run, ids} = course(41)
+      const agent = agentEnv(mode, 2)
+      const launch = startLaunch(launchArgs(dir), agent.env)
+      // two good packets done, two misbehaving ones running (and every process they start recorded)
+      const ready = await waitFor(() => {
+        const l = ledger(dir, run)
+        return l.filter((e) => e.event === 'end' && e.class === 'ok').length >= 2 && l.filter((e) => e.event === 'start').length >= 4 && recordedPids(agent.state).length >= 2 + 2 * (mode === 'ignore-term' ? 2 : 3)
+      }, 20_000)
+      expect(ready).toBe(true)
+      await new Promise((r) => setTimeout(r, 200)) // the double fork's grandchild is on its way
+      const pids = recordedPids(agent.state)
+      expect(pids.filter(alive).length).toBeGreaterThanOrEqual(4)
+      const sent = Date.now()
+      launch.child.kill(signal)
+      const exit = await launch.exited
+      const tookMs = exit.at - sent
+      figures.push(`${mode} ${signal}: launch exited ${tookMs} ms after the signal`)
+
+      if (expected !== null) {
+        expect(exit.code).toBe(expected)
+        // within grace + 1 s whatever the agents do
+        expect(tookMs).toBeLessThan(GRACE_MS + 1000)
+        // nothing of any attempt is left: by pid, and by the tag every descendant inherited
+        expect(pids.filter(alive)).toEqual([])
+        expect(await waitFor(() => tagged('MISBEHAVE_TAG', agent.tag).length === 0, 1000)).toBe(true)
+        // the summary's counts agree: 2 ok, 2 interrupted, 2 never started
+        const result = JSON.parse(exit.stdout).result
+        expect(result.packets).toMatchObject({total: 6, ok: 2, failed: 0, interrupted: 2, notStarted: 2})
+      } else {
+        expect(exit.signal).toBe('SIGKILL')
+        // launch could do nothing: its watchdog stops the agents' trees
+        const t0 = Date.now()
+        expect(await waitFor(() => pids.every((p) => !alive(p)) && tagged('MISBEHAVE_TAG', agent.tag).length === 0, GRACE_MS + 3000)).toBe(true)
+        figures.push(`${mode} SIGKILL: every agent process gone ${Date.now() - t0} ms after launch died`)
+      }
+      expect(existsSync(join(dir, '.wicker', 'runs', run, 'lock'))).toBe(false)
+
+      const first = ledger(dir, run)
+      const okBefore = new Set(first.filter((e) => e.event === 'end' && e.class === 'ok').map((e) => e.packet as string))
+      expect(okBefore.size).toBe(2)
+      const {redone, json} = resume(dir, run, first.length)
+      expect([...redone].sort()).toEqual(ids.filter((id) => !okBefore.has(id)).sort())
+      expect(json.result.packets).toMatchObject({ok: 4, skipped: 2, failed: 0})
+    }, 60_000)
+  })
+})
+
+describe('agents that finish but misbehave on the way out', () => {
+  it('a child that keeps stdout open does not hang the attempt, and is stopped', async () => {
+    const {dir, run, ids} = course(42)
+    const agent = agentEnv('hold-stdout', 0)
+    const t0 = Date.now()
+    const launch = startLaunch(launchArgs(dir, ['--idle-timeout', '30s']), agent.env)
+    const exit = await launch.exited
+    figures.push(`hold-stdout: 6 packets done in ${exit.at - t0} ms`)
+    expect(exit.code).toBe(0)
+    expect(exit.at - t0).toBeLessThan(15_000) // the idle timeout (30 s) is not what ended it
+    expect(new Set(ledger(dir, run).filter((e) => e.event === 'end' && e.class === 'ok').map((e) => e.packet))).toEqual(new Set(ids))
+    expect(recordedPids(agent.state).filter(alive)).toEqual([])
+    expect(await waitFor(() => tagged('MISBEHAVE_TAG', agent.tag).length === 0, 1000)).toBe(true)
+  }, 60_000)
+
+  it('daemons an agent leaves behind (setsid, double fork) are stopped when it exits', async () => {
+    const {dir, run, ids} = course(43)
+    const agent = agentEnv('daemon-exit', 0)
+    const launch = startLaunch(launchArgs(dir), agent.env)
+    const exit = await launch.exited
+    expect(exit.code).toBe(0)
+    expect(new Set(ledger(dir, run).filter((e) => e.event === 'end' && e.class === 'ok').map((e) => e.packet))).toEqual(new Set(ids))
+    const pids = recordedPids(agent.state)
+    expect(pids.length).toBe(6 * 3)
+    expect(await waitFor(() => pids.every((p) => !alive(p)) && tagged('MISBEHAVE_TAG', agent.tag).length === 0, 1000)).toBe(true)
+  }, 60_000)
+
+  it('a FIFO at the output path is a failed attempt with a message, never a hang', async () => {
+    const {dir} = course(44)
+    const agent = agentEnv('fifo', 0)
+    const t0 = Date.now()
+    const launch = startLaunch(launchArgs(dir), agent.env)
+    const killer = setTimeout(() => launch.child.kill('SIGKILL'), 30_000)
+    const exit = await launch.exited
+    clearTimeout(killer)
+    figures.push(`fifo: 6 failed attempts in ${exit.at - t0} ms`)
+    expect(exit.code).toBe(1)
+    const result = JSON.parse(exit.stdout).result
+    expect(result.packets).toMatchObject({total: 6, ok: 0, failed: 6})
+    for (const f of result.failures) expect(f).toMatchObject({class: 'invalid-output', message: expect.stringMatching(/FIFO|named pipe|not a regular file/i)})
+  }, 60_000)
+
+  it('output without end is stopped at the cap: a failed attempt, launch carries on', async () => {
+    const {dir} = course(45)
+    const agent = agentEnv('endless', 3)
+    const t0 = Date.now()
+    const launch = startLaunch(launchArgs(dir), agent.env)
+    const killer = setTimeout(() => launch.child.kill('SIGKILL'), 45_000)
+    const exit = await launch.exited
+    clearTimeout(killer)
+    figures.push(`endless: 3 ok + 3 stopped at the output cap in ${exit.at - t0} ms`)
+    expect(exit.code).toBe(1)
+    const result = JSON.parse(exit.stdout).result
+    expect(result.packets).toMatchObject({total: 6, ok: 3, failed: 3})
+    for (const f of result.failures) expect(f).toMatchObject({class: 'invalid-output', message: expect.stringMatching(/more than/i)})
+    expect(recordedPids(agent.state).filter(alive)).toEqual([])
+  }, 60_000)
+
+  it('a character cut across two writes comes out whole', async () => {
+    const {dir, run} = course(46)
+    const agent = agentEnv('split-utf8', 0)
+    const exit = await startLaunch(launchArgs(dir), agent.env).exited
+    expect(exit.code).toBe(0)
+    const staging = join(dir, 'phase5_baskets_staging')
+    const staged = readdirSync(staging).filter((n) => n.startsWith(`${run}__`))
+    expect(staged).toHaveLength(6)
+    for (const name of staged) {
+      const text = readFileSync(join(staging, name), 'utf8')
+      expect(text).toContain('café €')
+      expect(text).not.toContain('\uFFFD')
+    }
+  }, 60_000)
+})
+
+describe('a pid in the ledger that is not an agent of ours', () => {
+  it.each(['a bare pid (an older or planted ledger)', 'the pid with its real start time, but not our marker'])('%s: that process survives the next launch', async (kind) => {
+    const {dir, run, ids} = course(47)
+    // an unrelated process, leader of its own process group, as an agent would be
+    const stranger = spawn('sleep', ['300'], {detached: true, stdio: 'ignore'})
+    try {
+      const {processStartTime, bootId} = await import('../../src/core/proc/identity.js')
+      const entry: Record<string, unknown> = {event: 'start', packet: ids[0], attempt: 1, pid: stranger.pid, at: new Date().toISOString()}
+      if (kind.startsWith('the pid')) Object.assign(entry, {startTime: String(processStartTime(stranger.pid!)), bootId: bootId(), attemptId: `${run}:${ids[0]}:1:${randomUUID()}`})
+      const {appendFileSync} = await import('node:fs')
+      appendFileSync(join(dir, '.wicker', 'runs', run, 'ledger.ndjson'), `${JSON.stringify(entry)}\n`)
+      const again = wicker(['launch', dir, '--only', ONLY, '--stagger', '0s', '--json'])
+      expect(again.code, again.stderr).toBe(0)
+      expect(alive(stranger.pid!)).toBe(true)
+      expect(again.json.result.packets).toMatchObject({ok: 6})
+    } finally {
+      stranger.kill('SIGKILL')
+    }
+  }, 60_000)
+})
+
+afterAll(() => {
+  if (figures.length > 0) console.log(`launch stopping times (grace ${GRACE_MS} ms):\n  ${figures.join('\n  ')}`)
+})
