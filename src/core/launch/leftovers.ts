@@ -1,0 +1,32 @@
+import {stopLeftover} from '../proc/spawn.js'
+import {isAlive} from '../store/lock.js'
+import type {LedgerStart, RunLedger} from './ledger.js'
+
+/**
+ * Attempts an earlier launch left running when it was killed (a start entry with no end): each is
+ * stopped with its whole tree, but only once core/proc has proved it is still that attempt (same
+ * boot, same start time, its WICKER_ATTEMPT_ID marker), so a pid reused by an unrelated process is
+ * never signalled. An entry without that identity (an older ledger, or one planted in the course)
+ * is never signalled at all. Each is then closed in the ledger with an `interrupted` entry, so the
+ * next launch does not look at it again.
+ */
+export async function stopLeftovers(unfinished: readonly LedgerStart[], ledger: RunLedger, graceMs: number): Promise<string[]> {
+  const warnings: string[] = []
+  const outcomes = await Promise.all(
+    unfinished.map(async (e) => {
+      const what = `attempt ${e.attempt} of ${e.packet} (pid ${e.pid ?? '?'})`
+      if (e.pid === null) return {e, message: 'left by an earlier launch that was killed; it never started'}
+      if (e.attemptId === undefined || e.startTime === undefined || e.bootId === undefined) {
+        if (isAlive(e.pid)) warnings.push(`${what} has no end in the ledger, but no identity to prove it is still wicker's (an older or edited ledger): it was not signalled; if it is still running, stop it yourself`)
+        return {e, message: 'left by an earlier launch; no identity recorded, so it was not signalled'}
+      }
+      const stopped = await stopLeftover({pid: e.pid, startTime: e.startTime, bootId: e.bootId, attemptId: e.attemptId}, graceMs)
+      if (stopped === 'stopped') warnings.push(`stopped ${what}, left running by an earlier launch that was killed`)
+      return {e, message: stopped === 'stopped' ? 'left running by an earlier launch that was killed; stopped' : stopped === 'gone' ? 'left by an earlier launch that was killed; it had already ended' : 'left by an earlier launch that was killed; its pid now belongs to another process, which was left alone'}
+    }),
+  )
+  for (const {e, message} of outcomes) {
+    await ledger.append({event: 'interrupted', packet: e.packet, attempt: e.attempt, pid: e.pid, at: new Date().toISOString(), ...(e.attemptId === undefined ? {} : {attemptId: e.attemptId}), message, staged: null})
+  }
+  return warnings
+}
