@@ -80,6 +80,8 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
     warnings.push(...(await stopLeftovers(summary.unfinished, ledger, options.graceMs)))
 
     const staged = await stagedOutputs(stagingDir, course.dir, run)
+    // attempt numbers go past any name already in staging too (a file of staging is never replaced)
+    for (const [packet, n] of staged.highest) summary.lastAttempt.set(packet, Math.max(summary.lastAttempt.get(packet) ?? 0, n))
     const done = new Map<string, string>()
     for (const p of plan.packets) {
       if (only && !only.has(p.index)) continue

@@ -78,19 +78,32 @@ export async function stageOutput(dir: string, name: string, text: string): Prom
 /**
  * A run's staged outputs by packet, newest attempt first, as extract sees them: found by the same
  * scan (staging/scan.ts: symlinks, FIFOs and other non-files are never listed, temp files neither),
- * in staging or consumed into .applied/<tx>/.
+ * in staging or consumed into .applied/<tx>/. `highest` is the highest attempt number of any name
+ * of the run's form there, listed or not (a FIFO or symlink someone left under such a name): the
+ * next attempt is numbered past it, so its output never meets a name that is taken.
  */
-export async function stagedOutputs(dir: string, courseDir: string, run: string): Promise<Map<string, StagingEntry[]>> {
+export interface StagedOutputs {
+  byPacket: Map<string, StagingEntry[]>
+  highest: Map<string, number>
+}
+
+export async function stagedOutputs(dir: string, courseDir: string, run: string): Promise<StagedOutputs> {
   const dirs = [dir, ...(await appliedFolders(dir))]
   const byPacket = new Map<string, StagingEntry[]>()
-  for (const entry of (await scanStaging(dirs, courseDir)).files) {
+  const highest = new Map<string, number>()
+  const scan = await scanStaging(dirs, courseDir)
+  for (const path of [...scan.files.map((f) => f.path), ...scan.skipped.map((s) => s.path)]) {
+    const name = launchName(path)
+    if (name && name.run === run) highest.set(name.packet, Math.max(highest.get(name.packet) ?? 0, name.attempt))
+  }
+  for (const entry of scan.files) {
     const name = launchName(entry.path)
     if (!name || name.run !== run) continue
     byPacket.set(name.packet, [...(byPacket.get(name.packet) ?? []), entry])
   }
   const attempt = (e: StagingEntry) => launchName(e.path)?.attempt ?? 0
   for (const files of byPacket.values()) files.sort((a, b) => attempt(b) - attempt(a))
-  return byPacket
+  return {byPacket, highest}
 }
 
 /** The real folders .applied/<tx>/ of a staging folder (a merge moves the files it consumed there). */
@@ -116,8 +129,8 @@ async function appliedFolders(dir: string): Promise<string[]> {
  * exactly as extract reads it (staging/read.ts: no symlink followed, no FIFO opened blocking, the
  * same size cap), so launch never calls "done" what extract would refuse.
  */
-export async function isDone(staged: Map<string, StagingEntry[]>, packet: Packet, course: Course): Promise<StagingEntry | null> {
-  for (const entry of staged.get(packet.id) ?? []) {
+export async function isDone(staged: StagedOutputs, packet: Packet, course: Course): Promise<StagingEntry | null> {
+  for (const entry of staged.byPacket.get(packet.id) ?? []) {
     if (entry.size > EXTRACT_DEFAULTS.maxFileSize) continue
     let bytes: Buffer | 'being-written'
     try {
