@@ -1,5 +1,5 @@
-import {spawn} from 'node:child_process'
-import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {spawn, spawnSync} from 'node:child_process'
+import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
@@ -160,5 +160,23 @@ describe('attempts a killed launch left running', () => {
     expect(out.warnings).toContainEqual(expect.stringContaining(`stopped attempt 1 of ${packet} (pid ${pid}), left running by an earlier launch`))
     // the next attempt of that packet is numbered after it
     expect(ledger(p.runDir).filter((e) => e.event === 'start').map((e) => e.attempt)).toEqual([1, 2])
+  }, 30_000)
+
+  it('an output such an attempt had finished before its launch was killed is staged, not lost, and its packet is done', async () => {
+    const p = await prepared(66)
+    const packet = JSON.parse(readFileSync(join(p.runDir, 'plan.json'), 'utf8')).packets[0].id
+    mkdirSync(join(p.runDir, 'work'), {recursive: true})
+    const made = spawnSync(process.execPath, [BUILTIN], {env: {...process.env, WICKER_PACKET: join(p.runDir, 'packets', `${packet}.json`), WICKER_OUTPUT: join(p.runDir, 'work', `${packet}__1.json`)}, input: ''})
+    expect(made.status).toBe(0)
+    // the agent is gone (its watchdog ended it when launch died): a pid no process has now
+    const pid = made.pid!
+    writeFileSync(join(p.runDir, 'ledger.ndjson'), `${JSON.stringify({event: 'start', packet, attempt: 1, pid, at: new Date().toISOString(), attemptId: `${p.run}:${packet}:1:0123`, startTime: '1', bootId: bootId()})}\n`)
+    const out = await runLaunch(options(p.dir, 'exit 3', {only: '1'}))
+    const staged = join('phase5_baskets_staging', `${p.run}__${packet}__1.json`)
+    expect(out.warnings).toContainEqual(expect.stringContaining(`staged as ${staged}`))
+    expect(existsSync(join(p.dir, staged))).toBe(true)
+    expect(out.result.packets).toMatchObject({total: 1, skipped: 1, ok: 0, failed: 0})
+    expect(out.result.attempts).toBe(0)
+    expect(ledger(p.runDir).at(-1)).toMatchObject({event: 'interrupted', packet, attempt: 1, class: 'ok', staged})
   }, 30_000)
 })

@@ -79,7 +79,6 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
   let identity: ProcIdentity | null = null
   // the start entry's write is awaited (spawn awaits onStart) and its failure kept, never left unhandled
   let startFailure: unknown = null
-  const cap = outputCap()
   const result = await spawnAgent({
     command: ctx.agent.command,
     args: ctx.agent.args(call),
@@ -92,7 +91,7 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
     attemptId,
     signal: ctx.signal,
     killSignal: ctx.killSignal,
-    maxOutputBytes: cap,
+    maxOutputBytes: outputCap(),
     onStart: async (id) => {
       identity = id
       ctx.emit({type: 'start', packet: p.id, index: p.index, attempt, pid: id.pid})
@@ -112,14 +111,8 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
   await writeFileAtomic(`${logBase}.stderr`, result.stderr, {durable: false})
   const report = ctx.agent.read(result.stdout, result.exitCode)
 
-  // The output: what the agent left at its output path, or else the JSON in what it printed.
-  const work = await readWorkOutput(outputFile)
-  const shown = relative(ctx.course.dir, outputFile)
-  let refused: string | null = null
-  if (result.overflow) refused = `printed more than ${mib(cap)} on ${result.overflow} (it was stopped)`
-  else if (work.kind === 'refused') refused = `${shown}: ${work.message}`
-  const bytes = refused ? null : work.kind === 'bytes' ? work.bytes : Buffer.from(report.text, 'utf8')
-  const checked = bytes === null ? {valid: false as const, reason: refused!} : bytes.length > 0 ? await checkOutput(bytes, packet, ctx.course) : {valid: false as const, reason: 'no output'}
+  const cap = outputCap()
+  const accepted = await acceptOutput(ctx, packet, attempt, {printed: report.text, overflow: result.overflow, cap})
   const verdict = classify({
     exitCode: result.exitCode,
     signal: result.signal,
@@ -128,11 +121,11 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
     text: `${result.stderr}\n${result.stdout}`,
     agentError: report.error,
     authExit: ctx.agent.authExit(result.exitCode),
-    output: checked.valid ? {valid: true} : checked,
-    refused,
+    output: accepted.checked.valid ? {valid: true} : accepted.checked,
+    refused: accepted.refused,
   })
-  let staged: string | null = null
-  if (checked.valid) staged = relative(ctx.course.dir, await stageOutput(ctx.stagingDir, stagedName(ctx.run, p.id, attempt), `${JSON.stringify(checked.json, null, 2)}\n`))
+  const staged = accepted.staged
+  const checked = accepted.checked
 
   // Stopped by launch's own stop: interrupted, unless it had finished by itself (then it ended as any other).
   const interrupted = result.stopped
@@ -160,4 +153,27 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
   if (interrupted) ctx.emit({type: 'interrupted', packet: p.id, index: p.index, attempt, staged})
   else ctx.emit({type: 'end', packet: p.id, index: p.index, attempt, class: verdict.class, message: verdict.message, durationMs: result.durationMs, staged})
   return {class: verdict.class, message: interrupted ? message : verdict.message, resetInMs: verdict.resetInMs, interrupted, staged, costUsd: report.costUsd}
+}
+
+/**
+ * Accepts or refuses an attempt's output and stages a valid one: what the agent left at its output
+ * path (work/<packet>__<attempt>.json, read by readWorkOutput's rule), or else the JSON in what it
+ * printed. Used for every attempt, and for one a killed launch left behind (`printed` is then lost).
+ */
+export async function acceptOutput(
+  ctx: Pick<AttemptContext, 'course' | 'run' | 'runDir' | 'stagingDir'>,
+  packet: Packet,
+  attempt: number,
+  printed: {printed: string; overflow: 'stdout' | 'stderr' | null; cap: number},
+): Promise<{checked: {valid: true; json: unknown} | {valid: false; reason: string}; refused: string | null; staged: string | null}> {
+  const outputFile = join(ctx.runDir, 'work', `${packet.id}__${attempt}.json`)
+  const work = await readWorkOutput(outputFile)
+  let refused: string | null = null
+  if (printed.overflow) refused = `printed more than ${mib(printed.cap)} on ${printed.overflow} (it was stopped)`
+  else if (work.kind === 'refused') refused = `${relative(ctx.course.dir, outputFile)}: ${work.message}`
+  const bytes = refused ? null : work.kind === 'bytes' ? work.bytes : Buffer.from(printed.printed, 'utf8')
+  const checked = bytes === null ? {valid: false as const, reason: refused!} : bytes.length > 0 ? await checkOutput(bytes, packet, ctx.course) : {valid: false as const, reason: 'no output'}
+  let staged: string | null = null
+  if (checked.valid) staged = relative(ctx.course.dir, await stageOutput(ctx.stagingDir, stagedName(ctx.run, packet.id, attempt), `${JSON.stringify(checked.json, null, 2)}\n`))
+  return {checked, refused, staged}
 }

@@ -7,10 +7,11 @@ import type {LedgerStart, RunLedger} from './ledger.js'
  * stopped with its whole tree, but only once core/proc has proved it is still that attempt (same
  * boot, same start time, its WICKER_ATTEMPT_ID marker), so a pid reused by an unrelated process is
  * never signalled. An entry without that identity (an older ledger, or one planted in the course)
- * is never signalled at all. Each is then closed in the ledger with an `interrupted` entry, so the
- * next launch does not look at it again.
+ * is never signalled at all. An output such an attempt had finished is not lost: once it is stopped,
+ * `salvage` accepts and stages it by the rule of every attempt. Each is then closed in the ledger
+ * with an `interrupted` entry, so the next launch does not look at it again.
  */
-export async function stopLeftovers(unfinished: readonly LedgerStart[], ledger: RunLedger, graceMs: number): Promise<string[]> {
+export async function stopLeftovers(unfinished: readonly LedgerStart[], ledger: RunLedger, graceMs: number, salvage: (e: LedgerStart) => Promise<string | null>): Promise<string[]> {
   const warnings: string[] = []
   const outcomes = await Promise.all(
     unfinished.map(async (e) => {
@@ -26,7 +27,9 @@ export async function stopLeftovers(unfinished: readonly LedgerStart[], ledger: 
     }),
   )
   for (const {e, message} of outcomes) {
-    await ledger.append({event: 'interrupted', packet: e.packet, attempt: e.attempt, pid: e.pid, at: new Date().toISOString(), ...(e.attemptId === undefined ? {} : {attemptId: e.attemptId}), message, staged: null})
+    const staged = await salvage(e)
+    if (staged) warnings.push(`attempt ${e.attempt} of ${e.packet} had finished its output before its launch was killed: staged as ${staged}`)
+    await ledger.append({event: 'interrupted', packet: e.packet, attempt: e.attempt, pid: e.pid, at: new Date().toISOString(), ...(e.attemptId === undefined ? {} : {attemptId: e.attemptId}), message, staged, ...(staged ? {class: 'ok' as const} : {})})
   }
   return warnings
 }
