@@ -109,6 +109,49 @@ describe('launch stopped through its signal', () => {
   }, 30_000)
 })
 
+describe('the second signal and launch\'s own failures', () => {
+  it('killSignal (a second Ctrl-C) KILLs at once, without waiting out the grace period', async () => {
+    const p = await prepared(67)
+    const controller = new AbortController()
+    const kill = new AbortController()
+    let started = 0
+    const launched = runLaunch({...options(p.dir, "trap '' TERM; sleep 300", {graceMs: 20_000}), signal: controller.signal, killSignal: kill.signal, onEvent: (e) => void (e.type === 'start' && started++)})
+    while (started < 2) await new Promise((r) => setTimeout(r, 20))
+    controller.abort()
+    await new Promise((r) => setTimeout(r, 100))
+    const killedAt = Date.now()
+    kill.abort()
+    const {result} = await launched
+    expect(Date.now() - killedAt).toBeLessThan(1000)
+    expect(result.packets).toMatchObject({interrupted: 2, notStarted: p.total - 2})
+  }, 30_000)
+
+  it('a ledger write that fails (a symlink swapped in mid-run) stops every running attempt, and launch fails with that error once they are stopped, lock released', async () => {
+    const p = await prepared(68)
+    const victim = join(tempDir(), 'victim')
+    writeFileSync(victim, 'vorl')
+    // packet 1 swaps the ledger for a symlink and fails, so its end entry cannot be written; the others hang
+    const script = `if [ "$WICKER_ATTEMPT" = 1 ] && case "$WICKER_PACKET" in *${'$'}FIRST*) true;; *) false;; esac; then rm -f "$LEDGER"; ln -s '${victim}' "$LEDGER"; exit 3; fi; trap '' TERM; sleep 300`
+    const first = JSON.parse(readFileSync(join(p.runDir, 'plan.json'), 'utf8')).packets[0].id
+    process.env.FIRST = first
+    process.env.LEDGER = join(p.runDir, 'ledger.ndjson')
+    const pids: number[] = []
+    const startedAt = Date.now()
+    try {
+      const failure = await runLaunch({...options(p.dir, script, {concurrency: 3}), onEvent: (e) => void (e.type === 'start' && e.pid && pids.push(e.pid))}).then(() => null, (error: unknown) => error)
+      expect(failure).toMatchObject({code: 'E_UNSAFE_PATH', exitCode: 2, message: expect.stringContaining('ledger.ndjson')})
+      expect(Date.now() - startedAt).toBeLessThan(10_000)
+      expect(pids.length).toBeGreaterThanOrEqual(2)
+      for (const pid of pids) expect(isAlive(pid)).toBe(false)
+      expect(readFileSync(victim, 'utf8')).toBe('vorl')
+      expect(existsSync(join(p.runDir, 'lock'))).toBe(false)
+    } finally {
+      delete process.env.FIRST
+      delete process.env.LEDGER
+    }
+  }, 30_000)
+})
+
 describe('attempts a killed launch left running', () => {
   /** A live process that is not wicker's: no marker in its environment. */
   function bystander() {

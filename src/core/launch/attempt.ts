@@ -34,6 +34,8 @@ export interface AttemptContext {
   signal: AbortSignal
   /** aborted: the tree is KILLed at once */
   killSignal?: AbortSignal
+  /** stops the whole launch (aborts `signal`): for a failure of launch's own I/O */
+  abort: (reason: unknown) => void
   /** work/ and logs/ exist as real folders (made once per launch) */
   folders: () => Promise<unknown>
   emit: (e: LaunchEvent) => void
@@ -98,7 +100,9 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
       try {
         await ctx.ledger.append({event: 'start', packet: p.id, attempt, pid: id.pid, at: startedAt, attemptId, startTime: id.startTime, bootId: id.bootId})
       } catch (error) {
+        // an attempt the ledger does not know of must not run on: stop it (and the launch) now
         startFailure = error
+        ctx.abort(error)
       }
     },
   })

@@ -119,6 +119,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
       graceMs: options.graceMs,
       signal: stop.signal,
       killSignal: options.killSignal,
+      abort: (reason) => stop.abort(reason),
       folders: () => (folders ??= Promise.all([makeRealFolder(course.dir, join(dir, 'work')), makeRealFolder(course.dir, join(dir, 'logs'))])),
       emit,
     }
