@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs'
-import {lstat, readdir} from 'node:fs/promises'
+import {readdir, stat} from 'node:fs/promises'
 import {join, relative, resolve} from 'node:path'
 
 import {openCourse} from '../course/open.js'
@@ -13,10 +13,10 @@ import {wickerPaths} from '../store/paths.js'
 import {readCourseFile} from '../store/read-file.js'
 import {checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
 import {makeAgent} from './agents.js'
-import {acceptOutput, outputCap, runAttempt, type AttemptContext} from './attempt.js'
+import {runAttempt, type AttemptContext} from './attempt.js'
 import {ledgerWarnings, RunLedger, summarize} from './ledger.js'
-import {stopLeftovers} from './leftovers.js'
-import {isDone, stagedName, stagedOutputs} from './output.js'
+import {salvageOutput, stopLeftovers} from './leftovers.js'
+import {isDone, stagedOutputs} from './output.js'
 import {Scheduler} from './scheduler.js'
 import {parseOnly, selectPackets} from './selector.js'
 import type {LaunchEvent, LaunchOptions, LaunchResult, SegmentTally} from './types.js'
@@ -47,10 +47,10 @@ async function newestRun(courseDir: string): Promise<string> {
   return best.run
 }
 
-/** The size of each prepared prompt, for the estimate the CLI shows before it starts. */
+/** The size of each prepared prompt (bytes, about its characters), for the estimate the CLI shows before it starts. */
 async function promptChars(file: string): Promise<number> {
   try {
-    return (await readCourseFile(file)).toString('utf8').length
+    return (await stat(file)).size
   } catch {
     return 0 // its attempt reports what is wrong with it
   }
@@ -77,14 +77,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
     warnings.push(...ledgerWarnings(ledgerFile, history))
     const summary = summarize(history.entries)
     // Attempts a killed launcher left running: stopped (identity proved) before anything else starts.
-    const salvage = async (e: {packet: string; attempt: number}) => {
-      const packet = packets.get(e.packet)
-      // a name already taken in staging is judged by the done-detection below, never replaced
-      if (!packet || (await lstat(join(stagingDir, stagedName(run, e.packet, e.attempt))).then(() => true, () => false))) return null
-      // read only from the run's own real work/ folder (a symlink there is refused, as for every attempt)
-      await checkRealFolder(course.dir, join(dir, 'work'))
-      return (await acceptOutput({course, run, runDir: dir, stagingDir}, packet, e.attempt, {printed: '', overflow: null, cap: outputCap()})).staged
-    }
+    const salvage = (e: {packet: string; attempt: number}) => salvageOutput({course, run, runDir: dir, stagingDir}, packets.get(e.packet), e.attempt)
     warnings.push(...(await stopLeftovers(summary.unfinished, ledger, options.graceMs, salvage)))
 
     const staged = await stagedOutputs(stagingDir, course.dir, run)

@@ -1,4 +1,11 @@
+import {lstat} from 'node:fs/promises'
+import {join} from 'node:path'
+
 import {stopLeftover} from '../proc/spawn.js'
+import type {Packet} from '../segments/packets.js'
+import {checkRealFolder} from '../store/wicker-folder.js'
+import {acceptOutput, outputCap, type AttemptContext} from './attempt.js'
+import {stagedName} from './output.js'
 import {isAlive} from '../store/lock.js'
 import type {LedgerStart, RunLedger} from './ledger.js'
 
@@ -32,4 +39,17 @@ export async function stopLeftovers(unfinished: readonly LedgerStart[], ledger: 
     await ledger.append({event: 'interrupted', packet: e.packet, attempt: e.attempt, pid: e.pid, at: new Date().toISOString(), ...(e.attemptId === undefined ? {} : {attemptId: e.attemptId}), message, staged, ...(staged ? {class: 'ok' as const} : {})})
   }
   return warnings
+}
+
+/**
+ * The output a left-behind attempt had finished, accepted by the rule of every attempt (its printed
+ * output went with the killed launch: only the file counts) and staged under the attempt's own name.
+ */
+export async function salvageOutput(ctx: Pick<AttemptContext, 'course' | 'run' | 'runDir' | 'stagingDir'>, packet: Packet | undefined, attempt: number): Promise<string | null> {
+  // a packet the run does not have (a planted entry) has nothing to salvage; a name already taken in
+  // staging is judged by the done-detection, never replaced
+  if (!packet || (await lstat(join(ctx.stagingDir, stagedName(ctx.run, packet.id, attempt))).then(() => true, () => false))) return null
+  // read only from the run's own real work/ folder (a symlink there is refused, as for every attempt)
+  await checkRealFolder(ctx.course.dir, join(ctx.runDir, 'work'))
+  return (await acceptOutput(ctx, packet, attempt, {printed: '', overflow: null, cap: outputCap()})).staged
 }
