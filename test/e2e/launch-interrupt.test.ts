@@ -1,5 +1,5 @@
 import {spawn, spawnSync} from 'node:child_process'
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
@@ -73,6 +73,13 @@ describe('launch stopped through its signal', () => {
     expect(out.result.interrupted).toBe(true)
     expect(out.result.packets).toEqual({total: p.total, ok: 0, failed: 0, interrupted: 2, notStarted: p.total - 2, skipped: 0})
     expect(out.result.failures).toEqual([])
+    // the plan event carries what an estimate needs: LEGOs and prompt size per packet to run
+    const plan = out.events[0] as Extract<LaunchEvent, {type: 'plan'}>
+    expect(plan.todo).toHaveLength(p.total)
+    for (const t of plan.todo) {
+      expect(t.legos).toBeGreaterThan(0)
+      expect(t.promptChars).toBe(statSync(join(p.runDir, 'prompts', `${t.packet}.md`)).size)
+    }
     const entries = ledger(p.runDir)
     expect(entries.filter((e) => e.event === 'interrupted')).toHaveLength(2)
     expect(entries.filter((e) => e.event === 'end')).toEqual([])
