@@ -2,7 +2,7 @@ import {spawn, spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {describe, expect, it} from 'vitest'
+import {afterEach, describe, expect, it} from 'vitest'
 
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
@@ -19,6 +19,20 @@ import {tempDir} from '../helpers/fs.js'
  */
 const BUILTIN = fileURLToPath(new URL('../../dist/agent/builtin.js', import.meta.url))
 const GRACE = 300
+
+/** Agents' process groups seen started: killed after each test, so a failing test leaves nothing running. */
+const groups: number[] = []
+const track = (e: LaunchEvent) => void (e.type === 'start' && e.pid && groups.push(e.pid))
+afterEach(() => {
+  for (const pid of groups.splice(0)) {
+    try {
+      // only a process that is still an attempt of a launch (its marker), never a pid reused since
+      if (readFileSync(`/proc/${pid}/environ`, 'latin1').includes('WICKER_ATTEMPT_ID=')) process.kill(-pid, 'SIGKILL')
+    } catch {
+      // gone, as it should be
+    }
+  }
+})
 
 async function prepared(seed: number) {
   const dir = writeCourse(tempDir(), generateCourse({seeds: 8, seed, canon: {fill: 0}}))
@@ -46,6 +60,7 @@ async function interrupted(o: LaunchOptions, ready: (events: LaunchEvent[]) => b
     signal: controller.signal,
     onEvent: (e) => {
       events.push(e)
+      track(e)
     },
   })
   const poll = setInterval(() => {
@@ -122,7 +137,7 @@ describe('the second signal and launch\'s own failures', () => {
     const controller = new AbortController()
     const kill = new AbortController()
     let started = 0
-    const launched = runLaunch({...options(p.dir, "trap '' TERM; sleep 300", {graceMs: 20_000}), signal: controller.signal, killSignal: kill.signal, onEvent: (e) => void (e.type === 'start' && started++)})
+    const launched = runLaunch({...options(p.dir, "trap '' TERM; sleep 300", {graceMs: 20_000}), signal: controller.signal, killSignal: kill.signal, onEvent: (e) => void (track(e), e.type === 'start' && started++)})
     while (started < 2) await new Promise((r) => setTimeout(r, 20))
     controller.abort()
     await new Promise((r) => setTimeout(r, 100))
@@ -137,15 +152,15 @@ describe('the second signal and launch\'s own failures', () => {
     const p = await prepared(68)
     const victim = join(tempDir(), 'victim')
     writeFileSync(victim, 'vorl')
-    // packet 1 swaps the ledger for a symlink and fails, so its end entry cannot be written; the others hang
-    const script = `if [ "$WICKER_ATTEMPT" = 1 ] && case "$WICKER_PACKET" in *${'$'}FIRST*) true;; *) false;; esac; then rm -f "$LEDGER"; ln -s '${victim}' "$LEDGER"; exit 3; fi; trap '' TERM; sleep 300`
+    // packet 1 swaps the ledger for a symlink (by rename: no moment without one) and fails, so its end entry cannot be written; the others hang
+    const script = `if [ "$WICKER_ATTEMPT" = 1 ] && case "$WICKER_PACKET" in *${'$'}FIRST*) true;; *) false;; esac; then ln -s '${victim}' "$LEDGER.swap" && mv -f "$LEDGER.swap" "$LEDGER"; exit 3; fi; trap '' TERM; sleep 300`
     const first = JSON.parse(readFileSync(join(p.runDir, 'plan.json'), 'utf8')).packets[0].id
     process.env.FIRST = first
     process.env.LEDGER = join(p.runDir, 'ledger.ndjson')
     const pids: number[] = []
     const startedAt = Date.now()
     try {
-      const failure = await runLaunch({...options(p.dir, script, {concurrency: 3}), onEvent: (e) => void (e.type === 'start' && e.pid && pids.push(e.pid))}).then(() => null, (error: unknown) => error)
+      const failure = await runLaunch({...options(p.dir, script, {concurrency: 3}), onEvent: (e) => void (track(e), e.type === 'start' && e.pid && pids.push(e.pid))}).then(() => null, (error: unknown) => error)
       expect(failure).toMatchObject({code: 'E_UNSAFE_PATH', exitCode: 2, message: expect.stringContaining('ledger.ndjson')})
       expect(Date.now() - startedAt).toBeLessThan(10_000)
       expect(pids.length).toBeGreaterThanOrEqual(2)
