@@ -19,6 +19,12 @@ export interface AttemptFacts {
   /** an exit code that means auth or bad input for this agent (gemini: 42) */
   authExit: boolean
   output: {valid: true} | {valid: false; reason: string}
+  /**
+   * The output could not even be looked at: a FIFO, symlink or folder at the output path, a file
+   * over the size cap, or more printed than the cap (the agent was stopped for it). Whatever the
+   * exit code, that is invalid output, with this message.
+   */
+  refused?: string | null
 }
 
 export interface Classification {
@@ -56,6 +62,7 @@ export function parseReset(text: string, now = new Date()): number | null {
 export function classify(f: AttemptFacts): Classification {
   const shortText = (s: string) => s.trim().split('\n').filter(Boolean).slice(-3).join(' / ').slice(0, 300)
   if (f.output.valid) return {class: 'ok', message: 'output valid', resetInMs: null}
+  if (f.refused) return {class: 'invalid-output', message: f.refused, resetInMs: null}
   if (f.timedOut) return {class: 'timeout', message: f.timedOut === 'idle' ? 'no output for too long (--idle-timeout)' : 'ran too long (--timeout)', resetInMs: null}
   if (f.spawnError) return {class: f.spawnError.includes('ENOENT') ? 'auth' : 'crash', message: `could not start the agent: ${f.spawnError}`, resetInMs: null}
   const said = `${f.agentError ?? ''}\n${f.text}`

@@ -1,14 +1,17 @@
-import {existsSync} from 'node:fs'
-import {mkdir, readdir} from 'node:fs/promises'
-import {basename, join} from 'node:path'
+import type {Dirent} from 'node:fs'
+import {lstat, mkdir, readdir} from 'node:fs/promises'
+import {join} from 'node:path'
 
 import {readContainer} from '../formats/containers.js'
 import {phraseKeys, readPhrases} from '../formats/phrases.js'
 import type {Course} from '../course/model.js'
-import {ioError} from '../errors.js'
+import {errnoOf, ioError, WickerError} from '../errors.js'
+import {launchName} from '../extract/candidate.js'
+import {EXTRACT_DEFAULTS} from '../extract/run.js'
 import {decodeStaging} from '../staging/decode.js'
 import {refusalOf} from '../staging/inspect.js'
-import {EXTRACT_DEFAULTS} from '../extract/run.js'
+import {readStagingFile, StagingChanged} from '../staging/read.js'
+import {scanStaging, type StagingEntry} from '../staging/scan.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 import type {Packet} from '../segments/packets.js'
 import {readCourseFile} from '../store/read-file.js'
@@ -39,6 +42,25 @@ export function checkOutput(bytes: Uint8Array, packet: Packet, course: Course): 
   })
 }
 
+/**
+ * What the agent left at its output path (work/<packet>__<attempt>.json), read by the course-file
+ * rule (store/read-file.ts): a regular file only, opened without following a symlink and without
+ * blocking on a FIFO, refused over the size cap (WICKER_MAX_FILE_BYTES) before a byte is read.
+ * Anything else there (a FIFO, a symlink, a folder, a file too large) is `refused` with a message
+ * naming it: a failed attempt, never a hang and never a crash of launch.
+ */
+export type WorkOutput = {kind: 'none'} | {kind: 'bytes'; bytes: Buffer} | {kind: 'refused'; message: string}
+
+export async function readWorkOutput(file: string): Promise<WorkOutput> {
+  try {
+    return {kind: 'bytes', bytes: await readCourseFile(file, {noFollow: true})}
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return {kind: 'none'}
+    if (error instanceof WickerError) return {kind: 'refused', message: `the output file was refused: ${error.message}`}
+    throw error
+  }
+}
+
 export function stagedName(run: string, packet: string, attempt: number): string {
   return `${run}__${packet}__${attempt}.json`
 }
@@ -53,31 +75,71 @@ export async function stageOutput(dir: string, name: string, text: string): Prom
   return target
 }
 
-/** A run's staged outputs by packet, newest attempt first: in staging, or consumed into .applied/<tx>/. */
-export async function stagedOutputs(dir: string, run: string): Promise<Map<string, string[]>> {
-  const prefix = `${run}__`
-  const byPacket = new Map<string, string[]>()
-  const add = (folder: string, name: string) => {
-    if (!name.startsWith(prefix) || !name.endsWith('.json')) return
-    const packet = name.slice(prefix.length).split('__')[0]!
-    byPacket.set(packet, [...(byPacket.get(packet) ?? []), join(folder, name)])
+/**
+ * A run's staged outputs by packet, newest attempt first, as extract sees them: found by the same
+ * scan (staging/scan.ts: symlinks, FIFOs and other non-files are never listed, temp files neither),
+ * in staging or consumed into .applied/<tx>/. `highest` is the highest attempt number of any name
+ * of the run's form there, listed or not (a FIFO or symlink someone left under such a name): the
+ * next attempt is numbered past it, so its output never meets a name that is taken.
+ */
+export interface StagedOutputs {
+  byPacket: Map<string, StagingEntry[]>
+  highest: Map<string, number>
+}
+
+export async function stagedOutputs(dir: string, courseDir: string, run: string): Promise<StagedOutputs> {
+  const dirs = [dir, ...(await appliedFolders(dir))]
+  const byPacket = new Map<string, StagingEntry[]>()
+  const highest = new Map<string, number>()
+  const scan = await scanStaging(dirs, courseDir)
+  for (const path of [...scan.files.map((f) => f.path), ...scan.skipped.map((s) => s.path)]) {
+    const name = launchName(path)
+    if (name && name.run === run) highest.set(name.packet, Math.max(highest.get(name.packet) ?? 0, name.attempt))
   }
-  if (!existsSync(dir)) return byPacket
-  for (const name of await readdir(dir)) add(dir, name)
+  for (const entry of scan.files) {
+    const name = launchName(entry.path)
+    if (!name || name.run !== run) continue
+    byPacket.set(name.packet, [...(byPacket.get(name.packet) ?? []), entry])
+  }
+  const attempt = (e: StagingEntry) => launchName(e.path)?.attempt ?? 0
+  for (const files of byPacket.values()) files.sort((a, b) => attempt(b) - attempt(a))
+  return {byPacket, highest}
+}
+
+/** The real folders .applied/<tx>/ of a staging folder (a merge moves the files it consumed there). */
+async function appliedFolders(dir: string): Promise<string[]> {
   const applied = join(dir, '.applied')
-  if (existsSync(applied)) for (const tx of await readdir(applied)) for (const name of await readdir(join(applied, tx)).catch(() => [] as string[])) add(join(applied, tx), name)
-  for (const files of byPacket.values()) files.sort((a, b) => attemptOf(basename(b)) - attemptOf(basename(a)))
-  return byPacket
+  try {
+    if (!(await lstat(applied)).isDirectory()) return []
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT' || errnoOf(error) === 'ENOTDIR') return []
+    throw ioError(error, applied, 'look at')
+  }
+  let entries: Dirent[]
+  try {
+    entries = await readdir(applied, {withFileTypes: true})
+  } catch (error) {
+    throw ioError(error, applied, 'list')
+  }
+  return entries.filter((e) => e.isDirectory()).map((e) => join(applied, e.name))
 }
 
-function attemptOf(name: string): number {
-  return Number(/__(\d+)\.json$/.exec(name)?.[1] ?? 0)
-}
-
-/** A packet is done when a valid output of it is in staging (or was consumed by a merge). */
-export async function isDone(staged: Map<string, string[]>, packet: Packet, course: Course): Promise<string | null> {
-  for (const file of staged.get(packet.id) ?? []) {
-    if ((await checkOutput(await readCourseFile(file), packet, course)).valid) return file
+/**
+ * A packet is done when a valid output of it is in staging (or was consumed by a merge), read
+ * exactly as extract reads it (staging/read.ts: no symlink followed, no FIFO opened blocking, the
+ * same size cap), so launch never calls "done" what extract would refuse.
+ */
+export async function isDone(staged: StagedOutputs, packet: Packet, course: Course): Promise<StagingEntry | null> {
+  for (const entry of staged.byPacket.get(packet.id) ?? []) {
+    if (entry.size > EXTRACT_DEFAULTS.maxFileSize) continue
+    let bytes: Buffer | 'being-written'
+    try {
+      bytes = await readStagingFile(entry)
+    } catch (error) {
+      if (error instanceof StagingChanged) continue
+      throw error
+    }
+    if (bytes !== 'being-written' && (await checkOutput(bytes, packet, course)).valid) return entry
   }
   return null
 }

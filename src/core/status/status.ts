@@ -3,6 +3,7 @@ import {join} from 'node:path'
 
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import {detect, type DetectResult} from '../detect/detect.js'
+import {ledgerWarnings, readLedger} from '../launch/ledger.js'
 import type {ExtractSettings} from '../extract/run.js'
 import {DEFAULT_POLICY} from '../merge/run.js'
 import {makePlan, type Plan} from '../preview/plan.js'
@@ -55,10 +56,14 @@ export async function runStatus(options: OpenCourseOptions & ExtractSettings): P
       let ok = 0
       let lastEvent: string | null = null
       if (existsSync(ledger)) {
-        const lines = (await realDisk.readFile(ledger)).toString('utf8').split('\n').filter(Boolean)
-        attempts = lines.filter((l) => l.includes('"event":"end"')).length
-        ok = new Set(lines.filter((l) => l.includes('"class":"ok"')).map((l) => /"packet":"([^"]+)"/.exec(l)?.[1])).size
-        lastEvent = lines.at(-1) ?? null
+        // read-only: lines that do not check are reported, never counted
+        const read = await readLedger(ledger)
+        warnings.push(...ledgerWarnings(ledger, read))
+        const finished = read.entries.filter((e) => e.event !== 'start')
+        attempts = finished.length
+        ok = new Set(finished.filter((e) => (e.event === 'end' && e.class === 'ok') || (e.event === 'interrupted' && e.staged)).map((e) => e.packet)).size
+        const last = read.entries.at(-1)
+        lastEvent = last ? JSON.stringify(last) : null
       }
       const holder = await inspectLock(realDisk, {...paths, root: join(paths.runs, run), lock: join(paths.runs, run, 'lock')})
       runs.push({run, packets, attempts, ok, active: holder !== null && (holder.kind === 'bad' || !isStale(holder.info)), lastEvent})

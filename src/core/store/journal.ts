@@ -4,6 +4,7 @@ import {z} from 'zod'
 
 import {BlockedError, ioError} from '../errors.js'
 import type {Disk} from './disk.js'
+import {endsTorn, ndjsonAppendText, parseNdjson} from './ndjson.js'
 import type {WickerPaths} from './paths.js'
 import {makeRealFolder} from './wicker-folder.js'
 
@@ -73,14 +74,14 @@ export interface BadLine {
 
 export async function appendJournal(disk: Disk, paths: WickerPaths, record: JournalRecord): Promise<void> {
   // Never write a record the next reader would refuse (that would be a bug here, not the user's).
-  const checked = recordSchema.safeParse(record)
-  if (!checked.success) throw new Error(`journal record for ${record.tx} does not check: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+  const text = (afterTorn: boolean) => ndjsonAppendText([record], recordSchema, `journal ${record.tx}`, {afterTorn})
+  text(false)
   try {
     // in a real .wicker folder, and (Disk.append) never through a symlink at journal.ndjson
     await makeRealFolder(dirname(paths.root), paths.root, disk)
     // A line torn by a kill would swallow the next record if it were appended to it: start afresh.
-    const torn = disk.exists(paths.journal) && !(await disk.readFile(paths.journal)).toString('utf8').endsWith('\n')
-    await disk.append(paths.journal, `${torn ? '\n' : ''}${JSON.stringify(record)}\n`)
+    const torn = disk.exists(paths.journal) && endsTorn((await disk.readFile(paths.journal)).toString('utf8'))
+    await disk.append(paths.journal, text(torn))
   } catch (error) {
     throw ioError(error, paths.journal, 'append to the journal')
   }
@@ -102,25 +103,13 @@ export async function readJournalLines(disk: Disk, paths: WickerPaths): Promise<
   } catch (error) {
     throw ioError(error, paths.journal, 'read the journal')
   }
-  text.split('\n').forEach((raw, i) => {
-    if (raw.trim() === '') return
-    let value: unknown
-    try {
-      value = JSON.parse(raw)
-    } catch {
-      // a line cut by a crash while it was appended: the transaction it began never wrote canon
-      return
-    }
-    const parsed = recordSchema.safeParse(value)
-    if (parsed.success) {
-      entries.push({...parsed.data, line: i + 1})
-      return
-    }
-    const tx = (value as {tx?: unknown} | null)?.tx
-    const issue = parsed.error.issues[0]
-    const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'record'
-    bad.push({line: i + 1, id: typeof tx === 'string' && TX_ID.test(tx) ? tx : `line-${i + 1}`, reason: `${where}: ${issue?.message ?? 'not a journal record'} (type ${shown((value as {type?: unknown} | null)?.type)}, tx ${shown(tx)})`})
-  })
+  // a line that is not JSON was cut by a crash while it was appended: the transaction it began never wrote canon
+  const read = parseNdjson(text, recordSchema)
+  for (const r of read.records) entries.push({...r.value, line: r.line})
+  for (const b of read.invalid) {
+    const tx = (b.value as {tx?: unknown} | null)?.tx
+    bad.push({line: b.line, id: typeof tx === 'string' && TX_ID.test(tx) ? tx : `line-${b.line}`, reason: `${b.reason} (type ${shown((b.value as {type?: unknown} | null)?.type)}, tx ${shown(tx)})`})
+  }
   return {entries, bad}
 }
 

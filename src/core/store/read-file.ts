@@ -78,14 +78,19 @@ function changing(file: string, expected: number): IoError {
   })
 }
 
-/** Opens a file for reading only if it is a regular file; the caller closes the handle. */
-export async function openRegular(file: string): Promise<{handle: FileHandle; size: number}> {
+/**
+ * Opens a file for reading only if it is a regular file; the caller closes the handle. With
+ * `noFollow` a symlink at the name is refused too (O_NOFOLLOW): for files whose writer is not
+ * trusted to point elsewhere, like an agent's output (extract refuses links in staging alike).
+ */
+export async function openRegular(file: string, options: {noFollow?: boolean} = {}): Promise<{handle: FileHandle; size: number}> {
   let handle: FileHandle
   try {
-    handle = await open(file, constants.O_RDONLY | NONBLOCK)
+    handle = await open(file, constants.O_RDONLY | NONBLOCK | (options.noFollow ? constants.O_NOFOLLOW : 0))
   } catch (error) {
     // a Unix socket cannot be opened at all
     if ((error as NodeJS.ErrnoException).code === 'ENXIO') throw notAFile(file, 'a socket')
+    if (options.noFollow && (error as NodeJS.ErrnoException).code === 'ELOOP') throw notAFile(file, 'a symbolic link')
     throw ioError(error, file, 'open')
   }
   try {
@@ -103,12 +108,14 @@ export interface ReadOptions {
   maxBytes?: number
   /** the file is only ever appended to: read what was there at the open, even if it grows */
   appendOnly?: boolean
+  /** refuse a symlink at the name instead of following it */
+  noFollow?: boolean
 }
 
 /** A course file's bytes, by the rules above. */
 export async function readCourseFile(file: string, options: ReadOptions = {}): Promise<Buffer> {
   const max = options.maxBytes ?? maxFileBytes()
-  const {handle, size} = await openRegular(file)
+  const {handle, size} = await openRegular(file, {noFollow: options.noFollow})
   try {
     if (size > max) {
       throw new InputError({

@@ -1,0 +1,183 @@
+import {randomBytes} from 'node:crypto'
+import {rm} from 'node:fs/promises'
+import {join, relative} from 'node:path'
+
+import type {Course} from '../course/model.js'
+import {spawnAgent, type ProcIdentity} from '../proc/spawn.js'
+import type {Packet} from '../segments/packets.js'
+import type {PreparedPacket} from '../segments/run.js'
+import {writeFileAtomic} from '../store/atomic-write.js'
+import {maxFileBytes, readCourseFile} from '../store/read-file.js'
+import type {Agent} from './agents.js'
+import {classify, type AttemptClass} from './classify.js'
+import type {RunLedger} from './ledger.js'
+import {checkOutput, readWorkOutput, stagedName, stageOutput} from './output.js'
+import type {LaunchEvent} from './types.js'
+
+/**
+ * The I/O of one attempt: start the agent (through core/proc, which owns its whole process tree),
+ * record it in the ledger, keep its logs, accept or refuse its output, stage a valid one, and say
+ * what it came to. Nothing here decides what happens next (policy.ts does).
+ */
+export interface AttemptContext {
+  course: Course
+  agent: Agent
+  run: string
+  /** .wicker/runs/<run> */
+  runDir: string
+  stagingDir: string
+  ledger: RunLedger
+  timeoutMs: number
+  idleTimeoutMs: number
+  graceMs: number
+  /** aborted: the attempt's tree is stopped (TERM, KILL after grace) and the attempt is interrupted */
+  signal: AbortSignal
+  /** aborted: the tree is KILLed at once */
+  killSignal?: AbortSignal
+  /** stops the whole launch (aborts `signal`): for a failure of launch's own I/O */
+  abort: (reason: unknown) => void
+  /** work/ and logs/ exist as real folders (made once per launch) */
+  folders: () => Promise<unknown>
+  emit: (e: LaunchEvent) => void
+}
+
+export interface AttemptOutcome {
+  class: AttemptClass
+  message: string
+  resetInMs: number | null
+  /** stopped because launch was stopped (the output may still have been staged) */
+  interrupted: boolean
+  /** relative to the course folder */
+  staged: string | null
+  costUsd: number | null
+}
+
+/** Printed output is a candidate output too: it gets the same cap as an output file, at most 16 MiB. */
+export function outputCap(): number {
+  return Math.min(16 * 1024 ** 2, maxFileBytes())
+}
+
+const mib = (bytes: number) => (bytes >= 1024 ** 2 ? `${+(bytes / 1024 ** 2).toFixed(1)} MiB` : `${bytes} bytes`)
+
+/** Unique per attempt: the marker spawn puts in the agent's environment and finds its processes by. */
+export function newAttemptId(run: string, packet: string, attempt: number): string {
+  return `${run}:${packet}:${attempt}:${randomBytes(6).toString('hex')}`
+}
+
+/** Runs one attempt; null when launch was stopped before the agent started (the packet did not start). */
+export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet: Packet, attempt: number): Promise<AttemptOutcome | null> {
+  const workDir = join(ctx.runDir, 'work')
+  await ctx.folders()
+  const outputFile = join(workDir, `${p.id}__${attempt}.json`)
+  // attempt numbers are never reused, so nothing is normally here; in a real folder (above), rm
+  // removes a symlink itself, never its target; a folder left here is refused after the attempt
+  await rm(outputFile, {force: true}).catch(() => undefined)
+  const call = {packetId: p.id, packetFile: join(ctx.runDir, 'packets', `${p.id}.json`), promptFile: join(ctx.runDir, 'prompts', `${p.id}.md`), outputFile, run: ctx.run, attempt}
+  const prompt = (await readCourseFile(call.promptFile)).toString('utf8')
+  if (ctx.signal.aborted) return null
+
+  const attemptId = newAttemptId(ctx.run, p.id, attempt)
+  const startedAt = new Date().toISOString()
+  let identity: ProcIdentity | null = null
+  // the start entry's write is awaited (spawn awaits onStart) and its failure kept, never left unhandled
+  let startFailure: unknown = null
+  const result = await spawnAgent({
+    command: ctx.agent.command,
+    args: ctx.agent.args(call),
+    env: {...process.env, WICKER_PACKET: call.packetFile, WICKER_OUTPUT: outputFile, WICKER_RUN: ctx.run, WICKER_ATTEMPT: String(attempt), WICKER_PROMPT_FILE: call.promptFile, NO_COLOR: '1'},
+    cwd: workDir,
+    stdin: prompt,
+    timeoutMs: ctx.timeoutMs,
+    idleTimeoutMs: ctx.idleTimeoutMs,
+    graceMs: ctx.graceMs,
+    attemptId,
+    signal: ctx.signal,
+    killSignal: ctx.killSignal,
+    maxOutputBytes: outputCap(),
+    onStart: async (id) => {
+      identity = id
+      ctx.emit({type: 'start', packet: p.id, index: p.index, attempt, pid: id.pid})
+      try {
+        await ctx.ledger.append({event: 'start', packet: p.id, attempt, pid: id.pid, at: startedAt, attemptId, startTime: id.startTime, bootId: id.bootId})
+      } catch (error) {
+        // an attempt the ledger does not know of must not run on: stop it (and the launch) now
+        startFailure = error
+        ctx.abort(error)
+      }
+    },
+  })
+  if (startFailure) throw startFailure
+  const pid = (identity as ProcIdentity | null)?.pid ?? result.pid
+
+  const logBase = join(ctx.runDir, 'logs', `${p.id}__${attempt}`)
+  // each attempt's logs are written once, whole: by rename, which replaces a planted symlink rather than follow it
+  await writeFileAtomic(`${logBase}.stdout`, result.stdout, {durable: false})
+  await writeFileAtomic(`${logBase}.stderr`, result.stderr, {durable: false})
+  const report = ctx.agent.read(result.stdout, result.exitCode)
+
+  const cap = outputCap()
+  const accepted = await acceptOutput(ctx, packet, attempt, {printed: report.text, overflow: result.overflow, cap})
+  const verdict = classify({
+    exitCode: result.exitCode,
+    signal: result.signal,
+    timedOut: result.timedOut,
+    spawnError: result.error,
+    text: `${result.stderr}\n${result.stdout}`,
+    agentError: report.error,
+    authExit: ctx.agent.authExit(result.exitCode),
+    output: accepted.checked.valid ? {valid: true} : accepted.checked,
+    refused: accepted.refused,
+  })
+  const staged = accepted.staged
+  const checked = accepted.checked
+
+  // Stopped by launch's own stop: interrupted, unless it had finished by itself (then it ended as any other).
+  const interrupted = result.stopped
+  const message = interrupted ? (checked.valid ? 'launch was stopped; the output was complete and valid, and is staged' : 'launch was stopped while it ran') : verdict.message
+  const at = new Date().toISOString()
+  await ctx.ledger.append({
+    event: interrupted ? 'interrupted' : 'end',
+    packet: p.id,
+    attempt,
+    pid,
+    at,
+    attemptId,
+    start: startedAt,
+    end: at,
+    durationMs: result.durationMs,
+    class: interrupted && !checked.valid ? undefined : verdict.class,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    message,
+    tokens: report.tokens,
+    costUsd: report.costUsd,
+    staged,
+    ...(result.leftovers > 0 ? {leftovers: result.leftovers} : {}),
+  })
+  if (interrupted) ctx.emit({type: 'interrupted', packet: p.id, index: p.index, attempt, staged})
+  else ctx.emit({type: 'end', packet: p.id, index: p.index, attempt, class: verdict.class, message: verdict.message, durationMs: result.durationMs, staged})
+  return {class: verdict.class, message: interrupted ? message : verdict.message, resetInMs: verdict.resetInMs, interrupted, staged, costUsd: report.costUsd}
+}
+
+/**
+ * Accepts or refuses an attempt's output and stages a valid one: what the agent left at its output
+ * path (work/<packet>__<attempt>.json, read by readWorkOutput's rule), or else the JSON in what it
+ * printed. Used for every attempt, and for one a killed launch left behind (`printed` is then lost).
+ */
+export async function acceptOutput(
+  ctx: Pick<AttemptContext, 'course' | 'run' | 'runDir' | 'stagingDir'>,
+  packet: Packet,
+  attempt: number,
+  printed: {printed: string; overflow: 'stdout' | 'stderr' | null; cap: number},
+): Promise<{checked: {valid: true; json: unknown} | {valid: false; reason: string}; refused: string | null; staged: string | null}> {
+  const outputFile = join(ctx.runDir, 'work', `${packet.id}__${attempt}.json`)
+  const work = await readWorkOutput(outputFile)
+  let refused: string | null = null
+  if (printed.overflow) refused = `printed more than ${mib(printed.cap)} on ${printed.overflow} (it was stopped)`
+  else if (work.kind === 'refused') refused = `${relative(ctx.course.dir, outputFile)}: ${work.message}`
+  const bytes = refused ? null : work.kind === 'bytes' ? work.bytes : Buffer.from(printed.printed, 'utf8')
+  const checked = bytes === null ? {valid: false as const, reason: refused!} : bytes.length > 0 ? await checkOutput(bytes, packet, ctx.course) : {valid: false as const, reason: 'no output'}
+  let staged: string | null = null
+  if (checked.valid) staged = relative(ctx.course.dir, await stageOutput(ctx.stagingDir, stagedName(ctx.run, packet.id, attempt), `${JSON.stringify(checked.json, null, 2)}\n`))
+  return {checked, refused, staged}
+}

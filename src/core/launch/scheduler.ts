@@ -1,0 +1,173 @@
+import type {PreparedPacket} from '../segments/run.js'
+import type {AttemptClass} from './classify.js'
+import type {AttemptOutcome} from './attempt.js'
+import {decide, haltForCost, haltForFailures, type RetryCounters} from './policy.js'
+import type {LaunchEvent, SegmentTally} from './types.js'
+
+/**
+ * Runs the packets: segments one after another, the packets of a segment `concurrency` at a time,
+ * each start `staggerMs` after the previous one (± jitter) and after any rate-limit pause. What to
+ * do after each attempt is policy.ts's; the attempt itself is attempt.ts's.
+ *
+ * Stopping: once `signal` is aborted nothing more starts, and every sleep (stagger, backoff,
+ * rate-limit pause) wakes at once; each running attempt is stopped by core/proc through the same
+ * signal. A failure of the attempt's own I/O (the ledger cannot be written…) stops launching and
+ * every running attempt too (through `abort`), and is thrown once they have all returned.
+ */
+export interface SchedulerOptions {
+  concurrency: number
+  staggerMs: number
+  jitter: number
+  retries: number
+  backoffMs: number
+  halt: number
+  maxCostUsd: number | null
+  agent: string
+  /** the next attempt number of a packet is one more than this */
+  lastAttempt: Map<string, number>
+  /** stops everything: launch's signal, or a fatal failure here */
+  signal: AbortSignal
+  abort: (reason: unknown) => void
+  attempt: (p: PreparedPacket, attempt: number) => Promise<AttemptOutcome | null>
+  emit: (e: LaunchEvent) => void
+  random?: () => number
+  now?: () => number
+}
+
+export type PacketState = {class: AttemptClass; message: string; index: number; interrupted: boolean; staged: boolean}
+
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve()
+    const onAbort = () => {
+      clearTimeout(timer)
+      resolve()
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, {once: true})
+  })
+
+export class Scheduler {
+  /** the last outcome of each packet attempted in this launch */
+  readonly outcomes = new Map<string, PacketState>()
+  readonly staged: string[] = []
+  attempts = 0
+  cost = 0
+  haltReason: string | null = null
+  /** the first failure of launch's own I/O; thrown by runSegments once every attempt returned */
+  private fatal: {error: unknown} | null = null
+  private pausedUntil = 0
+  private lastStart = 0
+  private readonly random: () => number
+  private readonly now: () => number
+
+  constructor(private readonly o: SchedulerOptions) {
+    this.random = o.random ?? Math.random
+    this.now = o.now ?? Date.now
+  }
+
+  stopped(): boolean {
+    return this.haltReason !== null || this.o.signal.aborted
+  }
+
+  /** Runs every segment in turn; the tallies are filled in place. */
+  async runSegments(segments: Array<{packets: PreparedPacket[]; tally: SegmentTally}>): Promise<void> {
+    for (const segment of segments) {
+      if (this.stopped()) break
+      await this.runAll(segment.packets, segment.tally)
+    }
+    if (this.fatal) throw this.fatal.error
+  }
+
+  private async runAll(list: PreparedPacket[], tally: SegmentTally): Promise<void> {
+    const queue = [...list]
+    const worker = async () => {
+      while (queue.length > 0 && !this.stopped()) {
+        const p = queue.shift()!
+        try {
+          await this.runPacket(p, tally)
+        } catch (error) {
+          // kept, not thrown here: the other workers' attempts must be stopped and awaited first
+          this.fatal ??= {error}
+          this.o.abort(error)
+        }
+      }
+    }
+    await Promise.all(Array.from({length: Math.max(1, Math.min(this.o.concurrency, list.length))}, worker))
+  }
+
+  /** Waits for the stagger after the previous start, and for any rate-limit pause. */
+  private async gate(): Promise<void> {
+    for (;;) {
+      const now = this.now()
+      const jitter = this.o.staggerMs * this.o.jitter * (this.random() * 2 - 1)
+      const next = Math.max(this.pausedUntil, this.lastStart + this.o.staggerMs + jitter)
+      if (next <= now || this.stopped()) break
+      await sleep(next - now, this.o.signal)
+    }
+    this.lastStart = this.now()
+  }
+
+  private async runPacket(p: PreparedPacket, tally: SegmentTally): Promise<void> {
+    let counters: RetryCounters = {tries: 0, rateLimits: 0}
+    for (;;) {
+      await this.gate()
+      if (this.stopped()) return
+      const attempt = (this.o.lastAttempt.get(p.id) ?? 0) + 1
+      const outcome = await this.o.attempt(p, attempt)
+      if (outcome === null) return // launch stopped before the agent started: the packet did not start
+      this.o.lastAttempt.set(p.id, attempt)
+      this.attempts++
+      if (outcome.staged) this.staged.push(outcome.staged)
+      if (outcome.costUsd) this.cost += outcome.costUsd
+      this.outcomes.set(p.id, {class: outcome.class, message: outcome.message, index: p.index, interrupted: outcome.interrupted, staged: outcome.staged !== null})
+      this.checkCost()
+      if (outcome.staged) {
+        tally.ok++
+        return
+      }
+      if (outcome.interrupted) {
+        tally.interrupted++
+        return
+      }
+      const decision = decide(outcome, counters, this.o, this.random)
+      if (decision.action === 'retry' || decision.action === 'pause') {
+        counters = decision.counters
+        tally.retried++
+        if (decision.action === 'pause') {
+          // a rate limit pauses this agent for every packet
+          this.pausedUntil = Math.max(this.pausedUntil, this.now() + decision.inMs)
+          this.o.emit({type: 'pause', agent: this.o.agent, untilMs: decision.inMs, reason: outcome.message})
+        } else {
+          this.o.emit({type: 'retry', packet: p.id, index: p.index, attempt: attempt + 1, inMs: decision.inMs})
+          await sleep(decision.inMs, this.o.signal)
+        }
+        continue
+      }
+      tally.failed++
+      if (decision.action === 'halt') this.halt(`${outcome.class} on ${p.id}: ${decision.reason}`)
+      else this.checkFailures()
+      return
+    }
+  }
+
+  private halt(reason: string): void {
+    if (this.haltReason) return
+    this.haltReason = reason
+    this.o.emit({type: 'halt', reason})
+  }
+
+  private checkFailures(): void {
+    const finished = [...this.outcomes.values()].filter((o) => !o.interrupted)
+    const reason = haltForFailures(finished.length, finished.filter((o) => !o.staged).length, this.o.halt)
+    if (reason) this.halt(reason)
+  }
+
+  private checkCost(): void {
+    const reason = haltForCost(this.cost, this.o.maxCostUsd)
+    if (reason) this.halt(reason)
+  }
+}

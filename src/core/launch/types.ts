@@ -1,0 +1,75 @@
+import type {OpenCourseOptions} from '../course/open.js'
+import type {AgentKind} from './agents.js'
+import type {AttemptClass} from './classify.js'
+
+export interface LaunchOptions extends OpenCourseOptions {
+  /** run to launch; default the newest prepared run */
+  run?: string | null
+  agent: AgentKind
+  agentCmd?: string | null
+  agentBin?: string | null
+  concurrency: number
+  /** pause between starts, ms, and its random share (0.25 = ±25 %) */
+  staggerMs: number
+  jitter: number
+  timeoutMs: number
+  idleTimeoutMs: number
+  graceMs: number
+  retries: number
+  backoffMs: number
+  /** stop launching once this share (0..1) of finished packets failed */
+  halt: number
+  maxCostUsd: number | null
+  resume: boolean
+  retryFailed: boolean
+  /** 1-based packet numbers: "1,3-5" */
+  only: string | null
+  /** staging folder outputs go to; default phase5_baskets_staging/ */
+  staging?: string | null
+  /** aborted (first Ctrl-C / SIGTERM): start nothing more, stop every running attempt (TERM, KILL after graceMs), return */
+  signal?: AbortSignal
+  /** aborted (a second Ctrl-C): KILL every running attempt's tree at once */
+  killSignal?: AbortSignal
+  onEvent?: (event: LaunchEvent) => void
+}
+
+export type LaunchEvent =
+  | {type: 'plan'; run: string; packets: number; todo: Array<{packet: string; index: number; legos: number; promptChars: number}>; segments: number}
+  | {type: 'skip'; packet: string; index: number; reason: string}
+  | {type: 'start'; packet: string; index: number; attempt: number; pid: number | null}
+  | {type: 'end'; packet: string; index: number; attempt: number; class: AttemptClass; message: string; durationMs: number; staged: string | null}
+  /** the attempt was stopped because launch was; `staged` when its output was complete and valid all the same */
+  | {type: 'interrupted'; packet: string; index: number; attempt: number; staged: string | null}
+  | {type: 'retry'; packet: string; index: number; attempt: number; inMs: number}
+  | {type: 'pause'; agent: string; untilMs: number; reason: string}
+  | {type: 'halt'; reason: string}
+
+export interface SegmentTally {
+  index: number
+  ok: number
+  failed: number
+  retried: number
+  skipped: number
+  interrupted: number
+  notStarted: number
+}
+
+export interface LaunchResult {
+  run: string
+  agent: AgentKind
+  /**
+   * Every packet picked (all, or those of --only) is in exactly one: total is their sum. ok: a valid
+   * output was staged in this launch (also by an attempt stopped after it finished writing); failed:
+   * its last attempt failed; interrupted: stopped mid-attempt with no usable output; notStarted: never
+   * started (launch was stopped or halted first); skipped: already done, or not failed (--retry-failed).
+   */
+  packets: {total: number; ok: number; failed: number; interrupted: number; notStarted: number; skipped: number}
+  attempts: number
+  staged: string[]
+  failures: Array<{packet: string; index: number; class: AttemptClass; message: string}>
+  segments: SegmentTally[]
+  costUsd: number | null
+  halted: string | null
+  interrupted: boolean
+  ledger: string
+}

@@ -1,0 +1,56 @@
+import {readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {generateCourse} from '../../../bench/synth/generate.js'
+import {writeCourse} from '../../../bench/synth/write.js'
+import {readLedger, RunLedger, summarize} from '../../../src/core/launch/ledger.js'
+import {runPrepare} from '../../../src/core/segments/run.js'
+import {runStatus} from '../../../src/core/status/status.js'
+import {tempDir} from '../../helpers/fs.js'
+
+const P1 = 'p000000000000001'
+const P2 = 'p000000000000002'
+const at = '2026-01-01T00:00:00.000Z'
+const line = (v: unknown) => `${JSON.stringify(v)}\n`
+
+describe('the run ledger', () => {
+  it('a torn last line is tolerated and ended before the next entry; lines that do not check are reported, never obeyed', async () => {
+    const file = join(tempDir(), 'ledger.ndjson')
+    writeFileSync(file, line({event: 'start', packet: P1, attempt: 1, pid: 4242, at}) + line({event: 'start', packet: '../../etc', attempt: 1, pid: 1, at}) + '{"event":"end","packet":"p0')
+    const {ledger, history} = await RunLedger.open(file)
+    expect(history.entries).toHaveLength(1)
+    expect(history.invalid).toEqual([expect.objectContaining({line: 2, reason: expect.stringMatching(/^packet: must be a packet id/)})])
+    expect(history.torn).toEqual([3])
+    await ledger.append({event: 'end', packet: P1, attempt: 1, pid: 4242, at, class: 'ok', staged: 'x.json'})
+    const again = await readLedger(file)
+    expect(again.entries.map((e) => e.event)).toEqual(['start', 'end'])
+    expect(readFileSync(file, 'utf8').endsWith('\n')).toBe(true)
+  })
+
+  it('summarize: next attempt numbers, attempted packets, and starts with no end (left running)', () => {
+    const s = summarize([
+      {event: 'start', packet: P1, attempt: 1, pid: 10, at},
+      {event: 'end', packet: P1, attempt: 1, pid: 10, at, class: 'crash'},
+      {event: 'start', packet: P1, attempt: 2, pid: 11, at},
+      {event: 'start', packet: P2, attempt: 1, pid: 12, at},
+      {event: 'interrupted', packet: P2, attempt: 1, pid: 12, at},
+    ])
+    expect(Object.fromEntries(s.lastAttempt)).toEqual({[P1]: 2, [P2]: 1})
+    expect([...s.attempted].sort()).toEqual([P1, P2])
+    expect(s.unfinished.map((e) => [e.packet, e.attempt])).toEqual([[P1, 2]])
+  })
+
+  it('status reads it through the same schema: a planted line is reported and not counted', async () => {
+    const dir = writeCourse(tempDir(), generateCourse({seeds: 4, seed: 71, canon: {fill: 0}}))
+    const {result} = await runPrepare({course: dir, cwd: dir, packetSize: 2})
+    const packet = JSON.parse(readFileSync(join(result.dir, 'plan.json'), 'utf8')).packets[0].id
+    writeFileSync(
+      join(result.dir, 'ledger.ndjson'),
+      line({event: 'end', packet, attempt: 1, pid: 5, at, class: 'ok', staged: 'a.json'}) + line({event: 'end', packet: 'p111111111111111', attempt: 'x', class: 'ok'}) + '{"torn',
+    )
+    const status = await runStatus({course: dir, cwd: dir})
+    expect(status.result.runs).toEqual([expect.objectContaining({run: result.run, attempts: 1, ok: 1})])
+    expect(status.warnings).toContainEqual(expect.stringMatching(/ledger\.ndjson line 2 is not a ledger entry wicker wrote \(attempt: /))
+  })
+})

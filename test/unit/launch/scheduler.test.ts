@@ -1,0 +1,73 @@
+import {describe, expect, it} from 'vitest'
+
+import type {AttemptOutcome} from '../../../src/core/launch/attempt.js'
+import {Scheduler, type SchedulerOptions} from '../../../src/core/launch/scheduler.js'
+import type {LaunchEvent, SegmentTally} from '../../../src/core/launch/types.js'
+import type {PreparedPacket} from '../../../src/core/segments/run.js'
+
+/** The scheduler with attempts played by a function: no processes, no disk. */
+const packets = [1, 2, 3].map((index): PreparedPacket => ({index, id: `p${String(index).padStart(15, '0')}`, segment: 0, orchestrator: 0, seeds: [], legos: 1}))
+const tally = (): SegmentTally => ({index: 1, ok: 0, failed: 0, retried: 0, skipped: 0, interrupted: 0, notStarted: 0})
+const outcome = (o: Partial<AttemptOutcome>): AttemptOutcome => ({class: 'ok', message: 'm', resetInMs: null, interrupted: false, staged: null, costUsd: null, ...o})
+
+function scheduler(attempt: SchedulerOptions['attempt'], extra: Partial<SchedulerOptions> = {}) {
+  const controller = new AbortController()
+  const events: LaunchEvent[] = []
+  const s = new Scheduler({concurrency: 1, staggerMs: 0, jitter: 0, retries: 2, backoffMs: 10, halt: Number.POSITIVE_INFINITY, maxCostUsd: null, agent: 'command', lastAttempt: new Map(), signal: controller.signal, abort: () => controller.abort(), attempt, emit: (e) => events.push(e), random: () => 0, ...extra})
+  return {s, controller, events}
+}
+
+async function timed(work: Promise<unknown>): Promise<number> {
+  const started = Date.now()
+  await work
+  return Date.now() - started
+}
+
+describe('the scheduler stops at once when its signal is aborted', () => {
+  it('a rate-limit pause of a minute wakes at once, and nothing more starts', async () => {
+    let calls = 0
+    const {s, controller} = scheduler(async () => (calls++, outcome({class: 'rate-limited', resetInMs: 60_000})))
+    const t = tally()
+    setTimeout(() => controller.abort(), 50)
+    expect(await timed(s.runSegments([{packets, tally: t}]))).toBeLessThan(1000)
+    expect(calls).toBe(1)
+    expect(t).toMatchObject({ok: 0, retried: 1})
+  })
+
+  it('a stagger of a minute between starts wakes at once', async () => {
+    let calls = 0
+    const {s, controller} = scheduler(async () => (calls++, outcome({staged: 'x.json'})), {staggerMs: 60_000})
+    setTimeout(() => controller.abort(), 50)
+    expect(await timed(s.runSegments([{packets, tally: tally()}]))).toBeLessThan(1000)
+    expect(calls).toBe(1)
+  })
+
+  it('counts an attempt stopped with its output staged as ok, one stopped without as interrupted', async () => {
+    const {s} = scheduler(async (p) => outcome({interrupted: true, staged: p.index === 1 ? 'a.json' : null, class: p.index === 1 ? 'ok' : 'crash'}), {concurrency: 3})
+    const t = tally()
+    await s.runSegments([{packets, tally: t}])
+    expect(t).toMatchObject({ok: 1, interrupted: 2, failed: 0, retried: 0})
+  })
+})
+
+describe('a failure of launch\'s own I/O', () => {
+  it('stops every running attempt, and is thrown only once they have all returned', async () => {
+    let firstReturned = false
+    const controller = new AbortController()
+    const s = new Scheduler({
+      concurrency: 2, staggerMs: 0, jitter: 0, retries: 0, backoffMs: 10, halt: 1, maxCostUsd: null, agent: 'command', lastAttempt: new Map(),
+      signal: controller.signal,
+      abort: () => controller.abort(),
+      emit: () => undefined,
+      attempt: async (p) => {
+        if (p.index === 2) throw new Error('ledger write failed')
+        // attempt 1 runs until it is stopped through the signal
+        await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), {once: true}))
+        firstReturned = true
+        return outcome({interrupted: true})
+      },
+    })
+    await expect(s.runSegments([{packets, tally: tally()}])).rejects.toThrow('ledger write failed')
+    expect(firstReturned).toBe(true)
+  })
+})
