@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs'
-import {readdir, rm} from 'node:fs/promises'
+import {readdir, rm, stat} from 'node:fs/promises'
 import {join, relative, resolve} from 'node:path'
 
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
@@ -17,8 +17,11 @@ import {wickerPaths} from '../store/paths.js'
 import {makeAgent, type Agent, type AgentKind} from './agents.js'
 import {classify, RETRYABLE, type AttemptClass} from './classify.js'
 import {checkOutput, isDone, stagedName, stagedOutputs, stageOutput} from './output.js'
+import {parseOnly} from './only.js'
 import {readCourseFile} from '../store/read-file.js'
 import {appendNoFollow, checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
+
+export {parseOnly} from './only.js'
 
 export interface LaunchOptions extends OpenCourseOptions {
   /** run to launch; default the newest prepared run */
@@ -45,17 +48,20 @@ export interface LaunchOptions extends OpenCourseOptions {
   /** staging folder outputs go to; default phase5_baskets_staging/ */
   staging?: string | null
   signal?: AbortSignal
+  /** aborted: KILL every agent's tree at once (a second Ctrl-C) */
+  killSignal?: AbortSignal
   onEvent?: (event: LaunchEvent) => void
 }
 
 export type LaunchEvent =
-  | {type: 'plan'; run: string; packets: number; todo: Array<{packet: string; index: number}>; segments: number}
+  | {type: 'plan'; run: string; packets: number; todo: Array<{packet: string; index: number; legos: number; promptChars: number}>; segments: number}
   | {type: 'skip'; packet: string; index: number; reason: string}
   | {type: 'start'; packet: string; index: number; attempt: number; pid: number | null}
   | {type: 'end'; packet: string; index: number; attempt: number; class: AttemptClass; message: string; durationMs: number; staged: string | null}
   | {type: 'retry'; packet: string; index: number; attempt: number; inMs: number}
   | {type: 'pause'; agent: string; untilMs: number; reason: string}
   | {type: 'halt'; reason: string}
+  | {type: 'interrupted'; packet: string; index: number; attempt: number; staged: string | null}
 
 export interface LedgerEntry {
   event: 'start' | 'end' | 'interrupted'
@@ -78,7 +84,7 @@ export interface LedgerEntry {
 export interface LaunchResult {
   run: string
   agent: AgentKind
-  packets: {total: number; ok: number; failed: number; skipped: number}
+  packets: {total: number; ok: number; failed: number; interrupted: number; notStarted: number; skipped: number}
   attempts: number
   staged: string[]
   failures: Array<{packet: string; index: number; class: AttemptClass; message: string}>
@@ -87,18 +93,6 @@ export interface LaunchResult {
   halted: string | null
   interrupted: boolean
   ledger: string
-}
-
-export function parseOnly(spec: string, max: number): Set<number> {
-  const out = new Set<number>()
-  for (const part of spec.split(',')) {
-    const m = /^\s*(\d+)\s*(?:-\s*(\d+))?\s*$/.exec(part)
-    if (!m) throw new UsageError({code: 'E_ONLY', message: `--only ${spec}: "${part}" is not a packet number or range.`, hint: 'Write packet numbers as shown by prepare-segments: 1,3-5.'})
-    const a = Number(m[1])
-    const b = m[2] ? Number(m[2]) : a
-    for (let i = Math.min(a, b); i <= Math.max(a, b); i++) if (i >= 1 && i <= max) out.add(i)
-  }
-  return out
 }
 
 async function readLedger(file: string): Promise<LedgerEntry[]> {
@@ -194,7 +188,9 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
       else if (options.retryFailed && !lastClass.has(p.id)) skipped.push({p, reason: 'never attempted (--retry-failed runs only failed packets)'})
       else todo.push(p)
     }
-    emit({type: 'plan', run, packets: plan.packets.length, todo: todo.map((p) => ({packet: p.id, index: p.index})), segments: new Set(plan.packets.map((p) => p.segment)).size})
+    // prompt sizes for the estimate: bytes of the rendered prompt, close enough to characters for a token guess
+    const promptChars = await Promise.all(todo.map(async (p) => (await stat(join(dir, 'prompts', `${p.id}.md`)).catch(() => ({size: 0}))).size))
+    emit({type: 'plan', run, packets: plan.packets.length, todo: todo.map((p, i) => ({packet: p.id, index: p.index, legos: p.legos, promptChars: promptChars[i]!})), segments: new Set(plan.packets.map((p) => p.segment)).size})
     for (const s of skipped) emit({type: 'skip', packet: s.p.id, index: s.p.index, reason: s.reason})
 
     const state = new Scheduler(options, course, agent, run, dir, stagingDir, ledgerFile, lastAttempt, emit)
@@ -215,7 +211,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
       result: {
         run,
         agent: options.agent,
-        packets: {total: only ? only.size : plan.packets.length, ok: [...state.outcomes.values()].filter((o) => o.class === 'ok').length, failed: [...state.outcomes.values()].filter((o) => o.class !== 'ok').length, skipped: skipped.length + todo.filter((p) => !attempted.has(p.id)).length},
+        packets: {total: only ? only.size : plan.packets.length, ok: [...state.outcomes.values()].filter((o) => o.class === 'ok').length, failed: [...state.outcomes.values()].filter((o) => o.class !== 'ok').length, interrupted: [...state.interrupted].filter((id) => !state.outcomes.has(id)).length, notStarted: todo.filter((p) => !attempted.has(p.id) && !state.interrupted.has(p.id)).length, skipped: skipped.length},
         attempts: state.attempts,
         staged: state.staged,
         failures: [...state.outcomes.entries()].filter(([, o]) => o.class !== 'ok').map(([packet, o]) => ({packet, index: o.index, class: o.class, message: o.message})),
@@ -235,6 +231,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
 class Scheduler {
   readonly outcomes = new Map<string, {class: AttemptClass; message: string; index: number}>()
   readonly staged: string[] = []
+  readonly interrupted = new Set<string>()
   attempts = 0
   cost = 0
   haltReason: string | null = null
@@ -377,6 +374,8 @@ class Scheduler {
     await started
     if (this.o.signal?.aborted) {
       await this.ledger({event: 'interrupted', packet: p.id, attempt, pid, at: new Date().toISOString()})
+      this.interrupted.add(p.id)
+      this.emit({type: 'interrupted', packet: p.id, index: p.index, attempt, staged: null})
       return null
     }
     const logBase = join(this.dir, 'logs', `${p.id}__${attempt}`)
