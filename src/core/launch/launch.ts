@@ -57,7 +57,7 @@ export type LaunchEvent =
   | {type: 'plan'; run: string; packets: number; todo: Array<{packet: string; index: number; legos: number; promptChars: number}>; segments: number}
   | {type: 'skip'; packet: string; index: number; reason: string}
   | {type: 'start'; packet: string; index: number; attempt: number; pid: number | null}
-  | {type: 'end'; packet: string; index: number; attempt: number; class: AttemptClass; message: string; durationMs: number; staged: string | null}
+  | {type: 'end'; packet: string; index: number; attempt: number; class: AttemptClass; message: string; durationMs: number; staged: string | null; costUsd?: number | null}
   | {type: 'retry'; packet: string; index: number; attempt: number; inMs: number}
   | {type: 'pause'; agent: string; untilMs: number; reason: string}
   | {type: 'halt'; reason: string}
@@ -419,7 +419,7 @@ class Scheduler {
       costUsd: report.costUsd,
       staged: staged ? relative(this.course.dir, staged) : null,
     })
-    this.emit({type: 'end', packet: p.id, index: p.index, attempt, class: verdict.class, message: verdict.message, durationMs: result.durationMs, staged})
+    this.emit({type: 'end', packet: p.id, index: p.index, attempt, class: verdict.class, message: verdict.message, durationMs: result.durationMs, staged, costUsd: report.costUsd})
     if (this.o.maxCostUsd !== null && this.cost >= this.o.maxCostUsd) this.halt(`spent $${this.cost.toFixed(2)} of the $${this.o.maxCostUsd} allowed (--max-cost-usd)`)
     return verdict
   }
