@@ -14,7 +14,7 @@ export function parseOnly(spec: string, max: number): Set<number> {
     const a = Number(m[1])
     const b = m[2] ? Number(m[2]) : a
     if (a > b) throw new UsageError({code: 'E_ONLY_RANGE', message: `--only ${spec}: the range ${part.trim()} goes backwards.`, hint: `Write the lower number first (${b}-${a}); ${range}.`, details: {spec, max}})
-    if (a < 1 || b > max) throw new UsageError({code: 'E_ONLY_RANGE', message: `--only ${spec}: ${part.trim()} is outside the run's packets (${range}).`, hint: `Pick numbers from 1 to ${max}; \`wicker status <course>\` lists the packets.`, details: {spec, max}})
+    if (a < 1 || b > max) throw new UsageError({code: 'E_ONLY_RANGE', message: `--only ${spec}: ${part.trim()} is outside the run's packets (${range}).`, hint: `Pick numbers from 1 to ${max}, as in the # column of prepare-segments.`, details: {spec, max}})
     for (let i = a; i <= b; i++) out.add(i)
   }
   return out
