@@ -116,8 +116,8 @@ export function launchFrame(board: LaunchBoard, size: {rows: number; columns: nu
   const c = board.counts()
   const eta = board.etaMs(now)
   const waiting = c.queued + c.retrying
+  // the run's name last: on a narrow terminal the cut takes it, not the counts
   const header = [
-    `launch ${board.run}`,
     `${c.ok} done`,
     `${c.running} running`,
     `${c.failed} failed`,
@@ -126,6 +126,7 @@ export function launchFrame(board: LaunchBoard, size: {rows: number; columns: nu
     `${clock(now - board.startedAt)} elapsed`,
     `ETA ${board.stopping ? '—' : eta === null ? '…' : clock(eta)}`,
     `$${board.costUsd.toFixed(2)}`,
+    board.run,
   ].join(' · ')
   const lines = [fit(header, width)]
   if (board.stopping) lines.push(fit('stopping: no new agents; every running agent is being stopped…', width))
@@ -133,7 +134,7 @@ export function launchFrame(board: LaunchBoard, size: {rows: number; columns: nu
   const failures = board.failures.slice(-FAILURES_SHOWN).reverse()
   const failureRows = failures.length > 0 ? 1 + failures.length : 0
   const running = [...board.running.values()].sort((a, b) => a.index - b.index)
-  // what is left for running rows once the header and the failures have their lines
+  // the failures keep their rows unless that leaves fewer than two (title + one) for the running packets
   const room = height - lines.length - Math.min(failureRows, Math.max(0, height - lines.length - 2))
   if (running.length > 0 && room >= 2) {
     const shown = running.length <= room - 1 ? running : running.slice(0, Math.max(0, room - 2))
