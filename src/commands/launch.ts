@@ -1,13 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, courseArg} from '../cli/base-command.js'
-import {parseDuration, parseShare, parseUsd} from '../cli/durations.js'
+import {launchSettings} from '../cli/launch-settings.js'
 import {launchProgress, renderLaunch} from '../cli/render/launch.js'
 import {stopOnSignals} from '../cli/stop-signals.js'
 import {loadConfig} from '../core/config.js'
 import {WickerError} from '../core/errors.js'
 import {AGENTS, type AgentKind} from '../core/launch/agents.js'
-import {parseCommandWords} from '../core/launch/command-words.js'
 import {estimateLaunch, type Estimate} from '../core/launch/estimate.js'
 import {runLaunch, type LaunchEvent} from '../core/launch/launch.js'
 import {launchSummary, runNotify} from '../core/launch/notify.js'
@@ -55,18 +54,7 @@ Exit codes: 0 every packet ok; 1 some packets failed; 2 usage; 3 the run is lock
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Launch)
     const ui = this.makeUi(flags)
-    // every value is checked before anything starts: a bad one is exit 2, never a silent default
-    const timing = {
-      staggerMs: parseDuration(flags.stagger, 'stagger', {zero: true}),
-      timeoutMs: parseDuration(flags.timeout, 'timeout'),
-      idleTimeoutMs: parseDuration(flags['idle-timeout'], 'idle-timeout'),
-      graceMs: parseDuration(flags.grace, 'grace', {zero: true}),
-      backoffMs: parseDuration(flags.backoff, 'backoff', {zero: true}),
-    }
-    const halt = parseShare(flags.halt, 'halt')
-    const maxCostUsd = flags['max-cost-usd'] === undefined ? null : parseUsd(flags['max-cost-usd'], 'max-cost-usd')
-    const notify = flags.notify === undefined ? null : parseCommandWords(flags.notify, '--notify', 'E_NOTIFY')
-    const notifyTimeoutMs = parseDuration(flags['notify-timeout'], 'notify-timeout')
+    const {timing, halt, maxCostUsd, notify, notifyTimeoutMs} = launchSettings(flags)
     const options = this.courseOptions(args.course, flags)
     const agent = flags.agent as AgentKind
     const {config} = await loadConfig({file: options.configFile, cwd: options.cwd})
