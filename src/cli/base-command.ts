@@ -1,6 +1,7 @@
 import {Args, Command, Flags} from '@oclif/core'
 
 import {errnoToIoError, EXIT, WickerError, type ErrorInfo} from '../core/errors.js'
+import {surviveClosedPipes, writeTo} from './closed-pipes.js'
 import {decideUi, Ui} from './ui.js'
 
 /** Flags every command has; each can also be set by environment variable. */
@@ -35,6 +36,12 @@ interface GlobalFlagValues {
 export abstract class BaseCommand extends Command {
   static override baseFlags = globalFlags
   protected ui: Ui | undefined
+
+  override async init(): Promise<void> {
+    // for every command: a reader of stdout/stderr going away must not kill the work (closed-pipes.ts)
+    surviveClosedPipes()
+    await super.init()
+  }
 
   /** What every course command passes to the core: where the course and the config are. */
   protected courseOptions(course: string, flags: {'courses-dir'?: string; config?: string; orientation?: string}) {
@@ -105,7 +112,7 @@ export abstract class BaseCommand extends Command {
     if (this.wantsJson()) ui.json({status: 'error', error: info})
     else {
       ui.error(info.message, info.hint)
-      if (process.env.WICKER_DEBUG && error.stack) process.stderr.write(`${error.stack}\n`)
+      if (process.env.WICKER_DEBUG && error.stack) writeTo(process.stderr, `${error.stack}\n`)
     }
     process.exitCode = exitCode
   }

@@ -1,5 +1,7 @@
 import {Chalk, type ChalkInstance} from 'chalk'
 
+import {writeTo} from './closed-pipes.js'
+
 /**
  * The one place that decides how wicker talks to a person: colour, spinners and live task lists.
  * Results go to stdout; progress, hints and warnings to stderr; with --json, stdout carries exactly
@@ -68,28 +70,28 @@ export class Ui {
 
   /** A result line (stdout). Never used in JSON mode. */
   out(line = ''): void {
-    this.stdout.write(`${line}\n`)
+    writeTo(this.stdout, `${line}\n`)
   }
 
   /** Progress and hints (stderr); silent with --quiet and --json. */
   info(line: string): void {
-    if (!this.policy.quiet && !this.policy.json) this.stderr.write(`${line}\n`)
+    if (!this.policy.quiet && !this.policy.json) writeTo(this.stderr, `${line}\n`)
   }
 
   /** Warnings (stderr); kept with --quiet, moved into the envelope with --json. */
   warn(line: string): void {
-    if (!this.policy.json) this.stderr.write(`${this.chalk.yellow('warning')} ${line}\n`)
+    if (!this.policy.json) writeTo(this.stderr, `${this.chalk.yellow('warning')} ${line}\n`)
   }
 
   /** An error for a person (stderr). */
   error(message: string, hint?: string): void {
-    this.stderr.write(`${this.chalk.red('error')} ${message}\n`)
-    if (hint) this.stderr.write(`${this.chalk.dim('hint')}  ${hint}\n`)
+    writeTo(this.stderr, `${this.chalk.red('error')} ${message}\n`)
+    if (hint) writeTo(this.stderr, `${this.chalk.dim('hint')}  ${hint}\n`)
   }
 
   /** One JSON document on stdout. */
   json(doc: unknown): void {
-    this.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
+    writeTo(this.stdout, `${JSON.stringify(doc, null, 2)}\n`)
   }
 
   /** A spinner on a terminal; elsewhere nothing animates and only the final line is printed. */

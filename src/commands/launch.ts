@@ -1,16 +1,21 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, courseArg} from '../cli/base-command.js'
-import {parseDuration, parseShare} from '../cli/durations.js'
+import {launchSettings} from '../cli/launch-settings.js'
 import {launchProgress, renderLaunch} from '../cli/render/launch.js'
+import {stopOnSignals} from '../cli/stop-signals.js'
+import {loadConfig} from '../core/config.js'
+import {WickerError} from '../core/errors.js'
 import {AGENTS, type AgentKind} from '../core/launch/agents.js'
-import {runLaunch} from '../core/launch/launch.js'
+import {estimateLaunch, type Estimate} from '../core/launch/estimate.js'
+import {runLaunch, type LaunchEvent} from '../core/launch/launch.js'
+import {launchSummary, runNotify} from '../core/launch/notify.js'
 
 export default class Launch extends BaseCommand {
   static override summary = 'Run agent sessions for a prepared run\'s packets, in parallel, into staging.'
   static override description = `Segments run one after another; the packets of a segment run in parallel (--concurrency), started --stagger apart. Each agent runs in its own process group with the prompt on stdin; --timeout and --idle-timeout stop the whole group (TERM, then KILL). Each attempt is classified from its output: ok, invalid-output, rate-limited (pauses that agent, honouring a reset time), timeout, crash, auth (stops the run). Transient failures are retried with backoff (--retries). An output goes into staging only once it validates, atomically, as <run>__<packet>__<attempt>.json; staging is never overwritten. Every attempt is in .wicker/runs/<run>/ledger.ndjson.
 
-Packets already done (a valid output in staging) are skipped, so running it again resumes; --retry-failed runs only failed packets, --only picks packets by number. Ctrl-C or SIGTERM stops every agent before wicker exits.
+Packets already done (a valid output in staging) are skipped, so running it again resumes; --retry-failed runs only failed packets, --only picks packets by number. Ctrl-C or SIGTERM stops launching and stops every agent's whole process tree (TERM, then KILL after --grace); a second Ctrl-C kills them at once. Before it starts, launch prints an estimate: packets, LEGOs, prompt tokens, and the expected cost when the config has the agent's prices (agents.<kind>.inputUsdPerMTok, outputUsdPerMTok). --notify runs a command with the summary as JSON on stdin when the launch ends.
 
 Agents: builtin (the offline built-in generator, the default), claude, codex, gemini, command (--agent-cmd). The agent writes its JSON to $WICKER_OUTPUT or prints it; $WICKER_PACKET holds the packet file.
 
@@ -31,62 +36,77 @@ Exit codes: 0 every packet ok; 1 some packets failed; 2 usage; 3 the run is lock
     'agent-bin': Flags.string({description: 'Path of the claude / codex / gemini executable [default: found on PATH].'}),
     concurrency: Flags.integer({char: 'j', description: 'Agents at once.', default: 4, min: 1}),
     stagger: Flags.string({description: 'Pause between starts (with ±25% jitter).', default: '1s'}),
-    timeout: Flags.string({description: 'Wall-clock limit per attempt.', default: '30m'}),
-    'idle-timeout': Flags.string({description: 'Limit on time without any output.', default: '5m'}),
-    grace: Flags.string({description: 'Between TERM and KILL when stopping an agent.', default: '5s'}),
+    timeout: Flags.string({description: 'Wall-clock limit per attempt (1ms to 24h).', default: '30m'}),
+    'idle-timeout': Flags.string({description: 'Limit on time without any output (1ms to 24h).', default: '5m'}),
+    grace: Flags.string({description: 'Between TERM and KILL when stopping an agent (0: KILL at once; up to 24h).', default: '5s'}),
     retries: Flags.integer({description: 'Retries per packet for transient failures.', default: 2, min: 0}),
     backoff: Flags.string({description: 'First retry delay (doubles each time).', default: '5s'}),
     halt: Flags.string({description: 'Stop launching once this share of finished packets failed (or never).', default: '25%'}),
-    'max-cost-usd': Flags.string({description: 'Stop launching once agents report this much spent.'}),
+    'max-cost-usd': Flags.string({description: 'Stop launching once agents report this much spent (US dollars above 0).'}),
     resume: Flags.boolean({description: 'Run what is not done yet (the default behaviour, said explicitly).'}),
     'retry-failed': Flags.boolean({description: 'Run only packets whose last attempt failed.'}),
-    only: Flags.string({description: 'Packet numbers: 1,3-5.'}),
+    only: Flags.string({description: 'Packet numbers: 1,3-5 (each from 1 to the number of packets; ranges go upwards).'}),
     staging: Flags.string({description: 'Staging folder for the outputs [default: phase5_baskets_staging/ in the course].'}),
+    notify: Flags.string({description: 'Command run when the launch finishes, halts or is stopped, with the summary as JSON on stdin: a JSON array or space-separated words (no shell). Its failure is a warning.'}),
+    'notify-timeout': Flags.string({description: 'Time the --notify command gets before it is stopped (1ms to 24h).', default: '30s'}),
   }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Launch)
     const ui = this.makeUi(flags)
-    const controller = new AbortController()
-    let signalName: NodeJS.Signals | null = null
-    const onSignal = (s: NodeJS.Signals) => {
-      signalName ??= s
-      ui.info(`${s}: stopping every agent…`)
-      controller.abort()
+    const {timing, halt, maxCostUsd, notify, notifyTimeoutMs} = launchSettings(flags)
+    const options = this.courseOptions(args.course, flags)
+    const agent = flags.agent as AgentKind
+    const {config} = await loadConfig({file: options.configFile, cwd: options.cwd})
+
+    const progress = launchProgress(ui)
+    const stop = stopOnSignals((line) => progress.say(line))
+    stop.signal.addEventListener('abort', () => progress.stopping(), {once: true})
+    let estimate: Estimate | null = null
+    const onEvent = (e: LaunchEvent) => {
+      progress.event(e)
+      if (e.type === 'plan') {
+        estimate = estimateLaunch(e.todo, config.agents?.[agent])
+        progress.event({type: 'estimate', ...estimate})
+      }
     }
-    process.on('SIGINT', onSignal)
-    process.on('SIGTERM', onSignal)
-    const progress = await launchProgress(ui)
+    const tell = async (summary: unknown) => (notify ? runNotify(notify, summary, {cwd: options.cwd, timeoutMs: notifyTimeoutMs, cancelSignal: stop.killSignal}) : null)
     try {
       const {result, warnings} = await runLaunch({
-        ...this.courseOptions(args.course, flags),
+        ...options,
+        ...timing,
         run: flags.run,
-        agent: flags.agent as AgentKind,
+        agent,
         agentCmd: flags['agent-cmd'],
         agentBin: flags['agent-bin'],
         concurrency: flags.concurrency,
-        staggerMs: parseDuration(flags.stagger, 'stagger'),
         jitter: 0.25,
-        timeoutMs: parseDuration(flags.timeout, 'timeout'),
-        idleTimeoutMs: parseDuration(flags['idle-timeout'], 'idle-timeout'),
-        graceMs: parseDuration(flags.grace, 'grace'),
         retries: flags.retries,
-        backoffMs: parseDuration(flags.backoff, 'backoff'),
-        halt: parseShare(flags.halt, 'halt'),
-        maxCostUsd: flags['max-cost-usd'] ? Number(flags['max-cost-usd']) : null,
+        halt,
+        maxCostUsd,
         resume: flags.resume,
         retryFailed: flags['retry-failed'],
         only: flags.only ?? null,
         staging: flags.staging,
-        signal: controller.signal,
-        onEvent: progress.event,
+        signal: stop.signal,
+        killSignal: stop.killSignal,
+        onEvent,
       })
       await progress.done()
-      const exitCode = result.interrupted ? (signalName === 'SIGTERM' ? 143 : 130) : result.packets.failed > 0 || result.halted ? 1 : 0
-      this.finish(ui, {result, warnings, exitCode, render: renderLaunch})
+      const exitCode = stop.exitCode() ?? (result.interrupted ? 130 : result.packets.failed > 0 || result.halted ? 1 : 0)
+      const outcome = {...result, estimate}
+      const warning = await tell(launchSummary(outcome, exitCode, stop.first()))
+      if (warning) warnings.push(warning)
+      this.finish(ui, {result: outcome, warnings, exitCode, render: renderLaunch})
+    } catch (error) {
+      await progress.done()
+      // a launch that could not run (locked, bad --only, I/O) is news for the team too; the error stays the command's
+      const info = error instanceof WickerError ? error.toJSON() : {code: 'E_INTERNAL', message: String(error)}
+      const warning = await tell({kind: 'wicker/launch-summary', status: 'error', error: info}).catch(() => null)
+      if (warning) ui.warn(warning)
+      throw error
     } finally {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
+      stop.dispose()
     }
   }
 }

@@ -1,6 +1,7 @@
 import {fileURLToPath} from 'node:url'
 
 import {UsageError} from '../errors.js'
+import {parseCommandWords} from './command-words.js'
 
 /**
  * How each agent CLI is started headless and how its output is read (shared/research/agent-fan-out.md).
@@ -143,22 +144,7 @@ const gemini = (bin: string): Agent => ({
 
 /** `--agent-cmd`: a JSON array, or words split on white space (no shell, no quotes). */
 export function parseAgentCommand(template: string): string[] {
-  const trimmed = template.trim()
-  if (trimmed.startsWith('[')) {
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(trimmed)
-    } catch {
-      parsed = null
-    }
-    if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((a) => typeof a === 'string')) {
-      throw new UsageError({code: 'E_AGENT_CMD', message: `--agent-cmd ${trimmed} is not a JSON array of strings.`, hint: 'Write ["my-agent", "--packet", "{packet}"], or words separated by spaces.'})
-    }
-    return parsed
-  }
-  const words = trimmed.split(/\s+/).filter(Boolean)
-  if (words.length === 0) throw new UsageError({code: 'E_AGENT_CMD', message: '--agent-cmd is empty.', hint: 'Give the command and its arguments.'})
-  return words
+  return parseCommandWords(template, '--agent-cmd', 'E_AGENT_CMD')
 }
 
 const PLACEHOLDERS: Record<string, (c: AgentCall) => string> = {

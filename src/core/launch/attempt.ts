@@ -155,7 +155,7 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
     ...(result.leftovers > 0 ? {leftovers: result.leftovers} : {}),
   })
   if (interrupted) ctx.emit({type: 'interrupted', packet: p.id, index: p.index, attempt, staged})
-  else ctx.emit({type: 'end', packet: p.id, index: p.index, attempt, class: verdict.class, message: verdict.message, durationMs: result.durationMs, staged})
+  else ctx.emit({type: 'end', packet: p.id, index: p.index, attempt, class: verdict.class, message: verdict.message, durationMs: result.durationMs, staged, costUsd: report.costUsd})
   return {class: verdict.class, message: interrupted ? message : verdict.message, resetInMs: verdict.resetInMs, interrupted, staged, costUsd: report.costUsd}
 }
 

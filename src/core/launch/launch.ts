@@ -18,12 +18,13 @@ import {ledgerWarnings, RunLedger, summarize} from './ledger.js'
 import {salvageOutput, stopLeftovers} from './leftovers.js'
 import {isDone, stagedOutputs} from './output.js'
 import {Scheduler} from './scheduler.js'
-import {parseOnly, selectPackets} from './selector.js'
+import {parseOnly} from './only.js'
+import {selectPackets} from './selector.js'
 import type {LaunchEvent, LaunchOptions, LaunchResult, SegmentTally} from './types.js'
 
 export type {LaunchEvent, LaunchOptions, LaunchResult} from './types.js'
 export type {LedgerEntry} from './ledger.js'
-export {parseOnly} from './selector.js'
+export {parseOnly} from './only.js'
 
 /**
  * `wicker launch`: read the run and its ledger, stop what a killed launch left running, pick the

@@ -1,4 +1,3 @@
-import {UsageError} from '../errors.js'
 import type {PreparedPacket} from '../segments/run.js'
 
 /**
@@ -39,23 +38,3 @@ export function selectPackets(input: SelectInput): Selection {
   return {todo, skipped, picked: todo.length + skipped.length}
 }
 
-/**
- * `--only 1,3-5` → packet numbers. Every number must name a packet of the run: a number past the
- * end is a usage error naming the valid range, never a silent "nothing to do".
- */
-export function parseOnly(spec: string, max: number): Set<number> {
-  const out = new Set<number>()
-  const range = max === 1 ? 'packet 1' : `packets 1 to ${max}`
-  for (const part of spec.split(',')) {
-    const m = /^\s*(\d+)\s*(?:-\s*(\d+))?\s*$/.exec(part)
-    if (!m) throw new UsageError({code: 'E_ONLY', message: `--only ${spec}: "${part}" is not a packet number or range.`, hint: `Write packet numbers as shown by prepare-segments, e.g. 1,3-5 (this run has ${range}).`})
-    const a = Number(m[1])
-    const b = m[2] ? Number(m[2]) : a
-    const [low, high] = [Math.min(a, b), Math.max(a, b)]
-    if (low < 1 || high > max) {
-      throw new UsageError({code: 'E_ONLY', message: `--only ${spec}: ${part.trim()} is outside the run, which has ${range}.`, hint: `Pick numbers from 1 to ${max}.`, details: {only: spec, max}})
-    }
-    for (let i = low; i <= high; i++) out.add(i)
-  }
-  return out
-}

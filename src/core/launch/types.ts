@@ -37,7 +37,7 @@ export type LaunchEvent =
   | {type: 'plan'; run: string; packets: number; todo: Array<{packet: string; index: number; legos: number; promptChars: number}>; segments: number}
   | {type: 'skip'; packet: string; index: number; reason: string}
   | {type: 'start'; packet: string; index: number; attempt: number; pid: number | null}
-  | {type: 'end'; packet: string; index: number; attempt: number; class: AttemptClass; message: string; durationMs: number; staged: string | null}
+  | {type: 'end'; packet: string; index: number; attempt: number; class: AttemptClass; message: string; durationMs: number; staged: string | null; costUsd?: number | null}
   /** the attempt was stopped because launch was; `staged` when its output was complete and valid all the same */
   | {type: 'interrupted'; packet: string; index: number; attempt: number; staged: string | null}
   | {type: 'retry'; packet: string; index: number; attempt: number; inMs: number}

@@ -1,5 +1,6 @@
 import {z} from 'zod'
 
+import {AGENTS} from '../launch/agents.js'
 import {GATE_DEFINITIONS} from './gate-definitions.js'
 
 export {GATE_DEFINITIONS, type GateDefinition} from './gate-definitions.js'
@@ -29,6 +30,15 @@ export const validateSettingsSchema = z.strictObject({
 })
 export type ValidateSettings = z.infer<typeof validateSettingsSchema>
 
+/** What an agent's model costs, for launch's estimate before it starts (prices per million tokens). */
+export const agentPriceSchema = z.strictObject({
+  inputUsdPerMTok: z.number().min(0).max(10_000),
+  outputUsdPerMTok: z.number().min(0).max(10_000),
+  /** tokens the agent writes per LEGO (a basket of phrases and the JSON around it) */
+  outputTokensPerLego: z.number().min(0).max(1_000_000).optional(),
+})
+export type AgentPrice = z.infer<typeof agentPriceSchema>
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   /** folder that holds course folders by code */
@@ -37,6 +47,8 @@ export const configSchema = z.strictObject({
   orientation: z.enum(['known-target', 'target-known']).optional(),
   gate: gateSettingsSchema.partial().optional(),
   validate: validateSettingsSchema.partial().optional(),
+  /** prices per agent kind (claude, codex, gemini, command…): launch's estimate shows the expected cost */
+  agents: z.partialRecord(z.enum(AGENTS), agentPriceSchema).optional(),
 })
 export type WickerConfig = z.infer<typeof configSchema>
 

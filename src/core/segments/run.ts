@@ -19,6 +19,7 @@ import {checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
 import {validate} from '../validate/validate.js'
 import type {CheckId} from '../validate/model.js'
 import {buildPacket, splitSeeds, type Packet} from './packets.js'
+import {parseSeedRange} from './seed-range.js'
 import {loadTemplate, render} from './prompt.js'
 import {orchestratorValues, workerValues} from './values.js'
 
@@ -68,13 +69,6 @@ export interface PrepareResult {
   skipped: Array<{id: string; reason: string}>
 }
 
-function seedRange(spec: string): [number, number] {
-  const match = /^S?(\d+)(?:\s*-\s*S?(\d+))?$/i.exec(spec.trim())
-  if (!match) throw new UsageError({code: 'E_SEEDS', message: `--seeds ${spec} is not a seed range.`, hint: 'Write S0010-S0050, or one seed: S0012.'})
-  const a = Number(match[1])
-  return [a, match[2] ? Number(match[2]) : a]
-}
-
 /** The LEGOs to generate, with the canon hash each replaces when regenerating. */
 async function chooseWork(course: Course, canon: Awaited<ReturnType<typeof openCourse>>['canon'], options: RunPrepareOptions, warnings: string[]): Promise<{legos: Lego[]; bases: Map<string, string>; skipped: PrepareResult['skipped']}> {
   const bases = new Map<string, string>()
@@ -91,7 +85,8 @@ async function chooseWork(course: Course, canon: Awaited<ReturnType<typeof openC
     const wanted = new Set(options.ids)
     chosen = course.legos.filter((l) => wanted.has(l.id))
   } else if (options.seeds) {
-    const [a, b] = seedRange(options.seeds)
+    const numbers = course.seeds.map((s) => seedNumber(s.id)).filter((n): n is number => n !== null)
+    const [a, b] = parseSeedRange(options.seeds, numbers.length > 0 ? {first: Math.min(...numbers), last: Math.max(...numbers)} : {first: 1, last: 0})
     chosen = course.legos.filter((l) => {
       const n = seedNumber(l.seedId)
       return n !== null && n >= a && n <= b

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {parseOnly, selectPackets} from '../../../src/core/launch/selector.js'
+import {selectPackets} from '../../../src/core/launch/selector.js'
 import type {PreparedPacket} from '../../../src/core/segments/run.js'
 
 const packet = (index: number): PreparedPacket => ({index, id: `p${String(index).padStart(15, '0')}`, segment: 0, orchestrator: 0, seeds: [`S000${index}`], legos: 2})
@@ -31,22 +31,4 @@ describe('selectPackets: what a launch runs, from plan + ledger + staging', () =
       expect(selection.picked).toBe(c.todo.length + c.skipped.length)
     })
   }
-})
-
-describe('parseOnly', () => {
-  it.each([
-    ['1', [1]],
-    ['1,3-4', [1, 3, 4]],
-    [' 4 - 2 ', [2, 3, 4]],
-  ])('%s → %j', (spec, expected) => {
-    expect([...parseOnly(spec, 4)].sort()).toEqual(expected)
-  })
-
-  it.each(['99', '0', '3-7', '2,5'])('refuses %s for a run of 4 packets, naming the valid range (exit 2)', (spec) => {
-    expect(() => parseOnly(spec, 4)).toThrow(expect.objectContaining({code: 'E_ONLY', exitCode: 2, message: expect.stringContaining('packets 1 to 4')}))
-  })
-
-  it('refuses what is not a number', () => {
-    expect(() => parseOnly('two', 4)).toThrow(expect.objectContaining({code: 'E_ONLY', exitCode: 2}))
-  })
 })
