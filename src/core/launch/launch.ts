@@ -5,7 +5,9 @@ import {join, relative, resolve} from 'node:path'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import type {Course} from '../course/model.js'
 import {UsageError} from '../errors.js'
-import {killGroup, spawnAgent, terminateAll} from '../proc/spawn.js'
+import {randomUUID} from 'node:crypto'
+
+import {spawnAgent, stopLeftover} from '../proc/spawn.js'
 import type {Packet} from '../segments/packets.js'
 import {RUN_NAME} from '../schemas/run-plan.js'
 import {readRunPlan, type PreparedPacket} from '../segments/run.js'
@@ -62,6 +64,10 @@ export interface LedgerEntry {
   packet: string
   attempt: number
   pid: number | null
+  /** who the start entry's process is (proc/spawn.ts ProcIdentity), so a later launch stops only it */
+  startTime?: string | null
+  bootId?: string | null
+  attemptId?: string
   at: string
   start?: string
   end?: string
@@ -170,9 +176,9 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
     // Attempts a killed launcher left running: stop them before anything else.
     const ended = new Set(history.filter((e) => e.event !== 'start').map((e) => `${e.packet}#${e.attempt}`))
     for (const e of history) {
-      if (e.event === 'start' && !ended.has(`${e.packet}#${e.attempt}`) && e.pid && isAlive(e.pid)) {
-        killGroup(e.pid, 'SIGKILL')
-        warnings.push(`stopped attempt ${e.attempt} of ${e.packet} (pid ${e.pid}), left running by an earlier launch`)
+      if (e.event === 'start' && !ended.has(`${e.packet}#${e.attempt}`) && e.pid && e.attemptId && isAlive(e.pid)) {
+        const outcome = await stopLeftover({pid: e.pid, startTime: e.startTime ?? null, bootId: e.bootId ?? null, attemptId: e.attemptId}, options.graceMs)
+        if (outcome === 'stopped') warnings.push(`stopped attempt ${e.attempt} of ${e.packet} (pid ${e.pid}), left running by an earlier launch`)
       }
     }
     const lastAttempt = new Map<string, number>()
@@ -209,7 +215,6 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
       )
     }
     const interrupted = options.signal?.aborted ?? false
-    if (interrupted) await terminateAll(options.graceMs)
     const attempted = new Set(state.outcomes.keys())
     return {
       result: {
@@ -367,11 +372,13 @@ class Scheduler {
       timeoutMs: this.o.timeoutMs,
       idleTimeoutMs: this.o.idleTimeoutMs,
       graceMs: this.o.graceMs,
+      attemptId: `${this.run}:${p.id}:${attempt}:${randomUUID()}`,
+      signal: this.o.signal,
       onStart: (child) => {
-        pid = child
+        pid = child.pid
         // awaited below, so a failed ledger write fails the launch instead of going unhandled
-        started = this.ledger({event: 'start', packet: p.id, attempt, pid: child, at: startedAt})
-        this.emit({type: 'start', packet: p.id, index: p.index, attempt, pid: child})
+        started = this.ledger({event: 'start', packet: p.id, attempt, pid: child.pid, startTime: child.startTime, bootId: child.bootId, attemptId: child.attemptId, at: startedAt})
+        this.emit({type: 'start', packet: p.id, index: p.index, attempt, pid: child.pid})
       },
     })
     await started
