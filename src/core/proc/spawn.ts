@@ -72,6 +72,16 @@ const stoppedBefore = (started: number): SpawnResult => ({
   pid: null, exitCode: null, signal: null, stdout: '', stderr: '', timedOut: null, stopped: true, overflow: null, error: null, durationMs: Date.now() - started, leftovers: 0,
 })
 
+/** At most `cap` bytes of a stream's text, cut at a character boundary (execa's maxBuffer counts characters). */
+function capped(text: unknown, cap: number): string {
+  if (typeof text !== 'string') return ''
+  if (text.length * 3 <= cap || Buffer.byteLength(text) <= cap) return text
+  let end = cap
+  const bytes = Buffer.from(text)
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end-- // back to the first byte of a character
+  return bytes.subarray(0, end).toString('utf8')
+}
+
 export async function spawnAgent(request: SpawnRequest): Promise<SpawnResult> {
   const started = Date.now()
   if (request.signal?.aborted || request.killSignal?.aborted) return stoppedBefore(started)
@@ -189,15 +199,14 @@ export async function spawnAgent(request: SpawnRequest): Promise<SpawnResult> {
   request.killSignal?.removeEventListener('abort', onKill)
   if (pid !== null) watchdog().unregister(request.attemptId)
   if (startError !== null) throw startError
-  if (result.isMaxBuffer && overflow === null) overflow = /stderr/.test(result.shortMessage ?? '') ? 'stderr' : 'stdout'
 
   const spawnFailed = pid === null || (result.exitCode === undefined && result.signal === undefined && !stopping && result.failed)
   return {
     pid,
     exitCode: result.exitCode ?? null,
     signal: (result.signal as NodeJS.Signals | undefined) ?? null,
-    stdout: typeof result.stdout === 'string' ? result.stdout : '',
-    stderr: typeof result.stderr === 'string' ? result.stderr : '',
+    stdout: capped(result.stdout, cap),
+    stderr: capped(result.stderr, cap),
     timedOut,
     stopped,
     overflow,

@@ -29,6 +29,14 @@ function start(script: string, env: Record<string, string> = {}): ChildProcess {
   return child
 }
 
+const isSleep = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep'
+  } catch {
+    return false
+  }
+}
+
 function identityOf(pid: number, attemptId: string): ProcIdentity {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   const startTime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!
@@ -64,6 +72,28 @@ describe('stopLeftover', () => {
     expect(await stopLeftover(identity, 300)).toBe('not-ours')
     await new Promise((r) => setTimeout(r, 100))
     expect(alive(stranger.pid!)).toBe(true)
+  })
+
+  it("with the wrong start time, the pid's process group is not signalled: a member without the marker survives", async () => {
+    const id = `test-${randomUUID()}`
+    ids.push(id)
+    const pids = join(dir, `${id}.pids`)
+    // the leader carries the marker (it is stopped as a marked process), its group-mate was started without it
+    const leader = start(`env -u WICKER_ATTEMPT_ID sleep 30 & echo $! >> "$PIDS"; wait`, {WICKER_ATTEMPT_ID: id, PIDS: pids})
+    await until(() => pidsIn(pids).length === 1)
+    const [mate] = pidsIn(pids)
+    await until(() => isSleep(mate!)) // exec'd: no longer the forked shell that still had the marker
+    const real = identityOf(leader.pid!, id)
+    await stopLeftover({...real, startTime: String(Number(real.startTime) - 1000)}, 300)
+    expect(alive(mate!)).toBe(true)
+    // proved, the same call stops the whole group
+    const again = start(`env -u WICKER_ATTEMPT_ID sleep 30 & echo $! >> "$PIDS"; wait`, {WICKER_ATTEMPT_ID: id, PIDS: pids})
+    await until(() => pidsIn(pids).length === 2)
+    const second = pidsIn(pids)[1]!
+    await until(() => isSleep(second))
+    expect(await stopLeftover(identityOf(again.pid!, id), 300)).toBe('stopped')
+    expect(alive(second)).toBe(false)
+    process.kill(mate!, 'SIGKILL')
   })
 
   it('even with the right marker, the wrong boot proves nothing: it survives', async () => {

@@ -134,10 +134,13 @@ describe('an agent that exits but leaves processes behind', () => {
 describe('output', () => {
   it('stops an endless stream at the cap: overflow, bounded output, no crash', async () => {
     const at = Date.now()
-    const {run, id, pids} = agent('echo $$ >> "$PIDS"; yes wicker', {maxOutputBytes: 1024 * 1024})
+    // three bytes a character: a cap counted in characters would let three times as much through
+    const {run, id, pids} = agent('echo $$ >> "$PIDS"; yes €€€€€€€€', {maxOutputBytes: 1024 * 1024})
     const result = await run
     expect(result.overflow).toBe('stdout')
-    expect(result.stdout.length).toBeLessThanOrEqual(1024 * 1024)
+    expect(Buffer.byteLength(result.stdout)).toBeLessThanOrEqual(1024 * 1024)
+    expect(result.stdout.startsWith('€€€€€€€€\n€')).toBe(true)
+    expect(result.stdout).not.toContain('\ufffd')
     expect(Date.now() - at).toBeLessThan(GRACE + 3000)
     treeGone(id, pids)
   }, 10_000)
