@@ -22,16 +22,28 @@ export interface TreeKey {
   since: number | null
 }
 
-/** Live (not zombie) processes of the tree now, by group and by marker. */
-export function treePids(key: TreeKey): number[] {
-  if (!hasProc()) return key.pgid !== null && groupAlive(key.pgid) ? [key.pgid] : []
-  const needle = Buffer.from(`\0${MARKER}=${key.attemptId}\0`)
-  const out: number[] = []
-  let names: string[]
+/**
+ * The live processes of this machine, as /proc shows them: one readdir and one small stat read each.
+ * Several attempts stopping at once (Ctrl-C with 8 running) share a scan taken in the last few ms,
+ * instead of each reading all of /proc every poll. Environments are read lazily, within one scan only:
+ * a forked child shows its parent's environment until it execs.
+ */
+interface Scan {
+  at: number
+  procs: Array<{pid: number; pgrp: number; startTime: number}>
+  environ: Map<number, Buffer | null>
+}
+const SCAN_MAX_AGE_MS = 15
+let last: Scan | null = null
+
+function scan(): Scan {
+  if (last !== null && Date.now() - last.at < SCAN_MAX_AGE_MS) return last
+  const procs: Scan['procs'] = []
+  let names: string[] = []
   try {
     names = readdirSync('/proc')
   } catch {
-    return []
+    // no /proc to read: nothing found
   }
   for (const name of names) {
     const pid = Number(name)
@@ -39,31 +51,67 @@ export function treePids(key: TreeKey): number[] {
     const stat = processStat(pid)
     // gone since the readdir, or dead and only waiting to be reaped: nothing to stop
     if (stat === null || stat.state === 'Z' || stat.state === 'X') continue
-    if (key.pgid !== null && stat.pgrp === key.pgid) {
-      out.push(pid)
-      continue
-    }
-    if (key.since !== null && stat.startTime < key.since) continue
-    if (hasMarker(pid, needle)) out.push(pid)
+    procs.push({pid, pgrp: stat.pgrp, startTime: stat.startTime})
   }
-  return out
+  last = {at: Date.now(), procs, environ: new Map()}
+  return last
 }
 
-/** Whether process `pid` was started with the marker; a process we may not read (another user's) has not. */
-function hasMarker(pid: number, needle: Buffer): boolean {
-  let environ: Buffer
-  try {
-    environ = readFileSync(`/proc/${pid}/environ`)
-  } catch {
-    return false
+function environOf(s: Scan, pid: number): Buffer | null {
+  if (!s.environ.has(pid)) {
+    let environ: Buffer | null = null
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`)
+    } catch {
+      // gone, or another user's: not ours
+    }
+    s.environ.set(pid, environ)
   }
-  // entries are NUL-separated: the first has no NUL before it
+  return s.environ.get(pid)!
+}
+
+/** Live (not zombie) processes of the tree now, by group and by marker, from a fresh look at /proc. */
+export function treePids(key: TreeKey): number[] {
+  return find(key, true).pids
+}
+
+/** The tree's processes, and whether any of them is in its group; `fresh`: not from a shared scan. */
+function find(key: TreeKey, fresh: boolean): {pids: number[]; inGroup: boolean} {
+  if (!hasProc()) {
+    const alive = key.pgid !== null && groupAlive(key.pgid)
+    return {pids: alive ? [key.pgid!] : [], inGroup: alive}
+  }
+  if (fresh) last = null
+  const needle = markerBytes(key.attemptId)
+  const s = scan()
+  const pids: number[] = []
+  let inGroup = false
+  for (const p of s.procs) {
+    if (key.pgid !== null && p.pgrp === key.pgid) {
+      pids.push(p.pid)
+      inGroup = true
+    } else if ((key.since === null || p.startTime >= key.since) && hasNeedle(environOf(s, p.pid), needle)) pids.push(p.pid)
+  }
+  return {pids, inGroup}
+}
+
+const markerBytes = (attemptId: string) => Buffer.from(`\0${MARKER}=${attemptId}\0`)
+
+/** Whether an environment (NUL-separated entries; the first has no NUL before it) holds the entry. */
+function hasNeedle(environ: Buffer | null, needle: Buffer): boolean {
+  if (environ === null) return false
   return environ.indexOf(needle) >= 0 || environ.subarray(0, needle.length - 1).equals(needle.subarray(1))
 }
 
-/** Whether process `pid` runs, and carries marker `attemptId`. */
+/** Whether process `pid` was started with marker `attemptId`; a process we may not read (another user's) was not. */
 export function carriesMarker(pid: number, attemptId: string): boolean {
-  return hasMarker(pid, Buffer.from(`\0${MARKER}=${attemptId}\0`))
+  let environ: Buffer | null = null
+  try {
+    environ = readFileSync(`/proc/${pid}/environ`)
+  } catch {
+    // gone, or not ours
+  }
+  return hasNeedle(environ, markerBytes(attemptId))
 }
 
 function groupAlive(pgid: number): boolean {
@@ -84,14 +132,13 @@ function send(pid: number, signal: NodeJS.Signals): void {
 }
 
 /**
- * Signals every process of the tree found in `pids` at once. The group gets one kill(-pgid), which also
- * reaches a member forked after the scan; it is sent only while the scan saw a member, because a group
- * id cannot be reused while any member lives, but the agent's pid can be once its group is empty.
+ * Signals every process of the tree found at once. The group gets one kill(-pgid), which also reaches a
+ * member forked after the scan; it is sent only while the scan saw a member, because a group id cannot
+ * be reused while any member lives, but the agent's pid can be once its group is empty.
  */
-function signalAll(key: TreeKey, pids: number[], signal: NodeJS.Signals): void {
-  const group = key.pgid
-  if (group !== null && (!hasProc() || pids.includes(group) || pids.some((p) => processStat(p)?.pgrp === group))) send(-group, signal)
-  for (const pid of pids) send(pid, signal)
+function signalAll(key: TreeKey, found: {pids: number[]; inGroup: boolean}, signal: NodeJS.Signals): void {
+  if (key.pgid !== null && found.inGroup) send(-key.pgid, signal)
+  for (const pid of found.pids) send(pid, signal)
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
@@ -111,29 +158,30 @@ export interface StopOptions {
  */
 export async function stopTree(key: TreeKey, graceMs: number, options: StopOptions = {}): Promise<number[]> {
   const seen = new Set<number>()
-  let pids = treePids(key)
-  if (pids.length === 0) return []
-  const poll = options.pollMs ?? 25
+  let found = find(key, true)
+  if (found.pids.length === 0) return []
+  const poll = options.pollMs ?? 30
   const killAt = Date.now() + Math.max(0, graceMs)
   let killing = graceMs <= 0 || (options.hurry?.aborted ?? false)
-  for (const pid of pids) seen.add(pid)
-  signalAll(key, pids, killing ? 'SIGKILL' : 'SIGTERM')
+  for (const pid of found.pids) seen.add(pid)
+  signalAll(key, found, killing ? 'SIGKILL' : 'SIGTERM')
   let giveUpAt = killing ? Date.now() + 5000 : Infinity
   for (;;) {
     await sleep(poll)
-    pids = treePids(key)
-    if (pids.length === 0) break
-    const fresh = pids.filter((p) => !seen.has(p))
-    for (const pid of pids) seen.add(pid)
+    // a scan another stopping attempt took in the last few ms will do: it was taken after our signals
+    found = find(key, false)
+    if (found.pids.length === 0) break
+    const fresh = found.pids.filter((p) => !seen.has(p))
+    for (const pid of found.pids) seen.add(pid)
     if (!killing && (Date.now() >= killAt || options.hurry?.aborted)) {
       killing = true
       giveUpAt = Date.now() + 5000
     }
     if (killing) {
       if (Date.now() >= giveUpAt) break
-      signalAll(key, pids, 'SIGKILL')
+      signalAll(key, found, 'SIGKILL')
     } else if (fresh.length > 0) {
-      signalAll(key, fresh, 'SIGTERM') // forked after the first TERM
+      signalAll(key, {pids: fresh, inGroup: false}, 'SIGTERM') // forked after the first TERM (the group had its TERM)
     }
   }
   return [...seen]
