@@ -99,7 +99,7 @@ export async function spawnAgent(request: SpawnRequest): Promise<SpawnResult> {
     stderr: 'pipe',
     encoding: 'utf8',
     stripFinalNewline: false,
-    // a backstop: the byte count below stops the tree first (characters never outnumber bytes)
+    // bounds memory: execa keeps at most this many characters; the byte count below stops the tree first
     maxBuffer: cap,
     // execa's own stop of the agent on abort (TERM, KILL after the grace); stop() below does the rest of the tree
     cancelSignal: request.signal,
@@ -124,7 +124,7 @@ export async function spawnAgent(request: SpawnRequest): Promise<SpawnResult> {
     if (stopping) return
     stopping = true
     const afterExit = exited
-    // the agent itself gets execa's kill too (TERM, KILL after the grace), in case it is not in /proc's view
+    // the agent itself through execa (TERM, KILL after the grace): all there is where no process group exists (Windows)
     if (!exited) subprocess.kill(graceMs <= 0 ? 'SIGKILL' : 'SIGTERM')
     stops.push(stopTree(key, graceMs, {hurry: hurry.signal}).then((pids) => {
       if (afterExit) leftovers = new Set([...leftovers, ...pids])
