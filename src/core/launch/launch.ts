@@ -1,3 +1,4 @@
+import {randomUUID} from 'node:crypto'
 import {existsSync} from 'node:fs'
 import {readdir, rm} from 'node:fs/promises'
 import {join, relative, resolve} from 'node:path'
@@ -5,8 +6,6 @@ import {join, relative, resolve} from 'node:path'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import type {Course} from '../course/model.js'
 import {UsageError} from '../errors.js'
-import {randomUUID} from 'node:crypto'
-
 import {spawnAgent, stopLeftover} from '../proc/spawn.js'
 import type {Packet} from '../segments/packets.js'
 import {RUN_NAME} from '../schemas/run-plan.js'
@@ -14,7 +13,7 @@ import {readRunPlan, type PreparedPacket} from '../segments/run.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 import {realDisk} from '../store/disk.js'
 import {within} from '../store/inside.js'
-import {acquireLock, isAlive} from '../store/lock.js'
+import {acquireLock} from '../store/lock.js'
 import {wickerPaths} from '../store/paths.js'
 import {makeAgent, type Agent, type AgentKind} from './agents.js'
 import {classify, RETRYABLE, type AttemptClass} from './classify.js'
@@ -176,7 +175,8 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
     // Attempts a killed launcher left running: stop them before anything else.
     const ended = new Set(history.filter((e) => e.event !== 'start').map((e) => `${e.packet}#${e.attempt}`))
     for (const e of history) {
-      if (e.event === 'start' && !ended.has(`${e.packet}#${e.attempt}`) && e.pid && e.attemptId && isAlive(e.pid)) {
+      if (e.event === 'start' && !ended.has(`${e.packet}#${e.attempt}`) && e.pid && e.attemptId) {
+        // stopLeftover proves identity first, and also finds descendants of an agent already gone
         const outcome = await stopLeftover({pid: e.pid, startTime: e.startTime ?? null, bootId: e.bootId ?? null, attemptId: e.attemptId}, options.graceMs)
         if (outcome === 'stopped') warnings.push(`stopped attempt ${e.attempt} of ${e.packet} (pid ${e.pid}), left running by an earlier launch`)
       }

@@ -22,8 +22,9 @@ describe('execa alone', () => {
     const result = await run
     expect(result.isCanceled).toBe(true)
     const [child] = pidsIn(pids)
-    expect(alive(child!)).toBe(true) // left running: spawnAgent stops it by group and marker
+    const leftRunning = alive(child!)
     process.kill(child!, 'SIGKILL')
+    expect(leftRunning).toBe(true) // spawnAgent stops it by group and marker
   })
 
   it('does not resolve while a child the agent left holds its stdout', async () => {
