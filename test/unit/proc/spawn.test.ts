@@ -106,6 +106,15 @@ describe('stopping an agent on abort', () => {
     await run
     treeGone(id, pids)
   }, 10_000)
+
+  it('stops an agent that keeps forking escapees (setsid in a loop) while it is being stopped', async () => {
+    const abort = new AbortController()
+    const {run, id, pids} = agent(`trap '' TERM; echo $$ >> "$PIDS"; while :; do setsid sleep 300 </dev/null >/dev/null 2>&1 & sleep 0.01; done`, {signal: abort.signal})
+    await until(() => withMarker(id).length >= 5)
+    abort.abort()
+    await run
+    treeGone(id, pids)
+  }, 10_000)
 })
 
 describe('an agent that exits but leaves processes behind', () => {
