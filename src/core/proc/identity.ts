@@ -57,3 +57,33 @@ export function parseStartTime(stat: string): number | null {
   const value = Number(ticks)
   return Number.isSafeInteger(value) ? value : null
 }
+
+/** What /proc/<pid>/stat says of a process that tree tracking needs: run state, group, start time. */
+export interface ProcStat {
+  /** R, S, D, Z (zombie: already dead, waiting to be reaped), X (dead)… */
+  state: string
+  pgrp: number
+  startTime: number
+}
+
+/** Fields 3, 5 and 22 of a /proc/<pid>/stat line, counted after the last `)` as above; null when it is not one. */
+export function parseStat(stat: string): ProcStat | null {
+  const close = stat.lastIndexOf(')')
+  if (close < 0) return null
+  const fields = stat.slice(close + 1).trim().split(/\s+/)
+  const state = fields[0]
+  const pgrp = Number(fields[5 - 3])
+  const startTime = parseStartTime(stat)
+  if (state === undefined || !Number.isSafeInteger(pgrp) || startTime === null) return null
+  return {state, pgrp, startTime}
+}
+
+/** The stat of process `pid`, or null when there is none here (gone, no /proc). */
+export function processStat(pid: number): ProcStat | null {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return null
+  const stat = orNull(() => readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  return stat === null ? null : parseStat(stat)
+}
+
+/** Whether this machine has a Linux /proc to find processes in (not macOS, not Windows). */
+export const hasProc = once((): boolean => processStat(process.pid) !== null)
