@@ -7,6 +7,7 @@ import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {BIN, STACK_TRACE, wicker} from '../helpers/cli.js'
 import {tempDir} from '../helpers/fs.js'
+import {waitFor} from '../helpers/procs.js'
 
 /** A small course with a prepared run: `packets` packets of whole seeds. */
 function preparedCourse(seeds = 12) {
@@ -41,15 +42,6 @@ function start(args: string[], env: Record<string, string> = {}) {
   child.stderr.on('data', (d) => (stderr += d))
   const exited = new Promise<number | null>((r) => child.on('close', (c) => r(c)))
   return {child, exited, out: () => stdout, err: () => stderr}
-}
-
-async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    if (check()) return true
-    await new Promise((r) => setTimeout(r, 25))
-  }
-  return check()
 }
 
 describe('inputs launch and prepare-segments refuse (exit 2, the valid range named)', () => {

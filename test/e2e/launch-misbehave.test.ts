@@ -9,7 +9,7 @@ import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {BIN, wicker} from '../helpers/cli.js'
 import {tempDir} from '../helpers/fs.js'
-import {alive, tagged, waitFor} from '../helpers/procs.js'
+import {alive, pidsIn, tagged, waitFor} from '../helpers/procs.js'
 
 /**
  * launch against agents built to misbehave (test/helpers/misbehave.mjs): they hang, ignore TERM,
@@ -66,8 +66,7 @@ const ledger = (dir: string, run: string): Array<Record<string, any>> => {
   })
 }
 
-const recordedPids = (state: string): number[] =>
-  existsSync(join(state, 'pids')) ? readFileSync(join(state, 'pids'), 'utf8').split('\n').filter(Boolean).map((l) => Number(l.split(' ')[0])) : []
+const recordedPids = (state: string): number[] => pidsIn(join(state, 'pids'))
 
 /** Starts launch as a person would, in the background, and tells when and how it exited. */
 function startLaunch(args: string[], env: Record<string, string>) {

@@ -5,24 +5,15 @@ import {describe, expect, it} from 'vitest'
 
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
-import {isAlive} from '../../src/core/store/lock.js'
 import {BIN, wicker} from '../helpers/cli.js'
 import {tempDir} from '../helpers/fs.js'
+import {alive, waitFor} from '../helpers/procs.js'
 
 const ledger = (dir: string, run: string) =>
   readFileSync(join(dir, '.wicker', 'runs', run, 'ledger.ndjson'), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l))
-
-async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    if (check()) return true
-    await new Promise((r) => setTimeout(r, 50))
-  }
-  return check()
-}
 
 describe.each([
   ['SIGINT', 130],
@@ -54,7 +45,7 @@ describe.each([
     const first = ledger(dir, run)
     const pids = first.filter((e) => e.event === 'start').map((e) => e.pid as number)
     // SIGINT/SIGTERM: launch itself stopped them before exiting; SIGKILL: each agent notices its parent is gone
-    expect(await waitFor(() => pids.every((pid) => !isAlive(pid)), signal === 'SIGKILL' ? 3000 : 200)).toBe(true)
+    expect(await waitFor(() => pids.every((pid) => !alive(pid)), signal === 'SIGKILL' ? 3000 : 200)).toBe(true)
     const okBefore = new Set(first.filter((e) => e.event === 'end' && e.class === 'ok').map((e) => e.packet))
     expect(okBefore.size).toBeGreaterThan(0)
     expect(okBefore.size).toBeLessThan(total)

@@ -4,7 +4,7 @@ import {execa} from 'execa'
 import {describe, expect, it} from 'vitest'
 
 import {tempDir} from '../../helpers/fs.js'
-import {alive, pidsIn, until} from './procs.js'
+import {alive, pidsIn, until} from '../../helpers/procs.js'
 
 /**
  * What execa does not do, shown: why src/core/proc has tree tracking and a watchdog of its own. Should

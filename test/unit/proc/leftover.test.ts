@@ -7,7 +7,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 
 import {stopLeftover, type ProcIdentity} from '../../../src/core/proc/spawn.js'
 import {tempDir} from '../../helpers/fs.js'
-import {alive, pidsIn, until, withMarker} from './procs.js'
+import {alive, pidsIn, until, withMarker} from '../../helpers/procs.js'
 
 /**
  * The next launch stops what a killed one left running, from the ledger's identity, and never an

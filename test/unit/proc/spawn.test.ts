@@ -5,7 +5,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 
 import {spawnAgent, type SpawnRequest, type SpawnResult} from '../../../src/core/proc/spawn.js'
 import {tempDir} from '../../helpers/fs.js'
-import {alive, groupOf, pidsIn, until, withMarker} from './procs.js'
+import {alive, groupOf, pidsIn, until, withMarker} from '../../helpers/procs.js'
 
 /**
  * Agents made to misbehave, as real processes: each is a sh script that records the pids it starts in

@@ -8,7 +8,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {tempDir} from '../../helpers/fs.js'
-import {alive, pidsIn, until, withMarker} from './procs.js'
+import {alive, pidsIn, until, withMarker} from '../../helpers/procs.js'
 
 /**
  * The watchdog, with real launchers: a node process (fixtures/launcher.ts) starts an agent through
