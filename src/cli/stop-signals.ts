@@ -1,16 +1,19 @@
 /**
- * Ctrl-C and SIGTERM for a command that runs agents: the first signal asks for an orderly stop
- * (every agent's tree gets TERM, then KILL after --grace), a second one asks for KILL at once. The
- * command exits 130 (SIGINT) or 143 (SIGTERM) after the first signal, whatever came next.
+ * Ctrl-C, SIGTERM and a hangup (the terminal closed) for a command that runs agents: the first
+ * signal asks for an orderly stop (every agent's tree gets TERM, then KILL after --grace), a second
+ * one asks for KILL at once. The command exits 128 + the first signal's number (130 SIGINT, 143
+ * SIGTERM, 129 SIGHUP), whatever came next. Left to Node, a hangup would end the process with no
+ * cleanup: the lock left behind and the agents to the watchdog.
  */
+const SIGNALS = {SIGHUP: 129, SIGINT: 130, SIGTERM: 143} as const
 export interface StopSignals {
-  /** aborted on the first SIGINT/SIGTERM */
+  /** aborted on the first SIGINT/SIGTERM/SIGHUP */
   signal: AbortSignal
   /** aborted on the second */
   killSignal: AbortSignal
   /** the first signal received, or null */
   first(): NodeJS.Signals | null
-  /** 130 for SIGINT, 143 for SIGTERM, null when no signal came */
+  /** 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP, null when no signal came */
   exitCode(): number | null
   dispose(): void
 }
@@ -29,16 +32,14 @@ export function stopOnSignals(say: (line: string) => void, target: NodeJS.Proces
       kill.abort(new Error(name))
     }
   }
-  target.on('SIGINT', onSignal)
-  target.on('SIGTERM', onSignal)
+  for (const name of Object.keys(SIGNALS) as NodeJS.Signals[]) target.on(name, onSignal)
   return {
     signal: stop.signal,
     killSignal: kill.signal,
     first: () => first,
-    exitCode: () => (first === null ? null : first === 'SIGTERM' ? 143 : 130),
+    exitCode: () => (first === null ? null : SIGNALS[first as keyof typeof SIGNALS]),
     dispose() {
-      target.off('SIGINT', onSignal)
-      target.off('SIGTERM', onSignal)
+      for (const name of Object.keys(SIGNALS) as NodeJS.Signals[]) target.off(name, onSignal)
     },
   }
 }

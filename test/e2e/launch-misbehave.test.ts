@@ -97,6 +97,7 @@ describe.each(['hang', 'ignore-term', 'daemon'] as const)('an agent that %s', (m
   describe.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    ['SIGHUP', 129],
     ['SIGKILL', null],
   ] as const)('and launch gets %s', (signal, expected) => {
     it('stops every process of every attempt at once, and resume redoes exactly the unfinished packets', async () => {

@@ -81,6 +81,15 @@ describe('launch with the built-in agent', () => {
     expect(second.every((e) => e.attempt === 2 && e.class === 'ok')).toBe(true)
   })
 
+  it('runs many agents at once without a Node warning on stderr (it would tear the live view)', () => {
+    const p = prepared({seeds: 16, packetSize: 1, seed: 19})
+    expect(p.packets).toBeGreaterThanOrEqual(12)
+    const run = wicker(['launch', p.dir, ...FAST, '--concurrency', '16'], {env: {WICKER_BUILTIN_DELAY_MS: '400'}})
+    expect(run.code).toBe(0)
+    expect(run.json.result.packets.ok).toBe(p.packets)
+    expect(run.stderr).not.toMatch(/Warning|\(node:\d+\)/)
+  })
+
   it('halts once the share of failed packets reaches --halt', () => {
     const p = prepared({seeds: 30, packetSize: 4})
     const run = wicker(['launch', p.dir, ...FAST, '--retries', '0', '--concurrency', '1', '--halt', '50%'], {env: {WICKER_BUILTIN_FAIL: 'crash'}})

@@ -1,3 +1,4 @@
+import {setMaxListeners} from 'node:events'
 import {existsSync} from 'node:fs'
 import {readdir, stat} from 'node:fs/promises'
 import {join, relative, resolve} from 'node:path'
@@ -100,6 +101,13 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
     const onAbort = () => stop.abort(options.signal?.reason)
     if (options.signal?.aborted) onAbort()
     options.signal?.addEventListener('abort', onAbort, {once: true})
+    const kill = new AbortController()
+    const onKill = () => kill.abort(options.killSignal?.reason)
+    if (options.killSignal?.aborted) onKill()
+    options.killSignal?.addEventListener('abort', onKill, {once: true})
+    // every running attempt listens to both (spawn, execa, its waits): no "possible leak" warning
+    // printed across the live view at --concurrency 11
+    setMaxListeners(0, stop.signal, kill.signal)
     let folders: Promise<unknown> | null = null
     const context: AttemptContext = {
       course,
@@ -112,7 +120,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
       idleTimeoutMs: options.idleTimeoutMs,
       graceMs: options.graceMs,
       signal: stop.signal,
-      killSignal: options.killSignal,
+      killSignal: kill.signal,
       abort: (reason) => stop.abort(reason),
       folders: () => (folders ??= Promise.all([makeRealFolder(course.dir, join(dir, 'work')), makeRealFolder(course.dir, join(dir, 'logs'))])),
       emit,
@@ -135,6 +143,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
       await scheduler.runSegments(segments)
     } finally {
       options.signal?.removeEventListener('abort', onAbort)
+      options.killSignal?.removeEventListener('abort', onKill)
     }
 
     for (const s of segments) s.tally.notStarted = s.packets.filter((p) => !scheduler.outcomes.has(p.id)).length
