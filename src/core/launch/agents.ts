@@ -67,7 +67,9 @@ function lastObject(stdout: string): Record<string, unknown> | null {
   }
 }
 
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0)
+/** A count or amount an agent reported: finite and not negative, or nothing (a negative cost would lower the --max-cost-usd sum). */
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0)
+const amount = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null)
 
 const builtin: Agent = {
   kind: 'builtin',
@@ -93,7 +95,7 @@ const claude = (bin: string): Agent => ({
       text: typeof r.result === 'string' ? r.result : stdout,
       error: failed ? `${String(r.subtype ?? 'error')}: ${String(r.result ?? r.api_error_status ?? '')}`.trim() : null,
       tokens: r.usage ? {input: num(usage.input_tokens) + num(usage.cache_read_input_tokens) + num(usage.cache_creation_input_tokens), output: num(usage.output_tokens)} : null,
-      costUsd: typeof r.total_cost_usd === 'number' ? r.total_cost_usd : null,
+      costUsd: amount(r.total_cost_usd),
     }
   },
   authExit: () => false,

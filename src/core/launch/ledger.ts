@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs'
 
-import {ledgerEntrySchema, type LedgerEntry, type LedgerStart} from '../schemas/ledger.js'
+import {ledgerEntrySchema, MAX_LEDGER_MESSAGE as MAX_MESSAGE, type LedgerEntry, type LedgerStart} from '../schemas/ledger.js'
 import {ndjsonAppendText, parseNdjson, type NdjsonInvalid} from '../store/ndjson.js'
 import {readCourseFile} from '../store/read-file.js'
 import {appendNoFollow} from '../store/wicker-folder.js'
@@ -47,8 +47,14 @@ export class RunLedger {
   }
 
   async append(entry: LedgerEntry): Promise<void> {
-    await appendNoFollow(this.file, ndjsonAppendText([entry], ledgerEntrySchema, 'ledger'))
+    await appendNoFollow(this.file, ndjsonAppendText([fitted(entry)], ledgerEntrySchema, 'ledger'))
   }
+}
+
+/** Messages quote what agents print (a spawn error names the command): cut to what an entry holds. */
+function fitted(entry: LedgerEntry): LedgerEntry {
+  if (entry.event === 'start' || entry.message === undefined || entry.message.length <= MAX_MESSAGE) return entry
+  return {...entry, message: `${entry.message.slice(0, MAX_MESSAGE - 1)}…`}
 }
 
 const key = (e: {packet: string; attempt: number}) => `${e.packet}#${e.attempt}`

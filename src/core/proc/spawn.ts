@@ -167,7 +167,15 @@ export async function spawnAgent(request: SpawnRequest): Promise<SpawnResult> {
   let linger: NodeJS.Timeout | undefined
   subprocess.once('exit', () => {
     exited = true
-    linger = setTimeout(() => stop(request.graceMs), LINGER_MS)
+    linger = setTimeout(() => {
+      stop(request.graceMs)
+      // A helper no tracking finds (an emptied environment in a new session) may still hold the pipes:
+      // once the tree is stopped, let them go, or the attempt, and every later stop, would wait for ever.
+      void Promise.all(stops).then(() => {
+        subprocess.stdout.destroy()
+        subprocess.stderr.destroy()
+      })
+    }, LINGER_MS)
   })
 
   let startError: unknown = null

@@ -3,6 +3,9 @@ import {z} from 'zod'
 import {ATTEMPT_CLASSES} from '../launch/classify.js'
 import {PACKET_ID} from './run-plan.js'
 
+/** the longest message a ledger entry holds */
+export const MAX_LEDGER_MESSAGE = 4096
+
 /**
  * One line of .wicker/runs/<run>/ledger.ndjson: every attempt is a `start` line when its agent runs,
  * then an `end` line when it finished by itself (or timed out), or an `interrupted` line when launch
@@ -42,7 +45,7 @@ const outcome = {
   class: z.enum(ATTEMPT_CLASSES).optional(),
   exitCode: z.number().int().nullable().optional(),
   signal: short.nullable().optional(),
-  message: z.string().max(4096).optional(),
+  message: z.string().max(MAX_LEDGER_MESSAGE).optional(),
   tokens: z.object({input: z.number().nonnegative(), output: z.number().nonnegative()}).nullable().optional(),
   costUsd: z.number().nonnegative().nullable().optional(),
   /** the staged output, relative to the course folder; null when none was staged */

@@ -15,6 +15,26 @@ const at = '2026-01-01T00:00:00.000Z'
 const line = (v: unknown) => `${JSON.stringify(v)}\n`
 
 describe('the run ledger', () => {
+  it('keeps an attempt whose message quotes more than an entry holds (a spawn error naming a 5,000-character command), cut', async () => {
+    const file = join(tempDir(), 'ledger.ndjson')
+    const {ledger} = await RunLedger.open(file)
+    await ledger.append({event: 'end', packet: P1, attempt: 1, pid: null, at, class: 'auth', message: `could not start the agent: spawn /${'x'.repeat(5000)} ENOENT`})
+    const read = await readLedger(file)
+    expect(read.invalid).toEqual([])
+    expect(read.entries[0]).toMatchObject({class: 'auth', message: expect.stringMatching(/^could not start the agent: spawn \/x+…$/)})
+    expect((read.entries[0] as {message: string}).message).toHaveLength(4096)
+  })
+
+  it('an agent reporting a negative or endless cost reports none (it would lower the --max-cost-usd sum)', async () => {
+    const {makeAgent} = await import('../../../src/core/launch/agents.js')
+    const claude = makeAgent('claude', {agentBin: 'claude'})
+    for (const cost of [-0.5, 1e999, 'ten']) {
+      const report = claude.read(`${JSON.stringify({type: 'result', is_error: false, result: '{}', total_cost_usd: cost, usage: {input_tokens: -3, output_tokens: 7}})}\n`, 0)
+      expect(report.costUsd).toBeNull()
+      expect(report.tokens).toEqual({input: 0, output: 7})
+    }
+  })
+
   it('a torn last line is tolerated and ended before the next entry; lines that do not check are reported, never obeyed', async () => {
     const file = join(tempDir(), 'ledger.ndjson')
     writeFileSync(file, line({event: 'start', packet: P1, attempt: 1, pid: 4242, at}) + line({event: 'start', packet: '../../etc', attempt: 1, pid: 1, at}) + '{"event":"end","packet":"p0')

@@ -130,6 +130,20 @@ describe('an agent that exits but leaves processes behind', () => {
     treeGone(id, pids)
   }, 10_000)
 
+  it('does not hang on a helper that escaped every tracking (emptied environment, new session) and holds stdout', async () => {
+    const {run, pids} = agent(`env -i PIDS="$PIDS" setsid sh -c 'echo $$ >> "$PIDS"; exec sleep 300' & sleep 0.2; echo finished`)
+    const at = Date.now()
+    try {
+      const result = await run
+      // untrackable, so it lives on (README: it escapes), but the attempt ends: its pipes are let go
+      expect(Date.now() - at).toBeLessThan(3000)
+      expect(result.exitCode).toBe(0)
+      expect(result.stdout).toBe('finished\n')
+    } finally {
+      for (const pid of pidsIn(pids)) process.kill(pid, 'SIGKILL')
+    }
+  }, 10_000)
+
   it('stops a daemon that escaped by setsid with its pipes closed, and counts it', async () => {
     const {run, id, pids} = agent(`setsid sh -c 'echo $$ >> "$PIDS"; exec sleep 300' </dev/null >/dev/null 2>&1 & sleep 0.2; echo ok`)
     const result = await run
