@@ -11,6 +11,9 @@ import {estimateLaunch, type Estimate} from '../core/launch/estimate.js'
 import {runLaunch, type LaunchEvent} from '../core/launch/launch.js'
 import {launchSummary, runNotify} from '../core/launch/notify.js'
 
+/** how long --notify may take once launch was stopped by a signal */
+const STOPPED_NOTIFY_MS = 5000
+
 export default class Launch extends BaseCommand {
   static override summary = 'Run agent sessions for a prepared run\'s packets, in parallel, into staging.'
   static override description = `Segments run one after another; the packets of a segment run in parallel (--concurrency), started --stagger apart. Each agent runs in its own process group with the prompt on stdin; --timeout and --idle-timeout stop its whole process tree (TERM, then KILL), helpers that left the group included. Each attempt is classified from its output: ok, invalid-output, rate-limited (pauses that agent, honouring a reset time), timeout, crash, auth (stops the run). Transient failures are retried with backoff (--retries). An output goes into staging only once it validates, atomically, as <run>__<packet>__<attempt>.json; staging is never overwritten. Every attempt is in .wicker/runs/<run>/ledger.ndjson.
@@ -70,7 +73,8 @@ Exit codes: 0 every packet ok; 1 some packets failed; 2 usage; 3 the run is lock
         progress.event({type: 'estimate', ...estimate})
       }
     }
-    const tell = async (summary: unknown) => (notify ? runNotify(notify, summary, {cwd: options.cwd, timeoutMs: notifyTimeoutMs, cancelSignal: stop.killSignal}) : null)
+    // once a stop was asked for (a container's grace period is running out), notify gets a few seconds at most
+    const tell = async (summary: unknown) => (notify ? runNotify(notify, summary, {cwd: options.cwd, timeoutMs: stop.first() === null ? notifyTimeoutMs : Math.min(notifyTimeoutMs, STOPPED_NOTIFY_MS), cancelSignal: stop.killSignal}) : null)
     try {
       const {result, warnings} = await runLaunch({
         ...options,

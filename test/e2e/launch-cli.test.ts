@@ -60,6 +60,7 @@ describe('inputs launch and prepare-segments refuse (exit 2, the valid range nam
     [['--only', '99'], 'E_ONLY_RANGE', '1-'],
     [['--only', '0'], 'E_ONLY_RANGE', '1-'],
     [['--only', '2-1'], 'E_ONLY_RANGE', 'backwards'],
+    [['--only', ''], 'E_ONLY', '1-'],
   ])('launch %j', (flags, code, range) => {
     const r = wicker(['launch', course.dir, ...flags, '--json'])
     expect(r.code).toBe(2)

@@ -207,6 +207,15 @@ describe('agents that finish but misbehave on the way out', () => {
     expect(recordedPids(agent.state).filter(alive)).toEqual([])
   }, 60_000)
 
+  it('an output file written before endless printing is still judged, and staged', async () => {
+    const {dir} = course(48)
+    const agent = agentEnv('answer-then-endless', 0)
+    const exit = await startLaunch(launchArgs(dir), agent.env).exited
+    expect(exit.code).toBe(0)
+    expect(JSON.parse(exit.stdout).result.packets).toMatchObject({total: 6, ok: 6, failed: 0})
+    expect(recordedPids(agent.state).filter(alive)).toEqual([])
+  }, 60_000)
+
   it('a character cut across two writes comes out whole', async () => {
     const {dir, run} = course(46)
     const agent = agentEnv('split-utf8', 0)

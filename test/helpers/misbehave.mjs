@@ -2,7 +2,8 @@
 /**
  * An agent built to misbehave, for launch's failure-mode tests (run as `--agent command`).
  *
- *   MISBEHAVE_MODE     hang | ignore-term | daemon | daemon-exit | hold-stdout | fifo | endless | split-utf8
+ *   MISBEHAVE_MODE     hang | ignore-term | daemon | daemon-exit | hold-stdout | fifo | endless |
+ *                      answer-then-endless | split-utf8
  *   MISBEHAVE_STATE    a folder: `pids` gets "<pid> <what>" for every process it starts
  *   MISBEHAVE_GOOD     the first N attempts (claimed through files in the state folder) behave: they
  *                      answer with the built-in generator's baskets and exit 0
@@ -91,7 +92,9 @@ switch (mode) {
     execFileSync('mkfifo', [process.env.WICKER_OUTPUT])
     process.exit(0)
     break
+  case 'answer-then-endless': // writes its output file, then goes on printing without end
   case 'endless': {
+    if (mode === 'answer-then-endless') answer()
     const chunk = Buffer.alloc(1 << 20, 'x')
     const more = () => {
       while (process.stdout.write(chunk));

@@ -173,8 +173,10 @@ export async function acceptOutput(
   const outputFile = join(ctx.runDir, 'work', `${packet.id}__${attempt}.json`)
   const work = await readWorkOutput(outputFile)
   let refused: string | null = null
-  if (printed.overflow) refused = `printed more than ${mib(printed.cap)} on ${printed.overflow} (it was stopped)`
-  else if (work.kind === 'refused') refused = `${relative(ctx.course.dir, outputFile)}: ${work.message}`
+  // A file at the output path is judged whatever was printed: too much printing refuses only the
+  // printed candidate, never a finished output the agent wrote before it went on talking.
+  if (work.kind === 'refused') refused = `${relative(ctx.course.dir, outputFile)}: ${work.message}`
+  else if (work.kind !== 'bytes' && printed.overflow) refused = `printed more than ${mib(printed.cap)} on ${printed.overflow} (it was stopped)`
   const bytes = refused ? null : work.kind === 'bytes' ? work.bytes : Buffer.from(printed.printed, 'utf8')
   const checked = bytes === null ? {valid: false as const, reason: refused!} : bytes.length > 0 ? await checkOutput(bytes, packet, ctx.course) : {valid: false as const, reason: 'no output'}
   let staged: string | null = null

@@ -18,6 +18,7 @@ import {runAttempt, type AttemptContext} from './attempt.js'
 import {ledgerWarnings, RunLedger, summarize} from './ledger.js'
 import {salvageOutput, stopLeftovers} from './leftovers.js'
 import {isDone, stagedOutputs} from './output.js'
+import {countOutcomes} from './counts.js'
 import {Scheduler} from './scheduler.js'
 import {parseOnly} from './only.js'
 import {selectPackets} from './selector.js'
@@ -63,7 +64,8 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
   const run = options.run ?? (await newestRun(course.dir))
   const {plan, packets, dir} = await readRunPlan(course.dir, run)
   const agent = makeAgent(options.agent, options)
-  const only = options.only ? parseOnly(options.only, plan.packets.length) : null
+  // an empty --only ("$EMPTY") is a mistake, not "every packet"
+  const only = options.only != null ? parseOnly(options.only, plan.packets.length) : null
   const stagingDir = options.staging ?? join(course.dir, 'phase5_baskets_staging')
   // a staging folder of the course that is a symlink would put the outputs outside it (one named with --staging is the user's)
   if (within(course.dir, resolve(stagingDir))) await checkRealFolder(course.dir, resolve(stagingDir))
@@ -146,16 +148,11 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
       options.killSignal?.removeEventListener('abort', onKill)
     }
 
-    for (const s of segments) s.tally.notStarted = s.packets.filter((p) => !scheduler.outcomes.has(p.id)).length
-    const outcomes = [...scheduler.outcomes.entries()]
-    const failed = outcomes.filter(([, o]) => !o.staged && !o.interrupted)
-    const counts = {
-      ok: outcomes.filter(([, o]) => o.staged).length,
-      failed: failed.length,
-      interrupted: outcomes.filter(([, o]) => !o.staged && o.interrupted).length,
-      notStarted: selection.todo.length - outcomes.length,
-      skipped: selection.skipped.length,
-    }
+    // Every count comes from the packets' last outcomes, in one place: a packet whose retry a stop cut
+    // short is failed in the segment as in the total.
+    for (const s of segments) Object.assign(s.tally, countOutcomes(s.packets, scheduler.outcomes))
+    const failed = [...scheduler.outcomes.entries()].filter(([, o]) => !o.staged && !o.interrupted)
+    const counts = {...countOutcomes(selection.todo, scheduler.outcomes), skipped: selection.skipped.length}
     return {
       result: {
         run,
@@ -176,3 +173,4 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
     await lock.release().catch(() => undefined)
   }
 }
+

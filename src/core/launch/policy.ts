@@ -33,18 +33,22 @@ export type Decision =
 
 export const MAX_RATE_LIMITS = 10
 export const MAX_PAUSE_MS = 600_000
+/** The longest any wait may be: a reset time an agent names ("try again in 800 hours") or a doubled backoff
+ *  after many retries. Past Node's 32-bit timers (24.8 days) a wait would fire at once, in a loop. */
+export const MAX_WAIT_MS = 24 * 3600_000
+const bounded = (ms: number) => Math.min(MAX_WAIT_MS, Math.max(0, ms))
 
 export function decide(outcome: {class: AttemptClass; message: string; resetInMs: number | null}, counters: RetryCounters, settings: RetrySettings, random: () => number = Math.random): Decision {
   if (outcome.class === 'ok') return {action: 'done'}
   if (outcome.class === 'auth') return {action: 'halt', reason: `${outcome.message} (retrying would fail every packet the same way)`}
   if (outcome.class === 'rate-limited') {
     if (counters.rateLimits >= MAX_RATE_LIMITS) return {action: 'fail'}
-    const inMs = outcome.resetInMs ?? Math.min(MAX_PAUSE_MS, settings.backoffMs * 2 ** Math.min(counters.rateLimits, 8))
+    const inMs = bounded(outcome.resetInMs ?? Math.min(MAX_PAUSE_MS, settings.backoffMs * 2 ** Math.min(counters.rateLimits, 8)))
     return {action: 'pause', inMs, counters: {...counters, rateLimits: counters.rateLimits + 1}}
   }
   if (RETRYABLE.has(outcome.class) && counters.tries < settings.retries) {
     const tries = counters.tries + 1
-    return {action: 'retry', inMs: Math.round(settings.backoffMs * 2 ** (tries - 1) * (1 + random() * 0.25)), counters: {...counters, tries}}
+    return {action: 'retry', inMs: bounded(Math.round(settings.backoffMs * 2 ** (tries - 1) * (1 + random() * 0.25))), counters: {...counters, tries}}
   }
   return {action: 'fail'}
 }

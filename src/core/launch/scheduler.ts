@@ -1,7 +1,7 @@
 import type {PreparedPacket} from '../segments/run.js'
 import type {AttemptClass} from './classify.js'
 import type {AttemptOutcome} from './attempt.js'
-import {decide, haltForCost, haltForFailures, type RetryCounters} from './policy.js'
+import {decide, haltForCost, haltForFailures, MAX_WAIT_MS, type RetryCounters} from './policy.js'
 import type {LaunchEvent, SegmentTally} from './types.js'
 
 /**
@@ -46,7 +46,7 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort)
       resolve()
-    }, ms)
+    }, Math.min(ms, MAX_WAIT_MS))
     signal?.addEventListener('abort', onAbort, {once: true})
   })
 
@@ -73,7 +73,7 @@ export class Scheduler {
     return this.haltReason !== null || this.o.signal.aborted
   }
 
-  /** Runs every segment in turn; the tallies are filled in place. */
+  /** Runs every segment in turn; each tally's retries are counted in place. */
   async runSegments(segments: Array<{packets: PreparedPacket[]; tally: SegmentTally}>): Promise<void> {
     for (const segment of segments) {
       if (this.stopped()) break
@@ -125,14 +125,8 @@ export class Scheduler {
       if (outcome.costUsd) this.cost += outcome.costUsd
       this.outcomes.set(p.id, {class: outcome.class, message: outcome.message, index: p.index, interrupted: outcome.interrupted, staged: outcome.staged !== null})
       this.checkCost()
-      if (outcome.staged) {
-        tally.ok++
-        return
-      }
-      if (outcome.interrupted) {
-        tally.interrupted++
-        return
-      }
+      // ok, failed, interrupted and not started are counted from the outcomes at the end (launch.ts)
+      if (outcome.staged || outcome.interrupted) return
       const decision = decide(outcome, counters, this.o, this.random)
       if (decision.action === 'retry' || decision.action === 'pause') {
         counters = decision.counters
@@ -147,7 +141,6 @@ export class Scheduler {
         }
         continue
       }
-      tally.failed++
       if (decision.action === 'halt') this.halt(`${outcome.class} on ${p.id}: ${decision.reason}`)
       else this.checkFailures()
       return

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import type {AttemptClass} from '../../../src/core/launch/classify.js'
-import {decide, haltForCost, haltForFailures, MAX_RATE_LIMITS, type Decision} from '../../../src/core/launch/policy.js'
+import {decide, haltForCost, haltForFailures, MAX_RATE_LIMITS, MAX_WAIT_MS, type Decision} from '../../../src/core/launch/policy.js'
 
 const settings = {retries: 2, backoffMs: 1000}
 const outcome = (cls: AttemptClass, resetInMs: number | null = null) => ({class: cls, message: `${cls} here`, resetInMs})
@@ -16,10 +16,15 @@ describe('decide: what follows an attempt', () => {
     ['a rate limit with a reset time pauses the agent that long', outcome('rate-limited', 45_000), {tries: 2, rateLimits: 0}, {action: 'pause', inMs: 45_000, counters: {tries: 2, rateLimits: 1}}],
     ['a rate limit without one backs off exponentially and keeps the retries', outcome('rate-limited'), {tries: 0, rateLimits: 3}, {action: 'pause', inMs: 8000, counters: {tries: 0, rateLimits: 4}}],
     ['the rate-limit backoff stops doubling after 8 rate limits', outcome('rate-limited'), {tries: 0, rateLimits: 9}, {action: 'pause', inMs: 256_000, counters: {tries: 0, rateLimits: 10}}],
+    ['a reset time past a day ("try again in 800 hours") pauses a day, never past what a timer holds', outcome('rate-limited', 800 * 3600_000), {tries: 0, rateLimits: 0}, {action: 'pause', inMs: MAX_WAIT_MS, counters: {tries: 0, rateLimits: 1}}],
     [`after ${MAX_RATE_LIMITS} rate limits the packet fails`, outcome('rate-limited', 1000), {tries: 0, rateLimits: MAX_RATE_LIMITS}, {action: 'fail'}],
   ]
   it.each(table)('%s', (_name, o, counters, expected) => {
     expect(decide(o, counters, settings, () => 0)).toEqual(expected)
+  })
+
+  it('the 30th retry of a 5 s backoff waits a day, not 85 years (past what a timer holds)', () => {
+    expect(decide(outcome('crash'), {tries: 29, rateLimits: 0}, {retries: 40, backoffMs: 5000}, () => 0)).toEqual({action: 'retry', inMs: MAX_WAIT_MS, counters: {tries: 30, rateLimits: 0}})
   })
 
   it('jitter adds at most 25 % to a backoff', () => {

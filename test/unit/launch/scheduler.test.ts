@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import type {AttemptOutcome} from '../../../src/core/launch/attempt.js'
+import {countOutcomes} from '../../../src/core/launch/counts.js'
 import {Scheduler, type SchedulerOptions} from '../../../src/core/launch/scheduler.js'
 import type {LaunchEvent, SegmentTally} from '../../../src/core/launch/types.js'
 import type {PreparedPacket} from '../../../src/core/segments/run.js'
@@ -46,7 +47,17 @@ describe('the scheduler stops at once when its signal is aborted', () => {
     const {s} = scheduler(async (p) => outcome({interrupted: true, staged: p.index === 1 ? 'a.json' : null, class: p.index === 1 ? 'ok' : 'crash'}), {concurrency: 3})
     const t = tally()
     await s.runSegments([{packets, tally: t}])
-    expect(t).toMatchObject({ok: 1, interrupted: 2, failed: 0, retried: 0})
+    expect(countOutcomes(packets, s.outcomes)).toEqual({ok: 1, interrupted: 2, failed: 0, notStarted: 0})
+    expect(t.retried).toBe(0)
+  })
+
+  it('a failed packet whose retry a stop cuts short is failed, once, wherever it is counted; the rest not started', async () => {
+    const {s, controller} = scheduler(async () => outcome({class: 'crash'}), {backoffMs: 60_000})
+    const t = tally()
+    setTimeout(() => controller.abort(), 50)
+    await s.runSegments([{packets, tally: t}])
+    expect(countOutcomes(packets, s.outcomes)).toEqual({ok: 0, interrupted: 0, failed: 1, notStarted: 2})
+    expect(t.retried).toBe(1)
   })
 })
 
