@@ -86,8 +86,12 @@ function find(key: TreeKey, fresh: boolean): {pids: number[]; inGroup: boolean} 
   const s = scan()
   const pids: number[] = []
   let inGroup = false
+  // Linux gives no new process a pid still in use as a group id; once the group is empty, it may. A
+  // process at the agent's pid that started at another time leads someone else's group: not ours.
+  const leader = key.pgid === null ? undefined : s.procs.find((p) => p.pid === key.pgid)
+  const group = key.pgid !== null && !(leader !== undefined && key.since !== null && leader.startTime !== key.since) ? key.pgid : null
   for (const p of s.procs) {
-    if (key.pgid !== null && p.pgrp === key.pgid) {
+    if (group !== null && p.pgrp === group) {
       pids.push(p.pid)
       inGroup = true
     } else if ((key.since === null || p.startTime >= key.since) && hasNeedle(environOf(s, p.pid), needle)) pids.push(p.pid)
