@@ -6,8 +6,7 @@ const MAX_ITEMS = 30
 
 export function renderPreview(ui: Ui, r: PreviewResult): void {
   const c = ui.chalk
-  const counts = Object.entries(r.counts).filter(([k]) => k !== 'stagingConflict')
-  for (const line of table(['class', 'baskets'], counts.map(([k, n]) => [k, n]))) ui.out(line)
+  for (const line of table(['class', 'baskets'], Object.entries(r.counts))) ui.out(line)
   ui.out()
   ui.out(`Coverage ${percent(r.coverage.before)} → ${c.bold(percent(r.coverage.after))}. A merge would write ${r.ops} basket(s).`)
   const notable = r.items.filter((i) => i.class !== 'identical')
