@@ -18,8 +18,9 @@ export const ITEM_CLASSES = ['new', 'fill', 'identical', 'update', 'conflict', '
 export type ItemClass = (typeof ITEM_CLASSES)[number]
 
 /** The key each class is counted under: one per class, camelCase (`staging-conflict` → `stagingConflict`). */
-export const countKey = <C extends ItemClass>(cls: C) => cls.replace(/-(\w)/gu, (_, c: string) => c.toUpperCase()) as CountKey
-export type CountKey = 'new' | 'fill' | 'identical' | 'update' | 'conflict' | 'stagingConflict' | 'mismatch' | 'overage' | 'orphan' | 'invalid' | 'repaired' | 'stray'
+export const COUNT_KEYS = ['new', 'fill', 'identical', 'update', 'conflict', 'stagingConflict', 'mismatch', 'overage', 'orphan', 'invalid', 'repaired', 'stray'] as const
+export type CountKey = (typeof COUNT_KEYS)[number]
+export const countKey = (cls: ItemClass): CountKey => cls.replace(/-(\w)/gu, (_, c: string) => c.toUpperCase()) as CountKey
 export type PlanCounts = Record<CountKey, number>
 
 export type ConflictPolicy = 'fail' | 'keep-canon' | 'take-staging'
@@ -57,7 +58,8 @@ export interface PlanItem {
 
 export interface Plan {
   kind: 'wicker/plan'
-  version: 1
+  /** 2: the classes fill and mismatch, counts keyed by countKey */
+  version: 2
   /** sha256 of the plan's content: the same staging and canon give the same id */
   planId: string
   course: string
@@ -228,7 +230,7 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
 
   const body = {
     kind: 'wicker/plan' as const,
-    version: 1 as const,
+    version: 2 as const,
     course: course.code,
     lineage,
     canon: {sha256: canon.sha256, baskets: canon.baskets.size},
