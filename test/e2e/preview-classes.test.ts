@@ -3,59 +3,19 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {STACK_TRACE, wicker} from '../helpers/cli.js'
-import {tempDir, writeTree} from '../helpers/fs.js'
+import {FILL, P, previewCourse, RENUMBERED, STAGED_L05, STAGING, STRAY} from '../helpers/preview-course.js'
 
 /**
  * preview and merge through the built CLI on a hand-made course (invented words): an empty canon
  * basket filled by default, a renumbered basket (mismatch) that take-staging leaves alone and a
  * per-id resolution applies, and a top-level stray identical to its staged basket adopted.
  */
-const STAGING = 'phase5_baskets_staging'
-const P = (known: string, target: string) => ({known, target})
-
-const LEGOS = [
-  ['S0001L01', 'blen', 'vosh'],
-  ['S0001L02', 'trum', 'kelo'],
-  ['S0001L03', 'dari', 'pim'],
-  ['S0001L04', 'zabu', 'fenu'],
-  ['S0001L05', 'mork', 'tisa'],
-  ['S0001L06', 'gule', 'rado'],
-] as const
-
-const FILL = [P('blen gosa', 'vosh rulo'), P('mi blen', 'ta vosh')]
-// written for dari / pim before the ids were renumbered: now S0001L02 is trum / kelo
-const RENUMBERED = [P('dari gosa', 'pim rulo'), P('mi dari', 'ta pim'), P('dari', 'pim')]
-const STRAY = [P('dari sul', 'pim lodo'), P('ke dari', 'nu pim')]
-const NEW = [P('zabu mi', 'fenu ta')]
-const CANON_L05 = [P('mork', 'tisa')]
-const STAGED_L05 = [P('mork nal', 'tisa bur')]
-
-function course(): string {
-  const dir = join(tempDir(), 'qtl_for_qkn')
-  writeTree(dir, {
-    'lego_pairs.json': {seeds: [{seed_id: 'S0001', seed_pair: {known: 'blen trum dari zabu mork gule', target: 'vosh kelo pim fenu tisa rado'}, legos: LEGOS.map(([id, known, target]) => ({id, type: 'A', new: true, lego: {known, target}}))}]},
-    'lego_baskets.json': {
-      baskets: {
-        S0001L01: {lego: P('blen', 'vosh'), practice_phrases: [], is_final_lego: false, phrase_count: 0},
-        S0001L05: {lego: P('mork', 'tisa'), practice_phrases: CANON_L05, is_final_lego: false, phrase_count: 1},
-      },
-      S0001L03: {lego: P('dari', 'pim'), practice_phrases: STRAY, is_final_lego: false, phrase_count: 2},
-    },
-    [`${STAGING}/fill.json`]: {S0001L01: {practice_phrases: FILL}},
-    [`${STAGING}/renumbered.json`]: {S0001L02: {lego: P('dari', 'pim'), practice_phrases: RENUMBERED}},
-    [`${STAGING}/stray.json`]: {S0001L03: {practice_phrases: STRAY.map((p) => [p.known, p.target])}},
-    [`${STAGING}/new.json`]: {S0001L04: {practice_phrases: NEW}},
-    [`${STAGING}/conflict.json`]: {S0001L05: {practice_phrases: STAGED_L05}},
-  })
-  return dir
-}
-
 const canonOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'lego_baskets.json'), 'utf8'))
 const staged = (dir: string) => readdirSync(join(dir, STAGING)).filter((f) => !f.startsWith('.')).sort()
 
 describe('preview classes and merge, through the CLI', () => {
   it('fills an empty canon basket, adopts an identical stray, and never merges a renumbered basket by policy', () => {
-    const dir = course()
+    const dir = previewCourse()
     const plan = join(dir, '..', 'plan.json')
     const preview = wicker(['preview', dir, '--json', '--on-conflict', 'take-staging', '--out', plan, '--detailed-exitcode'])
     expect(preview.stderr).not.toMatch(STACK_TRACE)
