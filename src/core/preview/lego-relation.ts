@@ -38,6 +38,8 @@ export function holds(phraseTarget: string, legoTarget: string): boolean {
 
 export function legoRelation(given: TextPair | null | undefined, lego: TextPair, phrases: readonly TextPair[]): LegoRelation {
   if (!given || given.known.trim() === '' || given.target.trim() === '') return 'same'
+  // the common case, without tokenising: the file repeats lego_pairs' text
+  if (given.known === lego.known || given.target === lego.target) return 'same'
   const gk = unitKey(given.known)
   const gt = unitKey(given.target)
   const lk = unitKey(lego.known)
