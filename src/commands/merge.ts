@@ -49,7 +49,7 @@ Exit codes: 0 merged, nothing to do, or already applied; 2 usage (e.g. no termin
 
   private async ask(plan: Plan): Promise<boolean> {
     const ui = this.ui!
-    renderPreview(ui, {course: plan.course, planId: plan.planId, counts: {...plan.counts, stagingConflict: plan.counts['staging-conflict']}, coverage: plan.coverage, ops: plan.ops.length, blocked: plan.blocked, items: plan.items, diffs: [], plan: null, reusedExtract: false})
+    renderPreview(ui, {course: plan.course, planId: plan.planId, counts: plan.counts, coverage: plan.coverage, ops: plan.ops.length, blocked: plan.blocked, items: plan.items, diffs: [], plan: null, reusedExtract: false})
     const {createInterface} = await import('node:readline/promises')
     const rl = createInterface({input: process.stdin, output: process.stderr})
     try {

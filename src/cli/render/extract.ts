@@ -22,5 +22,5 @@ export function renderExtract(ui: Ui, r: RunExtractResult): void {
     for (const p of r.problems.slice(0, MAX_PROBLEMS)) ui.out(`  ${c.yellow(p.kind)} ${p.file}: ${p.message}`)
     if (r.problems.length > MAX_PROBLEMS) ui.out(c.dim(`  … ${r.problems.length - MAX_PROBLEMS} more; --json lists them all.`))
   }
-  ui.info(`Extraction written to ${r.output}${r.quarantined > 0 ? `; ${r.quarantined} unusable file(s) copied to .wicker/quarantine/` : ''}`)
+  ui.info(`Extraction written to ${r.output}${r.quarantined > 0 ? `; ${r.quarantined} unusable file(s) in .wicker/quarantine/ (${r.quarantinedNow} copied now)` : ''}`)
 }

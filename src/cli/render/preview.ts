@@ -1,3 +1,4 @@
+import {countKey, ITEM_CLASSES} from '../../core/preview/plan.js'
 import type {PreviewResult} from '../../core/preview/run.js'
 import type {Ui} from '../ui.js'
 import {percent, table} from './table.js'
@@ -6,8 +7,8 @@ const MAX_ITEMS = 30
 
 export function renderPreview(ui: Ui, r: PreviewResult): void {
   const c = ui.chalk
-  const counts = Object.entries(r.counts).filter(([k]) => k !== 'stagingConflict')
-  for (const line of table(['class', 'baskets'], counts.map(([k, n]) => [k, n]))) ui.out(line)
+  // by class name, as the items below give it (the JSON keys are camelCase: stagingConflict)
+  for (const line of table(['class', 'baskets'], ITEM_CLASSES.map((k) => [k, r.counts[countKey(k)]]))) ui.out(line)
   ui.out()
   ui.out(`Coverage ${percent(r.coverage.before)} → ${c.bold(percent(r.coverage.after))}. A merge would write ${r.ops} basket(s).`)
   const notable = r.items.filter((i) => i.class !== 'identical')

@@ -78,7 +78,7 @@ export async function runDemo(options: {dir: string; cwd: string; onStep?: (s: D
   say('extract', `${extracted.files.total} staging file(s): ${extracted.files.used} used, ${extracted.files.skipped} skipped, ${extracted.files.bad} bad; ${extracted.candidates} candidate basket(s)`)
 
   const previewed = (await runPreview(at)).result
-  const shown = Object.entries(previewed.counts).filter(([k, n]) => n > 0 && k !== 'stagingConflict').map(([k, n]) => `${n} ${k}`)
+  const shown = Object.entries(previewed.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`)
   say('preview', `${shown.join(', ') || 'nothing in staging'}; coverage ${pct(previewed.coverage.before)} → ${pct(previewed.coverage.after)}`)
 
   const merged = (await runMerge({...at, yes: true})).result

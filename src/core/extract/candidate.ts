@@ -35,6 +35,8 @@ export interface Source {
   format: string
   /** JSON path of the basket in the file */
   path: string
+  /** the LEGO text the file gives for the basket (preview tells a renumbered basket by it), or null */
+  lego?: TextPair | null
 }
 
 export interface Candidate {

@@ -18,6 +18,7 @@ import {confine, within} from '../store/inside.js'
 import {readCourseFile} from '../store/read-file.js'
 import {tidy, units} from '../text/normalize.js'
 import {launchName, phrasesHash, sha256Hex, type Candidate, type Source} from './candidate.js'
+import {formatCounts} from './counts.js'
 
 export type ProblemKind =
   | 'not-baskets'
@@ -229,9 +230,11 @@ async function readOne(
     else if (phrases.some((p) => p.known === '' || p.target === '')) invalid = 'a phrase with an empty side'
     if (invalid) problems.push({file: entry.name, kind: 'invalid-basket', basket: id, message: `${id}: ${invalid}`})
     const base = raw.base ?? (attempt ? await context.packets.base(attempt.run, attempt.packet, id) : null)
-    found.push({id, phrases, hash: phrasesHash(phrases), source: {file: entry.name, sha256: report.sha256, format: raw.form ?? container.format, path: raw.path}, repaired: decoded.repaired, base, invalid, attempt})
+    found.push({id, phrases, hash: phrasesHash(phrases), source: {file: entry.name, sha256: report.sha256, format: raw.form ?? container.format, path: raw.path, lego: raw.lego ?? null}, repaired: decoded.repaired, base, invalid, attempt})
   }
   report.baskets = found.length
+  // a file of slot scaffolds is read as that format (F13/F14), whatever container holds them
+  if (scaffolds[0]) report.format = scaffolds[0]
   report.status = found.length > 0 ? 'used' : 'skipped'
   if (found.length === 0) report.reason = 'no usable basket'
   return {report, found, scaffolds}
@@ -323,7 +326,6 @@ async function extractScan(scan: ScanResult, options: ExtractOptions): Promise<E
   }
   const context = {keys: phraseKeys(options.course.knownLanguage, options.course.targetLanguage), sense: languageSense(options.course), packets: new Packets(options.wickerDir, options.course.dir)}
   const found: Found[] = []
-  const formats: Partial<Record<FormatId, number>> = {}
   // Files are read a few at a time, so the disk works while JSON is parsed; results keep file order.
   const results = new Array<{one: Awaited<ReturnType<typeof readOne>>; problems: Problem[]}>(scan.files.length)
   let next = 0
@@ -344,8 +346,6 @@ async function extractScan(scan: ScanResult, options: ExtractOptions): Promise<E
     problems.push(...own)
     files.push(one.report)
     found.push(...one.found)
-    if (one.report.format && one.report.status === 'used') formats[one.report.format] = (formats[one.report.format] ?? 0) + 1
-    for (const s of new Set(one.scaffolds)) formats[s] = (formats[s] ?? 0) + 1
   }
   const combined = combine(found, problems)
   return {
@@ -355,7 +355,7 @@ async function extractScan(scan: ScanResult, options: ExtractOptions): Promise<E
     options: {repair: options.repair, maxRepairSize: options.maxRepairSize, maxFileSize: options.maxFileSize, maxDepth: options.maxDepth},
     files,
     counts: {total: files.length, used: files.filter((f) => f.status === 'used').length, skipped: files.filter((f) => f.status === 'skipped').length, bad: files.filter((f) => f.status === 'bad').length},
-    formats,
+    formats: formatCounts(files),
     candidates: combined.candidates,
     duplicates: combined.duplicates,
     stagingConflicts: combined.conflicts,

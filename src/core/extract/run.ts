@@ -24,6 +24,9 @@ export interface ExtractSettings {
 
 export const EXTRACT_DEFAULTS = {maxFileSize: 50 * 1024 * 1024, maxDepth: 64}
 
+/** Version of .wicker/extract.json: preview reuses only an extraction of this version (2: each source's LEGO text). */
+export const EXTRACT_FILE_VERSION = 2
+
 export function stagingDirs(course: Course, staging: string[] | undefined, cwd: string): string[] {
   if (staging && staging.length > 0) return staging.map((d) => (isAbsolute(d) ? d : resolve(cwd, d)))
   return STAGING_DIRS.map((d) => join(course.dir, d))
@@ -54,7 +57,10 @@ export interface RunExtractResult {
   problems: Extraction['problems']
   /** where the full extraction was written */
   output: string
+  /** unusable files with their copy in .wicker/quarantine/, made by this run or an earlier one */
   quarantined: number
+  /** of those, the copies this run made */
+  quarantinedNow: number
 }
 
 /**
@@ -62,11 +68,17 @@ export interface RunExtractResult {
  * is. The copy is of the bytes extract judged (checked by hash): a file changed or swapped for a
  * symlink since is not copied. The names are predictable (the file ships with the course, so does
  * its hash): each is created exclusively, and anything already at a name, a planted symlink
- * included, counts as quarantined before and is left as it is.
+ * included, is left as it is. It counts every unusable file whose copy is there, whichever run
+ * made it: a regular file of the same size at its name (a planted link or a stub is no copy).
  */
-async function quarantine(extraction: Extraction, courseDir: string, dir: string): Promise<number> {
+async function quarantine(extraction: Extraction, courseDir: string, dir: string): Promise<{quarantined: number; now: number}> {
   let count = 0
+  let now = 0
   let made = false
+  const copied = async (target: string, size: number) => {
+    const st = await realDisk.lstat(target)
+    return st !== null && st.kind === 'file' && st.size === BigInt(size)
+  }
   const exclusive = async (file: string, data: string | Uint8Array): Promise<boolean> => {
     try {
       // copies, not originals (staging keeps those): whole, but not worth an fsync
@@ -85,14 +97,21 @@ async function quarantine(extraction: Extraction, courseDir: string, dir: string
       await makeRealFolder(courseDir, dir)
       made = true
     }
-    if ((await realDisk.lstat(target)) !== null) continue
+    if ((await realDisk.lstat(target)) !== null) {
+      if (await copied(target, file.size)) count++
+      continue
+    }
     const bytes = await readIfUnchanged(isAbsolute(file.file) ? file.file : join(courseDir, file.file), file.sha256, sha256Hex)
     if (!bytes) continue
-    if (!(await exclusive(target, bytes))) continue
+    if (!(await exclusive(target, bytes))) {
+      if (await copied(target, bytes.length)) count++
+      continue
+    }
     await exclusive(`${target}.reason.json`, jsonText({file: file.file, sha256: file.sha256, reason: file.reason}))
     count++
+    now++
   }
-  return count
+  return {quarantined: count, now}
 }
 
 export async function runExtract(options: OpenCourseOptions & ExtractSettings): Promise<{result: RunExtractResult; warnings: string[]}> {
@@ -100,8 +119,8 @@ export async function runExtract(options: OpenCourseOptions & ExtractSettings): 
   const extraction = await extractFor(course, options, options.cwd)
   const paths = wickerPaths(course.dir)
   await makeRealFolder(course.dir, paths.root)
-  await writeFileAtomic(paths.extract, jsonText({kind: 'wicker/extract', version: 1, createdAt: new Date().toISOString(), ...extraction}))
-  const quarantined = await quarantine(extraction, course.dir, paths.quarantine)
+  await writeFileAtomic(paths.extract, jsonText({kind: 'wicker/extract', version: EXTRACT_FILE_VERSION, createdAt: new Date().toISOString(), ...extraction}))
+  const {quarantined, now} = await quarantine(extraction, course.dir, paths.quarantine)
   return {
     result: {
       files: extraction.counts,
@@ -115,6 +134,7 @@ export async function runExtract(options: OpenCourseOptions & ExtractSettings): 
       problems: extraction.problems,
       output: paths.extract,
       quarantined,
+      quarantinedNow: now,
     },
     warnings,
   }

@@ -6,14 +6,22 @@ import type {Course, TextPair} from '../course/model.js'
 import {phrasesHash, type Candidate} from '../extract/candidate.js'
 import type {Extraction, StagingConflict} from '../extract/extract.js'
 import {unitKey} from '../text/normalize.js'
+import {legoRelation} from './lego-relation.js'
 
 /**
  * preview's pure core: what merging staging into canon would do, as data (DESIGN.md §6). Every
- * candidate gets a class; only `new` and `update` are applied by default; a canon basket absent from
- * staging is never touched, let alone deleted.
+ * candidate gets a class; only `new`, `fill` and `update` are applied by default (and a stray
+ * identical to its staged basket is moved into "baskets"); a canon basket absent from staging is
+ * never touched, let alone deleted.
  */
-export const ITEM_CLASSES = ['new', 'identical', 'update', 'conflict', 'staging-conflict', 'overage', 'orphan', 'invalid', 'repaired', 'stray'] as const
+export const ITEM_CLASSES = ['new', 'fill', 'identical', 'update', 'conflict', 'staging-conflict', 'mismatch', 'overage', 'orphan', 'invalid', 'repaired', 'stray'] as const
 export type ItemClass = (typeof ITEM_CLASSES)[number]
+
+/** The key each class is counted under: one per class, camelCase (`staging-conflict` → `stagingConflict`). */
+export const COUNT_KEYS = ['new', 'fill', 'identical', 'update', 'conflict', 'stagingConflict', 'mismatch', 'overage', 'orphan', 'invalid', 'repaired', 'stray'] as const
+export type CountKey = (typeof COUNT_KEYS)[number]
+export const countKey = (cls: ItemClass): CountKey => cls.replace(/-(\w)/gu, (_, c: string) => c.toUpperCase()) as CountKey
+export type PlanCounts = Record<CountKey, number>
 
 export type ConflictPolicy = 'fail' | 'keep-canon' | 'take-staging'
 
@@ -50,7 +58,8 @@ export interface PlanItem {
 
 export interface Plan {
   kind: 'wicker/plan'
-  version: 1
+  /** 2: the classes fill and mismatch, counts keyed by countKey */
+  version: 2
   /** sha256 of the plan's content: the same staging and canon give the same id */
   planId: string
   course: string
@@ -67,7 +76,8 @@ export interface Plan {
   options: PlanOptions
   ops: PlanOp[]
   items: PlanItem[]
-  counts: Record<ItemClass, number>
+  /** items per class, one key each (see countKey) */
+  counts: PlanCounts
   /** items that stop a merge until resolved */
   blocked: number
   coverage: {before: number; after: number}
@@ -127,6 +137,24 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
     return {id: c.id, class: 'conflict', action: 'blocked', sources, note: 'differs from canon and has no base: choose with --on-conflict or --resolutions'}
   }
 
+  /** a basket written for another LEGO: applied only when this id is resolved to staging (or one of its files) by name */
+  const mismatch = (c: Candidate, lego: TextPair, sources: string[]): PlanItem | null => {
+    const given = c.sources.find((s) => legoRelation(s.lego, lego, c.phrases) === 'mismatch')
+    if (!given) return null
+    const wrote = `${given.file} gives its LEGO as "${given.lego!.known}" / "${given.lego!.target}" and its phrases practise that; lego_pairs' ${c.id} is "${lego.known}" / "${lego.target}" (ids renumbered?)`
+    const choice = options.resolutions[c.id]
+    if (choice === 'canon') return {id: c.id, class: 'mismatch', action: 'skip', sources, note: `${wrote}; canon kept`}
+    if (choice !== 'staging' && !sources.some((f) => f === choice || f.endsWith(`/${choice}`))) {
+      return {id: c.id, class: 'mismatch', action: 'skip', sources, note: `${wrote}; never merged by a policy: to merge it under ${c.id} anyway, resolve it by id (--resolutions {"${c.id}": "staging"})`}
+    }
+    const existing = canon.baskets.get(c.id)
+    const note = addOp(existing ? 'update' : 'add', {id: c.id, phrases: c.phrases, sources, hash: c.hash}, existing ? canonBasketHash(existing) : null)
+    return {id: c.id, class: 'mismatch', action: 'apply', sources, note: note ? `${wrote}; merged as resolved, ${note}` : `${wrote}; merged as resolved`}
+  }
+
+  /** top-level copies identical to the staged basket of their id: moved into "baskets" by this plan */
+  const adoptedWith = new Map<string, string[]>()
+
   for (const c of extraction.candidates) {
     const sources = files(c)
     const lego = course.legoById.get(c.id)
@@ -137,10 +165,24 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
     else if (c.repaired && !options.acceptRepaired) item = {id: c.id, class: 'repaired', action: 'skip', sources, note: 'salvaged by jsonrepair: review it, then merge with --accept-repaired'}
     else {
       const existing = canon.baskets.get(c.id)
-      if (!existing) item = {id: c.id, class: 'new', action: 'apply', sources, note: addOp('add', {id: c.id, phrases: c.phrases, sources, hash: c.hash}, null)}
-      else {
+      const wrong = mismatch(c, lego, sources)
+      const stray = existing ? undefined : canon.strays.get(c.id)
+      const sameAs = (basket: CanonBasket) => {
+        const hash = canonBasketHash(basket)
+        return hash === c.hash || hash === phrasesHash(withSeedSentence(course, c.id, c.phrases, options.seedSentence).phrases)
+      }
+      if (wrong) item = wrong
+      else if (stray && sameAs(stray)) {
+        // The staged basket is already in canon, at the top level: moving that copy in writes it once, and leaves none behind.
+        adoptedWith.set(c.id, sources)
+        item = {id: c.id, class: 'identical', action: 'skip', sources, note: 'same phrases as the top-level copy in canon, which this merge moves into "baskets"'}
+      } else if (!existing) item = {id: c.id, class: 'new', action: 'apply', sources, note: addOp('add', {id: c.id, phrases: c.phrases, sources, hash: c.hash}, null)}
+      else if (!covers(canon, c.id)) {
+        // The canon basket has no usable phrase (detect counts the id missing): nothing in it is lost, so this fills it.
+        item = {id: c.id, class: 'fill', action: 'apply', sources, note: addOp('update', {id: c.id, phrases: c.phrases, sources, hash: c.hash}, canonBasketHash(existing)) ?? 'the canon basket has no usable phrase'}
+      } else {
         const canonHash = canonBasketHash(existing)
-        if (canonHash === c.hash || canonHash === phrasesHash(withSeedSentence(course, c.id, c.phrases, options.seedSentence).phrases)) item = {id: c.id, class: 'identical', action: 'skip', sources, note: null}
+        if (sameAs(existing)) item = {id: c.id, class: 'identical', action: 'skip', sources, note: null}
         else if (c.base !== null && c.base === canonHash) item = {id: c.id, class: 'update', action: 'apply', sources, note: addOp('update', {id: c.id, phrases: c.phrases, sources, hash: c.hash}, canonHash)}
         else {
           item = resolve(c, existing, canonHash)
@@ -158,8 +200,13 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
   for (const [id, stray] of canon.strays) {
     const lego = course.legoById.get(id)
     const free = !canon.baskets.has(id) && !staged.has(id) && lego?.isNew === true
-    if (options.adoptStrays && free) {
-      ops.push({op: 'adopt', id, phrases: stray.phrases.filter(isUsable).map((p) => ({known: p.known, target: p.target})), hash: canonBasketHash(stray), replaces: null, sources: []})
+    const adopt = (sources: string[]) => ops.push({op: 'adopt', id, phrases: stray.phrases.filter(isUsable).map((p) => ({known: p.known, target: p.target})), hash: canonBasketHash(stray), replaces: null, sources})
+    const withStaged = adoptedWith.get(id)
+    if (withStaged) {
+      adopt(withStaged)
+      items.push({id, class: 'stray', action: 'apply', sources: withStaged, note: 'identical to the staged basket: moved into "baskets"'})
+    } else if (options.adoptStrays && free) {
+      adopt([])
       items.push({id, class: 'stray', action: 'apply', sources: [], note: 'moved into "baskets" (--adopt-strays)'})
     } else {
       items.push({id, class: 'stray', action: 'skip', sources: [], note: free ? 'at the top level: --adopt-strays moves it into "baskets"' : 'at the top level, and not adoptable (its id has a basket, a candidate, or no new LEGO)'})
@@ -172,8 +219,8 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
   const opFiles = new Set(ops.flatMap((o) => o.sources))
   const staging = [...new Set([...consume.map((c) => c.file), ...opFiles])].sort().map((file) => ({file, sha256: fileSha.get(file)!}))
 
-  const counts = Object.fromEntries(ITEM_CLASSES.map((k) => [k, 0])) as Record<ItemClass, number>
-  for (const item of items) counts[item.class]++
+  const counts = Object.fromEntries(ITEM_CLASSES.map((k) => [countKey(k), 0])) as PlanCounts
+  for (const item of items) counts[countKey(item.class)]++
 
   const needed = course.legos.filter((l) => l.isNew)
   const present = new Set(needed.filter((l) => covers(canon, l.id)).map((l) => l.id))
@@ -183,7 +230,7 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
 
   const body = {
     kind: 'wicker/plan' as const,
-    version: 1 as const,
+    version: 2 as const,
     course: course.code,
     lineage,
     canon: {sha256: canon.sha256, baskets: canon.baskets.size},

@@ -6,7 +6,7 @@ import {defined} from '../defined.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import type {Course} from '../course/model.js'
 import type {Extraction} from '../extract/extract.js'
-import {extractFor, stagingDirs, type ExtractSettings} from '../extract/run.js'
+import {EXTRACT_FILE_VERSION, extractFor, stagingDirs, type ExtractSettings} from '../extract/run.js'
 import {DEFAULT_POLICY} from '../merge/run.js'
 import {REPAIR_DEFAULTS} from '../staging/repair.js'
 import {scanStaging, stagingFingerprint} from '../staging/scan.js'
@@ -15,7 +15,7 @@ import {realDisk} from '../store/disk.js'
 import {readJournal, transactions} from '../store/journal.js'
 import {wickerPaths} from '../store/paths.js'
 import {readState} from '../store/state.js'
-import {makePlan, type Plan, type PlanOptions} from './plan.js'
+import {makePlan, type Plan, type PlanCounts, type PlanOptions} from './plan.js'
 import {readCourseFile} from '../store/read-file.js'
 
 export interface RunPreviewOptions extends OpenCourseOptions, ExtractSettings {
@@ -28,7 +28,8 @@ export interface RunPreviewOptions extends OpenCourseOptions, ExtractSettings {
 export interface PreviewResult {
   course: string
   planId: string
-  counts: Plan['counts'] & {stagingConflict: number}
+  /** items per class, one key each: new, fill, identical, update, conflict, stagingConflict, mismatch, … */
+  counts: PlanCounts
   coverage: Plan['coverage']
   ops: number
   blocked: number
@@ -47,7 +48,9 @@ export async function currentExtraction(course: Course, settings: ExtractSetting
   const cache = wickerPaths(course.dir).extract
   if (existsSync(cache)) {
     try {
-      const cached = JSON.parse((await readCourseFile(cache)).toString('utf8')) as Extraction
+      const cached = JSON.parse((await readCourseFile(cache)).toString('utf8')) as Extraction & {version?: unknown}
+      // an extraction written by an older wicker lacks what this one reads (each source's LEGO text, say)
+      if (cached.version !== EXTRACT_FILE_VERSION) throw new Error('old extraction')
       const scan = await scanStaging(dirs, course.dir)
       // .wicker/ is part of the course folder, so the cache is trusted only for files the scan found now
       const found = new Set([...scan.files, ...scan.skipped].map((f) => f.name))
@@ -90,7 +93,7 @@ export async function runPreview(options: RunPreviewOptions): Promise<{result: P
     result: {
       course: course.code,
       planId: plan.planId,
-      counts: {...plan.counts, stagingConflict: plan.counts['staging-conflict']},
+      counts: plan.counts,
       coverage: plan.coverage,
       ops: plan.ops.length,
       blocked: plan.blocked,

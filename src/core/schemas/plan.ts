@@ -2,7 +2,7 @@ import {z} from 'zod'
 
 import {InputError} from '../errors.js'
 import {phrasesHash} from '../extract/candidate.js'
-import {ITEM_CLASSES, planDigest, type Plan} from '../preview/plan.js'
+import {COUNT_KEYS, planDigest, type Plan} from '../preview/plan.js'
 import {formatIssues} from './config.js'
 
 /**
@@ -13,7 +13,7 @@ import {formatIssues} from './config.js'
  */
 const header = z.object({
   kind: z.literal('wicker/plan'),
-  version: z.literal(1),
+  version: z.literal(2),
   planId: z.string().regex(/^[0-9a-f]{64}$/),
   course: z.string(),
   createdAt: z.string(),
@@ -31,7 +31,7 @@ const header = z.object({
   }),
   ops: z.array(z.unknown()),
   items: z.array(z.unknown()),
-  counts: z.record(z.enum(ITEM_CLASSES), z.int()),
+  counts: z.record(z.enum(COUNT_KEYS), z.int()),
   blocked: z.int(),
   coverage: z.object({before: z.number(), after: z.number()}),
 })
