@@ -55,6 +55,8 @@ export interface RunExtractResult {
   /** where the full extraction was written */
   output: string
   quarantined: number
+  /** candidates read from basket payloads in lego_pairs.json (--from-lego-pairs); null when not asked */
+  fromLegoPairs: number | null
 }
 
 /**
@@ -95,9 +97,10 @@ async function quarantine(extraction: Extraction, courseDir: string, dir: string
   return count
 }
 
-export async function runExtract(options: OpenCourseOptions & ExtractSettings): Promise<{result: RunExtractResult; warnings: string[]}> {
+export async function runExtract(options: OpenCourseOptions & ExtractSettings & {fromLegoPairs?: boolean}): Promise<{result: RunExtractResult; warnings: string[]}> {
   const {course, warnings} = await openCourse({...options, recover: true})
-  const extraction = await extractFor(course, options, options.cwd)
+  let extraction = await extractFor(course, options, options.cwd)
+  if (options.fromLegoPairs) extraction = await (await import('./from-lego-pairs.js')).addLegoPairsBaskets(extraction, course)
   const paths = wickerPaths(course.dir)
   await makeRealFolder(course.dir, paths.root)
   await writeFileAtomic(paths.extract, jsonText({kind: 'wicker/extract', version: 1, createdAt: new Date().toISOString(), ...extraction}))
@@ -115,6 +118,7 @@ export async function runExtract(options: OpenCourseOptions & ExtractSettings): 
       problems: extraction.problems,
       output: paths.extract,
       quarantined,
+      fromLegoPairs: options.fromLegoPairs ? extraction.candidates.filter((c) => c.sources.some((s) => s.format === 'lego-pairs')).length : null,
     },
     warnings,
   }
