@@ -30,6 +30,11 @@ export interface OrientationInputs {
 
 /** A decision needs this share of the votes for one order. */
 const MAJORITY = 0.9
+/**
+ * Pairs judged per kind of evidence: plenty for a 90% verdict, and it keeps a 100,000-LEGO file
+ * from spending seconds on evidence (real courses, ~3,000 LEGOs, are counted whole).
+ */
+export const ENOUGH_VOTES = 5000
 
 type ArrayPair = Extract<RawPair, {kind: 'array'}>
 
@@ -49,6 +54,10 @@ class Votes {
   get targetKnown(): number {
     return [...this.kinds.values()].reduce((n, v) => n + v.targetKnown, 0)
   }
+  /** enough pairs judged: the rest of the file is not read for this evidence */
+  get full(): boolean {
+    return this.knownTarget + this.targetKnown >= ENOUGH_VOTES
+  }
   verdict(): ArrayOrder | null {
     const total = this.knownTarget + this.targetKnown
     if (total === 0) return null
@@ -61,16 +70,29 @@ class Votes {
     if (this.kinds.size === 0) return 'no pair could be compared'
     if (order === null) return [...this.kinds].map(([kind, v]) => `${kind}: ${v.knownTarget} as [known, target], ${v.targetKnown} as [target, known]`).join('; ')
     const agree = (v: {knownTarget: number; targetKnown: number}) => (order === 'known-target' ? v.knownTarget : v.targetKnown)
-    return `${[...this.kinds].map(([kind, v]) => `${agree(v)} of ${v.knownTarget + v.targetKnown} ${kind}`).join(', ')} read as ${shown(order)}`
+    const sampled = this.full ? ` (judging stopped after ${this.knownTarget + this.targetKnown} pairs: enough to decide)` : ''
+    return `${[...this.kinds].map(([kind, v]) => `${agree(v)} of ${v.knownTarget + v.targetKnown} ${kind}`).join(', ')} read as ${shown(order)}${sampled}`
   }
 }
 
 const shown = (order: ArrayOrder) => (order === 'known-target' ? '[known, target]' : '[target, known]')
 
+/** unitKey, remembered: a seed's sentence and a LEGO's text are compared many times. */
+const keys = new Map<string, string>()
+function key(text: string): string {
+  let k = keys.get(text)
+  if (k === undefined) {
+    k = ` ${unitKey(text)} `
+    if (keys.size > 100_000) keys.clear()
+    keys.set(text, k)
+  }
+  return k
+}
+
 /** Whether `needle` occurs in `hay` as whole words (or whole characters, in scripts without spaces). */
 function contains(hay: string, needle: string): boolean {
-  const n = unitKey(needle)
-  return n !== '' && ` ${unitKey(hay)} `.includes(` ${n} `)
+  const n = key(needle)
+  return n !== '  ' && key(hay).includes(n)
 }
 
 /** How an array pair sits inside labelled text: [first, second] inside [known, target] or the other way. */
@@ -101,9 +123,11 @@ const asArray = (p: RawPair | null): ArrayPair | null => (p?.kind === 'array' ? 
 function sameFile(raw: RawCourse): Votes {
   const votes = new Votes()
   for (const seed of raw.seeds) {
+    if (votes.full) break
     const seedText = labelled(seed.pair)
     const seedArray = asArray(seed.pair)
     for (const lego of seed.legos) {
+      if (votes.full) break
       const legoText = labelled(lego.pair)
       const legoArray = asArray(lego.pair)
       if (legoText) for (const c of lego.components) if (c.kind === 'array') votes.vote('components', byContainment(c, legoText))
@@ -117,11 +141,13 @@ function sameFile(raw: RawCourse): Votes {
 function fromSeedPairs(raw: RawCourse, seedPairs: Map<string, TextPair>): Votes {
   const votes = new Votes()
   for (const seed of raw.seeds) {
+    if (votes.full) break
     const ref = seedPairs.get(seed.id)
     if (!ref) continue
     const seedArray = asArray(seed.pair)
     if (seedArray) votes.vote('seed sentences', byEquality(seedArray, ref))
     for (const lego of seed.legos) {
+      if (votes.full) break
       const legoArray = asArray(lego.pair)
       if (legoArray) votes.vote('LEGOs', byContainment(legoArray, ref))
     }
@@ -132,7 +158,9 @@ function fromSeedPairs(raw: RawCourse, seedPairs: Map<string, TextPair>): Votes 
 function fromLegoText(raw: RawCourse, text: Map<string, TextPair>): Votes {
   const votes = new Votes()
   for (const seed of raw.seeds) {
+    if (votes.full) break
     for (const lego of seed.legos) {
+      if (votes.full) break
       const legoArray = asArray(lego.pair)
       const ref = text.get(lego.id)
       if (legoArray && ref) votes.vote('LEGOs', byEquality(legoArray, ref))
@@ -147,6 +175,7 @@ function fromScript(pairs: ArrayPair[], inputs: OrientationInputs): Votes | stri
   if (!inputs.knownLanguage || !inputs.targetLanguage || !scriptsDiffer(known, target)) return `the course languages (${inputs.knownLanguage ?? '?'} → ${inputs.targetLanguage ?? '?'}) share a script`
   const votes = new Votes()
   for (const pair of pairs) {
+    if (votes.full) break
     const first = scriptShare(pair.first, target)
     const second = scriptShare(pair.second, target)
     if (first === null || second === null || first === second) continue
@@ -213,6 +242,7 @@ async function firstDeciding(chain: Evidence[], tried: string[]): Promise<Found 
 }
 
 export async function resolveOrientation(raw: RawCourse, inputs: OrientationInputs, file: string): Promise<OrientationDecision> {
+  keys.clear()
   const pairs = arrayPairs(raw)
   if (pairs.length === 0) return {arrays: false, order: null, method: 'labelled', evidence: 'every pair is labelled known/target', votes: null, tried: []}
   const tried: string[] = []

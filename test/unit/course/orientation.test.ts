@@ -28,6 +28,12 @@ describe('orientation: evidence in the order of its strength', () => {
     expect(decision.evidence).toBe('labelled text in lego_pairs.json: 51 of 52 components read as [known, target]')
   })
 
+  it('stops judging once it has enough pairs, and says so', async () => {
+    const decision = await decide(labelledWithComponents(5100, 0))
+    expect(decision).toMatchObject({order: 'known-target', votes: {agree: 5000, of: 5000}})
+    expect(decision.evidence).toBe('labelled text in lego_pairs.json: 5000 of 5000 components read as [known, target] (judging stopped after 5000 pairs: enough to decide)')
+  })
+
   it('reads the same file before seed_pairs.json, and seed_pairs.json before the canon', async () => {
     const file = {seeds: [['S0001', ['vé qó', 'mip dax'], [['S0001L01', 'A', 'vé', 'mip']]]]}
     const seedPairs = new Map([['S0001', {known: 'mip dax', target: 'vé qó'}]])
