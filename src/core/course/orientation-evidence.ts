@@ -41,8 +41,13 @@ export async function canonLegoText(file: string): Promise<Map<string, TextPair>
   return out
 }
 
-/** Enough ids to judge by: staging is read until this many labelled LEGOs were found. */
+/**
+ * Enough to judge by: staging is read until this many labelled LEGOs were found, or this many files
+ * read (every command loads the course; a staging of thousands of files without a labelled `lego`
+ * must not be read whole each time).
+ */
 const ENOUGH = 200
+const MAX_FILES = 300
 /** Nesting searched in a staging file (containers F1–F17 hold their baskets within 3 levels). */
 const DEPTH = 4
 
@@ -68,7 +73,7 @@ export async function stagingLegoText(courseDir: string, maxFileSize = 50 * 1024
   if (dirs.length === 0) return null
   const out = new Map<string, TextPair>()
   const scan = await scanStaging(dirs, courseDir)
-  for (const entry of scan.files) {
+  for (const entry of scan.files.slice(0, MAX_FILES)) {
     if (out.size >= ENOUGH) break
     if (entry.size > maxFileSize) continue
     let bytes: Buffer | 'being-written'
