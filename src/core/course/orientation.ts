@@ -266,7 +266,7 @@ export async function resolveOrientation(raw: RawCourse, inputs: OrientationInpu
   throw new UsageError({
     code: 'E_ORIENTATION',
     message: `Cannot tell whether the array pairs in ${file} are [known, target] or [target, known] (first arrays: ${first.join(', ')}): ${tried.join('; ')}.`,
-    hint: 'Pass --orientation known-target or --orientation target-known (or set "orientation" in wicker.config.json).',
+    hint: 'Pass --orientation known-target or --orientation target-known (or set "orientation" in wicker.config.json); or give wicker labelled evidence: a seed_pairs.json of {known, target}, or canon baskets with lego: {known, target}.',
     details: {file, arrayPairs: pairs.length, firstArrays: pairs.slice(0, 3).map((p) => p.path)},
   })
 }
