@@ -123,8 +123,9 @@ function makeCourse(random: Random, lexicon: Lexicon, seedCount: number, legosPe
     seeds,
     legos,
     legoById: new Map(legos.map((l) => [l.id, l])),
-    orientation: {arrays: false, order: null, method: 'labelled', evidence: ''},
+    orientation: {arrays: false, order: null, method: 'labelled', evidence: '', votes: null, tried: []},
     findings: [],
+    legoPairsBaskets: [],
   }
 }
 

@@ -1,3 +1,5 @@
+import {Flags} from '@oclif/core'
+
 import {BaseCommand, courseArg} from '../cli/base-command.js'
 import {renderExtract} from '../cli/render/extract.js'
 import {orientationFlag, stagingFlags, stagingSettings} from '../cli/shared-flags.js'
@@ -15,10 +17,15 @@ Exit codes: 0 ok (problems are reported, not fatal); 2 usage or bad input; 3 sta
     {description: 'Extract the course\'s staging folders', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},
     {description: 'Salvage truncated agent output, marked as repaired', command: '<%= config.bin %> <%= command.id %> spa_for_eng --repair'},
     {description: 'Read another folder, JSON result', command: '<%= config.bin %> <%= command.id %> spa_for_eng --staging ./downloads/batch7 --json'},
+    {description: 'Also read baskets written into lego_pairs.json where LEGOs belong (detect lists those seeds)', command: '<%= config.bin %> <%= command.id %> spa_for_eng --from-lego-pairs'},
   ]
 
   static override args = {course: courseArg}
-  static override flags = {...stagingFlags, orientation: orientationFlag}
+  static override flags = {
+    ...stagingFlags,
+    orientation: orientationFlag,
+    'from-lego-pairs': Flags.boolean({description: 'Also offer the basket payloads found in seeds\' "legos" of lego_pairs.json (broken seeds, see detect) as candidates, with source format lego-pairs. Staging wins where it holds the same id.'}),
+  }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Extract)
@@ -26,6 +33,7 @@ Exit codes: 0 ok (problems are reported, not fatal); 2 usage or bad input; 3 sta
     const {result, warnings} = await runExtract({
       ...this.courseOptions(args.course, flags),
       ...stagingSettings(flags),
+      fromLegoPairs: flags['from-lego-pairs'],
     })
     this.finish(ui, {result, warnings, exitCode: 0, render: renderExtract})
   }

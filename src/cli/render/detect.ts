@@ -4,6 +4,22 @@ import {percent} from './table.js'
 
 const MAX_SEEDS_SHOWN = 30
 
+/** How lego_pairs.json was read: the orientation's evidence, broken and empty seeds. */
+export function renderLegoPairs(ui: Ui, r: RunDetectResult['legoPairs']): void {
+  const c = ui.chalk
+  const lines: string[] = []
+  if (r.orientation.arrays) lines.push(`Array pairs (${r.shape}) read as ${r.orientation.order === 'target-known' ? '[target, known]' : '[known, target]'}: ${r.orientation.evidence}.`)
+  if (r.brokenSeeds.length > 0) {
+    const shown = r.brokenSeeds.slice(0, 20).map((b) => `${b.seed} (${b.items} item${b.items === 1 ? '' : 's'})`)
+    lines.push(c.yellow(`Broken seeds (basket payloads, not LEGOs; left out): ${shown.join(', ')}${r.brokenSeeds.length > 20 ? `, … (${r.brokenSeeds.length})` : ''}`))
+    if (r.basketPayloads > 0) lines.push(c.dim(`  ${r.basketPayloads} basket payload(s) there: \`wicker extract --from-lego-pairs\` reads their phrases.`))
+  }
+  if (r.emptySeeds.length > 0) lines.push(c.yellow(`Empty seeds (legos: []): ${r.emptySeeds.slice(0, 20).join(', ')}${r.emptySeeds.length > 20 ? `, … (${r.emptySeeds.length})` : ''}`))
+  if (lines.length === 0) return
+  ui.out()
+  for (const line of lines) ui.out(line)
+}
+
 export function renderDetect(ui: Ui, r: RunDetectResult): void {
   const c = ui.chalk
   const {counts} = r
@@ -39,5 +55,6 @@ export function renderDetect(ui: Ui, r: RunDetectResult): void {
   ] as const) {
     if (ids.length > 0) ui.out(`${label}: ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? `, … (${ids.length})` : ''}`)
   }
+  renderLegoPairs(ui, r.legoPairs)
   if (r.manifest) ui.info(`Missing manifest written to ${r.manifest}`)
 }

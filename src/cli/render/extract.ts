@@ -8,6 +8,7 @@ export function renderExtract(ui: Ui, r: RunExtractResult): void {
   const c = ui.chalk
   ui.out(`${r.files.total} staging file(s): ${r.files.used} used, ${r.files.skipped} skipped, ${r.files.bad > 0 ? c.red(`${r.files.bad} bad`) : '0 bad'}.`)
   ui.out(`${c.bold(String(r.candidates))} candidate basket(s); ${r.duplicates} duplicate(s) collapsed, ${r.superseded} superseded, ${r.stagingConflicts > 0 ? c.red(`${r.stagingConflicts} staging conflict(s)`) : '0 staging conflicts'}, ${r.repaired} repaired, ${r.invalid} invalid.`)
+  if (r.fromLegoPairs !== null) ui.out(`${r.fromLegoPairs} candidate basket(s) from basket payloads in lego_pairs.json (--from-lego-pairs).`)
   const formats = Object.entries(r.formats).sort(([a], [b]) => a.localeCompare(b, 'en', {numeric: true}))
   if (formats.length > 0) {
     ui.out()

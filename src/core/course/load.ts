@@ -3,8 +3,9 @@ import {basename, join} from 'node:path'
 
 import {readJsonFile} from '../store/read-json.js'
 import {fold} from '../text/normalize.js'
-import type {ArrayOrder, Course, CourseFinding, Lego, Seed, TextPair} from './model.js'
+import type {ArrayOrder, Course, CourseFinding, Lego, LegoPairsBasket, Seed, TextPair} from './model.js'
 import {applyOrientation, resolveOrientation} from './orientation.js'
+import {canonLegoText, stagingLegoText} from './orientation-evidence.js'
 import {readPair, readRawCourse} from './raw-shapes.js'
 
 export const COURSE_FILES = {
@@ -17,9 +18,12 @@ export interface LoadCourseOptions {
   orientation?: ArrayOrder | null
 }
 
-/** `spa_for_eng` → target spa, known eng. */
+/**
+ * `spa_for_eng` → target spa, known eng. A suffix after the code (`cmn_for_eng_test`,
+ * `spa_for_eng-v2`) names a variant of the course: the languages are the leading code.
+ */
 export function parseCourseCode(code: string): {target: string; known: string} | null {
-  const match = /^([a-z]{2,3})_for_([a-z]{2,3})$/i.exec(code)
+  const match = /^([a-z]{2,3})_for_([a-z]{2,3})(?:[_\-.].*)?$/is.exec(code)
   return match ? {target: match[1]!.toLowerCase(), known: match[2]!.toLowerCase()} : null
 }
 
@@ -58,9 +62,16 @@ export async function loadCourse(dir: string, options: LoadCourseOptions = {}): 
   if (!languages) findings.push({kind: 'course-name', message: `the course folder "${code}" is not named <target>_for_<known>; languages are unknown, so scripts are not checked.`})
 
   const seedPairs = files.seedPairs ? await readSeedPairs(files.seedPairs, findings) : null
-  const orientation = resolveOrientation(
+  const orientation = await resolveOrientation(
     raw,
-    {option: options.orientation ?? null, seedPairs, knownLanguage: languages?.known ?? null, targetLanguage: languages?.target ?? null},
+    {
+      option: options.orientation ?? null,
+      seedPairs,
+      knownLanguage: languages?.known ?? null,
+      targetLanguage: languages?.target ?? null,
+      canonLegos: () => canonLegoText(files.canon),
+      stagingLegos: () => stagingLegoText(dir),
+    },
     files.legoPairs,
   )
 
@@ -114,6 +125,7 @@ export async function loadCourse(dir: string, options: LoadCourseOptions = {}): 
     if (last) last.isFinal = true
     seeds.push(seed)
   }
+  const legoPairsBaskets: LegoPairsBasket[] = raw.seeds.flatMap((s) => s.payloads.map((p) => ({seedId: p.seedId, id: p.id, path: p.path, lego: p.lego ? applyOrientation(p.lego, orientation.order) : null, phrases: p.phrases})))
   if (inferred > 0) findings.push({kind: 'inferred-new', message: `${raw.shape} carries no "new" flags: ${inferred} LEGO(s) were marked new at their first appearance in the course.`})
 
   return {
@@ -128,5 +140,6 @@ export async function loadCourse(dir: string, options: LoadCourseOptions = {}): 
     legoById,
     orientation,
     findings,
+    legoPairsBaskets,
   }
 }

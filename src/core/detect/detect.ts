@@ -1,6 +1,6 @@
 import {isUsable, type Canon} from '../canon/model.js'
 import {covers} from '../canon/read.js'
-import type {Course} from '../course/model.js'
+import type {Course, LegoPairsShape, OrientationDecision} from '../course/model.js'
 import type {MissingLego} from '../schemas/manifest.js'
 
 /**
@@ -30,6 +30,31 @@ export interface DetectResult {
   orphans: string[]
   /** baskets at the canon's top level, beside `baskets` */
   strays: string[]
+  /** how lego_pairs.json was read, and the seeds it holds that are not whole */
+  legoPairs: LegoPairsReport
+}
+
+export interface LegoPairsReport {
+  shape: LegoPairsShape
+  /** the order of array pairs, and the evidence that decided it (with its count) */
+  orientation: Pick<OrientationDecision, 'arrays' | 'order' | 'method' | 'evidence' | 'votes'>
+  /** seeds whose `legos` hold basket payloads (or no LEGO array): their items are not LEGOs */
+  brokenSeeds: Array<{seed: string; items: number; message: string}>
+  /** seeds with `legos: []` */
+  emptySeeds: string[]
+  /** basket payloads found in `legos`, which `extract --from-lego-pairs` reads */
+  basketPayloads: number
+}
+
+export function legoPairsReport(course: Course): LegoPairsReport {
+  const {arrays, order, method, evidence, votes} = course.orientation
+  return {
+    shape: course.shape,
+    orientation: {arrays, order, method, evidence, votes},
+    brokenSeeds: course.findings.filter((f) => f.kind === 'broken-seed' && f.seed !== undefined).map((f) => ({seed: f.seed!, items: f.items ?? 0, message: f.message})),
+    emptySeeds: course.findings.filter((f) => f.kind === 'empty-seed' && f.seed !== undefined).map((f) => f.seed!),
+    basketPayloads: course.legoPairsBaskets.length,
+  }
 }
 
 export function detect(course: Course, canon: Canon): DetectResult {
@@ -70,5 +95,6 @@ export function detect(course: Course, canon: Canon): DetectResult {
     overage,
     orphans,
     strays,
+    legoPairs: legoPairsReport(course),
   }
 }

@@ -61,6 +61,8 @@ export interface RunExtractResult {
   quarantined: number
   /** of those, the copies this run made */
   quarantinedNow: number
+  /** candidates read from basket payloads in lego_pairs.json (--from-lego-pairs); null when not asked */
+  fromLegoPairs: number | null
 }
 
 /**
@@ -114,9 +116,10 @@ async function quarantine(extraction: Extraction, courseDir: string, dir: string
   return {quarantined: count, now}
 }
 
-export async function runExtract(options: OpenCourseOptions & ExtractSettings): Promise<{result: RunExtractResult; warnings: string[]}> {
+export async function runExtract(options: OpenCourseOptions & ExtractSettings & {fromLegoPairs?: boolean}): Promise<{result: RunExtractResult; warnings: string[]}> {
   const {course, warnings} = await openCourse({...options, recover: true})
-  const extraction = await extractFor(course, options, options.cwd)
+  let extraction = await extractFor(course, options, options.cwd)
+  if (options.fromLegoPairs) extraction = await (await import('./from-lego-pairs.js')).addLegoPairsBaskets(extraction, course)
   const paths = wickerPaths(course.dir)
   await makeRealFolder(course.dir, paths.root)
   await writeFileAtomic(paths.extract, jsonText({kind: 'wicker/extract', version: EXTRACT_FILE_VERSION, createdAt: new Date().toISOString(), ...extraction}))
@@ -135,6 +138,7 @@ export async function runExtract(options: OpenCourseOptions & ExtractSettings): 
       output: paths.extract,
       quarantined,
       quarantinedNow: now,
+      fromLegoPairs: options.fromLegoPairs ? extraction.candidates.filter((c) => c.sources.some((s) => s.format === 'lego-pairs')).length : null,
     },
     warnings,
   }

@@ -21,7 +21,9 @@ describe('every lego_pairs shape loads into the same Course model', () => {
         const expected = summary(reference.course)
         // LP-E carries no components
         expect(summary(course)).toEqual(shape === 'LP-E' ? expected.map((row) => [...row.slice(0, 7), 0]) : expected)
-        if (shape !== 'LP-A') expect(course.orientation).toMatchObject({arrays: true, order, method: 'seed-pairs'})
+        // LP-B's labelled LEGOs sit inside its array seed pairs: evidence in the same file comes first
+        if (shape === 'LP-B') expect(course.orientation).toMatchObject({arrays: true, order, method: 'same-file'})
+        else if (shape !== 'LP-A') expect(course.orientation).toMatchObject({arrays: true, order, method: 'seed-pairs'})
         else expect(course.orientation.method).toBe('labelled')
       })
     }
@@ -71,7 +73,8 @@ describe('array orientation', () => {
     const {course} = await courseFrom('qtl_for_qkn', {
       'lego_pairs.json': {seeds: [{seed_id: 'S0001', seed_pair: ['vé qó', 'mip dax'], legos: [{id: 'S0001L01', type: 'A', new: true, known: 'mip', target: 'vé'}, {id: 'S0001L02', type: 'A', new: true, known: 'dax', target: 'qó'}]}]},
     })
-    expect(course.orientation).toMatchObject({method: 'lego-containment', order: 'target-known'})
+    expect(course.orientation).toMatchObject({method: 'same-file', order: 'target-known', votes: {agree: 2, of: 2}})
+    expect(course.orientation.evidence).toContain('2 of 2 seed sentences')
     expect(course.seeds[0]).toMatchObject({known: 'mip dax', target: 'vé qó'})
   })
 
@@ -113,12 +116,13 @@ describe('broken input', () => {
     const kinds = course.findings.map((f) => [f.kind, f.seed, f.lego])
     expect(kinds).toEqual([
       ['broken-seed', 'S0002', undefined],
-      ['broken-seed', 'S0003', 'S0003L01'],
       ['bad-lego', 'S0003', undefined],
+      ['broken-seed', 'S0003', undefined],
       ['missing-new', 'S0003', 'S0003L02'],
     ])
+    expect(course.findings[2]).toMatchObject({items: 1})
     expect(course.legoById.get('S0003L02')!.isNew).toBe(true)
-    expect(course.findings[2]!.message).toContain('legos[3]')
+    expect(course.findings[1]!.message).toContain('legos[3]')
   })
 
   it('refuses a lego_pairs that is a bare string, naming the file and the fix', async () => {

@@ -31,7 +31,8 @@ function courseOf(legos: Array<[id: string, known: string, target: string]>): Co
     seeds: [seed],
     legos: seed.legos,
     legoById: new Map(seed.legos.map((l) => [l.id, l])),
-    orientation: {arrays: false, order: null, method: 'labelled', evidence: 'labelled'},
+    orientation: {arrays: false, order: null, method: 'labelled', evidence: 'labelled', votes: null, tried: []},
+    legoPairsBaskets: [],
     findings: [],
   }
 }
