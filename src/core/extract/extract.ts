@@ -5,7 +5,7 @@ import {languageSense, type LanguageSense} from '../course/language-sense.js'
 import {intendedLegoId, LEGO_ID, LEGO_ID_FORM} from '../course/ids.js'
 import type {Course, TextPair} from '../course/model.js'
 import {BlockedError} from '../errors.js'
-import {readContainer, type FormatId} from '../formats/containers.js'
+import {readContainer, type FileHints, type FormatId} from '../formats/containers.js'
 import {phraseKeys, readPhrases, type PhraseKeys} from '../formats/phrases.js'
 import {PACKET_ID, RUN_NAME} from '../schemas/run-plan.js'
 import {decodeStaging} from '../staging/decode.js'
@@ -33,6 +33,9 @@ export type ProblemKind =
   | 'being-written'
   | 'bad-basket'
   | 'bad-id'
+  | 'inferred-id'
+  | 'unread'
+  | 'empty-slot'
   | 'bad-phrase'
   | 'invalid-basket'
   | 'swapped-fixed'
@@ -59,6 +62,8 @@ export interface FileReport {
   size: number
   status: 'used' | 'skipped' | 'bad'
   format: FormatId | null
+  /** for a `mixed` file, each container that read part of it */
+  parts?: FormatId[]
   baskets: number
   reason: string | null
 }
@@ -165,7 +170,7 @@ class Packets {
 async function readOne(
   entry: StagingEntry,
   options: ExtractOptions,
-  context: {keys: PhraseKeys; sense: LanguageSense; packets: Packets},
+  context: {keys: PhraseKeys; sense: LanguageSense; packets: Packets; seedLegos: FileHints['seedLegos']},
   problems: Problem[],
 ): Promise<{report: FileReport; found: Found[]; scaffolds: FormatId[]}> {
   const report: FileReport = {file: entry.name, stagingDir: relativeTo(options.course.dir, entry.dir), sha256: null, size: entry.size, status: 'bad', format: null, baskets: 0, reason: null}
@@ -189,9 +194,10 @@ async function readOne(
   if (decoded.value === null || typeof decoded.value !== 'object') return fail('not-baskets', `the JSON is ${decoded.value === null ? 'null' : `a ${typeof decoded.value}`}: not a basket file`)
   const refused = refusalOf(decoded.value, decoded.json, {maxDepth: options.maxDepth})
   if (refused) return fail('hostile', refused)
-  const container = readContainer(decoded.value, {name: basename(entry.path)})
+  const container = readContainer(decoded.value, {name: basename(entry.path), seedLegos: context.seedLegos})
   if (!container) return fail('not-baskets', 'no basket container recognised (a swarm upload, a report…): not a basket file')
   report.format = container.format
+  if (container.format === 'mixed') report.parts = container.parts
   if (decoded.repaired) problems.push({file: entry.name, kind: 'repaired', message: decoded.notes.at(-1) ?? 'repaired with jsonrepair'})
   for (const p of container.problems) problems.push({file: entry.name, kind: p.kind ?? 'bad-basket', message: `${p.path}: ${p.message}`})
 
@@ -211,6 +217,7 @@ async function readOne(
     const read = readPhrases(raw.phrases, raw.order, context.keys)
     if (read.scaffold) scaffolds.push(read.scaffold)
     for (const p of read.problems) problems.push({file: entry.name, kind: 'bad-phrase', basket: id, message: `${id}${p.index >= 0 ? `, phrase ${p.index}` : ''}: ${p.message}`})
+    if (read.dropped.length > 0) problems.push({file: entry.name, kind: 'empty-slot', basket: id, message: `${id}: ${read.dropped.length} empty optional slot(s) dropped (${read.dropped.join(', ')}); the basket is kept`})
     const phrases = read.phrases.map((p) => ({known: tidy(p.known), target: tidy(p.target)}))
     phrases.forEach((p, i) => {
       // Swapped sides are fixed only when each side is clearly the other language.
@@ -321,7 +328,13 @@ async function extractScan(scan: ScanResult, options: ExtractOptions): Promise<E
     problems.push({file: s.name, kind: s.kind, message: s.message})
     files.push({file: s.name, stagingDir: '', sha256: null, size: 0, status: s.kind === 'symlink' ? 'bad' : 'skipped', format: null, baskets: 0, reason: s.message})
   }
-  const context = {keys: phraseKeys(options.course.knownLanguage, options.course.targetLanguage), sense: languageSense(options.course), packets: new Packets(options.wickerDir, options.course.dir)}
+  const bySeed = new Map(options.course.seeds.map((s) => [s.id, s.legos]))
+  const context = {
+    keys: phraseKeys(options.course.knownLanguage, options.course.targetLanguage),
+    sense: languageSense(options.course),
+    packets: new Packets(options.wickerDir, options.course.dir),
+    seedLegos: (seed: string) => bySeed.get(seed),
+  }
   const found: Found[] = []
   const formats: Partial<Record<FormatId, number>> = {}
   // Files are read a few at a time, so the disk works while JSON is parsed; results keep file order.
