@@ -49,6 +49,8 @@ const STAGING = {
   // F17: a LEGO-array seed file, phrases keyed by the course's language codes
   'legos_S0003.json': {seed_id: 'S0003', seed_pair: {known: 'om bra to the dask', target: 'kelo al daso'}, legos: [{lego_id: 'S0003L01', known: 'om bra', target: 'kelo', new: true}, {lego_id: 'S0003L02', known: 'to the dask', target: 'al daso', new: true, baskets: [{eng: 'to the dask', spa: 'al daso'}]}]},
   'report.json': {summary: 'done', seeds: 4},
+  // baskets inside a wrapper no container knows: named, not passed over as "not a basket file"
+  'wrapped.json': {results: {S0004L03: {practice_phrases: [pair('lorn', 'lorno')]}}},
 }
 
 describe('extract reads a staging folder of every new shape with the built binary', () => {
@@ -58,7 +60,7 @@ describe('extract reads a staging folder of every new shape with the built binar
     const x = wicker(['extract', dir, '--json'])
     expect(x.stderr).not.toMatch(STACK_TRACE)
     expect(x.code).toBe(0)
-    expect(x.json.result).toMatchObject({files: {total: 7, used: 5, skipped: 2, bad: 0}, candidates: 8, duplicates: 0, stagingConflicts: 0, invalid: 0})
+    expect(x.json.result).toMatchObject({files: {total: 8, used: 5, skipped: 3, bad: 0}, candidates: 8, duplicates: 0, stagingConflicts: 0, invalid: 0})
     expect(x.json.result.formats).toMatchObject({F15: 1, F4: 1, mixed: 1, F16: 1, F17: 1})
     const problems = (x.json.result.problems as Array<{file: string; kind: string; message: string}>).map((p) => [p.file.replace(/^.*\//, ''), p.kind, p.message])
     expect(problems.sort()).toEqual(
@@ -68,6 +70,7 @@ describe('extract reads a staging folder of every new shape with the built binar
         ['seed_S0002_baskets.json', 'inferred-id', '$.0: no LEGO id; S0002L01 inferred, the one LEGO of S0002 with the lego text "fe ril"'],
         ['seed_S0002_baskets.json', 'inferred-id', '$.1: no LEGO id; S0002L02 inferred, the one LEGO of S0002 with the lego text "brimo"'],
         ['seed_S0009_baskets.json', 'bad-id', "$.0: no LEGO id, and the file's seed S0009 is not in lego_pairs; refused"],
+        ['wrapped.json', 'unread', '$.results: holds 1 basket-shaped value(s) in a container wicker does not know; not used'],
       ].sort(),
     )
 
@@ -81,6 +84,7 @@ describe('extract reads a staging folder of every new shape with the built binar
       'rows_S0004.json': ['F16', 2, null],
       'legos_S0003.json': ['F17', 1, null],
       'report.json': [null, 0, null],
+      'wrapped.json': [null, 0, null],
     })
     const phrases = Object.fromEntries(extraction.candidates.map((c: {id: string; phrases: unknown[]}) => [c.id, c.phrases.length]))
     expect(phrases).toEqual({S0001L01: 1, S0001L02: 2, S0002L01: 2, S0002L02: 1, S0003L01: 2, S0003L02: 1, S0004L02: 2, S0004L03: 1})

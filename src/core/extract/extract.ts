@@ -5,7 +5,8 @@ import {languageSense, type LanguageSense} from '../course/language-sense.js'
 import {intendedLegoId, LEGO_ID, LEGO_ID_FORM} from '../course/ids.js'
 import type {Course, TextPair} from '../course/model.js'
 import {BlockedError} from '../errors.js'
-import {readContainer, type FileHints, type FormatId} from '../formats/containers.js'
+import {readContainer, unread, type FileHints, type FormatId} from '../formats/containers.js'
+import {isObject} from '../json.js'
 import {phraseKeys, readPhrases, type PhraseKeys} from '../formats/phrases.js'
 import {PACKET_ID, RUN_NAME} from '../schemas/run-plan.js'
 import {decodeStaging} from '../staging/decode.js'
@@ -195,7 +196,12 @@ async function readOne(
   const refused = refusalOf(decoded.value, decoded.json, {maxDepth: options.maxDepth})
   if (refused) return fail('hostile', refused)
   const container = readContainer(decoded.value, {name: basename(entry.path), seedLegos: context.seedLegos})
-  if (!container) return fail('not-baskets', 'no basket container recognised (a swarm upload, a report…): not a basket file')
+  if (!container) {
+    // baskets one level down in an unknown wrapper are named, not passed over as "not a basket file"
+    const hidden = isObject(decoded.value) ? unread(decoded.value) : []
+    if (hidden.length > 0) return fail('unread', hidden.map((p) => `${p.path}: ${p.message}`).join('; '))
+    return fail('not-baskets', 'no basket container recognised (a swarm upload, a report…): not a basket file')
+  }
   report.format = container.format
   if (container.format === 'mixed') report.parts = container.parts
   if (decoded.repaired) problems.push({file: entry.name, kind: 'repaired', message: decoded.notes.at(-1) ?? 'repaired with jsonrepair'})

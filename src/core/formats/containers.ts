@@ -49,10 +49,10 @@ function without(map: Record<string, unknown>, keys: readonly string[]): Record<
 }
 
 /**
- * Values left unread that hold baskets one level down (a wrapper no container knows, such as
+ * Values left unread (by the containers, or in a file none of them recognised) that hold baskets one level down (a wrapper no container knows, such as
  * `{"more": {"S0004L02": {practice_phrases…}}}`): reported, so nothing basket-shaped goes unsaid.
  */
-function unread(rest: Record<string, unknown>): ContainerProblem[] {
+export function unread(rest: Record<string, unknown>): ContainerProblem[] {
   const problems: ContainerProblem[] = []
   for (const [key, value] of Object.entries(rest)) {
     const inner = Array.isArray(value) ? value : isObject(value) ? Object.values(value) : []

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {CONTAINERS, readContainer} from '../../../src/core/formats/containers.js'
+import {CONTAINERS, readContainer, unread} from '../../../src/core/formats/containers.js'
 
 const hints = {name: 'seed_S0231.json'}
 const basket = (known: string, target: string) => ({practice_phrases: [[known, target, null, 1]]})
@@ -31,6 +31,12 @@ describe('readContainer: every container of a file is read', () => {
     const read = readContainer(root, hints)!
     expect(read.baskets.map((b) => b.id)).toEqual(['S0231L03'])
     expect(read.problems).toEqual([{path: '$.leftovers', kind: 'unread', message: 'holds 2 basket-shaped value(s) in a container wicker does not know; not used'}])
+  })
+
+  it('finds baskets hidden in an unknown wrapper of a file no container recognises', () => {
+    const root = {results: {S0231L01: basket('ta zum', 'fe ril')}, done: true}
+    expect(readContainer(root, hints)).toBeNull()
+    expect(unread(root)).toEqual([{path: '$.results', kind: 'unread', message: 'holds 1 basket-shaped value(s) in a container wicker does not know; not used'}])
   })
 
   it('is null for files that hold no baskets (swarm uploads, reports)', () => {
