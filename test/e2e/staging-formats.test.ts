@@ -87,6 +87,8 @@ describe('extract reads a staging folder of every new shape with the built binar
       'wrapped.json': [null, 0, null],
     })
     const phrases = Object.fromEntries(extraction.candidates.map((c: {id: string; phrases: unknown[]}) => [c.id, c.phrases.length]))
+    const sourceOf = (id: string) => extraction.candidates.find((c: {id: string}) => c.id === id).sources.map((s: {format: string; path: string}) => [s.format, s.path])
+    expect([sourceOf('S0001L01'), sourceOf('S0001L02'), sourceOf('S0004L02')]).toEqual([[['F3', '$.baskets[0]']], [['F1', '$.S0001L02']], [['F16', '$.baskets[0,2]']]])
     expect(phrases).toEqual({S0001L01: 1, S0001L02: 2, S0002L01: 2, S0002L02: 1, S0003L01: 2, S0003L02: 1, S0004L02: 2, S0004L03: 1})
     expect(snapshotTree(join(dir, 'phase5_baskets_staging'))).toEqual(before)
   })

@@ -242,7 +242,7 @@ async function readOne(
     else if (phrases.some((p) => p.known === '' || p.target === '')) invalid = 'a phrase with an empty side'
     if (invalid) problems.push({file: entry.name, kind: 'invalid-basket', basket: id, message: `${id}: ${invalid}`})
     const base = raw.base ?? (attempt ? await context.packets.base(attempt.run, attempt.packet, id) : null)
-    found.push({id, phrases, hash: phrasesHash(phrases), source: {file: entry.name, sha256: report.sha256, format: raw.form ?? container.format, path: raw.path}, repaired: decoded.repaired, base, invalid, attempt})
+    found.push({id, phrases, hash: phrasesHash(phrases), source: {file: entry.name, sha256: report.sha256, format: raw.form ?? raw.container, path: raw.path}, repaired: decoded.repaired, base, invalid, attempt})
   }
   report.baskets = found.length
   report.status = found.length > 0 ? 'used' : 'skipped'

@@ -11,7 +11,8 @@ export interface ContainerRead {
   format: FormatId
   /** each container that read part of the file, in registry order */
   parts: FormatId[]
-  baskets: RawBasket[]
+  /** each basket with the container it was read by (a `mixed` file's baskets keep their own) */
+  baskets: Array<RawBasket & {container: FormatId}>
   /** baskets that could not be read, ids inferred, values no container reads: each with why */
   problems: ContainerProblem[]
 }
@@ -29,7 +30,7 @@ export function readContainer(root: unknown, hints: FileHints): ContainerRead | 
     if (!container.recognise(rest, hints)) continue
     const part = container.read(rest, hints)
     read.parts.push(container.id)
-    read.baskets.push(...part.baskets)
+    for (const basket of part.baskets) read.baskets.push({...basket, container: container.id})
     read.problems.push(...part.problems)
     if (part.keys === '$' || !isObject(rest)) {
       rest = undefined

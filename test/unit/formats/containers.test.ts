@@ -11,10 +11,10 @@ describe('readContainer: every container of a file is read', () => {
     const read = readContainer(root, hints)!
     expect(read.format).toBe('mixed')
     expect(read.parts).toEqual(['F3', 'F1'])
-    expect(read.baskets.map((b) => [b.id, b.path])).toEqual([
-      ['S0231L03', '$.baskets[0]'],
-      ['S0231L01', '$.S0231L01'],
-      ['S0231L02', '$.S0231L02'],
+    expect(read.baskets.map((b) => [b.id, b.path, b.container])).toEqual([
+      ['S0231L03', '$.baskets[0]', 'F3'],
+      ['S0231L01', '$.S0231L01', 'F1'],
+      ['S0231L02', '$.S0231L02', 'F1'],
     ])
     expect(read.problems).toEqual([])
   })
