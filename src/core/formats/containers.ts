@@ -46,6 +46,7 @@ export function readContainer(root: unknown, hints: FileHints): ContainerRead | 
 
 function without(map: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   const drop = new Set(keys)
+  // fromEntries defines own properties: a key such as __proto__ could never reach a prototype
   return Object.fromEntries(Object.entries(map).filter(([k]) => !drop.has(k)))
 }
 

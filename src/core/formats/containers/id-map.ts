@@ -1,4 +1,4 @@
-import {looksLikeLegoId} from '../../course/ids.js'
+import {LEGO_ID, looksLikeLegoId} from '../../course/ids.js'
 import {isObject} from '../../json.js'
 import {basketFromValue, isBasketShaped, type RawBasket} from '../basket-value.js'
 import type {ContainerProblem} from './types.js'
@@ -25,7 +25,7 @@ export function readIdMap(
   idOf: (key: string, value: unknown) => string | null,
   options: IdMapOptions = {},
 ): {baskets: RawBasket[]; problems: ContainerProblem[]; keys: string[]} {
-  const isKey = options.isKey ?? looksLikeLegoId
+  const isKey = options.isKey ?? isIdKey
   const strangers = options.strangers ?? true
   const baskets: RawBasket[] = []
   const problems: ContainerProblem[] = []
@@ -49,6 +49,9 @@ export function innerId(value: unknown): string | null {
 }
 
 export const DIGITS = /^\d+$/
+
+/** A LEGO id or a near-miss of one (refused later with its reason); the exact grammar first, as it is far cheaper. */
+export const isIdKey = (key: string): boolean => LEGO_ID.test(key) || looksLikeLegoId(key)
 
 /** The keys of an object that hold an object: the wrapper maps containers look inside. */
 export const objectAt = (root: unknown, key: string): Record<string, unknown> | null => (isObject(root) && isObject(root[key]) ? root[key] : null)
