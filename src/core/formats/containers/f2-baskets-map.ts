@@ -1,7 +1,6 @@
+import {allArrays} from './f2b-phrase-arrays.js'
 import {readIdMap, objectAt} from './id-map.js'
 import type {ContainerFormat} from './types.js'
-
-const allArrays = (map: Record<string, unknown>) => Object.values(map).every(Array.isArray)
 
 /** F2: `baskets` an object of LEGO ids beside metadata (also the old HTTP upload body). */
 export const f2: ContainerFormat = {
@@ -10,17 +9,6 @@ export const f2: ContainerFormat = {
   recognise: (root) => {
     const map = objectAt(root, 'baskets')
     return map !== null && !allArrays(map)
-  },
-  read: (root) => ({...readIdMap(objectAt(root, 'baskets')!, '$.baskets', (key) => key), keys: ['baskets']}),
-}
-
-/** F2b: `baskets` an object of LEGO ids whose values are the phrase lists themselves. */
-export const f2b: ContainerFormat = {
-  id: 'F2b',
-  example: '{"baskets": {"S0004L02": [["we vask", "nolo", null, 1]]}}',
-  recognise: (root) => {
-    const map = objectAt(root, 'baskets')
-    return map !== null && allArrays(map)
   },
   read: (root) => ({...readIdMap(objectAt(root, 'baskets')!, '$.baskets', (key) => key), keys: ['baskets']}),
 }

@@ -55,3 +55,23 @@ export const isIdKey = (key: string): boolean => LEGO_ID.test(key) || looksLikeL
 
 /** The keys of an object that hold an object: the wrapper maps containers look inside. */
 export const objectAt = (root: unknown, key: string): Record<string, unknown> | null => (isObject(root) && isObject(root[key]) ? root[key] : null)
+
+/**
+ * Whether some value under a LEGO-id key of the root passes `test` (with `all`: every one, and at
+ * least one exists). One pass, stopping as soon as the answer is known.
+ */
+export function idValuesPass(root: unknown, test: (v: unknown) => boolean, all = false): boolean {
+  if (!isObject(root)) return false
+  let any = false
+  for (const key of Object.keys(root)) {
+    if (!isIdKey(key)) continue
+    const pass = test(root[key])
+    if (pass && !all) return true
+    if (!pass && all) return false
+    any = true
+  }
+  return all && any
+}
+
+/** Reads the root as LEGO id → basket (F1, F11, F12), basket-shaped values under other keys included. */
+export const readRootIds = (root: unknown) => readIdMap(root as Record<string, unknown>, '$', (key) => key)

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {f1, f11, f12} from '../../../../src/core/formats/containers/f1-top-level-ids.js'
+import {f1} from '../../../../src/core/formats/containers/f1-top-level-ids.js'
 import {readContainer} from '../../../../src/core/formats/containers.js'
 
 const hints = {name: 'agent_7.json'}
@@ -30,14 +30,5 @@ describe('F1: LEGO ids at the root', () => {
     const root = {S0004L02: {practice_phrases: phrases}, 's0004l03 ': {practice_phrases: phrases}, extra: [['we vask', 'nolo']]}
     const read = f1.read(root, hints)
     expect(read.baskets.map((b) => b.id)).toEqual(['S0004L02', 's0004l03 ', 'extra'])
-  })
-
-  it('is F12 when a value is in e/d or compact form, F11 when every value is flat', () => {
-    const ed = {S0004L02: {lego: ['nolo', 'we vask'], e: [['nolo', 'we vask']], d: {'2': [['nolo ta', 'we vask it']]}}}
-    const compact = {S0004L02: [['nolo', 'we vask'], [['nolo', 'we vask']], [[['nolo ta', 'we vask it']], [], [], []]]}
-    const flat = {S0004L02: {known: 'we vask', target: 'nolo', baskets: phrases}}
-    expect([ed, compact, flat].map((r) => readContainer(r, hints)!.format)).toEqual(['F12', 'F12', 'F11'])
-    expect(f12.read(ed, hints).baskets[0]!.phrases).toEqual([['nolo', 'we vask'], ['nolo ta', 'we vask it']])
-    expect(f11.recognise({S0004L02: {known: 'we vask', target: 'nolo', baskets: phrases}, S0004L03: {practice_phrases: phrases}}, hints)).toBe(false)
   })
 })
