@@ -53,7 +53,7 @@ export const DIGITS = /^\d+$/
 /** A LEGO id or a near-miss of one (refused later with its reason); the exact grammar first, as it is far cheaper. */
 export const isIdKey = (key: string): boolean => LEGO_ID.test(key) || looksLikeLegoId(key)
 
-/** The keys of an object that hold an object: the wrapper maps containers look inside. */
+/** The object under a key of the root (a wrapper such as `baskets` or `legos`), or null. */
 export const objectAt = (root: unknown, key: string): Record<string, unknown> | null => (isObject(root) && isObject(root[key]) ? root[key] : null)
 
 /**
