@@ -205,7 +205,7 @@ async function readOne(
   report.format = container.format
   if (container.format === 'mixed') report.parts = container.parts
   if (decoded.repaired) problems.push({file: entry.name, kind: 'repaired', message: decoded.notes.at(-1) ?? 'repaired with jsonrepair'})
-  for (const p of container.problems) problems.push({file: entry.name, kind: p.kind ?? 'bad-basket', message: `${p.path}: ${p.message}`})
+  for (const p of container.problems) problems.push({file: entry.name, kind: p.kind ?? 'bad-basket', message: `${p.path}: ${p.message}`, ...(p.basket ? {basket: p.basket} : {})})
 
   const attempt = launchName(entry.name)
   const found: Found[] = []

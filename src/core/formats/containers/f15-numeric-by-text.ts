@@ -89,7 +89,7 @@ export const f15: ContainerFormat = {
         const lego = matchLego(value as Record<string, unknown>, legos)
         if (typeof lego !== 'string') {
           part.baskets.push({...basket, id: lego.id})
-          part.problems.push({path, kind: 'inferred-id', message: `no LEGO id; ${lego.id} inferred, the one LEGO of ${seed} with the lego text "${lego.target}"`})
+          part.problems.push({path, kind: 'inferred-id', basket: lego.id, message: `no LEGO id; ${lego.id} inferred, the one LEGO of ${seed} with the lego text "${lego.target}"`})
           continue
         }
         why = `${lego}; refused`

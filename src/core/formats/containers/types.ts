@@ -30,6 +30,8 @@ export interface ContainerProblem {
   message: string
   /** bad-basket unless said: an id refused, an id inferred, or basket-shaped values no container reads */
   kind?: 'bad-id' | 'inferred-id' | 'unread'
+  /** the LEGO id it is about, when one is known (an inferred id) */
+  basket?: string
 }
 
 /** A LEGO of the course as a container needs it: to match a basket without an id by its text. */

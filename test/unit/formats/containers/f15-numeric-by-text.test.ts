@@ -24,9 +24,9 @@ describe('F15: numeric keys without ids, matched by LEGO text', () => {
       ['S0320L04', '$.2'],
     ])
     expect(read.problems).toEqual([
-      {path: '$.0', kind: 'inferred-id', message: 'no LEGO id; S0320L01 inferred, the one LEGO of S0320 with the lego text "yo nolo"'},
-      {path: '$.1', kind: 'inferred-id', message: 'no LEGO id; S0320L02 inferred, the one LEGO of S0320 with the lego text "al trelo"'},
-      {path: '$.2', kind: 'inferred-id', message: 'no LEGO id; S0320L04 inferred, the one LEGO of S0320 with the lego text "brimo"'},
+      {path: '$.0', kind: 'inferred-id', basket: 'S0320L01', message: 'no LEGO id; S0320L01 inferred, the one LEGO of S0320 with the lego text "yo nolo"'},
+      {path: '$.1', kind: 'inferred-id', basket: 'S0320L02', message: 'no LEGO id; S0320L02 inferred, the one LEGO of S0320 with the lego text "al trelo"'},
+      {path: '$.2', kind: 'inferred-id', basket: 'S0320L04', message: 'no LEGO id; S0320L04 inferred, the one LEGO of S0320 with the lego text "brimo"'},
     ])
   })
 
