@@ -39,7 +39,7 @@ const tk = (p: TextPair) => [p.target, p.known]
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`
 
 /** Files holding these baskets in one format. Per-seed formats expect baskets of one seed. */
-export function renderFormat(format: FormatId, baskets: StagedBasket[], tag: string, languages: {known: string; target: string} = {known: 'english', target: 'target'}): StagingFile[] {
+export function renderFormat(format: FormatId, baskets: StagedBasket[], tag: string, languages: {known: string; target: string; knownCode?: string; targetCode?: string} = {known: 'english', target: 'target'}): StagingFile[] {
   const seed = baskets[0]!.lego.seedId
   const standard = (b: StagedBasket, i: number) => ({lego: lego(b.lego), practice_phrases: phrasesIn(b, i), is_final_lego: b.lego.isFinal, phrase_count: b.phrases.length})
   const map = (f: (b: StagedBasket, i: number) => unknown) => Object.fromEntries(baskets.map((b, i) => [b.lego.id, f(b, i)]))
@@ -92,10 +92,26 @@ export function renderFormat(format: FormatId, baskets: StagedBasket[], tag: str
       ]
     case 'F14':
       return [{name: `${tag}_f14.json`, content: json(map((b) => ({lego: lego(b.lego), practice_phrases: {medium_3_legos: b.phrases.map((p) => ({[languages.known]: p.known, [languages.target]: p.target}))}})))}]
+    case 'F15':
+      return [{name: `seed_${seed}_${tag}_baskets.json`, content: json(Object.fromEntries(baskets.map((b, i) => [String(i), {lego: i % 2 ? [b.lego.known, b.lego.target] : lego(b.lego), practice_phrases: phrasesIn(b, i)}])))}]
+    case 'F16':
+      return [{name: `${tag}_f16.json`, content: json({seed_id: seed, baskets: baskets.flatMap((b) => b.phrases.map((p, i) => ({lego_id: b.lego.id, known: p.known, target: p.target, lego_count: i + 1})))})}]
+    case 'F17':
+      return [
+        {
+          name: `${tag}_f17.json`,
+          content: json({seed_id: seed, seed_pair: {known: '…', target: '…'}, legos: baskets.map((b) => ({lego_id: b.lego.id, known: b.lego.known, target: b.lego.target, new: b.lego.isNew, baskets: b.phrases.map((p) => ({[languages.knownCode ?? languages.known]: p.known, [languages.targetCode ?? languages.target]: p.target}))}))}),
+        },
+      ]
+    case 'mixed': {
+      // an F3 array for the first half, the rest as top-level LEGO-id baskets beside it
+      const half = Math.ceil(baskets.length / 2)
+      return [{name: `${tag}_mixed.json`, content: json({seed_id: seed, baskets: baskets.slice(0, half).map((b, i) => ({lego_id: b.lego.id, practice_phrases: phrasesIn(b, i)})), ...Object.fromEntries(baskets.slice(half).map((b, i) => [b.lego.id, standard(b, i)]))})}]
+    }
   }
 }
 
-export const ALL_FORMATS: FormatId[] = ['F1', 'F2', 'F2b', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12', 'F13', 'F14']
+export const ALL_FORMATS: FormatId[] = ['F1', 'F2', 'F2b', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12', 'F13', 'F14', 'F15', 'F16', 'F17', 'mixed']
 
 /** GATE-safe baskets for the course's new LEGOs that canon lacks, as an agent run would write them. */
 export function missingBaskets(course: Course, canonIds: Set<string>, seed = 7): StagedBasket[] {

@@ -5,7 +5,8 @@ import {languageSense, type LanguageSense} from '../course/language-sense.js'
 import {intendedLegoId, LEGO_ID, LEGO_ID_FORM} from '../course/ids.js'
 import type {Course, TextPair} from '../course/model.js'
 import {BlockedError} from '../errors.js'
-import {readContainer, type FormatId} from '../formats/containers.js'
+import {readContainer, unread, type FileHints, type FormatId} from '../formats/containers.js'
+import {isObject} from '../json.js'
 import {phraseKeys, readPhrases, type PhraseKeys} from '../formats/phrases.js'
 import {PACKET_ID, RUN_NAME} from '../schemas/run-plan.js'
 import {decodeStaging} from '../staging/decode.js'
@@ -34,6 +35,9 @@ export type ProblemKind =
   | 'being-written'
   | 'bad-basket'
   | 'bad-id'
+  | 'inferred-id'
+  | 'unread'
+  | 'empty-slot'
   | 'bad-phrase'
   | 'invalid-basket'
   | 'swapped-fixed'
@@ -41,6 +45,11 @@ export type ProblemKind =
   | 'repaired'
   | 'superseded'
   | 'staging-conflict'
+
+/** Problems that are notes: what was read was read whole (an exchanged pair fixed, an id inferred from
+ *  the LEGO text, an empty optional slot dropped, a LEGO text differing from lego_pairs). A file with
+ *  only these may be consumed by a merge; any other problem keeps it in staging. */
+export const NOTE_KINDS: ReadonlySet<ProblemKind> = new Set(['swapped-fixed', 'lego-mismatch', 'inferred-id', 'empty-slot'])
 
 /** Problems that make a whole file unusable. */
 const BAD: ReadonlySet<ProblemKind> = new Set(['invalid-json', 'encoding', 'empty', 'hostile', 'too-large', 'symlink'])
@@ -60,6 +69,8 @@ export interface FileReport {
   size: number
   status: 'used' | 'skipped' | 'bad'
   format: FormatId | null
+  /** for a `mixed` file, each container that read part of it */
+  parts?: FormatId[]
   baskets: number
   reason: string | null
 }
@@ -166,7 +177,7 @@ class Packets {
 async function readOne(
   entry: StagingEntry,
   options: ExtractOptions,
-  context: {keys: PhraseKeys; sense: LanguageSense; packets: Packets},
+  context: {keys: PhraseKeys; sense: LanguageSense; packets: Packets; seedLegos: FileHints['seedLegos']},
   problems: Problem[],
 ): Promise<{report: FileReport; found: Found[]; scaffolds: FormatId[]}> {
   const report: FileReport = {file: entry.name, stagingDir: relativeTo(options.course.dir, entry.dir), sha256: null, size: entry.size, status: 'bad', format: null, baskets: 0, reason: null}
@@ -190,11 +201,17 @@ async function readOne(
   if (decoded.value === null || typeof decoded.value !== 'object') return fail('not-baskets', `the JSON is ${decoded.value === null ? 'null' : `a ${typeof decoded.value}`}: not a basket file`)
   const refused = refusalOf(decoded.value, decoded.json, {maxDepth: options.maxDepth})
   if (refused) return fail('hostile', refused)
-  const container = readContainer(decoded.value, {name: basename(entry.path)})
-  if (!container) return fail('not-baskets', 'no basket container recognised (a swarm upload, a report…): not a basket file')
+  const container = readContainer(decoded.value, {name: basename(entry.path), seedLegos: context.seedLegos})
+  if (!container) {
+    // baskets one level down in an unknown wrapper are named, not passed over as "not a basket file"
+    const hidden = isObject(decoded.value) ? unread(decoded.value) : []
+    if (hidden.length > 0) return fail('unread', hidden.map((p) => `${p.path}: ${p.message}`).join('; '))
+    return fail('not-baskets', 'no basket container recognised (a swarm upload, a report…): not a basket file')
+  }
   report.format = container.format
+  if (container.format === 'mixed') report.parts = container.parts
   if (decoded.repaired) problems.push({file: entry.name, kind: 'repaired', message: decoded.notes.at(-1) ?? 'repaired with jsonrepair'})
-  for (const p of container.problems) problems.push({file: entry.name, kind: p.kind ?? 'bad-basket', message: `${p.path}: ${p.message}`})
+  for (const p of container.problems) problems.push({file: entry.name, kind: p.kind ?? 'bad-basket', message: `${p.path}: ${p.message}`, ...(p.basket ? {basket: p.basket} : {})})
 
   const attempt = launchName(entry.name)
   const found: Found[] = []
@@ -212,6 +229,7 @@ async function readOne(
     const read = readPhrases(raw.phrases, raw.order, context.keys)
     if (read.scaffold) scaffolds.push(read.scaffold)
     for (const p of read.problems) problems.push({file: entry.name, kind: 'bad-phrase', basket: id, message: `${id}${p.index >= 0 ? `, phrase ${p.index}` : ''}: ${p.message}`})
+    if (read.dropped.length > 0) problems.push({file: entry.name, kind: 'empty-slot', basket: id, message: `${id}: ${read.dropped.length} empty optional slot(s) dropped (${read.dropped.join(', ')}); the basket is kept`})
     const phrases = read.phrases.map((p) => ({known: tidy(p.known), target: tidy(p.target)}))
     phrases.forEach((p, i) => {
       // Swapped sides are fixed only when each side is clearly the other language.
@@ -230,7 +248,7 @@ async function readOne(
     else if (phrases.some((p) => p.known === '' || p.target === '')) invalid = 'a phrase with an empty side'
     if (invalid) problems.push({file: entry.name, kind: 'invalid-basket', basket: id, message: `${id}: ${invalid}`})
     const base = raw.base ?? (attempt ? await context.packets.base(attempt.run, attempt.packet, id) : null)
-    found.push({id, phrases, hash: phrasesHash(phrases), source: {file: entry.name, sha256: report.sha256, format: raw.form ?? container.format, path: raw.path, lego: raw.lego ?? null}, repaired: decoded.repaired, base, invalid, attempt})
+    found.push({id, phrases, hash: phrasesHash(phrases), source: {file: entry.name, sha256: report.sha256, format: raw.form ?? raw.container, path: raw.path, lego: raw.lego ?? null}, repaired: decoded.repaired, base, invalid, attempt})
   }
   report.baskets = found.length
   // a file of slot scaffolds is read as that format (F13/F14), whatever container holds them
@@ -324,7 +342,13 @@ async function extractScan(scan: ScanResult, options: ExtractOptions): Promise<E
     problems.push({file: s.name, kind: s.kind, message: s.message})
     files.push({file: s.name, stagingDir: '', sha256: null, size: 0, status: s.kind === 'symlink' ? 'bad' : 'skipped', format: null, baskets: 0, reason: s.message})
   }
-  const context = {keys: phraseKeys(options.course.knownLanguage, options.course.targetLanguage), sense: languageSense(options.course), packets: new Packets(options.wickerDir, options.course.dir)}
+  const bySeed = new Map(options.course.seeds.map((s) => [s.id, s.legos]))
+  const context = {
+    keys: phraseKeys(options.course.knownLanguage, options.course.targetLanguage),
+    sense: languageSense(options.course),
+    packets: new Packets(options.wickerDir, options.course.dir),
+    seedLegos: (seed: string) => bySeed.get(seed),
+  }
   const found: Found[] = []
   // Files are read a few at a time, so the disk works while JSON is parsed; results keep file order.
   const results = new Array<{one: Awaited<ReturnType<typeof readOne>>; problems: Problem[]}>(scan.files.length)

@@ -38,6 +38,24 @@ export function isEdForm(v: unknown): boolean {
   return isObject(v) && (Array.isArray(v.e) || isObject(v.d))
 }
 
+/** One phrase item of any shape: [text, text, …], or an object with labelled or language-named sides. */
+function isPhraseItem(v: unknown): boolean {
+  if (Array.isArray(v)) return typeof v[0] === 'string' && typeof v[1] === 'string'
+  return isObject(v) && (typeof v.known === 'string' || typeof v.target === 'string' || typeof v.english === 'string' || isObject(v.phrase))
+}
+
+/**
+ * Whether a value is a basket, whatever its key: a basket object (practice_phrases, phrases, e/d,
+ * F11's flat LEGO text with `baskets`), a compact tuple, or a non-empty list of phrase items. A list
+ * of strings or numbers (`cumulative_patterns: ["P01"]`, `seedRange: [1, 5]`) is metadata.
+ */
+export function isBasketShaped(v: unknown): boolean {
+  if (isCompactTuple(v)) return true
+  if (Array.isArray(v)) return v.length > 0 && v.every(isPhraseItem)
+  if (!isObject(v)) return false
+  return 'practice_phrases' in v || 'phrases' in v || isEdForm(v) || (Array.isArray(v.baskets) && typeof v.target === 'string')
+}
+
 /** Reads a basket value of any form: standard object, F2b phrase array, F11 flat, F12 e/d or compact. */
 export function basketFromValue(id: string | null, value: unknown, path: string): RawBasket | string {
   if (isCompactTuple(value)) {

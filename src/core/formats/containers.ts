@@ -1,123 +1,65 @@
-import {LEGO_ID, SEED_ID, SHORT_LEGO_ID, legoIdsIn, looksLikeLegoId, seedIdsIn} from '../course/ids.js'
-import {basketFromValue, isCompactTuple, isEdForm, type RawBasket} from './basket-value.js'
 import {isObject} from '../json.js'
+import {isBasketShaped, type RawBasket} from './basket-value.js'
+import {CONTAINERS} from './containers/registry.js'
+import type {ContainerProblem, FileHints, FormatId} from './containers/types.js'
 
-/**
- * The containers agents wrap baskets in (DOMAIN.md §3), recognised in a fixed order; the first that
- * matches reads the file. Anything no container matches is "not a basket file" (swarm uploads,
- * reports), which is skipped, not an error.
- */
-export type FormatId = 'F1' | 'F2' | 'F2b' | 'F3' | 'F4' | 'F5' | 'F6' | 'F7' | 'F8' | 'F9' | 'F10' | 'F11' | 'F12' | 'F13' | 'F14'
+export type {ContainerFormat, FileHints, FormatId, LegoText} from './containers/types.js'
+export {CONTAINERS} from './containers/registry.js'
 
 export interface ContainerRead {
+  /** the one format the file was read as: `mixed` when several containers read parts of it */
   format: FormatId
-  baskets: RawBasket[]
-  /** baskets that could not be read, with why */
-  problems: Array<{path: string; message: string; kind?: 'bad-id'}>
+  /** each container that read part of the file, in registry order */
+  parts: FormatId[]
+  /** each basket with the container it was read by (a `mixed` file's baskets keep their own) */
+  baskets: Array<RawBasket & {container: FormatId}>
+  /** baskets that could not be read, ids inferred, values no container reads: each with why */
+  problems: ContainerProblem[]
 }
 
-export interface FileHints {
-  /** the file's base name, for F7 (seed) and F9 (LEGO id) */
-  name: string
-}
-
-const DIGITS = /^\d+$/
-
-function fromMap(map: Record<string, unknown>, path: string, idOf: (key: string, value: unknown) => string | null, skip: (key: string) => boolean = () => false): Omit<ContainerRead, 'format'> {
-  const baskets: RawBasket[] = []
-  const problems: ContainerRead['problems'] = []
-  for (const [key, value] of Object.entries(map)) {
-    if (skip(key)) continue
-    const basket = basketFromValue(idOf(key, value), value, `${path}.${key}`)
-    if (typeof basket === 'string') problems.push({path: `${path}.${key}`, message: basket})
-    else baskets.push(basket)
-  }
-  return {baskets, problems}
-}
-
-function innerId(value: unknown): string | null {
-  if (!isObject(value)) return null
-  const id = value.lego_id ?? value.legoId ?? value.id ?? value.basket_id
-  return typeof id === 'string' ? id : null
-}
-
-/** LEGO ids in a file name: S0012L03 (full) or a seed S0012 (for short keys). */
-function idsInName(name: string): {legos: string[]; seeds: string[]} {
-  return {legos: legoIdsIn(name), seeds: seedIdsIn(name)}
-}
-
-function isPhraseLike(v: unknown): boolean {
-  return (Array.isArray(v) && typeof v[0] === 'string' && typeof v[1] === 'string') || (isObject(v) && (typeof v.target === 'string' || typeof v.known === 'string'))
-}
-
-/** Reads a parsed staging file; null when it is not a basket file. */
+/**
+ * Reads a parsed staging file with every container of the registry (containers/): each looks at
+ * what the ones before it left, so a file holding an F3 `baskets` array and top-level LEGO-id
+ * baskets gives both. Null when no container recognises it: not a basket file (a swarm upload, a
+ * report), which is skipped, not an error.
+ */
 export function readContainer(root: unknown, hints: FileHints): ContainerRead | null {
-  if (Array.isArray(root)) {
-    if (root.length === 0 || !root.every(isPhraseLike)) return null
-    const {legos} = idsInName(hints.name)
-    if (legos.length !== 1) {
-      return {format: 'F9', baskets: [], problems: [{path: '$', kind: 'bad-id', message: `a bare phrase list; the LEGO id must come from the file name, which names ${legos.length === 0 ? 'none' : `several (${legos.join(', ')})`}`}]}
+  const read: ContainerRead = {format: 'F1', parts: [], baskets: [], problems: []}
+  let rest = root
+  for (const container of CONTAINERS) {
+    if (!container.recognise(rest, hints)) continue
+    const part = container.read(rest, hints)
+    read.parts.push(container.id)
+    for (const basket of part.baskets) read.baskets.push({...basket, container: container.id})
+    read.problems.push(...part.problems)
+    if (part.keys === '$' || !isObject(rest)) {
+      rest = undefined
+      break
     }
-    return {format: 'F9', baskets: [{id: legos[0]!, path: '$', phrases: root, order: 'known-target', lego: null, form: null, base: null}], problems: []}
+    rest = without(rest, part.keys)
   }
-  if (!isObject(root)) return null
-
-  if (typeof root.basket_id === 'string') {
-    const basket = basketFromValue(root.basket_id, root, '$')
-    return typeof basket === 'string' ? {format: 'F8', baskets: [], problems: [{path: '$', message: basket}]} : {format: 'F8', baskets: [basket], problems: []}
-  }
-  if (isObject(root.seeds) && Object.keys(root.seeds).some((k) => SEED_ID.test(k))) {
-    const baskets: RawBasket[] = []
-    const problems: ContainerRead['problems'] = []
-    for (const [seed, entry] of Object.entries(root.seeds)) {
-      const legos = isObject(entry) ? entry.legos : undefined
-      if (!isObject(legos)) {
-        problems.push({path: `$.seeds.${seed}`, message: 'a seed without a "legos" object'})
-        continue
-      }
-      const read = fromMap(legos, `$.seeds.${seed}.legos`, (key) => key)
-      baskets.push(...read.baskets)
-      problems.push(...read.problems)
-    }
-    return {format: 'F5', baskets, problems}
-  }
-  const wrapper = isObject(root.lego_baskets) ? 'lego_baskets' : isObject(root.phase5_baskets) ? 'phase5_baskets' : null
-  if (wrapper) return {format: 'F10', ...fromMap(root[wrapper] as Record<string, unknown>, `$.${wrapper}`, (key) => key)}
-  if (isObject(root.legos) && Object.keys(root.legos).some((k) => LEGO_ID.test(k))) {
-    return {format: 'F4', ...fromMap(root.legos, '$.legos', (key) => key)}
-  }
-  if (Array.isArray(root.baskets)) {
-    const baskets: RawBasket[] = []
-    const problems: ContainerRead['problems'] = []
-    root.baskets.forEach((value, i) => {
-      const basket = basketFromValue(innerId(value), value, `$.baskets[${i}]`)
-      if (typeof basket === 'string') problems.push({path: `$.baskets[${i}]`, message: basket})
-      else baskets.push(basket)
-    })
-    return {format: 'F3', baskets, problems}
-  }
-  if (isObject(root.baskets)) {
-    const read = fromMap(root.baskets, '$.baskets', (key) => key)
-    return {format: Object.values(root.baskets).every(Array.isArray) ? 'F2b' : 'F2', ...read}
-  }
-  const keys = Object.keys(root)
-  if (keys.length > 0 && keys.every((k) => DIGITS.test(k))) return {format: 'F6', ...fromMap(root, '$', (_key, value) => innerId(value))}
-  if (keys.some((k) => SHORT_LEGO_ID.test(k))) {
-    const {seeds} = idsInName(hints.name)
-    const seed = seeds.length === 1 ? seeds[0]! : null
-    return {format: 'F7', ...fromMap(root, '$', (key, value) => innerId(value) ?? (seed ? `${seed}${key}` : null), (k) => !SHORT_LEGO_ID.test(k))}
-  }
-  // Near-miss ids count too, so a file of malformed ids is read and each id refused with its reason.
-  const idKeys = keys.filter(looksLikeLegoId)
-  if (idKeys.length > 0) {
-    const values = idKeys.map((k) => root[k])
-    const format: FormatId = values.some((v) => isEdForm(v) || isCompactTuple(v)) ? 'F12' : values.every((v) => isObject(v) && Array.isArray(v.baskets) && typeof v.target === 'string') ? 'F11' : 'F1'
-    // F1 keeps metadata keys beside the baskets; every other key must look like a LEGO id (or near one).
-    return {format, ...fromMap(root, '$', (key) => key, (k) => !looksLikeLegoId(k) && !basketLike(root[k]))}
-  }
-  return null
+  if (read.parts.length === 0) return null
+  read.format = read.parts.length === 1 ? read.parts[0]! : 'mixed'
+  if (isObject(rest)) read.problems.push(...unread(rest))
+  return read
 }
 
-function basketLike(v: unknown): boolean {
-  return Array.isArray(v) || (isObject(v) && ('practice_phrases' in v || 'phrases' in v || isEdForm(v)))
+function without(map: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const drop = new Set(keys)
+  // fromEntries defines own properties: a key such as __proto__ could never reach a prototype
+  return Object.fromEntries(Object.entries(map).filter(([k]) => !drop.has(k)))
+}
+
+/**
+ * Values left unread (by the containers, or in a file none of them recognised) that hold baskets one level down (a wrapper no container knows, such as
+ * `{"more": {"S0004L02": {practice_phrases…}}}`): reported, so nothing basket-shaped goes unsaid.
+ */
+export function unread(rest: Record<string, unknown>): ContainerProblem[] {
+  const problems: ContainerProblem[] = []
+  for (const [key, value] of Object.entries(rest)) {
+    const inner = Array.isArray(value) ? value : isObject(value) ? Object.values(value) : []
+    const baskets = inner.filter(isBasketShaped).length
+    if (baskets > 0) problems.push({path: `$.${key}`, kind: 'unread', message: `holds ${baskets} basket-shaped value(s) in a container wicker does not know; not used`})
+  }
+  return problems
 }

@@ -16,13 +16,30 @@ export interface PhraseKeys {
   target: string[]
 }
 
-/** Which object keys mean known and target in this course. */
+/**
+ * Which object keys mean known and target in this course: the labels, the course's language codes
+ * (`{eng, spa}` in spa_for_eng, as F17 files write them) and the languages' names (`{english, mandarin}`).
+ */
 export function phraseKeys(knownLanguage: string | null, targetLanguage: string | null): PhraseKeys {
   const targetNames = languageNames(targetLanguage)
   const knownNames = languageNames(knownLanguage).filter((n) => !targetNames.includes(n))
+  const code = (c: string | null) => (c ? [c.toLowerCase()] : [])
+  const targetCodes = code(targetLanguage)
+  const knownCodes = code(knownLanguage).filter((c) => !targetCodes.includes(c))
   // "english" for known is the old convention, unless English is the target language.
   const legacy = targetNames.includes('english') ? [] : ['english']
-  return {known: ['known', ...knownNames, ...legacy, 'source'], target: ['target', ...targetNames, 'translation']}
+  return {known: ['known', ...knownCodes, ...knownNames, ...legacy, 'source'], target: ['target', ...targetCodes, ...targetNames, 'translation']}
+}
+
+/** Slot categories an agent may leave unfilled (`bonus_optional`, `optional_extra`). */
+const OPTIONAL_CATEGORY = /optional|bonus/i
+
+/** A slot with no text at all (`{phrase: {english: "", mandarin: ""}}`, `["", ""]`): never filled. */
+function isEmptySlot(slot: unknown): boolean {
+  const texts = Array.isArray(slot) ? slot : isObject(slot) ? Object.values(isObject(slot.phrase) ? slot.phrase : slot) : null
+  if (texts === null) return false
+  // counts such as lego_count do not fill a slot; only text does
+  return texts.every((t) => typeof t !== 'string' || t.trim() === '')
 }
 
 
@@ -36,6 +53,8 @@ export interface PhraseRead {
   /** per unreadable item: its index and why */
   problems: Array<{index: number; message: string}>
   scaffold: 'F13' | 'F14' | null
+  /** empty slots of optional categories, dropped (the basket is kept): their paths, e.g. bonus_optional.slots[0] */
+  dropped: string[]
 }
 
 export function readPhraseItem(item: unknown, order: ArrayOrder, keys: PhraseKeys): TextPair | string {
@@ -55,21 +74,26 @@ export function readPhraseItem(item: unknown, order: ArrayOrder, keys: PhraseKey
 
 /** Reads a basket's phrases: an array of items, or a slot scaffold object. */
 export function readPhrases(raw: unknown, order: ArrayOrder, keys: PhraseKeys): PhraseRead {
-  const result: PhraseRead = {phrases: [], problems: [], scaffold: null}
+  const result: PhraseRead = {phrases: [], problems: [], scaffold: null, dropped: []}
   let items: unknown[]
   if (Array.isArray(raw)) items = raw
   else if (isObject(raw)) {
     // slot scaffold: categories, each with slots (or the category itself an array of slots)
     items = []
-    for (const category of Object.values(raw)) {
-      const slots = isObject(category) ? category.slots ?? category.phrases : category
+    for (const [name, category] of Object.entries(raw)) {
+      const inner = isObject(category) ? (category.slots !== undefined ? 'slots' : 'phrases') : null
+      const slots = isObject(category) ? category[inner!] : category
       if (!Array.isArray(slots)) continue
-      for (const slot of slots) {
-        items.push(slot)
+      for (const [i, slot] of slots.entries()) {
         result.scaffold ??= isObject(slot) && isObject(slot.phrase) ? 'F13' : 'F14'
+        if (OPTIONAL_CATEGORY.test(name) && isEmptySlot(slot)) {
+          result.dropped.push(`${name}${inner ? `.${inner}` : ''}[${i}]`)
+          continue
+        }
+        items.push(slot)
       }
     }
-    if (items.length === 0) {
+    if (items.length === 0 && result.dropped.length === 0) {
       result.problems.push({index: -1, message: 'practice_phrases is an object with no slots'})
       return result
     }

@@ -4,7 +4,7 @@ import {isUsable, type Canon, type CanonBasket} from '../canon/model.js'
 import {covers} from '../canon/read.js'
 import type {Course, TextPair} from '../course/model.js'
 import {phrasesHash, type Candidate} from '../extract/candidate.js'
-import type {Extraction, StagingConflict} from '../extract/extract.js'
+import {NOTE_KINDS, type Extraction, type StagingConflict} from '../extract/extract.js'
 import {unitKey} from '../text/normalize.js'
 import {legoRelation} from './lego-relation.js'
 
@@ -214,7 +214,7 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
   }
 
   // Files to consume: every basket in them is in canon after the merge. Bad or partly unreadable files stay.
-  const problemFiles = new Set(extraction.problems.filter((p) => p.kind !== 'swapped-fixed' && p.kind !== 'lego-mismatch').flatMap((p) => p.file.split(', ')))
+  const problemFiles = new Set(extraction.problems.filter((p) => !NOTE_KINDS.has(p.kind)).flatMap((p) => p.file.split(', ')))
   const consume = extraction.files.filter((f) => f.status === 'used' && !pending.has(f.file) && !problemFiles.has(f.file)).map((f) => ({file: f.file, stagingDir: f.stagingDir}))
   const opFiles = new Set(ops.flatMap((o) => o.sources))
   const staging = [...new Set([...consume.map((c) => c.file), ...opFiles])].sort().map((file) => ({file, sha256: fileSha.get(file)!}))
