@@ -61,7 +61,8 @@ describe('extract reads a staging folder of every new shape with the built binar
     expect(x.stderr).not.toMatch(STACK_TRACE)
     expect(x.code).toBe(0)
     expect(x.json.result).toMatchObject({files: {total: 8, used: 5, skipped: 3, bad: 0}, candidates: 8, duplicates: 0, stagingConflicts: 0, invalid: 0})
-    expect(x.json.result.formats).toMatchObject({F15: 1, F4: 1, mixed: 1, F16: 1, F17: 1})
+    // each file once, by the one format it was read as: the refused F15 file too, the scaffold as F13 (not its F4 container)
+    expect(x.json.result.formats).toEqual({F15: 2, F13: 1, mixed: 1, F16: 1, F17: 1})
     const problems = (x.json.result.problems as Array<{file: string; kind: string; message: string}>).map((p) => [p.file.replace(/^.*\//, ''), p.kind, p.message])
     expect(problems.sort()).toEqual(
       [
@@ -79,7 +80,7 @@ describe('extract reads a staging folder of every new shape with the built binar
     expect(byFile).toEqual({
       'seed_S0002_baskets.json': ['F15', 2, null],
       'seed_S0009_baskets.json': ['F15', 0, null],
-      'scaffold_S0003.json': ['F4', 1, null],
+      'scaffold_S0003.json': ['F13', 1, null],
       'mixed_S0001.json': ['mixed', 2, ['F3', 'F1']],
       'rows_S0004.json': ['F16', 2, null],
       'legos_S0003.json': ['F17', 1, null],
