@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -92,5 +92,16 @@ describe('extract reads a staging folder of every new shape with the built binar
     expect([sourceOf('S0001L01'), sourceOf('S0001L02'), sourceOf('S0004L02')]).toEqual([[['F3', '$.baskets[0]']], [['F1', '$.S0001L02']], [['F16', '$.baskets[0,2]']]])
     expect(phrases).toEqual({S0001L01: 1, S0001L02: 2, S0002L01: 2, S0002L02: 1, S0003L01: 2, S0003L02: 1, S0004L02: 2, S0004L03: 1})
     expect(snapshotTree(join(dir, 'phase5_baskets_staging'))).toEqual(before)
+  })
+
+  it('a file whose ids were inferred, or whose empty optional slots were dropped, is consumed by the merge like any other', () => {
+    const files = ['seed_S0002_baskets.json', 'scaffold_S0003.json'] as const
+    const dir = writeTree(join(tempDir(), 'spa_for_eng'), {'lego_pairs.json': LEGO_PAIRS, ...Object.fromEntries(files.map((name) => [`phase5_baskets_staging/${name}`, STAGING[name]]))})
+    const merged = wicker(['merge', dir, '--yes', '--json'])
+    expect(merged.code, merged.stderr).toBe(0)
+    expect(merged.json.result.added.sort()).toEqual(['S0002L01', 'S0002L02', 'S0003L01'])
+    // notes, not problems: nothing of these files was left unread, so they go to .applied/ with the rest
+    expect(readdirSync(join(dir, 'phase5_baskets_staging')).filter((n) => !n.startsWith('.'))).toEqual([])
+    expect(wicker(['preview', dir, '--json']).json.result.counts.new).toBe(0)
   })
 })
