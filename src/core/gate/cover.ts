@@ -52,6 +52,8 @@ export interface CoverRules<T> {
   ruleOf: (value: T) => GateRule
   /** a word that is no available entry may still be known by its forms (elision, mutation) */
   fallback?: WordFallback | null
+  /** list every word's rule even when all are covered (otherwise only for a finding) */
+  explain?: boolean
 }
 
 const UNREACHED = 0x7fffffff
@@ -131,7 +133,7 @@ export function cover<T>(units: readonly Unit[], trie: EntryTrie<T>, given: Cove
     previous = i
   }
   const result: Cover = {entries: count[n]!, uncovered}
-  if (uncovered.length > 0) result.words = describe(units, steps, trie, rules.ruleOf)
+  if (uncovered.length > 0 || rules.explain) result.words = describe(units, steps, trie, rules.ruleOf)
   return result
 }
 
@@ -189,7 +191,7 @@ function coverByWord<T>(units: readonly Unit[], trie: EntryTrie<T>, rules: Cover
     anyMissed = true
   }
   const result: Cover = {entries: units.length, uncovered}
-  if (anyMissed) {
+  if (anyMissed || rules.explain) {
     const steps: Array<[number, number, number]> = units.map((unit, i) => {
       const value = children?.get(unit)?.value
       if (value !== undefined && available(value)) return [i, i + 1, ENTRY]

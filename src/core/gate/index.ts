@@ -24,8 +24,8 @@ export {wordEntries} from './vocabulary.js'
  */
 export interface GateIndex {
   definition: GateSettings['definition']
-  /** checks a phrase's target units (see `units`) for the basket of `lego` */
-  check(target: readonly Unit[], lego: Lego): Cover
+  /** checks a phrase's target units (see `units`) for the basket of `lego`; `explain` lists every word's rule even when all are available */
+  check(target: readonly Unit[], lego: Lego, explain?: boolean): Cover
 }
 
 /** The settings the index needs; `elision` adds to the built-in tables (gate.elision in config). */
@@ -40,9 +40,9 @@ function earliestIndex(definition: GateIndex['definition'], add: (put: (entry: U
   })
   return {
     definition,
-    check(target, lego) {
+    check(target, lego, explain) {
       const limit = at(lego)
-      return cover(target, trie, {available: (value) => unpackAt(value) <= limit, ruleOf: unpackRule, fallback})
+      return cover(target, trie, {available: (value) => unpackAt(value) <= limit, ruleOf: unpackRule, fallback, explain})
     },
   }
 }
@@ -94,7 +94,7 @@ function windowIndex(course: Course, settings: GateIndexSettings, vocabulary: Vo
   const seedIndexOf = new Map(course.seeds.map((s) => [s.id, s.index]))
   return {
     definition: 'window',
-    check(target, lego) {
+    check(target, lego, explain) {
       const seedIndex = seedIndexOf.get(lego.seedId) ?? 0
       const k = newOrdinal.get(lego.id) ?? 0
       const start = seedStart.get(lego.seedId) ?? lego.position
@@ -105,6 +105,7 @@ function windowIndex(course: Course, settings: GateIndexSettings, vocabulary: Vo
         available: (byRule) => byRule.some(reached),
         ruleOf: (byRule) => GATE_RULES[byRule.findIndex(reached)] ?? 'word',
         fallback,
+        explain,
       }
       return cover(target, trie, rules)
     },
