@@ -20,8 +20,11 @@ export const gateSettingsSchema = z.strictObject({
    */
   elision: z
     .record(
-      z.string().regex(/^[a-z]{2,3}$/, 'a language code of 2 or 3 lower-case letters (fra, it)'),
-      z.record(z.string().regex(ELISION_KEY, "a clitic before a word (l'-), after one (-'s), or a whole word with an apostrophe (can't)"), z.array(z.string().min(1)).min(1)),
+      z.string().regex(/^[a-z]{2,3}$/),
+      z.record(z.string().regex(ELISION_KEY), z.array(z.string().min(1)).min(1), {
+        error: (issue) => (issue.code === 'invalid_key' ? "a key is a clitic before a word (l'-), after one (-'s), or a whole word with an apostrophe (can't)" : undefined),
+      }),
+      {error: (issue) => (issue.code === 'invalid_key' ? 'a key is a language code of 2 or 3 lower-case letters (fra, it)' : undefined)},
     )
     .default({}),
 })
