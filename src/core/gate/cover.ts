@@ -120,20 +120,24 @@ export function cover<T>(units: readonly Unit[], trie: EntryTrie<T>, given: Cove
       rule[i + 1] = UNCOVERED
     }
   }
-  const steps: Array<[from: number, to: number, rule: number]> = []
-  for (let at = n; at > 0; at -= step[at]!) steps.push([at - step[at]!, at, rule[at]!])
-  steps.reverse()
+  // Walk back along the chosen steps; the full list of steps is built only to describe a finding.
+  const missed: number[] = []
+  for (let at = n; at > 0; at -= step[at]!) if (rule[at] === UNCOVERED) missed.push(at - 1)
+  missed.reverse()
   const uncovered: string[] = []
   let previous = -2
-  for (const [i, , r] of steps) {
-    if (r !== UNCOVERED) continue
+  for (const i of missed) {
     const unit = units[i]!
     if (i === previous + 1 && isUnspaced(unit) && isUnspaced(units[previous]!)) uncovered[uncovered.length - 1] += unit
     else uncovered.push(unit)
     previous = i
   }
   const result: Cover = {entries: count[n]!, uncovered}
-  if (uncovered.length > 0 || rules.explain) result.words = describe(units, steps, trie, rules.ruleOf)
+  if (uncovered.length > 0 || rules.explain) {
+    const steps: Array<[from: number, to: number, rule: number]> = []
+    for (let at = n; at > 0; at -= step[at]!) steps.push([at - step[at]!, at, rule[at]!])
+    result.words = describe(units, steps.reverse(), trie, rules.ruleOf)
+  }
   return result
 }
 

@@ -2,7 +2,7 @@ import type {Course, Lego} from '../course/model.js'
 import type {GateSettings} from '../schemas/config.js'
 import type {Unit} from '../text/normalize.js'
 import {cover, EntryTrie, type Cover, type CoverRules} from './cover.js'
-import {GATE_RULES, pack, unpackAt, unpackRule, type GateRule} from './rules.js'
+import {GATE_RULES, pack, unpackRule, type GateRule} from './rules.js'
 import {legoChunks, legoVocabulary, textVocabulary, type Put, type VocabularyOptions} from './vocabulary.js'
 import {vocabularyPieces, wordFallback, type WordFallback} from './word-forms.js'
 
@@ -41,8 +41,9 @@ function earliestIndex(definition: GateIndex['definition'], add: (put: (entry: U
   return {
     definition,
     check(target, lego, explain) {
-      const limit = at(lego)
-      return cover(target, trie, {available: (value) => unpackAt(value) <= limit, ruleOf: unpackRule, fallback, explain})
+      // packed values below (limit + 1) * 8 are taught at a position ≤ limit, whatever their rule
+      const bound = (at(lego) + 1) * 8
+      return cover(target, trie, {available: (value) => value < bound, ruleOf: unpackRule, fallback, explain})
     },
   }
 }
