@@ -1,7 +1,7 @@
 import type {Lego} from '../course/model.js'
 import {framePieces} from '../text/frame.js'
 import {isUnspaced, units, type Unit} from '../text/normalize.js'
-import {wordSegments} from '../text/segment.js'
+import {segmentEntries} from '../text/segment.js'
 import type {GateRule} from './rules.js'
 
 /**
@@ -40,12 +40,16 @@ export function wordEntries(list: Unit[]): Unit[][] {
   return out
 }
 
-/** Entries of one text: `whole` when an entry is all of it, `part` for its words; segments and elided pieces. */
-export function textVocabulary(text: string, whole: GateRule, part: GateRule, options: VocabularyOptions, put: Put): void {
+/**
+ * Entries of one text: `whole` when an entry is all of it, `part` for its words; the word segments
+ * of its unspaced runs (`segments`: LEGO targets and sentences, not components) and elided pieces.
+ */
+export function textVocabulary(text: string, whole: GateRule, part: GateRule, options: VocabularyOptions, put: Put, segments = true): void {
   const list = units(text)
   const entries = wordEntries(list)
   for (const entry of entries) put(entry, entries.length === 1 ? whole : part)
-  if (list.unspaced) for (const segment of wordSegments(text, options.language)) put(units(segment), 'segment')
+  // a lone character is its own only segment: skip the segmenter, the slowest step of the build
+  if (segments && list.unspaced && entries.some((e) => e.length > 1)) for (const segment of segmentEntries(text, options.language)) put(segment, 'segment')
   if (options.pieces) {
     for (const entry of entries) if (entry.length === 1 && entry[0]!.includes("'")) for (const piece of options.pieces(entry[0]!)) put([piece], 'elision')
   }
@@ -56,7 +60,7 @@ export function legoVocabulary(lego: Lego, options: VocabularyOptions, put: Put)
   const pieces = framePieces(lego.target)
   if (pieces) for (const piece of pieces) textVocabulary(piece, 'frame', 'frame', options, put)
   else textVocabulary(lego.target, 'whole-lego', 'word', options, put)
-  if (options.components) for (const c of lego.components) textVocabulary(c.target, 'component', 'component', options, put)
+  if (options.components) for (const c of lego.components) textVocabulary(c.target, 'component', 'component', options, put, false)
 }
 
 /** What a LEGO gives strict: its whole target as one chunk, or each piece of a frame as one. */

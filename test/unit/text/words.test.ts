@@ -4,7 +4,7 @@ import {ELISION_KEY, elisionRules, splitElision} from '../../../src/core/text/el
 import {containsInOrder, framePieces} from '../../../src/core/text/frame.js'
 import {mutationRules, radicals} from '../../../src/core/text/mutation.js'
 import {unitKey} from '../../../src/core/text/normalize.js'
-import {segmenterLocale, wordSegments} from '../../../src/core/text/segment.js'
+import {segmentEntries, segmenterLocale, wordSegments} from '../../../src/core/text/segment.js'
 
 describe('frames: targets written with a gap', () => {
   it('splits at … and ..., trimming the pieces', () => {
@@ -107,9 +107,10 @@ describe('word segments', () => {
     expect(wordSegments('zo lú', 'qtl')).toEqual([])
   })
 
-  it('answers a repeated text from its cache', () => {
-    const first = wordSegments('你想要什么', 'cmn')
-    expect(first).toEqual(['你', '想要', '什么'])
-    expect(wordSegments('你想要什么', 'cmn')).toBe(first)
+  it('gives segments as GATE entries, without the whole text, and answers a repeated text from its cache', () => {
+    const first = segmentEntries('你想要什么', 'cmn')
+    expect(first).toEqual([['你'], ['想', '要'], ['什', '么']])
+    expect(segmentEntries('你想要什么', 'cmn')).toBe(first)
+    expect(segmentEntries('电话', 'cmn')).toEqual([])
   })
 })
