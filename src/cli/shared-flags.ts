@@ -13,6 +13,11 @@ export const gateFlag = Flags.string({
   options: [...GATE_DEFINITIONS],
 })
 
+export const componentsFlag = Flags.boolean({
+  description: 'Count the targets of LEGOs\' components as vocabulary (cumulative, window; --no-components turns it off) [default: on, or the config].',
+  allowNo: true,
+})
+
 /** How staging is read: extract, preview, merge and status take the same flags. */
 export const stagingFlags = {
   staging: Flags.string({description: 'Staging folder to read (repeatable) [default: phase5_baskets_staging/ and phase3_baskets_staging/ in the course].', multiple: true}),

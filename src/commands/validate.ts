@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand, courseArg} from '../cli/base-command.js'
 import {renderValidate} from '../cli/render/validate.js'
-import {gateFlag, orientationFlag} from '../cli/shared-flags.js'
+import {componentsFlag, gateFlag, orientationFlag} from '../cli/shared-flags.js'
 import type {GateDefinition} from '../core/schemas/gate-definitions.js'
 import {runValidate} from '../core/validate/run.js'
 
@@ -26,7 +26,7 @@ Exit codes: 0 passed; 1 failed; 2 usage or bad input; 4 I/O.`
     gate: gateFlag,
     'window-seeds': Flags.integer({description: 'GATE window: seeds before the current one in reach [default: 10].', min: 0}),
     'recent-new-legos': Flags.integer({description: 'GATE window: most recent new LEGOs also in reach [default: 30].', min: 0}),
-    components: Flags.boolean({description: 'Count the words of molecular LEGOs\' components as vocabulary.', allowNo: true}),
+    components: componentsFlag,
     'max-gate-violations': Flags.string({description: 'Percentage of phrases allowed to break GATE [default: 0].'}),
     'max-words': Flags.integer({description: 'Words above which a phrase is suspect [default: 15].', min: 1}),
     strict: Flags.boolean({description: 'Warnings fail too.'}),

@@ -1,4 +1,6 @@
 import {isUnspaced, type Unit} from '../text/normalize.js'
+import {GATE_RULES, RULE_CODE, type CoveredWord, type GateRule} from './rules.js'
+import type {WordFallback} from './word-forms.js'
 
 /**
  * Vocabulary entries (sequences of units) in a trie keyed by unit text, and the cover of a
@@ -39,24 +41,45 @@ export interface Cover {
   entries: number
   /** units no available entry covers, grouped: consecutive unspaced characters form one word */
   uncovered: string[]
+  /** every word of the phrase with the rule that made it available (null: none); set when some word is uncovered */
+  words?: CoveredWord[]
+}
+
+/** How a phrase is checked against the trie at one LEGO. */
+export interface CoverRules<T> {
+  available: (value: T) => boolean
+  /** which rule taught an available entry (for the report of a finding) */
+  ruleOf: (value: T) => GateRule
+  /** a word that is no available entry may still be known by its forms (elision, mutation) */
+  fallback?: WordFallback | null
+  /** list every word's rule even when all are covered (otherwise only for a finding) */
+  explain?: boolean
 }
 
 const UNREACHED = 0x7fffffff
-let buffers = {misses: new Int32Array(64), count: new Int32Array(64), step: new Int32Array(64), matched: new Uint8Array(64)}
+const UNCOVERED = 0xff
+let buffers = {misses: new Int32Array(64), count: new Int32Array(64), step: new Int32Array(64), rule: new Uint8Array(64)}
 
 /** Reused work arrays: the DP runs once or twice per phrase, so it should not allocate. */
 function scratch(size: number): typeof buffers {
   if (buffers.misses.length < size) {
     const n = Math.max(size, buffers.misses.length * 2)
-    buffers = {misses: new Int32Array(n), count: new Int32Array(n), step: new Int32Array(n), matched: new Uint8Array(n)}
+    buffers = {misses: new Int32Array(n), count: new Int32Array(n), step: new Int32Array(n), rule: new Uint8Array(n)}
   }
   return buffers
 }
 
-export function cover<T>(units: readonly Unit[], trie: EntryTrie<T>, available: (value: T) => boolean): Cover {
-  if (trie.depth <= 1) return coverByWord(units, trie, available)
+/** Marks a step as matched by a trie entry; its rule is looked up only when a finding is reported. */
+const ENTRY = 0xfe
+
+/** `rules` may be just the availability test, for callers that need no report (the builtin agent). */
+export function cover<T>(units: readonly Unit[], trie: EntryTrie<T>, given: CoverRules<T> | ((value: T) => boolean)): Cover {
+  const rules: CoverRules<T> = typeof given === 'function' ? {available: given, ruleOf: () => 'whole-lego'} : given
+  const {available, fallback} = rules
+  const known = fallback ? knownWord(trie, available) : null
+  if (trie.depth <= 1) return coverByWord(units, trie, rules, known)
   const n = units.length
-  const {misses, count, step, matched} = scratch(n + 1)
+  const {misses, count, step, rule} = scratch(n + 1)
   misses.fill(UNREACHED, 0, n + 1)
   count.fill(UNREACHED, 0, n + 1)
   misses[0] = 0
@@ -66,6 +89,7 @@ export function cover<T>(units: readonly Unit[], trie: EntryTrie<T>, available: 
     if (m === UNREACHED) continue
     const c = count[i]! + 1
     let node: TrieNode<T> | undefined = trie.root
+    let single = false
     for (let j = i; j < n; j++) {
       node = node.children?.get(units[j]!)
       if (!node) break
@@ -74,7 +98,18 @@ export function cover<T>(units: readonly Unit[], trie: EntryTrie<T>, available: 
         misses[to] = m
         count[to] = c
         step[to] = to - i
-        matched[to] = 1
+        rule[to] = ENTRY
+        if (to === i + 1) single = true
+      }
+    }
+    // a spaced word that is no entry, known by its forms
+    if (!single && known && (m < misses[i + 1]! || (m === misses[i + 1] && c < count[i + 1]!)) && !isUnspaced(units[i]!)) {
+      const by = fallback!(units[i]!, known)
+      if (by !== null) {
+        misses[i + 1] = m
+        count[i + 1] = c
+        step[i + 1] = 1
+        rule[i + 1] = RULE_CODE[by]
       }
     }
     // leaving unit i uncovered
@@ -82,11 +117,12 @@ export function cover<T>(units: readonly Unit[], trie: EntryTrie<T>, available: 
       misses[i + 1] = m + 1
       count[i + 1] = c
       step[i + 1] = 1
-      matched[i + 1] = 0
+      rule[i + 1] = UNCOVERED
     }
   }
+  // Walk back along the chosen steps; the full list of steps is built only to describe a finding.
   const missed: number[] = []
-  for (let at = n; at > 0; at -= step[at]!) if (!matched[at]) missed.push(at - 1)
+  for (let at = n; at > 0; at -= step[at]!) if (rule[at] === UNCOVERED) missed.push(at - 1)
   missed.reverse()
   const uncovered: string[] = []
   let previous = -2
@@ -96,24 +132,77 @@ export function cover<T>(units: readonly Unit[], trie: EntryTrie<T>, available: 
     else uncovered.push(unit)
     previous = i
   }
-  return {entries: count[n]!, uncovered}
+  const result: Cover = {entries: count[n]!, uncovered}
+  if (uncovered.length > 0 || rules.explain) {
+    const steps: Array<[from: number, to: number, rule: number]> = []
+    for (let at = n; at > 0; at -= step[at]!) steps.push([at - step[at]!, at, rule[at]!])
+    result.words = describe(units, steps.reverse(), trie, rules.ruleOf)
+  }
+  return result
+}
+
+/** The words of a phrase with their rules, for a finding: re-walks the trie along the chosen steps. */
+function describe<T>(units: readonly Unit[], steps: Array<[number, number, number]>, trie: EntryTrie<T>, ruleOf: (value: T) => GateRule): CoveredWord[] {
+  const out: CoveredWord[] = []
+  for (const [from, to, code] of steps) {
+    const slice = units.slice(from, to)
+    const text = joinUnits(slice)
+    let rule: GateRule | null = null
+    if (code === ENTRY) {
+      let node: TrieNode<T> | undefined = trie.root
+      for (const unit of slice) node = node?.children?.get(unit)
+      rule = node?.value === undefined ? null : ruleOf(node.value)
+    } else if (code !== UNCOVERED) rule = GATE_RULES[code]!
+    const last = out.at(-1)
+    // consecutive unspaced characters that no entry covers are one unknown word, as in `uncovered`
+    if (rule === null && last && last.rule === null && isUnspaced(slice[0]!) && isUnspaced(units[from - 1]!)) last.word += text
+    else out.push({word: text, rule})
+  }
+  return out
+}
+
+function joinUnits(list: readonly Unit[]): string {
+  let text = ''
+  for (let i = 0; i < list.length; i++) text += i > 0 && !(isUnspaced(list[i]!) && isUnspaced(list[i - 1]!)) ? ` ${list[i]}` : list[i]
+  return text
+}
+
+/** Whether a single word is an available entry: what a fallback asks about an elided or mutated word's forms. */
+function knownWord<T>(trie: EntryTrie<T>, available: (value: T) => boolean): (word: string) => boolean {
+  return (word) => {
+    const value = trie.root.children?.get(word)?.value
+    return value !== undefined && available(value)
+  }
 }
 
 /** Every entry is one unit: each unit is covered by itself or not at all. */
-function coverByWord<T>(units: readonly Unit[], trie: EntryTrie<T>, available: (value: T) => boolean): Cover {
+function coverByWord<T>(units: readonly Unit[], trie: EntryTrie<T>, rules: CoverRules<T>, known: ((word: string) => boolean) | null): Cover {
+  const {available, fallback} = rules
   const uncovered: string[] = []
   const children = trie.root.children
   let previousMissed = false
+  let anyMissed = false
   for (let i = 0; i < units.length; i++) {
     const unit = units[i]!
     const node = children?.get(unit)
-    if (node?.value !== undefined && available(node.value)) {
+    if ((node?.value !== undefined && available(node.value)) || (known && !isUnspaced(unit) && fallback!(unit, known) !== null)) {
       previousMissed = false
       continue
     }
     if (previousMissed && isUnspaced(unit) && isUnspaced(units[i - 1]!)) uncovered[uncovered.length - 1] += unit
     else uncovered.push(unit)
     previousMissed = true
+    anyMissed = true
   }
-  return {entries: units.length, uncovered}
+  const result: Cover = {entries: units.length, uncovered}
+  if (anyMissed || rules.explain) {
+    const steps: Array<[number, number, number]> = units.map((unit, i) => {
+      const value = children?.get(unit)?.value
+      if (value !== undefined && available(value)) return [i, i + 1, ENTRY]
+      const by = known && !isUnspaced(unit) ? fallback!(unit, known) : null
+      return [i, i + 1, by === null ? UNCOVERED : RULE_CODE[by]]
+    })
+    result.words = describe(units, steps, trie, rules.ruleOf)
+  }
+  return result
 }

@@ -1,60 +1,49 @@
 import type {Course, Lego} from '../course/model.js'
-import type {GateDefinition, GateSettings} from '../schemas/config.js'
-import {isUnspaced, units, type Unit} from '../text/normalize.js'
-import {cover, EntryTrie, type Cover} from './cover.js'
+import type {GateSettings} from '../schemas/config.js'
+import type {Unit} from '../text/normalize.js'
+import {cover, EntryTrie, type Cover, type CoverRules} from './cover.js'
+import {GATE_RULES, pack, unpackRule, type GateRule} from './rules.js'
+import {legoChunks, legoVocabulary, textVocabulary, type Put, type VocabularyOptions} from './vocabulary.js'
+import {vocabularyPieces, wordFallback, type WordFallback} from './word-forms.js'
+
+export {wordEntries} from './vocabulary.js'
 
 /**
  * The four GATE definitions of DOMAIN.md §4. Each is a trie from vocabulary entry to where in the
  * course it becomes available, so checking a phrase costs a few map look-ups per word, whatever the
- * course size.
+ * course size. What a LEGO teaches (whole target, words, components, segments, frame pieces,
+ * elided pieces) is in vocabulary.ts; phrase words known by their forms (elision, mutation) in
+ * word-forms.ts.
  *
- * - cumulative: target words of every LEGO at a position ≤ the current LEGO (new or not).
+ * - cumulative: what every LEGO at a position ≤ the current LEGO teaches (new or not).
  * - window: words of the sentences and LEGOs of the N seeds before the current seed, the current
  *   seed's LEGOs up to the current one, and the R most recent new LEGOs before it.
- * - strict: whole LEGO chunks at positions ≤ the current one; the phrase must tile from them.
- * - seed: every word of every seed sentence, LEGO and component of the seeds ≤ the current seed.
+ * - strict: whole LEGO chunks at positions ≤ the current one (no components, segments or word
+ *   forms); the phrase must tile from them.
+ * - seed: everything the sentences, LEGOs and components of the seeds ≤ the current seed teach.
  */
 export interface GateIndex {
-  definition: GateDefinition
-  /** checks a phrase's target units (see `units`) for the basket of `lego` */
-  check(target: readonly Unit[], lego: Lego): Cover
+  definition: GateSettings['definition']
+  /** checks a phrase's target units (see `units`) for the basket of `lego`; `explain` lists every word's rule even when all are available */
+  check(target: readonly Unit[], lego: Lego, explain?: boolean): Cover
 }
 
-/** Vocabulary entries of a text: each spaced word, and each run of unspaced characters whole. */
-export function wordEntries(list: Unit[]): string[][] {
-  const out: string[][] = []
-  let run: string[] = []
-  for (const unit of list) {
-    if (isUnspaced(unit)) {
-      run.push(unit)
-      continue
-    }
-    if (run.length > 0) out.push(run)
-    run = []
-    out.push([unit])
-  }
-  if (run.length > 0) out.push(run)
-  return out
-}
+/** The settings the index needs; `elision` adds to the built-in tables (gate.elision in config). */
+export type GateIndexSettings = Pick<GateSettings, 'definition' | 'windowSeeds' | 'recentNewLegos' | 'components'> & Partial<Pick<GateSettings, 'elision'>>
 
-/** The whole chunk as one entry. */
-export function chunkEntry(list: Unit[]): string[][] {
-  return list.length > 0 ? [[...list]] : []
-}
-
-function legoTexts(lego: Lego, components: boolean): string[] {
-  return components ? [lego.target, ...lego.components.map((c) => c.target)] : [lego.target]
-}
-
-/** Index of entries to the earliest value (position or seed index) at which they are available. */
-function earliestIndex(definition: GateDefinition, add: (put: (entry: string[], at: number) => void) => void, at: (lego: Lego) => number): GateIndex {
+/** Index of entries to the earliest (position or seed index, rule) at which they are available. */
+function earliestIndex(definition: GateIndex['definition'], add: (put: (entry: Unit[], at: number, rule: GateRule) => void) => void, at: (lego: Lego) => number, fallback: WordFallback | null): GateIndex {
   const trie = new EntryTrie<number>()
-  add((entry, value) => trie.upsert(entry, (known) => (known === undefined || value < known ? value : known)))
+  add((entry, where, rule) => {
+    const value = pack(where, rule)
+    trie.upsert(entry, (known) => (known === undefined || value < known ? value : known))
+  })
   return {
     definition,
-    check(target, lego) {
-      const limit = at(lego)
-      return cover(target, trie, (value) => value <= limit)
+    check(target, lego, explain) {
+      // packed values below (limit + 1) * 8 are taught at a position ≤ limit, whatever their rule
+      const bound = (at(lego) + 1) * 8
+      return cover(target, trie, {available: (value) => value < bound, ruleOf: unpackRule, fallback, explain})
     },
   }
 }
@@ -77,26 +66,27 @@ interface Where {
   recent: number[]
 }
 
-function windowIndex(course: Course, settings: GateSettings): GateIndex {
-  const trie = new EntryTrie<Where>()
+/** window keeps where each entry occurs per rule, so a finding can say which rule reached it. */
+function windowIndex(course: Course, settings: GateIndexSettings, vocabulary: VocabularyOptions, fallback: WordFallback | null): GateIndex {
+  const trie = new EntryTrie<Array<Where | undefined>>()
   const pushOnce = (list: number[], value: number) => {
     if (list.at(-1) !== value) list.push(value)
   }
-  const note = (entry: string[], seed: number, position: number | null, recent: number | null) =>
-    trie.upsert(entry, (w = {seeds: [], positions: [], recent: []}) => {
+  const note = (entry: Unit[], rule: GateRule, seed: number, position: number | null, recent: number | null) =>
+    trie.upsert(entry, (byRule = []) => {
+      const code = GATE_RULES.indexOf(rule)
+      const w = (byRule[code] ??= {seeds: [], positions: [], recent: []})
       pushOnce(w.seeds, seed)
       if (position !== null) pushOnce(w.positions, position)
       if (recent !== null) pushOnce(w.recent, recent)
-      return w
+      return byRule
     })
   const newOrdinal = new Map<string, number>()
   let ordinal = 0
   for (const seed of course.seeds) {
-    for (const entry of wordEntries(units(seed.target))) note(entry, seed.index, null, null)
+    textVocabulary(seed.target, 'sentence', 'sentence', vocabulary, (entry, rule) => note(entry, rule, seed.index, null, null))
     for (const lego of seed.legos) {
-      for (const text of legoTexts(lego, settings.components)) {
-        for (const entry of wordEntries(units(text))) note(entry, seed.index, lego.position, lego.isNew ? ordinal : null)
-      }
+      legoVocabulary(lego, vocabulary, (entry, rule) => note(entry, rule, seed.index, lego.position, lego.isNew ? ordinal : null))
       newOrdinal.set(lego.id, ordinal)
       if (lego.isNew) ordinal++
     }
@@ -105,50 +95,50 @@ function windowIndex(course: Course, settings: GateSettings): GateIndex {
   const seedIndexOf = new Map(course.seeds.map((s) => [s.id, s.index]))
   return {
     definition: 'window',
-    check(target, lego) {
+    check(target, lego, explain) {
       const seedIndex = seedIndexOf.get(lego.seedId) ?? 0
       const k = newOrdinal.get(lego.id) ?? 0
       const start = seedStart.get(lego.seedId) ?? lego.position
-      return cover(
-        target,
-        trie,
-        (w) =>
-          sortedHasIn(w.seeds, seedIndex - settings.windowSeeds, seedIndex - 1) ||
-          sortedHasIn(w.positions, start, lego.position) ||
-          sortedHasIn(w.recent, k - settings.recentNewLegos, k - 1),
-      )
+      const reached = (w: Where | undefined) =>
+        w !== undefined &&
+        (sortedHasIn(w.seeds, seedIndex - settings.windowSeeds, seedIndex - 1) || sortedHasIn(w.positions, start, lego.position) || sortedHasIn(w.recent, k - settings.recentNewLegos, k - 1))
+      const rules: CoverRules<Array<Where | undefined>> = {
+        available: (byRule) => byRule.some(reached),
+        ruleOf: (byRule) => GATE_RULES[byRule.findIndex(reached)] ?? 'word',
+        fallback,
+        explain,
+      }
+      return cover(target, trie, rules)
     },
   }
 }
 
-export function buildGateIndex(course: Course, settings: GateSettings): GateIndex {
+export function buildGateIndex(course: Course, settings: GateIndexSettings): GateIndex {
+  const language = course.targetLanguage
+  const vocabulary: VocabularyOptions = {language, components: settings.components, pieces: vocabularyPieces(language, settings.elision)}
+  const fallback = wordFallback(language, settings.elision)
   switch (settings.definition) {
+    case 'strict':
+      // whole chunks only: the phrase must tile from LEGOs exactly as taught
+      return earliestIndex('strict', (put) => {
+        for (const lego of course.legos) legoChunks(lego, (entry, rule) => put(entry, lego.position, rule))
+      }, (lego) => lego.position, null)
     case 'cumulative':
-    case 'strict': {
-      // The same index over LEGO positions; cumulative cuts LEGOs into words, strict keeps them whole.
-      const entries = settings.definition === 'strict' ? chunkEntry : wordEntries
-      return earliestIndex(
-        settings.definition,
-        (put) => {
-          for (const lego of course.legos) for (const text of legoTexts(lego, settings.components)) for (const entry of entries(units(text))) put(entry, lego.position)
-        },
-        (lego) => lego.position,
-      )
-    }
+      return earliestIndex('cumulative', (put) => {
+        for (const lego of course.legos) legoVocabulary(lego, vocabulary, (entry, rule) => put(entry, lego.position, rule))
+      }, (lego) => lego.position, fallback)
     case 'seed': {
       const seedIndex = new Map(course.seeds.map((s) => [s.id, s.index]))
-      return earliestIndex(
-        'seed',
-        (put) => {
-          for (const seed of course.seeds) {
-            for (const entry of wordEntries(units(seed.target))) put(entry, seed.index)
-            for (const lego of seed.legos) for (const text of legoTexts(lego, true)) for (const entry of wordEntries(units(text))) put(entry, seed.index)
-          }
-        },
-        (lego) => seedIndex.get(lego.seedId) ?? 0,
-      )
+      const all = {...vocabulary, components: true}
+      return earliestIndex('seed', (put) => {
+        for (const seed of course.seeds) {
+          const at: Put = (entry, rule) => put(entry, seed.index, rule)
+          textVocabulary(seed.target, 'sentence', 'sentence', all, at)
+          for (const lego of seed.legos) legoVocabulary(lego, all, at)
+        }
+      }, (lego) => seedIndex.get(lego.seedId) ?? 0, fallback)
     }
     case 'window':
-      return windowIndex(course, settings)
+      return windowIndex(course, settings, vocabulary, fallback)
   }
 }

@@ -28,8 +28,10 @@ export const CONFIG_TEMPLATE = `// wicker configuration (JSON with comments). Ev
     // window: seeds before the current one in reach, and recent new LEGOs in reach as well.
     "windowSeeds": 10,
     "recentNewLegos": 30,
-    // Count the words of a molecular LEGO's components as vocabulary.
-    "components": false
+    // Count a LEGO's components' targets as vocabulary (not under strict).
+    "components": true
+    // Elision and contractions added to the built-in tables, by language:
+    // "elision": {"fra": {"jusqu'-": ["jusque"]}}
   },
 
   "validate": {

@@ -1,6 +1,7 @@
 import {z} from 'zod'
 
 import {AGENTS} from '../launch/agents.js'
+import {ELISION_KEY} from '../text/elision.js'
 import {GATE_DEFINITIONS} from './gate-definitions.js'
 
 export {GATE_DEFINITIONS, type GateDefinition} from './gate-definitions.js'
@@ -11,8 +12,21 @@ export const gateSettingsSchema = z.strictObject({
   windowSeeds: z.int().min(0).max(10_000).default(10),
   /** window: how many of the most recent new LEGOs are in reach as well (0: none) */
   recentNewLegos: z.int().min(0).max(100_000).default(30),
-  /** count the target words of a molecular LEGO's components as vocabulary */
-  components: z.boolean().default(false),
+  /** count a LEGO's components' targets (and their words) as vocabulary (not under strict) */
+  components: z.boolean().default(true),
+  /**
+   * elision and contraction rules added to the built-in tables, by language code:
+   * {"fra": {"jusqu'-": ["jusque"]}, "eng": {"-'s": ["is"], "y'all": ["you all"]}} (README "Words per script and language")
+   */
+  elision: z
+    .record(
+      z.string().regex(/^[a-z]{2,3}$/),
+      z.record(z.string().regex(ELISION_KEY), z.array(z.string().min(1)).min(1), {
+        error: (issue) => (issue.code === 'invalid_key' ? "a key is a clitic before a word (l'-), after one (-'s), or a whole word with an apostrophe (can't)" : undefined),
+      }),
+      {error: (issue) => (issue.code === 'invalid_key' ? 'a key is a language code of 2 or 3 lower-case letters (fra, it)' : undefined)},
+    )
+    .default({}),
 })
 export type GateSettings = z.infer<typeof gateSettingsSchema>
 

@@ -8,6 +8,11 @@ const UNSPACED_CLASS = String.raw`[\p{Script=Han}\p{Script=Hiragana}\p{Script=Ka
 const HAS_UNSPACED = new RegExp(UNSPACED_CLASS, 'u')
 const WORD = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*/gu
 
+/** Whether the text holds any character of a script written without spaces. */
+export function hasUnspaced(text: string): boolean {
+  return HAS_UNSPACED.test(text)
+}
+
 /** NFC, trimmed, inner white space folded to one space. Used wherever text is compared. */
 export function tidy(text: string): string {
   const nfc = nfc_(text)

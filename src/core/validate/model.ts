@@ -1,6 +1,7 @@
 import type {Canon, CanonBasket} from '../canon/model.js'
 import type {Course, Lego} from '../course/model.js'
 import type {GateIndex} from '../gate/index.js'
+import type {CoveredWord} from '../gate/rules.js'
 import type {GateSettings, ValidateSettings} from '../schemas/config.js'
 import type {Units} from '../text/normalize.js'
 
@@ -41,6 +42,8 @@ export interface Finding {
   message: string
   /** gate: the words that were not available */
   words?: string[]
+  /** gate: every word of the phrase with the rule that made it available, or null (README "Words per script and language") */
+  coverage?: CoveredWord[]
 }
 
 export interface ValidateOptions {
@@ -56,7 +59,7 @@ export interface CheckContext {
   gate: GateIndex
   /** whole-chunk index used to count the LEGOs a phrase is built from */
   chunks: GateIndex
-  report(check: CheckId, basket: string | null, phrase: number | null, message: string, words?: string[]): void
+  report(check: CheckId, basket: string | null, phrase: number | null, message: string, words?: string[], coverage?: CoveredWord[]): void
 }
 
 /** A readable phrase, tidied and tokenised once for every check. */

@@ -39,8 +39,8 @@ export function validate(course: Course, canon: Canon, options: ValidateOptions)
     options,
     gate: buildGateIndex(course, options.gate),
     chunks: buildGateIndex(course, {...options.gate, definition: 'strict', components: false}),
-    report(check, basket, phrase, message, words) {
-      findings.push({check, severity: CHECKS[check].severity, basket, phrase, message, ...(words ? {words} : {})})
+    report(check, basket, phrase, message, words, coverage) {
+      findings.push({check, severity: CHECKS[check].severity, basket, phrase, message, ...(words ? {words} : {}), ...(coverage ? {coverage} : {})})
     },
   }
   checkStructure(ctx)

@@ -1,3 +1,4 @@
+import {containsInOrder, framePieces} from '../../text/frame.js'
 import {tidy, unitKey, wordCount} from '../../text/normalize.js'
 import {languageScripts} from '../../text/script.js'
 import type {BasketUnderCheck, CheckContext} from '../model.js'
@@ -16,7 +17,11 @@ export function checkBasket(ctx: CheckContext, item: BasketUnderCheck, seedIndex
   const settings = options.validate
   const id = basket.id
 
+  // a discontinuous LEGO (ka…ri) is contained when its pieces occur in order
+  const pieces = framePieces(lego.target)
+  const pieceKeys = pieces?.map(unitKey) ?? []
   const legoKey = ` ${unitKey(lego.target)} `
+  const contains = pieces ? (key: string) => containsInOrder(key, pieceKeys) : (key: string) => ` ${key} `.includes(legoKey)
   const seen = new Map<string, number>()
   const unspacedTarget = languageScripts(course.targetLanguage ?? '').some((s) => s === 'Han' || s === 'Thai' || s === 'Kana')
   for (const {index, known, target, knownUnits, targetUnits, targetKey: key} of phrases) {
@@ -25,7 +30,7 @@ export function checkBasket(ctx: CheckContext, item: BasketUnderCheck, seedIndex
       report('blank', id, index, `phrase ${index} has an empty ${blankKnown ? 'known' : 'target'} side.`)
       continue
     }
-    if (!` ${key} `.includes(legoKey)) report('containment', id, index, `phrase ${index} "${target}" does not contain the LEGO "${lego.target}".`)
+    if (!contains(key)) report('containment', id, index, `phrase ${index} "${target}" does not contain the LEGO "${lego.target}".`)
     const first = seen.get(key)
     if (first !== undefined) report('duplicate-phrase', id, index, `phrase ${index} repeats phrase ${first}: "${target}".`)
     else seen.set(key, index)

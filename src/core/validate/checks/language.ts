@@ -30,7 +30,7 @@ export function checkLanguage(ctx: CheckContext, item: BasketUnderCheck, sense: 
     const result = ctx.gate.check(targetUnits, item.lego)
     if (result.uncovered.length > 0) {
       gateViolations++
-      report('gate', id, index, `phrase ${index} "${target}" uses ${result.uncovered.map((w) => `"${w}"`).join(', ')}, not yet available at ${item.lego.id} (${ctx.gate.definition}).`, result.uncovered)
+      report('gate', id, index, `phrase ${index} "${target}" uses ${result.uncovered.map((w) => `"${w}"`).join(', ')}, not yet available at ${item.lego.id} (${ctx.gate.definition}).`, result.uncovered, result.words)
     }
   }
   return gateViolations
