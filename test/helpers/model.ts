@@ -33,7 +33,8 @@ export function courseModel(code: string, seeds: Array<{target?: string; legos: 
     seeds: built,
     legos,
     legoById: new Map(legos.map((l) => [l.id, l])),
-    orientation: {arrays: false, order: null, method: 'labelled', evidence: ''},
+    orientation: {arrays: false, order: null, method: 'labelled', evidence: '', votes: null, tried: []},
+    legoPairsBaskets: [],
     findings: [],
   }
 }
