@@ -1,4 +1,5 @@
 import type {TextPair} from '../course/model.js'
+import {containsInOrder, framePieces} from '../text/frame.js'
 import {unitKey} from '../text/normalize.js'
 
 /**
@@ -14,26 +15,10 @@ import {unitKey} from '../text/normalize.js'
  */
 export type LegoRelation = 'same' | 'swap' | 'mismatch' | 'differs'
 
-/** A LEGO target written with a gap (`ka…ri`, `ka...ri`) is a frame: its pieces, in order. */
-function pieces(target: string): string[] {
-  return target
-    .split(/…|\.{3}/u)
-    .map((p) => unitKey(p))
-    .filter((p) => p !== '')
-}
-
-/** Whether a phrase's target holds the LEGO target: as a run of whole units, or a frame's pieces in order. */
+/** Whether a phrase's target holds the LEGO target: as a run of whole units, or a frame's pieces in order (text/frame.ts). */
 export function holds(phraseTarget: string, legoTarget: string): boolean {
-  const parts = pieces(legoTarget)
-  if (parts.length === 0) return false
-  const text = ` ${unitKey(phraseTarget)} `
-  let from = 0
-  for (const part of parts) {
-    const at = text.indexOf(` ${part} `, from)
-    if (at < 0) return false
-    from = at + part.length + 1
-  }
-  return true
+  const keys = (framePieces(legoTarget) ?? [legoTarget]).map((p) => unitKey(p)).filter((p) => p !== '')
+  return keys.length > 0 && containsInOrder(unitKey(phraseTarget), keys)
 }
 
 export function legoRelation(given: TextPair | null | undefined, lego: TextPair, phrases: readonly TextPair[]): LegoRelation {
