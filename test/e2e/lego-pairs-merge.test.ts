@@ -49,6 +49,8 @@ describe('basket payloads in lego_pairs.json through preview and merge (--from-l
   it('merge --from-lego-pairs adds the payload basket to canon, staging wins its id, lego_pairs.json stays byte-identical and staging is consumed', () => {
     const dir = course()
     const bytes = readFileSync(join(dir, 'lego_pairs.json'))
+    // an extraction cached without the flag is not the one preview --from-lego-pairs needs
+    expect(wicker(['extract', dir, '--json']).code).toBe(0)
     const preview = wicker(['preview', dir, '--from-lego-pairs', '--json'])
     expect(preview.code).toBe(0)
     const items = Object.fromEntries(preview.json.result.items.map((i: {id: string}) => [i.id, i]))
