@@ -3,7 +3,8 @@ import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
 
-import {wicker} from '../helpers/cli.js'
+import {planDigest, type Plan} from '../../src/core/preview/plan.js'
+import {STACK_TRACE, wicker} from '../helpers/cli.js'
 import {tempDir, writeTree} from '../helpers/fs.js'
 
 /**
@@ -127,5 +128,39 @@ describe('basket payloads in lego_pairs.json through preview and merge (--from-l
     expect(merged.code).toBe(0)
     expect([...merged.json.result.added].sort()).toEqual(['S0001L01', 'S0002L02'])
     expect(canonOf(dir).S0002L01).toBeUndefined()
+  })
+
+  it('refuses a forged plan that would consume or hash lego_pairs.json as a staging file, or name another file as it (exit 2, nothing moved)', () => {
+    const dir = course()
+    const bytes = readFileSync(join(dir, 'lego_pairs.json'))
+    const planFile = join(dir, 'plan.json')
+    expect(wicker(['preview', dir, '--from-lego-pairs', '--out', planFile]).code).toBe(0)
+    const pristine = readFileSync(planFile, 'utf8')
+    const sha = JSON.parse(pristine).extract.legoPairs.sha256
+    writeFileSync(join(dir, '..', 'outside.json'), JSON.stringify({S0002L01: {practice_phrases: [['zor', 'wib']]}}))
+    const cases: Array<[string, (p: Plan) => void]> = [
+      ['lego_pairs.json consumed from the course root', (p) => p.consume.push({file: 'lego_pairs.json', stagingDir: '.'})],
+      ['lego_pairs.json consumed as if in staging', (p) => p.consume.push({file: 'lego_pairs.json', stagingDir: STAGING})],
+      ['lego_pairs.json hashed as a staging file', (p) => p.staging.push({file: 'lego_pairs.json', sha256: sha})],
+      ['another file named as the lego_pairs source', (p) => {
+        p.extract.legoPairs = {file: '../outside.json', sha256: sha}
+        p.ops.find((o) => o.id === 'S0002L01')!.sources = ['../outside.json']
+      }],
+    ]
+    for (const [what, edit] of cases) {
+      // what a forger does: edit the plan, then give it the id its new content hashes to
+      const plan = JSON.parse(pristine) as Plan
+      edit(plan)
+      const {planId, createdAt, ...body} = plan
+      void planId
+      void createdAt
+      writeFileSync(planFile, JSON.stringify({...plan, planId: planDigest(body)}))
+      const run = wicker(['merge', dir, '--plan', planFile, '--json'])
+      expect(run.code, what).toBe(2)
+      expect(run.json.error.code, what).toBe('E_PLAN_OUTSIDE_STAGING')
+      expect(run.stderr, what).not.toMatch(STACK_TRACE)
+      expect(readFileSync(join(dir, 'lego_pairs.json')).equals(bytes), what).toBe(true)
+      expect(existsSync(join(dir, 'lego_baskets.json')), what).toBe(false)
+    }
   })
 })
