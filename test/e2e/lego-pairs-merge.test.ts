@@ -145,6 +145,7 @@ describe('basket payloads in lego_pairs.json through preview and merge (--from-l
       ['another file named as the lego_pairs source', (p) => {
         p.extract.legoPairs = {file: '../outside.json', sha256: sha}
         p.ops.find((o) => o.id === 'S0002L01')!.sources = ['../outside.json']
+        p.items.find((i) => i.id === 'S0002L01')!.sources = ['../outside.json']
       }],
     ]
     for (const [what, edit] of cases) {
