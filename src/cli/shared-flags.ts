@@ -25,10 +25,11 @@ export const stagingFlags = {
   'max-repair-size': Flags.integer({description: 'Largest JSON text --repair salvages, in bytes; a larger broken file is reported, not repaired [default: 8388608].', min: 1}),
   'max-file-size': Flags.integer({description: 'Largest staging file read, in bytes [default: 52428800].', min: 1}),
   'max-depth': Flags.integer({description: 'Deepest JSON nesting accepted [default: 64].', min: 1}),
+  'from-lego-pairs': Flags.boolean({description: 'Also offer the basket payloads found in seeds\' "legos" of lego_pairs.json (broken seeds, see detect) as baskets, with source format lego-pairs. Staging wins where it holds the same id; lego_pairs.json is only read, never consumed.'}),
 }
 
-export function stagingSettings(flags: {staging?: string[]; repair?: boolean; 'max-repair-size'?: number; 'max-file-size'?: number; 'max-depth'?: number}) {
-  return {staging: flags.staging, repair: flags.repair, maxRepairSize: flags['max-repair-size'], maxFileSize: flags['max-file-size'], maxDepth: flags['max-depth']}
+export function stagingSettings(flags: {staging?: string[]; repair?: boolean; 'max-repair-size'?: number; 'max-file-size'?: number; 'max-depth'?: number; 'from-lego-pairs'?: boolean}) {
+  return {staging: flags.staging, repair: flags.repair, maxRepairSize: flags['max-repair-size'], maxFileSize: flags['max-file-size'], maxDepth: flags['max-depth'], fromLegoPairs: flags['from-lego-pairs']}
 }
 
 /** How a plan treats conflicts, strays and repaired baskets: preview and merge take the same flags. */

@@ -1,5 +1,3 @@
-import {Flags} from '@oclif/core'
-
 import {BaseCommand, courseArg} from '../cli/base-command.js'
 import {renderExtract} from '../cli/render/extract.js'
 import {orientationFlag, stagingFlags, stagingSettings} from '../cli/shared-flags.js'
@@ -24,7 +22,6 @@ Exit codes: 0 ok (problems are reported, not fatal); 2 usage or bad input; 3 sta
   static override flags = {
     ...stagingFlags,
     orientation: orientationFlag,
-    'from-lego-pairs': Flags.boolean({description: 'Also offer the basket payloads found in seeds\' "legos" of lego_pairs.json (broken seeds, see detect) as candidates, with source format lego-pairs. Staging wins where it holds the same id.'}),
   }
 
   async run(): Promise<void> {
@@ -33,7 +30,6 @@ Exit codes: 0 ok (problems are reported, not fatal); 2 usage or bad input; 3 sta
     const {result, warnings} = await runExtract({
       ...this.courseOptions(args.course, flags),
       ...stagingSettings(flags),
-      fromLegoPairs: flags['from-lego-pairs'],
     })
     this.finish(ui, {result, warnings, exitCode: 0, render: renderExtract})
   }

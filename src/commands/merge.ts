@@ -19,6 +19,7 @@ Exit codes: 0 merged, nothing to do, or already applied; 2 usage (e.g. no termin
     {description: 'Review, then merge', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},
     {description: 'Apply a reviewed plan (CI)', command: '<%= config.bin %> <%= command.id %> spa_for_eng --plan plan.json --json'},
     {description: 'Merge without asking, keeping canon where staging conflicts', command: '<%= config.bin %> <%= command.id %> spa_for_eng --yes --on-conflict keep-canon'},
+    {description: 'Merge the baskets written into lego_pairs.json too (lego_pairs.json is never moved or rewritten)', command: '<%= config.bin %> <%= command.id %> spa_for_eng --from-lego-pairs --yes'},
   ]
 
   static override args = {course: courseArg}

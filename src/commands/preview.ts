@@ -15,6 +15,7 @@ Exit codes: 0 ok; with --detailed-exitcode: 0 nothing to do, 2 changes ready, 3 
     {description: 'What would a merge do?', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},
     {description: 'Write a plan to review and apply later', command: '<%= config.bin %> <%= command.id %> spa_for_eng --out plan.json'},
     {description: 'In CI: 0 nothing to do, 2 changes ready, 3 blocked', command: '<%= config.bin %> <%= command.id %> spa_for_eng --detailed-exitcode --json'},
+    {description: 'Also take the baskets written into lego_pairs.json where LEGOs belong (staging wins; lego_pairs.json is only read)', command: '<%= config.bin %> <%= command.id %> spa_for_eng --from-lego-pairs --out plan.json'},
   ]
 
   static override args = {course: courseArg}

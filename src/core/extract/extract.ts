@@ -86,7 +86,17 @@ export interface Extraction {
   /** sha256 over every scanned file's name, size and mtime: tells whether staging changed */
   fingerprint: string
   /** the settings it was read with: merge --plan reads staging again with the same ones */
-  options: {repair: boolean; maxRepairSize: number; maxFileSize: number; maxDepth: number}
+  options: {
+    repair: boolean
+    maxRepairSize: number
+    maxFileSize: number
+    maxDepth: number
+    /**
+     * only with --from-lego-pairs: lego_pairs.json, read as a basket source, by name and hash. Absent
+     * otherwise (not false), so a plan made without the flag is byte for byte what it always was.
+     */
+    legoPairs?: {file: string; sha256: string}
+  }
   files: FileReport[]
   counts: {total: number; used: number; skipped: number; bad: number}
   formats: Partial<Record<FormatId, number>>

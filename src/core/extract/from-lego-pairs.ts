@@ -83,10 +83,16 @@ export function withLegoPairsBaskets(extraction: Extraction, found: LegoPairsBas
   return {...extraction, candidates, duplicates, problems}
 }
 
-/** Reads the payloads of the course's lego_pairs.json into the extraction. */
+/**
+ * Reads the payloads of the course's lego_pairs.json into the extraction, and pins the file in its
+ * options (name and sha256, even when it holds no payload): a plan made from it records them, and
+ * `merge --plan` refuses it as stale when lego_pairs.json changed. The file is pinned there and
+ * nowhere else: it is not a staging file, so no plan hashes it as one, consumes or moves it.
+ */
 export async function addLegoPairsBaskets(extraction: Extraction, course: Course): Promise<Extraction> {
-  if (course.legoPairsBaskets.length === 0) return extraction
   const name = relative(course.dir, course.files.legoPairs)
   const sha256 = sha256Hex(await readBytes(course.files.legoPairs))
-  return withLegoPairsBaskets(extraction, legoPairsBaskets(course, {name, sha256}))
+  const pinned = {...extraction, options: {...extraction.options, legoPairs: {file: name, sha256}}}
+  if (course.legoPairsBaskets.length === 0) return pinned
+  return withLegoPairsBaskets(pinned, legoPairsBaskets(course, {name, sha256}))
 }

@@ -20,6 +20,8 @@ export interface ExtractSettings {
   maxRepairSize?: number
   maxFileSize?: number
   maxDepth?: number
+  /** also offer the basket payloads in lego_pairs.json's seeds as candidates (from-lego-pairs.ts) */
+  fromLegoPairs?: boolean
 }
 
 export const EXTRACT_DEFAULTS = {maxFileSize: 50 * 1024 * 1024, maxDepth: 64}
@@ -32,8 +34,12 @@ export function stagingDirs(course: Course, staging: string[] | undefined, cwd: 
   return STAGING_DIRS.map((d) => join(course.dir, d))
 }
 
-export function extractFor(course: Course, settings: ExtractSettings, cwd: string, hooks: Pick<ExtractOptions, 'afterScan'> = {}): Promise<Extraction> {
-  return extractStaging({
+/**
+ * The one extraction extract, preview, merge and status use: staging as read with the settings,
+ * plus the lego_pairs payloads when asked (recorded in its options, so a plan made from it says so).
+ */
+export async function extractFor(course: Course, settings: ExtractSettings, cwd: string, hooks: Pick<ExtractOptions, 'afterScan'> = {}): Promise<Extraction> {
+  const extraction = await extractStaging({
     course,
     dirs: stagingDirs(course, settings.staging, cwd),
     repair: settings.repair ?? false,
@@ -43,6 +49,8 @@ export function extractFor(course: Course, settings: ExtractSettings, cwd: strin
     wickerDir: wickerPaths(course.dir).root,
     ...hooks,
   })
+  if (!settings.fromLegoPairs) return extraction
+  return (await import('./from-lego-pairs.js')).addLegoPairsBaskets(extraction, course)
 }
 
 export interface RunExtractResult {
@@ -116,10 +124,9 @@ async function quarantine(extraction: Extraction, courseDir: string, dir: string
   return {quarantined: count, now}
 }
 
-export async function runExtract(options: OpenCourseOptions & ExtractSettings & {fromLegoPairs?: boolean}): Promise<{result: RunExtractResult; warnings: string[]}> {
+export async function runExtract(options: OpenCourseOptions & ExtractSettings): Promise<{result: RunExtractResult; warnings: string[]}> {
   const {course, warnings} = await openCourse({...options, recover: true})
-  let extraction = await extractFor(course, options, options.cwd)
-  if (options.fromLegoPairs) extraction = await (await import('./from-lego-pairs.js')).addLegoPairsBaskets(extraction, course)
+  const extraction = await extractFor(course, options, options.cwd)
   const paths = wickerPaths(course.dir)
   await makeRealFolder(course.dir, paths.root)
   await writeFileAtomic(paths.extract, jsonText({kind: 'wicker/extract', version: EXTRACT_FILE_VERSION, createdAt: new Date().toISOString(), ...extraction}))

@@ -110,8 +110,12 @@ export async function checkPlanPaths(course: Course, plan: Plan, dirs: string[],
   }
   for (const [i, c] of plan.consume.entries()) await check(c.file, c.stagingDir, `consume[${i}]`)
   for (const [i, s] of plan.staging.entries()) await check(s.file, null, `staging[${i}]`)
-  for (const [i, o] of plan.ops.entries()) for (const [k, f] of o.sources.entries()) await check(f, null, `ops[${i}].sources[${k}]`)
-  for (const [i, item] of plan.items.entries()) for (const [k, f] of item.sources.entries()) await check(f, null, `items[${i}].sources[${k}]`)
+  // A plan made with --from-lego-pairs also names the course's lego_pairs.json as a source: only
+  // read, never moved, and only by its own name (the plan's is not trusted).
+  const legoPairs = plan.extract.legoPairs ? relative(course.dir, course.files.legoPairs) : null
+  const source = async (f: string, where: string) => (f === legoPairs ? undefined : check(f, null, where))
+  for (const [i, o] of plan.ops.entries()) for (const [k, f] of o.sources.entries()) await source(f, `ops[${i}].sources[${k}]`)
+  for (const [i, item] of plan.items.entries()) for (const [k, f] of item.sources.entries()) await source(f, `items[${i}].sources[${k}]`)
 }
 
 /** What differs between a plan file and the plan staging and canon give now, in words. */
@@ -137,6 +141,8 @@ function checkPlan(course: Course, plan: Plan, canon: Canon, lineage: string | n
   if (plan.course !== course.code) throw new UsageError({code: 'E_PLAN_COURSE', message: `the plan is for ${plan.course}, not ${course.code}.`, hint: 'Pass the plan made for this course.'})
   if (plan.canon.sha256 !== canon.sha256) stale('canon changed', plan)
   if (plan.lineage !== null && plan.lineage !== lineage) stale('the canon lineage changed (another canon was put in place)', plan)
+  const legoPairs = plan.extract.legoPairs
+  if (legoPairs && legoPairs.sha256 !== extraction.options.legoPairs?.sha256) stale(`${legoPairs.file}, which it read baskets from (--from-lego-pairs), changed`, plan)
   const now = new Map(extraction.files.map((f) => [f.file, f.sha256]))
   for (const {file, sha256: expected} of plan.staging) {
     if (!now.has(file) || now.get(file) === null) stale(`staging file ${file} is gone`, plan)
@@ -168,7 +174,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
       await checkPlanPaths(course, given, stagingDirs(course, options.staging, options.cwd), {disk, named: stagingRoots})
       // The plan's own hash only proves it is whole. What is applied is the plan staging and canon
       // give now, read the way the plan was made, and only if it is this very plan.
-      const extraction = await extractFor(course, {...options, ...given.extract}, options.cwd)
+      const extraction = await extractFor(course, {...options, ...given.extract, fromLegoPairs: given.extract.legoPairs !== undefined}, options.cwd)
       checkPlan(course, given, canon, lineage, extraction)
       const again = makePlan({course, canon, extraction, lineage, options: given.options})
       if (again.planId !== given.planId) {

@@ -215,8 +215,11 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
 
   // Files to consume: every basket in them is in canon after the merge. Bad or partly unreadable files stay.
   const problemFiles = new Set(extraction.problems.filter((p) => !NOTE_KINDS.has(p.kind)).flatMap((p) => p.file.split(', ')))
-  const consume = extraction.files.filter((f) => f.status === 'used' && !pending.has(f.file) && !problemFiles.has(f.file)).map((f) => ({file: f.file, stagingDir: f.stagingDir}))
-  const opFiles = new Set(ops.flatMap((o) => o.sources))
+  // lego_pairs.json read as a basket source (--from-lego-pairs) is a course file, not staging: pinned
+  // by its own hash in `extract`, it is never hashed as a staging file, consumed or moved.
+  const legoPairs = extraction.options.legoPairs
+  const consume = extraction.files.filter((f) => f.status === 'used' && !pending.has(f.file) && !problemFiles.has(f.file) && f.file !== legoPairs?.file).map((f) => ({file: f.file, stagingDir: f.stagingDir}))
+  const opFiles = new Set(ops.flatMap((o) => o.sources).filter((f) => f !== legoPairs?.file))
   const staging = [...new Set([...consume.map((c) => c.file), ...opFiles])].sort().map((file) => ({file, sha256: fileSha.get(file)!}))
 
   const counts = Object.fromEntries(ITEM_CLASSES.map((k) => [countKey(k), 0])) as PlanCounts
@@ -235,7 +238,7 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
     lineage,
     canon: {sha256: canon.sha256, baskets: canon.baskets.size},
     staging,
-    extract: {repair: extraction.options.repair, maxRepairSize: extraction.options.maxRepairSize, maxFileSize: extraction.options.maxFileSize, maxDepth: extraction.options.maxDepth},
+    extract: {repair: extraction.options.repair, maxRepairSize: extraction.options.maxRepairSize, maxFileSize: extraction.options.maxFileSize, maxDepth: extraction.options.maxDepth, ...(legoPairs ? {legoPairs: {file: legoPairs.file, sha256: legoPairs.sha256}} : {})},
     consume,
     options,
     ops,

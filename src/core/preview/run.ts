@@ -1,11 +1,12 @@
 import {existsSync} from 'node:fs'
-import {resolve} from 'node:path'
+import {relative, resolve} from 'node:path'
 
 import type {Canon} from '../canon/model.js'
 import {defined} from '../defined.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import type {Course} from '../course/model.js'
 import type {Extraction} from '../extract/extract.js'
+import {sha256Hex} from '../extract/candidate.js'
 import {EXTRACT_FILE_VERSION, extractFor, stagingDirs, type ExtractSettings} from '../extract/run.js'
 import {DEFAULT_POLICY} from '../merge/run.js'
 import {REPAIR_DEFAULTS} from '../staging/repair.js'
@@ -17,6 +18,7 @@ import {wickerPaths} from '../store/paths.js'
 import {readState} from '../store/state.js'
 import {makePlan, type Plan, type PlanCounts, type PlanOptions} from './plan.js'
 import {readCourseFile} from '../store/read-file.js'
+import {readBytes} from '../store/read-json.js'
 
 export interface RunPreviewOptions extends OpenCourseOptions, ExtractSettings {
   policy?: Partial<PlanOptions>
@@ -55,7 +57,11 @@ export async function currentExtraction(course: Course, settings: ExtractSetting
       // .wicker/ is part of the course folder, so the cache is trusted only for files the scan found now
       const found = new Set([...scan.files, ...scan.skipped].map((f) => f.name))
       const named = [...cached.files.map((f) => f.file), ...cached.candidates.flatMap((c) => c.sources.map((s) => s.file))]
-      if (cached.fingerprint === stagingFingerprint(scan) && JSON.stringify(cached.dirs) === JSON.stringify(dirs) && cached.options?.repair === (settings.repair ?? false) && cached.options.maxRepairSize === (settings.maxRepairSize ?? REPAIR_DEFAULTS.maxRepairSize) && named.every((f) => found.has(f))) return {extraction: cached, reused: true}
+      // lego_pairs.json is named only when read for its payloads, as it is now (same flag, same bytes)
+      const legoPairs = settings.fromLegoPairs ? {file: relative(course.dir, course.files.legoPairs), sha256: sha256Hex(await readBytes(course.files.legoPairs))} : undefined
+      const sameLegoPairs = JSON.stringify(cached.options?.legoPairs) === JSON.stringify(legoPairs)
+      if (legoPairs) found.add(legoPairs.file)
+      if (cached.fingerprint === stagingFingerprint(scan) && JSON.stringify(cached.dirs) === JSON.stringify(dirs) && cached.options?.repair === (settings.repair ?? false) && cached.options.maxRepairSize === (settings.maxRepairSize ?? REPAIR_DEFAULTS.maxRepairSize) && sameLegoPairs && named.every((f) => found.has(f))) return {extraction: cached, reused: true}
     } catch {
       // an unreadable cache is no cache
     }

@@ -20,7 +20,14 @@ const header = z.object({
   lineage: z.string().nullable(),
   canon: z.object({sha256: z.string().nullable(), baskets: z.int()}),
   staging: z.array(z.object({file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/)})),
-  extract: z.object({repair: z.boolean(), maxRepairSize: z.int().positive().max(2 ** 32), maxFileSize: z.int().positive().max(2 ** 32), maxDepth: z.int().positive().max(100_000)}),
+  extract: z.object({
+    repair: z.boolean(),
+    maxRepairSize: z.int().positive().max(2 ** 32),
+    maxFileSize: z.int().positive().max(2 ** 32),
+    maxDepth: z.int().positive().max(100_000),
+    // made with --from-lego-pairs: the lego_pairs.json it read baskets from
+    legoPairs: z.object({file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/)}).optional(),
+  }),
   consume: z.array(z.object({file: z.string(), stagingDir: z.string()})),
   options: z.object({
     onConflict: z.enum(['fail', 'keep-canon', 'take-staging']),
