@@ -32,8 +32,9 @@ describe('the guarded reader of course files', () => {
   it('refuses a FIFO at once instead of blocking on it (no writer ever comes)', async () => {
     const fifo = join(dir, 'lego_pairs.json')
     execFileSync('mkfifo', [fifo])
-    for (const read of [readBytes(fifo), realDisk.readFile(fifo), realDisk.sha256(fifo)]) {
-      const r = await within(2000, refusal(read))
+    // each read started only when it is awaited: one that fails while another is awaited would go unhandled
+    for (const read of [() => readBytes(fifo), () => realDisk.readFile(fifo), () => realDisk.sha256(fifo)]) {
+      const r = await within(2000, refusal(read()))
       expect(r).toMatchObject({code: 'E_IO_NOT_A_FILE', exit: EXIT.io})
       expect(r.message).toContain(fifo)
       expect(r.message).toContain('FIFO')
