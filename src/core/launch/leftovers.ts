@@ -6,7 +6,7 @@ import type {Packet} from '../segments/packets.js'
 import {checkRealFolder} from '../store/wicker-folder.js'
 import {acceptOutput, outputCap, type AttemptContext} from './attempt.js'
 import {stagedName} from './output.js'
-import {isAlive} from '../store/lock.js'
+import {isAlive} from '../proc/identity.js'
 import type {LedgerStart, RunLedger} from './ledger.js'
 
 /**

@@ -41,10 +41,7 @@ export const pidNamespace = once((): string | null => orNull(() => readlinkSync(
  * counted from after the LAST `)`: there, field 3 comes first and field 22 is the 20th.
  */
 export function processStartTime(pid: number): number | null {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return null
-  const stat = orNull(() => readFileSync(`/proc/${pid}/stat`, 'utf8'))
-  if (stat === null) return null
-  return parseStartTime(stat)
+  return processStat(pid)?.startTime ?? null
 }
 
 /** Field 22 of a /proc/<pid>/stat line; null when the line is not one. */
@@ -87,3 +84,13 @@ export function processStat(pid: number): ProcStat | null {
 
 /** Whether this machine has a Linux /proc to find processes in (not macOS, not Windows). */
 export const hasProc = once((): boolean => processStat(process.pid) !== null)
+
+/** Whether a process with this pid exists here (a zombie too; EPERM: it exists, it is someone else's). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}

@@ -1,6 +1,6 @@
 import {execa} from 'execa'
 
-import {bootId, hasProc, processStartTime, processStat} from './identity.js'
+import {bootId, hasProc, isAlive, processStartTime, processStat} from './identity.js'
 import {carriesMarker, MARKER, stopTree, treePids, type TreeKey} from './tree.js'
 import {watchdog} from './watchdog.js'
 
@@ -232,7 +232,7 @@ export async function spawnAgent(request: SpawnRequest): Promise<SpawnResult> {
  */
 export async function stopLeftover(id: ProcIdentity, graceMs: number): Promise<'stopped' | 'gone' | 'not-ours'> {
   const stat = processStat(id.pid)
-  const alive = hasProc() ? stat !== null && stat.state !== 'Z' && stat.state !== 'X' : pidAlive(id.pid)
+  const alive = hasProc() ? stat !== null && stat.state !== 'Z' && stat.state !== 'X' : isAlive(id.pid)
   if (!hasProc()) return alive ? 'not-ours' : 'gone'
   const sameBoot = id.bootId === null || id.bootId === bootId()
   // after a reboot nothing of the attempt can run, and its pid and marker mean nothing
@@ -244,13 +244,4 @@ export async function stopLeftover(id: ProcIdentity, graceMs: number): Promise<'
   const pids = await stopTree(key, graceMs)
   if (pids.length > 0) return 'stopped'
   return alive ? 'not-ours' : 'gone'
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }

@@ -1,7 +1,9 @@
 import {hostname} from 'node:os'
 
-import {bootId, pidNamespace, processStartTime} from '../proc/identity.js'
+import {bootId, isAlive, pidNamespace, processStartTime} from '../proc/identity.js'
 import type {LockInfo} from '../schemas/lock.js'
+
+export {isAlive}
 
 /**
  * Who is alive, for the lock. A pid can only be judged on its own host; and this process judges its
@@ -13,15 +15,6 @@ import type {LockInfo} from '../schemas/lock.js'
 export const ownTokens = new Set<string>()
 /** Claim ids this process is clearing a stale lock with right now. */
 export const ownClaims = new Set<string>()
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
 
 /** Who this process is, for the lock document; empty where /proc is not there (see isStale). */
 export function selfIdentity(): Pick<LockInfo, 'bootId' | 'pidNamespace' | 'startTicks'> {
