@@ -68,22 +68,26 @@ const ledger = (dir: string, run: string): Array<Record<string, any>> => {
 
 const recordedPids = (state: string): number[] => pidsIn(join(state, 'pids'))
 
-/** Starts launch as a person would, in the background, and tells when and how it exited. */
-function startLaunch(args: string[], env: Record<string, string>) {
-  const started = Date.now()
+/**
+ * Starts launch as a person would, in the background, and tells when and how it exited. A launch
+ * that hangs is SIGKILLed after `killAfterMs`, so the test fails on its exit code, not on a timeout.
+ */
+function startLaunch(args: string[], env: Record<string, string>, killAfterMs = 45_000) {
   const child = spawn(process.execPath, [BIN, ...args], {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']})
   let stdout = ''
   child.stdout.on('data', (d) => (stdout += d))
   child.stderr.resume()
   const ended = new Promise<void>((resolve) => child.stdout.on('close', resolve))
+  const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs)
   const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null; at: number; stdout: string}>((resolve) =>
     child.on('exit', (code, signal) => {
+      clearTimeout(killer)
       const at = Date.now()
       // what it printed last, unless something it left behind holds its stdout open
       void Promise.race([ended, new Promise((r) => setTimeout(r, 2000))]).then(() => resolve({code, signal, at, stdout}))
     }),
   )
-  return {child, started, exited}
+  return {child, exited}
 }
 
 /** Redoes what is left with the built-in agent; returns the packets it ran. */
@@ -180,10 +184,7 @@ describe('agents that finish but misbehave on the way out', () => {
     const {dir} = course(44)
     const agent = agentEnv('fifo', 0)
     const t0 = Date.now()
-    const launch = startLaunch(launchArgs(dir), agent.env)
-    const killer = setTimeout(() => launch.child.kill('SIGKILL'), 30_000)
-    const exit = await launch.exited
-    clearTimeout(killer)
+    const exit = await startLaunch(launchArgs(dir), agent.env, 30_000).exited
     figures.push(`fifo: 6 failed attempts in ${exit.at - t0} ms`)
     expect(exit.code).toBe(1)
     const result = JSON.parse(exit.stdout).result
@@ -195,10 +196,7 @@ describe('agents that finish but misbehave on the way out', () => {
     const {dir} = course(45)
     const agent = agentEnv('endless', 3)
     const t0 = Date.now()
-    const launch = startLaunch(launchArgs(dir), agent.env)
-    const killer = setTimeout(() => launch.child.kill('SIGKILL'), 45_000)
-    const exit = await launch.exited
-    clearTimeout(killer)
+    const exit = await startLaunch(launchArgs(dir), agent.env).exited
     figures.push(`endless: 3 ok + 3 stopped at the output cap in ${exit.at - t0} ms`)
     expect(exit.code).toBe(1)
     const result = JSON.parse(exit.stdout).result
