@@ -3,8 +3,9 @@ import type {ValidateResult} from '../../../core/validate/validate.js'
 import {blockingChecks, findingTitle, reportFile} from './shared.js'
 
 /**
- * Text XML 1.0 can carry: the five markup characters as entities, and a character XML does not allow
- * at all (control characters, a lone surrogate such as \ud800, U+FFFE/U+FFFF) written out as \uXXXX.
+ * Text XML 1.0 can carry: the five markup characters as entities, a carriage return as a character
+ * reference (a parser would turn a raw one into a line feed), and a character XML does not allow at
+ * all (control characters, a lone surrogate such as \ud800, U+FFFE/U+FFFF) written out as \uXXXX.
  */
 function xml(text: string): string {
   return text
@@ -14,6 +15,7 @@ function xml(text: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;')
+    .replace(/\r/g, '&#13;')
 }
 
 const attributes = (values: Record<string, string | number>) => Object.entries(values).map(([k, v]) => ` ${k}="${xml(String(v))}"`).join('')
