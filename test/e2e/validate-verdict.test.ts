@@ -16,7 +16,7 @@ function course(canon: VerdictCanonOptions, config?: unknown) {
 }
 
 /** The error of a JSON error envelope, before and after the envelope gains `name` beside `message`. */
-const errorOf = (doc: {error?: {code: string}; name?: string; message?: string; hint?: string}) => doc.error ?? {code: doc.name, message: doc.message, hint: doc.hint}
+const errorOf = (doc: {error?: {code: string; message?: string; hint?: string}; name?: string; message?: string; hint?: string}) => doc.error ?? {code: doc.name, message: doc.message, hint: doc.hint}
 
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1)
 
@@ -106,7 +106,7 @@ describe('validate --format and --output', () => {
       const r = run('--format', 'junit', '--output', target!, '--json')
       expect(r.code).toBe(2)
       expect(errorOf(r.json)).toMatchObject({code: 'E_OUTPUT', message: expect.stringContaining(`--output ${target}: cannot write a file at`)})
-      expect(errorOf(r.json).message).toContain(why)
+      expect(errorOf(r.json).message).toContain(why!)
     }
   })
 })

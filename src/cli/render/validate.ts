@@ -9,8 +9,8 @@ export function renderValidate(ui: Ui, r: ValidateResult): void {
   const c = ui.chalk
   ui.out(`${c.bold(r.course)}: ${r.counts.baskets} baskets, ${r.counts.phrases} phrases, GATE ${r.gate}.`)
   ui.out()
-  const rows = r.checks.map((k) => [k.count === 0 ? c.green('ok') : k.blocks ? c.red('✗') : c.yellow('!'), k.id, k.severity, k.critical ? 'yes' : '', k.count, k.description])
-  for (const line of table(['', 'check', 'severity', 'critical', 'found', 'what it checks'], rows)) ui.out(line)
+  const rows = r.checks.map((k) => [k.count === 0 ? c.green('ok') : k.blocks ? c.red('✗') : c.yellow('!'), k.id, k.severity, k.count, k.critical ? 'yes' : '', k.description])
+  for (const line of table(['', 'check', 'severity', 'found', 'critical', 'what it checks'], rows)) ui.out(line)
 
   const {worst, total} = worstBaskets(r, WORST)
   if (worst.length > 0) {
