@@ -31,7 +31,9 @@ export function junitReport(r: ValidateResult, cwd: string): string {
   const blocks = blockingChecks(r)
   const byCheck = new Map<string, Map<string, Finding[]>>()
   for (const f of r.findings) {
-    const cases = byCheck.get(f.check) ?? byCheck.set(f.check, new Map()).get(f.check)!
+    let cases = byCheck.get(f.check)
+    if (!cases) byCheck.set(f.check, (cases = new Map()))
+    // course-wide findings (no basket) are one testcase named for the check
     const name = f.basket ?? f.check
     const list = cases.get(name)
     if (list) list.push(f)
