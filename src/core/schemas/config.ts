@@ -43,7 +43,7 @@ export const validateSettingsSchema = z.strictObject({
   /** warnings fail too: the same as maxWarnings 0, and it wins over maxWarnings */
   strict: z.boolean().default(false),
   /** checks whose every finding blocks (verdict BLOCK) [default: every error check but gate, which has maxGateViolations] */
-  critical: z.array(z.enum(CHECK_IDS)).max(CHECK_IDS.length * 2).optional(),
+  critical: z.array(z.enum(CHECK_IDS)).max(CHECK_IDS.length).optional(),
   /** findings of the checks that are not critical (gate aside) allowed before BLOCK [default: no limit] */
   maxWarnings: z.int().min(0).max(1_000_000_000).optional(),
 })
