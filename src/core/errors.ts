@@ -9,6 +9,8 @@ export const EXIT = {
   usage: 2,
   blocked: 3,
   io: 4,
+  conditional: 5,
+  changes: 6,
   internal: 10,
 } as const
 

@@ -41,8 +41,12 @@ export const CONFIG_TEMPLATE = `// wicker configuration (JSON with comments). Ev
     // The first seeds may have fewer phrases.
     "earlySeeds": 10,
     "maxWords": 15,
-    // Warnings fail too.
+    // Warnings fail too: the same as "maxWarnings": 0.
     "strict": false
+    // Findings outside the critical checks (GATE aside) allowed before the verdict is BLOCK [default: no limit]:
+    // "maxWarnings": 20,
+    // Checks whose every finding blocks [default: every error check but gate]:
+    // "critical": ["schema", "containment", "final-sentence", "leakage"]
   }
 }
 `

@@ -2,6 +2,7 @@ import {z} from 'zod'
 
 import {AGENTS} from '../launch/agents.js'
 import {ELISION_KEY} from '../text/elision.js'
+import {CHECK_IDS} from './check-ids.js'
 import {GATE_DEFINITIONS} from './gate-definitions.js'
 
 export {GATE_DEFINITIONS, type GateDefinition} from './gate-definitions.js'
@@ -39,8 +40,12 @@ export const validateSettingsSchema = z.strictObject({
   earlySeeds: z.int().min(0).default(10),
   /** words above which a phrase is suspect */
   maxWords: z.int().min(1).default(15),
-  /** warnings fail too */
+  /** warnings fail too: the same as maxWarnings 0, and it wins over maxWarnings */
   strict: z.boolean().default(false),
+  /** checks whose every finding blocks (verdict BLOCK) [default: every error check but gate, which has maxGateViolations] */
+  critical: z.array(z.enum(CHECK_IDS)).max(CHECK_IDS.length).optional(),
+  /** findings of the checks that are not critical (gate aside) allowed before BLOCK [default: no limit] */
+  maxWarnings: z.int().min(0).max(1_000_000_000).optional(),
 })
 export type ValidateSettings = z.infer<typeof validateSettingsSchema>
 

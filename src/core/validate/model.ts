@@ -2,6 +2,7 @@ import type {Canon, CanonBasket} from '../canon/model.js'
 import type {Course, Lego} from '../course/model.js'
 import type {GateIndex} from '../gate/index.js'
 import type {CoveredWord} from '../gate/rules.js'
+import type {CheckId} from '../schemas/check-ids.js'
 import type {GateSettings, ValidateSettings} from '../schemas/config.js'
 import type {Units} from '../text/normalize.js'
 
@@ -28,9 +29,9 @@ export const CHECKS = {
   blank: {severity: 'error', description: 'a phrase with an empty side'},
   encoding: {severity: 'error', description: 'text that cannot be written as UTF-8 (a lone surrogate such as \\ud800)'},
   'too-long': {severity: 'warning', description: 'a phrase over the word limit'},
-} as const satisfies Record<string, {severity: Severity; description: string}>
+} as const satisfies Record<CheckId, {severity: Severity; description: string}>
 
-export type CheckId = keyof typeof CHECKS
+export type {CheckId} from '../schemas/check-ids.js'
 
 export interface Finding {
   check: CheckId

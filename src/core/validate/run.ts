@@ -1,6 +1,9 @@
+import {resolve} from 'node:path'
+
 import {defined} from '../defined.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
-import {UsageError} from '../errors.js'
+import {errnoOf, UsageError} from '../errors.js'
+import {writeFileAtomic} from '../store/atomic-write.js'
 import {gateSettingsSchema, parseSettings, SettingsError, validateSettingsSchema, type GateSettings, type ValidateSettings} from '../schemas/config.js'
 import {validate, type ValidateResult} from './validate.js'
 
@@ -23,4 +26,22 @@ export async function runValidate(options: RunValidateOptions): Promise<{result:
     throw error
   }
   return {result: validate(course, canon, {gate, validate: settings}), warnings}
+}
+
+/**
+ * Writes a report the user asked for with --output, atomically (a CI step never reads half a file).
+ * A path that cannot be a file (no such folder, a folder in the way) is the user's to fix: exit 2.
+ */
+export async function writeValidateReport(cwd: string, file: string, text: string): Promise<string> {
+  const path = resolve(cwd, file)
+  try {
+    await writeFileAtomic(path, text, {durable: false})
+  } catch (error) {
+    const errno = errnoOf(error)
+    if (errno === 'ENOENT' || errno === 'ENOTDIR' || errno === 'EISDIR') {
+      throw new UsageError({code: 'E_OUTPUT', message: `--output ${file}: cannot write a file at ${path} (${errno === 'EISDIR' ? 'a folder is in the way' : 'its folder does not exist'}).`, hint: 'Name a file in an existing folder.', details: {file: path, errno}})
+    }
+    throw error
+  }
+  return path
 }

@@ -9,13 +9,21 @@ import {languageSense} from '../course/language-sense.js'
 import {checkLanguage} from './checks/language.js'
 import {checkStructure} from './checks/structure.js'
 import {CHECKS, type CheckContext, type CheckId, type Finding, type PhraseView, type Severity, type ValidateOptions} from './model.js'
+import {decideVerdict, verdictLimits, type Verdict} from './verdict.js'
 
 export interface ValidateResult {
   course: string
   gate: GateDefinition
+  /** the verdict is not BLOCK */
   passed: boolean
   /** why it failed, in a sentence each; empty when it passed */
   reasons: string[]
+  /** go/no-go: BLOCK (a critical check failed or a limit was passed), CONDITIONAL_PROCEED (findings within the limits), PROCEED (none) */
+  verdict: Verdict
+  /** each names the check and its count against the limit: what blocked, or what makes the verdict conditional; empty on PROCEED */
+  verdictReasons: string[]
+  /** the canon file checked */
+  file: string
   counts: {
     baskets: number
     phrases: number
@@ -26,7 +34,8 @@ export interface ValidateResult {
     /** gateViolations as a percentage of phrases checked */
     gateViolationRate: number
   }
-  checks: Array<{id: CheckId; severity: Severity; count: number; description: string}>
+  /** critical: any finding of the check blocks; blocks: its findings are part of why the verdict is BLOCK */
+  checks: Array<{id: CheckId; severity: Severity; critical: boolean; blocks: boolean; count: number; description: string}>
   findings: Finding[]
 }
 
@@ -71,25 +80,23 @@ export function validate(course: Course, canon: Canon, options: ValidateOptions)
 
   const counts = new Map<CheckId, number>()
   for (const f of findings) counts.set(f.check, (counts.get(f.check) ?? 0) + 1)
-  const checks = (Object.keys(CHECKS) as CheckId[]).map((id) => ({id, severity: CHECKS[id].severity, count: counts.get(id) ?? 0, description: CHECKS[id].description}))
+  const limits = verdictLimits(options.validate)
+  const {verdict, reasons, blocking} = decideVerdict({counts, phrases, gateViolations, gateDefinition: options.gate.definition}, limits)
+  const critical = new Set(limits.critical)
+  const checks = (Object.keys(CHECKS) as CheckId[]).map((id) => ({id, severity: CHECKS[id].severity, critical: critical.has(id), blocks: blocking.has(id), count: counts.get(id) ?? 0, description: CHECKS[id].description}))
 
   const gateViolationRate = phrases === 0 ? 0 : (gateViolations / phrases) * 100
-  const errors = findings.filter((f) => f.severity === 'error')
-  const warnings = findings.length - errors.length
-  const reasons: string[] = []
-  const otherErrors = errors.filter((f) => f.check !== 'gate')
-  if (otherErrors.length > 0) reasons.push(`${otherErrors.length} error finding(s) outside GATE`)
-  if (gateViolationRate > options.validate.maxGateViolations) {
-    reasons.push(`${gateViolations} of ${phrases} phrases (${gateViolationRate.toFixed(2)}%) break GATE (${options.gate.definition}), over the ${options.validate.maxGateViolations}% allowed`)
-  }
-  if (options.validate.strict && warnings > 0) reasons.push(`${warnings} warning(s) with --strict`)
+  const errors = findings.filter((f) => f.severity === 'error').length
 
   return {
     course: course.code,
     gate: options.gate.definition,
-    passed: reasons.length === 0,
-    reasons,
-    counts: {baskets: canon.baskets.size, phrases, errors: errors.length, warnings, gateViolations, gateViolationRate},
+    passed: verdict !== 'BLOCK',
+    reasons: verdict === 'BLOCK' ? reasons : [],
+    verdict,
+    verdictReasons: reasons,
+    file: canon.file,
+    counts: {baskets: canon.baskets.size, phrases, errors, warnings: findings.length - errors, gateViolations, gateViolationRate},
     checks,
     findings,
   }
