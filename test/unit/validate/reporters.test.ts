@@ -1,3 +1,4 @@
+import {XMLParser, XMLValidator} from 'fast-xml-parser'
 import {join} from 'node:path'
 
 import {describe, expect, it} from 'vitest'
@@ -68,6 +69,12 @@ describe('validate --format junit', () => {
     const xml = validateReport('junit', result, cwd)
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')).toBe(true)
     expect(NOT_XML.test(xml)).toBe(false)
+    // a real XML parser accepts the document and reads the hostile text back as it was written
+    expect(XMLValidator.validate(xml)).toBe(true)
+    const parsed = new XMLParser({ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase'].includes(name)}).parse(xml)
+    expect(parsed.testsuites.testsuite).toHaveLength(result.checks.length)
+    const parsedLegoText = parsed.testsuites.testsuite.find((s: {name: string}) => s.name === 'lego-text')
+    expect(String(parsedLegoText.testcase[0]['system-out'])).toContain('fen 100% 7%0A%25 <b>&amp; ]]> | `x` a,b:c::d')
     // a parser reads a raw carriage return as a line feed
     expect(xml).not.toContain('\r')
     // outside tags only text and entities: no raw < or &, so no ]]> or <b> survives
