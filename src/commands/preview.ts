@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, courseArg} from '../cli/base-command.js'
 import {renderPreview} from '../cli/render/preview.js'
 import {orientationFlag, policyFlags, policyOptions, stagingFlags, stagingSettings} from '../cli/shared-flags.js'
+import {EXIT} from '../core/errors.js'
 import {runPreview} from '../core/preview/run.js'
 
 export default class Preview extends BaseCommand {
@@ -14,7 +15,7 @@ Exit codes: 0 ok; with --detailed-exitcode: 0 nothing to do, 2 changes ready, 3 
   static override examples = [
     {description: 'What would a merge do?', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},
     {description: 'Write a plan to review and apply later', command: '<%= config.bin %> <%= command.id %> spa_for_eng --out plan.json'},
-    {description: 'In CI: 0 nothing to do, 2 changes ready, 3 blocked', command: '<%= config.bin %> <%= command.id %> spa_for_eng --detailed-exitcode --json'},
+    {description: 'In CI: 0 nothing to do, 6 changes ready, 3 blocked', command: '<%= config.bin %> <%= command.id %> spa_for_eng --detailed-exitcode --json'},
     {description: 'Also take the baskets written into lego_pairs.json where LEGOs belong (staging wins; lego_pairs.json is only read)', command: '<%= config.bin %> <%= command.id %> spa_for_eng --from-lego-pairs --out plan.json'},
   ]
 
@@ -22,7 +23,7 @@ Exit codes: 0 ok; with --detailed-exitcode: 0 nothing to do, 2 changes ready, 3 
   static override flags = {
     out: Flags.string({char: 'o', description: 'Write the plan (JSON) to this file.'}),
     'max-diffs': Flags.integer({description: 'Conflict diffs to show.', default: 10, min: 0}),
-    'detailed-exitcode': Flags.boolean({description: 'Exit 0 when there is nothing to do, 2 when changes are ready, 3 when something blocks.'}),
+    'detailed-exitcode': Flags.boolean({description: 'Exit 0 when there is nothing to do, 6 when changes are ready, 3 when something blocks.'}),
     ...policyFlags,
     ...stagingFlags,
     orientation: orientationFlag,
@@ -38,7 +39,7 @@ Exit codes: 0 ok; with --detailed-exitcode: 0 nothing to do, 2 changes ready, 3 
       out: flags.out,
       maxDiffs: flags['max-diffs'],
     })
-    const exitCode = !flags['detailed-exitcode'] ? 0 : result.blocked > 0 ? 3 : result.ops > 0 ? 2 : 0
+    const exitCode = !flags['detailed-exitcode'] ? EXIT.ok : result.blocked > 0 ? EXIT.blocked : result.ops > 0 ? EXIT.changes : EXIT.ok
     this.finish(ui, {result, warnings, exitCode, render: renderPreview})
   }
 }
