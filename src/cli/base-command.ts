@@ -90,6 +90,8 @@ export abstract class BaseCommand extends Command {
   override async catch(error: Error & {code?: string}): Promise<void> {
     // oclif's own exits (help, version, this.exit) pass through untouched.
     if (error.code === 'EEXIT') throw error
+    // a parse that failed was a parse: else oclif adds "did not parse its arguments" to stderr (NODE_ENV=development or test)
+    this.parsed = true
     const {exitCode, info} = describeFailure(error, this.id)
     const ui = this.ui ?? new Ui(decideUi({json: this.wantsJson(), quiet: false, color: !this.argv.includes('--no-color'), env: process.env, stdoutIsTTY: Boolean(process.stdout.isTTY), stderrIsTTY: Boolean(process.stderr.isTTY)}))
     if (this.wantsJson()) ui.json(errorEnvelope(exitCode, info, this.warnings))
