@@ -22,7 +22,7 @@ Packets already done (a valid output in staging) are skipped, so running it agai
 
 Agents: builtin (the offline built-in generator, the default), claude, codex, gemini, command (--agent-cmd). The agent writes its JSON to $WICKER_OUTPUT or prints it; $WICKER_PACKET holds the packet file.
 
-Exit codes: 0 every packet ok; 1 some packets failed; 2 usage; 3 the run is locked by another launch; 4 I/O; 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP.`
+Exit codes: 0 every packet ok; 1 findings (some packets failed, or the run halted); 2 usage (a bad flag, an agent program that is not there); 3 blocked (the run is locked by another launch); 4 I/O; 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (with --json, the envelope's status too).`
 
   static override examples = [
     {description: 'Run the newest prepared run with the built-in agent', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},

@@ -10,7 +10,7 @@ export default class Preview extends BaseCommand {
   static override summary = 'Show what a merge would do: new, fill, identical, update, conflict, mismatch, overage, orphan, invalid… Read-only.'
   static override description = `Compares staging (re-extracted when it changed since \`wicker extract\`) with canon, basket by basket and representation-neutrally, and classes each: new, fill (the canon basket has no usable phrase: applied), identical, update (regenerated from the canon basket it replaces), conflict (differs, no base), staging-conflict, mismatch (written for another LEGO: its own lego text differs on both sides and its phrases practise that; merged only when resolved by id), overage (LEGO is new: false), orphan (not in lego_pairs), invalid, repaired, and stray (canon baskets at the top level; one identical to its staged basket is moved into "baskets"). Shows coverage before → after and a diff for each conflict. Changes no file; --out writes the plan for \`merge --plan\`.
 
-Exit codes: 0 ok; with --detailed-exitcode: 0 nothing to do, 2 changes ready, 3 blocked; 2 usage; 4 I/O.`
+Exit codes: 0 ok; with --detailed-exitcode: 0 nothing to do, 6 changes ready, 3 blocked; 2 usage or bad input (in every mode); 4 I/O.`
 
   static override examples = [
     {description: 'What would a merge do?', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},

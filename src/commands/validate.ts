@@ -12,7 +12,7 @@ export default class Validate extends BaseCommand {
 
 Passes when there is no error outside GATE, GATE violations stay within --max-gate-violations (a percentage of phrases), and, with --strict, there is no warning.
 
-Exit codes: 0 passed; 1 failed; 2 usage or bad input; 4 I/O.`
+Exit codes: 0 PROCEED (or CONDITIONAL_PROCEED without --detailed-exitcode); 1 findings (BLOCK); 2 usage or bad input; 4 I/O; 5 CONDITIONAL_PROCEED (with --detailed-exitcode).`
 
   static override examples = [
     {description: 'Validate with the default GATE (cumulative)', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},
