@@ -5,10 +5,11 @@ module.enableCompileCache?.()
 
 // `wicker --version` and `wicker --help` are what scripts and newcomers call most: both are answered
 // without loading oclif. The help text is oclif's own, captured from the same build (dist/help.txt).
+// Under WICKER_JSON the version is a JSON envelope: dist/cli/main.js answers.
 const args = process.argv.slice(2)
 const {readFileSync} = await import('node:fs')
 let answered = false
-if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-v') && !process.env.WICKER_JSON) {
   const {version} = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
   process.stdout.write(`wicker/${version} ${process.platform}-${process.arch} node-${process.version}\n`)
   answered = true
@@ -24,10 +25,12 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   }
 }
 if (!answered) {
-  const {execute, settings} = await import('@oclif/core')
+  const {settings} = await import('@oclif/core')
   // The built CLI runs dist/ as it is. Left on, oclif tries to register tsx or ts-node for a checkout
   // (tsconfig.json and devDependencies present) whenever NODE_ENV is "test" or "development": half a
   // second of CPU on every command the e2e tests spawn under vitest. bin/dev.js runs the sources.
   settings.enableAutoTranspile = false
-  await execute({dir: import.meta.url})
+  // oclif's execute(), plus the JSON envelope and exit 2 for mistakes made before a command runs
+  const {main} = await import('../dist/cli/main.js')
+  await main(args, import.meta.url)
 }

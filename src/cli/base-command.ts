@@ -1,12 +1,12 @@
 import {Args, Command, Flags} from '@oclif/core'
 
-import {errnoToIoError, EXIT, WickerError, type ErrorInfo} from '../core/errors.js'
 import {surviveClosedPipes, writeTo} from './closed-pipes.js'
+import {describeFailure, errorEnvelope, jsonWanted, resultEnvelope} from './envelope.js'
 import {decideUi, Ui} from './ui.js'
 
 /** Flags every command has; each can also be set by environment variable. */
 export const globalFlags = {
-  json: Flags.boolean({description: 'Print one JSON document on stdout ({status, result, warnings}); nothing else goes to stdout.', env: 'WICKER_JSON', helpGroup: 'GLOBAL'}),
+  json: Flags.boolean({description: 'Print one JSON document on stdout: {status, result, warnings}, or {status, name, message, hint, details, warnings} on failure; status is the exit code. Nothing else goes to stdout.', env: 'WICKER_JSON', helpGroup: 'GLOBAL'}),
   'courses-dir': Flags.string({description: 'Folder that holds course folders by code [default: public/vfs/courses if present, else .].', env: 'WICKER_COURSES_DIR', helpGroup: 'GLOBAL'}),
   config: Flags.string({description: 'Config file [default: the nearest wicker.config.json].', env: 'WICKER_CONFIG', helpGroup: 'GLOBAL'}),
   quiet: Flags.boolean({char: 'q', description: 'Print results and warnings only, no progress.', env: 'WICKER_QUIET', helpGroup: 'GLOBAL'}),
@@ -18,7 +18,7 @@ export const courseArg = Args.string({name: 'course', required: true, descriptio
 export interface Outcome<R> {
   result: R
   warnings: string[]
-  /** 0 ok, 1 findings */
+  /** the process's exit code, and the envelope's status: 0 ok, 1 findings, 5, 6, 130… (EXIT) */
   exitCode: number
   render: (ui: Ui, result: R) => void
 }
@@ -36,6 +36,11 @@ interface GlobalFlagValues {
 export abstract class BaseCommand extends Command {
   static override baseFlags = globalFlags
   protected ui: Ui | undefined
+  /**
+   * The warnings sink every course command hands the core (courseOptions): what the core noted before
+   * it failed (a stale lock moved aside, then E_CONFIRM) still goes out, in the error envelope or on stderr.
+   */
+  protected readonly warnings: string[] = []
 
   override async init(): Promise<void> {
     // for every command: a reader of stdout/stderr going away must not kill the work (closed-pipes.ts)
@@ -51,6 +56,7 @@ export abstract class BaseCommand extends Command {
       coursesDir: flags['courses-dir'],
       configFile: flags.config,
       orientation: flags.orientation as 'known-target' | 'target-known' | undefined,
+      warnings: this.warnings,
     }
   }
 
@@ -69,7 +75,7 @@ export abstract class BaseCommand extends Command {
   }
 
   protected finish<R>(ui: Ui, outcome: Outcome<R>): void {
-    if (ui.policy.json) ui.json({status: 'success', result: outcome.result, warnings: outcome.warnings})
+    if (ui.policy.json) ui.json(resultEnvelope(outcome.exitCode, outcome.result, outcome.warnings))
     else {
       for (const warning of outcome.warnings) ui.warn(warning)
       outcome.render(ui, outcome.result)
@@ -78,39 +84,19 @@ export abstract class BaseCommand extends Command {
   }
 
   private wantsJson(): boolean {
-    if (this.ui) return this.ui.policy.json
-    const env = process.env.WICKER_JSON
-    return this.argv.includes('--json') || (env !== undefined && /^(1|true|yes)$/i.test(env))
+    return this.ui ? this.ui.policy.json : jsonWanted(this.argv, process.env)
   }
 
-  override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
+  override async catch(error: Error & {code?: string}): Promise<void> {
     // oclif's own exits (help, version, this.exit) pass through untouched.
     if (error.code === 'EEXIT') throw error
-    let exitCode: number
-    let info: ErrorInfo
-    // a plain I/O failure nobody wrapped is exit 4 with the path and the operation, not a bug
-    const io = errnoToIoError(error)
-    if (io) {
-      exitCode = io.exitCode
-      info = io.toJSON()
-    } else if (error instanceof WickerError) {
-      exitCode = error.exitCode
-      info = error.toJSON()
-    } else if (error.oclif?.exit === 2 || /Flag|Arg|flag|argument/.test(error.constructor?.name ?? '')) {
-      exitCode = EXIT.usage
-      info = {code: 'E_USAGE', message: error.message.replace(/\s*\n\s*/g, ' ').replace(/ See more help with --help$/, '').trim(), hint: `See \`wicker ${this.id ?? ''} --help\`.`, details: {reason: error.message}}
-    } else {
-      exitCode = EXIT.internal
-      info = {
-        code: 'E_INTERNAL',
-        message: `Internal error: ${error.message}`,
-        hint: 'This is a bug in wicker; please report it with the command you ran (WICKER_DEBUG=1 prints the stack).',
-        details: process.env.WICKER_DEBUG ? {stack: error.stack} : undefined,
-      }
-    }
+    // a parse that failed was a parse: else oclif adds "did not parse its arguments" to stderr (NODE_ENV=development or test)
+    this.parsed = true
+    const {exitCode, info} = describeFailure(error, this.id)
     const ui = this.ui ?? new Ui(decideUi({json: this.wantsJson(), quiet: false, color: !this.argv.includes('--no-color'), env: process.env, stdoutIsTTY: Boolean(process.stdout.isTTY), stderrIsTTY: Boolean(process.stderr.isTTY)}))
-    if (this.wantsJson()) ui.json({status: 'error', error: info})
+    if (this.wantsJson()) ui.json(errorEnvelope(exitCode, info, this.warnings))
     else {
+      for (const warning of this.warnings) ui.warn(warning)
       ui.error(info.message, info.hint)
       if (process.env.WICKER_DEBUG && error.stack) writeTo(process.stderr, `${error.stack}\n`)
     }

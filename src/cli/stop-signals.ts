@@ -1,3 +1,5 @@
+import {EXIT} from '../core/errors.js'
+
 /**
  * Ctrl-C, SIGTERM and a hangup (the terminal closed) for a command that runs agents: the first
  * signal asks for an orderly stop (every agent's tree gets TERM, then KILL after --grace), a second
@@ -5,7 +7,7 @@
  * SIGTERM, 129 SIGHUP), whatever came next. Left to Node, a hangup would end the process with no
  * cleanup: the lock left behind and the agents to the watchdog.
  */
-const SIGNALS = {SIGHUP: 129, SIGINT: 130, SIGTERM: 143} as const
+const SIGNALS = {SIGHUP: EXIT.sighup, SIGINT: EXIT.sigint, SIGTERM: EXIT.sigterm} as const
 export interface StopSignals {
   /** aborted on the first SIGINT/SIGTERM/SIGHUP */
   signal: AbortSignal

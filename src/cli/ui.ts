@@ -1,6 +1,7 @@
 import {Chalk, type ChalkInstance} from 'chalk'
 
 import {writeTo} from './closed-pipes.js'
+import {writeEnvelope, type Envelope} from './envelope.js'
 
 /**
  * The one place that decides how wicker talks to a person: colour, spinners and live task lists.
@@ -89,9 +90,9 @@ export class Ui {
     if (hint) writeTo(this.stderr, `${this.chalk.dim('hint')}  ${hint}\n`)
   }
 
-  /** One JSON document on stdout. */
-  json(doc: unknown): void {
-    writeTo(this.stdout, `${JSON.stringify(doc, null, 2)}\n`)
+  /** The one JSON document of --json (stdout): an envelope, never a bare result. */
+  json(envelope: Envelope): void {
+    writeEnvelope(this.stdout, envelope)
   }
 
   /** A spinner on a terminal; elsewhere nothing animates and only the final line is printed. */

@@ -17,7 +17,7 @@ export default class Demo extends BaseCommand {
 
 The built-in agent's phrases are mechanical: they show the pipeline, not a writer's work.
 
-Exit codes: 0 ok; 1 validate failed; 4 I/O.`
+Exit codes: 0 ok; 1 findings (validate failed); 2 usage (DIR not usable); 4 I/O.`
 
   static override examples = [
     {description: 'Run the demo in ./wicker-demo', command: '<%= config.bin %> <%= command.id %>'},

@@ -9,7 +9,7 @@ export default class Detect extends BaseCommand {
   static override summary = 'Find the new LEGOs that lack a basket, and what canon holds that it should not.'
   static override description = `Reads lego_pairs.json and the canon (lego_baskets.json). Every LEGO with new: true needs a basket with at least one usable phrase. Also lists empty baskets, overage (baskets for new: false LEGOs), orphans (ids not in lego_pairs) and strays (baskets at the canon's top level). Read-only.
 
-Exit codes: 0 ok; 1 something is missing and --fail-on-missing was given; 2 usage or bad input; 4 I/O.`
+Exit codes: 0 ok; 1 findings (something missing, with --fail-on-missing); 2 usage or bad input; 4 I/O.`
 
   static override examples = [
     {description: 'Where does the course stand?', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},

@@ -9,7 +9,7 @@ export default class Extract extends BaseCommand {
 
 Staging files are never modified, moved or deleted. Names are read as bytes: a file whose name is not UTF-8 is skipped and reported. If staging changes while it is read (a merge moving files into .applied/), it is scanned and read again, up to 3 times, then extract stops with exit 3. The full result goes to .wicker/extract.json; unusable files are copied, with their reason, to .wicker/quarantine/.
 
-Exit codes: 0 ok (problems are reported, not fatal); 2 usage or bad input; 3 staging kept changing while it was read (run again); 4 I/O.`
+Exit codes: 0 ok (problems are reported, not fatal); 2 usage or bad input; 3 blocked (staging kept changing while it was read: run again); 4 I/O.`
 
   static override examples = [
     {description: 'Extract the course\'s staging folders', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},

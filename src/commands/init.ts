@@ -14,7 +14,7 @@ export default class Init extends BaseCommand {
   static override summary = 'Set a folder up for wicker: config, .gitignore and .gitattributes lines.'
   static override description = `Writes a commented wicker.config.json (if there is none), adds the staging folders and .wicker/ to .gitignore, and adds a .gitattributes line so git never line-merges lego_baskets.json. Existing lines are kept; running it twice changes nothing.
 
-Exit codes: 0 ok; 2 usage; 4 I/O.`
+Exit codes: 0 ok; 2 usage (DIR not usable); 4 I/O.`
 
   static override examples = [
     {description: 'Set up the current folder', command: '<%= config.bin %> <%= command.id %>'},

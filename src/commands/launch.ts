@@ -5,7 +5,7 @@ import {launchSettings} from '../cli/launch-settings.js'
 import {launchProgress, renderLaunch} from '../cli/render/launch.js'
 import {stopOnSignals} from '../cli/stop-signals.js'
 import {loadConfig} from '../core/config.js'
-import {WickerError} from '../core/errors.js'
+import {EXIT, WickerError} from '../core/errors.js'
 import {AGENTS, type AgentKind} from '../core/launch/agents.js'
 import {estimateLaunch, type Estimate} from '../core/launch/estimate.js'
 import {runLaunch, type LaunchEvent} from '../core/launch/launch.js'
@@ -22,7 +22,7 @@ Packets already done (a valid output in staging) are skipped, so running it agai
 
 Agents: builtin (the offline built-in generator, the default), claude, codex, gemini, command (--agent-cmd). The agent writes its JSON to $WICKER_OUTPUT or prints it; $WICKER_PACKET holds the packet file.
 
-Exit codes: 0 every packet ok; 1 some packets failed; 2 usage; 3 the run is locked by another launch; 4 I/O; 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP.`
+Exit codes: 0 every packet ok; 1 findings (some packets failed, or the run halted); 2 usage (a bad flag, an agent program that is not there); 3 blocked (the run is locked by another launch); 4 I/O; 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (with --json, the envelope's status too).`
 
   static override examples = [
     {description: 'Run the newest prepared run with the built-in agent', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},
@@ -97,7 +97,7 @@ Exit codes: 0 every packet ok; 1 some packets failed; 2 usage; 3 the run is lock
         onEvent,
       })
       await progress.done()
-      const exitCode = stop.exitCode() ?? (result.interrupted ? 130 : result.packets.failed > 0 || result.halted ? 1 : 0)
+      const exitCode = stop.exitCode() ?? (result.interrupted ? EXIT.sigint : result.packets.failed > 0 || result.halted ? EXIT.findings : EXIT.ok)
       const outcome = {...result, estimate}
       const warning = await tell(launchSummary(outcome, exitCode, stop.first()))
       if (warning) warnings.push(warning)
@@ -107,7 +107,8 @@ Exit codes: 0 every packet ok; 1 some packets failed; 2 usage; 3 the run is lock
       // a launch that could not run (locked, bad --only, I/O) is news for the team too; the error stays the command's
       const info = error instanceof WickerError ? error.toJSON() : {code: 'E_INTERNAL', message: String(error)}
       const warning = await tell({kind: 'wicker/launch-summary', status: 'error', error: info}).catch(() => null)
-      if (warning) ui.warn(warning)
+      // it goes out with the error (envelope or stderr), after what the core noted before failing
+      if (warning) this.warnings.push(warning)
       throw error
     } finally {
       stop.dispose()

@@ -13,7 +13,7 @@ export default class Merge extends BaseCommand {
 
 Applies new and update baskets only (and adopted strays with --adopt-strays); never deletes a canon basket. Writes lego text from lego_pairs and derived fields, appends the seed sentence to a final LEGO's basket that lacks it, and updates metadata. Protocol: lock → re-check → apply in memory and check invariants → journal → backup → temp file, fsync, rename, fsync the folder → read back and compare the hash → journal commit → consumed staging files moved to <staging>/.applied/<tx>/.
 
-Exit codes: 0 merged, nothing to do, or already applied; 2 usage (e.g. no terminal and no --yes); 3 blocked (conflicts, stale plan, lock held); 4 I/O.`
+Exit codes: 0 merged, nothing to do, or already applied; 2 usage (e.g. no terminal and no --yes, a --plan that does not exist); 3 blocked (conflicts, stale plan, lock held); 4 I/O.`
 
   static override examples = [
     {description: 'Review, then merge', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},

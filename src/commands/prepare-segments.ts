@@ -27,7 +27,7 @@ export default class PrepareSegments extends BaseCommand {
 
 Writes .wicker/runs/<run>/plan.json, packets/ and prompts/ (one worker prompt per packet, one orchestrator prompt per group).
 
-Exit codes: 0 ok; 2 usage (bad template, ids, range); 3 the run exists with other packets; 4 I/O.`
+Exit codes: 0 ok; 2 usage (bad template, ids, range, a --manifest that does not exist); 3 blocked (the run exists with other packets); 4 I/O.`
 
   static override examples = [
     {description: 'Packets of about 20 LEGOs for everything missing', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},

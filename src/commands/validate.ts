@@ -17,7 +17,7 @@ Verdict: BLOCK when a critical check has any finding (--critical; by default eve
 
 --format github|junit|markdown prints that report on stdout instead of the text; with --output FILE the report goes to FILE and stdout keeps the text (or, with --json, the JSON envelope). --json with --format needs --output.
 
-Exit codes: 0 PROCEED or CONDITIONAL_PROCEED; 1 BLOCK; 5 CONDITIONAL_PROCEED with --detailed-exitcode; 2 usage or bad input; 4 I/O.`
+Exit codes: 0 PROCEED (or CONDITIONAL_PROCEED without --detailed-exitcode); 1 findings (BLOCK); 2 usage or bad input; 4 I/O; 5 CONDITIONAL_PROCEED (with --detailed-exitcode).`
 
   static override examples = [
     {description: 'Validate with the default GATE (cumulative)', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},

@@ -9,9 +9,15 @@ export const EXIT = {
   usage: 2,
   blocked: 3,
   io: 4,
+  /** validate --detailed-exitcode: passed with warnings within the limits (CONDITIONAL_PROCEED) */
   conditional: 5,
+  /** preview --detailed-exitcode: changes are ready to merge */
   changes: 6,
   internal: 10,
+  /** stopped by a signal: 128 + its number */
+  sighup: 129,
+  sigint: 130,
+  sigterm: 143,
 } as const
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]

@@ -36,7 +36,7 @@ describe('validate: components and word rules from the command line', () => {
     const dir = course({gate: {elision: {fra: {"l'": ['le']}}}})
     const r = wicker(['validate', '.', '--json'], {cwd: dir})
     expect(r.code).toBe(2)
-    expect(r.json.error.message).toContain("gate.elision.fra.l': a key is a clitic before a word (l'-)")
+    expect(r.json.message).toContain("gate.elision.fra.l': a key is a clitic before a word (l'-)")
     expect(r.stderr).not.toMatch(STACK_TRACE)
   })
 })

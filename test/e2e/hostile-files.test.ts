@@ -41,10 +41,10 @@ const wicker = (args: string[], env: Record<string, string> = {}): Run => run([.
 function expectRefusal(run: Run, code: number, file: string, what: RegExp): void {
   expect(run.signal, 'the command hung and was killed').toBeNull()
   expect(run.code).toBe(code)
-  expect(run.json?.status).toBe('error')
-  expect(run.json.error.message).toContain(file)
-  expect(run.json.error.message).toMatch(what)
-  expect(run.json.error.code).not.toBe('E_INTERNAL')
+  expect(run.json?.status).toBe(code)
+  expect(run.json.message).toContain(file)
+  expect(run.json.message).toMatch(what)
+  expect(run.json.name).not.toBe('E_INTERNAL')
   expect(run.stderr).not.toMatch(STACK_TRACE)
 }
 
@@ -83,7 +83,7 @@ describe('course files that are not regular files', () => {
     const dir = course()
     const over = wicker(['detect', dir], {WICKER_MAX_FILE_BYTES: '300'})
     expectRefusal(over, 2, join(dir, 'lego_pairs.json'), /over the 300-byte cap/)
-    expect(over.json.error.hint).toContain('WICKER_MAX_FILE_BYTES')
+    expect(over.json.hint).toContain('WICKER_MAX_FILE_BYTES')
     expect(wicker(['detect', dir], {WICKER_MAX_FILE_BYTES: '1m'}).code).toBe(0)
   })
 
@@ -128,7 +128,7 @@ describe('canon another tool wrote, with content JSON.parse cannot keep', () => 
       const canon = join(dir, 'lego_baskets.json')
       const run = wicker(['merge', '--yes', dir])
       expectRefusal(run, 2, canon, place)
-      expect(run.json.error.code).toBe('E_CANON_STRICT')
+      expect(run.json.name).toBe('E_CANON_STRICT')
       expect(readFileSync(canon).equals(Buffer.from(bytes))).toBe(true)
       expect(readFileSync(join(dir, 'phase5_baskets_staging/t1.json'), 'utf8')).toBe(STAGED())
     })

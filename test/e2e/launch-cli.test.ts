@@ -64,8 +64,8 @@ describe('inputs launch and prepare-segments refuse (exit 2, the valid range nam
   ])('launch %j', (flags, code, range) => {
     const r = wicker(['launch', course.dir, ...flags, '--json'])
     expect(r.code).toBe(2)
-    expect(r.json.error.code).toBe(code)
-    expect(`${r.json.error.message} ${r.json.error.hint}`).toContain(range)
+    expect(r.json.name).toBe(code)
+    expect(`${r.json.message} ${r.json.hint}`).toContain(range)
     // nothing was launched
     expect(existsSync(join(course.dir, '.wicker', 'runs', course.run, 'ledger.ndjson')) ? ledger(course.dir, course.run) : []).toEqual([])
   })
@@ -79,7 +79,7 @@ describe('inputs launch and prepare-segments refuse (exit 2, the valid range nam
 
   it('launch --only names the packet count of the run', () => {
     const r = wicker(['launch', course.dir, '--only', '99', '--json'])
-    expect(r.json.error.message).toContain(`1-${course.packets}`)
+    expect(r.json.message).toContain(`1-${course.packets}`)
   })
 
   it.each([
@@ -88,9 +88,9 @@ describe('inputs launch and prepare-segments refuse (exit 2, the valid range nam
   ])('prepare-segments --seeds %s', (seeds, word) => {
     const r = wicker(['prepare-segments', course.dir, '--seeds', seeds, '--json'])
     expect(r.code).toBe(2)
-    expect(r.json.error.code).toBe('E_SEEDS_RANGE')
-    expect(r.json.error.message).toContain(word)
-    expect(r.json.error.message).toContain('S0001-S0012')
+    expect(r.json.name).toBe('E_SEEDS_RANGE')
+    expect(r.json.message).toContain(word)
+    expect(r.json.message).toContain('S0001-S0012')
   })
 })
 

@@ -80,7 +80,7 @@ describe('five wicker merge processes at once on one course', () => {
     expect(winners).toHaveLength(1)
     for (const r of runs.filter((x) => x.code !== 0)) {
       expect(r.code).toBe(3)
-      expect(['E_LOCK_HELD', 'E_STALE_PLAN']).toContain(JSON.parse(r.out).error.code)
+      expect(['E_LOCK_HELD', 'E_STALE_PLAN']).toContain(JSON.parse(r.out).name)
     }
     const winner = JSON.parse(winners[0]!.out).result
     const after = JSON.parse(readFileSync(join(f.dir, 'lego_baskets.json'), 'utf8')).baskets

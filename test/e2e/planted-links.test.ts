@@ -62,7 +62,7 @@ describe('wicker with symlinks planted in .wicker/', () => {
     for (const command of ['extract', 'prepare-segments']) {
       const run = wicker([command, dir, '--json'])
       expect(run.code, command).toBe(2)
-      expect(run.json.error).toMatchObject({code: 'E_UNSAFE_PATH', message: expect.stringContaining(join(dir, '.wicker'))})
+      expect(run.json).toMatchObject({name: 'E_UNSAFE_PATH', message: expect.stringContaining(join(dir, '.wicker'))})
       expect(run.stderr).not.toMatch(STACK_TRACE)
     }
     expect(readdirSync(elsewhere)).toEqual([])
@@ -76,7 +76,7 @@ describe('wicker with symlinks planted in .wicker/', () => {
     symlinkSync(elsewhere, join(dir, 'phase5_baskets_staging'))
     const run = wicker(['launch', dir, '--stagger', '0s', '--json'])
     expect(run.code).toBe(2)
-    expect(run.json.error).toMatchObject({code: 'E_UNSAFE_PATH', message: expect.stringContaining(join(dir, 'phase5_baskets_staging'))})
+    expect(run.json).toMatchObject({name: 'E_UNSAFE_PATH', message: expect.stringContaining(join(dir, 'phase5_baskets_staging'))})
     expect(readdirSync(elsewhere)).toEqual([])
   })
 })

@@ -19,7 +19,7 @@ describe('preview classes and merge, through the CLI', () => {
     const plan = join(dir, '..', 'plan.json')
     const preview = wicker(['preview', dir, '--json', '--on-conflict', 'take-staging', '--out', plan, '--detailed-exitcode'])
     expect(preview.stderr).not.toMatch(STACK_TRACE)
-    expect(preview.code).toBe(2)
+    expect(preview.code).toBe(6)
     const r = preview.json.result
     expect(r.counts).toEqual({new: 1, fill: 1, identical: 1, update: 0, conflict: 1, stagingConflict: 0, mismatch: 1, overage: 0, orphan: 0, invalid: 0, repaired: 0, stray: 1})
     expect(Object.values(r.counts as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(r.items.length)

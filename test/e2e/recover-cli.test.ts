@@ -27,9 +27,9 @@ describe('wicker recover with the built binary', () => {
 
     const stuck = wicker(['merge', f.dir, '--yes', '--json'])
     expect(stuck.code).toBe(3)
-    expect(stuck.json.error.code).toBe('E_RECOVERY')
-    const tx = stuck.json.error.details.tx as string
-    expect(stuck.json.error.hint).toContain(`wicker recover ${f.dir} --abandon ${tx}`)
+    expect(stuck.json.name).toBe('E_RECOVERY')
+    const tx = stuck.json.details.tx as string
+    expect(stuck.json.hint).toContain(`wicker recover ${f.dir} --abandon ${tx}`)
     expect(wicker(['extract', f.dir]).code).toBe(3)
 
     const staging = snapshotTree(join(f.dir, STAGING))
@@ -71,7 +71,7 @@ describe('wicker recover with the built binary', () => {
     const f = flowCourse({seeds: 4})
     const r = wicker(['recover', f.dir, '--abandon', 'merge-20261201T225145Z-a1b2c3', '--json'])
     expect(r.code).toBe(2)
-    expect(r.json.error.code).toBe('E_NO_TX')
+    expect(r.json.name).toBe('E_NO_TX')
     expect(wicker(['recover', f.dir]).stdout).toMatch(/Nothing to recover/)
   })
 

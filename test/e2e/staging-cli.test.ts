@@ -16,7 +16,8 @@ describe('extract → preview → merge → validate → restore with the built 
 
     const before = snapshotTree(f.dir)
     const p = wicker(['preview', f.dir, '--json', '--detailed-exitcode'])
-    expect(p.code).toBe(2)
+    expect(p.code).toBe(6)
+    expect(p.json.status).toBe(6)
     expect(p.json.result).toMatchObject({counts: {new: f.baskets.length, identical: 0, update: 0, conflict: 0, stagingConflict: 0, overage: 0, orphan: 0, invalid: 0, repaired: 0, stray: 0}, plan: null, reusedExtract: true})
     expect(p.json.result.coverage.after).toBe(1)
     expect(p.json.result.items[0]).toEqual({id: expect.any(String), class: 'new', action: 'apply', sources: [expect.stringContaining('phase5_baskets_staging/')], note: expect.toSatisfy((n) => n === null || typeof n === 'string')})
@@ -57,7 +58,7 @@ describe('extract → preview → merge → validate → restore with the built 
     expect(p.stdout).toContain(`${id}: canon (-) vs staging (+)`)
     const m = wicker(['merge', f.dir, '--yes', '--json'])
     expect(m.code).toBe(3)
-    expect(m.json.error).toMatchObject({code: 'E_CONFLICTS', details: {blocked: [expect.objectContaining({id, class: 'conflict'})]}})
+    expect(m.json).toMatchObject({name: 'E_CONFLICTS', details: {blocked: [expect.objectContaining({id, class: 'conflict'})]}})
     const resolutions = join(f.dir, 'choices.json')
     writeFileSync(resolutions, JSON.stringify({[id]: 'canon'}))
     expect(wicker(['merge', f.dir, '--yes', '--resolutions', resolutions]).code).toBe(0)
@@ -87,7 +88,7 @@ describe('extract → preview → merge → validate → restore with the built 
     writeTree(f.dir, {'bad-plan.json': {kind: 'something'}, 'bad-res.json': {'../x': 'canon'}})
     for (const args of [['merge', f.dir, '--plan', join(f.dir, 'bad-plan.json')], ['preview', f.dir, '--resolutions', join(f.dir, 'bad-res.json')], ['merge', f.dir, '--plan', join(f.dir, 'missing.json')], ['unlock', f.dir, '--force', 'nope']]) {
       const run = wicker([...args, '--json'])
-      expect(run.json?.status, args.join(' ')).toBe(run.code === 0 ? 'success' : 'error')
+      expect(run.json?.status, args.join(' ')).toBe(run.code)
       expect(run.stdout + run.stderr).not.toMatch(STACK_TRACE)
     }
     expect(wicker(['merge', f.dir, '--plan', join(f.dir, 'bad-plan.json')]).code).toBe(2)

@@ -88,7 +88,7 @@ describe('staging names wicker cannot or must not follow', () => {
       writeFileSync(join(f.dir, 'hostile-plan.json'), JSON.stringify(plan))
       const m = wicker(['merge', f.dir, '--plan', join(f.dir, 'hostile-plan.json'), '--json'])
       expect(m.code, JSON.stringify(hostile)).toBe(2)
-      expect(m.json.error).toMatchObject({code: 'E_PLAN_OUTSIDE_STAGING', message: expect.stringContaining('victim.json')})
+      expect(m.json).toMatchObject({name: 'E_PLAN_OUTSIDE_STAGING', message: expect.stringContaining('victim.json')})
       expect(readFileSync(victim, 'utf8')).toBe(f.files[0]!.content)
       expect(existsSync(join(parent, '.applied'))).toBe(false)
       expect(readFileSync(join(f.dir, 'lego_baskets.json'))).toEqual(canonBefore)

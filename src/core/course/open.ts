@@ -29,6 +29,11 @@ export interface OpenCourseOptions {
   maxDepth?: number
   /** validate only: read canon's lone surrogate escapes to flag them, instead of refusing canon */
   allowLoneSurrogates?: boolean
+  /**
+   * where warnings are collected (OpenedCourse.warnings is this very array): a caller that passes one
+   * still has what was noted before a failure (a stale lock moved aside, then a refusal)
+   */
+  warnings?: string[]
 }
 
 export interface OpenedCourse {
@@ -51,18 +56,18 @@ export async function openCourse(options: OpenCourseOptions & StagingGiven): Pro
   const {file: configFile, config} = await loadConfig({file: options.configFile, cwd: options.cwd})
   const coursesDir = resolveCoursesDir({flag: options.coursesDir, config: config.coursesDir, cwd: options.cwd})
   const found = findCourse(options.course, {coursesDir, cwd: options.cwd})
-  const recovered: string[] = []
+  const warnings = options.warnings ?? []
+  warnings.push(...found.warnings)
   if (options.recover) {
     const {recoverIfIdle} = await import('../merge/recover.js')
     const {realDisk} = await import('../store/disk.js')
     const given = options.staging ?? []
     const stagingRoots = (typeof given === 'string' ? [given] : [...given]).map((d) => resolve(options.cwd, d))
-    recovered.push(...(await recoverIfIdle({disk: realDisk, paths: wickerPaths(found.dir), courseDir: found.dir, canonFile: join(found.dir, COURSE_FILES.canon)}, {stagingRoots})))
+    warnings.push(...(await recoverIfIdle({disk: realDisk, paths: wickerPaths(found.dir), courseDir: found.dir, canonFile: join(found.dir, COURSE_FILES.canon)}, {stagingRoots})))
   }
   // Both files are parsed in full; reading them together overlaps the disk with the parsing.
   const canonFile = join(found.dir, COURSE_FILES.canon)
   const [course, canon] = await Promise.all([loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null}), options.canon === false ? emptyCanon(canonFile) : readCanon(canonFile, {index: options.lazyCanon ? wickerPaths(found.dir).canonIndex : undefined, maxDepth: options.maxDepth, allowLoneSurrogates: options.allowLoneSurrogates})])
-  const warnings = [...found.warnings, ...recovered]
   if (course.orientation.arrays) warnings.push(`array pairs read as [${course.orientation.order === 'known-target' ? 'known, target' : 'target, known'}] (${course.orientation.evidence})`)
   for (const finding of course.findings) warnings.push(`lego_pairs: ${finding.message}`)
   return {course, canon, config, configFile, warnings}

@@ -41,14 +41,14 @@ describe('errno errors that reach a command', () => {
       const path = `/srv/qtl_for_qkn/.wicker/${syscall}-target`
       const {exit, out} = await envelope(errno(code, syscall, path))
       expect(exit).toBe(4)
-      expect(out.error).toMatchObject({code: `E_IO_${code}`, details: {file: path, operation: syscall}})
-      expect(out.error.message).toContain(`Could not ${syscall} ${path}`)
+      expect(out).toMatchObject({name: `E_IO_${code}`, details: {file: path, operation: syscall}})
+      expect(out.message).toContain(`Could not ${syscall} ${path}`)
     }
   })
 
   it('anything else stays an internal error (exit 10)', async () => {
     const {exit, out} = await envelope(new TypeError('boom'))
     expect(exit).toBe(10)
-    expect(out.error.code).toBe('E_INTERNAL')
+    expect(out.name).toBe('E_INTERNAL')
   })
 })

@@ -1,0 +1,81 @@
+import {errnoToIoError, EXIT, WickerError, type ErrorInfo} from '../core/errors.js'
+import {writeTo} from './closed-pipes.js'
+
+/**
+ * The one JSON document `--json` prints, in every mode and on every path (a command's result, its
+ * failure, a mistake oclif catches before any command runs). `status` is always the process's exit
+ * code, and warnings go out in both shapes.
+ */
+export interface ResultEnvelope<R = unknown> {
+  status: number
+  result: R
+  warnings: string[]
+}
+
+export interface ErrorEnvelope {
+  status: number
+  /** the stable error code: E_USAGE, E_LOCK_HELD, E_COMMAND_NOT_FOUND… */
+  name: string
+  message: string
+  hint?: string
+  details?: Record<string, unknown>
+  warnings: string[]
+}
+
+export type Envelope = ResultEnvelope | ErrorEnvelope
+
+export function writeEnvelope(stream: NodeJS.WritableStream, envelope: Envelope): void {
+  writeTo(stream, `${JSON.stringify(envelope, null, 2)}\n`)
+}
+
+export function resultEnvelope<R>(status: number, result: R, warnings: readonly string[]): ResultEnvelope<R> {
+  return {status, result, warnings: [...warnings]}
+}
+
+export function errorEnvelope(status: number, info: ErrorInfo, warnings: readonly string[]): ErrorEnvelope {
+  // an absent hint or details is left out of the JSON (JSON.stringify drops undefined)
+  return {status, name: info.code, message: info.message, hint: info.hint, details: info.details, warnings: [...warnings]}
+}
+
+/** What oclif throws for a flag or argument it cannot parse (its parser's errors carry exit 2). */
+interface OclifError extends Error {
+  oclif?: {exit?: number}
+  code?: string
+}
+
+/** `WICKER_JSON` is read the way oclif reads a boolean flag's environment variable. */
+export function jsonWanted(argv: readonly string[], env: NodeJS.ProcessEnv): boolean {
+  const value = env.WICKER_JSON?.toLowerCase()
+  return argv.includes('--json') || (value !== undefined && ['1', 'true', 'y', 'yes'].includes(value))
+}
+
+/**
+ * Any failure → its exit code and what to say. A WickerError says it itself; a plain errno error is
+ * exit 4 naming the path; oclif's parse errors are usage errors (2); anything else is a bug (10).
+ */
+export function describeFailure(error: unknown, commandId?: string): {exitCode: number; info: ErrorInfo} {
+  const io = errnoToIoError(error)
+  if (io) return {exitCode: io.exitCode, info: io.toJSON()}
+  if (error instanceof WickerError) return {exitCode: error.exitCode, info: error.toJSON()}
+  const e = (error instanceof Error ? error : new Error(String(error))) as OclifError
+  if (e.oclif?.exit === EXIT.usage || /Flag|Arg|flag|argument/.test(e.constructor?.name ?? '')) {
+    return {
+      exitCode: EXIT.usage,
+      info: {
+        code: 'E_USAGE',
+        message: e.message.replace(/\s*\n\s*/g, ' ').replace(/ See more help with --help$/, '').trim(),
+        hint: `See \`wicker ${commandId ? `${commandId} ` : ''}--help\`.`,
+        details: {reason: e.message},
+      },
+    }
+  }
+  return {
+    exitCode: EXIT.internal,
+    info: {
+      code: 'E_INTERNAL',
+      message: `Internal error: ${e.message}`,
+      hint: 'This is a bug in wicker; please report it with the command you ran (WICKER_DEBUG=1 prints the stack).',
+      details: process.env.WICKER_DEBUG ? {stack: e.stack} : undefined,
+    },
+  }
+}
