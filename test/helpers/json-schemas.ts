@@ -1,0 +1,24 @@
+import {readFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import Ajv2020 from 'ajv/dist/2020.js'
+
+import {committedSchemaFiles, SCHEMAS_DIR} from '../../scripts/schemas.js'
+
+/** The committed JSON Schemas (schemas/), compiled by ajv, as a user of the npm package would. */
+const ajv = new Ajv2020({strict: true, allErrors: true})
+const idOf = new Map<string, string>()
+for (const name of committedSchemaFiles()) {
+  const schema = JSON.parse(readFileSync(join(SCHEMAS_DIR, name), 'utf8'))
+  ajv.addSchema(schema)
+  idOf.set(name, schema.$id)
+}
+
+/** What is wrong with `value` by the committed schema `name` (e.g. 'result/validate.json'); [] when it fits. */
+export function schemaErrors(name: string, value: unknown): string[] {
+  const id = idOf.get(name)
+  if (!id) return [`no schema ${name} under schemas/`]
+  const validate = ajv.getSchema(id)!
+  if (validate(value)) return []
+  return (validate.errors ?? []).map((e) => `${name}: ${e.instancePath || '(root)'} ${e.message}${e.params && Object.keys(e.params).length > 0 ? ` ${JSON.stringify(e.params)}` : ''}`)
+}
