@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import Ajv2020 from 'ajv/dist/2020.js'
+import {Ajv2020, type ErrorObject} from 'ajv/dist/2020.js'
 
 import {committedSchemaFiles, SCHEMAS_DIR} from '../../scripts/schemas.js'
 
@@ -20,5 +20,5 @@ export function schemaErrors(name: string, value: unknown): string[] {
   if (!id) return [`no schema ${name} under schemas/`]
   const validate = ajv.getSchema(id)!
   if (validate(value)) return []
-  return (validate.errors ?? []).map((e) => `${name}: ${e.instancePath || '(root)'} ${e.message}${e.params && Object.keys(e.params).length > 0 ? ` ${JSON.stringify(e.params)}` : ''}`)
+  return (validate.errors ?? []).map((e: ErrorObject) => `${name}: ${e.instancePath || '(root)'} ${e.message}${e.params && Object.keys(e.params).length > 0 ? ` ${JSON.stringify(e.params)}` : ''}`)
 }
