@@ -37,8 +37,13 @@ type Same<A, B> = (<T>() => T extends Plain<A> ? 1 : 2) extends <T>() => T exten
 /** Fails to compile, naming the command, when the schema and the code's type differ. */
 type Check<Name extends string, Schema extends z.ZodType, Code> = Same<z.output<Schema>, Code> extends true ? Name : {drift: Name; schema: Plain<z.output<Schema>>; code: Plain<Code>}
 
-/** The verdict helper adds these to ValidateResult; once it has, the intersection changes nothing. */
-type ValidateJson = ValidateResult & {verdict: (typeof VERDICTS)[number]; verdictReasons: string[]}
+/** The verdict (issue 11) adds these to ValidateResult; once it has, the intersections change nothing. */
+type ValidateJson = Omit<ValidateResult, 'checks'> & {
+  verdict: (typeof VERDICTS)[number]
+  verdictReasons: string[]
+  file: string
+  checks: Array<ValidateResult['checks'][number] & {critical: boolean; blocks: boolean}>
+}
 /** what `wicker launch` puts in its envelope: the core's result plus the estimate made from the plan */
 type LaunchJson = LaunchResult & {estimate: Estimate | null}
 type UnlockJson = Awaited<ReturnType<typeof runUnlock>>['result']

@@ -40,6 +40,7 @@ export const validateResult = z
     reasons: z.array(z.string()).describe('why it failed, a sentence each; empty when it passed'),
     verdict: z.enum(VERDICTS).describe('go/no-go: PROCEED, CONDITIONAL_PROCEED (warnings within the limits) or BLOCK'),
     verdictReasons: z.array(z.string()).describe('each names the check and its count against the limit'),
+    file: z.string().describe('the canon file checked'),
     counts: z.object({
       baskets: count,
       phrases: count,
@@ -48,7 +49,16 @@ export const validateResult = z
       gateViolations: count.describe('phrases with at least one GATE violation'),
       gateViolationRate: z.number().min(0).max(100).describe('gateViolations as a percentage of phrases checked'),
     }),
-    checks: z.array(z.object({id: checkId, severity, count, description: z.string()})),
+    checks: z.array(
+      z.object({
+        id: checkId,
+        severity,
+        critical: z.boolean().describe('any finding of this check blocks'),
+        blocks: z.boolean().describe('its findings are part of why the verdict is BLOCK'),
+        count,
+        description: z.string(),
+      }),
+    ),
     findings: z.array(
       z.object({
         check: checkId,
