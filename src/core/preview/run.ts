@@ -16,7 +16,7 @@ import {realDisk} from '../store/disk.js'
 import {readJournal, transactions} from '../store/journal.js'
 import {wickerPaths} from '../store/paths.js'
 import {readState} from '../store/state.js'
-import {makePlan, type Plan, type PlanCounts, type PlanItem, type PlanOptions} from './plan.js'
+import {makePlan, type Plan, type PlanCounts, type PlanOptions} from './plan.js'
 import {readCourseFile} from '../store/read-file.js'
 import {readBytes} from '../store/read-json.js'
 
@@ -35,7 +35,7 @@ export interface PreviewResult {
   coverage: Plan['coverage']
   ops: number
   blocked: number
-  items: PlanItem[]
+  items: Plan['items']
   /** readable diffs of conflicts, canon (-) against staging (+) */
   diffs: Array<{id: string; diff: string}>
   /** where the plan was written, or null */
