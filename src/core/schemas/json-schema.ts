@@ -20,9 +20,16 @@ function canonical(value: unknown): unknown {
   return Object.fromEntries(keys.map((k) => [k, k === 'required' && Array.isArray(v(value, k)) ? [...(v(value, k) as string[])].sort() : canonical(v(value, k))]))
 }
 
+/**
+ * What wicker prints (results, envelopes, events) is described as zod's output; a file wicker reads
+ * (config, plan, ledger…) as what its parse accepts: zod's input, where a field with a default may
+ * be left out.
+ */
+export const ioOf = (name: string): 'input' | 'output' => (/^(result|envelope|events)\//.test(name) ? 'output' : 'input')
+
 /** The JSON Schema (draft 2020-12) file for one registry entry: what `npm run schemas` writes to schemas/<name>. */
 export function jsonSchemaText(name: string, schema: z.ZodType): string {
-  const json = z.toJSONSchema(schema, {target: 'draft-2020-12', io: 'output', unrepresentable: 'throw'})
+  const json = z.toJSONSchema(schema, {target: 'draft-2020-12', io: ioOf(name), unrepresentable: 'throw'})
   return `${JSON.stringify(canonical({...json, $id: `${SCHEMA_ID_BASE}${name}`}), null, 2)}\n`
 }
 

@@ -46,9 +46,17 @@ describe('jsonSchemaText', () => {
   it('gives the same bytes whatever order the schema declares its fields in', () => {
     const a = z.object({zeta: z.string(), alpha: z.int(), mid: z.object({b: z.boolean(), a: z.null()})})
     const b = z.object({alpha: z.int(), mid: z.object({a: z.null(), b: z.boolean()}), zeta: z.string()})
-    const text = jsonSchemaText('x.json', a)
+    const text = jsonSchemaText('result/x.json', a)
     expect(Object.keys(JSON.parse(text))).toEqual(['$schema', '$id', 'additionalProperties', 'properties', 'required', 'type'])
-    expect(JSON.parse(jsonSchemaText('x.json', b)).properties).toEqual(JSON.parse(text).properties)
+    expect(JSON.parse(jsonSchemaText('result/x.json', b)).properties).toEqual(JSON.parse(text).properties)
     expect(Object.keys(JSON.parse(text).properties)).toEqual(['alpha', 'mid', 'zeta'])
+  })
+})
+
+describe('a file wicker reads', () => {
+  it('is described as what its parse accepts: a field with a default may be left out; a result as what the code prints', () => {
+    const settings = z.object({limit: z.int().default(10), name: z.string()})
+    expect(JSON.parse(jsonSchemaText('settings.json', settings)).required).toEqual(['name'])
+    expect(JSON.parse(jsonSchemaText('result/settings.json', settings)).required).toEqual(['limit', 'name'])
   })
 })
