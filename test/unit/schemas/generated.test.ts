@@ -6,6 +6,7 @@ import {describe, expect, it} from 'vitest'
 import {z} from 'zod'
 
 import {committedSchemaFiles, SCHEMAS_DIR} from '../../../scripts/schemas.js'
+import {AJV_OPTIONS} from '../../helpers/json-schemas.js'
 import {jsonSchemaFiles, jsonSchemaText, SCHEMA_ID_BASE} from '../../../src/core/schemas/json-schema.js'
 import {SCHEMAS} from '../../../src/core/schemas/registry.js'
 
@@ -31,7 +32,7 @@ describe('the committed JSON Schemas under schemas/', () => {
   })
 
   it('are draft 2020-12 schemas with their own $id that ajv compiles', () => {
-    const ajv = new Ajv2020({strict: true, allErrors: true})
+    const ajv = new Ajv2020({...AJV_OPTIONS})
     for (const {name, text} of generated) {
       const schema = JSON.parse(text)
       expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema')
