@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs'
+import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {Ajv2020} from 'ajv/dist/2020.js'
@@ -8,7 +8,7 @@ import {z} from 'zod'
 import {committedSchemaFiles, SCHEMAS_DIR} from '../../../scripts/schemas.js'
 import {AJV_OPTIONS} from '../../helpers/json-schemas.js'
 import {jsonSchemaFiles, jsonSchemaText, SCHEMA_ID_BASE} from '../../../src/core/schemas/json-schema.js'
-import {SCHEMAS} from '../../../src/core/schemas/registry.js'
+import {RESULTS, SCHEMAS} from '../../../src/core/schemas/registry.js'
 
 const generated = jsonSchemaFiles(SCHEMAS)
 
@@ -59,5 +59,16 @@ describe('a file wicker reads', () => {
     const settings = z.object({limit: z.int().default(10), name: z.string()})
     expect(JSON.parse(jsonSchemaText('settings.json', settings)).required).toEqual(['name'])
     expect(JSON.parse(jsonSchemaText('result/settings.json', settings)).required).toEqual(['limit', 'name'])
+  })
+})
+
+describe('the result registry', () => {
+  it('has a result schema for every command that prints one, and no schema for a command that does not exist', () => {
+    const dir = new URL('../../../src/commands/', import.meta.url)
+    const commands = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && readFileSync(new URL(f, dir), 'utf8').includes('extends BaseCommand'))
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort()
+    expect(Object.keys(RESULTS).sort()).toEqual(commands)
   })
 })
