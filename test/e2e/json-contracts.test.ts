@@ -2,6 +2,7 @@ import {writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
+import {fakeAgents} from '../helpers/agents.js'
 import {wicker, type CliRun} from '../helpers/cli.js'
 import {synthCourse} from '../helpers/course.js'
 import {tempDir} from '../helpers/fs.js'
@@ -13,9 +14,11 @@ import {deadPid, plantLock} from '../helpers/lock.js'
  * Schema a script would use (schemas/, through ajv): every command's result, every command's error,
  * and launch's NDJSON events.
  */
-const FAST = ['--stagger', '0s', '--backoff', '100ms', '--grace', '300ms', '--concurrency', '2']
+const FAST = ['--stagger', '0s', '--backoff', '100ms', '--grace', '300ms']
 // half a canon and no staging: launch's outputs are what extract, preview and merge then read
 const {dir} = synthCourse({seeds: 12, seed: 41, canon: {fill: 0.5}})
+// `unlock --lock-id ID` once the lock-id flag exists (issue 11), `--force ID` before
+const lockIdFlag = wicker(['unlock', '--help']).stdout.includes('--lock-id') ? '--lock-id' : '--force'
 const results: Array<{command: string; run: CliRun}> = []
 const errors: Array<{command: string; run: CliRun}> = []
 
@@ -53,12 +56,37 @@ describe('every --json result matches its committed schema', () => {
   })
 
   it('launch, and each NDJSON progress event it writes to stderr', () => {
-    const run = result('launch', [dir, ...FAST])
+    const run = result('launch', [dir, ...FAST, '--concurrency', '2'])
     const lines = run.stderr.split('\n').filter((l) => l.trim() !== '')
     const events = lines.map((l) => JSON.parse(l))
     expect(events.flatMap((e) => schemaErrors('events/launch.json', e))).toEqual([])
     expect(new Set(events.map((e) => e.type))).toEqual(new Set(['plan', 'estimate', 'start', 'end']))
     expect(events.filter((e) => e.type === 'end')).toHaveLength(run.json.result.packets.ok)
+  })
+
+  it('launch whose agents fail: crash, retry and halt events, failures in the result (exit 1)', () => {
+    const {dir: failing} = synthCourse({seeds: 8, seed: 42, canon: {fill: 0.2}})
+    wicker(['prepare-segments', failing, '--packet-size', '3', '--json'])
+    const run = wicker(['launch', failing, ...FAST, '--concurrency', '1', '--retries', '1', '--halt', '50%', '--json'], {env: {WICKER_BUILTIN_FAIL: 'crash'}})
+    expect(run.code, run.stdout).toBe(1)
+    expect(schemaErrors('result/launch.json', run.json.result)).toEqual([])
+    results.push({command: 'launch', run})
+    const events = run.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    expect(events.flatMap((e) => schemaErrors('events/launch.json', e))).toEqual([])
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['retry', 'halt']))
+    expect(run.json.result.failures[0]).toMatchObject({class: 'crash'})
+  })
+
+  it('launch with an agent that hits its rate limit once: a pause event', () => {
+    const {bin, state} = fakeAgents()
+    const {dir: limited} = synthCourse({seeds: 6, seed: 43, canon: {fill: 0.5}})
+    wicker(['prepare-segments', limited, '--json'])
+    const run = wicker(['launch', limited, '--agent', 'claude', ...FAST, '--json'], {env: {PATH: `${bin}:${process.env.PATH}`, FAKE_MODE: 'ratelimit-once', FAKE_STATE: state}})
+    expect(schemaErrors('result/launch.json', run.json.result)).toEqual([])
+    results.push({command: 'launch', run})
+    const events = run.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    expect(events.flatMap((e) => schemaErrors('events/launch.json', e))).toEqual([])
+    expect(events.map((e) => e.type)).toContain('pause')
   })
 
   it('launch again: every packet skipped', () => {
@@ -105,9 +133,7 @@ describe('every --json result matches its committed schema', () => {
 
   it('unlock a lock whose holder is gone', () => {
     const lock = plantLock(dir, {token: false, pid: deadPid()})
-    // `unlock --lock-id ID` once the lock-id flag exists (issue 11), `--force ID` before
-    const flag = wicker(['unlock', '--help']).stdout.includes('--lock-id') ? '--lock-id' : '--force'
-    expect(result('unlock', [dir, flag, lock.lockId]).json.result.removed).toMatchObject({lockId: lock.lockId})
+    expect(result('unlock', [dir, lockIdFlag, lock.lockId]).json.result.removed).toMatchObject({lockId: lock.lockId})
   })
 
   it('demo', () => {
@@ -118,7 +144,7 @@ describe('every --json result matches its committed schema', () => {
 describe('every command\'s --json error', () => {
   const nowhere = join(tempDir(), 'no-such-course')
   it.each(['detect', 'prepare-segments', 'launch', 'extract', 'preview', 'merge', 'validate', 'status', 'restore', 'unlock', 'recover'])('%s on a missing course', (command) => {
-    failure(command, [nowhere, ...(command === 'unlock' ? ['--force', '00000000-0000-4000-8000-000000000000'] : [])])
+    failure(command, [nowhere, ...(command === 'unlock' ? [lockIdFlag, '00000000-0000-4000-8000-000000000000'] : [])])
   })
 
   it('init and demo where a file is in the way', () => {
