@@ -35,7 +35,7 @@ export interface PreviewResult {
   coverage: Plan['coverage']
   ops: number
   blocked: number
-  items: Array<{id: string; class: string; action: string; sources: string[]; note: string | null}>
+  items: Plan['items']
   /** readable diffs of conflicts, canon (-) against staging (+) */
   diffs: Array<{id: string; diff: string}>
   /** where the plan was written, or null */

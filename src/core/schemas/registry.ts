@@ -1,0 +1,46 @@
+import type {z} from 'zod'
+
+import {anyResultEnvelope, errorEnvelope, resultEnvelope} from './envelope.js'
+import {detectResult} from './results/detect.js'
+import {extractResult} from './results/extract.js'
+import {launchEvent, launchResult} from './results/launch.js'
+import {mergeResult, recoverResult, restoreResult} from './results/merge.js'
+import {prepareSegmentsResult} from './results/prepare-segments.js'
+import {previewResult} from './results/preview.js'
+import {demoResult, initResult, unlockResult} from './results/setup.js'
+import {statusResult} from './results/status.js'
+import {validateResult} from './results/validate.js'
+
+/** Each command's --json result, and the exit codes its result envelope can carry (common.md's table). */
+export const RESULTS = {
+  detect: {schema: detectResult, statuses: [0, 1]},
+  'prepare-segments': {schema: prepareSegmentsResult, statuses: [0]},
+  launch: {schema: launchResult, statuses: [0, 1, 129, 130, 143]},
+  extract: {schema: extractResult, statuses: [0]},
+  preview: {schema: previewResult, statuses: [0, 3, 6]},
+  merge: {schema: mergeResult, statuses: [0]},
+  validate: {schema: validateResult, statuses: [0, 1, 5]},
+  status: {schema: statusResult, statuses: [0]},
+  init: {schema: initResult, statuses: [0]},
+  restore: {schema: restoreResult, statuses: [0]},
+  unlock: {schema: unlockResult, statuses: [0]},
+  demo: {schema: demoResult, statuses: [0, 1]},
+  recover: {schema: recoverResult, statuses: [0]},
+} as const satisfies Record<string, {schema: z.ZodType; statuses: readonly number[]}>
+
+export type CommandWithResult = keyof typeof RESULTS
+
+/**
+ * Every JSON Schema wicker ships, by its file name under schemas/ (`npm run schemas` writes them;
+ * test/unit/schemas/generated.test.ts keeps the committed files equal to what this generates).
+ * Command results and envelopes here; the files wicker writes and reads back are added beside them.
+ */
+export const SCHEMAS: Record<string, z.ZodType> = {
+  'envelope/result.json': anyResultEnvelope,
+  'envelope/error.json': errorEnvelope,
+  ...Object.fromEntries(Object.entries(RESULTS).map(([command, {schema}]) => [`result/${command}.json`, schema])),
+  ...Object.fromEntries(
+    Object.entries(RESULTS).map(([command, {schema, statuses}]) => [`envelope/${command}.json`, resultEnvelope(schema, statuses).meta({title: `wicker ${command} --json envelope`})]),
+  ),
+  'events/launch.json': launchEvent,
+}

@@ -1,0 +1,14 @@
+import {z} from 'zod'
+
+import {count} from './common.js'
+
+export const prepareSegmentsResult = z
+  .object({
+    run: z.string(),
+    dir: z.string(),
+    unchanged: z.boolean().describe('prepared before from the same input'),
+    segments: z.array(z.object({index: count, packets: z.array(z.object({id: z.string(), seeds: z.array(z.string()), legos: count}))})),
+    totals: z.object({segments: count, packets: count, seeds: count, legos: count}),
+    skipped: z.array(z.object({id: z.string(), reason: z.string()})),
+  })
+  .meta({title: 'wicker prepare-segments --json result'})

@@ -1,0 +1,35 @@
+import {z} from 'zod'
+
+import {count, share} from './common.js'
+import {detectCounts} from './detect.js'
+import {planCounts} from './preview.js'
+
+export const statusResult = z
+  .object({
+    course: z.string(),
+    coverage: share,
+    counts: detectCounts,
+    staging: z.object({files: count, candidates: count, byClass: planCounts}),
+    canon: z.object({sha256: z.string().nullable(), baskets: count, generation: count.nullable(), lineage: z.string().nullable()}),
+    merges: z.array(z.object({tx: z.string(), kind: z.string(), at: z.string(), added: count, updated: count, adopted: count, target: z.string().nullable()})),
+    lock: z
+      .object({
+        // a lock wicker cannot read is shown too: its id as far as it can be read, pid -1, '?'
+        lockId: z.string(),
+        pid: z.int(),
+        host: z.string(),
+        command: z.string(),
+        startedAt: z.string(),
+        bootId: z.string().optional(),
+        pidNamespace: z.string().optional(),
+        startTicks: count.optional(),
+        stale: z.boolean(),
+        problem: z.string().optional(),
+      })
+      .nullable()
+      .describe('stale: its holder is gone; problem: why wicker will not clear it by itself'),
+    interrupted: z.string().nullable(),
+    abandoned: z.array(z.string()),
+    runs: z.array(z.object({run: z.string(), packets: count, attempts: count, ok: count, active: z.boolean(), lastEvent: z.string().nullable()})),
+  })
+  .meta({title: 'wicker status --json result'})
