@@ -1,11 +1,11 @@
 import {basename, join, relative} from 'node:path'
 
-
 import {languageSense, type LanguageSense} from '../course/language-sense.js'
 import {intendedLegoId, LEGO_ID, LEGO_ID_FORM} from '../course/ids.js'
 import type {Course, TextPair} from '../course/model.js'
 import {BlockedError} from '../errors.js'
 import {readContainer, unread, type FileHints, type FormatId} from '../formats/containers.js'
+import {sha256Hex} from '../hash.js'
 import {isObject} from '../json.js'
 import {phraseKeys, readPhrases, type PhraseKeys} from '../formats/phrases.js'
 import {PACKET_ID, RUN_NAME} from '../schemas/run-plan.js'
@@ -18,7 +18,7 @@ import {realDisk} from '../store/disk.js'
 import {confine, within} from '../store/inside.js'
 import {readCourseFile} from '../store/read-file.js'
 import {tidy, units} from '../text/normalize.js'
-import {launchName, phrasesHash, sha256Hex, type Candidate, type Source} from './candidate.js'
+import {launchName, phrasesHash, type Candidate, type Source} from './candidate.js'
 import {formatCounts} from './counts.js'
 
 export type ProblemKind =
@@ -136,8 +136,6 @@ interface Found {
   attempt: {run: string; packet: string; attempt: number} | null
 }
 
-export const sha256 = (data: string | Uint8Array) => sha256Hex(data)
-
 export function relativeTo(courseDir: string, path: string): string {
   return within(courseDir, path) ? relative(courseDir, path) : path
 }
@@ -200,7 +198,7 @@ async function readOne(
   if (entry.size > options.maxFileSize) return fail('too-large', `${entry.size} bytes, over the ${options.maxFileSize}-byte cap (--max-file-size)`)
   const bytes = await readStagingFile(entry)
   if (bytes === 'being-written') return fail('being-written', 'changed since staging was scanned: still being written; it is read next time')
-  report.sha256 = sha256(bytes)
+  report.sha256 = sha256Hex(bytes)
 
   let decoded = await decodeStaging(bytes, {repair: false})
   if (!decoded.ok && decoded.kind === 'invalid-json' && options.repair) decoded = await salvageStaging(bytes, {maxRepairSize: options.maxRepairSize})

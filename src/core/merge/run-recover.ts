@@ -65,7 +65,7 @@ async function abandon(ctx: TxContext, id: string): Promise<RecoverResult> {
   // Canon as it is now, copied byte for byte (never linked: the next merge replaces this file).
   const {target} = await canonTarget(ctx)
   const bytes = ctx.disk.exists(target) ? await ctx.disk.readFile(target) : null
-  const sha = bytes ? (await import('../canon/read.js')).sha256(bytes) : null
+  const sha = bytes ? (await import('../hash.js')).sha256Hex(bytes) : null
   let backup: string | null = null
   if (bytes && sha) {
     const state = await readState(ctx.disk, ctx.paths)

@@ -2,13 +2,14 @@ import {relative, resolve} from 'node:path'
 
 import type {Canon} from '../canon/model.js'
 import {readCanonIndex, writeCanonIndex} from '../canon/canon-index.js'
-import {canonFromBytes, readCanonValue, sha256} from '../canon/read.js'
+import {canonFromBytes, readCanonValue} from '../canon/read.js'
 import {defined} from '../defined.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import type {Course} from '../course/model.js'
 import {BlockedError, InputError, UsageError} from '../errors.js'
 import type {Extraction} from '../extract/extract.js'
 import {extractFor, stagingDirs, type ExtractSettings} from '../extract/run.js'
+import {sha256Hex} from '../hash.js'
 import {makePlan, type Plan, type PlanOptions} from '../preview/plan.js'
 import {parsePlan} from '../schemas/plan.js'
 import {stagingPath} from '../staging/confine.js'
@@ -74,7 +75,7 @@ export async function readCanonNow(ctx: TxContext, maxDepth?: number): Promise<{
   const file = await canonFileNow(ctx)
   if (!ctx.disk.exists(ctx.canonFile)) return {bytes: null, canon: readCanonValue({}, ctx.canonFile, null), file}
   const bytes = await ctx.disk.readFile(ctx.canonFile)
-  const sha = sha256(bytes)
+  const sha = sha256Hex(bytes)
   const canon = canonFromBytes(bytes, ctx.canonFile, sha, await readCanonIndex(ctx.paths.canonIndex, sha), {maxDepth})
   return {bytes, canon: {...canon, exists: true}, file}
 }

@@ -1,10 +1,9 @@
-import {createHash} from 'node:crypto'
-
 import {isUsable, type Canon, type CanonBasket} from '../canon/model.js'
 import {covers} from '../canon/read.js'
 import type {Course, TextPair} from '../course/model.js'
 import {phrasesHash, type Candidate} from '../extract/candidate.js'
 import {NOTE_KINDS, type Extraction, type StagingConflict} from '../extract/extract.js'
+import {sha256Pieces} from '../hash.js'
 import {unitKey} from '../text/normalize.js'
 import {legoRelation} from './lego-relation.js'
 
@@ -257,7 +256,7 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
  */
 export function planDigest(body: Omit<Plan, 'planId' | 'createdAt'>): string {
   const {ops, ...rest} = body
-  const hash = createHash('sha256').update(JSON.stringify(rest))
+  const hash = sha256Pieces().update(JSON.stringify(rest))
   for (const o of ops) hash.update('\n').update(JSON.stringify([o.op, o.id, o.hash, o.replaces, o.sources, o.phrases.map((p) => [p.known, p.target])]))
   return hash.digest('hex')
 }

@@ -1,5 +1,5 @@
 import type {Course, Lego, Seed, TextPair} from '../course/model.js'
-import {sha256Hex} from '../extract/candidate.js'
+import {sha256Hex} from '../hash.js'
 import type {GateSettings} from '../schemas/config.js'
 
 /**
