@@ -10,7 +10,7 @@ import {BlockedError, InputError, UsageError} from '../errors.js'
 import type {Extraction} from '../extract/extract.js'
 import {extractFor, stagingDirs, type ExtractSettings} from '../extract/run.js'
 import {sha256Hex} from '../hash.js'
-import {makePlan, type Plan, type PlanOptions} from '../preview/plan.js'
+import {DEFAULT_POLICY, makePlan, type Plan, type PlanOptions} from '../preview/plan.js'
 import {parsePlan} from '../schemas/plan.js'
 import {stagingPath} from '../staging/confine.js'
 import {realDisk, type Disk, type FileInfo} from '../store/disk.js'
@@ -63,8 +63,6 @@ function planned(plan: Plan): MergeResult['planned'] {
   const n = (op: string) => plan.ops.filter((o) => o.op === op).length
   return {add: n('add'), update: n('update'), adopt: n('adopt'), consume: plan.consume.length}
 }
-
-export const DEFAULT_POLICY: PlanOptions = {onConflict: 'fail', resolutions: {}, adoptStrays: false, acceptRepaired: false, seedSentence: true}
 
 export function txContext(course: Course, disk: Disk): TxContext {
   return {disk, paths: wickerPaths(course.dir), courseDir: course.dir, canonFile: course.files.canon}

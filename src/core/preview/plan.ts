@@ -34,6 +34,8 @@ export interface PlanOptions {
   seedSentence: boolean
 }
 
+export const DEFAULT_POLICY: PlanOptions = {onConflict: 'fail', resolutions: {}, adoptStrays: false, acceptRepaired: false, seedSentence: true}
+
 export interface PlanOp {
   op: 'add' | 'update' | 'adopt'
   id: string
