@@ -8,7 +8,7 @@ import {readCanonIndex, type CanonIndex} from './canon-index.js'
 import {headerText, scanLayout, type BasketSpan, type CanonLayout} from './layout.js'
 import {isUsable, type BasketLocation, type Canon, type CanonBasket, type CanonFinding, type CanonPhrase} from './model.js'
 import {isObject} from '../json.js'
-import {memberPath} from '../staging/strict-json.js'
+import {memberPath} from '../strict-json.js'
 import {CANON_MAX_DEPTH, parseCanonStrict} from './strict.js'
 
 /** Fields the old upload server spread into the canon's top level (DOMAIN.md §2). */

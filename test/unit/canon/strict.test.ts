@@ -8,7 +8,7 @@ import {serializeCanon} from '../../../src/core/canon/write.js'
 import {WickerError} from '../../../src/core/errors.js'
 import {sha256Hex} from '../../../src/core/hash.js'
 import {refusalOf} from '../../../src/core/staging/inspect.js'
-import {lossyNumber, strictProblems} from '../../../src/core/staging/strict-json.js'
+import {lossyNumber, strictProblems} from '../../../src/core/strict-json.js'
 import {wickerPaths} from '../../../src/core/store/paths.js'
 import {tempDir} from '../../helpers/fs.js'
 
