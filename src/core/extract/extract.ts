@@ -1,7 +1,7 @@
 import {basename, join, relative} from 'node:path'
 
 import {languageSense, type LanguageSense} from '../course/language-sense.js'
-import {intendedLegoId, LEGO_ID, LEGO_ID_FORM} from '../course/ids.js'
+import {intendedLegoId, LEGO_ID, LEGO_ID_FORM} from '../ids.js'
 import type {Course, TextPair} from '../course/model.js'
 import {BlockedError} from '../errors.js'
 import {readContainer, unread, type FileHints, type FormatId} from '../formats/containers.js'

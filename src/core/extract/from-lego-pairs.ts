@@ -1,6 +1,6 @@
 import {relative} from 'node:path'
 
-import {LEGO_ID} from '../course/ids.js'
+import {LEGO_ID} from '../ids.js'
 import type {Course} from '../course/model.js'
 import {phraseKeys, readPhrases} from '../formats/phrases.js'
 import {sha256Hex} from '../hash.js'

@@ -7,7 +7,7 @@ import {sha256Hex} from '../hash.js'
 import {parseJsonOf} from '../store/read-json.js'
 import {WickerError, EXIT} from '../errors.js'
 import type {Plan} from '../preview/plan.js'
-import {LEGO_ID} from '../course/ids.js'
+import {LEGO_ID} from '../ids.js'
 
 /**
  * A plan applied to canon in memory, and the invariants checked before anything is written:

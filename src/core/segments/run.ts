@@ -3,7 +3,7 @@ import {join, resolve} from 'node:path'
 
 import {covers} from '../canon/read.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
-import {seedNumber} from '../course/ids.js'
+import {seedNumber} from '../ids.js'
 import type {Course, Lego, Seed} from '../course/model.js'
 import {detect} from '../detect/detect.js'
 import {BlockedError, InputError, UsageError} from '../errors.js'
