@@ -4,6 +4,7 @@ import type {Course, TextPair} from '../course/model.js'
 import {phrasesHash, type Candidate} from '../extract/candidate.js'
 import {NOTE_KINDS, type Extraction, type StagingConflict} from '../extract/extract.js'
 import {sha256Pieces} from '../hash.js'
+import {COUNT_KEYS} from '../schemas/plan.js'
 import {unitKey} from '../text/normalize.js'
 import {legoRelation} from './lego-relation.js'
 
@@ -17,7 +18,6 @@ export const ITEM_CLASSES = ['new', 'fill', 'identical', 'update', 'conflict', '
 export type ItemClass = (typeof ITEM_CLASSES)[number]
 
 /** The key each class is counted under: one per class, camelCase (`staging-conflict` → `stagingConflict`). */
-export const COUNT_KEYS = ['new', 'fill', 'identical', 'update', 'conflict', 'stagingConflict', 'mismatch', 'overage', 'orphan', 'invalid', 'repaired', 'stray'] as const
 export type CountKey = (typeof COUNT_KEYS)[number]
 export const countKey = (cls: ItemClass): CountKey => cls.replace(/-(\w)/gu, (_, c: string) => c.toUpperCase()) as CountKey
 export type PlanCounts = Record<CountKey, number>
