@@ -53,7 +53,7 @@ export async function openCourse(options: OpenCourseOptions & StagingGiven): Pro
   const found = findCourse(options.course, {coursesDir, cwd: options.cwd})
   const recovered: string[] = []
   if (options.recover) {
-    const {recoverIfIdle} = await import('../merge/recover.js')
+    const {recoverIfIdle} = await import('../transaction/recover.js')
     const {realDisk} = await import('../store/disk.js')
     const given = options.staging ?? []
     const stagingRoots = (typeof given === 'string' ? [given] : [...given]).map((d) => resolve(options.cwd, d))

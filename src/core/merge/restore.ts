@@ -6,9 +6,9 @@ import {sha256Hex} from '../hash.js'
 import {realDisk, type Disk} from '../store/disk.js'
 import {badRecord, readJournal, transactions} from '../store/journal.js'
 import {acquireLock} from '../store/lock.js'
-import {checkBegin, unverifiedNote} from './record-check.js'
-import {recover} from './recover.js'
-import {canonFileNow, newTxId, runTransaction} from './transaction.js'
+import {checkBegin, unverifiedNote} from '../transaction/record-check.js'
+import {recover} from '../transaction/recover.js'
+import {canonFileNow, newTxId, runTransaction} from '../transaction/transaction.js'
 import {txContext, type CanonSide} from './run.js'
 
 export interface RunRestoreOptions extends OpenCourseOptions {

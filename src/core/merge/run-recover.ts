@@ -7,9 +7,9 @@ import {appendJournal, readJournalLines, refusedLines, transactions} from '../st
 import {acquireLock} from '../store/lock.js'
 import {readState} from '../store/state.js'
 import {makeRealFolder} from '../store/wicker-folder.js'
-import {canonTarget} from './record-check.js'
-import {recover, unfinished} from './recover.js'
-import {hashOfCanon, newTxId, type TxContext} from './transaction.js'
+import {canonTarget} from '../transaction/record-check.js'
+import {recover, unfinished} from '../transaction/recover.js'
+import {hashOfCanon, newTxId, type TxContext} from '../transaction/transaction.js'
 import {txContext} from './run.js'
 
 export interface RunRecoverOptions extends OpenCourseOptions {

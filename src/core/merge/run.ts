@@ -21,8 +21,8 @@ import {wickerPaths} from '../store/paths.js'
 import {readJsonFile} from '../store/read-json.js'
 import {readState} from '../store/state.js'
 import {applyPlan} from './apply.js'
-import {recover} from './recover.js'
-import {appliedPath, canonFileNow, newTxId, runTransaction, type TxContext} from './transaction.js'
+import {recover} from '../transaction/recover.js'
+import {appliedPath, canonFileNow, newTxId, runTransaction, type TxContext} from '../transaction/transaction.js'
 
 export interface RunMergeOptions extends OpenCourseOptions, ExtractSettings {
   /** apply exactly this plan file (from `preview --out`) */
