@@ -1,6 +1,6 @@
 import {resolve} from 'node:path'
 
-import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {sha256Hex} from '../hash.js'
 import {readBytes} from '../store/read-json.js'
 import {jsonText, writeFileAtomic} from '../store/atomic-write.js'

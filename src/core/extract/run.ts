@@ -1,6 +1,6 @@
 import {basename, isAbsolute, join, resolve} from 'node:path'
 
-import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import type {Course} from '../course/model.js'
 import {errnoOf} from '../errors.js'
 import {sha256Hex} from '../hash.js'

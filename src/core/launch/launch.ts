@@ -3,7 +3,7 @@ import {existsSync} from 'node:fs'
 import {readdir, stat} from 'node:fs/promises'
 import {join, relative, resolve} from 'node:path'
 
-import {openCourse} from '../course/open.js'
+import {openCourse} from '../open/open-course.js'
 import {UsageError} from '../errors.js'
 import {RUN_NAME} from '../schemas/run-plan.js'
 import {readRunPlan} from '../segments/run.js'

@@ -1,6 +1,6 @@
 import {resolve} from 'node:path'
 
-import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {BlockedError, UsageError} from '../errors.js'
 import {sha256Hex} from '../hash.js'
 import {realDisk, type Disk} from '../store/disk.js'

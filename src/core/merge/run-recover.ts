@@ -1,6 +1,6 @@
 import {join, relative, resolve} from 'node:path'
 
-import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {UsageError, ioError} from '../errors.js'
 import {realDisk, type Disk} from '../store/disk.js'
 import {appendJournal, readJournalLines, refusedLines, transactions} from '../store/journal.js'

@@ -3,7 +3,7 @@ import {relative, resolve} from 'node:path'
 
 import type {Canon} from '../canon/model.js'
 import {defined} from '../defined.js'
-import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import type {Course} from '../course/model.js'
 import type {Extraction} from '../extract/extract.js'
 import {EXTRACT_FILE_VERSION, extractFor, stagingDirs, type ExtractSettings} from '../extract/run.js'

@@ -2,7 +2,7 @@ import {existsSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 
 import {covers} from '../canon/read.js'
-import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {seedNumber} from '../ids.js'
 import type {Course, Lego, Seed} from '../course/model.js'
 import {detect} from '../detect/detect.js'

@@ -1,7 +1,7 @@
 import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {detect, type DetectResult} from '../detect/detect.js'
 import {ledgerWarnings, readLedger} from '../launch/ledger.js'
 import type {ExtractSettings} from '../extract/run.js'

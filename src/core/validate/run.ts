@@ -1,5 +1,5 @@
 import {defined} from '../defined.js'
-import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {UsageError} from '../errors.js'
 import {gateSettingsSchema, parseSettings, SettingsError, validateSettingsSchema, type GateSettings, type ValidateSettings} from '../schemas/config.js'
 import {validate, type ValidateResult} from './validate.js'
