@@ -42,6 +42,16 @@ export interface Packet {
   chunks: PacketChunk[]
 }
 
+/** A packet as the run plan lists it: where it sits (segment, orchestrator) and what it covers. */
+export interface PreparedPacket {
+  index: number
+  id: string
+  segment: number
+  orchestrator: number
+  seeds: string[]
+  legos: number
+}
+
 export interface SplitOptions {
   /** LEGOs per packet (whole seeds, so a packet may hold a little more or less) */
   packetSize?: number

@@ -18,7 +18,7 @@ import {readJsonFile} from '../store/read-json.js'
 import {checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
 import {validate} from '../validate/validate.js'
 import type {CheckId} from '../validate/model.js'
-import {buildPacket, splitSeeds, type Packet} from './packets.js'
+import {buildPacket, splitSeeds, type Packet, type PreparedPacket} from './packets.js'
 import {parseSeedRange} from './seed-range.js'
 import {loadTemplate, render} from './prompt.js'
 import {orchestratorValues, workerValues} from './values.js'
@@ -39,15 +39,6 @@ export interface RunPrepareOptions extends OpenCourseOptions {
   gate?: Partial<GateSettings>
   templateDir?: string | null
   run?: string | null
-}
-
-export interface PreparedPacket {
-  index: number
-  id: string
-  segment: number
-  orchestrator: number
-  seeds: string[]
-  legos: number
 }
 
 export interface RunPlan {

@@ -2,9 +2,8 @@ import {join} from 'node:path'
 
 import type {Course} from '../course/model.js'
 import type {GateSettings, ValidateSettings} from '../schemas/config.js'
-import type {Packet} from './packets.js'
+import type {Packet, PreparedPacket} from './packets.js'
 import {oneLine, promptJson, quoted} from './quote.js'
-import type {PreparedPacket} from './run.js'
 
 /** The values of a worker prompt's placeholders, as plain text. */
 export function workerValues(course: Course, packet: Packet, run: string, packetFile: string, gate: GateSettings, settings: ValidateSettings): Record<string, string | number> {
