@@ -9,7 +9,8 @@ import {WickerError} from '../core/errors.js'
 import type {AgentKind} from '../core/launch/agents.js'
 import {estimateLaunch, type Estimate} from '../core/launch/estimate.js'
 import {runLaunch, type LaunchEvent} from '../core/launch/launch.js'
-import {launchSummary, runNotify} from '../core/launch/notify.js'
+import {launchSummary} from '../core/launch/notify.js'
+import {runNotify} from '../core/proc/notify.js'
 import {AGENTS} from '../core/schemas/config.js'
 
 /** how long --notify may take once launch was stopped by a signal */
