@@ -1,5 +1,4 @@
 import {existsSync} from 'node:fs'
-import {cp, mkdir} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -11,6 +10,8 @@ import {runLaunch} from '../launch/launch.js'
 import {runMerge} from '../merge/run.js'
 import {runPreview} from '../preview/run.js'
 import {runPrepare} from '../segments/run.js'
+import {copyFolder} from '../store/copy.js'
+import {realDisk} from '../store/disk.js'
 import {runValidate} from '../validate/run.js'
 
 /**
@@ -50,9 +51,9 @@ export async function runDemo(options: {dir: string; cwd: string; onStep?: (s: D
   }
   if (!existsSync(join(course, 'lego_pairs.json'))) {
     try {
-      await mkdir(root, {recursive: true})
-      await cp(join(SAMPLE, 'courses', SAMPLE_CODE), course, {recursive: true})
-      await cp(join(SAMPLE, 'staging'), join(course, 'phase5_baskets_staging'), {recursive: true})
+      await realDisk.mkdir(root)
+      await copyFolder(join(SAMPLE, 'courses', SAMPLE_CODE), course)
+      await copyFolder(join(SAMPLE, 'staging'), join(course, 'phase5_baskets_staging'))
     } catch (error) {
       throw ioError(error, course, 'copy the sample course to')
     }

@@ -1,12 +1,11 @@
 import {randomBytes} from 'node:crypto'
-import {rm} from 'node:fs/promises'
 import {join, relative} from 'node:path'
 
 import type {Course} from '../course/model.js'
 import {spawnAgent, type ProcIdentity} from '../proc/spawn.js'
-import type {Packet} from '../segments/packets.js'
-import type {PreparedPacket} from '../segments/packets.js'
+import type {Packet, PreparedPacket} from '../segments/packets.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
+import {realDisk} from '../store/disk.js'
 import {maxFileBytes, readCourseFile} from '../store/read-file.js'
 import type {Agent} from './agents.js'
 import {classify, type AttemptClass} from './classify.js'
@@ -69,9 +68,9 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
   const workDir = join(ctx.runDir, 'work')
   await ctx.folders()
   const outputFile = join(workDir, `${p.id}__${attempt}.json`)
-  // attempt numbers are never reused, so nothing is normally here; in a real folder (above), rm
+  // attempt numbers are never reused, so nothing is normally here; in a real folder (above), unlink
   // removes a symlink itself, never its target; a folder left here is refused after the attempt
-  await rm(outputFile, {force: true}).catch(() => undefined)
+  await realDisk.unlink(outputFile).catch(() => undefined)
   const call = {packetId: p.id, packetFile: join(ctx.runDir, 'packets', `${p.id}.json`), promptFile: join(ctx.runDir, 'prompts', `${p.id}.md`), outputFile, run: ctx.run, attempt}
   const prompt = (await readCourseFile(call.promptFile)).toString('utf8')
   if (ctx.signal.aborted) return null
