@@ -16,6 +16,7 @@ import {readStagingFile, StagingChanged} from '../staging/read.js'
 import {sameStaging, scanStaging, stagingFingerprint, type ScanResult, type StagingEntry} from '../staging/scan.js'
 import {realDisk} from '../store/disk.js'
 import {confine, within} from '../store/inside.js'
+import {runPaths, wickerPaths} from '../store/paths.js'
 import {readCourseFile} from '../store/read-file.js'
 import {tidy, units} from '../text/normalize.js'
 import {launchName, phrasesHash, type Candidate, type Source} from './candidate.js'
@@ -119,8 +120,6 @@ export interface ExtractOptions {
   maxRepairSize: number
   maxFileSize: number
   maxDepth: number
-  /** the course's .wicker folder, where launch packets record base hashes */
-  wickerDir: string
   /** called after each scan, before its files are read: lets a test change staging at the worst moment */
   afterScan?: (attempt: number) => Promise<void>
 }
@@ -154,17 +153,14 @@ function idProblem(id: string): string {
 
 class Packets {
   private readonly cache = new Map<string, Record<string, string>>()
-  constructor(
-    private readonly wickerDir: string,
-    private readonly courseDir: string,
-  ) {}
+  constructor(private readonly courseDir: string) {}
 
   async base(run: string, packet: string, id: string): Promise<string | null> {
     const key = `${run}/${packet}`
     if (!this.cache.has(key)) {
       let bases: Record<string, string> = {}
       try {
-        const file = join(this.wickerDir, 'runs', run, 'packets', `${packet}.json`)
+        const file = runPaths(join(wickerPaths(this.courseDir).runs, run)).packet(packet)
         // only the course's own packet, by names wicker makes: a symlinked .wicker/ or run folder, or a
         // staging file named `..__x__1.json`, could lead anywhere; the guarded read refuses a FIFO
         if (RUN_NAME.test(run) && PACKET_ID.test(packet) && (await confine(realDisk, this.courseDir, file)) !== null) {
@@ -354,7 +350,7 @@ async function extractScan(scan: ScanResult, options: ExtractOptions): Promise<E
   const context = {
     keys: phraseKeys(options.course.knownLanguage, options.course.targetLanguage),
     sense: languageSense(options.course),
-    packets: new Packets(options.wickerDir, options.course.dir),
+    packets: new Packets(options.course.dir),
     seedLegos: (seed: string) => bySeed.get(seed),
   }
   const found: Found[] = []

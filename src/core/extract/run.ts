@@ -46,7 +46,6 @@ export async function extractFor(course: Course, settings: ExtractSettings, cwd:
     maxRepairSize: settings.maxRepairSize ?? REPAIR_DEFAULTS.maxRepairSize,
     maxFileSize: settings.maxFileSize ?? EXTRACT_DEFAULTS.maxFileSize,
     maxDepth: settings.maxDepth ?? EXTRACT_DEFAULTS.maxDepth,
-    wickerDir: wickerPaths(course.dir).root,
     ...hooks,
   })
   if (!settings.fromLegoPairs) return extraction

@@ -13,7 +13,7 @@ import {gateSettingsSchema, validateSettingsSchema, type GateSettings} from '../
 import {missingManifestSchema} from '../schemas/manifest.js'
 import {checkRunName, parseRunPlan} from '../schemas/run-plan.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
-import {wickerPaths} from '../store/paths.js'
+import {runPaths, wickerPaths} from '../store/paths.js'
 import {readJsonFile} from '../store/read-json.js'
 import {checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
 import {validate} from '../validate/validate.js'
@@ -143,9 +143,10 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
   })
 
   const paths = wickerPaths(course.dir)
-  const dir = join(paths.runs, run)
+  const files = runPaths(join(paths.runs, run))
+  const dir = files.dir
   const plan: RunPlan = {kind: 'wicker/run-plan', version: 1, run, course: course.code, createdAt: new Date().toISOString(), gate, packets: placed}
-  const planFile = join(dir, 'plan.json')
+  const planFile = files.plan
   let unchanged = false
   // the run's folder is written into below: a symlinked .wicker, runs/ or runs/<run> is refused first
   await checkRealFolder(course.dir, dir)
@@ -157,21 +158,21 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
     unchanged = true
   }
   if (!unchanged && packets.length > 0) {
-    await makeRealFolder(course.dir, join(dir, 'packets'))
-    await makeRealFolder(course.dir, join(dir, 'prompts'))
+    await makeRealFolder(course.dir, files.packets)
+    await makeRealFolder(course.dir, files.prompts)
     const settings = validateSettingsSchema.parse({...config.validate})
     for (const packet of packets) {
-      const packetFile = join(dir, 'packets', `${packet.id}.json`)
+      const packetFile = files.packet(packet.id)
       // packets are made again from the same input, so they need to be whole, not durable
       await writeFileAtomic(packetFile, `${JSON.stringify({...packet, run, bases: Object.fromEntries(packet.legos.filter((l) => l.base).map((l) => [l.id, l.base]))}, null, 2)}\n`, {durable: false})
       // prompt names are predictable too: written whole, by rename (a planted symlink is replaced, never followed)
-      await writeFileAtomic(join(dir, 'prompts', `${packet.id}.md`), render(worker, workerValues(course, packet, run, packetFile, gate, settings)), {durable: false})
+      await writeFileAtomic(files.prompt(packet.id), render(worker, workerValues(course, packet, run, packetFile, gate, settings)), {durable: false})
     }
     for (let s = 0; s < segments; s++) {
       for (let o = 0; o < orchestrators; o++) {
         const mine = placed.filter((p) => p.segment === s && p.orchestrator === o)
         if (mine.length === 0) continue
-        await writeFileAtomic(join(dir, 'prompts', `orchestrator-s${s + 1}-o${o + 1}.md`), render(orchestrator, orchestratorValues(course, run, s, o, mine, dir)), {durable: false})
+        await writeFileAtomic(files.prompt(`orchestrator-s${s + 1}-o${o + 1}`), render(orchestrator, orchestratorValues(course, run, s, o, mine, files)), {durable: false})
       }
     }
     await writeFileAtomic(planFile, `${JSON.stringify(plan, null, 2)}\n`)
@@ -185,15 +186,16 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
 
 export async function readRunPlan(courseDir: string, run: string): Promise<{plan: RunPlan; packets: Map<string, Packet & {run: string}>; dir: string}> {
   checkRunName(run)
-  const dir = join(wickerPaths(courseDir).runs, run)
+  const files = runPaths(join(wickerPaths(courseDir).runs, run))
+  const dir = files.dir
   // launch writes its ledger, logs and work files here: never through a symlinked folder
   await checkRealFolder(courseDir, dir)
-  const file = join(dir, 'plan.json')
+  const file = files.plan
   if (!existsSync(file)) throw new UsageError({code: 'E_NO_RUN', message: `no run ${run} in ${wickerPaths(courseDir).runs}.`, hint: 'Prepare one with `wicker prepare-segments <course>`; it prints the run name.'})
   const plan = parseRunPlan<RunPlan>((await readJsonFile(file, 'Run plan')).value, file, run)
   const packets = new Map<string, Packet & {run: string}>()
   for (const p of plan.packets) {
-    const packetFile = join(dir, 'packets', `${p.id}.json`)
+    const packetFile = files.packet(p.id)
     const packet = (await readJsonFile(packetFile, 'Packet')).value as Packet & {run: string}
     if (packet?.id !== p.id) throw new InputError({code: 'E_RUN_PLAN', message: `${packetFile} is not packet ${p.id} of run ${run}.`, hint: 'Prepare the run again with `wicker prepare-segments <course>`.', details: {file: packetFile}})
     packets.set(p.id, packet)

@@ -1,7 +1,6 @@
-import {join} from 'node:path'
-
 import type {Course} from '../course/model.js'
 import type {GateSettings, ValidateSettings} from '../schemas/config.js'
+import type {RunPaths} from '../store/paths.js'
 import type {Packet, PreparedPacket} from './packets.js'
 import {oneLine, promptJson, quoted} from './quote.js'
 
@@ -41,13 +40,13 @@ export function workerValues(course: Course, packet: Packet, run: string, packet
   }
 }
 
-export function orchestratorValues(course: Course, run: string, segment: number, orchestrator: number, packets: PreparedPacket[], dir: string): Record<string, string | number> {
+export function orchestratorValues(course: Course, run: string, segment: number, orchestrator: number, packets: PreparedPacket[], files: RunPaths): Record<string, string | number> {
   return {
     course: oneLine(course.code),
     run,
     segment: segment + 1,
     orchestrator: orchestrator + 1,
     packet_count: packets.length,
-    packets: packets.map((p) => `- ${p.id}: seeds ${p.seeds.map(oneLine).join(', ')} (${p.legos} LEGOs); prompt ${oneLine(join(dir, 'prompts', `${p.id}.md`))}`).join('\n'),
+    packets: packets.map((p) => `- ${p.id}: seeds ${p.seeds.map(oneLine).join(', ')} (${p.legos} LEGOs); prompt ${oneLine(files.prompt(p.id))}`).join('\n'),
   }
 }
