@@ -4,7 +4,8 @@
  * dependency-cruiser checks the rules in .dependency-cruiser.cjs (cycles between files, no oclif in
  * core, no fs/execa in commands, execa only in proc). Two rules it cannot say itself are added here:
  * - no import cycle between the folders of src/core (its `collapse` summarises the graph but does
- *   not look for cycles again), so the core reads bottom-up;
+ *   not look for cycles again), and each folder imports only from the layers below its own
+ *   (CORE_LAYERS), so the core reads bottom-up;
  * - no disk-writing function imported from node:fs outside src/core/store (it sees modules, not the
  *   names imported from them).
  * Prints one line per problem and exits 1 when there is any.
@@ -26,6 +27,43 @@ export interface ImportProblem {
 export function coreUnit(path: string): string | null {
   const match = /^src\/core\/([^/]+?)(?:\.ts)?(?:\/|$)/.exec(path)
   return match ? `src/core/${match[1]}` : null
+}
+
+/**
+ * The units of src/core, bottom-up: a unit imports only from layers below its own, never from its
+ * own layer or above. A new folder of src/core goes into the layer of what it needs.
+ */
+export const CORE_LAYERS: ReadonlyArray<readonly string[]> = [
+  ['errors', 'defined', 'json', 'ids', 'hash', 'text', 'strict-json'],
+  ['schemas', 'proc'],
+  ['store'],
+  ['config', 'staging'],
+  ['course'],
+  ['formats', 'canon', 'gate', 'generate'],
+  ['transaction'],
+  ['open'],
+  ['extract'],
+  ['preview', 'detect', 'validate'],
+  ['merge'],
+  ['segments'],
+  ['launch', 'init'],
+  ['status', 'demo'],
+]
+
+/** Imports that go sideways or up the layers, and units no layer names. */
+export function layerProblems(edges: ReadonlyArray<{from: string; to: string}>, layers: ReadonlyArray<readonly string[]> = CORE_LAYERS): ImportProblem[] {
+  const layerOf = new Map<string, number>(layers.flatMap((names, i) => names.map((n) => [`src/core/${n}`, i] as const)))
+  const problems: ImportProblem[] = []
+  const unlisted = new Set<string>()
+  for (const {from, to} of edges) {
+    const a = coreUnit(from)
+    const b = coreUnit(to)
+    if (!a || !b || a === b) continue
+    for (const unit of [a, b]) if (!layerOf.has(unit)) unlisted.add(unit)
+    if (layerOf.has(a) && layerOf.has(b) && layerOf.get(b)! >= layerOf.get(a)!) problems.push({rule: 'core-layers', message: `${from} → ${to}: ${b} is not below ${a} (CORE_LAYERS in scripts/lint-imports.ts)`})
+  }
+  for (const unit of [...unlisted].sort()) problems.push({rule: 'core-layers', message: `${unit} is in no layer: add it to CORE_LAYERS in scripts/lint-imports.ts`})
+  return problems
 }
 
 /**
@@ -105,6 +143,7 @@ export async function lintImports(root: string): Promise<ImportProblem[]> {
     problems.push({rule: v.rule.name, message: path})
   }
   const edges = result.modules.flatMap((m) => m.dependencies.map((d) => ({from: m.source, to: d.resolved})))
+  problems.push(...layerProblems(edges))
   for (const cycle of unitCycles(edges)) problems.push({rule: 'no-core-folder-cycle', message: `${cycle.units.join(', ')} import each other:\n    ${cycle.imports.join('\n    ')}`})
   for (const m of result.modules) {
     if (!m.source.startsWith('src/') || MAY_WRITE.test(m.source)) continue
