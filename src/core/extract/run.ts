@@ -1,4 +1,4 @@
-import {basename, isAbsolute, join, resolve} from 'node:path'
+import {isAbsolute, join, resolve} from 'node:path'
 
 import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import type {Course} from '../course/model.js'
@@ -9,7 +9,7 @@ import {realDisk} from '../store/disk.js'
 import {makeRealFolder} from '../store/wicker-folder.js'
 import {readIfUnchanged} from '../staging/read.js'
 import {REPAIR_DEFAULTS} from '../staging/repair.js'
-import {STAGING_DIRS, wickerPaths} from '../store/paths.js'
+import {quarantinePaths, STAGING_DIRS, wickerPaths} from '../store/paths.js'
 import {extractStaging, type ExtractOptions, type Extraction} from './extract.js'
 
 export interface ExtractSettings {
@@ -100,8 +100,7 @@ async function quarantine(extraction: Extraction, courseDir: string, dir: string
   }
   for (const file of extraction.files) {
     if (file.status !== 'bad' || !file.sha256) continue
-    const name = `${file.sha256.slice(0, 12)}__${basename(file.file)}`
-    const target = join(dir, name)
+    const {copy: target, reason: reasonFile} = quarantinePaths(dir, {file: file.file, sha256: file.sha256})
     if (!made) {
       await makeRealFolder(courseDir, dir)
       made = true
@@ -116,7 +115,7 @@ async function quarantine(extraction: Extraction, courseDir: string, dir: string
       if (await copied(target, bytes.length)) count++
       continue
     }
-    await exclusive(`${target}.reason.json`, jsonText({file: file.file, sha256: file.sha256, reason: file.reason}))
+    await exclusive(reasonFile, jsonText({file: file.file, sha256: file.sha256, reason: file.reason}))
     count++
     now++
   }

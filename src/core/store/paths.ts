@@ -1,4 +1,4 @@
-import {join} from 'node:path'
+import {basename, join} from 'node:path'
 
 /** Everything wicker keeps about a course lives in <course>/.wicker/ (DESIGN.md §4). */
 export function wickerPaths(courseDir: string) {
@@ -45,6 +45,12 @@ export function runPaths(dir: string) {
     /** an attempt's logs: <base>.stdout, <base>.stderr */
     logBase: (packet: string, attempt: number) => join(dir, 'logs', `${packet}__${attempt}`),
   }
+}
+
+/** Where an unusable staging file's copy and its reason go in .wicker/quarantine/: named by its hash, then its name. */
+export function quarantinePaths(dir: string, file: {file: string; sha256: string}) {
+  const copy = join(dir, `${file.sha256.slice(0, 12)}__${basename(file.file)}`)
+  return {copy, reason: `${copy}.reason.json`}
 }
 
 export const STAGING_DIRS = ['phase5_baskets_staging', 'phase3_baskets_staging'] as const
