@@ -1,15 +1,8 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import type {Ui} from '../cli/ui.js'
-import {runDemo, type DemoResult} from '../core/demo/demo.js'
-
-function render(ui: Ui, r: DemoResult): void {
-  const c = ui.chalk
-  ui.out()
-  if (!r.changed) ui.out(`Nothing changed: ${r.course} was already complete (coverage ${(r.coverage.after * 100).toFixed(1)}%), and validate ${r.passed ? 'passes' : 'fails'}.`)
-  else ui.out(`${r.passed ? c.green('Done') : c.red('Done, but validate failed')}: coverage ${(r.coverage.before * 100).toFixed(1)}% → ${(r.coverage.after * 100).toFixed(1)}%. The course is in ${r.course}; run the demo again to see that nothing changes.`)
-}
+import {renderDemo, renderDemoStep} from '../cli/render/demo.js'
+import {runDemo} from '../core/demo/demo.js'
 
 export default class Demo extends BaseCommand {
   static override summary = 'The whole chain on the bundled sample course, with the built-in agent.'
@@ -32,10 +25,8 @@ Exit codes: 0 ok; 1 findings (validate failed); 2 usage (DIR not usable); 4 I/O.
     const {result, warnings} = await runDemo({
       dir: args.dir,
       cwd: process.cwd(),
-      onStep: (s) => {
-        if (!ui.policy.json) ui.out(`${ui.chalk.bold(s.step.padEnd(16))} ${s.summary}`)
-      },
+      onStep: (s) => renderDemoStep(ui, s),
     })
-    this.finish(ui, {result, warnings, exitCode: result.passed ? 0 : 1, render})
+    this.finish(ui, {result, warnings, exitCode: result.passed ? 0 : 1, render: renderDemo})
   }
 }

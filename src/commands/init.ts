@@ -1,14 +1,8 @@
 import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import type {Ui} from '../cli/ui.js'
-import {init, type InitResult} from '../core/init/init.js'
-
-function render(ui: Ui, r: InitResult): void {
-  for (const change of r.changes) ui.out(`${ui.chalk.green(change.action.padEnd(8))} ${change.file}`)
-  for (const file of r.unchanged) ui.out(`${ui.chalk.dim('unchanged')} ${file}`)
-  if (r.changes.length === 0) ui.out('Nothing to do: wicker is already set up here.')
-}
+import {renderInit} from '../cli/render/init.js'
+import {init} from '../core/init/init.js'
 
 export default class Init extends BaseCommand {
   static override summary = 'Set a folder up for wicker: config, .gitignore and .gitattributes lines.'
@@ -27,6 +21,6 @@ Exit codes: 0 ok; 2 usage (DIR not usable); 4 I/O.`
     const {args, flags} = await this.parse(Init)
     const ui = this.makeUi(flags)
     const result = await init({dir: args.dir, cwd: process.cwd()})
-    this.finish(ui, {result, warnings: [], exitCode: 0, render})
+    this.finish(ui, {result, warnings: [], exitCode: 0, render: renderInit})
   }
 }

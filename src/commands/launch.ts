@@ -6,10 +6,12 @@ import {launchProgress, renderLaunch} from '../cli/render/launch.js'
 import {stopOnSignals} from '../cli/stop-signals.js'
 import {loadConfig} from '../core/config.js'
 import {EXIT, WickerError} from '../core/errors.js'
-import {AGENTS, type AgentKind} from '../core/launch/agents.js'
+import type {AgentKind} from '../core/launch/agents.js'
 import {estimateLaunch, type Estimate} from '../core/launch/estimate.js'
 import {runLaunch, type LaunchEvent} from '../core/launch/launch.js'
-import {launchSummary, runNotify} from '../core/launch/notify.js'
+import {launchSummary} from '../core/launch/notify.js'
+import {runNotify} from '../core/proc/notify.js'
+import {AGENTS} from '../core/schemas/config.js'
 
 /** how long --notify may take once launch was stopped by a signal */
 const STOPPED_NOTIFY_MS = 5000

@@ -1,25 +1,10 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, courseArg} from '../cli/base-command.js'
-import {table} from '../cli/render/table.js'
+import {renderPrepare} from '../cli/render/prepare-segments.js'
 import {gateFlag, orientationFlag} from '../cli/shared-flags.js'
-import type {Ui} from '../cli/ui.js'
 import type {GateDefinition} from '../core/schemas/gate-definitions.js'
-import {runPrepare, type PrepareResult} from '../core/segments/run.js'
-
-function render(ui: Ui, r: PrepareResult): void {
-  if (r.totals.packets === 0) {
-    ui.out('Nothing to prepare: no new LEGO needs a basket.')
-    return
-  }
-  const rows = r.segments.flatMap((s) => s.packets.map((p, i) => [s.index, i + 1, p.id, p.seeds.length === 1 ? p.seeds[0]! : `${p.seeds[0]}–${p.seeds.at(-1)}`, p.legos]))
-  for (const line of table(['segment', '#', 'packet', 'seeds', 'LEGOs'], rows.slice(0, 50))) ui.out(line)
-  if (rows.length > 50) ui.out(ui.chalk.dim(`… ${rows.length - 50} more packets; --json lists them all.`))
-  ui.out()
-  ui.out(`Run ${ui.chalk.bold(r.run)}${r.unchanged ? ' (unchanged: prepared before from the same input)' : ''}: ${r.totals.packets} packet(s) in ${r.totals.segments} segment(s), ${r.totals.seeds} seed(s), ${r.totals.legos} LEGO(s).`)
-  for (const s of r.skipped.slice(0, 10)) ui.info(`skipped ${s.id}: ${s.reason}`)
-  ui.info(`Packets and prompts are in ${r.dir}; start the agents with: wicker launch <course> --run ${r.run}`)
-}
+import {runPrepare} from '../core/segments/run.js'
 
 export default class PrepareSegments extends BaseCommand {
   static override summary = 'Split the missing baskets into seed-atomic work packets and render their prompts.'
@@ -71,6 +56,6 @@ Exit codes: 0 ok; 2 usage (bad template, ids, range, a --manifest that does not 
       templateDir: flags['template-dir'],
       run: flags.run,
     })
-    this.finish(ui, {result, warnings, exitCode: 0, render})
+    this.finish(ui, {result, warnings, exitCode: 0, render: renderPrepare})
   }
 }

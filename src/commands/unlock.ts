@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand, courseArg} from '../cli/base-command.js'
+import {renderUnlock} from '../cli/render/unlock.js'
 import {runUnlock} from '../core/status/status.js'
 
 export default class Unlock extends BaseCommand {
@@ -18,6 +19,6 @@ Exit codes: 0 removed (or there was none); 2 usage (wrong id, or a lock wicker c
     const {args, flags} = await this.parse(Unlock)
     const ui = this.makeUi(flags)
     const {result, warnings} = await runUnlock({...this.courseOptions(args.course, flags), lockId: flags.force})
-    this.finish(ui, {result, warnings, exitCode: 0, render: (u, r) => u.out(r.removed ? `Removed the lock of ${r.removed.command} (pid ${r.removed.pid} on ${r.removed.host}).` : 'There was no lock.')})
+    this.finish(ui, {result, warnings, exitCode: 0, render: renderUnlock})
   }
 }

@@ -2,7 +2,7 @@ import {cpSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} fr
 import {dirname, join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {sha256} from '../../src/core/canon/read.js'
+import {sha256Hex} from '../../src/core/hash.js'
 import {runMerge} from '../../src/core/merge/run.js'
 import {wickerPaths} from '../../src/core/store/paths.js'
 import {STACK_TRACE, wicker} from '../helpers/cli.js'
@@ -39,7 +39,7 @@ describe('wicker recover with the built binary', () => {
     expect(human.stderr).not.toMatch(STACK_TRACE)
     const abandoned = wicker(['recover', f.dir, '--abandon', tx, '--json'])
     expect(abandoned.code).toBe(0)
-    expect(abandoned.json.result).toMatchObject({outcome: 'abandoned', tx, canon: {sha256: sha256(edited)}})
+    expect(abandoned.json.result).toMatchObject({outcome: 'abandoned', tx, canon: {sha256: sha256Hex(edited)}})
     expect(readFileSync(join(f.dir, abandoned.json.result.backup), 'utf8')).toBe(edited)
     expect(readFileSync(join(f.dir, 'lego_baskets.json'), 'utf8')).toBe(edited)
     expect(snapshotTree(join(f.dir, STAGING))).toEqual(staging)
@@ -55,8 +55,8 @@ describe('wicker recover with the built binary', () => {
     const f = flowCourse({seeds: 4})
     const outside = writeTree(join(dirname(f.dir), 'outside'), {'x.json': '{"plonk": "vay"}\n'})
     const tx = 'merge-20261201T225145Z-a1b2c3'
-    const canon = sha256(canonBytes(f.dir)!)
-    const record = {type: 'begin', tx, kind: 'merge', at: '2026-12-01T22:51:45Z', planId: null, target: null, before: null, after: canon, backup: null, moves: [['../outside/x.json', `${STAGING}/.applied/${tx}/x.json`, sha256('{"plonk": "vay"}\n')]], counts: {added: 0, updated: 0, adopted: 0}}
+    const canon = sha256Hex(canonBytes(f.dir)!)
+    const record = {type: 'begin', tx, kind: 'merge', at: '2026-12-01T22:51:45Z', planId: null, target: null, before: null, after: canon, backup: null, moves: [['../outside/x.json', `${STAGING}/.applied/${tx}/x.json`, sha256Hex('{"plonk": "vay"}\n')]], counts: {added: 0, updated: 0, adopted: 0}}
     writeTree(f.dir, {'.wicker/journal.ndjson': `${JSON.stringify(record)}\n`})
     const before = snapshotTree(outside)
     const r = wicker(['extract', f.dir])

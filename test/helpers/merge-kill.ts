@@ -5,7 +5,7 @@
  * planned with the plan's staging files moved to .applied/<tx>/, journal done. Rolled back, the next
  * merge must then apply the plan.
  *
- * The merge runs with WICKER_TEST_STEP_DELAY_MS (src/core/merge/step-delay.ts), so its transaction
+ * The merge runs with WICKER_TEST_STEP_DELAY_MS (src/core/transaction/step-delay.ts), so its transaction
  * lasts long enough for kills to land inside it; without the knob it takes a few milliseconds.
  */
 import {spawn} from 'node:child_process'

@@ -2,13 +2,13 @@ import {existsSync} from 'node:fs'
 
 import {LEGO_ID} from '../course/model.js'
 import {InputError} from '../errors.js'
-import {sha256Hex} from '../extract/candidate.js'
+import {sha256Hex} from '../hash.js'
 import {readBytes} from '../store/read-json.js'
 import {readCanonIndex, type CanonIndex} from './canon-index.js'
 import {headerText, scanLayout, type BasketSpan, type CanonLayout} from './layout.js'
 import {isUsable, type BasketLocation, type Canon, type CanonBasket, type CanonFinding, type CanonPhrase} from './model.js'
 import {isObject} from '../json.js'
-import {memberPath} from '../staging/strict-json.js'
+import {memberPath} from '../strict-json.js'
 import {CANON_MAX_DEPTH, parseCanonStrict} from './strict.js'
 
 /** Fields the old upload server spread into the canon's top level (DOMAIN.md §2). */
@@ -158,10 +158,6 @@ export function emptyCanon(file: string): Canon {
   return {file, exists: false, sha256: null, container: 'none', containerPath: ['baskets'], baskets: new Map(), strays: new Map(), metadata: null, topLevel: {}, findings: []}
 }
 
-export function sha256(text: string | Buffer): string {
-  return sha256Hex(text)
-}
-
 /** Whether canon holds a basket for this id with at least one usable phrase. */
 export function covers(canon: Canon, id: string): boolean {
   return canon.baskets instanceof LazyBaskets ? canon.baskets.covers(id) : canon.baskets.get(id)?.phrases.some(isUsable) === true
@@ -263,7 +259,7 @@ export async function readCanon(file: string, options: CanonReadOptions & {index
   // existsSync follows links: a dangling symlink is "no canon" here, and a folder or FIFO is read (and refused)
   if (!existsSync(file)) return emptyCanon(file)
   const bytes = await readBytes(file)
-  const sha = sha256(bytes)
+  const sha = sha256Hex(bytes)
   const index = options.index ? await readCanonIndex(options.index, sha) : null
   return canonFromBytes(bytes, file, sha, index, options)
 }

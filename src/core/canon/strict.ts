@@ -1,6 +1,6 @@
 import {InputError} from '../errors.js'
 import {decodeBytes, firstInvalidUtf8} from '../staging/decode.js'
-import {describeProblem, STRICT_FIXES, strictProblems, type StrictKind, type StrictProblem} from '../staging/strict-json.js'
+import {describeProblem, STRICT_FIXES, strictProblems, type StrictKind, type StrictProblem} from '../strict-json.js'
 import {parseJsonOf} from '../store/read-json.js'
 
 /**

@@ -102,4 +102,4 @@ export interface Course {
 }
 
 /** The id grammar lives in ids.ts; re-exported for the modules that import it from here. */
-export {LEGO_ID, SEED_ID} from './ids.js'
+export {LEGO_ID, SEED_ID} from '../ids.js'

@@ -7,7 +7,7 @@ import {readStagingFile} from '../staging/read.js'
 import {scanStaging} from '../staging/scan.js'
 import {STAGING_DIRS} from '../store/paths.js'
 import {readJsonFile} from '../store/read-json.js'
-import {isLegoId} from './ids.js'
+import {isLegoId} from '../ids.js'
 import type {TextPair} from './model.js'
 
 /**

@@ -1,5 +1,5 @@
 import {InputError} from '../errors.js'
-import {LEGO_ID, LEGO_ID_FORM, SEED_ID, SEED_ID_FORM} from './ids.js'
+import {LEGO_ID, LEGO_ID_FORM, SEED_ID, SEED_ID_FORM} from '../ids.js'
 import type {CourseFinding, LegoPairsShape} from './model.js'
 import {isObject} from '../json.js'
 

@@ -1,5 +1,4 @@
 import {existsSync} from 'node:fs'
-import {cp, mkdir} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -11,6 +10,8 @@ import {runLaunch} from '../launch/launch.js'
 import {runMerge} from '../merge/run.js'
 import {runPreview} from '../preview/run.js'
 import {runPrepare} from '../segments/run.js'
+import {copyFolder} from '../store/copy.js'
+import {realDisk} from '../store/disk.js'
 import {runValidate} from '../validate/run.js'
 
 /**
@@ -21,10 +22,16 @@ import {runValidate} from '../validate/run.js'
 export const SAMPLE = fileURLToPath(new URL('../../../sample/', import.meta.url))
 export const SAMPLE_CODE = 'qtl_for_qkn'
 
-export interface DemoStep {
-  step: string
-  summary: string
-}
+/** What each step did, as data (cli/render/demo.ts says it in words). */
+export type DemoStep =
+  | {step: 'copy'; course: string; sample: string; copied: boolean}
+  | {step: 'detect'; present: number; needed: number; missing: number; coverage: number}
+  | {step: 'prepare-segments'; run: string; packets: number; seeds: number; legos: number}
+  | {step: 'launch'; launched: {ok: number; failed: number; skipped: number; staged: number} | null}
+  | {step: 'extract'; files: {total: number; used: number; skipped: number; bad: number}; candidates: number}
+  | {step: 'preview'; counts: Record<string, number>; coverage: {before: number; after: number}}
+  | {step: 'merge'; merged: {tx: string | null; added: number; baskets: {before: number; after: number}; consumed: number} | null}
+  | {step: 'validate'; passed: boolean; baskets: number; phrases: number; errors: number; warnings: number; gate: string; coverage: number}
 
 export interface DemoResult {
   dir: string
@@ -36,57 +43,53 @@ export interface DemoResult {
   changed: boolean
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`
-
 export async function runDemo(options: {dir: string; cwd: string; onStep?: (s: DemoStep) => void}): Promise<{result: DemoResult; warnings: string[]}> {
   const root = resolve(options.cwd, options.dir)
   const course = join(root, SAMPLE_CODE)
   const warnings: string[] = []
   const steps: DemoStep[] = []
-  const say = (step: string, summary: string) => {
-    const s = {step, summary}
+  const say = (s: DemoStep) => {
     steps.push(s)
     options.onStep?.(s)
   }
   if (!existsSync(join(course, 'lego_pairs.json'))) {
     try {
-      await mkdir(root, {recursive: true})
-      await cp(join(SAMPLE, 'courses', SAMPLE_CODE), course, {recursive: true})
-      await cp(join(SAMPLE, 'staging'), join(course, 'phase5_baskets_staging'), {recursive: true})
+      await realDisk.mkdir(root)
+      await copyFolder(join(SAMPLE, 'courses', SAMPLE_CODE), course)
+      await copyFolder(join(SAMPLE, 'staging'), join(course, 'phase5_baskets_staging'))
     } catch (error) {
       throw ioError(error, course, 'copy the sample course to')
     }
-    say('copy', `sample course ${SAMPLE_CODE} (20 seeds, invented languages) and 4 dirty staging files copied to ${course}`)
-  } else say('copy', `${course} is there already: running the chain on it again`)
+    say({step: 'copy', course, sample: SAMPLE_CODE, copied: true})
+  } else say({step: 'copy', course, sample: SAMPLE_CODE, copied: false})
 
   const at = {course, cwd: root}
   const before = (await readCanon(join(course, 'lego_baskets.json'))).sha256
   const detected = (await runDetect(at)).result
-  say('detect', `${detected.counts.present} of ${detected.counts.needed} new LEGOs have a basket (${pct(detected.coverage)}); ${detected.counts.missing} missing`)
+  say({step: 'detect', present: detected.counts.present, needed: detected.counts.needed, missing: detected.counts.missing, coverage: detected.coverage})
 
   const prepared = (await runPrepare({...at, packetSize: 10})).result
-  say('prepare-segments', prepared.totals.packets === 0 ? 'nothing to prepare' : `run ${prepared.run}: ${prepared.totals.packets} packet(s), ${prepared.totals.seeds} seed(s), ${prepared.totals.legos} LEGO(s)`)
+  say({step: 'prepare-segments', run: prepared.run, packets: prepared.totals.packets, seeds: prepared.totals.seeds, legos: prepared.totals.legos})
 
   if (prepared.totals.packets > 0) {
     const launched = (
       await runLaunch({...at, run: prepared.run, agent: 'builtin', concurrency: 4, staggerMs: 0, jitter: 0, timeoutMs: 120_000, idleTimeoutMs: 60_000, graceMs: 2000, retries: 2, backoffMs: 200, halt: 1, maxCostUsd: null, resume: false, retryFailed: false, only: null})
     ).result
-    say('launch', `built-in agent: ${launched.packets.ok} ok, ${launched.packets.failed} failed, ${launched.packets.skipped} already done; ${launched.staged.length} output(s) staged`)
-  } else say('launch', 'nothing to launch')
+    say({step: 'launch', launched: {ok: launched.packets.ok, failed: launched.packets.failed, skipped: launched.packets.skipped, staged: launched.staged.length}})
+  } else say({step: 'launch', launched: null})
 
   const extracted = (await runExtract(at)).result
-  say('extract', `${extracted.files.total} staging file(s): ${extracted.files.used} used, ${extracted.files.skipped} skipped, ${extracted.files.bad} bad; ${extracted.candidates} candidate basket(s)`)
+  say({step: 'extract', files: {total: extracted.files.total, used: extracted.files.used, skipped: extracted.files.skipped, bad: extracted.files.bad}, candidates: extracted.candidates})
 
   const previewed = (await runPreview(at)).result
-  const shown = Object.entries(previewed.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`)
-  say('preview', `${shown.join(', ') || 'nothing in staging'}; coverage ${pct(previewed.coverage.before)} → ${pct(previewed.coverage.after)}`)
+  say({step: 'preview', counts: previewed.counts, coverage: previewed.coverage})
 
   const merged = (await runMerge({...at, yes: true})).result
-  say('merge', merged.status === 'merged' ? `${merged.tx}: ${merged.added.length} added; ${merged.canon.before.baskets} → ${merged.canon.after.baskets} baskets; ${merged.consumed.length} staging file(s) moved to .applied/` : 'nothing to merge')
+  say({step: 'merge', merged: merged.status === 'merged' ? {tx: merged.tx, added: merged.added.length, baskets: {before: merged.canon.before.baskets, after: merged.canon.after.baskets}, consumed: merged.consumed.length} : null})
 
   const validated = (await runValidate(at)).result
   const after = (await runDetect(at)).result
-  say('validate', `${validated.passed ? 'PASSED' : 'FAILED'}: ${validated.counts.baskets} baskets, ${validated.counts.phrases} phrases, ${validated.counts.errors} error(s), ${validated.counts.warnings} warning(s), GATE ${validated.gate}; coverage ${pct(after.coverage)}`)
+  say({step: 'validate', passed: validated.passed, baskets: validated.counts.baskets, phrases: validated.counts.phrases, errors: validated.counts.errors, warnings: validated.counts.warnings, gate: validated.gate, coverage: after.coverage})
 
   const changed = (await readCanon(join(course, 'lego_baskets.json'))).sha256 !== before
   return {result: {dir: root, course, steps, coverage: {before: detected.coverage, after: after.coverage}, passed: validated.passed, changed}, warnings}

@@ -1,7 +1,7 @@
 import {resolve} from 'node:path'
 
-import {openCourse, type OpenCourseOptions} from '../course/open.js'
-import {sha256} from '../canon/read.js'
+import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
+import {sha256Hex} from '../hash.js'
 import {readBytes} from '../store/read-json.js'
 import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
 import type {MissingManifest} from '../schemas/manifest.js'
@@ -28,7 +28,7 @@ export async function runDetect(options: RunDetectOptions): Promise<{result: Run
       version: 1,
       course: course.code,
       createdAt: new Date().toISOString(),
-      legoPairsSha256: sha256(await readBytes(course.files.legoPairs)),
+      legoPairsSha256: sha256Hex(await readBytes(course.files.legoPairs)),
       canonSha256: canon.sha256,
       missing: result.missing,
     }

@@ -1,7 +1,5 @@
-import * as cryptoModule from 'node:crypto'
-import {createHash} from 'node:crypto'
-
 import type {TextPair} from '../course/model.js'
+import {sha256Hex} from '../hash.js'
 import {tidy} from '../text/normalize.js'
 
 /**
@@ -19,12 +17,6 @@ export function phrasesHash(phrases: ReadonlyArray<TextPair | null>): string {
   for (const p of phrases) canonical += p ? `${tidy(p.known)}\u0001${tidy(p.target)}\u0000` : '\u0002\u0000'
   return sha256Hex(canonical)
 }
-
-/** sha256 as hex; the one-shot crypto.hash (Node ≥ 20.12) when there is one. */
-export function sha256Hex(data: string | Uint8Array): string {
-  return oneShot ? oneShot('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex')
-}
-const oneShot = (cryptoModule as unknown as {hash?: (alg: string, data: string | Uint8Array, enc: 'hex') => string}).hash
 
 /** Where a candidate came from. */
 export interface Source {

@@ -1,11 +1,11 @@
 import {basename, join, relative} from 'node:path'
 
-
 import {languageSense, type LanguageSense} from '../course/language-sense.js'
-import {intendedLegoId, LEGO_ID, LEGO_ID_FORM} from '../course/ids.js'
+import {intendedLegoId, LEGO_ID, LEGO_ID_FORM} from '../ids.js'
 import type {Course, TextPair} from '../course/model.js'
 import {BlockedError} from '../errors.js'
 import {readContainer, unread, type FileHints, type FormatId} from '../formats/containers.js'
+import {sha256Hex} from '../hash.js'
 import {isObject} from '../json.js'
 import {phraseKeys, readPhrases, type PhraseKeys} from '../formats/phrases.js'
 import {PACKET_ID, RUN_NAME} from '../schemas/run-plan.js'
@@ -16,9 +16,10 @@ import {readStagingFile, StagingChanged} from '../staging/read.js'
 import {sameStaging, scanStaging, stagingFingerprint, type ScanResult, type StagingEntry} from '../staging/scan.js'
 import {realDisk} from '../store/disk.js'
 import {confine, within} from '../store/inside.js'
+import {runPaths, wickerPaths} from '../store/paths.js'
 import {readCourseFile} from '../store/read-file.js'
 import {tidy, units} from '../text/normalize.js'
-import {launchName, phrasesHash, sha256Hex, type Candidate, type Source} from './candidate.js'
+import {launchName, phrasesHash, type Candidate, type Source} from './candidate.js'
 import {formatCounts} from './counts.js'
 
 export type ProblemKind =
@@ -119,8 +120,6 @@ export interface ExtractOptions {
   maxRepairSize: number
   maxFileSize: number
   maxDepth: number
-  /** the course's .wicker folder, where launch packets record base hashes */
-  wickerDir: string
   /** called after each scan, before its files are read: lets a test change staging at the worst moment */
   afterScan?: (attempt: number) => Promise<void>
 }
@@ -135,8 +134,6 @@ interface Found {
   invalid: string | null
   attempt: {run: string; packet: string; attempt: number} | null
 }
-
-export const sha256 = (data: string | Uint8Array) => sha256Hex(data)
 
 export function relativeTo(courseDir: string, path: string): string {
   return within(courseDir, path) ? relative(courseDir, path) : path
@@ -156,17 +153,14 @@ function idProblem(id: string): string {
 
 class Packets {
   private readonly cache = new Map<string, Record<string, string>>()
-  constructor(
-    private readonly wickerDir: string,
-    private readonly courseDir: string,
-  ) {}
+  constructor(private readonly courseDir: string) {}
 
   async base(run: string, packet: string, id: string): Promise<string | null> {
     const key = `${run}/${packet}`
     if (!this.cache.has(key)) {
       let bases: Record<string, string> = {}
       try {
-        const file = join(this.wickerDir, 'runs', run, 'packets', `${packet}.json`)
+        const file = runPaths(join(wickerPaths(this.courseDir).runs, run)).packet(packet)
         // only the course's own packet, by names wicker makes: a symlinked .wicker/ or run folder, or a
         // staging file named `..__x__1.json`, could lead anywhere; the guarded read refuses a FIFO
         if (RUN_NAME.test(run) && PACKET_ID.test(packet) && (await confine(realDisk, this.courseDir, file)) !== null) {
@@ -200,7 +194,7 @@ async function readOne(
   if (entry.size > options.maxFileSize) return fail('too-large', `${entry.size} bytes, over the ${options.maxFileSize}-byte cap (--max-file-size)`)
   const bytes = await readStagingFile(entry)
   if (bytes === 'being-written') return fail('being-written', 'changed since staging was scanned: still being written; it is read next time')
-  report.sha256 = sha256(bytes)
+  report.sha256 = sha256Hex(bytes)
 
   let decoded = await decodeStaging(bytes, {repair: false})
   if (!decoded.ok && decoded.kind === 'invalid-json' && options.repair) decoded = await salvageStaging(bytes, {maxRepairSize: options.maxRepairSize})
@@ -356,7 +350,7 @@ async function extractScan(scan: ScanResult, options: ExtractOptions): Promise<E
   const context = {
     keys: phraseKeys(options.course.knownLanguage, options.course.targetLanguage),
     sense: languageSense(options.course),
-    packets: new Packets(options.wickerDir, options.course.dir),
+    packets: new Packets(options.course.dir),
     seedLegos: (seed: string) => bySeed.get(seed),
   }
   const found: Found[] = []

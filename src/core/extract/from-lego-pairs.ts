@@ -1,11 +1,12 @@
 import {relative} from 'node:path'
 
-import {LEGO_ID} from '../course/ids.js'
+import {LEGO_ID} from '../ids.js'
 import type {Course} from '../course/model.js'
 import {phraseKeys, readPhrases} from '../formats/phrases.js'
+import {sha256Hex} from '../hash.js'
 import {readBytes} from '../store/read-json.js'
 import {tidy} from '../text/normalize.js'
-import {phrasesHash, sha256Hex, type Candidate, type Source} from './candidate.js'
+import {phrasesHash, type Candidate, type Source} from './candidate.js'
 import type {Extraction, Problem} from './extract.js'
 
 /**

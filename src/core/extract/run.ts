@@ -1,15 +1,15 @@
-import {basename, isAbsolute, join, resolve} from 'node:path'
+import {isAbsolute, join, resolve} from 'node:path'
 
-import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import type {Course} from '../course/model.js'
 import {errnoOf} from '../errors.js'
+import {sha256Hex} from '../hash.js'
 import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
 import {realDisk} from '../store/disk.js'
 import {makeRealFolder} from '../store/wicker-folder.js'
 import {readIfUnchanged} from '../staging/read.js'
 import {REPAIR_DEFAULTS} from '../staging/repair.js'
-import {STAGING_DIRS, wickerPaths} from '../store/paths.js'
-import {sha256Hex} from './candidate.js'
+import {quarantinePaths, STAGING_DIRS, wickerPaths} from '../store/paths.js'
 import {extractStaging, type ExtractOptions, type Extraction} from './extract.js'
 
 export interface ExtractSettings {
@@ -46,7 +46,6 @@ export async function extractFor(course: Course, settings: ExtractSettings, cwd:
     maxRepairSize: settings.maxRepairSize ?? REPAIR_DEFAULTS.maxRepairSize,
     maxFileSize: settings.maxFileSize ?? EXTRACT_DEFAULTS.maxFileSize,
     maxDepth: settings.maxDepth ?? EXTRACT_DEFAULTS.maxDepth,
-    wickerDir: wickerPaths(course.dir).root,
     ...hooks,
   })
   if (!settings.fromLegoPairs) return extraction
@@ -101,8 +100,7 @@ async function quarantine(extraction: Extraction, courseDir: string, dir: string
   }
   for (const file of extraction.files) {
     if (file.status !== 'bad' || !file.sha256) continue
-    const name = `${file.sha256.slice(0, 12)}__${basename(file.file)}`
-    const target = join(dir, name)
+    const {copy: target, reason: reasonFile} = quarantinePaths(dir, {file: file.file, sha256: file.sha256})
     if (!made) {
       await makeRealFolder(courseDir, dir)
       made = true
@@ -117,7 +115,7 @@ async function quarantine(extraction: Extraction, courseDir: string, dir: string
       if (await copied(target, bytes.length)) count++
       continue
     }
-    await exclusive(`${target}.reason.json`, jsonText({file: file.file, sha256: file.sha256, reason: file.reason}))
+    await exclusive(reasonFile, jsonText({file: file.file, sha256: file.sha256, reason: file.reason}))
     count++
     now++
   }

@@ -1,10 +1,10 @@
 import {existsSync} from 'node:fs'
-import {mkdir} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
 import {CONFIG_FILE} from '../config.js'
 import {ioError} from '../errors.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
+import {realDisk} from '../store/disk.js'
 import {readCourseFile} from '../store/read-file.js'
 
 /** What `wicker init` writes. Each piece is added only when missing, so a second run changes nothing. */
@@ -86,7 +86,7 @@ async function ensureLines(file: string, lines: string[], result: InitResult): P
 export async function init(options: {dir: string; cwd: string}): Promise<InitResult> {
   const dir = resolve(options.cwd, options.dir)
   try {
-    await mkdir(dir, {recursive: true})
+    await realDisk.mkdir(dir)
   } catch (error) {
     throw ioError(error, dir, 'create the folder')
   }

@@ -1,6 +1,7 @@
 import {fileURLToPath} from 'node:url'
 
 import {UsageError} from '../errors.js'
+import type {AGENTS} from '../schemas/config.js'
 import {parseCommandWords} from './command-words.js'
 
 /**
@@ -8,7 +9,6 @@ import {parseCommandWords} from './command-words.js'
  * The prompt always goes in by stdin, which is then closed; arguments are an array, never a shell
  * string. The agent writes its JSON to $WICKER_OUTPUT, or else it is taken from what it prints.
  */
-export const AGENTS = ['builtin', 'claude', 'codex', 'gemini', 'command'] as const
 export type AgentKind = (typeof AGENTS)[number]
 
 export interface AgentCall {

@@ -1,12 +1,12 @@
 import {randomBytes} from 'node:crypto'
-import {rm} from 'node:fs/promises'
-import {join, relative} from 'node:path'
+import {relative} from 'node:path'
 
 import type {Course} from '../course/model.js'
 import {spawnAgent, type ProcIdentity} from '../proc/spawn.js'
-import type {Packet} from '../segments/packets.js'
-import type {PreparedPacket} from '../segments/run.js'
+import type {Packet, PreparedPacket} from '../segments/packets.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
+import {realDisk} from '../store/disk.js'
+import {runPaths} from '../store/paths.js'
 import {maxFileBytes, readCourseFile} from '../store/read-file.js'
 import type {Agent} from './agents.js'
 import {classify, type AttemptClass} from './classify.js'
@@ -66,13 +66,13 @@ export function newAttemptId(run: string, packet: string, attempt: number): stri
 
 /** Runs one attempt; null when launch was stopped before the agent started (the packet did not start). */
 export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet: Packet, attempt: number): Promise<AttemptOutcome | null> {
-  const workDir = join(ctx.runDir, 'work')
+  const files = runPaths(ctx.runDir)
   await ctx.folders()
-  const outputFile = join(workDir, `${p.id}__${attempt}.json`)
-  // attempt numbers are never reused, so nothing is normally here; in a real folder (above), rm
+  const outputFile = files.workFile(p.id, attempt)
+  // attempt numbers are never reused, so nothing is normally here; in a real folder (above), unlink
   // removes a symlink itself, never its target; a folder left here is refused after the attempt
-  await rm(outputFile, {force: true}).catch(() => undefined)
-  const call = {packetId: p.id, packetFile: join(ctx.runDir, 'packets', `${p.id}.json`), promptFile: join(ctx.runDir, 'prompts', `${p.id}.md`), outputFile, run: ctx.run, attempt}
+  await realDisk.unlink(outputFile).catch(() => undefined)
+  const call = {packetId: p.id, packetFile: files.packet(p.id), promptFile: files.prompt(p.id), outputFile, run: ctx.run, attempt}
   const prompt = (await readCourseFile(call.promptFile)).toString('utf8')
   if (ctx.signal.aborted) return null
 
@@ -85,7 +85,7 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
     command: ctx.agent.command,
     args: ctx.agent.args(call),
     env: {...process.env, WICKER_PACKET: call.packetFile, WICKER_OUTPUT: outputFile, WICKER_RUN: ctx.run, WICKER_ATTEMPT: String(attempt), WICKER_PROMPT_FILE: call.promptFile, NO_COLOR: '1'},
-    cwd: workDir,
+    cwd: files.work,
     stdin: prompt,
     timeoutMs: ctx.timeoutMs,
     idleTimeoutMs: ctx.idleTimeoutMs,
@@ -109,7 +109,7 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
   if (startFailure) throw startFailure
   const pid = (identity as ProcIdentity | null)?.pid ?? result.pid
 
-  const logBase = join(ctx.runDir, 'logs', `${p.id}__${attempt}`)
+  const logBase = files.logBase(p.id, attempt)
   // each attempt's logs are written once, whole: by rename, which replaces a planted symlink rather than follow it
   await writeFileAtomic(`${logBase}.stdout`, result.stdout, {durable: false})
   await writeFileAtomic(`${logBase}.stderr`, result.stderr, {durable: false})
@@ -170,7 +170,7 @@ export async function acceptOutput(
   attempt: number,
   printed: {printed: string; overflow: 'stdout' | 'stderr' | null; cap: number},
 ): Promise<{checked: {valid: true; json: unknown} | {valid: false; reason: string}; refused: string | null; staged: string | null}> {
-  const outputFile = join(ctx.runDir, 'work', `${packet.id}__${attempt}.json`)
+  const outputFile = runPaths(ctx.runDir).workFile(packet.id, attempt)
   const work = await readWorkOutput(outputFile)
   let refused: string | null = null
   // A file at the output path is judged whatever was printed: too much printing refuses only the

@@ -1,8 +1,5 @@
-/**
- * Every attempt gets a class from what it did, not only from its exit code (real agent CLIs exit 0
- * after errors, and 1 after quota messages): ok, invalid-output, rate-limited, timeout, crash, auth.
- */
-export const ATTEMPT_CLASSES = ['ok', 'invalid-output', 'rate-limited', 'timeout', 'crash', 'auth'] as const
+import type {ATTEMPT_CLASSES} from '../schemas/ledger.js'
+
 export type AttemptClass = (typeof ATTEMPT_CLASSES)[number]
 
 /** Classes worth another attempt; auth never is (it would fail every packet the same way). */

@@ -1,4 +1,4 @@
-import type {PreparedPacket} from '../segments/run.js'
+import type {PreparedPacket} from '../segments/packets.js'
 import type {SegmentTally} from './types.js'
 
 /** What became of each packet picked: ok (an output staged), interrupted, failed, or never started. */

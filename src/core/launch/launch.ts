@@ -3,14 +3,14 @@ import {existsSync} from 'node:fs'
 import {readdir, stat} from 'node:fs/promises'
 import {join, relative, resolve} from 'node:path'
 
-import {openCourse} from '../course/open.js'
+import {openCourse} from '../open/open-course.js'
 import {UsageError} from '../errors.js'
 import {RUN_NAME} from '../schemas/run-plan.js'
 import {readRunPlan} from '../segments/run.js'
 import {realDisk} from '../store/disk.js'
 import {within} from '../store/inside.js'
 import {acquireLock} from '../store/lock.js'
-import {wickerPaths} from '../store/paths.js'
+import {runPaths, wickerPaths} from '../store/paths.js'
 import {readCourseFile} from '../store/read-file.js'
 import {checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
 import {makeAgent} from './agents.js'
@@ -40,7 +40,7 @@ async function newestRun(courseDir: string): Promise<string> {
   for (const run of names) {
     if (!RUN_NAME.test(run)) continue
     try {
-      const plan = JSON.parse((await readCourseFile(join(runs, run, 'plan.json'))).toString('utf8')) as {createdAt: string}
+      const plan = JSON.parse((await readCourseFile(runPaths(join(runs, run)).plan)).toString('utf8')) as {createdAt: string}
       if (!best || plan.createdAt > best.at) best = {run, at: plan.createdAt}
     } catch {
       // not a run
@@ -69,11 +69,12 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
   const stagingDir = options.staging ?? join(course.dir, 'phase5_baskets_staging')
   // a staging folder of the course that is a symlink would put the outputs outside it (one named with --staging is the user's)
   if (within(course.dir, resolve(stagingDir))) await checkRealFolder(course.dir, resolve(stagingDir))
-  const ledgerFile = join(dir, 'ledger.ndjson')
+  const files = runPaths(dir)
+  const ledgerFile = files.ledger
   const emit = options.onEvent ?? (() => undefined)
 
   // One launcher per run at a time.
-  const lock = await acquireLock(realDisk, {...wickerPaths(course.dir), root: dir, lock: join(dir, 'lock')}, `wicker launch ${run}`)
+  const lock = await acquireLock(realDisk, {...wickerPaths(course.dir), root: dir, lock: files.lock}, `wicker launch ${run}`)
   warnings.push(...lock.notes)
   try {
     // The ledger is appended to all through the launch: a symlink there is refused before it is read.
@@ -94,7 +95,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
       if (entry) done.set(p.id, relative(course.dir, entry.path))
     }
     const selection = selectPackets({packets: plan.packets, only, retryFailed: options.retryFailed, attempted: summary.attempted, done})
-    const todo = await Promise.all(selection.todo.map(async (p) => ({packet: p.id, index: p.index, legos: p.legos, promptChars: await promptChars(join(dir, 'prompts', `${p.id}.md`))})))
+    const todo = await Promise.all(selection.todo.map(async (p) => ({packet: p.id, index: p.index, legos: p.legos, promptChars: await promptChars(files.prompt(p.id))})))
     emit({type: 'plan', run, packets: plan.packets.length, todo, segments: new Set(plan.packets.map((p) => p.segment)).size})
     for (const s of selection.skipped) emit({type: 'skip', packet: s.packet.id, index: s.packet.index, reason: s.reason})
 
@@ -124,7 +125,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
       signal: stop.signal,
       killSignal: kill.signal,
       abort: (reason) => stop.abort(reason),
-      folders: () => (folders ??= Promise.all([makeRealFolder(course.dir, join(dir, 'work')), makeRealFolder(course.dir, join(dir, 'logs'))])),
+      folders: () => (folders ??= Promise.all([makeRealFolder(course.dir, files.work), makeRealFolder(course.dir, files.logs)])),
       emit,
     }
     const scheduler = new Scheduler({

@@ -3,6 +3,7 @@ import {join} from 'node:path'
 
 import {stopLeftover} from '../proc/spawn.js'
 import type {Packet} from '../segments/packets.js'
+import {runPaths} from '../store/paths.js'
 import {checkRealFolder} from '../store/wicker-folder.js'
 import {acceptOutput, outputCap, type AttemptContext} from './attempt.js'
 import {stagedName} from './output.js'
@@ -50,6 +51,6 @@ export async function salvageOutput(ctx: Pick<AttemptContext, 'course' | 'run' |
   // staging is judged by the done-detection, never replaced
   if (!packet || (await lstat(join(ctx.stagingDir, stagedName(ctx.run, packet.id, attempt))).then(() => true, () => false))) return null
   // read only from the run's own real work/ folder (a symlink there is refused, as for every attempt)
-  await checkRealFolder(ctx.course.dir, join(ctx.runDir, 'work'))
+  await checkRealFolder(ctx.course.dir, runPaths(ctx.runDir).work)
   return (await acceptOutput(ctx, packet, attempt, {printed: '', overflow: null, cap: outputCap()})).staged
 }

@@ -1,5 +1,5 @@
 import type {Dirent} from 'node:fs'
-import {lstat, mkdir, readdir} from 'node:fs/promises'
+import {lstat, readdir} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {readContainer} from '../formats/containers.js'
@@ -14,6 +14,7 @@ import {readStagingFile, StagingChanged} from '../staging/read.js'
 import {scanStaging, type StagingEntry} from '../staging/scan.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 import type {Packet} from '../segments/packets.js'
+import {realDisk} from '../store/disk.js'
 import {readCourseFile} from '../store/read-file.js'
 
 /**
@@ -67,7 +68,7 @@ export function stagedName(run: string, packet: string, attempt: number): string
 
 /** Writes into staging atomically, never replacing a file (temp file, fsync, hard link). */
 export async function stageOutput(dir: string, name: string, text: string): Promise<string> {
-  await mkdir(dir, {recursive: true}).catch((error) => {
+  await realDisk.mkdir(dir).catch((error) => {
     throw ioError(error, dir, 'create')
   })
   const target = join(dir, name)

@@ -1,4 +1,4 @@
-import type {PreparedPacket} from '../segments/run.js'
+import type {PreparedPacket} from '../segments/packets.js'
 import type {AttemptClass} from './classify.js'
 import type {AttemptOutcome} from './attempt.js'
 import {decide, haltForCost, haltForFailures, MAX_WAIT_MS, type RetryCounters} from './policy.js'

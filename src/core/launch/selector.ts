@@ -1,4 +1,4 @@
-import type {PreparedPacket} from '../segments/run.js'
+import type {PreparedPacket} from '../segments/packets.js'
 
 /**
  * What a launch runs, decided from data alone: the run's packets, the ledger's history and the

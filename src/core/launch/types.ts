@@ -1,4 +1,4 @@
-import type {OpenCourseOptions} from '../course/open.js'
+import type {OpenCourseOptions} from '../open/open-course.js'
 import type {AgentKind} from './agents.js'
 import type {AttemptClass} from './classify.js'
 

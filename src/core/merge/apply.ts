@@ -1,12 +1,13 @@
 import {CONTAINER_CLOSE, headerText, MEMBER_SEPARATOR, memberText, scanLayout, type CanonLayout} from '../canon/layout.js'
 import {isUsable, type Canon} from '../canon/model.js'
-import {covers, readCanonValue, sha256} from '../canon/read.js'
+import {covers, readCanonValue} from '../canon/read.js'
 import {basketValue, buildCanonDoc, courseRank, serializeCanon, type CanonEdit} from '../canon/write.js'
 import type {Course} from '../course/model.js'
+import {sha256Hex} from '../hash.js'
 import {parseJsonOf} from '../store/read-json.js'
 import {WickerError, EXIT} from '../errors.js'
 import type {Plan} from '../preview/plan.js'
-import {LEGO_ID} from '../course/ids.js'
+import {LEGO_ID} from '../ids.js'
 
 /**
  * A plan applied to canon in memory, and the invariants checked before anything is written:
@@ -65,7 +66,7 @@ export function applyPlan(course: Course, canon: Canon, plan: Plan, meta: {tx: s
   const touched = new Set(plan.ops.map((o) => o.id))
   const uncovered = [...canon.baskets.keys()].filter((id) => !touched.has(id) && !covers(canon, id))
   for (const op of plan.ops) if (!op.phrases.some(isUsable)) uncovered.push(op.id)
-  return {bytes, sha256: sha256(bytes), added, updated, adopted: [...adopted], baskets: total, uncovered, written}
+  return {bytes, sha256: sha256Hex(bytes), added, updated, adopted: [...adopted], baskets: total, uncovered, written}
 }
 
 /** Keys V8 enumerates before all others, whatever their insertion order: a canon with one is written the slow way. */

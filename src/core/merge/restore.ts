@@ -1,14 +1,14 @@
 import {resolve} from 'node:path'
 
-import {sha256} from '../canon/read.js'
-import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {BlockedError, UsageError} from '../errors.js'
+import {sha256Hex} from '../hash.js'
 import {realDisk, type Disk} from '../store/disk.js'
 import {badRecord, readJournal, transactions} from '../store/journal.js'
 import {acquireLock} from '../store/lock.js'
-import {checkBegin, unverifiedNote} from './record-check.js'
-import {recover} from './recover.js'
-import {canonFileNow, newTxId, runTransaction} from './transaction.js'
+import {checkBegin, unverifiedNote} from '../transaction/record-check.js'
+import {recover} from '../transaction/recover.js'
+import {canonFileNow, newTxId, runTransaction} from '../transaction/transaction.js'
 import {txContext, type CanonSide} from './run.js'
 
 export interface RunRestoreOptions extends OpenCourseOptions {
@@ -55,7 +55,7 @@ export async function runRestore(options: RunRestoreOptions): Promise<{result: R
     // the old one comes back as it was), so a canon the strict reader refuses can still be undone.
     const file = await canonFileNow(ctx)
     const bytes = disk.exists(ctx.canonFile) ? await disk.readFile(ctx.canonFile) : null
-    const current = bytes ? sha256(bytes) : null
+    const current = bytes ? sha256Hex(bytes) : null
     if (current !== target.begin.after && !options.force) {
       throw new BlockedError({
         code: 'E_CANON_CHANGED',
@@ -73,7 +73,7 @@ export async function runRestore(options: RunRestoreOptions): Promise<{result: R
       const backup = record.backup
       if (!disk.exists(backup)) throw new BlockedError({code: 'E_NO_BACKUP', message: `the backup of ${target.begin.tx} (${target.begin.backup}) is missing.`, hint: 'It cannot be restored from wicker\'s backups.'})
       previous = await disk.readFile(backup)
-      if (sha256(previous) !== target.begin.before) throw new BlockedError({code: 'E_BACKUP_CORRUPT', message: `the backup ${backup} does not match the hash recorded for it.`, hint: 'The backup was changed; it cannot be trusted.'})
+      if (sha256Hex(previous) !== target.begin.before) throw new BlockedError({code: 'E_BACKUP_CORRUPT', message: `the backup ${backup} does not match the hash recorded for it.`, hint: 'The backup was changed; it cannot be trusted.'})
     }
     const moves: Array<[string, string, string]> = []
     for (const move of options.restage ? record.moves : []) {

@@ -1,15 +1,15 @@
 import {join, relative, resolve} from 'node:path'
 
-import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {UsageError, ioError} from '../errors.js'
 import {realDisk, type Disk} from '../store/disk.js'
 import {appendJournal, readJournalLines, refusedLines, transactions} from '../store/journal.js'
 import {acquireLock} from '../store/lock.js'
 import {readState} from '../store/state.js'
 import {makeRealFolder} from '../store/wicker-folder.js'
-import {canonTarget} from './record-check.js'
-import {recover, unfinished} from './recover.js'
-import {hashOfCanon, newTxId, type TxContext} from './transaction.js'
+import {canonTarget} from '../transaction/record-check.js'
+import {recover, unfinished} from '../transaction/recover.js'
+import {hashOfCanon, newTxId, type TxContext} from '../transaction/transaction.js'
 import {txContext} from './run.js'
 
 export interface RunRecoverOptions extends OpenCourseOptions {
@@ -65,7 +65,7 @@ async function abandon(ctx: TxContext, id: string): Promise<RecoverResult> {
   // Canon as it is now, copied byte for byte (never linked: the next merge replaces this file).
   const {target} = await canonTarget(ctx)
   const bytes = ctx.disk.exists(target) ? await ctx.disk.readFile(target) : null
-  const sha = bytes ? (await import('../canon/read.js')).sha256(bytes) : null
+  const sha = bytes ? (await import('../hash.js')).sha256Hex(bytes) : null
   let backup: string | null = null
   if (bytes && sha) {
     const state = await readState(ctx.disk, ctx.paths)

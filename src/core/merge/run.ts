@@ -2,15 +2,16 @@ import {relative, resolve} from 'node:path'
 
 import type {Canon} from '../canon/model.js'
 import {readCanonIndex, writeCanonIndex} from '../canon/canon-index.js'
-import {canonFromBytes, readCanonValue, sha256} from '../canon/read.js'
+import {canonFromBytes, readCanonValue} from '../canon/read.js'
 import {defined} from '../defined.js'
-import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import type {Course} from '../course/model.js'
 import {BlockedError, InputError, UsageError} from '../errors.js'
 import type {Extraction} from '../extract/extract.js'
 import {extractFor, stagingDirs, type ExtractSettings} from '../extract/run.js'
-import {makePlan, type Plan, type PlanOptions} from '../preview/plan.js'
-import {parsePlan} from '../schemas/plan.js'
+import {sha256Hex} from '../hash.js'
+import {parsePlan} from '../preview/plan-file.js'
+import {DEFAULT_POLICY, makePlan, type Plan, type PlanOptions} from '../preview/plan.js'
 import {stagingPath} from '../staging/confine.js'
 import {realDisk, type Disk, type FileInfo} from '../store/disk.js'
 import {readJournal, transactions} from '../store/journal.js'
@@ -20,8 +21,8 @@ import {wickerPaths} from '../store/paths.js'
 import {readJsonFile} from '../store/read-json.js'
 import {readState} from '../store/state.js'
 import {applyPlan} from './apply.js'
-import {recover} from './recover.js'
-import {appliedPath, canonFileNow, newTxId, runTransaction, type TxContext} from './transaction.js'
+import {recover} from '../transaction/recover.js'
+import {appliedPath, canonFileNow, newTxId, runTransaction, type TxContext} from '../transaction/transaction.js'
 
 export interface RunMergeOptions extends OpenCourseOptions, ExtractSettings {
   /** apply exactly this plan file (from `preview --out`) */
@@ -63,8 +64,6 @@ function planned(plan: Plan): MergeResult['planned'] {
   return {add: n('add'), update: n('update'), adopt: n('adopt'), consume: plan.consume.length}
 }
 
-export const DEFAULT_POLICY: PlanOptions = {onConflict: 'fail', resolutions: {}, adoptStrays: false, acceptRepaired: false, seedSentence: true}
-
 export function txContext(course: Course, disk: Disk): TxContext {
   return {disk, paths: wickerPaths(course.dir), courseDir: course.dir, canonFile: course.files.canon}
 }
@@ -74,7 +73,7 @@ export async function readCanonNow(ctx: TxContext, maxDepth?: number): Promise<{
   const file = await canonFileNow(ctx)
   if (!ctx.disk.exists(ctx.canonFile)) return {bytes: null, canon: readCanonValue({}, ctx.canonFile, null), file}
   const bytes = await ctx.disk.readFile(ctx.canonFile)
-  const sha = sha256(bytes)
+  const sha = sha256Hex(bytes)
   const canon = canonFromBytes(bytes, ctx.canonFile, sha, await readCanonIndex(ctx.paths.canonIndex, sha), {maxDepth})
   return {bytes, canon: {...canon, exists: true}, file}
 }

@@ -1,10 +1,10 @@
-import {createHash} from 'node:crypto'
-
 import {isUsable, type Canon, type CanonBasket} from '../canon/model.js'
 import {covers} from '../canon/read.js'
 import type {Course, TextPair} from '../course/model.js'
 import {phrasesHash, type Candidate} from '../extract/candidate.js'
 import {NOTE_KINDS, type Extraction, type StagingConflict} from '../extract/extract.js'
+import {sha256Pieces} from '../hash.js'
+import {COUNT_KEYS} from '../schemas/plan.js'
 import {unitKey} from '../text/normalize.js'
 import {legoRelation} from './lego-relation.js'
 
@@ -18,7 +18,6 @@ export const ITEM_CLASSES = ['new', 'fill', 'identical', 'update', 'conflict', '
 export type ItemClass = (typeof ITEM_CLASSES)[number]
 
 /** The key each class is counted under: one per class, camelCase (`staging-conflict` → `stagingConflict`). */
-export const COUNT_KEYS = ['new', 'fill', 'identical', 'update', 'conflict', 'stagingConflict', 'mismatch', 'overage', 'orphan', 'invalid', 'repaired', 'stray'] as const
 export type CountKey = (typeof COUNT_KEYS)[number]
 export const countKey = (cls: ItemClass): CountKey => cls.replace(/-(\w)/gu, (_, c: string) => c.toUpperCase()) as CountKey
 export type PlanCounts = Record<CountKey, number>
@@ -34,6 +33,8 @@ export interface PlanOptions {
   /** append the seed sentence to a final LEGO's basket that lacks it */
   seedSentence: boolean
 }
+
+export const DEFAULT_POLICY: PlanOptions = {onConflict: 'fail', resolutions: {}, adoptStrays: false, acceptRepaired: false, seedSentence: true}
 
 export interface PlanOp {
   op: 'add' | 'update' | 'adopt'
@@ -257,7 +258,7 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
  */
 export function planDigest(body: Omit<Plan, 'planId' | 'createdAt'>): string {
   const {ops, ...rest} = body
-  const hash = createHash('sha256').update(JSON.stringify(rest))
+  const hash = sha256Pieces().update(JSON.stringify(rest))
   for (const o of ops) hash.update('\n').update(JSON.stringify([o.op, o.id, o.hash, o.replaces, o.sources, o.phrases.map((p) => [p.known, p.target])]))
   return hash.digest('hex')
 }

@@ -1,7 +1,7 @@
 import {resolve} from 'node:path'
 import {z} from 'zod'
 
-import {LEGO_ID} from '../course/ids.js'
+import {LEGO_ID} from '../ids.js'
 import {UsageError} from '../errors.js'
 import {formatIssues} from '../schemas/config.js'
 import {readJsonFile} from '../store/read-json.js'

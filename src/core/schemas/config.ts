@@ -1,6 +1,5 @@
 import {z} from 'zod'
 
-import {AGENTS} from '../launch/agents.js'
 import {ELISION_KEY} from '../text/elision.js'
 import {CHECK_IDS} from './check-ids.js'
 import {GATE_DEFINITIONS} from './gate-definitions.js'
@@ -50,6 +49,9 @@ export const validateSettingsSchema = z.strictObject({
 export type ValidateSettings = z.infer<typeof validateSettingsSchema>
 
 /** What an agent's model costs, for launch's estimate before it starts (prices per million tokens). */
+/** The agents launch can run (launch/agents.ts says how each one is started). */
+export const AGENTS = ['builtin', 'claude', 'codex', 'gemini', 'command'] as const
+
 export const agentPriceSchema = z.strictObject({
   inputUsdPerMTok: z.number().min(0).max(10_000),
   outputUsdPerMTok: z.number().min(0).max(10_000),

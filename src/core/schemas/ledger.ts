@@ -1,7 +1,12 @@
 import {z} from 'zod'
 
-import {ATTEMPT_CLASSES} from '../launch/classify.js'
 import {PACKET_ID} from './run-plan.js'
+
+/**
+ * Every attempt gets a class from what it did, not only from its exit code (real agent CLIs exit 0
+ * after errors, and 1 after quota messages): ok, invalid-output, rate-limited, timeout, crash, auth.
+ */
+export const ATTEMPT_CLASSES = ['ok', 'invalid-output', 'rate-limited', 'timeout', 'crash', 'auth'] as const
 
 /** the longest message a ledger entry holds */
 export const MAX_LEDGER_MESSAGE = 4096

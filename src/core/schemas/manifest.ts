@@ -1,6 +1,6 @@
 import {z} from 'zod'
 
-import {LEGO_ID} from '../course/ids.js'
+import {LEGO_ID} from '../ids.js'
 
 /**
  * The missing-LEGO manifest written by `detect --out` and read by `prepare-segments`.

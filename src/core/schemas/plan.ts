@@ -1,17 +1,16 @@
 import {z} from 'zod'
 
-import {InputError} from '../errors.js'
-import {phrasesHash} from '../extract/candidate.js'
-import {COUNT_KEYS, planDigest, type Plan} from '../preview/plan.js'
-import {formatIssues} from './config.js'
+/** The classes a plan counts its items by. */
+export const COUNT_KEYS = ['new', 'fill', 'identical', 'update', 'conflict', 'stagingConflict', 'mismatch', 'overage', 'orphan', 'invalid', 'repaired', 'stray'] as const
 
 /**
  * The plan file written by `preview --out` and applied by `merge --plan`. The header is checked by
  * schema; ops are checked field by field (a plan may hold 100,000 of them); the planId must match
  * the content, exact phrase text included, so a hand-edited plan is refused. A plan is a file anyone
  * can write: merge also checks every path in it and recomputes it from staging (merge/run.ts).
+ * parsePlan (preview/plan-file.ts) checks the rest.
  */
-const header = z.object({
+export const planHeaderSchema = z.object({
   kind: z.literal('wicker/plan'),
   version: z.literal(2),
   planId: z.string().regex(/^[0-9a-f]{64}$/),
@@ -42,24 +41,3 @@ const header = z.object({
   blocked: z.int(),
   coverage: z.object({before: z.number(), after: z.number()}),
 })
-
-const isText = (v: unknown): v is string => typeof v === 'string'
-
-export function parsePlan(value: unknown, file: string): Plan {
-  const refuse = (why: string): never => {
-    throw new InputError({code: 'E_PLAN_INVALID', message: `${file} is not a usable plan: ${why}.`, hint: 'Write a fresh plan with `wicker preview <course> --out <file>`.', details: {file}})
-  }
-  const parsed = header.safeParse(value)
-  if (!parsed.success) refuse(formatIssues(parsed.error).slice(0, 5).join('; '))
-  const plan = value as Plan
-  plan.ops.forEach((op, i) => {
-    const ok =
-      typeof op === 'object' && op !== null && ['add', 'update', 'adopt'].includes(op.op) && isText(op.id) && isText(op.hash) && Array.isArray(op.phrases) && Array.isArray(op.sources) && op.phrases.every((p) => typeof p === 'object' && p !== null && isText(p.known) && isText(p.target))
-    if (!ok) refuse(`ops[${i}] is malformed`)
-  })
-  const {planId, createdAt, ...body} = plan
-  void createdAt
-  for (const op of plan.ops) if (op.op !== 'adopt' && phrasesHash(op.phrases) !== op.hash) refuse(`the phrases of ${op.id} do not match their hash (the plan was edited)`)
-  if (planDigest(body) !== planId) refuse('its content does not match its planId (it was edited)')
-  return plan
-}

@@ -1,5 +1,5 @@
 import type {Course, Lego, Seed, TextPair} from '../course/model.js'
-import {sha256Hex} from '../extract/candidate.js'
+import {sha256Hex} from '../hash.js'
 import type {GateSettings} from '../schemas/config.js'
 
 /**
@@ -40,6 +40,16 @@ export interface Packet {
   recentNewLegos: Array<TextPair & {id: string}>
   /** vocabulary table: whole earlier LEGOs */
   chunks: PacketChunk[]
+}
+
+/** A packet as the run plan lists it: where it sits (segment, orchestrator) and what it covers. */
+export interface PreparedPacket {
+  index: number
+  id: string
+  segment: number
+  orchestrator: number
+  seeds: string[]
+  legos: number
 }
 
 export interface SplitOptions {

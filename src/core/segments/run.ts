@@ -2,23 +2,23 @@ import {existsSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 
 import {covers} from '../canon/read.js'
-import {openCourse, type OpenCourseOptions} from '../course/open.js'
-import {seedNumber} from '../course/ids.js'
+import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
+import {seedNumber} from '../ids.js'
 import type {Course, Lego, Seed} from '../course/model.js'
 import {detect} from '../detect/detect.js'
 import {BlockedError, InputError, UsageError} from '../errors.js'
-import {sha256Hex} from '../extract/candidate.js'
+import {sha256Hex} from '../hash.js'
 import {canonBasketHash} from '../preview/plan.js'
 import {gateSettingsSchema, validateSettingsSchema, type GateSettings} from '../schemas/config.js'
 import {missingManifestSchema} from '../schemas/manifest.js'
 import {checkRunName, parseRunPlan} from '../schemas/run-plan.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
-import {wickerPaths} from '../store/paths.js'
+import {runPaths, wickerPaths} from '../store/paths.js'
 import {readJsonFile} from '../store/read-json.js'
 import {checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
 import {validate} from '../validate/validate.js'
 import type {CheckId} from '../validate/model.js'
-import {buildPacket, splitSeeds, type Packet} from './packets.js'
+import {buildPacket, splitSeeds, type Packet, type PreparedPacket} from './packets.js'
 import {parseSeedRange} from './seed-range.js'
 import {loadTemplate, render} from './prompt.js'
 import {orchestratorValues, workerValues} from './values.js'
@@ -39,15 +39,6 @@ export interface RunPrepareOptions extends OpenCourseOptions {
   gate?: Partial<GateSettings>
   templateDir?: string | null
   run?: string | null
-}
-
-export interface PreparedPacket {
-  index: number
-  id: string
-  segment: number
-  orchestrator: number
-  seeds: string[]
-  legos: number
 }
 
 export interface RunPlan {
@@ -152,9 +143,10 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
   })
 
   const paths = wickerPaths(course.dir)
-  const dir = join(paths.runs, run)
+  const files = runPaths(join(paths.runs, run))
+  const dir = files.dir
   const plan: RunPlan = {kind: 'wicker/run-plan', version: 1, run, course: course.code, createdAt: new Date().toISOString(), gate, packets: placed}
-  const planFile = join(dir, 'plan.json')
+  const planFile = files.plan
   let unchanged = false
   // the run's folder is written into below: a symlinked .wicker, runs/ or runs/<run> is refused first
   await checkRealFolder(course.dir, dir)
@@ -166,21 +158,21 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
     unchanged = true
   }
   if (!unchanged && packets.length > 0) {
-    await makeRealFolder(course.dir, join(dir, 'packets'))
-    await makeRealFolder(course.dir, join(dir, 'prompts'))
+    await makeRealFolder(course.dir, files.packets)
+    await makeRealFolder(course.dir, files.prompts)
     const settings = validateSettingsSchema.parse({...config.validate})
     for (const packet of packets) {
-      const packetFile = join(dir, 'packets', `${packet.id}.json`)
+      const packetFile = files.packet(packet.id)
       // packets are made again from the same input, so they need to be whole, not durable
       await writeFileAtomic(packetFile, `${JSON.stringify({...packet, run, bases: Object.fromEntries(packet.legos.filter((l) => l.base).map((l) => [l.id, l.base]))}, null, 2)}\n`, {durable: false})
       // prompt names are predictable too: written whole, by rename (a planted symlink is replaced, never followed)
-      await writeFileAtomic(join(dir, 'prompts', `${packet.id}.md`), render(worker, workerValues(course, packet, run, packetFile, gate, settings)), {durable: false})
+      await writeFileAtomic(files.prompt(packet.id), render(worker, workerValues(course, packet, run, packetFile, gate, settings)), {durable: false})
     }
     for (let s = 0; s < segments; s++) {
       for (let o = 0; o < orchestrators; o++) {
         const mine = placed.filter((p) => p.segment === s && p.orchestrator === o)
         if (mine.length === 0) continue
-        await writeFileAtomic(join(dir, 'prompts', `orchestrator-s${s + 1}-o${o + 1}.md`), render(orchestrator, orchestratorValues(course, run, s, o, mine, dir)), {durable: false})
+        await writeFileAtomic(files.prompt(`orchestrator-s${s + 1}-o${o + 1}`), render(orchestrator, orchestratorValues(course, run, s, o, mine, files)), {durable: false})
       }
     }
     await writeFileAtomic(planFile, `${JSON.stringify(plan, null, 2)}\n`)
@@ -194,15 +186,16 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
 
 export async function readRunPlan(courseDir: string, run: string): Promise<{plan: RunPlan; packets: Map<string, Packet & {run: string}>; dir: string}> {
   checkRunName(run)
-  const dir = join(wickerPaths(courseDir).runs, run)
+  const files = runPaths(join(wickerPaths(courseDir).runs, run))
+  const dir = files.dir
   // launch writes its ledger, logs and work files here: never through a symlinked folder
   await checkRealFolder(courseDir, dir)
-  const file = join(dir, 'plan.json')
+  const file = files.plan
   if (!existsSync(file)) throw new UsageError({code: 'E_NO_RUN', message: `no run ${run} in ${wickerPaths(courseDir).runs}.`, hint: 'Prepare one with `wicker prepare-segments <course>`; it prints the run name.'})
   const plan = parseRunPlan<RunPlan>((await readJsonFile(file, 'Run plan')).value, file, run)
   const packets = new Map<string, Packet & {run: string}>()
   for (const p of plan.packets) {
-    const packetFile = join(dir, 'packets', `${p.id}.json`)
+    const packetFile = files.packet(p.id)
     const packet = (await readJsonFile(packetFile, 'Packet')).value as Packet & {run: string}
     if (packet?.id !== p.id) throw new InputError({code: 'E_RUN_PLAN', message: `${packetFile} is not packet ${p.id} of run ${run}.`, hint: 'Prepare the run again with `wicker prepare-segments <course>`.', details: {file: packetFile}})
     packets.set(p.id, packet)

@@ -1,10 +1,8 @@
-import {join} from 'node:path'
-
 import type {Course} from '../course/model.js'
 import type {GateSettings, ValidateSettings} from '../schemas/config.js'
-import type {Packet} from './packets.js'
+import type {RunPaths} from '../store/paths.js'
+import type {Packet, PreparedPacket} from './packets.js'
 import {oneLine, promptJson, quoted} from './quote.js'
-import type {PreparedPacket} from './run.js'
 
 /** The values of a worker prompt's placeholders, as plain text. */
 export function workerValues(course: Course, packet: Packet, run: string, packetFile: string, gate: GateSettings, settings: ValidateSettings): Record<string, string | number> {
@@ -42,13 +40,13 @@ export function workerValues(course: Course, packet: Packet, run: string, packet
   }
 }
 
-export function orchestratorValues(course: Course, run: string, segment: number, orchestrator: number, packets: PreparedPacket[], dir: string): Record<string, string | number> {
+export function orchestratorValues(course: Course, run: string, segment: number, orchestrator: number, packets: PreparedPacket[], files: RunPaths): Record<string, string | number> {
   return {
     course: oneLine(course.code),
     run,
     segment: segment + 1,
     orchestrator: orchestrator + 1,
     packet_count: packets.length,
-    packets: packets.map((p) => `- ${p.id}: seeds ${p.seeds.map(oneLine).join(', ')} (${p.legos} LEGOs); prompt ${oneLine(join(dir, 'prompts', `${p.id}.md`))}`).join('\n'),
+    packets: packets.map((p) => `- ${p.id}: seeds ${p.seeds.map(oneLine).join(', ')} (${p.legos} LEGOs); prompt ${oneLine(files.prompt(p.id))}`).join('\n'),
   }
 }

@@ -1,5 +1,5 @@
 import {locate} from '../store/read-json.js'
-import {describeProblem, FORBIDDEN_KEYS, strictProblems} from './strict-json.js'
+import {describeProblem, FORBIDDEN_KEYS, strictProblems} from '../strict-json.js'
 
 export {FORBIDDEN_KEYS}
 

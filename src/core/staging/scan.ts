@@ -3,7 +3,7 @@ import {lstat, readdir} from 'node:fs/promises'
 import {join, relative} from 'node:path'
 
 import {ioError} from '../errors.js'
-import {sha256Hex} from '../extract/candidate.js'
+import {sha256Hex} from '../hash.js'
 import {within} from '../store/inside.js'
 import {decodeName} from './names.js'
 

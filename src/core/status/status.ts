@@ -1,19 +1,18 @@
 import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {detect, type DetectResult} from '../detect/detect.js'
 import {ledgerWarnings, readLedger} from '../launch/ledger.js'
 import type {ExtractSettings} from '../extract/run.js'
-import {DEFAULT_POLICY} from '../merge/run.js'
-import {makePlan, type Plan} from '../preview/plan.js'
+import {DEFAULT_POLICY, makePlan, type Plan} from '../preview/plan.js'
 import {currentExtraction} from '../preview/run.js'
 import {realDisk} from '../store/disk.js'
 import {readJournalLines, refusedLines, transactions} from '../store/journal.js'
 import {forceUnlock, inspectLock, isStale, type LockInfo} from '../store/lock.js'
 import type {LockDocument} from '../store/lock-read.js'
 import {hasToken} from '../store/lock-takeover.js'
-import {wickerPaths} from '../store/paths.js'
+import {runPaths, wickerPaths} from '../store/paths.js'
 import {readState} from '../store/state.js'
 
 /** One screen of where a course stands. Read-only. */
@@ -50,8 +49,9 @@ export async function runStatus(options: OpenCourseOptions & ExtractSettings): P
   const runs: StatusResult['runs'] = []
   if (existsSync(paths.runs)) {
     for (const run of readdirSync(paths.runs).sort()) {
-      const ledger = join(paths.runs, run, 'ledger.ndjson')
-      const packets = existsSync(join(paths.runs, run, 'packets')) ? readdirSync(join(paths.runs, run, 'packets')).length : 0
+      const files = runPaths(join(paths.runs, run))
+      const ledger = files.ledger
+      const packets = existsSync(files.packets) ? readdirSync(files.packets).length : 0
       let attempts = 0
       let ok = 0
       let lastEvent: string | null = null
@@ -65,7 +65,7 @@ export async function runStatus(options: OpenCourseOptions & ExtractSettings): P
         const last = read.entries.at(-1)
         lastEvent = last ? JSON.stringify(last) : null
       }
-      const holder = await inspectLock(realDisk, {...paths, root: join(paths.runs, run), lock: join(paths.runs, run, 'lock')})
+      const holder = await inspectLock(realDisk, {...paths, root: files.dir, lock: files.lock})
       runs.push({run, packets, attempts, ok, active: holder !== null && (holder.kind === 'bad' || !isStale(holder.info)), lastEvent})
     }
   }

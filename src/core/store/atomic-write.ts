@@ -1,22 +1,8 @@
 import {randomBytes} from 'node:crypto'
-import {open} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
 
 import {ioError} from '../errors.js'
 import {realDisk, type Disk} from './disk.js'
-
-/** fsync a folder so a rename inside it survives a power cut (a no-op where folders cannot be opened). */
-export async function fsyncDir(dir: string): Promise<void> {
-  let handle
-  try {
-    handle = await open(dir, 'r')
-    await handle.sync()
-  } catch {
-    // Some platforms and file systems do not allow fsync on a folder; the rename is still atomic.
-  } finally {
-    await handle?.close()
-  }
-}
 
 /**
  * Writes a file so that readers see either the old content or the new, never a part: temp file in

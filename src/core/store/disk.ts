@@ -1,8 +1,8 @@
-import {createHash} from 'node:crypto'
 import {constants, existsSync} from 'node:fs'
 import {link, lstat, mkdir, open, readdir, realpath, rename, stat, unlink, type FileHandle} from 'node:fs/promises'
 
 import {InputError, IoError} from '../errors.js'
+import {sha256Pieces} from '../hash.js'
 import {openRegular, readCourseFile} from './read-file.js'
 
 /**
@@ -142,7 +142,7 @@ export const realDisk: Disk = {
   async sha256(path) {
     const {handle} = await openRegular(path)
     const piece = Buffer.allocUnsafe(HASH_PIECE)
-    const hash = createHash('sha256')
+    const hash = sha256Pieces()
     try {
       for (;;) {
         const {bytesRead} = await handle.read(piece, 0, HASH_PIECE, null)

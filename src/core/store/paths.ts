@@ -1,4 +1,4 @@
-import {join} from 'node:path'
+import {basename, join} from 'node:path'
 
 /** Everything wicker keeps about a course lives in <course>/.wicker/ (DESIGN.md §4). */
 export function wickerPaths(courseDir: string) {
@@ -20,5 +20,37 @@ export function wickerPaths(courseDir: string) {
 }
 
 export type WickerPaths = ReturnType<typeof wickerPaths>
+export type RunPaths = ReturnType<typeof runPaths>
+
+/**
+ * The files of one run, .wicker/runs/<run>/: prepare-segments writes its plan, packets and prompts;
+ * launch its ledger, its agents' logs, their work files (outputs before they go to staging) and the
+ * run's lock.
+ */
+export function runPaths(dir: string) {
+  return {
+    dir,
+    plan: join(dir, 'plan.json'),
+    packets: join(dir, 'packets'),
+    prompts: join(dir, 'prompts'),
+    ledger: join(dir, 'ledger.ndjson'),
+    logs: join(dir, 'logs'),
+    work: join(dir, 'work'),
+    lock: join(dir, 'lock'),
+    packet: (id: string) => join(dir, 'packets', `${id}.json`),
+    /** a packet's prompt (by packet id) or an orchestrator's (orchestrator-s1-o1) */
+    prompt: (name: string) => join(dir, 'prompts', `${name}.md`),
+    /** an attempt's output as the agent writes it, before it is checked and staged */
+    workFile: (packet: string, attempt: number) => join(dir, 'work', `${packet}__${attempt}.json`),
+    /** an attempt's logs: <base>.stdout, <base>.stderr */
+    logBase: (packet: string, attempt: number) => join(dir, 'logs', `${packet}__${attempt}`),
+  }
+}
+
+/** Where an unusable staging file's copy and its reason go in .wicker/quarantine/: named by its hash, then its name. */
+export function quarantinePaths(dir: string, file: {file: string; sha256: string}) {
+  const copy = join(dir, `${file.sha256.slice(0, 12)}__${basename(file.file)}`)
+  return {copy, reason: `${copy}.reason.json`}
+}
 
 export const STAGING_DIRS = ['phase5_baskets_staging', 'phase3_baskets_staging'] as const

@@ -1,5 +1,5 @@
 import {InputError} from '../errors.js'
-import {describeProblem, strictProblems, type StrictKind} from '../staging/strict-json.js'
+import {describeProblem, strictProblems, type StrictKind} from '../strict-json.js'
 import {readCourseFile} from './read-file.js'
 
 export interface JsonLocation {

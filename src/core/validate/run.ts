@@ -1,7 +1,7 @@
 import {resolve} from 'node:path'
 
 import {defined} from '../defined.js'
-import {openCourse, type OpenCourseOptions} from '../course/open.js'
+import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {errnoOf, UsageError} from '../errors.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 import {gateSettingsSchema, parseSettings, SettingsError, validateSettingsSchema, type GateSettings, type ValidateSettings} from '../schemas/config.js'

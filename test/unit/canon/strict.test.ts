@@ -3,11 +3,12 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {writeCanonIndex} from '../../../src/core/canon/canon-index.js'
-import {readCanon, sha256} from '../../../src/core/canon/read.js'
+import {readCanon} from '../../../src/core/canon/read.js'
 import {serializeCanon} from '../../../src/core/canon/write.js'
 import {WickerError} from '../../../src/core/errors.js'
+import {sha256Hex} from '../../../src/core/hash.js'
 import {refusalOf} from '../../../src/core/staging/inspect.js'
-import {lossyNumber, strictProblems} from '../../../src/core/staging/strict-json.js'
+import {lossyNumber, strictProblems} from '../../../src/core/strict-json.js'
 import {wickerPaths} from '../../../src/core/store/paths.js'
 import {tempDir} from '../../helpers/fs.js'
 
@@ -22,7 +23,7 @@ async function refusalOfCanon(bytes: Buffer | string, index = false): Promise<Wi
   writeFileSync(file, bytes)
   if (index) {
     mkdirSync(wickerPaths(dir).root, {recursive: true})
-    expect(await writeCanonIndex(wickerPaths(dir).canonIndex, {sha256: sha256(readFileSync(file)), baskets: 2, uncovered: []})).toBe(true)
+    expect(await writeCanonIndex(wickerPaths(dir).canonIndex, {sha256: sha256Hex(readFileSync(file)), baskets: 2, uncovered: []})).toBe(true)
   }
   try {
     const canon = await readCanon(file, index ? {index: wickerPaths(dir).canonIndex} : {})

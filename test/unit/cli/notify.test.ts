@@ -2,7 +2,7 @@ import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {runNotify} from '../../../src/core/launch/notify.js'
+import {runNotify} from '../../../src/core/proc/notify.js'
 import {tempDir} from '../../helpers/fs.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 
 import {loadConfig} from '../../../src/core/config.js'
 import {loadCourse} from '../../../src/core/course/load.js'
-import {openCourse} from '../../../src/core/course/open.js'
+import {openCourse} from '../../../src/core/open/open-course.js'
 import {tempDir, writeTree} from '../../helpers/fs.js'
 
 /** Every file a course folder offers is read by the guarded, strict reader: none can hang or be misread. */

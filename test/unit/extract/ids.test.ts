@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {intendedLegoId, isLegoId, isSeedId, legoIdsIn, seedIdsIn} from '../../../src/core/course/ids.js'
+import {intendedLegoId, isLegoId, isSeedId, legoIdsIn, seedIdsIn} from '../../../src/core/ids.js'
 import {readContainer} from '../../../src/core/formats/containers.js'
 
 describe('the one id grammar', () => {

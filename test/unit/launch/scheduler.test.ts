@@ -4,7 +4,7 @@ import type {AttemptOutcome} from '../../../src/core/launch/attempt.js'
 import {countOutcomes} from '../../../src/core/launch/counts.js'
 import {Scheduler, type SchedulerOptions} from '../../../src/core/launch/scheduler.js'
 import type {LaunchEvent, SegmentTally} from '../../../src/core/launch/types.js'
-import type {PreparedPacket} from '../../../src/core/segments/run.js'
+import type {PreparedPacket} from '../../../src/core/segments/packets.js'
 
 /** The scheduler with attempts played by a function: no processes, no disk. */
 const packets = [1, 2, 3].map((index): PreparedPacket => ({index, id: `p${String(index).padStart(15, '0')}`, segment: 0, orchestrator: 0, seeds: [], legos: 1}))

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {selectPackets} from '../../../src/core/launch/selector.js'
-import type {PreparedPacket} from '../../../src/core/segments/run.js'
+import type {PreparedPacket} from '../../../src/core/segments/packets.js'
 
 const packet = (index: number): PreparedPacket => ({index, id: `p${String(index).padStart(15, '0')}`, segment: 0, orchestrator: 0, seeds: [`S000${index}`], legos: 2})
 const P = [1, 2, 3, 4].map(packet)

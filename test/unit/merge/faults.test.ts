@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
 import {mergedOnce} from '../../../bench/kill-merge.js'
-import {sha256} from '../../../src/core/canon/read.js'
+import {sha256Hex} from '../../../src/core/hash.js'
 import {runMerge} from '../../../src/core/merge/run.js'
 import {runRestore} from '../../../src/core/merge/restore.js'
 import {runPreview} from '../../../src/core/preview/run.js'
@@ -51,7 +51,7 @@ describe.each(['serialised', 'spliced'] as const)('a merge failing at each I/O s
         const journal = transactions(await readJournal(realDisk, wickerPaths(dir)))
         const planned = journal.at(-1)?.begin.after ?? null
         const now = canonBytes(dir)!
-        const state = sha256(now) === sha256(before) ? 'before' : sha256(now) === planned ? 'after' : 'TORN'
+        const state = sha256Hex(now) === sha256Hex(before) ? 'before' : sha256Hex(now) === planned ? 'after' : 'TORN'
         expect(state, `step ${k}: ${disk.log.at(-1)}`).not.toBe('TORN')
         outcomes.add(`${failed ? 'failed' : 'ok'}:${state}`)
 
@@ -61,7 +61,7 @@ describe.each(['serialised', 'spliced'] as const)('a merge failing at each I/O s
         const txs = transactions(await readJournal(realDisk, wickerPaths(dir)))
         const committed = txs.filter((t) => t.status === 'committed').slice(priorCommits)
         expect(committed, `step ${k}`).toHaveLength(1)
-        expect(sha256(canonBytes(dir)!)).toBe(committed[0]!.begin.after)
+        expect(sha256Hex(canonBytes(dir)!)).toBe(committed[0]!.begin.after)
         expect(txs.every((t) => t.status !== 'open')).toBe(true)
         expect(txs.at(-1)!.done).toBe(true)
         // nothing left behind: no temp file, no lock, every staging file moved exactly once
@@ -127,8 +127,8 @@ describe('interrupted journals and restores', () => {
     for (let k = 1; k <= count.ops; k++) {
       const dir = copyCourse(merged)
       await runRestore({course: dir, cwd: dir, disk: new FaultyDisk(k, 'EIO', true)}).catch(() => undefined)
-      const now = sha256(canonBytes(dir)!)
-      expect([sha256(before), sha256(after)], `step ${k}`).toContain(now)
+      const now = sha256Hex(canonBytes(dir)!)
+      expect([sha256Hex(before), sha256Hex(after)], `step ${k}`).toContain(now)
       const txs = transactions(await readJournal(realDisk, wickerPaths(dir)))
       if (txs.at(-1)?.begin.kind === 'restore' && txs.at(-1)?.status !== 'aborted') {
         // interrupted restore: the next command finishes or rolls it back
@@ -136,7 +136,7 @@ describe('interrupted journals and restores', () => {
       } else await runRestore({course: dir, cwd: dir})
       const final = transactions(await readJournal(realDisk, wickerPaths(dir)))
       expect(final.every((t) => t.status !== 'open')).toBe(true)
-      expect(sha256(canonBytes(dir)!)).toBe(final.filter((t) => t.status === 'committed').at(-1)!.begin.after)
+      expect(sha256Hex(canonBytes(dir)!)).toBe(final.filter((t) => t.status === 'committed').at(-1)!.begin.after)
     }
   })
 })

@@ -2,8 +2,8 @@ import {mkdirSync, readdirSync, readFileSync, symlinkSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {sha256} from '../../../src/core/canon/read.js'
 import {runExtract} from '../../../src/core/extract/run.js'
+import {sha256Hex} from '../../../src/core/hash.js'
 import {runMerge} from '../../../src/core/merge/run.js'
 import {runRecover} from '../../../src/core/merge/run-recover.js'
 import {runStatus} from '../../../src/core/status/status.js'
@@ -30,7 +30,7 @@ function hostileCourse() {
   return {dir, outside, stagingFile}
 }
 
-const canonSha = (dir: string) => sha256(canonBytes(dir)!)
+const canonSha = (dir: string) => sha256Hex(canonBytes(dir)!)
 const begin = (dir: string, fields: Record<string, unknown>) => ({
   type: 'begin',
   tx: TX,
@@ -49,14 +49,14 @@ const begin = (dir: string, fields: Record<string, unknown>) => ({
 const plant = (dir: string, ...records: object[]) => writeTree(dir, {'.wicker/journal.ndjson': records.map((r) => `${JSON.stringify(r)}\n`).join('')})
 
 const cases: Array<[string, (c: ReturnType<typeof hostileCourse>) => object]> = [
-  ['a move from ../outside into the course', ({dir}) => begin(dir, {moves: [['../outside/x.json', `${STAGING}/.applied/${TX}/x.json`, sha256('{"zorvel": "plim"}\n')]]})],
-  ['a move from an absolute path', ({dir, outside}) => begin(dir, {moves: [[join(outside, 'x.json'), `${STAGING}/.applied/${TX}/x.json`, sha256('{"zorvel": "plim"}\n')]]})],
-  ['a move of a staging file to ../outside', ({dir, stagingFile}) => begin(dir, {moves: [[`${STAGING}/${stagingFile}`, '../outside/planted.json', sha256(readFileSync(join(dir, STAGING, stagingFile)))]]})],
+  ['a move from ../outside into the course', ({dir}) => begin(dir, {moves: [['../outside/x.json', `${STAGING}/.applied/${TX}/x.json`, sha256Hex('{"zorvel": "plim"}\n')]]})],
+  ['a move from an absolute path', ({dir, outside}) => begin(dir, {moves: [[join(outside, 'x.json'), `${STAGING}/.applied/${TX}/x.json`, sha256Hex('{"zorvel": "plim"}\n')]]})],
+  ['a move of a staging file to ../outside', ({dir, stagingFile}) => begin(dir, {moves: [[`${STAGING}/${stagingFile}`, '../outside/planted.json', sha256Hex(readFileSync(join(dir, STAGING, stagingFile)))]]})],
   [
     'a move through a symlinked staging subfolder',
     ({dir, outside}) => {
       symlinkSync(join(outside, 'keep'), join(dir, STAGING, 'linked'))
-      return begin(dir, {moves: [[`${STAGING}/linked/notes.txt`, `${STAGING}/.applied/${TX}/linked/notes.txt`, sha256('vesk lurn\n')]]})
+      return begin(dir, {moves: [[`${STAGING}/linked/notes.txt`, `${STAGING}/.applied/${TX}/linked/notes.txt`, sha256Hex('vesk lurn\n')]]})
     },
   ],
   [
@@ -133,7 +133,7 @@ describe('restore reads only a backup wicker named', () => {
   it('a planted, committed merge whose backup is outside the course: refused, canon unchanged', async () => {
     const {runRestore} = await import('../../../src/core/merge/restore.js')
     const c = hostileCourse()
-    const record = begin(c.dir, {before: sha256('{"zorvel": "plim"}\n'), backup: '../outside/x.json'})
+    const record = begin(c.dir, {before: sha256Hex('{"zorvel": "plim"}\n'), backup: '../outside/x.json'})
     plant(c.dir, record, {type: 'commit', tx: TX, at: '2026-12-01T22:51:46.000Z'}, {type: 'done', tx: TX, at: '2026-12-01T22:51:47.000Z'})
     const canonBefore = canonBytes(c.dir)
     await expect(runRestore({course: c.dir, cwd: c.dir})).rejects.toMatchObject({code: 'E_JOURNAL_RECORD', message: expect.stringContaining('line 1')})
@@ -156,7 +156,7 @@ describe('a plan file is a course file too', () => {
       const plan = JSON.parse(readFileSync(out, 'utf8'))
       const h = hostile(c)
       plan.consume.push({file: h.file, stagingDir: h.stagingDir})
-      plan.staging.push({file: h.file, sha256: sha256(h.bytes)})
+      plan.staging.push({file: h.file, sha256: sha256Hex(h.bytes)})
       const {planId, createdAt, ...body} = plan
       void planId
       void createdAt

@@ -3,7 +3,8 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {loadCourse} from '../../../src/core/course/load.js'
-import {readCanon, sha256} from '../../../src/core/canon/read.js'
+import {readCanon} from '../../../src/core/canon/read.js'
+import {sha256Hex} from '../../../src/core/hash.js'
 import {canonBasketHash} from '../../../src/core/preview/plan.js'
 import {runMerge} from '../../../src/core/merge/run.js'
 import {runRestore} from '../../../src/core/merge/restore.js'
@@ -29,7 +30,7 @@ describe('merge', () => {
     const {result} = await merge(f.dir)
     expect(result.status).toBe('merged')
     expect(result.added.sort()).toEqual(f.baskets.map((b) => b.lego.id).sort())
-    expect(result.canon).toEqual({before: {sha256: sha256(before), baskets: f.expected.present}, after: {sha256: sha256(canonBytes(f.dir)!), baskets: f.expected.present + f.baskets.length}})
+    expect(result.canon).toEqual({before: {sha256: sha256Hex(before), baskets: f.expected.present}, after: {sha256: sha256Hex(canonBytes(f.dir)!), baskets: f.expected.present + f.baskets.length}})
     const doc = canonJson(f.dir)
     const order = f.course.legos.map((l) => l.id).filter((id) => id in doc.baskets)
     expect(Object.keys(doc.baskets)).toEqual(order)
@@ -270,7 +271,7 @@ describe('restore', () => {
     for (const [file, content] of Object.entries(stagingBefore)) expect(now[file]).toBe(content)
     // undoing the restore redoes the merge
     await runRestore(at(f.dir))
-    expect(sha256(canonBytes(f.dir)!)).toBe(merged.canon.after.sha256)
+    expect(sha256Hex(canonBytes(f.dir)!)).toBe(merged.canon.after.sha256)
   })
 
   it('refuses when canon changed since, unless --force', async () => {

@@ -2,7 +2,7 @@ import {appendFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileS
 import {dirname, join} from 'node:path'
 import {beforeAll, describe, expect, it} from 'vitest'
 
-import {sha256} from '../../../src/core/canon/read.js'
+import {sha256Hex} from '../../../src/core/hash.js'
 import {runMerge} from '../../../src/core/merge/run.js'
 import {runRecover} from '../../../src/core/merge/run-recover.js'
 import {runRestore} from '../../../src/core/merge/restore.js'
@@ -57,7 +57,7 @@ describe('a merge interrupted, then canon changed outside wicker (E_RECOVERY)', 
     const staging = snapshotTree(join(dir, STAGING))
     await expect(runRecover({course: dir, cwd: dir, abandon: 'merge-20991231T000000Z-000000'})).rejects.toMatchObject({code: 'E_NO_TX', exitCode: 2, hint: expect.stringContaining(tx)})
     const {result} = await runRecover({course: dir, cwd: dir, abandon: tx})
-    expect(result).toMatchObject({outcome: 'abandoned', tx, canon: {sha256: sha256(editedBytes)}})
+    expect(result).toMatchObject({outcome: 'abandoned', tx, canon: {sha256: sha256Hex(editedBytes)}})
     // the backup is a real copy (not a link to the live file) of exactly the canon that was there
     expect(lstatSync(join(dir, result.backup!)).isFile()).toBe(true)
     expect(lstatSync(join(dir, result.backup!)).nlink).toBe(1)
@@ -132,7 +132,7 @@ describe('restore --restage through the checked moves', () => {
     const redone = (await runRestore({course: dir, cwd: dir, tx: undone.tx, restage: true})).result
     expect(redone.restaged).toHaveLength(files.length)
     expect(readdirSync(join(dir, STAGING, '.applied', merged.tx!)).sort()).toEqual(files)
-    expect(sha256(canonBytes(dir)!)).toBe(merged.canon.after.sha256)
+    expect(sha256Hex(canonBytes(dir)!)).toBe(merged.canon.after.sha256)
   })
 })
 
@@ -146,7 +146,7 @@ describe('canon that is a symlink', () => {
     const {result} = await runMerge({course: dir, cwd: dir, yes: true})
     expect(result.status).toBe('merged')
     expect(readlinkSync(join(dir, 'lego_baskets.json'))).toBe(join('shared', 'lego_baskets.json'))
-    expect(sha256(readFileSync(join(dir, 'shared', 'lego_baskets.json')))).toBe(result.canon.after.sha256)
+    expect(sha256Hex(readFileSync(join(dir, 'shared', 'lego_baskets.json')))).toBe(result.canon.after.sha256)
     expect(lstatSync(join(dir, result.backup!)).isSymbolicLink()).toBe(false)
     expect(readFileSync(join(dir, result.backup!))).toEqual(before)
     expect(temps(dir)).toEqual([])
@@ -187,7 +187,7 @@ describe('disk full right after canon was replaced', () => {
       expect((error as Error).message).toMatch(/canon was replaced and is as planned .* the next wicker command on this course .* finishes the transaction/)
       expect(temps(dir), `step ${k}`).toEqual([])
       const after = (await txs(dir)).at(-1)!.begin.after
-      expect(sha256(canonBytes(dir)!)).toBe(after)
+      expect(sha256Hex(canonBytes(dir)!)).toBe(after)
 
       const next = await runMerge({course: dir, cwd: dir, plan})
       expect(next.result.status).toBe('already-applied')
@@ -230,7 +230,7 @@ describe('merge re-checks under the lock that canon is the one it planned from',
       const error = await runMerge({course: dir, cwd: dir, plan, disk: editingDisk(file, () => edit(file))}).then(() => null, (e: unknown) => e)
       expect(error).toMatchObject({code: 'E_CANON_CHANGED', exitCode: 3})
       const edited = canonBytes(dir)!
-      expect(sha256(edited)).not.toBe((await txs(dir)).at(-1)!.begin.after)
+      expect(sha256Hex(edited)).not.toBe((await txs(dir)).at(-1)!.begin.after)
       expect((await txs(dir)).at(-1)!.status).toBe('aborted')
       expect(snapshotTree(join(dir, STAGING))).toEqual(staging)
       expect(temps(dir)).toEqual([])

@@ -7,7 +7,8 @@ import {formatCounts} from '../../../src/core/extract/counts.js'
 import type {Extraction, FileReport} from '../../../src/core/extract/extract.js'
 import {applyPlan} from '../../../src/core/merge/apply.js'
 import {holds, legoRelation} from '../../../src/core/preview/lego-relation.js'
-import {COUNT_KEYS, makePlan, type PlanOptions} from '../../../src/core/preview/plan.js'
+import {makePlan, type PlanOptions} from '../../../src/core/preview/plan.js'
+import {COUNT_KEYS} from '../../../src/core/schemas/plan.js'
 
 /**
  * The plan's classes on invented data, all in memory: a course, a canon and an extraction built by

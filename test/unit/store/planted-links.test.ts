@@ -4,8 +4,8 @@ import {describe, expect, it} from 'vitest'
 
 import {generateCourse} from '../../../bench/synth/generate.js'
 import {writeCourse} from '../../../bench/synth/write.js'
-import {sha256} from '../../../src/core/canon/read.js'
 import {runExtract} from '../../../src/core/extract/run.js'
+import {sha256Hex} from '../../../src/core/hash.js'
 import {runLaunch, type LaunchOptions} from '../../../src/core/launch/launch.js'
 import {runRecover} from '../../../src/core/merge/run-recover.js'
 import {runPrepare} from '../../../src/core/segments/run.js'
@@ -78,7 +78,7 @@ async function preparedRun() {
 describe('state.json', () => {
   it('is written by a fresh temp name, never through a symlink planted at the temp name a journal tx predicts', async () => {
     const {dir, victim, paths} = course()
-    plantCommitted(dir, {after: sha256(canonBytes(dir)!)})
+    plantCommitted(dir, {after: sha256Hex(canonBytes(dir)!)})
     plant(`${paths.state}.${TX}.tmp`, victim)
     const {warnings} = await runExtract({course: dir, cwd: dir})
     expect(warnings.join('\n')).toMatch(`finished merge ${TX}`)
@@ -92,7 +92,7 @@ describe('state.json', () => {
     mkdirSync(paths.state, {recursive: true})
     await expect(readState(realDisk, paths)).rejects.toMatchObject({exitCode: 4, code: 'E_IO_EISDIR', message: expect.stringContaining(paths.state)})
     // and so a merge that would start a new lineage (and reset backup generations) refuses instead
-    plantCommitted(dir, {after: sha256(canonBytes(dir)!)})
+    plantCommitted(dir, {after: sha256Hex(canonBytes(dir)!)})
     await expect(runExtract({course: dir, cwd: dir})).rejects.toMatchObject({exitCode: 4})
     expect(lstatSync(paths.state).isDirectory()).toBe(true)
   })
@@ -109,7 +109,7 @@ describe('recovery of a committed transaction', () => {
   it('refuses (E_RECOVERY, exit 3) when canon is not what the commit left, and moves nothing', async () => {
     const {dir, paths} = course()
     writeTree(dir, {[`${STAGING}/brul.json`]: '{"kind": "zint"}\n'})
-    const sha = sha256(readFileSync(join(dir, STAGING, 'brul.json')))
+    const sha = sha256Hex(readFileSync(join(dir, STAGING, 'brul.json')))
     plantCommitted(dir, {after: 'ab'.repeat(32), moves: [[`${STAGING}/brul.json`, `${STAGING}/.applied/${TX}/brul.json`, sha]]})
     const refused = await runExtract({course: dir, cwd: dir}).then(() => null, (error: unknown) => error)
     expect(refused).toMatchObject({code: 'E_RECOVERY', exitCode: 3, hint: expect.stringContaining(`--abandon ${TX}`)})
@@ -126,7 +126,7 @@ describe('extract quarantine', () => {
   function badStaging() {
     const c = course()
     writeTree(c.dir, {[`${STAGING}/bad.json`]: '{"S0001L01": ['})
-    const name = `${sha256(readFileSync(join(c.dir, STAGING, 'bad.json'))).slice(0, 12)}__bad.json`
+    const name = `${sha256Hex(readFileSync(join(c.dir, STAGING, 'bad.json'))).slice(0, 12)}__bad.json`
     return {...c, name}
   }
 

@@ -1,4 +1,4 @@
-import {SEED_ID, seedIdsIn} from '../../course/ids.js'
+import {SEED_ID, seedIdsIn} from '../../ids.js'
 import {isObject} from '../../json.js'
 import {fold, tidy, unitKey} from '../../text/normalize.js'
 import {basketFromValue, isBasketShaped} from '../basket-value.js'

@@ -1,4 +1,4 @@
-import {LEGO_ID} from '../../course/ids.js'
+import {LEGO_ID} from '../../ids.js'
 import {readIdMap, objectAt} from './id-map.js'
 import type {ContainerFormat} from './types.js'
 

@@ -1,4 +1,4 @@
-import {SEED_ID} from '../../course/ids.js'
+import {SEED_ID} from '../../ids.js'
 import {isObject} from '../../json.js'
 import {readIdMap, objectAt} from './id-map.js'
 import type {ContainerFormat, PartRead} from './types.js'

@@ -1,4 +1,4 @@
-import {SHORT_LEGO_ID, seedIdsIn} from '../../course/ids.js'
+import {SHORT_LEGO_ID, seedIdsIn} from '../../ids.js'
 import {innerId, readIdMap} from './id-map.js'
 import type {ContainerFormat} from './types.js'
 

@@ -1,4 +1,4 @@
-import {legoIdsIn} from '../../course/ids.js'
+import {legoIdsIn} from '../../ids.js'
 import {isObject} from '../../json.js'
 import {basketFromValue, isBasketShaped} from '../basket-value.js'
 import {innerId} from './id-map.js'

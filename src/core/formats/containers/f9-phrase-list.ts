@@ -1,4 +1,4 @@
-import {legoIdsIn} from '../../course/ids.js'
+import {legoIdsIn} from '../../ids.js'
 import {isObject} from '../../json.js'
 import type {ContainerFormat} from './types.js'
 

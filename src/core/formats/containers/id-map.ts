@@ -1,4 +1,4 @@
-import {LEGO_ID, looksLikeLegoId} from '../../course/ids.js'
+import {LEGO_ID, looksLikeLegoId} from '../../ids.js'
 import {isObject} from '../../json.js'
 import {basketFromValue, isBasketShaped, type RawBasket} from '../basket-value.js'
 import type {ContainerProblem} from './types.js'

@@ -13,11 +13,26 @@ export const initResult = z
 
 export const unlockResult = z.object({removed: lockInfoSchema.nullable().describe('the lock removed, or null when there was none')}).meta({title: 'wicker unlock --json result'})
 
+const count = z.number().int().nonnegative()
+const demoStep = z.discriminatedUnion('step', [
+  z.object({step: z.literal('copy'), course: z.string(), sample: z.string(), copied: z.boolean()}),
+  z.object({step: z.literal('detect'), present: count, needed: count, missing: count, coverage: z.number()}),
+  z.object({step: z.literal('prepare-segments'), run: z.string(), packets: count, seeds: count, legos: count}),
+  z.object({step: z.literal('launch'), launched: z.object({ok: count, failed: count, skipped: count, staged: count}).nullable().describe('null when there was nothing to launch')}),
+  z.object({step: z.literal('extract'), files: z.object({total: count, used: count, skipped: count, bad: count}), candidates: count}),
+  z.object({step: z.literal('preview'), counts: z.record(z.string(), count), coverage: coverageChange}),
+  z.object({
+    step: z.literal('merge'),
+    merged: z.object({tx: z.string().nullable(), added: count, baskets: z.object({before: count, after: count}), consumed: count}).nullable().describe('null when nothing was merged'),
+  }),
+  z.object({step: z.literal('validate'), passed: z.boolean(), baskets: count, phrases: count, errors: count, warnings: count, gate: z.string(), coverage: z.number()}),
+])
+
 export const demoResult = z
   .object({
     dir: z.string(),
     course: z.string(),
-    steps: z.array(z.object({step: z.string(), summary: z.string()})),
+    steps: z.array(demoStep).describe('what each step did, as data, in order'),
     coverage: coverageChange,
     passed: z.boolean(),
     changed: z.boolean().describe('false when the course was already complete and nothing was written'),

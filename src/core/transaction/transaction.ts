@@ -1,8 +1,8 @@
 import {randomBytes} from 'node:crypto'
 import {dirname, join, relative} from 'node:path'
 
-import {sha256} from '../canon/read.js'
 import {BlockedError, IoError, WickerError, ioError} from '../errors.js'
+import {sha256Hex} from '../hash.js'
 import {sameFile, type Disk, type FileInfo} from '../store/disk.js'
 import {appendJournal, type BeginRecord} from '../store/journal.js'
 import type {WickerPaths} from '../store/paths.js'
@@ -165,8 +165,8 @@ export async function runTransaction(ctx: TxContext, tx: string, spec: TxSpec): 
   const canon = await canonTarget(ctx)
   if (canon.linked && spec.after === null) throw new BlockedError({code: 'E_CANON_LINK', message: `canon ${ctx.canonFile} is a symlink; restoring "no canon" would remove the link and leave its target as it is.`, hint: 'Remove the link yourself if that is what you want.'})
   const state = await readState(disk, paths)
-  const beforeSha = spec.beforeSha !== undefined ? spec.beforeSha : spec.before ? sha256(spec.before) : null
-  const afterSha = spec.afterSha !== undefined ? spec.afterSha : spec.after ? sha256(spec.after) : null
+  const beforeSha = spec.beforeSha !== undefined ? spec.beforeSha : spec.before ? sha256Hex(spec.before) : null
+  const afterSha = spec.afterSha !== undefined ? spec.afterSha : spec.after ? sha256Hex(spec.after) : null
   const backup = spec.before ? join(paths.backups, `${String((state?.generation ?? 0) + 1).padStart(6, '0')}-${tx}-${beforeSha!.slice(0, 8)}.json`) : null
   const begin: BeginRecord = {
     type: 'begin',

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 
-import {stepDelayFrom} from '../../../src/core/merge/step-delay.js'
+import {stepDelayFrom} from '../../../src/core/transaction/step-delay.js'
 
 describe('the test-only step delay (WICKER_TEST_STEP_DELAY_MS)', () => {
   it.each([

@@ -1,13 +1,13 @@
 import {join, resolve} from 'node:path'
 
-import {emptyCanon, readCanon} from '../canon/read.js'
 import type {Canon} from '../canon/model.js'
+import {emptyCanon, readCanon} from '../canon/read.js'
 import {loadConfig} from '../config.js'
+import {findCourse, resolveCoursesDir} from '../course/find.js'
+import {COURSE_FILES, loadCourse} from '../course/load.js'
+import type {ArrayOrder, Course} from '../course/model.js'
 import type {WickerConfig} from '../schemas/config.js'
 import {wickerPaths} from '../store/paths.js'
-import {findCourse, resolveCoursesDir} from './find.js'
-import {COURSE_FILES, loadCourse} from './load.js'
-import type {ArrayOrder, Course} from './model.js'
 
 export interface OpenCourseOptions {
   /** a folder path, or a course code under the courses dir */
@@ -59,7 +59,7 @@ export async function openCourse(options: OpenCourseOptions & StagingGiven): Pro
   const warnings = options.warnings ?? []
   warnings.push(...found.warnings)
   if (options.recover) {
-    const {recoverIfIdle} = await import('../merge/recover.js')
+    const {recoverIfIdle} = await import('../transaction/recover.js')
     const {realDisk} = await import('../store/disk.js')
     const given = options.staging ?? []
     const stagingRoots = (typeof given === 'string' ? [given] : [...given]).map((d) => resolve(options.cwd, d))

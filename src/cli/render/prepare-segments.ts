@@ -1,0 +1,17 @@
+import type {PrepareResult} from '../../core/segments/run.js'
+import type {Ui} from '../ui.js'
+import {table} from './table.js'
+
+export function renderPrepare(ui: Ui, r: PrepareResult): void {
+  if (r.totals.packets === 0) {
+    ui.out('Nothing to prepare: no new LEGO needs a basket.')
+    return
+  }
+  const rows = r.segments.flatMap((s) => s.packets.map((p, i) => [s.index, i + 1, p.id, p.seeds.length === 1 ? p.seeds[0]! : `${p.seeds[0]}–${p.seeds.at(-1)}`, p.legos]))
+  for (const line of table(['segment', '#', 'packet', 'seeds', 'LEGOs'], rows.slice(0, 50))) ui.out(line)
+  if (rows.length > 50) ui.out(ui.chalk.dim(`… ${rows.length - 50} more packets; --json lists them all.`))
+  ui.out()
+  ui.out(`Run ${ui.chalk.bold(r.run)}${r.unchanged ? ' (unchanged: prepared before from the same input)' : ''}: ${r.totals.packets} packet(s) in ${r.totals.segments} segment(s), ${r.totals.seeds} seed(s), ${r.totals.legos} LEGO(s).`)
+  for (const s of r.skipped.slice(0, 10)) ui.info(`skipped ${s.id}: ${s.reason}`)
+  ui.info(`Packets and prompts are in ${r.dir}; start the agents with: wicker launch <course> --run ${r.run}`)
+}
