@@ -96,7 +96,7 @@ describe('extract while another process changes staging', async () => {
       for (const command of ['extract', 'preview']) {
         const run = wicker([command, synth.dir, '--json'])
         expect([0, 3], `${command}: ${run.stdout.slice(0, 300)}`).toContain(run.code)
-        if (run.code === 3) expect(run.json.error).toMatchObject({code: 'E_STAGING_CHANGING', message: expect.stringContaining('staging is changing (a merge is moving files?)'), hint: expect.stringContaining('again')})
+        if (run.code === 3) expect(run.json).toMatchObject({status: 3, name: 'E_STAGING_CHANGING', message: expect.stringContaining('staging is changing (a merge is moving files?)'), hint: expect.stringContaining('again')})
         if (run.code === 0 && command === 'extract') expect(run.json.result.candidates).toBe(20)
       }
     } finally {
