@@ -2,6 +2,7 @@ import {Args, Command, Flags} from '@oclif/core'
 
 import {errnoToIoError, EXIT, WickerError, type ErrorInfo} from '../core/errors.js'
 import {surviveClosedPipes, writeTo} from './closed-pipes.js'
+import {withFlagSuggestion} from './did-you-mean.js'
 import {decideUi, Ui} from './ui.js'
 
 /** Flags every command has; each can also be set by environment variable. */
@@ -10,7 +11,7 @@ export const globalFlags = {
   'courses-dir': Flags.string({description: 'Folder that holds course folders by code [default: public/vfs/courses if present, else .].', env: 'WICKER_COURSES_DIR', helpGroup: 'GLOBAL'}),
   config: Flags.string({description: 'Config file [default: the nearest wicker.config.json].', env: 'WICKER_CONFIG', helpGroup: 'GLOBAL'}),
   quiet: Flags.boolean({char: 'q', description: 'Print results and warnings only, no progress.', env: 'WICKER_QUIET', helpGroup: 'GLOBAL'}),
-  color: Flags.boolean({description: 'Colour output (also off with NO_COLOR or when not a terminal).', default: true, allowNo: true, helpGroup: 'GLOBAL'}),
+  color: Flags.boolean({description: 'Force colour (--color) or turn it off (--no-color); by default NO_COLOR, FORCE_COLOR and whether stdout is a terminal decide.', allowNo: true, helpGroup: 'GLOBAL'}),
 }
 
 export const courseArg = Args.string({name: 'course', required: true, description: 'Course folder, or course code under the courses dir (e.g. spa_for_eng).'})
@@ -26,7 +27,7 @@ export interface Outcome<R> {
 interface GlobalFlagValues {
   json: boolean
   quiet: boolean
-  color: boolean
+  color?: boolean
 }
 
 /**
@@ -86,6 +87,7 @@ export abstract class BaseCommand extends Command {
   override async catch(error: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
     // oclif's own exits (help, version, this.exit) pass through untouched.
     if (error.code === 'EEXIT') throw error
+    withFlagSuggestion(error, {...this.ctor.baseFlags, ...this.ctor.flags})
     let exitCode: number
     let info: ErrorInfo
     // a plain I/O failure nobody wrapped is exit 4 with the path and the operation, not a bug
@@ -108,7 +110,7 @@ export abstract class BaseCommand extends Command {
         details: process.env.WICKER_DEBUG ? {stack: error.stack} : undefined,
       }
     }
-    const ui = this.ui ?? new Ui(decideUi({json: this.wantsJson(), quiet: false, color: !this.argv.includes('--no-color'), env: process.env, stdoutIsTTY: Boolean(process.stdout.isTTY), stderrIsTTY: Boolean(process.stderr.isTTY)}))
+    const ui = this.ui ?? new Ui(decideUi({json: this.wantsJson(), quiet: false, color: this.argv.includes('--no-color') ? false : this.argv.includes('--color') || undefined, env: process.env, stdoutIsTTY: Boolean(process.stdout.isTTY), stderrIsTTY: Boolean(process.stderr.isTTY)}))
     if (this.wantsJson()) ui.json({status: 'error', error: info})
     else {
       ui.error(info.message, info.hint)

@@ -29,13 +29,15 @@ Exit codes: 0 ok; 1 validate failed; 4 I/O.`
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Demo)
     const ui = this.makeUi(flags)
-    const {result, warnings} = await runDemo({
+    const {result, warnings} = await ui.withProgress((onProgress, progress) => runDemo({
       dir: args.dir,
       cwd: process.cwd(),
+      onProgress,
       onStep: (s) => {
+        progress.clear()
         if (!ui.policy.json) ui.out(`${ui.chalk.bold(s.step.padEnd(16))} ${s.summary}`)
       },
-    })
+    }))
     this.finish(ui, {result, warnings, exitCode: result.passed ? 0 : 1, render})
   }
 }

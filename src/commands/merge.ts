@@ -36,15 +36,17 @@ Exit codes: 0 merged, nothing to do, or already applied; 2 usage (e.g. no termin
     const {args, flags} = await this.parse(Merge)
     const ui = this.makeUi(flags)
     const canAsk = ui.policy.interactive && Boolean(process.stdin.isTTY)
-    const {result, warnings} = await runMerge({
+    const {result, warnings} = await ui.withProgress(async (onProgress, progress) => runMerge({
       ...this.courseOptions(args.course, flags),
+      onProgress,
       ...stagingSettings(flags),
       policy: await policyOptions(flags, process.cwd()),
       plan: flags.plan,
       yes: flags.yes,
       dryRun: flags['dry-run'],
-      confirm: canAsk ? (plan) => this.ask(plan) : undefined,
-    })
+      // the spinner goes before the plan and the question are shown
+      confirm: canAsk ? (plan) => (progress.clear(), this.ask(plan)) : undefined,
+    }))
     this.finish(ui, {result, warnings, exitCode: 0, render: renderMerge})
   }
 

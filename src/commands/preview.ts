@@ -31,13 +31,14 @@ Exit codes: 0 ok; with --detailed-exitcode: 0 nothing to do, 2 changes ready, 3 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Preview)
     const ui = this.makeUi(flags)
-    const {result, warnings} = await runPreview({
+    const {result, warnings} = await ui.withProgress(async (onProgress) => runPreview({
       ...this.courseOptions(args.course, flags),
+      onProgress,
       ...stagingSettings(flags),
       policy: await policyOptions(flags, process.cwd()),
       out: flags.out,
       maxDiffs: flags['max-diffs'],
-    })
+    }))
     const exitCode = !flags['detailed-exitcode'] ? 0 : result.blocked > 0 ? 3 : result.ops > 0 ? 2 : 0
     this.finish(ui, {result, warnings, exitCode, render: renderPreview})
   }

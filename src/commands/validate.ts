@@ -37,11 +37,12 @@ Exit codes: 0 passed; 1 failed; 2 usage or bad input; 4 I/O.`
     const {args, flags} = await this.parse(Validate)
     const ui = this.makeUi(flags)
     const max = flags['max-gate-violations']
-    const {result, warnings} = await runValidate({
+    const {result, warnings} = await ui.withProgress((onProgress) => runValidate({
       ...this.courseOptions(args.course, flags),
+      onProgress,
       gate: {definition: flags.gate as GateDefinition | undefined, windowSeeds: flags['window-seeds'], recentNewLegos: flags['recent-new-legos'], components: flags.components},
       validate: {maxGateViolations: max === undefined ? undefined : Number(max.replace(/%$/, '')), maxWords: flags['max-words'], strict: flags.strict || undefined},
-    })
+    }))
     this.finish(ui, {result, warnings, exitCode: result.passed ? 0 : 1, render: renderValidate})
   }
 }

@@ -12,6 +12,7 @@ import {runMerge} from '../merge/run.js'
 import {runPreview} from '../preview/run.js'
 import {runPrepare} from '../segments/run.js'
 import {runValidate} from '../validate/run.js'
+import type {OnProgress} from '../progress.js'
 
 /**
  * The whole chain on the bundled sample course with the built-in agent: detect → prepare-segments
@@ -38,7 +39,7 @@ export interface DemoResult {
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`
 
-export async function runDemo(options: {dir: string; cwd: string; onStep?: (s: DemoStep) => void}): Promise<{result: DemoResult; warnings: string[]}> {
+export async function runDemo(options: {dir: string; cwd: string; onStep?: (s: DemoStep) => void; onProgress?: OnProgress}): Promise<{result: DemoResult; warnings: string[]}> {
   const root = resolve(options.cwd, options.dir)
   const course = join(root, SAMPLE_CODE)
   const warnings: string[] = []
@@ -48,7 +49,9 @@ export async function runDemo(options: {dir: string; cwd: string; onStep?: (s: D
     steps.push(s)
     options.onStep?.(s)
   }
+  const progress = options.onProgress ?? (() => undefined)
   if (!existsSync(join(course, 'lego_pairs.json'))) {
+    progress('copy')
     try {
       await mkdir(root, {recursive: true})
       await cp(join(SAMPLE, 'courses', SAMPLE_CODE), course, {recursive: true})
@@ -61,29 +64,37 @@ export async function runDemo(options: {dir: string; cwd: string; onStep?: (s: D
 
   const at = {course, cwd: root}
   const before = (await readCanon(join(course, 'lego_baskets.json'))).sha256
+  progress('detect')
   const detected = (await runDetect(at)).result
   say('detect', `${detected.counts.present} of ${detected.counts.needed} new LEGOs have a basket (${pct(detected.coverage)}); ${detected.counts.missing} missing`)
 
+  progress('prepare-segments')
   const prepared = (await runPrepare({...at, packetSize: 10})).result
   say('prepare-segments', prepared.totals.packets === 0 ? 'nothing to prepare' : `run ${prepared.run}: ${prepared.totals.packets} packet(s), ${prepared.totals.seeds} seed(s), ${prepared.totals.legos} LEGO(s)`)
 
   if (prepared.totals.packets > 0) {
+    let ok = 0
+    progress('launch', 0, prepared.totals.packets)
     const launched = (
-      await runLaunch({...at, run: prepared.run, agent: 'builtin', concurrency: 4, staggerMs: 0, jitter: 0, timeoutMs: 120_000, idleTimeoutMs: 60_000, graceMs: 2000, retries: 2, backoffMs: 200, halt: 1, maxCostUsd: null, resume: false, retryFailed: false, only: null})
+      await runLaunch({...at, onEvent: (e) => e.type === 'end' && e.class === 'ok' && progress('launch', ++ok, prepared.totals.packets), run: prepared.run, agent: 'builtin', concurrency: 4, staggerMs: 0, jitter: 0, timeoutMs: 120_000, idleTimeoutMs: 60_000, graceMs: 2000, retries: 2, backoffMs: 200, halt: 1, maxCostUsd: null, resume: false, retryFailed: false, only: null})
     ).result
     say('launch', `built-in agent: ${launched.packets.ok} ok, ${launched.packets.failed} failed, ${launched.packets.skipped} already done; ${launched.staged.length} output(s) staged`)
   } else say('launch', 'nothing to launch')
 
+  progress('extract')
   const extracted = (await runExtract(at)).result
   say('extract', `${extracted.files.total} staging file(s): ${extracted.files.used} used, ${extracted.files.skipped} skipped, ${extracted.files.bad} bad; ${extracted.candidates} candidate basket(s)`)
 
+  progress('preview')
   const previewed = (await runPreview(at)).result
   const shown = Object.entries(previewed.counts).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`)
   say('preview', `${shown.join(', ') || 'nothing in staging'}; coverage ${pct(previewed.coverage.before)} → ${pct(previewed.coverage.after)}`)
 
+  progress('merge')
   const merged = (await runMerge({...at, yes: true})).result
   say('merge', merged.status === 'merged' ? `${merged.tx}: ${merged.added.length} added; ${merged.canon.before.baskets} → ${merged.canon.after.baskets} baskets; ${merged.consumed.length} staging file(s) moved to .applied/` : 'nothing to merge')
 
+  progress('validate')
   const validated = (await runValidate(at)).result
   const after = (await runDetect(at)).result
   say('validate', `${validated.passed ? 'PASSED' : 'FAILED'}: ${validated.counts.baskets} baskets, ${validated.counts.phrases} phrases, ${validated.counts.errors} error(s), ${validated.counts.warnings} warning(s), GATE ${validated.gate}; coverage ${pct(after.coverage)}`)
