@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 
 import {decideUi, Ui, type UiInputs} from '../../../src/cli/ui.js'
 
-const base: UiInputs = {json: false, quiet: false, color: true, env: {}, stdoutIsTTY: true, stderrIsTTY: true}
+const base: UiInputs = {json: false, quiet: false, color: undefined, env: {}, stdoutIsTTY: true, stderrIsTTY: true}
 
 function sink() {
   let text = ''
