@@ -6,8 +6,9 @@ import {gateFlag, orientationFlag} from '../cli/shared-flags.js'
 import type {Ui} from '../cli/ui.js'
 import type {GateDefinition} from '../core/schemas/gate-definitions.js'
 import {runPrepare, type PrepareResult} from '../core/segments/run.js'
+import {shellArg} from '../cli/render/shell-arg.js'
 
-function render(ui: Ui, r: PrepareResult): void {
+function render(ui: Ui, r: PrepareResult, course: string): void {
   if (r.totals.packets === 0) {
     ui.out('Nothing to prepare: no new LEGO needs a basket.')
     return
@@ -18,7 +19,7 @@ function render(ui: Ui, r: PrepareResult): void {
   ui.out()
   ui.out(`Run ${ui.chalk.bold(r.run)}${r.unchanged ? ' (unchanged: prepared before from the same input)' : ''}: ${r.totals.packets} packet(s) in ${r.totals.segments} segment(s), ${r.totals.seeds} seed(s), ${r.totals.legos} LEGO(s).`)
   for (const s of r.skipped.slice(0, 10)) ui.info(`skipped ${s.id}: ${s.reason}`)
-  ui.info(`Packets and prompts are in ${r.dir}; start the agents with: wicker launch <course> --run ${r.run}`)
+  ui.info(`Packets and prompts are in ${r.dir}; start the agents with: wicker launch ${shellArg(course)} --run ${r.run}`)
 }
 
 export default class PrepareSegments extends BaseCommand {
@@ -72,6 +73,6 @@ Exit codes: 0 ok; 2 usage (bad template, ids, range); 3 the run exists with othe
       templateDir: flags['template-dir'],
       run: flags.run,
     }))
-    this.finish(ui, {result, warnings, exitCode: 0, render})
+    this.finish(ui, {result, warnings, exitCode: 0, render: (u, r) => render(u, r, args.course)})
   }
 }

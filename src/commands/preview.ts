@@ -40,6 +40,6 @@ Exit codes: 0 ok; with --detailed-exitcode: 0 nothing to do, 2 changes ready, 3 
       maxDiffs: flags['max-diffs'],
     }))
     const exitCode = !flags['detailed-exitcode'] ? 0 : result.blocked > 0 ? 3 : result.ops > 0 ? 2 : 0
-    this.finish(ui, {result, warnings, exitCode, render: renderPreview})
+    this.finish(ui, {result, warnings, exitCode, render: (u, r) => renderPreview(u, r, args.course)})
   }
 }
