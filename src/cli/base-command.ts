@@ -1,5 +1,6 @@
 import {Args, Command, Flags} from '@oclif/core'
 
+import {reportBugHint} from '../core/bug-report.js'
 import {errnoToIoError, EXIT, WickerError, type ErrorInfo} from '../core/errors.js'
 import {surviveClosedPipes, writeTo} from './closed-pipes.js'
 import {withFlagSuggestion} from './did-you-mean.js'
@@ -106,7 +107,7 @@ export abstract class BaseCommand extends Command {
       info = {
         code: 'E_INTERNAL',
         message: `Internal error: ${error.message}`,
-        hint: 'This is a bug in wicker; please report it with the command you ran (WICKER_DEBUG=1 prints the stack).',
+        hint: reportBugHint('the command you ran (WICKER_DEBUG=1 prints the stack)'),
         details: process.env.WICKER_DEBUG ? {stack: error.stack} : undefined,
       }
     }
