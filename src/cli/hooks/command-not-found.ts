@@ -26,8 +26,12 @@ const hook: Hook<'command_not_found'> = async function (opts) {
       throw e
     }
   }
-  const typed = toConfiguredId(opts.id, config)
-  const near = nearest(opts.id, ids)
+  // `wicker valdate COURSE` arrives as the id "valdate:COURSE": the command is the first word, or the
+  // first two under a topic (`autocomplete scirpt`)
+  const parts = opts.id.split(':')
+  const word = parts.slice(0, config.findTopic(parts[0] ?? '') && parts.length > 1 ? 2 : 1).join(':')
+  const typed = toConfiguredId(word, config)
+  const near = nearest(word, ids)
   const suggestion = near ? ` Did you mean ${toConfiguredId(near, config)}?` : ''
   this.error(`${typed} is not a ${config.bin} command.${suggestion} Run ${config.bin} help for the list of commands.`, {code: 'E_COMMAND_NOT_FOUND', exit: 2})
 }
