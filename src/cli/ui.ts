@@ -141,7 +141,10 @@ export class Ui {
    */
   async progress(): Promise<Progress> {
     if (this.policy.progress === 'none' || this.policy.progress === 'ndjson') return noProgress
-    if (!this.policy.interactive) return lineProgress((line) => this.info(this.chalk.dim(line)))
+    // a terminal that reports no width (a pty nobody sized: `script`, some `docker exec -t`) makes ora
+    // clear lines without end; it gets plain lines
+    const width = (this.stderr as NodeJS.WriteStream).columns
+    if (!this.policy.interactive || !(width > 0)) return lineProgress((line) => this.info(this.chalk.dim(line)))
     const {default: ora} = await import('ora')
     return spinnerProgress(ora({stream: this.stderr as NodeJS.WriteStream, isEnabled: true, isSilent: false, discardStdin: false, color: this.policy.colorLevel > 0 ? 'cyan' : false}))
   }
