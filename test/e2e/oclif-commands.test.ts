@@ -31,6 +31,12 @@ describe('what oclif users expect', () => {
     }
   })
 
+  it('answers --help from the build\'s capture exactly as oclif does, plugin commands included', () => {
+    const cached = wicker(['--help'])
+    expect(cached.stdout).toBe(wicker(['--help'], {env: {WICKER_NO_HELP_CACHE: '1'}}).stdout)
+    for (const id of ['autocomplete', 'help', 'version']) expect(cached.stdout).toMatch(new RegExp(`^  ${id} `, 'm'))
+  })
+
   it('prints the version line from `version` as from --version, more with --verbose, an envelope with --json', () => {
     const line = wicker(['--version']).stdout
     const version = wicker(['version'])

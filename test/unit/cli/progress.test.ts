@@ -1,8 +1,8 @@
-import {Writable} from 'node:stream'
 import {describe, expect, it} from 'vitest'
 
 import {lineProgress, spinnerProgress, type SpinnerLike} from '../../../src/cli/progress.js'
 import {decideUi, Ui} from '../../../src/cli/ui.js'
+import {sink} from '../../helpers/sink.js'
 
 function clock() {
   let t = 0
@@ -73,16 +73,6 @@ describe('progress in CI and pipes', () => {
 })
 
 describe('Ui.withProgress', () => {
-  function sink() {
-    let text = ''
-    const stream = new Writable({
-      write(chunk, _enc, done) {
-        text += chunk.toString()
-        done()
-      },
-    })
-    return {stream, text: () => text}
-  }
 
   it('shows nothing at all with --json or --quiet, and lines on stderr otherwise', async () => {
     for (const [mode, expected] of [[{json: true, quiet: false}, ''], [{json: false, quiet: true}, ''], [{json: false, quiet: false}, 'loading the course…\n']] as const) {

@@ -1,20 +1,10 @@
-import {Writable} from 'node:stream'
 import {describe, expect, it} from 'vitest'
 
 import {decideUi, Ui, type UiInputs} from '../../../src/cli/ui.js'
+import {sink} from '../../helpers/sink.js'
 
 const base: UiInputs = {json: false, quiet: false, color: undefined, env: {}, stdoutIsTTY: true, stderrIsTTY: true}
 
-function sink() {
-  let text = ''
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += chunk.toString()
-      done()
-    },
-  })
-  return {stream, text: () => text}
-}
 
 describe('ui policy', () => {
   it('animates and colours only for a person at a terminal', () => {
