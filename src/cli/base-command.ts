@@ -1,6 +1,7 @@
 import {Args, Command, Flags} from '@oclif/core'
 
 import {surviveClosedPipes, writeTo} from './closed-pipes.js'
+import {withFlagSuggestion} from './did-you-mean.js'
 import {describeFailure, errorEnvelope, jsonWanted, resultEnvelope} from './envelope.js'
 import {decideUi, Ui} from './ui.js'
 
@@ -10,7 +11,7 @@ export const globalFlags = {
   'courses-dir': Flags.string({description: 'Folder that holds course folders by code [default: public/vfs/courses if present, else .].', env: 'WICKER_COURSES_DIR', helpGroup: 'GLOBAL'}),
   config: Flags.string({description: 'Config file [default: the nearest wicker.config.json].', env: 'WICKER_CONFIG', helpGroup: 'GLOBAL'}),
   quiet: Flags.boolean({char: 'q', description: 'Print results and warnings only, no progress.', env: 'WICKER_QUIET', helpGroup: 'GLOBAL'}),
-  color: Flags.boolean({description: 'Colour output (also off with NO_COLOR or when not a terminal).', default: true, allowNo: true, helpGroup: 'GLOBAL'}),
+  color: Flags.boolean({description: 'Force colour (--color) or turn it off (--no-color); by default NO_COLOR, FORCE_COLOR and whether stdout is a terminal decide.', allowNo: true, helpGroup: 'GLOBAL'}),
 }
 
 export const courseArg = Args.string({name: 'course', required: true, description: 'Course folder, or course code under the courses dir (e.g. spa_for_eng).'})
@@ -26,7 +27,7 @@ export interface Outcome<R> {
 interface GlobalFlagValues {
   json: boolean
   quiet: boolean
-  color: boolean
+  color?: boolean
 }
 
 /**
@@ -92,8 +93,9 @@ export abstract class BaseCommand extends Command {
     if (error.code === 'EEXIT') throw error
     // a parse that failed was a parse: else oclif adds "did not parse its arguments" to stderr (NODE_ENV=development or test)
     this.parsed = true
+    withFlagSuggestion(error, {...this.ctor.baseFlags, ...this.ctor.flags})
     const {exitCode, info} = describeFailure(error, this.id)
-    const ui = this.ui ?? new Ui(decideUi({json: this.wantsJson(), quiet: false, color: !this.argv.includes('--no-color'), env: process.env, stdoutIsTTY: Boolean(process.stdout.isTTY), stderrIsTTY: Boolean(process.stderr.isTTY)}))
+    const ui = this.ui ?? new Ui(decideUi({json: this.wantsJson(), quiet: false, color: this.argv.includes('--no-color') ? false : this.argv.includes('--color') || undefined, env: process.env, stdoutIsTTY: Boolean(process.stdout.isTTY), stderrIsTTY: Boolean(process.stderr.isTTY)}))
     if (this.wantsJson()) ui.json(errorEnvelope(exitCode, info, this.warnings))
     else {
       for (const warning of this.warnings) ui.warn(warning)

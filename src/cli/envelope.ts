@@ -1,4 +1,5 @@
 import {errnoToIoError, EXIT, WickerError, type ErrorInfo} from '../core/errors.js'
+import {reportBugHint} from '../core/bug-report.js'
 import {writeTo} from './closed-pipes.js'
 
 /**
@@ -74,7 +75,7 @@ export function describeFailure(error: unknown, commandId?: string): {exitCode: 
     info: {
       code: 'E_INTERNAL',
       message: `Internal error: ${e.message}`,
-      hint: 'This is a bug in wicker; please report it with the command you ran (WICKER_DEBUG=1 prints the stack).',
+      hint: reportBugHint('the command you ran (WICKER_DEBUG=1 prints the stack)'),
       details: process.env.WICKER_DEBUG ? {stack: e.stack} : undefined,
     },
   }

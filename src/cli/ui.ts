@@ -2,6 +2,8 @@ import {Chalk, type ChalkInstance} from 'chalk'
 
 import {writeTo} from './closed-pipes.js'
 import {writeEnvelope, type Envelope} from './envelope.js'
+import type {OnProgress} from '../core/progress.js'
+import {lineProgress, noProgress, spinnerProgress, type Progress} from './progress.js'
 
 /**
  * The one place that decides how wicker talks to a person: colour, spinners and live task lists.
@@ -14,8 +16,8 @@ import {writeEnvelope, type Envelope} from './envelope.js'
 export interface UiInputs {
   json: boolean
   quiet: boolean
-  /** false with --no-color */
-  color: boolean
+  /** true with --color, false with --no-color, undefined when neither was given */
+  color: boolean | undefined
   env: NodeJS.ProcessEnv
   stdoutIsTTY: boolean
   stderrIsTTY: boolean
@@ -34,21 +36,38 @@ export interface UiPolicy {
 }
 
 const truthy = (v: string | undefined) => v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false'
+const set = (v: string | undefined) => v !== undefined && v !== ''
+
+/**
+ * Colour, first rule that applies wins: --no-color, --color, NO_COLOR (or WICKER_NO_COLOR),
+ * FORCE_COLOR (0/false off, 1–3 a level), then colour only when stdout is a terminal that is not
+ * TERM=dumb. --json never colours (stdout is a JSON document).
+ */
+function colorLevelOf(inputs: UiInputs): UiPolicy['colorLevel'] {
+  const {env} = inputs
+  const depth = (): 1 | 2 | 3 => (env.COLORTERM === 'truecolor' || env.COLORTERM === '24bit' ? 3 : /256/.test(env.TERM ?? '') ? 2 : 1)
+  const forcedLevel = (): 0 | 1 | 2 | 3 | undefined => {
+    const forced = env.FORCE_COLOR
+    if (forced === undefined) return undefined
+    if (forced === 'false' || forced === '0') return 0
+    const n = Number(forced)
+    return forced === '' || forced === 'true' || !Number.isInteger(n) || n < 1 ? depth() : (Math.min(3, n) as 1 | 2 | 3)
+  }
+  if (inputs.json || inputs.color === false) return 0
+  if (inputs.color === true) return forcedLevel() || depth()
+  if (set(env.NO_COLOR) || truthy(env.WICKER_NO_COLOR)) return 0
+  const forced = forcedLevel()
+  if (forced !== undefined) return forced
+  return inputs.stdoutIsTTY && env.TERM !== 'dumb' ? depth() : 0
+}
 
 export function decideUi(inputs: UiInputs): UiPolicy {
   const {env} = inputs
   const ci = truthy(env.CI) || truthy(env.CONTINUOUS_INTEGRATION)
   const dumb = env.TERM === 'dumb'
-  const noColor = !inputs.color || inputs.json || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || truthy(env.WICKER_NO_COLOR)
-  let colorLevel: UiPolicy['colorLevel'] = 0
-  if (!noColor) {
-    const forced = env.FORCE_COLOR
-    if (forced !== undefined && forced !== '') colorLevel = forced === 'false' || forced === '0' ? 0 : (Math.min(3, Math.max(1, Number(forced) || 1)) as 1 | 2 | 3)
-    else if (inputs.stdoutIsTTY && !dumb) colorLevel = env.COLORTERM === 'truecolor' ? 3 : 1
-  }
   const interactive = inputs.stderrIsTTY && !ci && !dumb && !inputs.json && !inputs.quiet
   const progress: ProgressMode = inputs.json ? 'ndjson' : inputs.quiet ? 'none' : interactive ? 'tasks' : 'lines'
-  return {json: inputs.json, quiet: inputs.quiet, colorLevel, interactive, progress}
+  return {json: inputs.json, quiet: inputs.quiet, colorLevel: colorLevelOf(inputs), interactive, progress}
 }
 
 export interface Spinner {
@@ -114,6 +133,33 @@ export class Ui {
       succeed: (t) => void spinner.succeed(t),
       fail: (t) => void spinner.fail(t),
       stop: () => void spinner.stop(),
+    }
+  }
+
+  /**
+   * Progress of long work, on stderr: a spinner on a terminal, start and end lines in CI or a pipe,
+   * nothing with --json or --quiet. Pass `onProgress` to the core; call `end()` before printing.
+   */
+  async progress(): Promise<Progress> {
+    if (this.policy.progress === 'none' || this.policy.progress === 'ndjson') return noProgress
+    // a terminal that reports no width (a pty nobody sized: `script`, some `docker exec -t`) makes ora
+    // clear lines without end; it gets plain lines
+    const width = (this.stderr as NodeJS.WriteStream).columns
+    if (!this.policy.interactive || !(width > 0)) return lineProgress((line) => this.info(this.chalk.dim(line)))
+    const {default: ora} = await import('ora')
+    return spinnerProgress(ora({stream: this.stderr as NodeJS.WriteStream, isEnabled: true, isSilent: false, discardStdin: false, color: this.policy.colorLevel > 0 ? 'cyan' : false}))
+  }
+
+  /** Runs long work with progress shown (see progress()); the spinner is gone before the result prints. */
+  async withProgress<T>(work: (onProgress: OnProgress, progress: Progress) => Promise<T>): Promise<T> {
+    const progress = await this.progress()
+    try {
+      const value = await work(progress.onProgress, progress)
+      progress.end(true)
+      return value
+    } catch (error) {
+      progress.end(false)
+      throw error
     }
   }
 

@@ -22,11 +22,15 @@ Exit codes: 0 ok; 1 findings (validate failed); 2 usage (DIR not usable); 4 I/O.
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Demo)
     const ui = this.makeUi(flags)
-    const {result, warnings} = await runDemo({
+    const {result, warnings} = await ui.withProgress((onProgress, progress) => runDemo({
       dir: args.dir,
       cwd: process.cwd(),
-      onStep: (s) => renderDemoStep(ui, s),
-    })
+      onProgress,
+      onStep: (s) => {
+        progress.clear()
+        renderDemoStep(ui, s)
+      },
+    }))
     this.finish(ui, {result, warnings, exitCode: result.passed ? 0 : 1, render: renderDemo})
   }
 }

@@ -28,10 +28,11 @@ Exit codes: 0 ok; 1 findings (something missing, with --fail-on-missing); 2 usag
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Detect)
     const ui = this.makeUi(flags)
-    const {result, warnings} = await runDetect({
+    const {result, warnings} = await ui.withProgress((onProgress) => runDetect({
       ...this.courseOptions(args.course, flags),
       out: flags.out,
-    })
+      onProgress,
+    }))
     this.finish(ui, {result, warnings, exitCode: flags['fail-on-missing'] && result.counts.missing > 0 ? 1 : 0, render: renderDetect})
   }
 }

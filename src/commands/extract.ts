@@ -27,10 +27,11 @@ Exit codes: 0 ok (problems are reported, not fatal); 2 usage or bad input; 3 blo
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Extract)
     const ui = this.makeUi(flags)
-    const {result, warnings} = await runExtract({
+    const {result, warnings} = await ui.withProgress((onProgress) => runExtract({
       ...this.courseOptions(args.course, flags),
       ...stagingSettings(flags),
-    })
+      onProgress,
+    }))
     this.finish(ui, {result, warnings, exitCode: 0, render: renderExtract})
   }
 }

@@ -103,7 +103,7 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, or the run halte
       const outcome = {...result, estimate}
       const warning = await tell(launchSummary(outcome, exitCode, stop.first()))
       if (warning) warnings.push(warning)
-      this.finish(ui, {result: outcome, warnings, exitCode, render: renderLaunch})
+      this.finish(ui, {result: outcome, warnings, exitCode, render: (u, r) => renderLaunch(u, r, args.course)})
     } catch (error) {
       await progress.done()
       // a launch that could not run (locked, bad --only, I/O) is news for the team too; the error stays the command's

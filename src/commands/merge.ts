@@ -36,21 +36,23 @@ Exit codes: 0 merged, nothing to do, or already applied; 2 usage (e.g. no termin
     const {args, flags} = await this.parse(Merge)
     const ui = this.makeUi(flags)
     const canAsk = ui.policy.interactive && Boolean(process.stdin.isTTY)
-    const {result, warnings} = await runMerge({
+    const {result, warnings} = await ui.withProgress(async (onProgress, progress) => runMerge({
       ...this.courseOptions(args.course, flags),
+      onProgress,
       ...stagingSettings(flags),
       policy: await policyOptions(flags, process.cwd()),
       plan: flags.plan,
       yes: flags.yes,
       dryRun: flags['dry-run'],
-      confirm: canAsk ? (plan) => this.ask(plan) : undefined,
-    })
-    this.finish(ui, {result, warnings, exitCode: 0, render: renderMerge})
+      // the spinner goes before the plan and the question are shown
+      confirm: canAsk ? (plan) => (progress.clear(), this.ask(plan)) : undefined,
+    }))
+    this.finish(ui, {result, warnings, exitCode: 0, render: (u, r) => renderMerge(u, r, args.course)})
   }
 
   private async ask(plan: Plan): Promise<boolean> {
     const ui = this.ui!
-    renderPreview(ui, {course: plan.course, planId: plan.planId, counts: plan.counts, coverage: plan.coverage, ops: plan.ops.length, blocked: plan.blocked, items: plan.items, diffs: [], plan: null, reusedExtract: false})
+    renderPreview(ui, {course: plan.course, planId: plan.planId, counts: plan.counts, coverage: plan.coverage, ops: plan.ops.length, blocked: plan.blocked, items: plan.items, diffs: [], plan: null, reusedExtract: false}, plan.course)
     const {createInterface} = await import('node:readline/promises')
     const rl = createInterface({input: process.stdin, output: process.stderr})
     try {

@@ -41,8 +41,9 @@ Exit codes: 0 ok; 2 usage (bad template, ids, range, a --manifest that does not 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(PrepareSegments)
     const ui = this.makeUi(flags)
-    const {result, warnings} = await runPrepare({
+    const {result, warnings} = await ui.withProgress((onProgress) => runPrepare({
       ...this.courseOptions(args.course, flags),
+      onProgress,
       manifest: flags.manifest,
       ids: flags.ids?.split(',').map((s) => s.trim()).filter(Boolean),
       seeds: flags.seeds,
@@ -55,7 +56,7 @@ Exit codes: 0 ok; 2 usage (bad template, ids, range, a --manifest that does not 
       gate: {definition: flags.gate as GateDefinition | undefined, windowSeeds: flags['window-seeds']},
       templateDir: flags['template-dir'],
       run: flags.run,
-    })
-    this.finish(ui, {result, warnings, exitCode: 0, render: renderPrepare})
+    }))
+    this.finish(ui, {result, warnings, exitCode: 0, render: (u, r) => renderPrepare(u, r, args.course)})
   }
 }

@@ -32,14 +32,15 @@ Exit codes: 0 ok; with --detailed-exitcode: 0 nothing to do, 6 changes ready, 3 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Preview)
     const ui = this.makeUi(flags)
-    const {result, warnings} = await runPreview({
+    const {result, warnings} = await ui.withProgress(async (onProgress) => runPreview({
       ...this.courseOptions(args.course, flags),
+      onProgress,
       ...stagingSettings(flags),
       policy: await policyOptions(flags, process.cwd()),
       out: flags.out,
       maxDiffs: flags['max-diffs'],
-    })
+    }))
     const exitCode = !flags['detailed-exitcode'] ? EXIT.ok : result.blocked > 0 ? EXIT.blocked : result.ops > 0 ? EXIT.changes : EXIT.ok
-    this.finish(ui, {result, warnings, exitCode, render: renderPreview})
+    this.finish(ui, {result, warnings, exitCode, render: (u, r) => renderPreview(u, r, args.course)})
   }
 }

@@ -52,8 +52,9 @@ Exit codes: 0 PROCEED (or CONDITIONAL_PROCEED without --detailed-exitcode); 1 fi
     if (format && flags.json && !flags.output) throw new UsageError({code: 'E_USAGE', message: `--format ${format} and --json both print on stdout.`, hint: 'Add --output FILE for the report, or leave out one of them.'})
     const max = flags['max-gate-violations']
     const maxWarnings = flags['max-warnings']
-    const {result, warnings} = await runValidate({
+    const {result, warnings} = await ui.withProgress((onProgress) => runValidate({
       ...this.courseOptions(args.course, flags),
+      onProgress,
       gate: {definition: flags.gate as GateDefinition | undefined, windowSeeds: flags['window-seeds'], recentNewLegos: flags['recent-new-legos'], components: flags.components},
       validate: {
         maxGateViolations: max === undefined ? undefined : Number(max.replace(/%$/, '')),
@@ -63,7 +64,7 @@ Exit codes: 0 PROCEED (or CONDITIONAL_PROCEED without --detailed-exitcode); 1 fi
         maxWarnings,
         critical: flags.critical === undefined ? undefined : (flags.critical.split(',').map((id) => id.trim()).filter(Boolean) as CheckId[]),
       },
-    })
+    }))
     const cwd = process.cwd()
     if (format && flags.output) await writeValidateReport(cwd, flags.output, validateReport(format, result, cwd))
     const exitCode = result.verdict === 'BLOCK' ? EXIT.findings : result.verdict === 'CONDITIONAL_PROCEED' && flags['detailed-exitcode'] ? EXIT.conditional : EXIT.ok

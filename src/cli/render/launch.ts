@@ -5,6 +5,7 @@ import {canWrite, writeTo} from '../closed-pipes.js'
 import type {Ui} from '../ui.js'
 import {LaunchBoard, launchFrame} from './launch-board.js'
 import {table} from './table.js'
+import {shellArg} from './shell-arg.js'
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`
 
@@ -100,7 +101,7 @@ function liveView(ui: Ui, stream: NodeJS.WriteStream): LaunchProgress {
   }
 }
 
-export function renderLaunch(ui: Ui, r: LaunchResult & {estimate?: Estimate | null}): void {
+export function renderLaunch(ui: Ui, r: LaunchResult & {estimate?: Estimate | null}, course: string): void {
   const c = ui.chalk
   for (const line of table(['segment', 'ok', 'failed', 'retried', 'skipped'], r.segments.map((s) => [s.index, s.ok, s.failed, s.retried, s.skipped]))) ui.out(line)
   ui.out()
@@ -117,5 +118,5 @@ export function renderLaunch(ui: Ui, r: LaunchResult & {estimate?: Estimate | nu
   for (const f of r.failures.slice(0, 20)) ui.out(`  ${c.red(f.class)} #${f.index} ${f.packet}: ${f.message}`)
   if (r.halted) ui.out(c.yellow(`Halted: ${r.halted}`))
   if (r.interrupted) ui.out(c.yellow(`Interrupted: every agent was stopped${p.interrupted > 0 ? `; ${p.interrupted} attempt(s) cut short` : ''}${p.notStarted > 0 ? `, ${p.notStarted} packet(s) not started` : ''}. Run the same command again to resume.`))
-  ui.info(`${r.staged.length} output(s) staged. Ledger: ${r.ledger}. Next: wicker extract <course>, then wicker preview.`)
+  ui.info(`${r.staged.length} output(s) staged. Ledger: ${r.ledger}. Next: wicker extract ${shellArg(course)}, then wicker preview ${shellArg(course)}.`)
 }

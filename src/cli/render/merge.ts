@@ -1,10 +1,11 @@
 import type {MergeResult} from '../../core/merge/run.js'
 import type {RestoreResult} from '../../core/merge/restore.js'
 import type {Ui} from '../ui.js'
+import {shellArg} from './shell-arg.js'
 
 const short = (sha: string | null) => (sha ? sha.slice(0, 12) : 'none')
 
-export function renderMerge(ui: Ui, r: MergeResult): void {
+export function renderMerge(ui: Ui, r: MergeResult, course: string): void {
   const c = ui.chalk
   for (const note of r.recovered) ui.info(note)
   switch (r.status) {
@@ -24,7 +25,7 @@ export function renderMerge(ui: Ui, r: MergeResult): void {
       ui.out(`${c.green('Merged')} ${r.tx}: ${r.added.length} added, ${r.updated.length} updated, ${r.adopted.length} adopted; ${r.canon.before.baskets} → ${r.canon.after.baskets} baskets.`)
       ui.out(`Canon ${short(r.canon.before.sha256)} → ${short(r.canon.after.sha256)}; backup ${r.backup ?? '(there was no canon)'}; ${r.consumed.length} staging file(s) moved to .applied/${r.tx}/.`)
       if (r.written === 'serialised' && r.canon.before.sha256 !== null) ui.info('Canon was rewritten whole, in wicker\'s layout; the next merges write only the baskets they change.')
-      ui.info(`Undo with: wicker restore <course> ${r.tx}`)
+      ui.info(`Undo with: wicker restore ${shellArg(course)} ${r.tx}`)
   }
 }
 

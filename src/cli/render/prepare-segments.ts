@@ -1,8 +1,9 @@
 import type {PrepareResult} from '../../core/segments/run.js'
 import type {Ui} from '../ui.js'
+import {shellArg} from './shell-arg.js'
 import {table} from './table.js'
 
-export function renderPrepare(ui: Ui, r: PrepareResult): void {
+export function renderPrepare(ui: Ui, r: PrepareResult, course: string): void {
   if (r.totals.packets === 0) {
     ui.out('Nothing to prepare: no new LEGO needs a basket.')
     return
@@ -13,5 +14,5 @@ export function renderPrepare(ui: Ui, r: PrepareResult): void {
   ui.out()
   ui.out(`Run ${ui.chalk.bold(r.run)}${r.unchanged ? ' (unchanged: prepared before from the same input)' : ''}: ${r.totals.packets} packet(s) in ${r.totals.segments} segment(s), ${r.totals.seeds} seed(s), ${r.totals.legos} LEGO(s).`)
   for (const s of r.skipped.slice(0, 10)) ui.info(`skipped ${s.id}: ${s.reason}`)
-  ui.info(`Packets and prompts are in ${r.dir}; start the agents with: wicker launch <course> --run ${r.run}`)
+  ui.info(`Packets and prompts are in ${r.dir}; start the agents with: wicker launch ${shellArg(course)} --run ${r.run}`)
 }

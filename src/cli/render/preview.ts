@@ -2,10 +2,11 @@ import {countKey, ITEM_CLASSES} from '../../core/preview/plan.js'
 import type {PreviewResult} from '../../core/preview/run.js'
 import type {Ui} from '../ui.js'
 import {percent, table} from './table.js'
+import {shellArg} from './shell-arg.js'
 
 const MAX_ITEMS = 30
 
-export function renderPreview(ui: Ui, r: PreviewResult): void {
+export function renderPreview(ui: Ui, r: PreviewResult, course: string): void {
   const c = ui.chalk
   // by class name, as the items below give it (the JSON keys are camelCase: stagingConflict)
   for (const line of table(['class', 'baskets'], ITEM_CLASSES.map((k) => [k, r.counts[countKey(k)]]))) ui.out(line)
@@ -29,5 +30,5 @@ export function renderPreview(ui: Ui, r: PreviewResult): void {
   if (r.blocked > 0) ui.out(c.red(`${r.blocked} basket(s) block a merge`) + ': choose with --on-conflict or --resolutions.')
   else if (r.ops === 0) ui.out('Nothing to merge.')
   else ui.out(c.green(`Ready: ${r.ops} basket(s) to merge.`))
-  if (r.plan) ui.info(`Plan ${r.planId.slice(0, 12)} written to ${r.plan}; apply it with: wicker merge <course> --plan ${r.plan}`)
+  if (r.plan) ui.info(`Plan ${r.planId.slice(0, 12)} written to ${r.plan}; apply it with: wicker merge ${shellArg(course)} --plan ${shellArg(r.plan)}`)
 }

@@ -13,6 +13,7 @@ import {runPrepare} from '../segments/run.js'
 import {copyFolder} from '../store/copy.js'
 import {realDisk} from '../store/disk.js'
 import {runValidate} from '../validate/run.js'
+import type {OnProgress} from '../progress.js'
 
 /**
  * The whole chain on the bundled sample course with the built-in agent: detect → prepare-segments
@@ -43,7 +44,7 @@ export interface DemoResult {
   changed: boolean
 }
 
-export async function runDemo(options: {dir: string; cwd: string; onStep?: (s: DemoStep) => void}): Promise<{result: DemoResult; warnings: string[]}> {
+export async function runDemo(options: {dir: string; cwd: string; onStep?: (s: DemoStep) => void; onProgress?: OnProgress}): Promise<{result: DemoResult; warnings: string[]}> {
   const root = resolve(options.cwd, options.dir)
   const course = join(root, SAMPLE_CODE)
   const warnings: string[] = []
@@ -52,7 +53,9 @@ export async function runDemo(options: {dir: string; cwd: string; onStep?: (s: D
     steps.push(s)
     options.onStep?.(s)
   }
+  const progress = options.onProgress ?? (() => undefined)
   if (!existsSync(join(course, 'lego_pairs.json'))) {
+    progress('copy')
     try {
       await realDisk.mkdir(root)
       await copyFolder(join(SAMPLE, 'courses', SAMPLE_CODE), course)
@@ -65,28 +68,36 @@ export async function runDemo(options: {dir: string; cwd: string; onStep?: (s: D
 
   const at = {course, cwd: root}
   const before = (await readCanon(join(course, 'lego_baskets.json'))).sha256
+  progress('detect')
   const detected = (await runDetect(at)).result
   say({step: 'detect', present: detected.counts.present, needed: detected.counts.needed, missing: detected.counts.missing, coverage: detected.coverage})
 
+  progress('prepare-segments')
   const prepared = (await runPrepare({...at, packetSize: 10})).result
   say({step: 'prepare-segments', run: prepared.run, packets: prepared.totals.packets, seeds: prepared.totals.seeds, legos: prepared.totals.legos})
 
   if (prepared.totals.packets > 0) {
+    let ok = 0
+    progress('launch', 0, prepared.totals.packets)
     const launched = (
-      await runLaunch({...at, run: prepared.run, agent: 'builtin', concurrency: 4, staggerMs: 0, jitter: 0, timeoutMs: 120_000, idleTimeoutMs: 60_000, graceMs: 2000, retries: 2, backoffMs: 200, halt: 1, maxCostUsd: null, resume: false, retryFailed: false, only: null})
+      await runLaunch({...at, onEvent: (e) => e.type === 'end' && e.class === 'ok' && progress('launch', ++ok, prepared.totals.packets), run: prepared.run, agent: 'builtin', concurrency: 4, staggerMs: 0, jitter: 0, timeoutMs: 120_000, idleTimeoutMs: 60_000, graceMs: 2000, retries: 2, backoffMs: 200, halt: 1, maxCostUsd: null, resume: false, retryFailed: false, only: null})
     ).result
     say({step: 'launch', launched: {ok: launched.packets.ok, failed: launched.packets.failed, skipped: launched.packets.skipped, staged: launched.staged.length}})
   } else say({step: 'launch', launched: null})
 
+  progress('extract')
   const extracted = (await runExtract(at)).result
   say({step: 'extract', files: {total: extracted.files.total, used: extracted.files.used, skipped: extracted.files.skipped, bad: extracted.files.bad}, candidates: extracted.candidates})
 
+  progress('preview')
   const previewed = (await runPreview(at)).result
   say({step: 'preview', counts: previewed.counts, coverage: previewed.coverage})
 
+  progress('merge')
   const merged = (await runMerge({...at, yes: true})).result
   say({step: 'merge', merged: merged.status === 'merged' ? {tx: merged.tx, added: merged.added.length, baskets: {before: merged.canon.before.baskets, after: merged.canon.after.baskets}, consumed: merged.consumed.length} : null})
 
+  progress('validate')
   const validated = (await runValidate(at)).result
   const after = (await runDetect(at)).result
   say({step: 'validate', passed: validated.passed, baskets: validated.counts.baskets, phrases: validated.counts.phrases, errors: validated.counts.errors, warnings: validated.counts.warnings, gate: validated.gate, coverage: after.coverage})

@@ -6,10 +6,12 @@ import {readBytes} from '../store/read-json.js'
 import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
 import type {MissingManifest} from '../schemas/manifest.js'
 import {detect, type DetectResult} from './detect.js'
+import type {OnProgress} from '../progress.js'
 
 export interface RunDetectOptions extends OpenCourseOptions {
   /** write the missing list as a manifest here */
   out?: string | null
+  onProgress?: OnProgress
 }
 
 export interface RunDetectResult extends DetectResult {
@@ -18,7 +20,9 @@ export interface RunDetectResult extends DetectResult {
 }
 
 export async function runDetect(options: RunDetectOptions): Promise<{result: RunDetectResult; warnings: string[]}> {
+  options.onProgress?.('loading the course')
   const {course, canon, warnings} = await openCourse(options)
+  options.onProgress?.('detecting')
   const result = detect(course, canon)
   let manifest: string | null = null
   if (options.out) {

@@ -21,6 +21,7 @@ import {readCourseFile} from '../store/read-file.js'
 import {tidy, units} from '../text/normalize.js'
 import {launchName, phrasesHash, type Candidate, type Source} from './candidate.js'
 import {formatCounts} from './counts.js'
+import {progressEvery, type OnProgress} from '../progress.js'
 
 export type ProblemKind =
   | 'not-baskets'
@@ -122,6 +123,8 @@ export interface ExtractOptions {
   maxDepth: number
   /** called after each scan, before its files are read: lets a test change staging at the worst moment */
   afterScan?: (attempt: number) => Promise<void>
+  /** one 'reading staging' step, counted in files */
+  onProgress?: OnProgress
 }
 
 interface Found {
@@ -357,12 +360,15 @@ async function extractScan(scan: ScanResult, options: ExtractOptions): Promise<E
   // Files are read a few at a time, so the disk works while JSON is parsed; results keep file order.
   const results = new Array<{one: Awaited<ReturnType<typeof readOne>>; problems: Problem[]}>(scan.files.length)
   let next = 0
+  let read = 0
+  const tick = progressEvery(options.onProgress, 'reading staging', scan.files.length, 50)
   const worker = async () => {
     while (next < scan.files.length) {
       const i = next++
       const own: Problem[] = []
       try {
         results[i] = {one: await readOne(scan.files[i]!, options, context, own), problems: own}
+        tick(++read)
       } catch (error) {
         next = scan.files.length // the other readers stop too: this attempt is over
         throw error

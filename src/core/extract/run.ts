@@ -10,6 +10,7 @@ import {makeRealFolder} from '../store/wicker-folder.js'
 import {readIfUnchanged} from '../staging/read.js'
 import {REPAIR_DEFAULTS} from '../staging/repair.js'
 import {quarantinePaths, STAGING_DIRS, wickerPaths} from '../store/paths.js'
+import type {OnProgress} from '../progress.js'
 import {extractStaging, type ExtractOptions, type Extraction} from './extract.js'
 
 export interface ExtractSettings {
@@ -22,6 +23,8 @@ export interface ExtractSettings {
   maxDepth?: number
   /** also offer the basket payloads in lego_pairs.json's seeds as candidates (from-lego-pairs.ts) */
   fromLegoPairs?: boolean
+  /** how far the work got (loading, reading staging, …): the command shows it */
+  onProgress?: OnProgress
 }
 
 export const EXTRACT_DEFAULTS = {maxFileSize: 50 * 1024 * 1024, maxDepth: 64}
@@ -46,6 +49,7 @@ export async function extractFor(course: Course, settings: ExtractSettings, cwd:
     maxRepairSize: settings.maxRepairSize ?? REPAIR_DEFAULTS.maxRepairSize,
     maxFileSize: settings.maxFileSize ?? EXTRACT_DEFAULTS.maxFileSize,
     maxDepth: settings.maxDepth ?? EXTRACT_DEFAULTS.maxDepth,
+    onProgress: settings.onProgress,
     ...hooks,
   })
   if (!settings.fromLegoPairs) return extraction
@@ -123,8 +127,10 @@ async function quarantine(extraction: Extraction, courseDir: string, dir: string
 }
 
 export async function runExtract(options: OpenCourseOptions & ExtractSettings): Promise<{result: RunExtractResult; warnings: string[]}> {
+  options.onProgress?.('loading the course')
   const {course, warnings} = await openCourse({...options, recover: true})
   const extraction = await extractFor(course, options, options.cwd)
+  options.onProgress?.('writing .wicker/extract.json and the quarantine')
   const paths = wickerPaths(course.dir)
   await makeRealFolder(course.dir, paths.root)
   await writeFileAtomic(paths.extract, jsonText({kind: 'wicker/extract', version: EXTRACT_FILE_VERSION, createdAt: new Date().toISOString(), ...extraction}))

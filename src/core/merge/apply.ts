@@ -8,6 +8,7 @@ import {parseJsonOf} from '../store/read-json.js'
 import {WickerError, EXIT} from '../errors.js'
 import type {Plan} from '../preview/plan.js'
 import {LEGO_ID} from '../ids.js'
+import {reportBugHint} from '../bug-report.js'
 
 /**
  * A plan applied to canon in memory, and the invariants checked before anything is written:
@@ -30,7 +31,7 @@ export interface Applied {
 
 export class InvariantError extends WickerError {
   constructor(message: string) {
-    super(EXIT.internal, {code: 'E_INVARIANT', message: `merge stopped before writing: ${message}`, hint: 'Canon was not changed. This is a bug in wicker; please report it with the plan file.'})
+    super(EXIT.internal, {code: 'E_INVARIANT', message: `merge stopped before writing: ${message}`, hint: `Canon was not changed. ${reportBugHint('the plan file')}`})
   }
 }
 

@@ -150,6 +150,8 @@ function checkPlan(course: Course, plan: Plan, canon: Canon, lineage: string | n
 }
 
 export async function runMerge(options: RunMergeOptions): Promise<{result: MergeResult; warnings: string[]}> {
+  const progress = options.onProgress
+  progress?.('loading the course')
   const {course, warnings} = await openCourse({...options, canon: false})
   const disk = options.disk ?? realDisk
   const ctx = txContext(course, disk)
@@ -161,6 +163,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
   try {
     const {notes} = await recover(ctx, {stagingRoots})
     warnings.push(...notes)
+    progress?.('reading canon')
     const {bytes, canon, file} = await readCanonNow(ctx, options.maxDepth)
     const before: CanonSide = {sha256: canon.sha256, baskets: canon.baskets.size}
     const base = {tx: null, written: null, added: [], updated: [], adopted: [], canon: {before, after: before}, backup: null, consumed: [], recovered: notes}
@@ -174,6 +177,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
       // The plan's own hash only proves it is whole. What is applied is the plan staging and canon
       // give now, read the way the plan was made, and only if it is this very plan.
       const extraction = await extractFor(course, {...options, ...given.extract, fromLegoPairs: given.extract.legoPairs !== undefined}, options.cwd)
+      progress?.('checking the plan')
       checkPlan(course, given, canon, lineage, extraction)
       const again = makePlan({course, canon, extraction, lineage, options: given.options})
       if (again.planId !== given.planId) {
@@ -187,6 +191,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
       plan = again
     } else {
       const extraction = await extractFor(course, options, options.cwd)
+      progress?.('planning')
       plan = makePlan({course, canon, extraction, lineage, options: {...DEFAULT_POLICY, ...defined(options.policy)}})
     }
 
@@ -206,6 +211,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
       if (!(await options.confirm(plan))) return {result: {...base, status: 'declined', planId: plan.planId, planned: planned(plan)}, warnings}
     }
 
+    progress?.('writing canon (backup, journal, atomic replace)')
     const tx = newTxId('merge')
     const at = new Date().toISOString()
     // A plan with nothing to write only moves consumed staging files: canon stays byte for byte.

@@ -81,12 +81,14 @@ async function conflictDiffs(plan: Plan, canon: Canon, extraction: Extraction, m
 }
 
 export async function runPreview(options: RunPreviewOptions): Promise<{result: PreviewResult; warnings: string[]}> {
+  options.onProgress?.('loading the course')
   const {course, canon, warnings} = await openCourse({...options, lazyCanon: true})
   const paths = wickerPaths(course.dir)
   const open = transactions(await readJournal(realDisk, paths)).at(-1)
   if (open?.status === 'open') warnings.push(`${open.begin.kind} ${open.begin.tx} was interrupted; the next merge finishes or rolls it back first`)
   const {extraction, reused} = await currentExtraction(course, options, options.cwd)
   const state = await readState(realDisk, paths)
+  options.onProgress?.('planning')
   const plan = makePlan({course, canon, extraction, lineage: state?.lineage ?? null, options: {...DEFAULT_POLICY, ...defined(options.policy)}})
   let written: string | null = null
   if (options.out) {

@@ -22,8 +22,11 @@ import {buildPacket, splitSeeds, type Packet, type PreparedPacket} from './packe
 import {parseSeedRange} from './seed-range.js'
 import {loadTemplate, render} from './prompt.js'
 import {orchestratorValues, workerValues} from './values.js'
+import {progressEvery, type OnProgress} from '../progress.js'
 
 export interface RunPrepareOptions extends OpenCourseOptions {
+  /** 'loading the course', 'splitting into packets', 'writing packets and prompts' (counted) */
+  onProgress?: OnProgress
   /** missing manifest from `detect --out` */
   manifest?: string | null
   ids?: string[]
@@ -113,6 +116,7 @@ async function chooseWork(course: Course, canon: Awaited<ReturnType<typeof openC
 }
 
 export async function runPrepare(options: RunPrepareOptions): Promise<{result: PrepareResult; warnings: string[]}> {
+  options.onProgress?.('loading the course')
   const {course, canon, config, warnings} = await openCourse({...options, recover: true})
   const gate = gateSettingsSchema.parse({...config.gate, definition: 'window', ...Object.fromEntries(Object.entries(options.gate ?? {}).filter(([, v]) => v !== undefined))})
   // Templates first: a broken template stops everything before any file is written.
@@ -127,6 +131,7 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
     entry.legos.push(lego)
     bySeed.set(lego.seedId, entry)
   }
+  options.onProgress?.('splitting into packets')
   const segments = options.segments ?? 1
   const orchestrators = options.orchestrators ?? 1
   const groups = splitSeeds([...bySeed.values()], {packetSize: options.packetSize, segments, orchestrators, agents: options.agents})
@@ -161,7 +166,9 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
     await makeRealFolder(course.dir, files.packets)
     await makeRealFolder(course.dir, files.prompts)
     const settings = validateSettingsSchema.parse({...config.validate})
-    for (const packet of packets) {
+    const tick = progressEvery(options.onProgress, 'writing packets and prompts', packets.length, 50)
+    for (const [i, packet] of packets.entries()) {
+      tick(i + 1)
       const packetFile = files.packet(packet.id)
       // packets are made again from the same input, so they need to be whole, not durable
       await writeFileAtomic(packetFile, `${JSON.stringify({...packet, run, bases: Object.fromEntries(packet.legos.filter((l) => l.base).map((l) => [l.id, l.base]))}, null, 2)}\n`, {durable: false})

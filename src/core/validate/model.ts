@@ -5,6 +5,7 @@ import type {CoveredWord} from '../gate/rules.js'
 import type {CheckId} from '../schemas/check-ids.js'
 import type {GateSettings, ValidateSettings} from '../schemas/config.js'
 import type {Units} from '../text/normalize.js'
+import type {OnProgress} from '../progress.js'
 
 export type Severity = 'error' | 'warning'
 
@@ -50,6 +51,8 @@ export interface Finding {
 export interface ValidateOptions {
   gate: GateSettings
   validate: ValidateSettings
+  /** 'building the GATE index', then 'checking baskets' counted in baskets */
+  onProgress?: OnProgress
 }
 
 /** What every basket check receives. Built once per run. */

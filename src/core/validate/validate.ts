@@ -10,6 +10,7 @@ import {checkLanguage} from './checks/language.js'
 import {checkStructure} from './checks/structure.js'
 import {CHECKS, type CheckContext, type CheckId, type Finding, type PhraseView, type Severity, type ValidateOptions} from './model.js'
 import {decideVerdict, verdictLimits, type Verdict} from './verdict.js'
+import {progressEvery} from '../progress.js'
 
 export interface ValidateResult {
   course: string
@@ -42,6 +43,7 @@ export interface ValidateResult {
 /** Checks canon against lego_pairs. Pure: the course and canon are already loaded. */
 export function validate(course: Course, canon: Canon, options: ValidateOptions): ValidateResult {
   const findings: Finding[] = []
+  options.onProgress?.('building the GATE index')
   const ctx: CheckContext = {
     course,
     canon,
@@ -59,7 +61,10 @@ export function validate(course: Course, canon: Canon, options: ValidateOptions)
   let phrases = 0
   let gateViolations = 0
   for (const stray of canon.strays.values()) checkEncoding(ctx, stray)
+  const tick = progressEvery(options.onProgress, 'checking baskets', canon.baskets.size, 500)
+  let checked = 0
   for (const basket of canon.baskets.values()) {
+    tick(++checked)
     checkEncoding(ctx, basket)
     const lego = course.legoById.get(basket.id)
     if (!lego) continue

@@ -1,20 +1,10 @@
-import {Writable} from 'node:stream'
 import {describe, expect, it} from 'vitest'
 
 import {decideUi, Ui, type UiInputs} from '../../../src/cli/ui.js'
+import {sink} from '../../helpers/sink.js'
 
-const base: UiInputs = {json: false, quiet: false, color: true, env: {}, stdoutIsTTY: true, stderrIsTTY: true}
+const base: UiInputs = {json: false, quiet: false, color: undefined, env: {}, stdoutIsTTY: true, stderrIsTTY: true}
 
-function sink() {
-  let text = ''
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += chunk.toString()
-      done()
-    },
-  })
-  return {stream, text: () => text}
-}
 
 describe('ui policy', () => {
   it('animates and colours only for a person at a terminal', () => {
@@ -30,6 +20,28 @@ describe('ui policy', () => {
     expect(decideUi({...base, env: {NO_COLOR: '1', FORCE_COLOR: '3'}}).colorLevel).toBe(0)
     expect(decideUi({...base, color: false}).colorLevel).toBe(0)
     expect(decideUi({...base, stdoutIsTTY: false, env: {FORCE_COLOR: '2'}}).colorLevel).toBe(2)
+  })
+
+  it('decides colour by --no-color > --color > NO_COLOR > FORCE_COLOR > terminal', () => {
+    const piped = {...base, stdoutIsTTY: false, stderrIsTTY: false}
+    // --color forces colour through a pipe, like FORCE_COLOR, and beats NO_COLOR
+    expect(decideUi({...piped, color: true}).colorLevel).toBe(1)
+    expect(decideUi({...piped, color: true, env: {NO_COLOR: '1'}}).colorLevel).toBe(1)
+    expect(decideUi({...piped, color: true, env: {FORCE_COLOR: '0'}}).colorLevel).toBe(1)
+    expect(decideUi({...piped, color: true, env: {FORCE_COLOR: '3'}}).colorLevel).toBe(3)
+    // --no-color beats everything
+    expect(decideUi({...base, color: false, env: {FORCE_COLOR: '3'}}).colorLevel).toBe(0)
+    // NO_COLOR beats FORCE_COLOR; FORCE_COLOR beats the terminal check both ways
+    expect(decideUi({...piped, env: {NO_COLOR: '1', FORCE_COLOR: '1'}}).colorLevel).toBe(0)
+    expect(decideUi({...piped, env: {FORCE_COLOR: '1'}}).colorLevel).toBe(1)
+    expect(decideUi({...base, env: {FORCE_COLOR: '0'}}).colorLevel).toBe(0)
+    // an empty NO_COLOR is not set (no-color.org)
+    expect(decideUi({...base, env: {NO_COLOR: ''}}).colorLevel).toBe(1)
+    // nothing given: a terminal colours, a pipe does not
+    expect(decideUi(piped).colorLevel).toBe(0)
+    expect(decideUi({...base, env: {COLORTERM: 'truecolor'}}).colorLevel).toBe(3)
+    // --json stays plain JSON even with --color
+    expect(decideUi({...piped, json: true, color: true}).colorLevel).toBe(0)
   })
 
   it('keeps --json free of colour and animation', () => {
