@@ -2,33 +2,53 @@ import {z} from 'zod'
 
 import {InputError} from '../errors.js'
 import {phrasesHash} from '../extract/candidate.js'
-import {COUNT_KEYS, planDigest, type Plan} from '../preview/plan.js'
-import {formatIssues} from './config.js'
+import {COUNT_KEYS, ITEM_CLASSES, planDigest, type Plan} from '../preview/plan.js'
+import {checkedJson} from '../store/read-json.js'
 
 /**
- * The plan file written by `preview --out` and applied by `merge --plan`. The header is checked by
- * schema; ops are checked field by field (a plan may hold 100,000 of them); the planId must match
- * the content, exact phrase text included, so a hand-edited plan is refused. A plan is a file anyone
- * can write: merge also checks every path in it and recomputes it from staging (merge/run.ts).
+ * The plan file written by `preview --out` and applied by `merge --plan`, checked whole by schema
+ * (a plan of a few thousand ops checks in milliseconds). The planId must match the content, exact
+ * phrase text included, so a hand-edited plan is refused. A plan is a file anyone can write: merge
+ * also checks every path in it and recomputes it from staging (merge/run.ts).
  */
-const header = z.object({
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 (64 hex digits)')
+const pair = z.object({known: z.string(), target: z.string()})
+
+const opSchema = z.object({
+  op: z.enum(['add', 'update', 'adopt']),
+  id: z.string().min(1).max(200),
+  phrases: z.array(pair),
+  hash: sha256,
+  replaces: sha256.nullable(),
+  sources: z.array(z.string()),
+})
+
+const itemSchema = z.object({
+  id: z.string(),
+  class: z.enum(ITEM_CLASSES),
+  action: z.enum(['apply', 'skip', 'blocked']),
+  sources: z.array(z.string()),
+  note: z.string().nullable(),
+})
+
+export const planSchema = z.object({
   kind: z.literal('wicker/plan'),
   version: z.literal(2),
-  planId: z.string().regex(/^[0-9a-f]{64}$/),
+  planId: sha256,
   course: z.string(),
   createdAt: z.string(),
   lineage: z.string().nullable(),
-  canon: z.object({sha256: z.string().nullable(), baskets: z.int()}),
-  staging: z.array(z.object({file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/)})),
+  canon: z.object({sha256: sha256.nullable(), baskets: z.int().nonnegative()}),
+  staging: z.array(z.object({file: z.string().min(1), sha256})),
   extract: z.object({
     repair: z.boolean(),
     maxRepairSize: z.int().positive().max(2 ** 32),
     maxFileSize: z.int().positive().max(2 ** 32),
     maxDepth: z.int().positive().max(100_000),
     // made with --from-lego-pairs: the lego_pairs.json it read baskets from
-    legoPairs: z.object({file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/)}).optional(),
+    legoPairs: z.object({file: z.string(), sha256}).optional(),
   }),
-  consume: z.array(z.object({file: z.string(), stagingDir: z.string()})),
+  consume: z.array(z.object({file: z.string().min(1), stagingDir: z.string()})),
   options: z.object({
     onConflict: z.enum(['fail', 'keep-canon', 'take-staging']),
     resolutions: z.record(z.string(), z.string()),
@@ -36,30 +56,27 @@ const header = z.object({
     acceptRepaired: z.boolean(),
     seedSentence: z.boolean(),
   }),
-  ops: z.array(z.unknown()),
-  items: z.array(z.unknown()),
-  counts: z.record(z.enum(COUNT_KEYS), z.int()),
-  blocked: z.int(),
+  ops: z.array(opSchema),
+  items: z.array(itemSchema),
+  counts: z.record(z.enum(COUNT_KEYS), z.int().nonnegative()),
+  blocked: z.int().nonnegative(),
   coverage: z.object({before: z.number(), after: z.number()}),
 })
 
-const isText = (v: unknown): v is string => typeof v === 'string'
+const FRESH_PLAN = 'Write a fresh plan with `wicker preview <course> --out <file>` (a plan is written by wicker, not by hand).'
 
+/** A plan read from `file`: checked by its schema, each op's phrases by their hash, and the whole by its planId. */
 export function parsePlan(value: unknown, file: string): Plan {
+  const plan: Plan = checkedJson(value, file, planSchema, {what: 'Plan', code: 'E_PLAN_INVALID', hint: FRESH_PLAN})
   const refuse = (why: string): never => {
-    throw new InputError({code: 'E_PLAN_INVALID', message: `${file} is not a usable plan: ${why}.`, hint: 'Write a fresh plan with `wicker preview <course> --out <file>`.', details: {file}})
+    throw new InputError({code: 'E_PLAN_INVALID', message: `Plan ${file} is not usable: ${why}.`, hint: FRESH_PLAN, details: {file, problems: [why]}})
   }
-  const parsed = header.safeParse(value)
-  if (!parsed.success) refuse(formatIssues(parsed.error).slice(0, 5).join('; '))
-  const plan = value as Plan
   plan.ops.forEach((op, i) => {
-    const ok =
-      typeof op === 'object' && op !== null && ['add', 'update', 'adopt'].includes(op.op) && isText(op.id) && isText(op.hash) && Array.isArray(op.phrases) && Array.isArray(op.sources) && op.phrases.every((p) => typeof p === 'object' && p !== null && isText(p.known) && isText(p.target))
-    if (!ok) refuse(`ops[${i}] is malformed`)
+    if (op.op !== 'adopt' && phrasesHash(op.phrases) !== op.hash) refuse(`ops[${i}].hash: the phrases of ${op.id} do not match their hash (the plan was edited)`)
   })
-  const {planId, createdAt, ...body} = plan
+  // the digest is of the file as written (its key order), not of the checked copy
+  const {planId, createdAt, ...body} = value as Plan
   void createdAt
-  for (const op of plan.ops) if (op.op !== 'adopt' && phrasesHash(op.phrases) !== op.hash) refuse(`the phrases of ${op.id} do not match their hash (the plan was edited)`)
-  if (planDigest(body) !== planId) refuse('its content does not match its planId (it was edited)')
+  if (planDigest(body) !== planId) refuse('planId: its content does not match its planId (it was edited)')
   return plan
 }

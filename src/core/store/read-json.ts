@@ -1,6 +1,9 @@
-import {InputError} from '../errors.js'
+import type {z} from 'zod'
+
+import {errnoOf, InputError, WickerError, type ErrorInfo} from '../errors.js'
+import {formatIssues} from '../schemas/issues.js'
 import {describeProblem, strictProblems, type StrictKind} from '../staging/strict-json.js'
-import {readCourseFile} from './read-file.js'
+import {readCourseFile, type ReadOptions} from './read-file.js'
 
 export interface JsonLocation {
   line: number
@@ -44,8 +47,8 @@ export function parseJsonText(text: string): {ok: true; value: unknown} | {ok: f
  * Reads a file's bytes through the guarded reader (read-file.ts): only a regular file, under the
  * size cap. I/O problems become IoError (exit 4).
  */
-export async function readBytes(file: string): Promise<Buffer> {
-  return readCourseFile(file)
+export async function readBytes(file: string, options: ReadOptions = {}): Promise<Buffer> {
+  return readCourseFile(file, options)
 }
 
 const utf8 = new TextDecoder('utf-8', {fatal: true})
@@ -88,8 +91,8 @@ export async function readText(file: string): Promise<string> {
  * Reads and parses a JSON file that wicker needs. A file that is not JSON is an InputError naming
  * the file, line and column, and what to do about it.
  */
-export async function readJsonFile(file: string, what: string): Promise<{value: unknown; text: string; bytes: Buffer}> {
-  const bytes = await readBytes(file)
+export async function readJsonFile(file: string, what: string, options: ReadOptions = {}): Promise<{value: unknown; text: string; bytes: Buffer}> {
+  const bytes = await readBytes(file, options)
   const text = decodeText(bytes, file)
   const value = parseJsonOf(text, file, what)
   refuseUnreadable(text, file, what)
@@ -142,4 +145,82 @@ export function parseJsonOf(text: string, file: string, what: string): unknown {
     })
   }
   return parsed.value
+}
+
+/** How a file that wicker reads back is named and refused when it fails its schema. */
+export interface ReadJsonOptions {
+  /** what the file is, starting a message: "Plan", "Missing manifest", "Packet" */
+  what: string
+  /** the error code of a file that is JSON but fails its schema */
+  code: string
+  /** how to get a usable file */
+  hint: string
+  /**
+   * the error for a file that cannot be used (not JSON, or failing its schema). Default InputError
+   * (exit 2): a file the user named. wicker's own state passes the error its damage calls for.
+   */
+  refuse?: (info: ErrorInfo) => WickerError
+  /** at most this many problems are named (a file may fail in thousands of places) */
+  maxProblems?: number
+  read?: ReadOptions
+}
+
+/** A value checked against its schema: the parsed data, or each problem as `path.to.field: message`. */
+export function checkJson<S extends z.ZodType>(value: unknown, schema: S): {ok: true; data: z.output<S>} | {ok: false; problems: string[]} {
+  const parsed = schema.safeParse(value)
+  return parsed.success ? {ok: true, data: parsed.data} : {ok: false, problems: formatIssues(parsed.error)}
+}
+
+/** A value already parsed from `file`, checked against its schema; one that fails is refused naming each place. */
+export function checkedJson<S extends z.ZodType>(value: unknown, file: string, schema: S, options: ReadJsonOptions): z.output<S> {
+  const checked = checkJson(value, schema)
+  if (checked.ok) return checked.data
+  const max = options.maxProblems ?? 5
+  const shown = checked.problems.slice(0, max)
+  const more = checked.problems.length > max ? `; and ${checked.problems.length - max} more` : ''
+  const info: ErrorInfo = {
+    code: options.code,
+    message: `${options.what} ${file} is not usable: ${shown.join('; ')}${more}.`,
+    hint: options.hint,
+    details: {file, problems: shown},
+  }
+  throw options.refuse ? options.refuse(info) : new InputError(info)
+}
+
+/**
+ * The one reader of the JSON files wicker reads back (plans, manifests, run plans, packets, state):
+ * guarded read, strict UTF-8, JSON with line and column, then the schema, each failure naming the
+ * file, the place and the fix. A file that is not JSON is refused like one that fails its schema.
+ */
+export async function readJson<S extends z.ZodType>(file: string, schema: S, options: ReadJsonOptions): Promise<z.output<S>> {
+  let value: unknown
+  try {
+    value = (await readJsonFile(file, options.what, options.read)).value
+  } catch (error) {
+    // not JSON (or not UTF-8, or hostile): the same kind of damage as a wrong field, so the same error
+    if (options.refuse && error instanceof InputError) throw options.refuse({...error.toJSON(), hint: `${error.hint ?? ''} ${options.hint}`.trim()})
+    throw error
+  }
+  return checkedJson(value, file, schema, options)
+}
+
+/** A cache as read: its checked value, or why it cannot be used (and, when it is JSON, what it holds). */
+export type CacheRead<T> = {ok: true; value: T} | {ok: false; problem: string; value?: unknown}
+
+/**
+ * A cache wicker wrote for itself (.wicker/extract.json, .wicker/canon-index.json): the checked
+ * value; null when there is none; or why it cannot be used (not a regular file, not JSON, failing
+ * its schema). A cache is never an error: the caller rebuilds what it holds, and says why.
+ */
+export async function readJsonCache<S extends z.ZodType>(file: string, schema: S, read: ReadOptions = {}): Promise<CacheRead<z.output<S>> | null> {
+  let value: unknown
+  try {
+    value = (await readJsonFile(file, 'Cache', read)).value
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return null
+    if (error instanceof WickerError) return {ok: false, problem: error.message}
+    throw error
+  }
+  const checked = checkJson(value, schema)
+  return checked.ok ? {ok: true, value: checked.data} : {ok: false, problem: `${checked.problems.slice(0, 3).join('; ')}`, value}
 }
