@@ -3,7 +3,7 @@ import {z} from 'zod'
 import {InputError} from '../errors.js'
 import {phrasesHash} from '../extract/candidate.js'
 import {COUNT_KEYS, ITEM_CLASSES, planDigest, type Plan} from '../preview/plan.js'
-import {checkedJson} from '../store/read-json.js'
+import {checkedJson} from './check.js'
 
 /**
  * The plan file written by `preview --out` and applied by `merge --plan`, checked whole by schema

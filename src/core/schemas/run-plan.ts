@@ -1,7 +1,7 @@
 import {z} from 'zod'
 
 import {InputError, UsageError} from '../errors.js'
-import {checkedJson} from '../store/read-json.js'
+import {checkedJson} from './check.js'
 import {gateSettingsSchema} from './config.js'
 
 /**

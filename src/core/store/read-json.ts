@@ -1,7 +1,7 @@
 import type {z} from 'zod'
 
-import {errnoOf, InputError, WickerError, type ErrorInfo} from '../errors.js'
-import {formatIssues} from '../schemas/issues.js'
+import {errnoOf, InputError, WickerError} from '../errors.js'
+import {checkedJson, checkJson, type CheckedJsonOptions} from '../schemas/check.js'
 import {describeProblem, strictProblems, type StrictKind} from '../staging/strict-json.js'
 import {readCourseFile, type ReadOptions} from './read-file.js'
 
@@ -147,45 +147,11 @@ export function parseJsonOf(text: string, file: string, what: string): unknown {
   return parsed.value
 }
 
-/** How a file that wicker reads back is named and refused when it fails its schema. */
-export interface ReadJsonOptions {
-  /** what the file is, starting a message: "Plan", "Missing manifest", "Packet" */
-  what: string
-  /** the error code of a file that is JSON but fails its schema */
-  code: string
-  /** how to get a usable file */
-  hint: string
-  /**
-   * the error for a file that cannot be used (not JSON, or failing its schema). Default InputError
-   * (exit 2): a file the user named. wicker's own state passes the error its damage calls for.
-   */
-  refuse?: (info: ErrorInfo) => WickerError
-  /** at most this many problems are named (a file may fail in thousands of places) */
-  maxProblems?: number
+export interface ReadJsonOptions extends CheckedJsonOptions {
   read?: ReadOptions
 }
 
-/** A value checked against its schema: the parsed data, or each problem as `path.to.field: message`. */
-export function checkJson<S extends z.ZodType>(value: unknown, schema: S): {ok: true; data: z.output<S>} | {ok: false; problems: string[]} {
-  const parsed = schema.safeParse(value)
-  return parsed.success ? {ok: true, data: parsed.data} : {ok: false, problems: formatIssues(parsed.error)}
-}
-
-/** A value already parsed from `file`, checked against its schema; one that fails is refused naming each place. */
-export function checkedJson<S extends z.ZodType>(value: unknown, file: string, schema: S, options: ReadJsonOptions): z.output<S> {
-  const checked = checkJson(value, schema)
-  if (checked.ok) return checked.data
-  const max = options.maxProblems ?? 5
-  const shown = checked.problems.slice(0, max)
-  const more = checked.problems.length > max ? `; and ${checked.problems.length - max} more` : ''
-  const info: ErrorInfo = {
-    code: options.code,
-    message: `${options.what} ${file} is not usable: ${shown.join('; ')}${more}.`,
-    hint: options.hint,
-    details: {file, problems: shown},
-  }
-  throw options.refuse ? options.refuse(info) : new InputError(info)
-}
+export {checkedJson, checkJson}
 
 /**
  * The one reader of the JSON files wicker reads back (plans, manifests, run plans, packets, state):
