@@ -59,7 +59,7 @@ function expectRefused(r: CliRun, exit: number, file: string, what: RegExp, code
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'))
 const writeJson = (file: string, value: unknown) => writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`)
 /** Sets a value at a path of the JSON in `file` (undefined deletes it). */
-function edit(file: string, path: Array<string | number>, value: unknown): void {
+function edit(file: string, path: Path, value: unknown): void {
   const doc = readJson(file)
   let at = doc
   for (const key of path.slice(0, -1)) at = at[key]
@@ -69,6 +69,25 @@ function edit(file: string, path: Array<string | number>, value: unknown): void 
   writeJson(file, doc)
 }
 const withNul = (file: string) => writeFileSync(file, Buffer.concat([readFileSync(file).subarray(0, 20), Buffer.from(NUL), readFileSync(file).subarray(20)]))
+
+type Path = Array<string | number>
+const shown = (path: Path) => path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('').slice(1).replace(/^\[/, '[')
+const naming = (path: Path) => new RegExp(`${shown(path).replace(/[.[\]]/g, '\\$&')}: `)
+
+/**
+ * The damages each file gets: a field of the wrong type, a field missing, the document one level
+ * deeper, a name that leads out of the course, NUL bytes. Each with the place its message must name,
+ * and whether its refusal is the schema's (NUL bytes are not JSON at all).
+ */
+function damages(file: {wrongType: [Path, unknown]; missing: Path; escape: [Path, string]; rootField: string}): Array<[string, (f: string) => void, RegExp, boolean]> {
+  return [
+    ['a field of the wrong type', (f) => edit(f, ...file.wrongType), naming(file.wrongType[0]), true],
+    ['a field missing', (f) => edit(f, file.missing, undefined), naming(file.missing), true],
+    ['an extra level of nesting', (f) => writeJson(f, {wrapped: readJson(f)}), naming([file.rootField]), true],
+    ['a name out of the course', (f) => edit(f, ...file.escape), naming(file.escape[0]), true],
+    ['NUL bytes', withNul, /not valid JSON/, false],
+  ]
+}
 
 describe('a plan given to merge --plan', () => {
   function planned(): {dir: string; plan: string} {
@@ -140,17 +159,10 @@ describe('a missing manifest given to prepare-segments --manifest', () => {
   }
 
   it('each corruption: exit 2 naming the file and the place, no run prepared', () => {
-    const cases: Array<[(file: string) => void, RegExp]> = [
-      [(f) => edit(f, ['missing', 0, 'id'], 12), /missing\[0\]\.id: /],
-      [(f) => edit(f, ['createdAt'], undefined), /createdAt: /],
-      [(f) => writeJson(f, {manifest: readJson(f)}), /kind: /],
-      [(f) => edit(f, ['missing', 0, 'id'], '../../S0001L02'), /missing\[0\]\.id: /],
-      [withNul, /not valid JSON/],
-    ]
-    for (const [change, what] of cases) {
+    for (const [, change, what, schema] of damages({wrongType: [['missing', 0, 'id'], 12], missing: ['createdAt'], escape: [['missing', 0, 'id'], '../../S0001L02'], rootField: 'kind'})) {
       const {dir, file} = manifest()
       change(file)
-      expectRefused(wicker(['prepare-segments', dir, '--manifest', file, '--run', 'r1']), 2, file, what)
+      expectRefused(wicker(['prepare-segments', dir, '--manifest', file, '--run', 'r1']), 2, file, what, schema ? 'E_MANIFEST' : 'E_INPUT_JSON')
       expect(existsSync(join(dir, '.wicker', 'runs', 'r1'))).toBe(false)
     }
   })
@@ -168,46 +180,31 @@ describe('a prepared run: its plan.json and packets, read back by launch', () =>
   const staged = (dir: string) => readdirSync(join(dir, 'phase5_baskets_staging')).filter((f) => f.startsWith('r1__'))
 
   it('a run plan that fails its schema: exit 2 naming the file and the field, no agent started', () => {
-    const cases: Array<[(file: string) => void, RegExp]> = [
-      [(f) => edit(f, ['packets', 0, 'legos'], 'many'), /packets\[0\]\.legos: /],
-      [(f) => edit(f, ['gate'], undefined), /gate: /],
-      [(f) => writeJson(f, {plan: readJson(f)}), /kind: /],
-      [(f) => edit(f, ['packets', 0, 'id'], '../../../outside'), /packets\[0\]\.id: /],
-      [withNul, /not valid JSON/],
-    ]
-    for (const [change, what] of cases) {
+    for (const [, change, what, schema] of damages({wrongType: [['packets', 0, 'legos'], 'many'], missing: ['gate'], escape: [['packets', 0, 'id'], '../../../outside'], rootField: 'kind'})) {
       const {dir, runDir} = prepared()
       change(join(runDir, 'plan.json'))
-      expectRefused(launch(dir), 2, join(runDir, 'plan.json'), what, undefined)
+      expectRefused(launch(dir), 2, join(runDir, 'plan.json'), what, schema ? 'E_RUN_PLAN' : 'E_INPUT_JSON')
       expect(staged(dir)).toEqual([])
     }
   })
 
   it('a packet that fails its schema: exit 2 naming the packet file and the field, no agent started', () => {
-    const cases: Array<[(file: string) => void, RegExp, string]> = [
-      [(f) => edit(f, ['legos', 0, 'isFinal'], 'yes'), /legos\[0\]\.isFinal: /, 'E_PACKET'],
-      [(f) => edit(f, ['chunks'], undefined), /chunks: /, 'E_PACKET'],
-      [(f) => writeJson(f, {packet: readJson(f)}), /kind: /, 'E_PACKET'],
-      [(f) => edit(f, ['run'], '../../elsewhere'), /run: /, 'E_PACKET'],
-      [(f) => edit(f, ['legos', 0, 'allowed'], [999]), /legos\[0\]\.allowed\[0\]: chunk 999/, 'E_PACKET'],
-      [withNul, /not valid JSON/, 'E_INPUT_JSON'],
+    const cases = [
+      ...damages({wrongType: [['legos', 0, 'isFinal'], 'yes'], missing: ['chunks'], escape: [['run'], '../../elsewhere'], rootField: 'kind'}),
+      ['a chunk index past its chunks', (f: string) => edit(f, ['legos', 0, 'allowed'], [999]), /legos\[0\]\.allowed\[0\]: chunk 999/, true] as const,
     ]
-    for (const [change, what, code] of cases) {
+    for (const [, change, what, schema] of cases) {
       const {dir, packet} = prepared()
       change(packet)
-      expectRefused(launch(dir), 2, packet, what, code)
+      expectRefused(launch(dir), 2, packet, what, schema ? 'E_PACKET' : 'E_INPUT_JSON')
       expect(staged(dir)).toEqual([])
     }
   })
 })
 
 describe('.wicker/state.json, damaged', () => {
-  const damages: Array<[string, (file: string) => void, RegExp]> = [
-    ['a field of the wrong type', (f) => edit(f, ['generation'], 'seven'), /generation: /],
-    ['a field missing', (f) => edit(f, ['lineage'], undefined), /lineage: /],
-    ['an extra level of nesting', (f) => writeJson(f, {state: readJson(f)}), /lineage: /],
-    ['NUL bytes', withNul, /not valid JSON/],
-  ]
+  // state.json names no path: its name-like field is the lineage
+  const damaged = damages({wrongType: [['generation'], 'seven'], missing: ['lineage'], escape: [['lineage'], '../../'.repeat(60)], rootField: 'lineage'})
   function merged(): {dir: string; state: string} {
     const dir = course()
     const first = wicker(['merge', dir, '--yes'])
@@ -217,7 +214,7 @@ describe('.wicker/state.json, damaged', () => {
     return {dir, state: join(dir, '.wicker', 'state.json')}
   }
 
-  it.each(damages)('%s: merge refuses (exit 3, E_STATE_DAMAGED) naming the file and the place, and writes nothing', (_, damage, what) => {
+  it.each(damaged)('%s: merge refuses (exit 3, E_STATE_DAMAGED) naming the file and the place, and writes nothing', (_, damage, what) => {
     const {dir, state} = merged()
     damage(state)
     const canon = readFileSync(join(dir, 'lego_baskets.json'))
