@@ -9,7 +9,7 @@ import {readContainer, unread, type FileHints, type FormatId} from '../formats/c
 import {isObject} from '../json.js'
 import {phraseKeys, readPhrases, type PhraseKeys} from '../formats/phrases.js'
 import type {ProblemKind} from '../schemas/extract-cache.js'
-import {packetFileSchema} from '../schemas/packet.js'
+import {packetBasesSchema} from '../schemas/packet.js'
 import {PACKET_ID, RUN_NAME} from '../schemas/run-plan.js'
 import {decodeStaging} from '../staging/decode.js'
 import {refusalOf} from '../staging/inspect.js'
@@ -150,7 +150,7 @@ class Packets {
       if (RUN_NAME.test(run) && PACKET_ID.test(packet) && (await confine(realDisk, this.courseDir, file).catch(() => null)) !== null) {
         // no packet, or one that fails its schema (an agent's own file, an old or damaged run): no base,
         // so a regenerated basket is a conflict to look at, never an update taken on a forged hash
-        const read = await readJsonCache(file, packetFileSchema)
+        const read = await readJsonCache(file, packetBasesSchema)
         if (read?.ok && read.value.id === packet && read.value.run === run) bases = read.value.bases
       }
       this.cache.set(key, bases)

@@ -51,19 +51,25 @@ export const packetSchema = z.object({
   chunks: z.array(packetChunkSchema),
 })
 
+const packetFileShape = packetSchema.extend({
+  run: z.string().regex(RUN_NAME, 'must be a run name'),
+  bases: z.record(id, sha256),
+})
+
 /** The packet file: the packet, its run, and the canon basket hash each regenerated LEGO replaces. */
-export const packetFileSchema = packetSchema
-  .extend({
-    run: z.string().regex(RUN_NAME, 'must be a run name'),
-    bases: z.record(id, sha256),
-  })
-  .superRefine((packet, ctx) => {
-    packet.legos.forEach((lego, i) =>
-      lego.allowed.forEach((chunk, j) => {
-        if (chunk >= packet.chunks.length) ctx.addIssue({code: 'custom', path: ['legos', i, 'allowed', j], message: `chunk ${chunk} is not in chunks (${packet.chunks.length} of them)`})
-      }),
-    )
-  })
+export const packetFileSchema = packetFileShape.superRefine((packet, ctx) => {
+  packet.legos.forEach((lego, i) =>
+    lego.allowed.forEach((chunk, j) => {
+      if (chunk >= packet.chunks.length) ctx.addIssue({code: 'custom', path: ['legos', i, 'allowed', j], message: `chunk ${chunk} is not in chunks (${packet.chunks.length} of them)`})
+    }),
+  )
+})
+
+/**
+ * What extract reads of a packet: whose it is and its bases (a packet's vocabulary tables are large,
+ * and one extract may look at a thousand packets).
+ */
+export const packetBasesSchema = packetFileShape.pick({id: true, run: true, bases: true})
 
 export type PacketChunk = z.infer<typeof packetChunkSchema>
 export type PacketLego = z.infer<typeof packetLegoSchema>
