@@ -145,7 +145,7 @@ describe('a plan given to merge --plan', () => {
   it('with NUL bytes: exit 2 naming the file, line and column', () => {
     const {dir, plan} = planned()
     withNul(plan)
-    expectRefused(wicker(['merge', dir, '--plan', plan, '--yes']), 2, plan, /not valid JSON.*line 1, column \d+/s)
+    expectRefused(wicker(['merge', dir, '--plan', plan, '--yes']), 2, plan, /control character.* at line 1, column 21\./)
   })
 })
 

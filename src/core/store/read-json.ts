@@ -37,8 +37,14 @@ export function parseJsonText(text: string): {ok: true; value: unknown} | {ok: f
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     const at = /position (\d+)/.exec(message)
-    const offset = at ? Number(at[1]) : text.length
-    const reason = message.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, ' (not valid JSON)')
+    // V8 gives no position for a raw control character (a NUL byte, say): no JSON text holds one
+    // unescaped anywhere, so the first one is the place
+    const control = at ? -1 : text.search(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/)
+    const offset = at ? Number(at[1]) : control >= 0 ? control : text.length
+    const reason =
+      control >= 0
+        ? `a raw control character U+${text.charCodeAt(control).toString(16).toUpperCase().padStart(4, '0')} (not valid JSON)`
+        : message.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, ' (not valid JSON)')
     return {ok: false, failure: {reason, location: locate(text, offset)}}
   }
 }
