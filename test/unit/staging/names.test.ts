@@ -59,14 +59,28 @@ describe('launch packets extract reads for base hashes', async () => {
     staged(synth.dir)
     const packets = join(synth.dir, '.wicker', 'runs', 'r1', 'packets')
     mkdirSync(packets, {recursive: true})
-    writeFileSync(join(packets, 'p0123456789abcde.json'), JSON.stringify({bases: {[b.lego.id]: 'a'.repeat(64)}}))
+    writeFileSync(join(packets, 'p0123456789abcde.json'), JSON.stringify({id: 'p0123456789abcde', run: 'r1', bases: {[b.lego.id]: 'a'.repeat(64)}}))
     expect((await extractFor(course, {}, synth.dir)).candidates[0]!.base).toBe('a'.repeat(64))
 
     mkdirSync(join(outside, 'packets'), {recursive: true})
-    writeFileSync(join(outside, 'packets', 'p0123456789abcde.json'), JSON.stringify({bases: {[b.lego.id]: 'b'.repeat(64)}}))
+    writeFileSync(join(outside, 'packets', 'p0123456789abcde.json'), JSON.stringify({id: 'p0123456789abcde', run: 'r1', bases: {[b.lego.id]: 'b'.repeat(64)}}))
     rmSync(join(synth.dir, '.wicker', 'runs', 'r1'), {recursive: true})
     symlinkSync(outside, join(synth.dir, '.wicker', 'runs', 'r1'))
     expect((await extractFor(course, {}, synth.dir)).candidates[0]!.base).toBeNull()
+  })
+
+  it('takes no base from a packet that fails its schema or is another packet\'s: a forged base would make a regeneration an update', async () => {
+    const dir = stagingCourse(6, 67).dir
+    const c = await loadCourse(dir)
+    const basket = basketsFor(c, 0)[0]!
+    mkdirSync(join(dir, 'phase5_baskets_staging'), {recursive: true})
+    writeFileSync(join(dir, 'phase5_baskets_staging', 'r1__p0123456789abcde__1.json'), JSON.stringify({[basket.lego.id]: {practice_phrases: basket.phrases}}))
+    const packet = join(dir, '.wicker', 'runs', 'r1', 'packets', 'p0123456789abcde.json')
+    mkdirSync(join(packet, '..'), {recursive: true})
+    for (const doc of [{id: 'p0123456789abcde', run: 'r1', bases: {[basket.lego.id]: 'not-a-hash'}}, {id: 'pfedcba987654321', run: 'r1', bases: {[basket.lego.id]: 'c'.repeat(64)}}, {id: 'p0123456789abcde', run: 'r1', bases: [`${'c'.repeat(64)}\u0000`]}]) {
+      writeFileSync(packet, JSON.stringify(doc))
+      expect((await extractFor(c, {}, dir)).candidates[0]!.base).toBeNull()
+    }
   })
 
   it('reads no packet that is a FIFO (it would hang extract), and none a staging name with `..` for a run would reach', async () => {
