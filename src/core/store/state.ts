@@ -35,7 +35,7 @@ export async function readState(disk: Disk, paths: WickerPaths, options: ReadSta
     if (errnoOf(error) === 'ENOENT') return null
     throw ioError(error, paths.state, 'read')
   }
-  const hint = `state.json records which canon this is; it is rebuilt by the next merge or restore. Check that ${dirname(paths.root)} holds the canon you want, then move ${paths.state} aside (e.g. to state.json.damaged) and run the command again: a new lineage starts, and plans made before it are refused as stale.`
+  const hint = `state.json records which canon this is, and the next merge or restore writes a new one. Check that ${dirname(paths.root)} holds the canon you want, then move ${paths.state} aside (e.g. to state.json.damaged) and run the command again: a new lineage starts, and plans made before it are refused as stale.`
   const damaged = (info: ErrorInfo) => new BlockedError({...info, code: 'E_STATE_DAMAGED', hint})
   try {
     let value: unknown
