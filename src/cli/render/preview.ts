@@ -1,4 +1,5 @@
-import {countKey, ITEM_CLASSES} from '../../core/preview/plan.js'
+import {countKey} from '../../core/preview/plan.js'
+import {ITEM_CLASSES} from '../../core/schemas/plan.js'
 import type {PreviewResult} from '../../core/preview/run.js'
 import type {Ui} from '../ui.js'
 import {percent, table} from './table.js'

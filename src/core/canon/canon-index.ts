@@ -1,39 +1,28 @@
 import {dirname} from 'node:path'
 
 import {isObject} from '../json.js'
-import {readCourseFile} from '../store/read-file.js'
+import {CANON_FORMAT, canonIndexSchema, type CanonIndex} from '../schemas/canon-index.js'
+import {readJsonCache} from '../store/read-json.js'
 import {writeInside} from '../store/wicker-folder.js'
 
+export {CANON_FORMAT, type CanonIndex}
+
 /**
- * .wicker/canon-index.json: written after each merge, it names by sha256 the canon bytes wicker
- * serialised (so their layout is known, see layout.ts) and lists the few baskets with no usable
- * phrase (so coverage needs no parse). It is a cache: one that is missing, unreadable, from another
- * format or for other bytes is ignored, and canon is parsed in full.
+ * The canon index, when it vouches for canon bytes of this sha256; else null: none, or one for other
+ * bytes (canon changed outside wicker), and canon is parsed in full. One that is damaged (not a
+ * small regular file, not JSON, failing its schema) is ignored the same way, and said so in `warnings`.
  */
-export interface CanonIndex {
-  kind: 'wicker/canon-index'
-  /** the layout version; a wicker that writes canon differently changes it */
-  format: typeof CANON_FORMAT
-  sha256: string
-  baskets: number
-  /** ids of baskets without a usable phrase */
-  uncovered: string[]
-}
-
-export const CANON_FORMAT = 1
-
-export async function readCanonIndex(file: string, sha256: string | null): Promise<CanonIndex | null> {
+export async function readCanonIndex(file: string, sha256: string | null, warnings?: string[]): Promise<CanonIndex | null> {
   if (sha256 === null) return null
-  let value: unknown
-  try {
-    // a cache that is not a small regular file is ignored like a missing one
-    value = JSON.parse((await readCourseFile(file, {maxBytes: 1 << 20})).toString('utf8'))
-  } catch {
+  const read = await readJsonCache(file, canonIndexSchema, {maxBytes: 1 << 20})
+  if (!read) return null
+  if (!read.ok) {
+    // one from another wicker's layout is simply not for these bytes
+    const other = isObject(read.value) && read.value.kind === 'wicker/canon-index' && read.value.format !== CANON_FORMAT
+    if (!other) warnings?.push(`${file} is not usable (${read.problem}): ignored, canon is read in full; the next merge rewrites it`)
     return null
   }
-  if (!isObject(value) || value.kind !== 'wicker/canon-index' || value.format !== CANON_FORMAT || value.sha256 !== sha256) return null
-  if (typeof value.baskets !== 'number' || !Array.isArray(value.uncovered) || !value.uncovered.every((id) => typeof id === 'string')) return null
-  return value as unknown as CanonIndex
+  return read.value.sha256 === sha256 ? read.value : null
 }
 
 /**

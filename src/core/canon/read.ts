@@ -255,11 +255,11 @@ export function canonFromBytes(bytes: Buffer, file: string, sha: string, index: 
 }
 
 /** Reads the canon file; a missing canon is an empty canon. With `index`, bytes wicker wrote are read by their layout. */
-export async function readCanon(file: string, options: CanonReadOptions & {index?: string} = {}): Promise<Canon> {
+export async function readCanon(file: string, options: CanonReadOptions & {index?: string; warnings?: string[]} = {}): Promise<Canon> {
   // existsSync follows links: a dangling symlink is "no canon" here, and a folder or FIFO is read (and refused)
   if (!existsSync(file)) return emptyCanon(file)
   const bytes = await readBytes(file)
   const sha = sha256Hex(bytes)
-  const index = options.index ? await readCanonIndex(options.index, sha) : null
+  const index = options.index ? await readCanonIndex(options.index, sha, options.warnings) : null
   return canonFromBytes(bytes, file, sha, index, options)
 }

@@ -8,6 +8,8 @@ import {readContainer, unread, type FileHints, type FormatId} from '../formats/c
 import {sha256Hex} from '../hash.js'
 import {isObject} from '../json.js'
 import {phraseKeys, readPhrases, type PhraseKeys} from '../formats/phrases.js'
+import type {ProblemKind} from '../schemas/extract-cache.js'
+import {packetBasesSchema} from '../schemas/packet.js'
 import {PACKET_ID, RUN_NAME} from '../schemas/run-plan.js'
 import {decodeStaging} from '../staging/decode.js'
 import {refusalOf} from '../staging/inspect.js'
@@ -17,36 +19,13 @@ import {sameStaging, scanStaging, stagingFingerprint, type ScanResult, type Stag
 import {realDisk} from '../store/disk.js'
 import {confine, within} from '../store/inside.js'
 import {runPaths, wickerPaths} from '../store/paths.js'
-import {readCourseFile} from '../store/read-file.js'
+import {readJsonCache} from '../store/read-json.js'
 import {tidy, units} from '../text/normalize.js'
 import {launchName, phrasesHash, type Candidate, type Source} from './candidate.js'
 import {formatCounts} from './counts.js'
 import {progressEvery, type OnProgress} from '../progress.js'
 
-export type ProblemKind =
-  | 'not-baskets'
-  | 'invalid-json'
-  | 'encoding'
-  | 'empty'
-  | 'hostile'
-  | 'too-large'
-  | 'symlink'
-  | 'temp-file'
-  | 'not-a-file'
-  | 'bad-name'
-  | 'being-written'
-  | 'bad-basket'
-  | 'bad-id'
-  | 'inferred-id'
-  | 'unread'
-  | 'empty-slot'
-  | 'bad-phrase'
-  | 'invalid-basket'
-  | 'swapped-fixed'
-  | 'lego-mismatch'
-  | 'repaired'
-  | 'superseded'
-  | 'staging-conflict'
+export type {ProblemKind} from '../schemas/extract-cache.js'
 
 /** Problems that are notes: what was read was read whole (an exchanged pair fixed, an id inferred from
  *  the LEGO text, an empty optional slot dropped, a LEGO text differing from lego_pairs). A file with
@@ -162,16 +141,14 @@ class Packets {
     const key = `${run}/${packet}`
     if (!this.cache.has(key)) {
       let bases: Record<string, string> = {}
-      try {
-        const file = runPaths(join(wickerPaths(this.courseDir).runs, run)).packet(packet)
-        // only the course's own packet, by names wicker makes: a symlinked .wicker/ or run folder, or a
-        // staging file named `..__x__1.json`, could lead anywhere; the guarded read refuses a FIFO
-        if (RUN_NAME.test(run) && PACKET_ID.test(packet) && (await confine(realDisk, this.courseDir, file)) !== null) {
-          const doc = JSON.parse((await readCourseFile(file)).toString('utf8')) as {bases?: Record<string, string>}
-          if (doc.bases && typeof doc.bases === 'object') bases = doc.bases
-        }
-      } catch {
-        // no packet (an agent's own file, or an old run): no base
+      const file = runPaths(join(wickerPaths(this.courseDir).runs, run)).packet(packet)
+      // only the course's own packet, by names wicker makes: a symlinked .wicker/ or run folder, or a
+      // staging file named `..__x__1.json`, could lead anywhere; the guarded read refuses a FIFO
+      if (RUN_NAME.test(run) && PACKET_ID.test(packet) && (await confine(realDisk, this.courseDir, file).catch(() => null)) !== null) {
+        // no packet, or one that fails its schema (an agent's own file, an old or damaged run): no base,
+        // so a regenerated basket is a conflict to look at, never an update taken on a forged hash
+        const read = await readJsonCache(file, packetBasesSchema)
+        if (read?.ok && read.value.id === packet && read.value.run === run) bases = read.value.bases
       }
       this.cache.set(key, bases)
     }

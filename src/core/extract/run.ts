@@ -1,9 +1,12 @@
 import {isAbsolute, join, resolve} from 'node:path'
 
+import type {z} from 'zod'
+
 import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import type {Course} from '../course/model.js'
 import {errnoOf} from '../errors.js'
 import {sha256Hex} from '../hash.js'
+import {EXTRACT_FILE_VERSION, type extractCacheSchema} from '../schemas/extract-cache.js'
 import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
 import {realDisk} from '../store/disk.js'
 import {makeRealFolder} from '../store/wicker-folder.js'
@@ -30,7 +33,7 @@ export interface ExtractSettings {
 export const EXTRACT_DEFAULTS = {maxFileSize: 50 * 1024 * 1024, maxDepth: 64}
 
 /** Version of .wicker/extract.json: preview reuses only an extraction of this version (2: each source's LEGO text). */
-export const EXTRACT_FILE_VERSION = 2
+export {EXTRACT_FILE_VERSION}
 
 export function stagingDirs(course: Course, staging: string[] | undefined, cwd: string): string[] {
   if (staging && staging.length > 0) return staging.map((d) => (isAbsolute(d) ? d : resolve(cwd, d)))
@@ -133,7 +136,9 @@ export async function runExtract(options: OpenCourseOptions & ExtractSettings): 
   options.onProgress?.('writing .wicker/extract.json and the quarantine')
   const paths = wickerPaths(course.dir)
   await makeRealFolder(course.dir, paths.root)
-  await writeFileAtomic(paths.extract, jsonText({kind: 'wicker/extract', version: EXTRACT_FILE_VERSION, createdAt: new Date().toISOString(), ...extraction}))
+  // typed as the schema preview reads it back with (and that reads it back as an Extraction): the two cannot drift apart
+  const cache: z.input<typeof extractCacheSchema> = {kind: 'wicker/extract', version: EXTRACT_FILE_VERSION, createdAt: new Date().toISOString(), ...extraction}
+  await writeFileAtomic(paths.extract, jsonText(cache))
   const {quarantined, now} = await quarantine(extraction, course.dir, paths.quarantine)
   return {
     result: {

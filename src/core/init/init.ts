@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs'
-import {join, resolve} from 'node:path'
+import {dirname, join, relative, resolve, sep} from 'node:path'
 
 import {CONFIG_FILE} from '../config.js'
 import {ioError} from '../errors.js'
@@ -11,9 +11,32 @@ import {readCourseFile} from '../store/read-file.js'
 export const GITIGNORE_LINES = ['# wicker: agent staging and wicker state (never commit)', 'phase5_baskets_staging/', 'phase3_baskets_staging/', '.wicker/']
 export const GITATTRIBUTES_LINES = ['# wicker: canon is replaced whole by `wicker merge`; git must never line-merge it', 'lego_baskets.json -merge']
 
-export const CONFIG_TEMPLATE = `// wicker configuration (JSON with comments). Every field is optional; flags and
+/** Where the config's JSON Schema is when wicker is installed in the project (package.json `files` ships schemas/). */
+export const CONFIG_SCHEMA_IN_PACKAGE = 'node_modules/wicker/schemas/config.json'
+
+/**
+ * The `$schema` of a config written in `dir`: the schema shipped in the wicker package, relative to
+ * the config, from the nearest node_modules that holds wicker (else ./node_modules/wicker/…, where a
+ * project that installs wicker will have it). Relative, not a URL: it works offline, names the very
+ * version that reads the config, and stays right for everyone who installs the project's
+ * dependencies; the package declares no repository whose raw files a URL could point at.
+ */
+export function configSchemaRef(dir: string): string {
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    if (existsSync(join(at, CONFIG_SCHEMA_IN_PACKAGE))) {
+      const path = relative(dir, join(at, CONFIG_SCHEMA_IN_PACKAGE)).split(sep).join('/')
+      return path.startsWith('../') ? path : `./${path}`
+    }
+    if (dirname(at) === at) return `./${CONFIG_SCHEMA_IN_PACKAGE}`
+  }
+}
+
+export const configTemplate = (schemaRef: string): string => `// wicker configuration (JSON with comments). Every field is optional; flags and
 // WICKER_* environment variables override it. See the README, "Configuration".
 {
+  // The JSON Schema of this file, for editors (completion, checks as you type).
+  "$schema": ${JSON.stringify(schemaRef)},
+
   // Folder that holds course folders by code (spa_for_eng/…), relative to this file.
   // Default: public/vfs/courses under the current folder if it exists, else the current folder.
   // "coursesDir": "public/vfs/courses",
@@ -94,7 +117,7 @@ export async function init(options: {dir: string; cwd: string}): Promise<InitRes
   const config = join(dir, CONFIG_FILE)
   if (existsSync(config)) result.unchanged.push(config)
   else {
-    await writeFileAtomic(config, CONFIG_TEMPLATE)
+    await writeFileAtomic(config, configTemplate(configSchemaRef(dir)))
     result.changes.push({file: config, action: 'created'})
   }
   await ensureLines(join(dir, '.gitignore'), GITIGNORE_LINES, result)

@@ -5,13 +5,13 @@ import {join, relative, resolve} from 'node:path'
 
 import {openCourse} from '../open/open-course.js'
 import {UsageError} from '../errors.js'
-import {RUN_NAME} from '../schemas/run-plan.js'
+import {RUN_NAME, runPlanSchema} from '../schemas/run-plan.js'
 import {readRunPlan} from '../segments/run.js'
 import {realDisk} from '../store/disk.js'
 import {within} from '../store/inside.js'
 import {acquireLock} from '../store/lock.js'
 import {runPaths, wickerPaths} from '../store/paths.js'
-import {readCourseFile} from '../store/read-file.js'
+import {readJsonCache} from '../store/read-json.js'
 import {checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
 import {makeAgent} from './agents.js'
 import {runAttempt, type AttemptContext} from './attempt.js'
@@ -39,12 +39,10 @@ async function newestRun(courseDir: string): Promise<string> {
   let best: {run: string; at: string} | null = null
   for (const run of names) {
     if (!RUN_NAME.test(run)) continue
-    try {
-      const plan = JSON.parse((await readCourseFile(runPaths(join(runs, run)).plan)).toString('utf8')) as {createdAt: string}
-      if (!best || plan.createdAt > best.at) best = {run, at: plan.createdAt}
-    } catch {
-      // not a run
-    }
+    const read = await readJsonCache(runPaths(join(runs, run)).plan, runPlanSchema)
+    // not a run (or one whose plan is damaged: naming it with --run says what is wrong with it)
+    if (!read?.ok) continue
+    if (!best || read.value.createdAt > best.at) best = {run, at: read.value.createdAt}
   }
   if (!best) throw new UsageError({code: 'E_NO_RUN', message: `no prepared run in ${runs}.`, hint: 'Prepare one with `wicker prepare-segments <course>`.'})
   return best.run

@@ -67,7 +67,9 @@ export async function openCourse(options: OpenCourseOptions & StagingGiven): Pro
   }
   // Both files are parsed in full; reading them together overlaps the disk with the parsing.
   const canonFile = join(found.dir, COURSE_FILES.canon)
-  const [course, canon] = await Promise.all([loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null}), options.canon === false ? emptyCanon(canonFile) : readCanon(canonFile, {index: options.lazyCanon ? wickerPaths(found.dir).canonIndex : undefined, maxDepth: options.maxDepth, allowLoneSurrogates: options.allowLoneSurrogates})])
+  const indexWarnings: string[] = []
+  const [course, canon] = await Promise.all([loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null}), options.canon === false ? emptyCanon(canonFile) : readCanon(canonFile, {index: options.lazyCanon ? wickerPaths(found.dir).canonIndex : undefined, maxDepth: options.maxDepth, allowLoneSurrogates: options.allowLoneSurrogates, warnings: indexWarnings})])
+  warnings.push(...indexWarnings)
   if (course.orientation.arrays) warnings.push(`array pairs read as [${course.orientation.order === 'known-target' ? 'known, target' : 'target, known'}] (${course.orientation.evidence})`)
   for (const finding of course.findings) warnings.push(`lego_pairs: ${finding.message}`)
   return {course, canon, config, configFile, warnings}

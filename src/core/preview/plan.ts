@@ -4,7 +4,7 @@ import type {Course, TextPair} from '../course/model.js'
 import {phrasesHash, type Candidate} from '../extract/candidate.js'
 import {NOTE_KINDS, type Extraction, type StagingConflict} from '../extract/extract.js'
 import {sha256Pieces} from '../hash.js'
-import {COUNT_KEYS} from '../schemas/plan.js'
+import {COUNT_KEYS, ITEM_CLASSES} from '../schemas/plan.js'
 import {unitKey} from '../text/normalize.js'
 import {legoRelation} from './lego-relation.js'
 
@@ -14,7 +14,6 @@ import {legoRelation} from './lego-relation.js'
  * identical to its staged basket is moved into "baskets"); a canon basket absent from staging is
  * never touched, let alone deleted.
  */
-export const ITEM_CLASSES = ['new', 'fill', 'identical', 'update', 'conflict', 'staging-conflict', 'mismatch', 'overage', 'orphan', 'invalid', 'repaired', 'stray'] as const
 export type ItemClass = (typeof ITEM_CLASSES)[number]
 
 /** The key each class is counted under: one per class, camelCase (`staging-conflict` → `stagingConflict`). */

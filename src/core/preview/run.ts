@@ -1,4 +1,3 @@
-import {existsSync} from 'node:fs'
 import {relative, resolve} from 'node:path'
 
 import type {Canon} from '../canon/model.js'
@@ -6,8 +5,10 @@ import {defined} from '../defined.js'
 import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import type {Course} from '../course/model.js'
 import type {Extraction} from '../extract/extract.js'
-import {EXTRACT_FILE_VERSION, extractFor, stagingDirs, type ExtractSettings} from '../extract/run.js'
+import {extractFor, stagingDirs, type ExtractSettings} from '../extract/run.js'
 import {sha256Hex} from '../hash.js'
+import {isObject} from '../json.js'
+import {EXTRACT_FILE_VERSION, extractCacheSchema} from '../schemas/extract-cache.js'
 import {REPAIR_DEFAULTS} from '../staging/repair.js'
 import {scanStaging, stagingFingerprint} from '../staging/scan.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
@@ -17,7 +18,7 @@ import {wickerPaths} from '../store/paths.js'
 import {readState} from '../store/state.js'
 import {DEFAULT_POLICY, makePlan, type Plan, type PlanCounts, type PlanOptions} from './plan.js'
 import {readCourseFile} from '../store/read-file.js'
-import {readBytes} from '../store/read-json.js'
+import {readBytes, readJsonCache} from '../store/read-json.js'
 
 export interface RunPreviewOptions extends OpenCourseOptions, ExtractSettings {
   policy?: Partial<PlanOptions>
@@ -43,27 +44,30 @@ export interface PreviewResult {
   reusedExtract: boolean
 }
 
-/** The extraction of `wicker extract`, when staging has not changed since; otherwise a fresh one, in memory. */
-export async function currentExtraction(course: Course, settings: ExtractSettings, cwd: string): Promise<{extraction: Extraction; reused: boolean}> {
+/**
+ * The extraction of `wicker extract`, when staging has not changed since; otherwise a fresh one, in
+ * memory. A cache that cannot be used (damaged, from another version) is said so in `warnings`.
+ */
+export async function currentExtraction(course: Course, settings: ExtractSettings, cwd: string, warnings: string[] = []): Promise<{extraction: Extraction; reused: boolean}> {
   const dirs = stagingDirs(course, settings.staging, cwd)
   const cache = wickerPaths(course.dir).extract
-  if (existsSync(cache)) {
-    try {
-      const cached = JSON.parse((await readCourseFile(cache)).toString('utf8')) as Extraction & {version?: unknown}
-      // an extraction written by an older wicker lacks what this one reads (each source's LEGO text, say)
-      if (cached.version !== EXTRACT_FILE_VERSION) throw new Error('old extraction')
-      const scan = await scanStaging(dirs, course.dir)
-      // .wicker/ is part of the course folder, so the cache is trusted only for files the scan found now
-      const found = new Set([...scan.files, ...scan.skipped].map((f) => f.name))
-      const named = [...cached.files.map((f) => f.file), ...cached.candidates.flatMap((c) => c.sources.map((s) => s.file))]
-      // lego_pairs.json is named only when read for its payloads, as it is now (same flag, same bytes)
-      const legoPairs = settings.fromLegoPairs ? {file: relative(course.dir, course.files.legoPairs), sha256: sha256Hex(await readBytes(course.files.legoPairs))} : undefined
-      const sameLegoPairs = JSON.stringify(cached.options?.legoPairs) === JSON.stringify(legoPairs)
-      if (legoPairs) found.add(legoPairs.file)
-      if (cached.fingerprint === stagingFingerprint(scan) && JSON.stringify(cached.dirs) === JSON.stringify(dirs) && cached.options?.repair === (settings.repair ?? false) && cached.options.maxRepairSize === (settings.maxRepairSize ?? REPAIR_DEFAULTS.maxRepairSize) && sameLegoPairs && named.every((f) => found.has(f))) return {extraction: cached, reused: true}
-    } catch {
-      // an unreadable cache is no cache
-    }
+  const read = await readJsonCache(cache, extractCacheSchema)
+  if (read && !read.ok) {
+    // an extraction written by an older wicker lacks what this one reads (each source's LEGO text, say)
+    const old = isObject(read.value) && read.value.kind === 'wicker/extract' && read.value.version !== EXTRACT_FILE_VERSION
+    warnings.push(old ? `${cache} was written by another wicker version: staging is read again (run \`wicker extract\` to refresh it)` : `${cache} is not usable (${read.problem}): ignored, staging is read again; \`wicker extract\` rewrites it`)
+  }
+  if (read?.ok) {
+    const cached = read.value
+    const scan = await scanStaging(dirs, course.dir)
+    // .wicker/ is part of the course folder, so the cache is trusted only for files the scan found now
+    const found = new Set([...scan.files, ...scan.skipped].map((f) => f.name))
+    const named = [...cached.files.map((f) => f.file), ...cached.candidates.flatMap((c) => c.sources.map((s) => s.file))]
+    // lego_pairs.json is named only when read for its payloads, as it is now (same flag, same bytes)
+    const legoPairs = settings.fromLegoPairs ? {file: relative(course.dir, course.files.legoPairs), sha256: sha256Hex(await readBytes(course.files.legoPairs))} : undefined
+    const sameLegoPairs = JSON.stringify(cached.options.legoPairs) === JSON.stringify(legoPairs)
+    if (legoPairs) found.add(legoPairs.file)
+    if (cached.fingerprint === stagingFingerprint(scan) && JSON.stringify(cached.dirs) === JSON.stringify(dirs) && cached.options.repair === (settings.repair ?? false) && cached.options.maxRepairSize === (settings.maxRepairSize ?? REPAIR_DEFAULTS.maxRepairSize) && sameLegoPairs && named.every((f) => found.has(f))) return {extraction: cached, reused: true}
   }
   return {extraction: await extractFor(course, settings, cwd), reused: false}
 }
@@ -86,8 +90,8 @@ export async function runPreview(options: RunPreviewOptions): Promise<{result: P
   const paths = wickerPaths(course.dir)
   const open = transactions(await readJournal(realDisk, paths)).at(-1)
   if (open?.status === 'open') warnings.push(`${open.begin.kind} ${open.begin.tx} was interrupted; the next merge finishes or rolls it back first`)
-  const {extraction, reused} = await currentExtraction(course, options, options.cwd)
-  const state = await readState(realDisk, paths)
+  const {extraction, reused} = await currentExtraction(course, options, options.cwd, warnings)
+  const state = await readState(realDisk, paths, {warnings})
   options.onProgress?.('planning')
   const plan = makePlan({course, canon, extraction, lineage: state?.lineage ?? null, options: {...DEFAULT_POLICY, ...defined(options.policy)}})
   let written: string | null = null

@@ -3,8 +3,10 @@ import {z} from 'zod'
 import {ELISION_KEY} from '../text/elision.js'
 import {CHECK_IDS} from './check-ids.js'
 import {GATE_DEFINITIONS} from './gate-definitions.js'
+import {formatIssues} from './issues.js'
 
 export {GATE_DEFINITIONS, type GateDefinition} from './gate-definitions.js'
+export {formatIssues} from './issues.js'
 
 export const gateSettingsSchema = z.strictObject({
   definition: z.enum(GATE_DEFINITIONS).default('cumulative'),
@@ -72,14 +74,6 @@ export const configSchema = z.strictObject({
   agents: z.partialRecord(z.enum(AGENTS), agentPriceSchema).optional(),
 })
 export type WickerConfig = z.infer<typeof configSchema>
-
-/** zod issues as readable lines: `gate.windowSeeds: expected int, received string`. */
-export function formatIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') : '(root)'
-    return `${path}: ${issue.message}`
-  })
-}
 
 /** Parses settings made from flags and config; a bad value is a usage error naming the field. */
 export function parseSettings<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {

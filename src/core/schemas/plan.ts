@@ -1,33 +1,54 @@
 import {z} from 'zod'
 
-/** The classes a plan counts its items by. */
+/** The classes of a plan's items, and the keys it counts them by. */
+export const ITEM_CLASSES = ['new', 'fill', 'identical', 'update', 'conflict', 'staging-conflict', 'mismatch', 'overage', 'orphan', 'invalid', 'repaired', 'stray'] as const
 export const COUNT_KEYS = ['new', 'fill', 'identical', 'update', 'conflict', 'stagingConflict', 'mismatch', 'overage', 'orphan', 'invalid', 'repaired', 'stray'] as const
 
 /**
- * The plan file written by `preview --out` and applied by `merge --plan`. The header is checked by
- * schema; ops are checked field by field (a plan may hold 100,000 of them); the planId must match
- * the content, exact phrase text included, so a hand-edited plan is refused. A plan is a file anyone
- * can write: merge also checks every path in it and recomputes it from staging (merge/run.ts).
- * parsePlan (preview/plan-file.ts) checks the rest.
+ * The plan file written by `preview --out` and applied by `merge --plan`, checked whole by schema
+ * (a plan of a few thousand ops checks in milliseconds). The planId must match the content, exact
+ * phrase text included, so a hand-edited plan is refused (parsePlan, preview/plan-file.ts). A plan is
+ * a file anyone can write: merge also checks every path in it and recomputes it from staging
+ * (merge/run.ts).
  */
-export const planHeaderSchema = z.object({
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 (64 hex digits)')
+const pair = z.object({known: z.string(), target: z.string()})
+
+const opSchema = z.object({
+  op: z.enum(['add', 'update', 'adopt']),
+  id: z.string().min(1).max(200),
+  phrases: z.array(pair),
+  hash: sha256,
+  replaces: sha256.nullable(),
+  sources: z.array(z.string()),
+})
+
+const itemSchema = z.object({
+  id: z.string(),
+  class: z.enum(ITEM_CLASSES),
+  action: z.enum(['apply', 'skip', 'blocked']),
+  sources: z.array(z.string()),
+  note: z.string().nullable(),
+})
+
+export const planSchema = z.object({
   kind: z.literal('wicker/plan'),
   version: z.literal(2),
-  planId: z.string().regex(/^[0-9a-f]{64}$/),
+  planId: sha256,
   course: z.string(),
   createdAt: z.string(),
   lineage: z.string().nullable(),
-  canon: z.object({sha256: z.string().nullable(), baskets: z.int()}),
-  staging: z.array(z.object({file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/)})),
+  canon: z.object({sha256: sha256.nullable(), baskets: z.int().nonnegative()}),
+  staging: z.array(z.object({file: z.string().min(1), sha256})),
   extract: z.object({
     repair: z.boolean(),
     maxRepairSize: z.int().positive().max(2 ** 32),
     maxFileSize: z.int().positive().max(2 ** 32),
     maxDepth: z.int().positive().max(100_000),
     // made with --from-lego-pairs: the lego_pairs.json it read baskets from
-    legoPairs: z.object({file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/)}).optional(),
+    legoPairs: z.object({file: z.string(), sha256}).optional(),
   }),
-  consume: z.array(z.object({file: z.string(), stagingDir: z.string()})),
+  consume: z.array(z.object({file: z.string().min(1), stagingDir: z.string()})),
   options: z.object({
     onConflict: z.enum(['fail', 'keep-canon', 'take-staging']),
     resolutions: z.record(z.string(), z.string()),
@@ -35,9 +56,9 @@ export const planHeaderSchema = z.object({
     acceptRepaired: z.boolean(),
     seedSentence: z.boolean(),
   }),
-  ops: z.array(z.unknown()),
-  items: z.array(z.unknown()),
-  counts: z.record(z.enum(COUNT_KEYS), z.int()),
-  blocked: z.int(),
+  ops: z.array(opSchema),
+  items: z.array(itemSchema),
+  counts: z.record(z.enum(COUNT_KEYS), z.int().nonnegative()),
+  blocked: z.int().nonnegative(),
   coverage: z.object({before: z.number(), after: z.number()}),
 })

@@ -1,5 +1,16 @@
 import type {z} from 'zod'
 
+import {canonIndexSchema} from './canon-index.js'
+import {configSchema} from './config.js'
+import {extractCacheSchema} from './extract-cache.js'
+import {journalRecordSchema} from './journal.js'
+import {ledgerEntrySchema} from './ledger.js'
+import {lockInfoSchema} from './lock.js'
+import {missingManifestSchema} from './manifest.js'
+import {packetFileSchema} from './packet.js'
+import {planSchema} from './plan.js'
+import {runPlanSchema} from './run-plan.js'
+import {stateSchema} from './state.js'
 import {anyResultEnvelope, errorEnvelope, resultEnvelope} from './envelope.js'
 import {detectResult} from './results/detect.js'
 import {extractResult} from './results/extract.js'
@@ -33,7 +44,8 @@ export type CommandWithResult = keyof typeof RESULTS
 /**
  * Every JSON Schema wicker ships, by its file name under schemas/ (`npm run schemas` writes them;
  * test/unit/schemas/generated.test.ts keeps the committed files equal to what this generates).
- * Command results and envelopes here; the files wicker writes and reads back are added beside them.
+ * Command results, envelopes and launch's events; and the files wicker writes and reads back (each
+ * read checks its schema: store/read-json.ts).
  */
 export const SCHEMAS: Record<string, z.ZodType> = {
   'envelope/result.json': anyResultEnvelope,
@@ -43,4 +55,15 @@ export const SCHEMAS: Record<string, z.ZodType> = {
     Object.entries(RESULTS).map(([command, {schema, statuses}]) => [`envelope/${command}.json`, resultEnvelope(schema, statuses).meta({title: `wicker ${command} --json envelope`})]),
   ),
   'events/launch.json': launchEvent,
+  'config.json': configSchema,
+  'plan.json': planSchema,
+  'manifest.json': missingManifestSchema,
+  'packet.json': packetFileSchema,
+  'run-plan.json': runPlanSchema,
+  'ledger-entry.json': ledgerEntrySchema,
+  'journal-entry.json': journalRecordSchema,
+  'lock.json': lockInfoSchema,
+  'state.json': stateSchema,
+  'extract-cache.json': extractCacheSchema,
+  'canon-index.json': canonIndexSchema,
 }

@@ -1,7 +1,8 @@
 import {z} from 'zod'
 
 import {InputError, UsageError} from '../errors.js'
-import {formatIssues} from './config.js'
+import {checkedJson} from './check.js'
+import {gateSettingsSchema} from './config.js'
 
 /**
  * Names read from a run's files become parts of paths (packets/<id>.json, staging files named
@@ -11,7 +12,7 @@ import {formatIssues} from './config.js'
 export const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/
 export const PACKET_ID = /^p[0-9a-f]{15}$/
 
-const preparedPacket = z.object({
+export const preparedPacketSchema = z.object({
   index: z.int().positive(),
   id: z.string().regex(PACKET_ID, 'not a packet id (p + 15 hex digits)'),
   segment: z.int().nonnegative(),
@@ -20,14 +21,21 @@ const preparedPacket = z.object({
   legos: z.int().nonnegative(),
 })
 
-export const runPlanSchema = z.looseObject({
+/** .wicker/runs/<run>/plan.json, written by prepare-segments and read by launch and status. */
+export const runPlanSchema = z.object({
   kind: z.literal('wicker/run-plan'),
   version: z.literal(1),
   run: z.string().regex(RUN_NAME, 'not a run name'),
   course: z.string(),
-  createdAt: z.string(),
-  packets: z.array(preparedPacket),
+  createdAt: z.string().max(64),
+  gate: gateSettingsSchema,
+  packets: z.array(preparedPacketSchema),
 })
+
+export type PreparedPacket = z.infer<typeof preparedPacketSchema>
+export type RunPlan = z.infer<typeof runPlanSchema>
+
+export const PREPARE_AGAIN = 'Prepare the run again with `wicker prepare-segments <course> --run <name>` (a run plan is written by wicker, not by hand).'
 
 /** A run name given on the command line: letters, digits, `_`, `.`, `-`; no path. */
 export function checkRunName(run: string): string {
@@ -37,12 +45,12 @@ export function checkRunName(run: string): string {
   return run
 }
 
-/** The run plan's value, once its names are checked; the caller knows its full type. */
-export function parseRunPlan<T>(value: unknown, file: string, run: string): T {
-  const parsed = runPlanSchema.safeParse(value)
-  const problems = !parsed.success ? formatIssues(parsed.error).slice(0, 5) : parsed.data.run === run ? [] : [`run: says ${JSON.stringify(parsed.data.run)}, but it is the plan of run ${run}`]
-  if (problems.length > 0) {
-    throw new InputError({code: 'E_RUN_PLAN', message: `${file} is not a usable run plan: ${problems.join('; ')}.`, hint: 'Prepare the run again with `wicker prepare-segments <course> --run <name>` (a run plan is written by wicker, not by hand).', details: {file, problems}})
+/** The run plan read from `file`, once checked by its schema and found to be the plan of `run`. */
+export function parseRunPlan(value: unknown, file: string, run: string): RunPlan {
+  const plan = checkedJson(value, file, runPlanSchema, {what: 'Run plan', code: 'E_RUN_PLAN', hint: PREPARE_AGAIN})
+  if (plan.run !== run) {
+    const problems = [`run: says ${JSON.stringify(plan.run)}, but it is the plan of run ${run}`]
+    throw new InputError({code: 'E_RUN_PLAN', message: `Run plan ${file} is not usable: ${problems[0]}.`, hint: PREPARE_AGAIN, details: {file, problems}})
   }
-  return value as T
+  return plan
 }

@@ -1,56 +1,17 @@
 import type {Course, Lego, Seed, TextPair} from '../course/model.js'
 import {sha256Hex} from '../hash.js'
 import type {GateSettings} from '../schemas/config.js'
+import type {Packet, PacketChunk, PacketLego} from '../schemas/packet.js'
 
 /**
  * Work packets (DOMAIN.md §5): what one agent needs to write baskets for a few whole seeds. A
  * packet is seed-atomic (a seed is never split between packets) and its id is a hash of its
  * content, so the same input always gives the same packets.
  */
-export interface PacketChunk extends TextPair {
-  id: string
-  /** course position of the LEGO (cumulative, strict) or its seed index (seed) */
-  from: number
-}
-
-export interface PacketLego extends TextPair {
-  id: string
-  type: string
-  seed: string
-  /** 1-based position within its seed */
-  positionInSeed: number
-  isFinal: boolean
-  /** the chunks (indexes into packet.chunks) this LEGO's phrases may use, itself excluded */
-  allowed: number[]
-  /** hash of the canon basket it replaces, when regenerating */
-  base: string | null
-}
-
-export interface Packet {
-  kind: 'wicker/packet'
-  version: 1
-  id: string
-  course: string
-  gate: GateSettings
-  seeds: Array<TextPair & {id: string; earlierLegos: Array<TextPair & {id: string}>}>
-  legos: PacketLego[]
-  /** the 10 seed sentences before the packet's first seed */
-  previousSentences: Array<TextPair & {seed: string}>
-  /** the 30 most recent new LEGOs before the packet's first LEGO */
-  recentNewLegos: Array<TextPair & {id: string}>
-  /** vocabulary table: whole earlier LEGOs */
-  chunks: PacketChunk[]
-}
+export type {Packet, PacketChunk, PacketLego} from '../schemas/packet.js'
 
 /** A packet as the run plan lists it: where it sits (segment, orchestrator) and what it covers. */
-export interface PreparedPacket {
-  index: number
-  id: string
-  segment: number
-  orchestrator: number
-  seeds: string[]
-  legos: number
-}
+export type {PreparedPacket} from '../schemas/run-plan.js'
 
 export interface SplitOptions {
   /** LEGOs per packet (whole seeds, so a packet may hold a little more or less) */

@@ -11,14 +11,15 @@ import {sha256Hex} from '../hash.js'
 import {canonBasketHash} from '../preview/plan.js'
 import {gateSettingsSchema, validateSettingsSchema, type GateSettings} from '../schemas/config.js'
 import {missingManifestSchema} from '../schemas/manifest.js'
-import {checkRunName, parseRunPlan} from '../schemas/run-plan.js'
+import {packetFileSchema, type PacketFile} from '../schemas/packet.js'
+import {checkRunName, parseRunPlan, PREPARE_AGAIN, type PreparedPacket, type RunPlan} from '../schemas/run-plan.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 import {runPaths, wickerPaths} from '../store/paths.js'
-import {readJsonFile} from '../store/read-json.js'
+import {readJson, readJsonFile} from '../store/read-json.js'
 import {checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
 import {validate} from '../validate/validate.js'
 import type {CheckId} from '../validate/model.js'
-import {buildPacket, splitSeeds, type Packet, type PreparedPacket} from './packets.js'
+import {buildPacket, splitSeeds, type Packet} from './packets.js'
 import {parseSeedRange} from './seed-range.js'
 import {loadTemplate, render} from './prompt.js'
 import {orchestratorValues, workerValues} from './values.js'
@@ -44,15 +45,7 @@ export interface RunPrepareOptions extends OpenCourseOptions {
   run?: string | null
 }
 
-export interface RunPlan {
-  kind: 'wicker/run-plan'
-  version: 1
-  run: string
-  course: string
-  createdAt: string
-  gate: GateSettings
-  packets: PreparedPacket[]
-}
+export type {PreparedPacket, RunPlan} from '../schemas/run-plan.js'
 
 export interface PrepareResult {
   run: string
@@ -87,10 +80,9 @@ async function chooseWork(course: Course, canon: Awaited<ReturnType<typeof openC
     })
   } else if (options.manifest) {
     const file = resolve(options.cwd, options.manifest)
-    const parsed = missingManifestSchema.safeParse((await readJsonFile(file, 'Manifest')).value)
-    if (!parsed.success) throw new UsageError({code: 'E_MANIFEST', message: `${file} is not a missing manifest from \`wicker detect --out\`.`, hint: 'Write one with `wicker detect <course> --out missing.json`.'})
-    if (parsed.data.course !== course.code) warnings.push(`the manifest is for ${parsed.data.course}, not ${course.code}`)
-    const wanted = new Set(parsed.data.missing.map((m) => m.id))
+    const manifest = await readJson(file, missingManifestSchema, {what: 'Missing manifest', code: 'E_MANIFEST', hint: `A missing manifest is written by \`wicker detect ${course.dir} --out missing.json\`; write a fresh one, or fix the fields named above.`})
+    if (manifest.course !== course.code) warnings.push(`the manifest is for ${manifest.course}, not ${course.code}`)
+    const wanted = new Set(manifest.missing.map((m) => m.id))
     chosen = course.legos.filter((l) => wanted.has(l.id))
   } else {
     const wanted = new Set(detect(course, canon).missing.map((m) => m.id))
@@ -156,7 +148,7 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
   // the run's folder is written into below: a symlinked .wicker, runs/ or runs/<run> is refused first
   await checkRealFolder(course.dir, dir)
   if (existsSync(planFile)) {
-    const existing = parseRunPlan<RunPlan>((await readJsonFile(planFile, 'Run plan')).value, planFile, run)
+    const existing = parseRunPlan((await readJsonFile(planFile, 'Run plan')).value, planFile, run)
     if (JSON.stringify(existing.packets) !== JSON.stringify(placed)) {
       throw new BlockedError({code: 'E_RUN_EXISTS', message: `run ${run} already exists with other packets (${dir}).`, hint: 'Pass another --run name, or launch that run as it is.'})
     }
@@ -191,7 +183,7 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
   }
 }
 
-export async function readRunPlan(courseDir: string, run: string): Promise<{plan: RunPlan; packets: Map<string, Packet & {run: string}>; dir: string}> {
+export async function readRunPlan(courseDir: string, run: string): Promise<{plan: RunPlan; packets: Map<string, PacketFile>; dir: string}> {
   checkRunName(run)
   const files = runPaths(join(wickerPaths(courseDir).runs, run))
   const dir = files.dir
@@ -199,12 +191,12 @@ export async function readRunPlan(courseDir: string, run: string): Promise<{plan
   await checkRealFolder(courseDir, dir)
   const file = files.plan
   if (!existsSync(file)) throw new UsageError({code: 'E_NO_RUN', message: `no run ${run} in ${wickerPaths(courseDir).runs}.`, hint: 'Prepare one with `wicker prepare-segments <course>`; it prints the run name.'})
-  const plan = parseRunPlan<RunPlan>((await readJsonFile(file, 'Run plan')).value, file, run)
-  const packets = new Map<string, Packet & {run: string}>()
+  const plan = parseRunPlan((await readJsonFile(file, 'Run plan')).value, file, run)
+  const packets = new Map<string, PacketFile>()
   for (const p of plan.packets) {
     const packetFile = files.packet(p.id)
-    const packet = (await readJsonFile(packetFile, 'Packet')).value as Packet & {run: string}
-    if (packet?.id !== p.id) throw new InputError({code: 'E_RUN_PLAN', message: `${packetFile} is not packet ${p.id} of run ${run}.`, hint: 'Prepare the run again with `wicker prepare-segments <course>`.', details: {file: packetFile}})
+    const packet = await readJson(packetFile, packetFileSchema, {what: 'Packet', code: 'E_PACKET', hint: PREPARE_AGAIN})
+    if (packet.id !== p.id || packet.run !== run) throw new InputError({code: 'E_RUN_PLAN', message: `${packetFile} is not packet ${p.id} of run ${run} (it says ${JSON.stringify(packet.id)} of run ${JSON.stringify(packet.run)}).`, hint: PREPARE_AGAIN, details: {file: packetFile}})
     packets.set(p.id, packet)
   }
   return {plan, packets, dir}

@@ -38,8 +38,8 @@ export async function runStatus(options: OpenCourseOptions & ExtractSettings): P
   const {course, canon, warnings} = await openCourse(options)
   const paths = wickerPaths(course.dir)
   const detected = detect(course, canon)
-  const {extraction} = await currentExtraction(course, options, options.cwd)
-  const state = await readState(realDisk, paths)
+  const {extraction} = await currentExtraction(course, options, options.cwd, warnings)
+  const state = await readState(realDisk, paths, {warnings})
   const plan = makePlan({course, canon, extraction, lineage: state?.lineage ?? null, options: DEFAULT_POLICY})
   // Read-only: a journal line that does not check is reported here; the writing commands refuse it.
   const journal = await readJournalLines(realDisk, paths)

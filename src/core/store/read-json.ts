@@ -1,6 +1,9 @@
-import {InputError} from '../errors.js'
+import type {z} from 'zod'
+
+import {errnoOf, InputError, WickerError} from '../errors.js'
+import {checkedJson, checkJson, type CheckedJsonOptions} from '../schemas/check.js'
 import {describeProblem, strictProblems, type StrictKind} from '../strict-json.js'
-import {readCourseFile} from './read-file.js'
+import {readCourseFile, type ReadOptions} from './read-file.js'
 
 export interface JsonLocation {
   line: number
@@ -34,8 +37,14 @@ export function parseJsonText(text: string): {ok: true; value: unknown} | {ok: f
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     const at = /position (\d+)/.exec(message)
-    const offset = at ? Number(at[1]) : text.length
-    const reason = message.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, ' (not valid JSON)')
+    // V8 gives no position for a raw control character (a NUL byte, say): no JSON text holds one
+    // unescaped anywhere, so the first one is the place
+    const control = at ? -1 : text.search(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/)
+    const offset = at ? Number(at[1]) : control >= 0 ? control : text.length
+    const reason =
+      control >= 0
+        ? `a raw control character U+${text.charCodeAt(control).toString(16).toUpperCase().padStart(4, '0')} (not valid JSON)`
+        : message.replace(/^JSON\.parse: /, '').replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, ' (not valid JSON)')
     return {ok: false, failure: {reason, location: locate(text, offset)}}
   }
 }
@@ -44,8 +53,8 @@ export function parseJsonText(text: string): {ok: true; value: unknown} | {ok: f
  * Reads a file's bytes through the guarded reader (read-file.ts): only a regular file, under the
  * size cap. I/O problems become IoError (exit 4).
  */
-export async function readBytes(file: string): Promise<Buffer> {
-  return readCourseFile(file)
+export async function readBytes(file: string, options: ReadOptions = {}): Promise<Buffer> {
+  return readCourseFile(file, options)
 }
 
 const utf8 = new TextDecoder('utf-8', {fatal: true})
@@ -88,8 +97,8 @@ export async function readText(file: string): Promise<string> {
  * Reads and parses a JSON file that wicker needs. A file that is not JSON is an InputError naming
  * the file, line and column, and what to do about it.
  */
-export async function readJsonFile(file: string, what: string): Promise<{value: unknown; text: string; bytes: Buffer}> {
-  const bytes = await readBytes(file)
+export async function readJsonFile(file: string, what: string, options: ReadOptions = {}): Promise<{value: unknown; text: string; bytes: Buffer}> {
+  const bytes = await readBytes(file, options)
   const text = decodeText(bytes, file)
   const value = parseJsonOf(text, file, what)
   refuseUnreadable(text, file, what)
@@ -142,4 +151,48 @@ export function parseJsonOf(text: string, file: string, what: string): unknown {
     })
   }
   return parsed.value
+}
+
+export interface ReadJsonOptions extends CheckedJsonOptions {
+  read?: ReadOptions
+}
+
+export {checkedJson, checkJson}
+
+/**
+ * The one reader of the JSON files wicker reads back (plans, manifests, run plans, packets, state):
+ * guarded read, strict UTF-8, JSON with line and column, then the schema, each failure naming the
+ * file, the place and the fix. A file that is not JSON is refused like one that fails its schema.
+ */
+export async function readJson<S extends z.ZodType>(file: string, schema: S, options: ReadJsonOptions): Promise<z.output<S>> {
+  let value: unknown
+  try {
+    value = (await readJsonFile(file, options.what, options.read)).value
+  } catch (error) {
+    // not JSON (or not UTF-8, or hostile): the same kind of damage as a wrong field, so the same error
+    if (options.refuse && error instanceof InputError) throw options.refuse({...error.toJSON(), hint: `${error.hint ?? ''} ${options.hint}`.trim()})
+    throw error
+  }
+  return checkedJson(value, file, schema, options)
+}
+
+/** A cache as read: its checked value, or why it cannot be used (and, when it is JSON, what it holds). */
+export type CacheRead<T> = {ok: true; value: T} | {ok: false; problem: string; value?: unknown}
+
+/**
+ * A cache wicker wrote for itself (.wicker/extract.json, .wicker/canon-index.json): the checked
+ * value; null when there is none; or why it cannot be used (not a regular file, not JSON, failing
+ * its schema). A cache is never an error: the caller rebuilds what it holds, and says why.
+ */
+export async function readJsonCache<S extends z.ZodType>(file: string, schema: S, read: ReadOptions = {}): Promise<CacheRead<z.output<S>> | null> {
+  let value: unknown
+  try {
+    value = (await readJsonFile(file, 'Cache', read)).value
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return null
+    if (error instanceof WickerError) return {ok: false, problem: error.message}
+    throw error
+  }
+  const checked = checkJson(value, schema)
+  return checked.ok ? {ok: true, value: checked.data} : {ok: false, problem: `${checked.problems.slice(0, 3).join('; ')}`, value}
 }

@@ -31,4 +31,14 @@ describe('init', () => {
     expect(readFileSync(`${dir}/.gitignore`, 'utf8')).toBe('node_modules\n.wicker/\n\n# wicker: agent staging and wicker state (never commit)\nphase5_baskets_staging/\nphase3_baskets_staging/\n')
     expect(readFileSync(`${dir}/wicker.config.json`, 'utf8')).toBe('{"coursesDir": "x"}')
   })
+
+  it('writes a $schema the loader accepts: the schema of the nearest installed wicker package, else ./node_modules/wicker/…', async () => {
+    const alone = tempDir()
+    await init({dir: '.', cwd: alone})
+    expect(readFileSync(`${alone}/wicker.config.json`, 'utf8')).toContain('"$schema": "./node_modules/wicker/schemas/config.json",')
+    expect((await loadConfig({cwd: alone})).config.$schema).toBe('./node_modules/wicker/schemas/config.json')
+    const project = writeTree(tempDir(), {'node_modules/wicker/schemas/config.json': '{}', 'courses/zib/.keep': ''})
+    await init({dir: 'courses/zib', cwd: project})
+    expect((await loadConfig({cwd: `${project}/courses/zib`})).config.$schema).toBe('../../node_modules/wicker/schemas/config.json')
+  })
 })

@@ -59,24 +59,39 @@ describe('launch packets extract reads for base hashes', async () => {
     staged(synth.dir)
     const packets = join(synth.dir, '.wicker', 'runs', 'r1', 'packets')
     mkdirSync(packets, {recursive: true})
-    writeFileSync(join(packets, 'p0123456789abcde.json'), JSON.stringify({bases: {[b.lego.id]: 'a'.repeat(64)}}))
+    writeFileSync(join(packets, 'p0123456789abcde.json'), JSON.stringify({id: 'p0123456789abcde', run: 'r1', bases: {[b.lego.id]: 'a'.repeat(64)}}))
     expect((await extractFor(course, {}, synth.dir)).candidates[0]!.base).toBe('a'.repeat(64))
 
     mkdirSync(join(outside, 'packets'), {recursive: true})
-    writeFileSync(join(outside, 'packets', 'p0123456789abcde.json'), JSON.stringify({bases: {[b.lego.id]: 'b'.repeat(64)}}))
+    writeFileSync(join(outside, 'packets', 'p0123456789abcde.json'), JSON.stringify({id: 'p0123456789abcde', run: 'r1', bases: {[b.lego.id]: 'b'.repeat(64)}}))
     rmSync(join(synth.dir, '.wicker', 'runs', 'r1'), {recursive: true})
     symlinkSync(outside, join(synth.dir, '.wicker', 'runs', 'r1'))
     expect((await extractFor(course, {}, synth.dir)).candidates[0]!.base).toBeNull()
   })
 
-  it('reads no packet that is a FIFO (it would hang extract), and none a staging name with `..` for a run would reach', async () => {
-    const dir = stagingCourse(6, 66).dir
+  /** A course with one staged output of packet p0123456789abcde of `run`, and that run's (empty) packets folder. */
+  async function launchOutput(seed: number, run: string) {
+    const dir = stagingCourse(6, seed).dir
     const c = await loadCourse(dir)
     const basket = basketsFor(c, 0)[0]!
     mkdirSync(join(dir, 'phase5_baskets_staging'), {recursive: true})
-    writeFileSync(join(dir, 'phase5_baskets_staging', 'r2__p0123456789abcde__1.json'), JSON.stringify({[basket.lego.id]: {practice_phrases: basket.phrases}}))
-    const packets = join(dir, '.wicker', 'runs', 'r2', 'packets')
+    writeFileSync(join(dir, 'phase5_baskets_staging', `${run}__p0123456789abcde__1.json`), JSON.stringify({[basket.lego.id]: {practice_phrases: basket.phrases}}))
+    const packets = join(dir, '.wicker', 'runs', run, 'packets')
     mkdirSync(packets, {recursive: true})
+    return {dir, c, basket, packets}
+  }
+
+  it('takes no base from a packet that fails its schema or is another packet\'s: a forged base would make a regeneration an update', async () => {
+    const {dir, c, basket, packets} = await launchOutput(67, 'r1')
+    const packet = join(packets, 'p0123456789abcde.json')
+    for (const doc of [{id: 'p0123456789abcde', run: 'r1', bases: {[basket.lego.id]: 'not-a-hash'}}, {id: 'pfedcba987654321', run: 'r1', bases: {[basket.lego.id]: 'c'.repeat(64)}}, {id: 'p0123456789abcde', run: 'r1', bases: [`${'c'.repeat(64)}\u0000`]}]) {
+      writeFileSync(packet, JSON.stringify(doc))
+      expect((await extractFor(c, {}, dir)).candidates[0]!.base).toBeNull()
+    }
+  })
+
+  it('reads no packet that is a FIFO (it would hang extract), and none a staging name with `..` for a run would reach', async () => {
+    const {dir, c, basket, packets} = await launchOutput(66, 'r2')
     execFileSync('mkfifo', [join(packets, 'p0123456789abcde.json')])
     const extraction = await Promise.race([extractFor(c, {}, dir), new Promise<null>((r) => setTimeout(() => r(null), 5000))])
     expect(extraction, 'extract hung on a FIFO where a packet belongs').not.toBeNull()

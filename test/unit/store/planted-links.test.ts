@@ -97,11 +97,14 @@ describe('state.json', () => {
     expect(lstatSync(paths.state).isDirectory()).toBe(true)
   })
 
-  it('that is missing is no state, and one that fails its schema is still not trusted', async () => {
+  it('that is missing is no state, and one that fails its schema is not trusted: refused for writers, a warning for readers', async () => {
     const {paths} = course()
     expect(await readState(realDisk, paths)).toBeNull()
     writeTree(paths.root, {'state.json': {lineage: 'x', generation: -4, canonSha256: null, lastTx: null}})
-    expect(await readState(realDisk, paths)).toBeNull()
+    await expect(readState(realDisk, paths)).rejects.toMatchObject({exitCode: 3, code: 'E_STATE_DAMAGED', message: expect.stringContaining('generation:')})
+    const warnings: string[] = []
+    expect(await readState(realDisk, paths, {warnings})).toBeNull()
+    expect(warnings).toEqual([expect.stringContaining(paths.state)])
   })
 })
 

@@ -1,29 +1,7 @@
 import type {RawBasket} from '../basket-value.js'
 
-/**
- * The containers agents wrap baskets in (DOMAIN.md §3). `mixed` is a file read by more than one
- * container (an F3 `baskets` array beside top-level LEGO-id baskets).
- */
-export type FormatId =
-  | 'F1'
-  | 'F2'
-  | 'F2b'
-  | 'F3'
-  | 'F4'
-  | 'F5'
-  | 'F6'
-  | 'F7'
-  | 'F8'
-  | 'F9'
-  | 'F10'
-  | 'F11'
-  | 'F12'
-  | 'F13'
-  | 'F14'
-  | 'F15'
-  | 'F16'
-  | 'F17'
-  | 'mixed'
+export type {FormatId} from '../../schemas/extract-cache.js'
+import type {FormatId} from '../../schemas/extract-cache.js'
 
 export interface ContainerProblem {
   path: string

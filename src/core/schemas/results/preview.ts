@@ -1,8 +1,8 @@
 import {z} from 'zod'
 
+import {ITEM_CLASSES} from '../plan.js'
 import {count, share} from './common.js'
 
-export const ITEM_CLASSES = ['new', 'fill', 'identical', 'update', 'conflict', 'staging-conflict', 'mismatch', 'overage', 'orphan', 'invalid', 'repaired', 'stray'] as const
 
 /** items per class, one key each (a class's name in camelCase) */
 export const planCounts = z.object({
