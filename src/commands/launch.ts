@@ -10,6 +10,7 @@ import {AGENTS, type AgentKind} from '../core/launch/agents.js'
 import {estimateLaunch, type Estimate} from '../core/launch/estimate.js'
 import {runLaunch, type LaunchEvent} from '../core/launch/launch.js'
 import {launchSummary, runNotify} from '../core/launch/notify.js'
+import {intFlag} from '../cli/int-flags.js'
 
 /** how long --notify may take once launch was stopped by a signal */
 const STOPPED_NOTIFY_MS = 5000
@@ -37,12 +38,12 @@ Exit codes: 0 every packet ok; 1 some packets failed; 2 usage; 3 the run is lock
     agent: Flags.string({description: 'Agent to run.', options: [...AGENTS], default: 'builtin'}),
     'agent-cmd': Flags.string({description: 'For --agent command: the command as a JSON array or space-separated words; {packet} {prompt_file} {output} {run} {packet_id} {attempt} are filled in.'}),
     'agent-bin': Flags.string({description: 'Path of the claude / codex / gemini executable [default: found on PATH].'}),
-    concurrency: Flags.integer({char: 'j', description: 'Agents at once.', default: 4, min: 1}),
+    concurrency: intFlag('concurrency', {char: 'j', description: 'Agents at once.', default: 4}),
     stagger: Flags.string({description: 'Pause between starts (with ±25% jitter).', default: '1s'}),
     timeout: Flags.string({description: 'Wall-clock limit per attempt (1ms to 24h).', default: '30m'}),
     'idle-timeout': Flags.string({description: 'Limit on time without any output (1ms to 24h).', default: '5m'}),
     grace: Flags.string({description: 'Between TERM and KILL when stopping an agent (0: KILL at once; up to 24h).', default: '5s'}),
-    retries: Flags.integer({description: 'Retries per packet for transient failures.', default: 2, min: 0}),
+    retries: intFlag('retries', {description: 'Retries per packet for transient failures.', default: 2}),
     backoff: Flags.string({description: 'First retry delay (doubles each time).', default: '5s'}),
     halt: Flags.string({description: 'Stop launching once this share of finished packets failed (or never).', default: '25%'}),
     'max-cost-usd': Flags.string({description: 'Stop launching once agents report this much spent (US dollars above 0).'}),

@@ -5,6 +5,7 @@ import {renderValidate} from '../cli/render/validate.js'
 import {componentsFlag, gateFlag, orientationFlag} from '../cli/shared-flags.js'
 import type {GateDefinition} from '../core/schemas/gate-definitions.js'
 import {runValidate} from '../core/validate/run.js'
+import {intFlag} from '../cli/int-flags.js'
 
 export default class Validate extends BaseCommand {
   static override summary = 'Check the canon against lego_pairs: coverage, GATE, final LEGO, leakage and more.'
@@ -24,11 +25,11 @@ Exit codes: 0 passed; 1 failed; 2 usage or bad input; 4 I/O.`
 
   static override flags = {
     gate: gateFlag,
-    'window-seeds': Flags.integer({description: 'GATE window: seeds before the current one in reach [default: 10].', min: 0}),
-    'recent-new-legos': Flags.integer({description: 'GATE window: most recent new LEGOs also in reach [default: 30].', min: 0}),
+    'window-seeds': intFlag('window-seeds', {description: 'GATE window: seeds before the current one in reach [default: 10].'}),
+    'recent-new-legos': intFlag('recent-new-legos', {description: 'GATE window: most recent new LEGOs also in reach [default: 30].'}),
     components: componentsFlag,
     'max-gate-violations': Flags.string({description: 'Percentage of phrases allowed to break GATE [default: 0].'}),
-    'max-words': Flags.integer({description: 'Words above which a phrase is suspect [default: 15].', min: 1}),
+    'max-words': intFlag('max-words', {description: 'Words above which a phrase is suspect [default: 15].'}),
     strict: Flags.boolean({description: 'Warnings fail too.'}),
     orientation: orientationFlag,
   }

@@ -91,6 +91,6 @@ describe('extract → preview → merge → validate → restore with the built 
       expect(run.stdout + run.stderr).not.toMatch(STACK_TRACE)
     }
     expect(wicker(['merge', f.dir, '--plan', join(f.dir, 'bad-plan.json')]).code).toBe(2)
-    expect(wicker(['merge', f.dir, '--plan', join(f.dir, 'missing.json')]).code).toBe(4)
+    expect(wicker(['merge', f.dir, '--plan', join(f.dir, 'missing.json')]).code).toBe(2)
   })
 })

@@ -13,7 +13,7 @@ import {acquireLock} from '../store/lock.js'
 import {wickerPaths} from '../store/paths.js'
 import {readCourseFile} from '../store/read-file.js'
 import {checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
-import {makeAgent} from './agents.js'
+import {checkAgentProgram, makeAgent} from './agents.js'
 import {runAttempt, type AttemptContext} from './attempt.js'
 import {ledgerWarnings, RunLedger, summarize} from './ledger.js'
 import {salvageOutput, stopLeftovers} from './leftovers.js'
@@ -64,6 +64,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
   const run = options.run ?? (await newestRun(course.dir))
   const {plan, packets, dir} = await readRunPlan(course.dir, run)
   const agent = makeAgent(options.agent, options)
+  checkAgentProgram(agent, join(dir, 'work'))
   // an empty --only ("$EMPTY") is a mistake, not "every packet"
   const only = options.only != null ? parseOnly(options.only, plan.packets.length) : null
   const stagingDir = options.staging ?? join(course.dir, 'phase5_baskets_staging')

@@ -17,7 +17,7 @@ import {readJournal, transactions} from '../store/journal.js'
 import {within} from '../store/inside.js'
 import {acquireLock} from '../store/lock.js'
 import {wickerPaths} from '../store/paths.js'
-import {readJsonFile} from '../store/read-json.js'
+import {readNamedJson} from '../store/named-file.js'
 import {readState} from '../store/state.js'
 import {applyPlan} from './apply.js'
 import {recover} from './recover.js'
@@ -154,7 +154,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
   const {course, warnings} = await openCourse({...options, canon: false})
   const disk = options.disk ?? realDisk
   const ctx = txContext(course, disk)
-  const given = options.plan ? parsePlan((await readJsonFile(resolve(options.cwd, options.plan), 'Plan')).value, options.plan) : null
+  const given = options.plan ? parsePlan((await readNamedJson(resolve(options.cwd, options.plan), {flag: '--plan', what: 'Plan'})).value, options.plan) : null
 
   const stagingRoots = options.staging ? stagingDirs(course, options.staging, options.cwd) : []
   const lock = await acquireLock(disk, ctx.paths, given ? `wicker merge --plan ${options.plan}` : 'wicker merge')

@@ -9,12 +9,13 @@ import {detect} from '../detect/detect.js'
 import {BlockedError, InputError, UsageError} from '../errors.js'
 import {sha256Hex} from '../extract/candidate.js'
 import {canonBasketHash} from '../preview/plan.js'
-import {gateSettingsSchema, validateSettingsSchema, type GateSettings} from '../schemas/config.js'
+import {gateSettingsSchema, parseSettings, validateSettingsSchema, type GateSettings} from '../schemas/config.js'
 import {missingManifestSchema} from '../schemas/manifest.js'
 import {checkRunName, parseRunPlan} from '../schemas/run-plan.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 import {wickerPaths} from '../store/paths.js'
 import {readJsonFile} from '../store/read-json.js'
+import {readNamedJson} from '../store/named-file.js'
 import {checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
 import {validate} from '../validate/validate.js'
 import type {CheckId} from '../validate/model.js'
@@ -93,7 +94,7 @@ async function chooseWork(course: Course, canon: Awaited<ReturnType<typeof openC
     })
   } else if (options.manifest) {
     const file = resolve(options.cwd, options.manifest)
-    const parsed = missingManifestSchema.safeParse((await readJsonFile(file, 'Manifest')).value)
+    const parsed = missingManifestSchema.safeParse((await readNamedJson(file, {flag: '--manifest', what: 'Manifest'})).value)
     if (!parsed.success) throw new UsageError({code: 'E_MANIFEST', message: `${file} is not a missing manifest from \`wicker detect --out\`.`, hint: 'Write one with `wicker detect <course> --out missing.json`.'})
     if (parsed.data.course !== course.code) warnings.push(`the manifest is for ${parsed.data.course}, not ${course.code}`)
     const wanted = new Set(parsed.data.missing.map((m) => m.id))
@@ -122,8 +123,8 @@ async function chooseWork(course: Course, canon: Awaited<ReturnType<typeof openC
 }
 
 export async function runPrepare(options: RunPrepareOptions): Promise<{result: PrepareResult; warnings: string[]}> {
-  const {course, canon, config, warnings} = await openCourse({...options, recover: true})
-  const gate = gateSettingsSchema.parse({...config.gate, definition: 'window', ...Object.fromEntries(Object.entries(options.gate ?? {}).filter(([, v]) => v !== undefined))})
+  const {course, canon, config, configFile, warnings} = await openCourse({...options, recover: true})
+  const gate = parseSettings(gateSettingsSchema, {config: {...config.gate, definition: 'window'}, flags: options.gate, section: 'gate', file: configFile})
   // Templates first: a broken template stops everything before any file is written.
   const worker = await loadTemplate(options.templateDir ? resolve(options.cwd, options.templateDir) : null, 'worker')
   const orchestrator = await loadTemplate(options.templateDir ? resolve(options.cwd, options.templateDir) : null, 'orchestrator')
@@ -168,7 +169,7 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
   if (!unchanged && packets.length > 0) {
     await makeRealFolder(course.dir, join(dir, 'packets'))
     await makeRealFolder(course.dir, join(dir, 'prompts'))
-    const settings = validateSettingsSchema.parse({...config.validate})
+    const settings = parseSettings(validateSettingsSchema, {config: config.validate, section: 'validate', file: configFile})
     for (const packet of packets) {
       const packetFile = join(dir, 'packets', `${packet.id}.json`)
       // packets are made again from the same input, so they need to be whole, not durable

@@ -1,7 +1,5 @@
-import {defined} from '../defined.js'
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
-import {UsageError} from '../errors.js'
-import {gateSettingsSchema, parseSettings, SettingsError, validateSettingsSchema, type GateSettings, type ValidateSettings} from '../schemas/config.js'
+import {gateSettingsSchema, parseSettings, validateSettingsSchema, type GateSettings, type ValidateSettings} from '../schemas/config.js'
 import {validate, type ValidateResult} from './validate.js'
 
 export interface RunValidateOptions extends OpenCourseOptions {
@@ -12,15 +10,8 @@ export interface RunValidateOptions extends OpenCourseOptions {
 
 
 export async function runValidate(options: RunValidateOptions): Promise<{result: ValidateResult; warnings: string[]}> {
-  const {course, canon, config, warnings} = await openCourse({...options, allowLoneSurrogates: true})
-  let gate: GateSettings
-  let settings: ValidateSettings
-  try {
-    gate = parseSettings(gateSettingsSchema, {...config.gate, ...defined(options.gate)}, 'GATE settings')
-    settings = parseSettings(validateSettingsSchema, {...config.validate, ...defined(options.validate)}, 'validate settings')
-  } catch (error) {
-    if (error instanceof SettingsError) throw new UsageError({code: 'E_SETTINGS', message: error.message, hint: 'Correct the flag or the matching field in wicker.config.json.'})
-    throw error
-  }
+  const {course, canon, config, configFile, warnings} = await openCourse({...options, allowLoneSurrogates: true})
+  const gate = parseSettings(gateSettingsSchema, {config: config.gate, flags: options.gate, section: 'gate', file: configFile})
+  const settings = parseSettings(validateSettingsSchema, {config: config.validate, flags: options.validate, section: 'validate', file: configFile})
   return {result: validate(course, canon, {gate, validate: settings}), warnings}
 }

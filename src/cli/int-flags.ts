@@ -1,0 +1,59 @@
+import {Errors, Flags, type Interfaces} from '@oclif/core'
+
+import {gateSettingsSchema, rangeOf, validateSettingsSchema} from '../core/schemas/config.js'
+import {LARGEST_JSON_BYTES} from '../core/store/read-file.js'
+
+/**
+ * Every integer flag of every command, with its bounds, in one place: a value outside them (or
+ * `--concurrency 99999999999999999999`) is a usage error (exit 2) naming the range, never a number
+ * the core then chokes on. Settings that also live in the config take the config schema's range.
+ */
+const fromSchema = (field: Parameters<typeof rangeOf>[0], fallbackMax: number): {min: number; max: number} => {
+  const range = rangeOf(field)
+  return {min: range?.min ?? 0, max: range?.max ?? fallbackMax}
+}
+
+export const INT_BOUNDS = {
+  /** agents running at once */
+  concurrency: {min: 1, max: 256},
+  retries: {min: 0, max: 100},
+  'max-diffs': {min: 0, max: 10_000},
+  'packet-size': {min: 1, max: 100_000},
+  segments: {min: 1, max: 1000},
+  orchestrators: {min: 1, max: 1000},
+  agents: {min: 1, max: 10_000},
+  'window-seeds': fromSchema(gateSettingsSchema.shape.windowSeeds, 10_000),
+  'recent-new-legos': fromSchema(gateSettingsSchema.shape.recentNewLegos, 100_000),
+  'max-words': {...fromSchema(validateSettingsSchema.shape.maxWords, 1000), min: 1},
+  /** bytes: up to the longest text Node can hold (a JSON file is parsed as one string) */
+  bytes: {min: 1, max: LARGEST_JSON_BYTES},
+  /** JSON nesting levels */
+  'max-depth': {min: 1, max: 1000},
+} as const
+
+export type IntBound = keyof typeof INT_BOUNDS
+
+interface IntFlagOptions {
+  description: string
+  char?: 'j'
+}
+
+/** An integer flag with the bounds of `bound`; its help names the range. */
+export function intFlag(bound: IntBound, options: IntFlagOptions & {default: number}): Interfaces.OptionFlag<number>
+export function intFlag(bound: IntBound, options: IntFlagOptions): Interfaces.OptionFlag<number | undefined>
+export function intFlag(bound: IntBound, options: IntFlagOptions & {default?: number}) {
+  const {min, max} = INT_BOUNDS[bound]
+  const range = `${min} to ${max}`
+  return Flags.integer({
+    ...(options as IntFlagOptions & {default: number}),
+    description: `${options.description} (${range})`,
+    min,
+    max,
+    async parse(input) {
+      if (!/^\s*-?\d+\s*$/.test(input)) throw new Errors.CLIError(`${JSON.stringify(input)} is not an integer: give one from ${range}.`)
+      const value = Number(input)
+      if (!(value >= min && value <= max)) throw new Errors.CLIError(`${input} is out of range: give an integer from ${range}.`)
+      return value
+    },
+  })
+}
