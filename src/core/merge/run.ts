@@ -32,6 +32,12 @@ export interface RunMergeOptions extends OpenCourseOptions, ExtractSettings {
   /** asked, on a terminal, before a plan computed here is applied */
   confirm?: (plan: Plan) => Promise<boolean>
   disk?: Disk
+  /** wait this long for a lock held by a live process (0: fail at once) */
+  lockTimeoutMs?: number
+  /** stops that wait */
+  signal?: AbortSignal
+  /** told when merge starts waiting for the lock */
+  onLockWait?: (message: string) => void
 }
 
 export interface CanonSide {
@@ -157,7 +163,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
   const given = options.plan ? parsePlan((await readNamedJson(resolve(options.cwd, options.plan), {flag: '--plan', what: 'Plan'})).value, options.plan) : null
 
   const stagingRoots = options.staging ? stagingDirs(course, options.staging, options.cwd) : []
-  const lock = await acquireLock(disk, ctx.paths, given ? `wicker merge --plan ${options.plan}` : 'wicker merge')
+  const lock = await acquireLock(disk, ctx.paths, given ? `wicker merge --plan ${options.plan}` : 'wicker merge', {timeoutMs: options.lockTimeoutMs, signal: options.signal, onWait: options.onLockWait})
   warnings.push(...lock.notes)
   try {
     const {notes} = await recover(ctx, {stagingRoots})

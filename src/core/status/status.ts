@@ -10,7 +10,7 @@ import {makePlan, type Plan} from '../preview/plan.js'
 import {currentExtraction} from '../preview/run.js'
 import {realDisk} from '../store/disk.js'
 import {readJournalLines, refusedLines, transactions} from '../store/journal.js'
-import {forceUnlock, inspectLock, isStale, type LockInfo} from '../store/lock.js'
+import {forceUnlock, holderAlive, inspectLock, isStale, type LockInfo} from '../store/lock.js'
 import type {LockDocument} from '../store/lock-read.js'
 import {hasToken} from '../store/lock-takeover.js'
 import {wickerPaths} from '../store/paths.js'
@@ -99,12 +99,13 @@ async function shownLock(lock: LockDocument, paths: ReturnType<typeof wickerPath
   }
   const stale = isStale(lock.info)
   if (!stale || (await hasToken(realDisk, paths, lock.info.lockId))) return {...lock.info, stale}
-  return {...lock.info, stale, problem: `it has no token (an older wicker or a person wrote it), so no writer clears it: check no wicker is running, then use wicker unlock --force ${lock.info.lockId}`}
+  return {...lock.info, stale, problem: `it has no token (an older wicker or a person wrote it), so no writer clears it: check no wicker is running, then use wicker unlock <course> --lock-id ${lock.info.lockId}`}
 }
 
-export async function runUnlock(options: OpenCourseOptions & {lockId: string}): Promise<{result: {removed: LockInfo | null}; warnings: string[]}> {
+export async function runUnlock(options: OpenCourseOptions & {lockId: string; force?: boolean}): Promise<{result: {removed: LockInfo | null}; warnings: string[]}> {
   const {course, warnings} = await openCourse(options)
-  const removed = await forceUnlock(realDisk, wickerPaths(course.dir), options.lockId)
+  const removed = await forceUnlock(realDisk, wickerPaths(course.dir), options.lockId, {force: options.force})
   if (!removed) warnings.push('there was no lock')
+  else if (holderAlive(removed)) warnings.push(`removed the lock of ${removed.command}, pid ${removed.pid} on this host, which is still running (--force): it may still write this course`)
   return {result: {removed}, warnings}
 }
