@@ -1,5 +1,5 @@
 import {existsSync} from 'node:fs'
-import {cp, mkdir} from 'node:fs/promises'
+import {cp} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -7,6 +7,7 @@ import {readCanon} from '../canon/read.js'
 import {runDetect} from '../detect/run.js'
 import {ioError} from '../errors.js'
 import {runExtract} from '../extract/run.js'
+import {makeFolder} from '../store/make-folder.js'
 import {runLaunch} from '../launch/launch.js'
 import {runMerge} from '../merge/run.js'
 import {runPreview} from '../preview/run.js'
@@ -49,8 +50,9 @@ export async function runDemo(options: {dir: string; cwd: string; onStep?: (s: D
     options.onStep?.(s)
   }
   if (!existsSync(join(course, 'lego_pairs.json'))) {
+    // level by level: a parent the file system refuses (under /proc) fails at once, never spins
+    await makeFolder(root, {parents: true})
     try {
-      await mkdir(root, {recursive: true})
       await cp(join(SAMPLE, 'courses', SAMPLE_CODE), course, {recursive: true})
       await cp(join(SAMPLE, 'staging'), join(course, 'phase5_baskets_staging'), {recursive: true})
     } catch (error) {
