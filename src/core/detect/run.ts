@@ -6,6 +6,7 @@ import {readBytes} from '../store/read-json.js'
 import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
 import type {MissingManifest} from '../schemas/manifest.js'
 import {detect, type DetectResult} from './detect.js'
+import {requireLegos} from '../course/empty.js'
 
 export interface RunDetectOptions extends OpenCourseOptions {
   /** write the missing list as a manifest here */
@@ -19,6 +20,7 @@ export interface RunDetectResult extends DetectResult {
 
 export async function runDetect(options: RunDetectOptions): Promise<{result: RunDetectResult; warnings: string[]}> {
   const {course, canon, warnings} = await openCourse(options)
+  requireLegos(course)
   const result = detect(course, canon)
   let manifest: string | null = null
   if (options.out) {

@@ -15,6 +15,7 @@ import type {LockDocument} from '../store/lock-read.js'
 import {hasToken} from '../store/lock-takeover.js'
 import {wickerPaths} from '../store/paths.js'
 import {readState} from '../store/state.js'
+import {requireLegos} from '../course/empty.js'
 
 /** One screen of where a course stands. Read-only. */
 export interface StatusResult {
@@ -37,6 +38,7 @@ export interface StatusResult {
 
 export async function runStatus(options: OpenCourseOptions & ExtractSettings): Promise<{result: StatusResult; warnings: string[]}> {
   const {course, canon, warnings} = await openCourse(options)
+  requireLegos(course)
   const paths = wickerPaths(course.dir)
   const detected = detect(course, canon)
   const {extraction} = await currentExtraction(course, options, options.cwd)

@@ -1,6 +1,7 @@
 import {openCourse, type OpenCourseOptions} from '../course/open.js'
 import {gateSettingsSchema, parseSettings, validateSettingsSchema, type GateSettings, type ValidateSettings} from '../schemas/config.js'
 import {validate, type ValidateResult} from './validate.js'
+import {requireLegos} from '../course/empty.js'
 
 export interface RunValidateOptions extends OpenCourseOptions {
   /** overrides from flags; the rest comes from the config, then the defaults */
@@ -11,6 +12,7 @@ export interface RunValidateOptions extends OpenCourseOptions {
 
 export async function runValidate(options: RunValidateOptions): Promise<{result: ValidateResult; warnings: string[]}> {
   const {course, canon, config, configFile, warnings} = await openCourse({...options, allowLoneSurrogates: true})
+  requireLegos(course)
   const gate = parseSettings(gateSettingsSchema, {config: config.gate, flags: options.gate, section: 'gate', file: configFile})
   const settings = parseSettings(validateSettingsSchema, {config: config.validate, flags: options.validate, section: 'validate', file: configFile})
   return {result: validate(course, canon, {gate, validate: settings}), warnings}
