@@ -4,6 +4,7 @@ import {join, relative} from 'node:path'
 
 import type {Course} from '../course/model.js'
 import {spawnAgent, type ProcIdentity} from '../proc/spawn.js'
+import {MARKER} from '../proc/tree.js'
 import type {Packet} from '../segments/packets.js'
 import type {PreparedPacket} from '../segments/run.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
@@ -64,16 +65,56 @@ export function newAttemptId(run: string, packet: string, attempt: number): stri
   return `${run}:${packet}:${attempt}:${randomBytes(6).toString('hex')}`
 }
 
+/**
+ * Exactly what an attempt starts: the program, its argument vector, the variables wicker adds to
+ * the environment, the folder it runs in, and its limits. A real attempt spawns this; `launch
+ * --dry-run` prints it: one function, so the two cannot differ.
+ */
+export interface AgentInvocation {
+  packet: string
+  index: number
+  attempt: number
+  command: string
+  args: string[]
+  /** added to wicker's own environment */
+  env: Record<string, string>
+  /** also added, with a value made as the attempt starts (the marker its processes are tracked by) */
+  envAtStart: string[]
+  cwd: string
+  /** the file whose text goes to the agent's stdin */
+  stdinFile: string
+  timeoutMs: number
+  idleTimeoutMs: number
+}
+
+export function agentInvocation(ctx: Pick<AttemptContext, 'agent' | 'run' | 'runDir' | 'timeoutMs' | 'idleTimeoutMs'>, p: Pick<PreparedPacket, 'id' | 'index'>, attempt: number): AgentInvocation {
+  const workDir = join(ctx.runDir, 'work')
+  const outputFile = join(workDir, `${p.id}__${attempt}.json`)
+  const call = {packetId: p.id, packetFile: join(ctx.runDir, 'packets', `${p.id}.json`), promptFile: join(ctx.runDir, 'prompts', `${p.id}.md`), outputFile, run: ctx.run, attempt}
+  return {
+    packet: p.id,
+    index: p.index,
+    attempt,
+    command: ctx.agent.command,
+    args: ctx.agent.args(call),
+    env: {WICKER_PACKET: call.packetFile, WICKER_OUTPUT: outputFile, WICKER_RUN: ctx.run, WICKER_ATTEMPT: String(attempt), WICKER_PROMPT_FILE: call.promptFile, NO_COLOR: '1'},
+    envAtStart: [MARKER],
+    cwd: workDir,
+    stdinFile: call.promptFile,
+    timeoutMs: ctx.timeoutMs,
+    idleTimeoutMs: ctx.idleTimeoutMs,
+  }
+}
+
 /** Runs one attempt; null when launch was stopped before the agent started (the packet did not start). */
 export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet: Packet, attempt: number): Promise<AttemptOutcome | null> {
-  const workDir = join(ctx.runDir, 'work')
+  const inv = agentInvocation(ctx, p, attempt)
   await ctx.folders()
-  const outputFile = join(workDir, `${p.id}__${attempt}.json`)
+  const outputFile = inv.env.WICKER_OUTPUT!
   // attempt numbers are never reused, so nothing is normally here; in a real folder (above), rm
   // removes a symlink itself, never its target; a folder left here is refused after the attempt
   await rm(outputFile, {force: true}).catch(() => undefined)
-  const call = {packetId: p.id, packetFile: join(ctx.runDir, 'packets', `${p.id}.json`), promptFile: join(ctx.runDir, 'prompts', `${p.id}.md`), outputFile, run: ctx.run, attempt}
-  const prompt = (await readCourseFile(call.promptFile)).toString('utf8')
+  const prompt = (await readCourseFile(inv.stdinFile)).toString('utf8')
   if (ctx.signal.aborted) return null
 
   const attemptId = newAttemptId(ctx.run, p.id, attempt)
@@ -82,13 +123,13 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
   // the start entry's write is awaited (spawn awaits onStart) and its failure kept, never left unhandled
   let startFailure: unknown = null
   const result = await spawnAgent({
-    command: ctx.agent.command,
-    args: ctx.agent.args(call),
-    env: {...process.env, WICKER_PACKET: call.packetFile, WICKER_OUTPUT: outputFile, WICKER_RUN: ctx.run, WICKER_ATTEMPT: String(attempt), WICKER_PROMPT_FILE: call.promptFile, NO_COLOR: '1'},
-    cwd: workDir,
+    command: inv.command,
+    args: inv.args,
+    env: {...process.env, ...inv.env},
+    cwd: inv.cwd,
     stdin: prompt,
-    timeoutMs: ctx.timeoutMs,
-    idleTimeoutMs: ctx.idleTimeoutMs,
+    timeoutMs: inv.timeoutMs,
+    idleTimeoutMs: inv.idleTimeoutMs,
     graceMs: ctx.graceMs,
     attemptId,
     signal: ctx.signal,

@@ -1,5 +1,6 @@
 import type {OpenCourseOptions} from '../course/open.js'
 import type {AgentKind} from './agents.js'
+import type {AgentInvocation} from './attempt.js'
 import type {AttemptClass} from './classify.js'
 
 export interface LaunchOptions extends OpenCourseOptions {
@@ -72,4 +73,15 @@ export interface LaunchResult {
   halted: string | null
   interrupted: boolean
   ledger: string
+}
+
+/** `launch --dry-run`: what a launch would start now, nothing started or written. */
+export interface LaunchDryRun {
+  run: string
+  agent: AgentKind
+  dryRun: true
+  packets: {total: number; todo: number; skipped: number}
+  skipped: Array<{packet: string; index: number; reason: string}>
+  /** each packet's first attempt, exactly as a real launch would start it */
+  invocations: AgentInvocation[]
 }
