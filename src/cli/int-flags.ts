@@ -1,18 +1,13 @@
 import {Errors, Flags, type Interfaces} from '@oclif/core'
 
-import {gateSettingsSchema, rangeOf, validateSettingsSchema} from '../core/schemas/config.js'
+import {SETTING_LIMITS} from '../core/schemas/limits.js'
 import {LARGEST_JSON_BYTES} from '../core/store/read-file.js'
 
 /**
  * Every integer flag of every command, with its bounds, in one place: a value outside them (or
  * `--concurrency 99999999999999999999`) is a usage error (exit 2) naming the range, never a number
- * the core then chokes on. Settings that also live in the config take the config schema's range.
+ * the core then chokes on. Settings that also live in the config share their range (schemas/limits.ts).
  */
-const fromSchema = (field: Parameters<typeof rangeOf>[0], fallbackMax: number): {min: number; max: number} => {
-  const range = rangeOf(field)
-  return {min: range?.min ?? 0, max: range?.max ?? fallbackMax}
-}
-
 export const INT_BOUNDS = {
   /** agents running at once */
   concurrency: {min: 1, max: 256},
@@ -22,9 +17,9 @@ export const INT_BOUNDS = {
   segments: {min: 1, max: 1000},
   orchestrators: {min: 1, max: 1000},
   agents: {min: 1, max: 10_000},
-  'window-seeds': fromSchema(gateSettingsSchema.shape.windowSeeds, 10_000),
-  'recent-new-legos': fromSchema(gateSettingsSchema.shape.recentNewLegos, 100_000),
-  'max-words': {...fromSchema(validateSettingsSchema.shape.maxWords, 1000), min: 1},
+  'window-seeds': SETTING_LIMITS.windowSeeds,
+  'recent-new-legos': SETTING_LIMITS.recentNewLegos,
+  'max-words': {min: 1, max: 1000},
   /** bytes: up to the longest text Node can hold (a JSON file is parsed as one string) */
   bytes: {min: 1, max: LARGEST_JSON_BYTES},
   /** JSON nesting levels */

@@ -4,15 +4,16 @@ import {UsageError} from '../errors.js'
 import {AGENTS} from '../launch/agents.js'
 import {ELISION_KEY} from '../text/elision.js'
 import {GATE_DEFINITIONS} from './gate-definitions.js'
+import {SETTING_LIMITS} from './limits.js'
 
 export {GATE_DEFINITIONS, type GateDefinition} from './gate-definitions.js'
 
 export const gateSettingsSchema = z.strictObject({
   definition: z.enum(GATE_DEFINITIONS).default('cumulative'),
   /** window: how many seeds before the current one are in reach */
-  windowSeeds: z.int().min(0).max(10_000).default(10),
+  windowSeeds: z.int().min(SETTING_LIMITS.windowSeeds.min).max(SETTING_LIMITS.windowSeeds.max).default(10),
   /** window: how many of the most recent new LEGOs are in reach as well (0: none) */
-  recentNewLegos: z.int().min(0).max(100_000).default(30),
+  recentNewLegos: z.int().min(SETTING_LIMITS.recentNewLegos.min).max(SETTING_LIMITS.recentNewLegos.max).default(30),
   /** count a LEGO's components' targets (and their words) as vocabulary (not under strict) */
   components: z.boolean().default(true),
   /**
