@@ -45,7 +45,7 @@ export async function main(argv: string[], root: string): Promise<void> {
 export function beforeCommand(argv: readonly string[], config: Config): Envelope | null {
   const rest = argv.filter((a) => a !== '--json')
   if (rest.length > 0 && rest.every((a) => VERSION_FLAGS.has(a))) {
-    return resultEnvelope(EXIT.ok, {name: config.bin, version: config.version, platform: config.platform, arch: config.arch, node: process.version}, [])
+    return resultEnvelope(EXIT.ok, {cliVersion: `${config.bin}/${config.version}`, version: config.version, architecture: `${config.platform}-${config.arch}`, nodeVersion: `node-${process.version}`}, [])
   }
   const commands = config.commandIDs.filter((id) => !config.findCommand(id)?.hidden).sort()
   const list = `Commands: ${commands.join(', ')} (\`${config.bin} --help\` describes them).`

@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {GATE_DEFINITIONS} from '../core/schemas/gate-definitions.js'
+import {intFlag} from './int-flags.js'
 
 /** Flags several commands share. */
 export const orientationFlag = Flags.string({
@@ -22,9 +23,9 @@ export const componentsFlag = Flags.boolean({
 export const stagingFlags = {
   staging: Flags.string({description: 'Staging folder to read (repeatable) [default: phase5_baskets_staging/ and phase3_baskets_staging/ in the course].', multiple: true}),
   repair: Flags.boolean({description: 'Salvage broken JSON with jsonrepair; every salvaged basket is marked repaired.'}),
-  'max-repair-size': Flags.integer({description: 'Largest JSON text --repair salvages, in bytes; a larger broken file is reported, not repaired [default: 8388608].', min: 1}),
-  'max-file-size': Flags.integer({description: 'Largest staging file read, in bytes [default: 52428800].', min: 1}),
-  'max-depth': Flags.integer({description: 'Deepest JSON nesting accepted [default: 64].', min: 1}),
+  'max-repair-size': intFlag('bytes', {description: 'Largest JSON text --repair salvages, in bytes; a larger broken file is reported, not repaired [default: 8388608].'}),
+  'max-file-size': intFlag('bytes', {description: 'Largest staging file read, in bytes [default: 52428800].'}),
+  'max-depth': intFlag('max-depth', {description: 'Deepest JSON nesting accepted [default: 64].'}),
   'from-lego-pairs': Flags.boolean({description: 'Also offer the basket payloads found in seeds\' "legos" of lego_pairs.json (broken seeds, see detect) as baskets, with source format lego-pairs. Staging wins where it holds the same id; lego_pairs.json is only read, never consumed.'}),
 }
 

@@ -10,7 +10,9 @@ export default class Demo extends BaseCommand {
 
 The built-in agent's phrases are mechanical: they show the pipeline, not a writer's work.
 
-Exit codes: 0 ok; 1 findings (validate failed); 2 usage (DIR not usable); 4 I/O.`
+DIR and its missing parents are made one level at a time; one the file system refuses (e.g. under /proc) stops the demo at once.
+
+Exit codes: 0 ok; 1 findings (validate failed); 2 usage (DIR not usable: a file is where a folder must be); 4 I/O (a folder that cannot be made).`
 
   static override examples = [
     {description: 'Run the demo in ./wicker-demo', command: '<%= config.bin %> <%= command.id %>'},

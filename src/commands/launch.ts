@@ -3,15 +3,17 @@ import {Flags} from '@oclif/core'
 import {BaseCommand, courseArg} from '../cli/base-command.js'
 import {launchSettings} from '../cli/launch-settings.js'
 import {launchProgress, renderLaunch} from '../cli/render/launch.js'
+import {renderLaunchDryRun} from '../cli/render/launch-dry-run.js'
 import {stopOnSignals} from '../cli/stop-signals.js'
 import {loadConfig} from '../core/config.js'
 import {EXIT, WickerError} from '../core/errors.js'
 import type {AgentKind} from '../core/launch/agents.js'
 import {estimateLaunch, type Estimate} from '../core/launch/estimate.js'
-import {runLaunch, type LaunchEvent} from '../core/launch/launch.js'
+import {dryRunLaunch, runLaunch, type LaunchEvent} from '../core/launch/launch.js'
 import {launchSummary} from '../core/launch/notify.js'
 import {runNotify} from '../core/proc/notify.js'
 import {AGENTS} from '../core/schemas/config.js'
+import {intFlag} from '../cli/int-flags.js'
 
 /** how long --notify may take once launch was stopped by a signal */
 const STOPPED_NOTIFY_MS = 5000
@@ -20,7 +22,7 @@ export default class Launch extends BaseCommand {
   static override summary = 'Run agent sessions for a prepared run\'s packets, in parallel, into staging.'
   static override description = `Segments run one after another; the packets of a segment run in parallel (--concurrency), started --stagger apart. Each agent runs in its own process group with the prompt on stdin; --timeout and --idle-timeout stop its whole process tree (TERM, then KILL), helpers that left the group included. Each attempt is classified from its output: ok, invalid-output, rate-limited (pauses that agent, honouring a reset time), timeout, crash, auth (stops the run). Transient failures are retried with backoff (--retries). An output goes into staging only once it validates, atomically, as <run>__<packet>__<attempt>.json; staging is never overwritten. Every attempt is in .wicker/runs/<run>/ledger.ndjson.
 
-Packets already done (a valid output in staging) are skipped, so running it again resumes; --retry-failed runs only failed packets, --only picks packets by number. Ctrl-C, SIGTERM or a hangup stops launching and stops every agent's whole process tree (TERM, then KILL after --grace); a second Ctrl-C kills them at once. Before it starts, launch prints an estimate: packets, LEGOs, prompt tokens, and the expected cost when the config has the agent's prices (agents.<kind>.inputUsdPerMTok, outputUsdPerMTok). --notify runs a command with the summary as JSON on stdin when the launch ends.
+Packets already done (a valid output in staging) are skipped, so running it again resumes; --retry-failed runs only failed packets, --only picks packets by number. Ctrl-C, SIGTERM or a hangup stops launching and stops every agent's whole process tree (TERM, then KILL after --grace); a second Ctrl-C kills them at once. Before it starts, launch prints an estimate: packets, LEGOs, prompt tokens, and the expected cost when the config has the agent's prices (agents.<kind>.inputUsdPerMTok, outputUsdPerMTok). --notify runs a command with the summary as JSON on stdin when the launch ends. --dry-run prints, for each packet it would start, the exact argument vector, the environment variables it adds, the folder and the timeouts (with --json: a result listing them), built by the same code a real attempt uses; it starts, locks and writes nothing.
 
 Agents: builtin (the offline built-in generator, the default), claude, codex, gemini, command (--agent-cmd). The agent writes its JSON to $WICKER_OUTPUT or prints it; $WICKER_PACKET holds the packet file.
 
@@ -31,6 +33,7 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, or the run halte
     {description: 'Claude Code, 4 at a time, 5 s apart', command: '<%= config.bin %> <%= command.id %> spa_for_eng --run run-1a2b3c --agent claude --concurrency 4 --stagger 5s'},
     {description: 'Your own agent command (no shell: an argument array)', command: '<%= config.bin %> <%= command.id %> spa_for_eng --agent command --agent-cmd \'["python3", "agent.py", "--packet", "{packet}", "--out", "{output}"]\''},
     {description: 'Only the failed packets', command: '<%= config.bin %> <%= command.id %> spa_for_eng --retry-failed'},
+    {description: 'What would it run? The exact argument vectors, nothing started', command: '<%= config.bin %> <%= command.id %> spa_for_eng --agent claude --dry-run'},
   ]
 
   static override args = {course: courseArg}
@@ -39,12 +42,12 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, or the run halte
     agent: Flags.string({description: 'Agent to run.', options: [...AGENTS], default: 'builtin'}),
     'agent-cmd': Flags.string({description: 'For --agent command: the command as a JSON array or space-separated words; {packet} {prompt_file} {output} {run} {packet_id} {attempt} are filled in.'}),
     'agent-bin': Flags.string({description: 'Path of the claude / codex / gemini executable [default: found on PATH].'}),
-    concurrency: Flags.integer({char: 'j', description: 'Agents at once.', default: 4, min: 1}),
+    concurrency: intFlag('concurrency', {char: 'j', description: 'Agents at once.', default: 4}),
     stagger: Flags.string({description: 'Pause between starts (with ±25% jitter).', default: '1s'}),
     timeout: Flags.string({description: 'Wall-clock limit per attempt (1ms to 24h).', default: '30m'}),
     'idle-timeout': Flags.string({description: 'Limit on time without any output (1ms to 24h).', default: '5m'}),
     grace: Flags.string({description: 'Between TERM and KILL when stopping an agent (0: KILL at once; up to 24h).', default: '5s'}),
-    retries: Flags.integer({description: 'Retries per packet for transient failures.', default: 2, min: 0}),
+    retries: intFlag('retries', {description: 'Retries per packet for transient failures.', default: 2}),
     backoff: Flags.string({description: 'First retry delay (doubles each time).', default: '5s'}),
     halt: Flags.string({description: 'Stop launching once this share of finished packets failed (or never).', default: '25%'}),
     'max-cost-usd': Flags.string({description: 'Stop launching once agents report this much spent (US dollars above 0).'}),
@@ -54,6 +57,7 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, or the run halte
     staging: Flags.string({description: 'Staging folder for the outputs [default: phase5_baskets_staging/ in the course].'}),
     notify: Flags.string({description: 'Command run when the launch finishes, halts or is stopped, with the summary as JSON on stdin: a JSON array or space-separated words (no shell). Its failure is a warning.'}),
     'notify-timeout': Flags.string({description: 'Time the --notify command gets before it is stopped (1ms to 24h).', default: '30s'}),
+    'dry-run': Flags.boolean({description: 'Print the exact command, arguments, added environment variables, folder and timeouts of each packet it would start; start nothing, write nothing.'}),
   }
 
   async run(): Promise<void> {
@@ -62,6 +66,28 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, or the run halte
     const {timing, halt, maxCostUsd, notify, notifyTimeoutMs} = launchSettings(flags)
     const options = this.courseOptions(args.course, flags)
     const agent = flags.agent as AgentKind
+    const runOptions = {
+      ...options,
+      ...timing,
+      run: flags.run,
+      agent,
+      agentCmd: flags['agent-cmd'],
+      agentBin: flags['agent-bin'],
+      concurrency: flags.concurrency,
+      jitter: 0.25,
+      retries: flags.retries,
+      halt,
+      maxCostUsd,
+      resume: flags.resume,
+      retryFailed: flags['retry-failed'],
+      only: flags.only ?? null,
+      staging: flags.staging,
+    }
+    if (flags['dry-run']) {
+      const {result, warnings} = await dryRunLaunch(runOptions)
+      this.finish(ui, {result, warnings, exitCode: 0, render: renderLaunchDryRun})
+      return
+    }
     const {config} = await loadConfig({file: options.configFile, cwd: options.cwd})
 
     const progress = launchProgress(ui)
@@ -79,21 +105,7 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, or the run halte
     const tell = async (summary: unknown) => (notify ? runNotify(notify, summary, {cwd: options.cwd, timeoutMs: stop.first() === null ? notifyTimeoutMs : Math.min(notifyTimeoutMs, STOPPED_NOTIFY_MS), cancelSignal: stop.killSignal}) : null)
     try {
       const {result, warnings} = await runLaunch({
-        ...options,
-        ...timing,
-        run: flags.run,
-        agent,
-        agentCmd: flags['agent-cmd'],
-        agentBin: flags['agent-bin'],
-        concurrency: flags.concurrency,
-        jitter: 0.25,
-        retries: flags.retries,
-        halt,
-        maxCostUsd,
-        resume: flags.resume,
-        retryFailed: flags['retry-failed'],
-        only: flags.only ?? null,
-        staging: flags.staging,
+        ...runOptions,
         signal: stop.signal,
         killSignal: stop.killSignal,
         onEvent,

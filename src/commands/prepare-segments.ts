@@ -5,6 +5,7 @@ import {renderPrepare} from '../cli/render/prepare-segments.js'
 import {gateFlag, orientationFlag} from '../cli/shared-flags.js'
 import type {GateDefinition} from '../core/schemas/gate-definitions.js'
 import {runPrepare} from '../core/segments/run.js'
+import {intFlag} from '../cli/int-flags.js'
 
 export default class PrepareSegments extends BaseCommand {
   static override summary = 'Split the missing baskets into seed-atomic work packets and render their prompts.'
@@ -27,12 +28,12 @@ Exit codes: 0 ok; 2 usage (bad template, ids, range, a --manifest that does not 
     seeds: Flags.string({description: 'Seed range: S0010-S0050.'}),
     regenerate: Flags.boolean({description: 'Also take LEGOs that have a basket (listed by --ids/--seeds); each packet records the hash of the basket it replaces.'}),
     'regenerate-failing': Flags.string({description: 'Regenerate the baskets failing these validate checks, comma-separated (e.g. gate,containment).'}),
-    'packet-size': Flags.integer({description: 'LEGOs per packet (whole seeds) [default: 20].', min: 1}),
-    segments: Flags.integer({description: 'Waves that run one after another [default: 1].', min: 1}),
-    orchestrators: Flags.integer({description: 'Orchestrator sessions per segment [default: 1].', min: 1}),
-    agents: Flags.integer({description: 'Agents per orchestrator: with --segments and --orchestrators, fixes the number of packets.', min: 1}),
+    'packet-size': intFlag('packet-size', {description: 'LEGOs per packet (whole seeds) [default: 20].'}),
+    segments: intFlag('segments', {description: 'Waves that run one after another [default: 1].'}),
+    orchestrators: intFlag('orchestrators', {description: 'Orchestrator sessions per segment [default: 1].'}),
+    agents: intFlag('agents', {description: 'Agents per orchestrator: with --segments and --orchestrators, fixes the number of packets.'}),
     gate: gateFlag,
-    'window-seeds': Flags.integer({description: 'GATE window: seeds before in reach [default: 10].', min: 0}),
+    'window-seeds': intFlag('window-seeds', {description: 'GATE window: seeds before in reach [default: 10].'}),
     'template-dir': Flags.string({description: 'Folder with worker.md and orchestrator.md templates [default: the bundled ones].'}),
     run: Flags.string({description: 'Name of the run [default: derived from the packets].'}),
     orientation: orientationFlag,

@@ -5,6 +5,7 @@ import {renderPreview} from '../cli/render/preview.js'
 import {orientationFlag, policyFlags, policyOptions, stagingFlags, stagingSettings} from '../cli/shared-flags.js'
 import {EXIT} from '../core/errors.js'
 import {runPreview} from '../core/preview/run.js'
+import {intFlag} from '../cli/int-flags.js'
 
 export default class Preview extends BaseCommand {
   static override summary = 'Show what a merge would do: new, fill, identical, update, conflict, mismatch, overage, orphan, invalid… Read-only.'
@@ -22,7 +23,7 @@ Exit codes: 0 ok; with --detailed-exitcode: 0 nothing to do, 6 changes ready, 3 
   static override args = {course: courseArg}
   static override flags = {
     out: Flags.string({char: 'o', description: 'Write the plan (JSON) to this file.'}),
-    'max-diffs': Flags.integer({description: 'Conflict diffs to show.', default: 10, min: 0}),
+    'max-diffs': intFlag('max-diffs', {description: 'Conflict diffs to show.', default: 10}),
     'detailed-exitcode': Flags.boolean({description: 'Exit 0 when there is nothing to do, 6 when changes are ready, 3 when something blocks.'}),
     ...policyFlags,
     ...stagingFlags,

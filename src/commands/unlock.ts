@@ -1,24 +1,40 @@
-import {Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand, courseArg} from '../cli/base-command.js'
 import {renderUnlock} from '../cli/render/unlock.js'
+import {UsageError} from '../core/errors.js'
 import {runUnlock} from '../core/status/status.js'
 
 export default class Unlock extends BaseCommand {
-  static override summary = 'Remove a course\'s lock, given its id. Only when no wicker process holds it.'
-  static override description = `A lock is left behind only when a wicker process was killed. wicker clears such a lock by itself when the holder ran on this machine and is gone (through the lock's token, so that one process clears it however many try). It does not clear a lock from another host, one without a token (written by an older wicker or by hand), or one it cannot read: check that no wicker is running, then remove it with its id, shown by \`wicker status\` and in the "lock held" message. The lock is kept as .wicker/lock.stale-<id>.
+  static override summary = 'Remove a course\'s lock, given its id; a lock whose holder still runs only with --force.'
+  static override description = `A lock is left behind only when a wicker process was killed. wicker clears such a lock by itself when the holder ran on this machine and is gone (through the lock's token, so that one process clears it however many try). It does not clear a lock from another host, one without a token (written by an older wicker or by hand), or one it cannot read: check that no wicker is running, then remove it with --lock-id and its id, shown by \`wicker status\` and in the "lock held" message. The lock is kept as .wicker/lock.stale-<id>.
+
+When the holder's pid is still running on this machine, unlock refuses (exit 3, E_LOCK_LIVE); --force removes it anyway, with a warning naming that pid.
 
 Exit codes: 0 removed (or there was none); 2 usage (wrong id, or a lock wicker cannot read: delete it by hand); 3 blocked (its holder is alive, or another wicker process is clearing it right now); 4 I/O.`
 
-  static override examples = [{description: 'Remove a lock left by a killed merge', command: '<%= config.bin %> <%= command.id %> spa_for_eng --force 6f1c2d3e-…'}]
+  static override examples = [
+    {description: 'Remove a lock left by a killed merge', command: '<%= config.bin %> <%= command.id %> spa_for_eng --lock-id 6f1c2d3e-…'},
+    {description: 'Remove it even though its holder still runs', command: '<%= config.bin %> <%= command.id %> spa_for_eng --lock-id 6f1c2d3e-… --force'},
+  ]
 
-  static override args = {course: courseArg}
-  static override flags = {force: Flags.string({description: 'The id of the lock to remove.', required: true})}
+  // `stray`: so that the old `unlock COURSE --force ID` gets a message pointing at --lock-id
+  static override args = {course: courseArg, stray: Args.string({hidden: true})}
+  static override flags = {
+    // checked in run(), so that the old `--force ID` form gets its own message first
+    'lock-id': Flags.string({description: 'The id of the lock to remove (wicker status shows it). Required.'}),
+    force: Flags.boolean({description: 'Remove it even when its holder is still running on this host.'}),
+  }
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Unlock)
     const ui = this.makeUi(flags)
-    const {result, warnings} = await runUnlock({...this.courseOptions(args.course, flags), lockId: flags.force})
+    if (args.stray !== undefined) {
+      throw new UsageError({code: 'E_USAGE', message: `unexpected argument ${JSON.stringify(args.stray)}: --force takes no value any more.`, hint: `Give the lock id with --lock-id: wicker unlock ${args.course} --lock-id ${args.stray}${flags.force ? ' --force' : ''}`, details: {argument: args.stray}})
+    }
+    const lockId = flags['lock-id']
+    if (lockId === undefined) throw new UsageError({code: 'E_USAGE', message: 'unlock needs --lock-id: the id of the lock to remove.', hint: `See it with \`wicker status ${args.course}\`, then run wicker unlock ${args.course} --lock-id ID.`})
+    const {result, warnings} = await runUnlock({...this.courseOptions(args.course, flags), lockId, force: flags.force})
     this.finish(ui, {result, warnings, exitCode: 0, render: renderUnlock})
   }
 }

@@ -8,6 +8,7 @@ import {EXIT, UsageError} from '../core/errors.js'
 import {CHECK_IDS, type CheckId} from '../core/schemas/check-ids.js'
 import type {GateDefinition} from '../core/schemas/gate-definitions.js'
 import {runValidate, writeValidateReport} from '../core/validate/run.js'
+import {intFlag} from '../cli/int-flags.js'
 
 export default class Validate extends BaseCommand {
   static override summary = 'Check the canon against lego_pairs: coverage, GATE, final LEGO, leakage and more; give a go/no-go verdict.'
@@ -31,13 +32,13 @@ Exit codes: 0 PROCEED (or CONDITIONAL_PROCEED without --detailed-exitcode); 1 fi
 
   static override flags = {
     gate: gateFlag,
-    'window-seeds': Flags.integer({description: 'GATE window: seeds before the current one in reach [default: 10].', min: 0}),
-    'recent-new-legos': Flags.integer({description: 'GATE window: most recent new LEGOs also in reach [default: 30].', min: 0}),
+    'window-seeds': intFlag('window-seeds', {description: 'GATE window: seeds before the current one in reach [default: 10].'}),
+    'recent-new-legos': intFlag('recent-new-legos', {description: 'GATE window: most recent new LEGOs also in reach [default: 30].'}),
     components: componentsFlag,
     'max-gate-violations': Flags.string({description: 'Percentage of phrases allowed to break GATE [default: 0].'}),
-    'max-words': Flags.integer({description: 'Words above which a phrase is suspect [default: 15].', min: 1}),
+    'max-words': intFlag('max-words', {description: 'Words above which a phrase is suspect [default: 15].'}),
     critical: Flags.string({description: 'Checks whose every finding blocks, comma-separated; "" for none [default: every error check but gate].'}),
-    'max-warnings': Flags.integer({description: 'Findings of the checks that are not critical (GATE aside) allowed before BLOCK [default: no limit].', min: 0, max: 1_000_000_000, exclusive: ['strict']}),
+    'max-warnings': intFlag('max-warnings', {description: 'Findings of the checks that are not critical (GATE aside) allowed before BLOCK [default: no limit].', exclusive: ['strict']}),
     strict: Flags.boolean({description: 'Shorthand for --max-warnings 0.'}),
     'detailed-exitcode': Flags.boolean({description: 'Exit 5 (not 0) on CONDITIONAL_PROCEED.'}),
     format: Flags.string({description: 'Report format instead of the text: GitHub annotations, JUnit XML, a Markdown summary.', options: [...VALIDATE_FORMATS]}),

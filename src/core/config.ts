@@ -4,6 +4,7 @@ import {dirname, isAbsolute, join, resolve} from 'node:path'
 import stripJsonComments from 'strip-json-comments'
 
 import {UsageError} from './errors.js'
+import {readNamedText} from './store/named-file.js'
 import {parseJsonText, readText} from './store/read-json.js'
 import {configSchema, formatIssues, type WickerConfig} from './schemas/config.js'
 
@@ -31,10 +32,7 @@ export function findConfigFile(from: string): string | null {
 export async function loadConfig(options: {file?: string | null; cwd: string}): Promise<LoadedConfig> {
   const file = options.file ? resolve(options.cwd, options.file) : findConfigFile(options.cwd)
   if (!file) return {file: null, config: {}}
-  if (options.file && !existsSync(file)) {
-    throw new UsageError({code: 'E_CONFIG_MISSING', message: `Config file ${file} does not exist.`, hint: 'Check the --config path, or run `wicker init` to write one.', details: {file}})
-  }
-  const text = stripJsonComments(await readText(file), {whitespace: true})
+  const text = stripJsonComments(await (options.file ? readNamedText(file, {flag: '--config', what: 'Config'}) : readText(file)), {whitespace: true})
   const parsed = parseJsonText(text)
   if (!parsed.ok) {
     const {line, column} = parsed.failure.location

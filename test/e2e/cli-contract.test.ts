@@ -213,7 +213,7 @@ describe('--json outside a parsed command', () => {
 
   it('--json --version is the version as a result; --version alone stays one plain line', async () => {
     const {version} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
-    expect((await wickerAsync(['--json', '--version'])).json).toEqual({status: 0, result: {name: 'wicker', version, platform: process.platform, arch: process.arch, node: process.version}, warnings: []})
+    expect((await wickerAsync(['--json', '--version'])).json).toEqual({status: 0, result: {cliVersion: `wicker/${version}`, version, architecture: `${process.platform}-${process.arch}`, nodeVersion: `node-${process.version}`}, warnings: []})
     expect((await wickerAsync(['--version'])).stdout).toMatch(/^wicker\/\S+ \S+ node-\S+\n$/)
   })
 })

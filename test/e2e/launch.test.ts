@@ -167,10 +167,11 @@ describe('launch with (fake) claude, codex and gemini', () => {
     expect(bad.json.result.attempts).toBe(1)
   })
 
-  it('says clearly when the agent CLI is not installed', () => {
+  it('says clearly when the agent CLI is not installed: a usage error before any packet starts', () => {
     const p = prepared()
     const run = wicker(['launch', p.dir, '--agent', 'claude', '--agent-bin', '/nonexistent/claude', ...FAST, '--only', '1'])
-    expect(run.json.result.failures[0]).toMatchObject({class: 'auth', message: expect.stringContaining('could not start the agent')})
+    expect(run.code).toBe(2)
+    expect(run.json.error).toMatchObject({code: 'E_AGENT_NOT_FOUND', message: expect.stringContaining('/nonexistent/claude')})
   })
 })
 

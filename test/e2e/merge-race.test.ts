@@ -92,16 +92,16 @@ describe(`${MERGES} wicker merge processes at once over a stale lock`, () => {
     expect(s.json.result.lock).toMatchObject({stale: false, problem: expect.stringMatching(/is not a lock wicker wrote/)})
   })
 
-  it('a stale lock without a token is left for a person: merge exits 3 naming `wicker unlock`, status says why, unlock --force clears it', () => {
+  it('a stale lock without a token is left for a person: merge exits 3 naming `wicker unlock`, status says why, unlock --lock-id clears it', () => {
     const f = flowCourse({seeds: 6})
     const old = plantLock(f.dir, {pid: deadPid(), token: false})
     const m = wicker(['merge', f.dir, '--yes', '--json'])
     expect(m.code).toBe(3)
-    expect(m.json).toMatchObject({name: 'E_LOCK_STALE', hint: expect.stringContaining(`wicker unlock <course> --force ${old.lockId}`)})
+    expect(m.json).toMatchObject({name: 'E_LOCK_STALE', hint: expect.stringContaining(`wicker unlock <course> --lock-id ${old.lockId}`)})
     const s = wicker(['status', f.dir])
     expect(s.stdout).toContain(`that process is gone, but it has no token`)
-    expect(wicker(['unlock', f.dir, '--force', 'b0b0b0b0-0000-4000-8000-000000000000', '--json']).json.name).toBe('E_LOCK_ID')
-    const u = wicker(['unlock', f.dir, '--force', old.lockId])
+    expect(wicker(['unlock', f.dir, '--lock-id', 'b0b0b0b0-0000-4000-8000-000000000000', '--json']).json.name).toBe('E_LOCK_ID')
+    const u = wicker(['unlock', f.dir, '--lock-id', old.lockId])
     expect(u.code).toBe(0)
     expect(u.stdout).toMatch(/Removed the lock of wicker merge/)
     expect(wicker(['merge', f.dir, '--yes', '--json']).json.result.status).toBe('merged')

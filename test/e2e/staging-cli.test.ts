@@ -86,12 +86,12 @@ describe('extract → preview → merge → validate → restore with the built 
   it('reports bad plan and resolutions files clearly, never with a stack trace', () => {
     const f = flowCourse({seeds: 10})
     writeTree(f.dir, {'bad-plan.json': {kind: 'something'}, 'bad-res.json': {'../x': 'canon'}})
-    for (const args of [['merge', f.dir, '--plan', join(f.dir, 'bad-plan.json')], ['preview', f.dir, '--resolutions', join(f.dir, 'bad-res.json')], ['merge', f.dir, '--plan', join(f.dir, 'missing.json')], ['unlock', f.dir, '--force', 'nope']]) {
+    for (const args of [['merge', f.dir, '--plan', join(f.dir, 'bad-plan.json')], ['preview', f.dir, '--resolutions', join(f.dir, 'bad-res.json')], ['merge', f.dir, '--plan', join(f.dir, 'missing.json')], ['unlock', f.dir, '--lock-id', 'nope']]) {
       const run = wicker([...args, '--json'])
       expect(run.json?.status, args.join(' ')).toBe(run.code)
       expect(run.stdout + run.stderr).not.toMatch(STACK_TRACE)
     }
     expect(wicker(['merge', f.dir, '--plan', join(f.dir, 'bad-plan.json')]).code).toBe(2)
-    expect(wicker(['merge', f.dir, '--plan', join(f.dir, 'missing.json')]).code).toBe(4)
+    expect(wicker(['merge', f.dir, '--plan', join(f.dir, 'missing.json')]).code).toBe(2)
   })
 })

@@ -60,10 +60,14 @@ export async function sleeper(command = process.execPath, args = ['-e', 'setInte
   return child as ChildProcess & {pid: number}
 }
 
-/** A real wicker holder: a node process that takes the lock of `courseDir` with the built code and waits. */
-export async function holdLock(courseDir: string, dist: string): Promise<ChildProcess & {pid: number}> {
+/**
+ * A real wicker holder: a node process that takes the lock of `courseDir` with the built code and
+ * waits; with `releaseOnSignal`, SIGUSR1 makes it release the lock (and stay alive).
+ */
+export async function holdLock(courseDir: string, dist: string, options: {releaseOnSignal?: boolean} = {}): Promise<ChildProcess & {pid: number}> {
   const load = (file: string) => JSON.stringify(pathToFileURL(join(dist, file)).href)
-  const script = `const {acquireLock} = await import(${load('core/store/lock.js')}); const {realDisk} = await import(${load('core/store/disk.js')}); const {wickerPaths} = await import(${load('core/store/paths.js')}); await acquireLock(realDisk, wickerPaths(process.argv[1]), 'wicker merge'); console.log('held'); setInterval(() => {}, 1000)`
+  const release = options.releaseOnSignal ? `process.once('SIGUSR1', () => lock.release().then(() => console.log('released')));` : ''
+  const script = `const {acquireLock} = await import(${load('core/store/lock.js')}); const {realDisk} = await import(${load('core/store/disk.js')}); const {wickerPaths} = await import(${load('core/store/paths.js')}); const lock = await acquireLock(realDisk, wickerPaths(process.argv[1]), 'wicker merge'); console.log('held'); ${release} setInterval(() => {}, 1000)`
   const child = spawn(process.execPath, ['--input-type=module', '-e', script, courseDir], {stdio: ['ignore', 'pipe', 'inherit']})
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (d) => String(d).includes('held') && resolve())

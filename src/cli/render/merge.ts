@@ -14,6 +14,7 @@ export function renderMerge(ui: Ui, r: MergeResult, course: string): void {
       return
     case 'nothing-to-do':
       ui.out('Nothing to merge: canon already holds everything staging offers.')
+      if (r.planned.consume > 0) ui.info(`${r.planned.consume} staging file(s) hold only baskets canon already has; they stay in staging.`)
       return
     case 'dry-run':
       ui.out(`Dry run: would add ${r.planned.add}, update ${r.planned.update}, adopt ${r.planned.adopt}, and move ${r.planned.consume} staging file(s) to .applied/. Nothing was written.`)

@@ -6,6 +6,7 @@ import {readCanon} from '../canon/read.js'
 import {runDetect} from '../detect/run.js'
 import {ioError} from '../errors.js'
 import {runExtract} from '../extract/run.js'
+import {makeFolder} from '../store/make-folder.js'
 import {runLaunch} from '../launch/launch.js'
 import {runMerge} from '../merge/run.js'
 import {runPreview} from '../preview/run.js'
@@ -56,8 +57,9 @@ export async function runDemo(options: {dir: string; cwd: string; onStep?: (s: D
   const progress = options.onProgress ?? (() => undefined)
   if (!existsSync(join(course, 'lego_pairs.json'))) {
     progress('copy')
+    // level by level: a parent the file system refuses (under /proc) fails at once, never spins
+    await makeFolder(root, {parents: true})
     try {
-      await realDisk.mkdir(root)
       await copyFolder(join(SAMPLE, 'courses', SAMPLE_CODE), course)
       await copyFolder(join(SAMPLE, 'staging'), join(course, 'phase5_baskets_staging'))
     } catch (error) {

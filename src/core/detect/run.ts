@@ -7,6 +7,7 @@ import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
 import type {MissingManifest} from '../schemas/manifest.js'
 import {detect, type DetectResult} from './detect.js'
 import type {OnProgress} from '../progress.js'
+import {requireLegos} from '../course/empty.js'
 
 export interface RunDetectOptions extends OpenCourseOptions {
   /** write the missing list as a manifest here */
@@ -23,6 +24,7 @@ export async function runDetect(options: RunDetectOptions): Promise<{result: Run
   options.onProgress?.('loading the course')
   const {course, canon, warnings} = await openCourse(options)
   options.onProgress?.('detecting')
+  requireLegos(course)
   const result = detect(course, canon)
   let manifest: string | null = null
   if (options.out) {

@@ -5,6 +5,7 @@ import {CONFIG_FILE} from '../config.js'
 import {ioError} from '../errors.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 import {realDisk} from '../store/disk.js'
+import {makeFolder} from '../store/make-folder.js'
 import {readCourseFile} from '../store/read-file.js'
 
 /** What `wicker init` writes. Each piece is added only when missing, so a second run changes nothing. */
@@ -106,14 +107,11 @@ async function ensureLines(file: string, lines: string[], result: InitResult): P
   result.changes.push({file, action: current === null ? 'created' : 'appended'})
 }
 
-export async function init(options: {dir: string; cwd: string}): Promise<InitResult> {
+export async function init(options: {dir: string; cwd: string; parents?: boolean}): Promise<InitResult> {
   const dir = resolve(options.cwd, options.dir)
-  try {
-    await realDisk.mkdir(dir)
-  } catch (error) {
-    throw ioError(error, dir, 'create the folder')
-  }
-  const result: InitResult = {dir, changes: [], unchanged: []}
+  // the parent must exist (a typo in the path must not make a tree of folders), unless --parents
+  const made = await makeFolder(dir, {parents: options.parents})
+  const result: InitResult = {dir, changes: made.map((file) => ({file, action: 'created' as const})), unchanged: []}
   const config = join(dir, CONFIG_FILE)
   if (existsSync(config)) result.unchanged.push(config)
   else {

@@ -2,6 +2,7 @@ import {fileURLToPath} from 'node:url'
 
 import {UsageError} from '../errors.js'
 import type {AGENTS} from '../schemas/config.js'
+import {findProgram} from '../proc/program.js'
 import {parseCommandWords} from './command-words.js'
 
 /**
@@ -180,4 +181,20 @@ export function makeAgent(kind: AgentKind, options: {agentCmd?: string | null; a
       if (!options.agentCmd) throw new UsageError({code: 'E_AGENT_CMD', message: '--agent command needs --agent-cmd.', hint: 'For example --agent-cmd \'["my-agent", "--packet", "{packet}", "--out", "{output}"]\'.'})
       return command(parseAgentCommand(options.agentCmd))
   }
+}
+
+/**
+ * The agent's program must be there before any packet starts: a missing `claude` (or a mistyped
+ * --agent-cmd program) is the user's mistake, exit 2 once, not a crash per packet and exit 1.
+ */
+export function checkAgentProgram(agent: Agent, cwd: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (findProgram(agent.command, {cwd, env})) return
+  const flag = agent.kind === 'command' ? '--agent-cmd' : '--agent-bin'
+  const where = agent.command.includes('/') ? `at ${agent.command}` : 'on PATH'
+  throw new UsageError({
+    code: 'E_AGENT_NOT_FOUND',
+    message: `The ${agent.kind} agent's program ${JSON.stringify(agent.command)} was not found ${where} (or is not executable); no packet was started.`,
+    hint: agent.kind === 'command' ? `Check the program named first in ${flag} (check the path, or that it is on PATH).` : `Install ${agent.kind}, or give its path with ${flag} (check the path).`,
+    details: {agent: agent.kind, command: agent.command, flag},
+  })
 }

@@ -3,6 +3,7 @@ import {relative} from 'node:path'
 
 import type {Course} from '../course/model.js'
 import {spawnAgent, type ProcIdentity} from '../proc/spawn.js'
+import {MARKER} from '../proc/tree.js'
 import type {Packet, PreparedPacket} from '../segments/packets.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 import {realDisk} from '../store/disk.js'
@@ -12,7 +13,7 @@ import type {Agent} from './agents.js'
 import {classify, type AttemptClass} from './classify.js'
 import type {RunLedger} from './ledger.js'
 import {checkOutput, readWorkOutput, stagedName, stageOutput} from './output.js'
-import type {LaunchEvent} from './types.js'
+import type {AgentInvocation, LaunchEvent} from './types.js'
 
 /**
  * The I/O of one attempt: start the agent (through core/proc, which owns its whole process tree),
@@ -64,16 +65,39 @@ export function newAttemptId(run: string, packet: string, attempt: number): stri
   return `${run}:${packet}:${attempt}:${randomBytes(6).toString('hex')}`
 }
 
+/**
+ * Exactly what an attempt starts: the program, its argument vector, the variables wicker adds to
+ * the environment, the folder it runs in, and its limits. A real attempt spawns this; `launch
+ * --dry-run` prints it: one function, so the two cannot differ.
+ */
+export function agentInvocation(ctx: Pick<AttemptContext, 'agent' | 'run' | 'runDir' | 'timeoutMs' | 'idleTimeoutMs'>, p: Pick<PreparedPacket, 'id' | 'index'>, attempt: number): AgentInvocation {
+  const files = runPaths(ctx.runDir)
+  const outputFile = files.workFile(p.id, attempt)
+  const call = {packetId: p.id, packetFile: files.packet(p.id), promptFile: files.prompt(p.id), outputFile, run: ctx.run, attempt}
+  return {
+    packet: p.id,
+    index: p.index,
+    attempt,
+    command: ctx.agent.command,
+    args: ctx.agent.args(call),
+    env: {WICKER_PACKET: call.packetFile, WICKER_OUTPUT: outputFile, WICKER_RUN: ctx.run, WICKER_ATTEMPT: String(attempt), WICKER_PROMPT_FILE: call.promptFile, NO_COLOR: '1'},
+    envAtStart: [MARKER],
+    cwd: files.work,
+    stdinFile: call.promptFile,
+    timeoutMs: ctx.timeoutMs,
+    idleTimeoutMs: ctx.idleTimeoutMs,
+  }
+}
+
 /** Runs one attempt; null when launch was stopped before the agent started (the packet did not start). */
 export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet: Packet, attempt: number): Promise<AttemptOutcome | null> {
-  const files = runPaths(ctx.runDir)
+  const inv = agentInvocation(ctx, p, attempt)
   await ctx.folders()
-  const outputFile = files.workFile(p.id, attempt)
+  const outputFile = inv.env.WICKER_OUTPUT!
   // attempt numbers are never reused, so nothing is normally here; in a real folder (above), unlink
   // removes a symlink itself, never its target; a folder left here is refused after the attempt
   await realDisk.unlink(outputFile).catch(() => undefined)
-  const call = {packetId: p.id, packetFile: files.packet(p.id), promptFile: files.prompt(p.id), outputFile, run: ctx.run, attempt}
-  const prompt = (await readCourseFile(call.promptFile)).toString('utf8')
+  const prompt = (await readCourseFile(inv.stdinFile)).toString('utf8')
   if (ctx.signal.aborted) return null
 
   const attemptId = newAttemptId(ctx.run, p.id, attempt)
@@ -82,13 +106,13 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
   // the start entry's write is awaited (spawn awaits onStart) and its failure kept, never left unhandled
   let startFailure: unknown = null
   const result = await spawnAgent({
-    command: ctx.agent.command,
-    args: ctx.agent.args(call),
-    env: {...process.env, WICKER_PACKET: call.packetFile, WICKER_OUTPUT: outputFile, WICKER_RUN: ctx.run, WICKER_ATTEMPT: String(attempt), WICKER_PROMPT_FILE: call.promptFile, NO_COLOR: '1'},
-    cwd: files.work,
+    command: inv.command,
+    args: inv.args,
+    env: {...process.env, ...inv.env},
+    cwd: inv.cwd,
     stdin: prompt,
-    timeoutMs: ctx.timeoutMs,
-    idleTimeoutMs: ctx.idleTimeoutMs,
+    timeoutMs: inv.timeoutMs,
+    idleTimeoutMs: inv.idleTimeoutMs,
     graceMs: ctx.graceMs,
     attemptId,
     signal: ctx.signal,
@@ -109,7 +133,7 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
   if (startFailure) throw startFailure
   const pid = (identity as ProcIdentity | null)?.pid ?? result.pid
 
-  const logBase = files.logBase(p.id, attempt)
+  const logBase = runPaths(ctx.runDir).logBase(p.id, attempt)
   // each attempt's logs are written once, whole: by rename, which replaces a planted symlink rather than follow it
   await writeFileAtomic(`${logBase}.stdout`, result.stdout, {durable: false})
   await writeFileAtomic(`${logBase}.stderr`, result.stderr, {durable: false})

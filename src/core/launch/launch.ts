@@ -13,18 +13,18 @@ import {acquireLock} from '../store/lock.js'
 import {runPaths, wickerPaths} from '../store/paths.js'
 import {readJsonCache} from '../store/read-json.js'
 import {checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
-import {makeAgent} from './agents.js'
-import {runAttempt, type AttemptContext} from './attempt.js'
-import {ledgerWarnings, RunLedger, summarize} from './ledger.js'
+import {checkAgentProgram, makeAgent} from './agents.js'
+import {agentInvocation, runAttempt, type AttemptContext} from './attempt.js'
+import {ledgerWarnings, readLedger, RunLedger, summarize} from './ledger.js'
 import {salvageOutput, stopLeftovers} from './leftovers.js'
 import {isDone, stagedOutputs} from './output.js'
 import {countOutcomes} from './counts.js'
-import {Scheduler} from './scheduler.js'
+import {nextAttempt, Scheduler} from './scheduler.js'
 import {parseOnly} from './only.js'
 import {selectPackets} from './selector.js'
-import type {LaunchEvent, LaunchOptions, LaunchResult, SegmentTally} from './types.js'
+import type {LaunchDryRun, LaunchEvent, LaunchOptions, LaunchResult, SegmentTally} from './types.js'
 
-export type {LaunchEvent, LaunchOptions, LaunchResult} from './types.js'
+export type {LaunchDryRun, LaunchEvent, LaunchOptions, LaunchResult} from './types.js'
 export type {LedgerEntry} from './ledger.js'
 export {parseOnly} from './only.js'
 
@@ -57,18 +57,66 @@ async function promptChars(file: string): Promise<number> {
   }
 }
 
-export async function runLaunch(options: LaunchOptions): Promise<{result: LaunchResult; warnings: string[]}> {
-  const {course, warnings} = await openCourse({...options, canon: false, recover: true})
+/** The run a launch works on, read and checked before anything is started or written. */
+async function openRun(options: LaunchOptions, write: boolean) {
+  // recovery writes: a dry run only reads
+  const {course, warnings} = await openCourse({...options, canon: false, recover: write})
   const run = options.run ?? (await newestRun(course.dir))
   const {plan, packets, dir} = await readRunPlan(course.dir, run)
   const agent = makeAgent(options.agent, options)
+  checkAgentProgram(agent, join(dir, 'work'))
   // an empty --only ("$EMPTY") is a mistake, not "every packet"
   const only = options.only != null ? parseOnly(options.only, plan.packets.length) : null
   const stagingDir = options.staging ?? join(course.dir, 'phase5_baskets_staging')
   // a staging folder of the course that is a symlink would put the outputs outside it (one named with --staging is the user's)
   if (within(course.dir, resolve(stagingDir))) await checkRealFolder(course.dir, resolve(stagingDir))
+  return {course, warnings, run, plan, packets, dir, agent, only, stagingDir, ledgerFile: runPaths(dir).ledger}
+}
+
+/** The packets to start: not done (a valid output in staging), picked by --only / --retry-failed. */
+async function choosePackets(open: Awaited<ReturnType<typeof openRun>>, summary: ReturnType<typeof summarize>, options: LaunchOptions) {
+  const {course, plan, packets, only, stagingDir, run} = open
+  const staged = await stagedOutputs(stagingDir, course.dir, run)
+  // attempt numbers go past any name already in staging too (a file of staging is never replaced)
+  for (const [packet, n] of staged.highest) summary.lastAttempt.set(packet, Math.max(summary.lastAttempt.get(packet) ?? 0, n))
+  const done = new Map<string, string>()
+  for (const p of plan.packets) {
+    if (only && !only.has(p.index)) continue
+    const entry = await isDone(staged, packets.get(p.id)!, course)
+    if (entry) done.set(p.id, relative(course.dir, entry.path))
+  }
+  return selectPackets({packets: plan.packets, only, retryFailed: options.retryFailed, attempted: summary.attempted, done})
+}
+
+/**
+ * `launch --dry-run`: what launch would start, each packet's first attempt as the exact invocation
+ * a real attempt spawns (agentInvocation), without starting, locking or writing anything.
+ */
+export async function dryRunLaunch(options: LaunchOptions): Promise<{result: LaunchDryRun; warnings: string[]}> {
+  const open = await openRun(options, false)
+  const history = await readLedger(open.ledgerFile)
+  const warnings = [...open.warnings, ...ledgerWarnings(open.ledgerFile, history)]
+  const summary = summarize(history.entries)
+  if (summary.unfinished.length > 0) warnings.push(`${summary.unfinished.length} attempt(s) of a killed launch are unfinished: a real launch stops them first (and stages their output if it is valid), so its list may be shorter`)
+  const selection = await choosePackets(open, summary, options)
+  const ctx = {agent: open.agent, run: open.run, runDir: open.dir, timeoutMs: options.timeoutMs, idleTimeoutMs: options.idleTimeoutMs}
+  return {
+    result: {
+      run: open.run,
+      agent: options.agent,
+      dryRun: true,
+      packets: {total: selection.picked, todo: selection.todo.length, skipped: selection.skipped.length},
+      skipped: selection.skipped.map((s) => ({packet: s.packet.id, index: s.packet.index, reason: s.reason})),
+      invocations: selection.todo.map((p) => agentInvocation(ctx, p, nextAttempt(summary.lastAttempt, p.id))),
+    },
+    warnings,
+  }
+}
+
+export async function runLaunch(options: LaunchOptions): Promise<{result: LaunchResult; warnings: string[]}> {
+  const open = await openRun(options, true)
+  const {course, warnings, run, plan, packets, dir, agent, stagingDir, ledgerFile} = open
   const files = runPaths(dir)
-  const ledgerFile = files.ledger
   const emit = options.onEvent ?? (() => undefined)
 
   // One launcher per run at a time.
@@ -83,17 +131,8 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
     const salvage = (e: {packet: string; attempt: number}) => salvageOutput({course, run, runDir: dir, stagingDir}, packets.get(e.packet), e.attempt)
     warnings.push(...(await stopLeftovers(summary.unfinished, ledger, options.graceMs, salvage)))
 
-    const staged = await stagedOutputs(stagingDir, course.dir, run)
-    // attempt numbers go past any name already in staging too (a file of staging is never replaced)
-    for (const [packet, n] of staged.highest) summary.lastAttempt.set(packet, Math.max(summary.lastAttempt.get(packet) ?? 0, n))
-    const done = new Map<string, string>()
-    for (const p of plan.packets) {
-      if (only && !only.has(p.index)) continue
-      const entry = await isDone(staged, packets.get(p.id)!, course)
-      if (entry) done.set(p.id, relative(course.dir, entry.path))
-    }
-    const selection = selectPackets({packets: plan.packets, only, retryFailed: options.retryFailed, attempted: summary.attempted, done})
-    const todo = await Promise.all(selection.todo.map(async (p) => ({packet: p.id, index: p.index, legos: p.legos, promptChars: await promptChars(files.prompt(p.id))})))
+    const selection = await choosePackets(open, summary, options)
+    const todo = await Promise.all(selection.todo.map(async (p) => ({packet: p.id, index: p.index, legos: p.legos, promptChars: await promptChars(runPaths(dir).prompt(p.id))})))
     emit({type: 'plan', run, packets: plan.packets.length, todo, segments: new Set(plan.packets.map((p) => p.segment)).size})
     for (const s of selection.skipped) emit({type: 'skip', packet: s.packet.id, index: s.packet.index, reason: s.reason})
 

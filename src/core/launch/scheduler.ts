@@ -116,7 +116,7 @@ export class Scheduler {
     for (;;) {
       await this.gate()
       if (this.stopped()) return
-      const attempt = (this.o.lastAttempt.get(p.id) ?? 0) + 1
+      const attempt = nextAttempt(this.o.lastAttempt, p.id)
       const outcome = await this.o.attempt(p, attempt)
       if (outcome === null) return // launch stopped before the agent started: the packet did not start
       this.o.lastAttempt.set(p.id, attempt)
@@ -163,4 +163,9 @@ export class Scheduler {
     const reason = haltForCost(this.cost, this.o.maxCostUsd)
     if (reason) this.halt(reason)
   }
+}
+
+/** A packet's next attempt number: one past the highest in the ledger and in staging. */
+export function nextAttempt(lastAttempt: ReadonlyMap<string, number>, packet: string): number {
+  return (lastAttempt.get(packet) ?? 0) + 1
 }

@@ -73,3 +73,32 @@ export interface LaunchResult {
   interrupted: boolean
   ledger: string
 }
+
+/** How one attempt starts an agent: what a real attempt spawns and what `launch --dry-run` prints. */
+export interface AgentInvocation {
+  packet: string
+  index: number
+  attempt: number
+  command: string
+  args: string[]
+  /** added to wicker's own environment */
+  env: Record<string, string>
+  /** also added, with a value made as the attempt starts (the marker its processes are tracked by) */
+  envAtStart: string[]
+  cwd: string
+  /** the file whose text goes to the agent's stdin */
+  stdinFile: string
+  timeoutMs: number
+  idleTimeoutMs: number
+}
+
+/** `launch --dry-run`: what a launch would start now, nothing started or written. */
+export interface LaunchDryRun {
+  run: string
+  agent: AgentKind
+  dryRun: true
+  packets: {total: number; todo: number; skipped: number}
+  skipped: Array<{packet: string; index: number; reason: string}>
+  /** each packet's first attempt, exactly as a real launch would start it */
+  invocations: AgentInvocation[]
+}

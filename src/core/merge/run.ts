@@ -18,7 +18,7 @@ import {readJournal, transactions} from '../store/journal.js'
 import {within} from '../store/inside.js'
 import {acquireLock} from '../store/lock.js'
 import {wickerPaths} from '../store/paths.js'
-import {readJsonFile} from '../store/read-json.js'
+import {readNamedJson} from '../store/named-file.js'
 import {readState} from '../store/state.js'
 import {applyPlan} from './apply.js'
 import {recover} from '../transaction/recover.js'
@@ -33,6 +33,12 @@ export interface RunMergeOptions extends OpenCourseOptions, ExtractSettings {
   /** asked, on a terminal, before a plan computed here is applied */
   confirm?: (plan: Plan) => Promise<boolean>
   disk?: Disk
+  /** wait this long for a lock held by a live process (0: fail at once) */
+  lockTimeoutMs?: number
+  /** stops that wait */
+  signal?: AbortSignal
+  /** told when merge starts waiting for the lock */
+  onLockWait?: (message: string) => void
 }
 
 export interface CanonSide {
@@ -155,10 +161,10 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
   const {course, warnings} = await openCourse({...options, canon: false})
   const disk = options.disk ?? realDisk
   const ctx = txContext(course, disk)
-  const given = options.plan ? parsePlan((await readJsonFile(resolve(options.cwd, options.plan), 'Plan')).value, options.plan) : null
+  const given = options.plan ? parsePlan((await readNamedJson(resolve(options.cwd, options.plan), {flag: '--plan', what: 'Plan'})).value, options.plan) : null
 
   const stagingRoots = options.staging ? stagingDirs(course, options.staging, options.cwd) : []
-  const lock = await acquireLock(disk, ctx.paths, given ? `wicker merge --plan ${options.plan}` : 'wicker merge')
+  const lock = await acquireLock(disk, ctx.paths, given ? `wicker merge --plan ${options.plan}` : 'wicker merge', {timeoutMs: options.lockTimeoutMs, signal: options.signal, onWait: options.onLockWait})
   warnings.push(...lock.notes)
   try {
     const {notes} = await recover(ctx, {stagingRoots})
@@ -204,7 +210,9 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
         details: {blocked: blocked.map((i) => ({id: i.id, class: i.class, note: i.note}))},
       })
     }
-    if (plan.ops.length === 0 && plan.consume.length === 0) return {result: {...base, status: 'nothing-to-do', planId: plan.planId, planned: planned(plan)}, warnings}
+    // Nothing for canon: no question, no backup, no journal transaction. Staging files holding only
+    // baskets canon already has stay where they are (they lose nothing and change nothing).
+    if (plan.ops.length === 0) return {result: {...base, status: 'nothing-to-do', planId: plan.planId, planned: planned(plan)}, warnings}
     if (options.dryRun) return {result: {...base, status: 'dry-run', planId: plan.planId, planned: planned(plan)}, warnings}
     if (!given && !options.yes) {
       if (!options.confirm) throw new UsageError({code: 'E_CONFIRM', message: 'merge needs confirmation, and there is no terminal to ask on.', hint: 'Pass --yes, or merge a reviewed plan with --plan FILE.'})
@@ -214,8 +222,7 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
     progress?.('writing canon (backup, journal, atomic replace)')
     const tx = newTxId('merge')
     const at = new Date().toISOString()
-    // A plan with nothing to write only moves consumed staging files: canon stays byte for byte.
-    const applied = plan.ops.length > 0 ? applyPlan(course, canon, plan, {tx, at}) : null
+    const applied = applyPlan(course, canon, plan, {tx, at})
     // each file's hash as the plan read it: a file that changed since is not moved (its new baskets were not merged)
     const shaOf = new Map(plan.staging.map((s) => [s.file, s.sha256]))
     const moves = plan.consume.map(({file: f, stagingDir}) => [f, appliedPath(f, stagingDir, tx), shaOf.get(f)!] as [string, string, string])
@@ -226,17 +233,17 @@ export async function runMerge(options: RunMergeOptions): Promise<{result: Merge
       before: bytes,
       beforeSha: canon.sha256,
       beforeFile: file,
-      after: applied?.bytes ?? bytes,
-      afterSha: applied?.sha256 ?? canon.sha256,
+      after: applied.bytes,
+      afterSha: applied.sha256,
       moves,
       stagingRoots,
-      counts: {added: applied?.added.length ?? 0, updated: applied?.updated.length ?? 0, adopted: applied?.adopted.length ?? 0},
+      counts: {added: applied.added.length, updated: applied.updated.length, adopted: applied.adopted.length},
     })
     warnings.push(...done.notes)
     // Canon is now as wicker serialises it: the next preview and merge can read it by its layout.
-    if (applied && canon.containerPath.join('/') === 'baskets') await writeCanonIndex(ctx.paths.canonIndex, {sha256: applied.sha256, baskets: applied.baskets, uncovered: applied.uncovered}, ctx.courseDir)
-    const after: CanonSide = applied ? {sha256: applied.sha256, baskets: applied.baskets} : before
-    return {result: {status: 'merged', tx, written: applied?.written ?? null, planId: plan.planId, added: applied?.added ?? [], updated: applied?.updated ?? [], adopted: applied?.adopted ?? [], canon: {before, after}, backup: done.backup, consumed: done.moved, recovered: notes, planned: planned(plan)}, warnings}
+    if (canon.containerPath.join('/') === 'baskets') await writeCanonIndex(ctx.paths.canonIndex, {sha256: applied.sha256, baskets: applied.baskets, uncovered: applied.uncovered}, ctx.courseDir)
+    const after: CanonSide = {sha256: applied.sha256, baskets: applied.baskets}
+    return {result: {status: 'merged', tx, written: applied.written, planId: plan.planId, added: applied.added, updated: applied.updated, adopted: applied.adopted, canon: {before, after}, backup: done.backup, consumed: done.moved, recovered: notes, planned: planned(plan)}, warnings}
   } finally {
     await lock.release().catch(() => undefined)
   }

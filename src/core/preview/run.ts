@@ -19,6 +19,7 @@ import {readState} from '../store/state.js'
 import {DEFAULT_POLICY, makePlan, type Plan, type PlanCounts, type PlanOptions} from './plan.js'
 import {readCourseFile} from '../store/read-file.js'
 import {readBytes, readJsonCache} from '../store/read-json.js'
+import {requireLegos} from '../course/empty.js'
 
 export interface RunPreviewOptions extends OpenCourseOptions, ExtractSettings {
   policy?: Partial<PlanOptions>
@@ -87,6 +88,7 @@ async function conflictDiffs(plan: Plan, canon: Canon, extraction: Extraction, m
 export async function runPreview(options: RunPreviewOptions): Promise<{result: PreviewResult; warnings: string[]}> {
   options.onProgress?.('loading the course')
   const {course, canon, warnings} = await openCourse({...options, lazyCanon: true})
+  requireLegos(course)
   const paths = wickerPaths(course.dir)
   const open = transactions(await readJournal(realDisk, paths)).at(-1)
   if (open?.status === 'open') warnings.push(`${open.begin.kind} ${open.begin.tx} was interrupted; the next merge finishes or rolls it back first`)

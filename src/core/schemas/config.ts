@@ -1,9 +1,11 @@
 import {z} from 'zod'
 
+import {UsageError} from '../errors.js'
 import {ELISION_KEY} from '../text/elision.js'
 import {CHECK_IDS} from './check-ids.js'
 import {GATE_DEFINITIONS} from './gate-definitions.js'
 import {formatIssues} from './issues.js'
+import {SETTING_LIMITS} from './limits.js'
 
 export {GATE_DEFINITIONS, type GateDefinition} from './gate-definitions.js'
 export {formatIssues} from './issues.js'
@@ -11,9 +13,9 @@ export {formatIssues} from './issues.js'
 export const gateSettingsSchema = z.strictObject({
   definition: z.enum(GATE_DEFINITIONS).default('cumulative'),
   /** window: how many seeds before the current one are in reach */
-  windowSeeds: z.int().min(0).max(10_000).default(10),
+  windowSeeds: z.int().min(SETTING_LIMITS.windowSeeds.min).max(SETTING_LIMITS.windowSeeds.max).default(10),
   /** window: how many of the most recent new LEGOs are in reach as well (0: none) */
-  recentNewLegos: z.int().min(0).max(100_000).default(30),
+  recentNewLegos: z.int().min(SETTING_LIMITS.recentNewLegos.min).max(SETTING_LIMITS.recentNewLegos.max).default(30),
   /** count a LEGO's components' targets (and their words) as vocabulary (not under strict) */
   components: z.boolean().default(true),
   /**
@@ -75,11 +77,43 @@ export const configSchema = z.strictObject({
 })
 export type WickerConfig = z.infer<typeof configSchema>
 
-/** Parses settings made from flags and config; a bad value is a usage error naming the field. */
-export function parseSettings<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
-  const result = schema.safeParse(value)
-  if (result.success) return result.data
-  throw new SettingsError(`${where}: ${formatIssues(result.error).join('; ')}`)
+/** The flag that sets a settings key: windowSeeds → --window-seeds. */
+export function flagOf(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
 }
 
-export class SettingsError extends Error {}
+/** The [min, max] a number field accepts, looking through .default()/.optional() wrappers. */
+export function rangeOf(schema: z.ZodType | undefined): {min: number | null; max: number | null} | null {
+  let inner = schema as {_zod?: {def: {innerType?: z.ZodType}}; minValue?: number | null; maxValue?: number | null} | undefined
+  while (inner?._zod?.def.innerType) inner = inner._zod.def.innerType as typeof inner
+  if (!inner || !(inner instanceof z.ZodNumber)) return null
+  const finite = (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? null : n)
+  return {min: finite(inner.minValue), max: finite(inner.maxValue)}
+}
+
+/**
+ * Settings made from the config's `section` and flags (flags win), checked by `schema`. A bad value
+ * is a usage error (exit 2), never a raw ZodError (exit 10): each problem names the flag when a flag
+ * set it, else the config key, with the value given and the range allowed.
+ */
+export function parseSettings<S extends z.ZodObject>(schema: S, layers: {config?: Record<string, unknown>; flags?: Record<string, unknown>; section: string; file?: string | null}): z.infer<S> {
+  const flags = Object.fromEntries(Object.entries(layers.flags ?? {}).filter(([, v]) => v !== undefined))
+  const result = schema.safeParse({...layers.config, ...flags})
+  if (result.success) return result.data
+  const problems = result.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? '')
+    const fromFlag = key in flags
+    const where = fromFlag ? flagOf(key) : `${layers.section}.${issue.path.map(String).join('.')} in ${layers.file ?? 'the config'}`
+    const value = fromFlag ? flags[key] : layers.config?.[key]
+    const range = rangeOf((schema.shape as Record<string, z.ZodType>)[key])
+    const allowed = range && (range.min !== null || range.max !== null) ? ` (allowed: ${range.min ?? 'any'} to ${range.max ?? 'any'})` : ''
+    return {where, value, text: `${where} ${JSON.stringify(value)}: ${issue.message}${allowed}`, flag: fromFlag ? flagOf(key) : null, key: `${layers.section}.${key}`, range}
+  })
+  const first = problems[0]!
+  throw new UsageError({
+    code: 'E_SETTINGS',
+    message: problems.map((p) => p.text).join('; '),
+    hint: first.flag ? `Give ${first.flag} a value in the allowed range (or leave it out for the default).` : `Correct ${first.key} in ${layers.file ?? 'wicker.config.json'}.`,
+    details: {problems: problems.map(({where, value, range}) => ({where, value, range}))},
+  })
+}

@@ -18,7 +18,7 @@ import {launchEvent, launchResult} from './results/launch.js'
 import {mergeResult, recoverResult, restoreResult} from './results/merge.js'
 import {prepareSegmentsResult} from './results/prepare-segments.js'
 import {previewResult} from './results/preview.js'
-import {demoResult, initResult, unlockResult} from './results/setup.js'
+import {demoResult, initResult, unlockResult, versionResult} from './results/setup.js'
 import {statusResult} from './results/status.js'
 import {validateResult} from './results/validate.js'
 
@@ -37,6 +37,7 @@ export const RESULTS = {
   unlock: {schema: unlockResult, statuses: [0]},
   demo: {schema: demoResult, statuses: [0, 1]},
   recover: {schema: recoverResult, statuses: [0]},
+  version: {schema: versionResult, statuses: [0]},
 } as const satisfies Record<string, {schema: z.ZodType; statuses: readonly number[]}>
 
 export type CommandWithResult = keyof typeof RESULTS

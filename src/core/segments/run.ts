@@ -9,13 +9,15 @@ import {detect} from '../detect/detect.js'
 import {BlockedError, InputError, UsageError} from '../errors.js'
 import {sha256Hex} from '../hash.js'
 import {canonBasketHash} from '../preview/plan.js'
-import {gateSettingsSchema, validateSettingsSchema, type GateSettings} from '../schemas/config.js'
+import {gateSettingsSchema, parseSettings, validateSettingsSchema, type GateSettings} from '../schemas/config.js'
 import {missingManifestSchema} from '../schemas/manifest.js'
 import {packetFileSchema, type PacketFile} from '../schemas/packet.js'
 import {checkRunName, parseRunPlan, PREPARE_AGAIN, type PreparedPacket, type RunPlan} from '../schemas/run-plan.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 import {runPaths, wickerPaths} from '../store/paths.js'
+import {checkedJson} from '../schemas/check.js'
 import {readJson, readJsonFile} from '../store/read-json.js'
+import {readNamedJson} from '../store/named-file.js'
 import {checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
 import {validate} from '../validate/validate.js'
 import type {CheckId} from '../validate/model.js'
@@ -80,7 +82,8 @@ async function chooseWork(course: Course, canon: Awaited<ReturnType<typeof openC
     })
   } else if (options.manifest) {
     const file = resolve(options.cwd, options.manifest)
-    const manifest = await readJson(file, missingManifestSchema, {what: 'Missing manifest', code: 'E_MANIFEST', hint: `A missing manifest is written by \`wicker detect ${course.dir} --out missing.json\`; write a fresh one, or fix the fields named above.`})
+    // a missing or unreadable file is the flag's mistake; a file of the wrong shape names each field
+    const manifest = checkedJson((await readNamedJson(file, {flag: '--manifest', what: 'Manifest'})).value, file, missingManifestSchema, {what: 'Missing manifest', code: 'E_MANIFEST', hint: `A missing manifest is written by \`wicker detect ${course.dir} --out missing.json\`; write a fresh one, or fix the fields named.`})
     if (manifest.course !== course.code) warnings.push(`the manifest is for ${manifest.course}, not ${course.code}`)
     const wanted = new Set(manifest.missing.map((m) => m.id))
     chosen = course.legos.filter((l) => wanted.has(l.id))
@@ -109,8 +112,8 @@ async function chooseWork(course: Course, canon: Awaited<ReturnType<typeof openC
 
 export async function runPrepare(options: RunPrepareOptions): Promise<{result: PrepareResult; warnings: string[]}> {
   options.onProgress?.('loading the course')
-  const {course, canon, config, warnings} = await openCourse({...options, recover: true})
-  const gate = gateSettingsSchema.parse({...config.gate, definition: 'window', ...Object.fromEntries(Object.entries(options.gate ?? {}).filter(([, v]) => v !== undefined))})
+  const {course, canon, config, configFile, warnings} = await openCourse({...options, recover: true})
+  const gate = parseSettings(gateSettingsSchema, {config: {...config.gate, definition: 'window'}, flags: options.gate, section: 'gate', file: configFile})
   // Templates first: a broken template stops everything before any file is written.
   const worker = await loadTemplate(options.templateDir ? resolve(options.cwd, options.templateDir) : null, 'worker')
   const orchestrator = await loadTemplate(options.templateDir ? resolve(options.cwd, options.templateDir) : null, 'orchestrator')
@@ -157,7 +160,7 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
   if (!unchanged && packets.length > 0) {
     await makeRealFolder(course.dir, files.packets)
     await makeRealFolder(course.dir, files.prompts)
-    const settings = validateSettingsSchema.parse({...config.validate})
+    const settings = parseSettings(validateSettingsSchema, {config: config.validate, section: 'validate', file: configFile})
     const tick = progressEvery(options.onProgress, 'writing packets and prompts', packets.length, 50)
     for (const [i, packet] of packets.entries()) {
       tick(i + 1)

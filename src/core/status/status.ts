@@ -9,11 +9,12 @@ import {DEFAULT_POLICY, makePlan, type Plan} from '../preview/plan.js'
 import {currentExtraction} from '../preview/run.js'
 import {realDisk} from '../store/disk.js'
 import {readJournalLines, refusedLines, transactions} from '../store/journal.js'
-import {forceUnlock, inspectLock, isStale, type LockInfo} from '../store/lock.js'
+import {forceUnlock, holderAlive, inspectLock, isStale, type LockInfo} from '../store/lock.js'
 import type {LockDocument} from '../store/lock-read.js'
 import {hasToken} from '../store/lock-takeover.js'
 import {runPaths, wickerPaths} from '../store/paths.js'
 import {readState} from '../store/state.js'
+import {requireLegos} from '../course/empty.js'
 
 /** One screen of where a course stands. Read-only. */
 export interface StatusResult {
@@ -36,6 +37,7 @@ export interface StatusResult {
 
 export async function runStatus(options: OpenCourseOptions & ExtractSettings): Promise<{result: StatusResult; warnings: string[]}> {
   const {course, canon, warnings} = await openCourse(options)
+  requireLegos(course)
   const paths = wickerPaths(course.dir)
   const detected = detect(course, canon)
   const {extraction} = await currentExtraction(course, options, options.cwd, warnings)
@@ -99,12 +101,13 @@ async function shownLock(lock: LockDocument, paths: ReturnType<typeof wickerPath
   }
   const stale = isStale(lock.info)
   if (!stale || (await hasToken(realDisk, paths, lock.info.lockId))) return {...lock.info, stale}
-  return {...lock.info, stale, problem: `it has no token (an older wicker or a person wrote it), so no writer clears it: check no wicker is running, then use wicker unlock --force ${lock.info.lockId}`}
+  return {...lock.info, stale, problem: `it has no token (an older wicker or a person wrote it), so no writer clears it: check no wicker is running, then use wicker unlock <course> --lock-id ${lock.info.lockId}`}
 }
 
-export async function runUnlock(options: OpenCourseOptions & {lockId: string}): Promise<{result: {removed: LockInfo | null}; warnings: string[]}> {
+export async function runUnlock(options: OpenCourseOptions & {lockId: string; force?: boolean}): Promise<{result: {removed: LockInfo | null}; warnings: string[]}> {
   const {course, warnings} = await openCourse(options)
-  const removed = await forceUnlock(realDisk, wickerPaths(course.dir), options.lockId)
+  const removed = await forceUnlock(realDisk, wickerPaths(course.dir), options.lockId, {force: options.force})
   if (!removed) warnings.push('there was no lock')
+  else if (holderAlive(removed)) warnings.push(`removed the lock of ${removed.command}, pid ${removed.pid} on this host, which is still running (--force): it may still write this course`)
   return {result: {removed}, warnings}
 }

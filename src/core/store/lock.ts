@@ -2,6 +2,7 @@ import {randomUUID} from 'node:crypto'
 import {hostname} from 'node:os'
 
 import {BlockedError, InputError, ioError, UsageError} from '../errors.js'
+import {pidNamespace} from '../proc/identity.js'
 import type {LockInfo} from '../schemas/lock.js'
 import type {Disk} from './disk.js'
 import {clearDebris} from './lock-debris.js'
@@ -31,7 +32,64 @@ export interface Lock {
 const CLAIM_WAIT_MS = 1000
 const MAX_ROUNDS = 200
 
-export async function acquireLock(disk: Disk, paths: WickerPaths, command: string): Promise<Lock> {
+export interface LockWait {
+  /** how long to wait for a live holder to let go, polling (0: fail at once, the default) */
+  timeoutMs?: number
+  /** stops the wait early (the lock-held error then says how long it waited) */
+  signal?: AbortSignal
+  /** between two looks at the lock */
+  pollMs?: number
+  /** told once, when the wait starts: who holds the lock */
+  onWait?: (message: string) => void
+}
+
+/**
+ * Takes the lock; with `timeoutMs`, a lock held by a live process is waited for (like Terraform's
+ * -lock-timeout), looking again every `pollMs` until it is free or the time is up. Nothing of ours
+ * is on disk between two looks, so a Ctrl-C while waiting leaves nothing behind.
+ */
+export async function acquireLock(disk: Disk, paths: WickerPaths, command: string, wait: LockWait = {}): Promise<Lock> {
+  const started = Date.now()
+  const deadline = started + (wait.timeoutMs ?? 0)
+  let told = false
+  for (;;) {
+    try {
+      return await tryLock(disk, paths, command)
+    } catch (error) {
+      if (!(error instanceof BlockedError) || error.code !== 'E_LOCK_HELD' || !wait.timeoutMs) throw error
+      const left = deadline - Date.now()
+      if (left <= 0 || wait.signal?.aborted) throw waited(error, Date.now() - started, wait.signal?.aborted ?? false)
+      if (!told) wait.onWait?.(`waiting up to ${(left / 1000).toFixed(1)} s for the lock: ${error.message.replace(/^lock held: /, '')}`)
+      told = true
+      await pause(Math.min(left, wait.pollMs ?? 100), wait.signal)
+    }
+  }
+}
+
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, {once: true})
+  })
+}
+
+/** The lock-held error, saying how long wicker waited for it. */
+function waited(error: BlockedError, ms: number, stopped: boolean): BlockedError {
+  const seconds = `${(ms / 1000).toFixed(1)} s`
+  return new BlockedError({
+    code: 'E_LOCK_HELD',
+    message: `${error.message.replace(/\.$/, '')}; waited ${seconds} for it${stopped ? ' (stopped)' : ''}.`,
+    hint: stopped ? error.hint : `Wait longer with a larger --lock-timeout. ${error.hint?.replace(/^Wait for it to finish\. /, '') ?? ''}`.trim(),
+    details: {...error.details, waitedMs: ms},
+  })
+}
+
+async function tryLock(disk: Disk, paths: WickerPaths, command: string): Promise<Lock> {
   // the command line names files a user chose: keep what other processes will read free of control characters
   const shown = command.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 1000)
   const info: LockInfo = {lockId: randomUUID(), pid: process.pid, host: hostname(), command: shown, startedAt: new Date().toISOString(), ...selfIdentity()}
@@ -135,7 +193,7 @@ function lockHeld(holder: LockInfo, why?: string): BlockedError {
   return new BlockedError({
     code: 'E_LOCK_HELD',
     message: `lock held: ${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) is writing this course${why ? `, and ${why}` : ''}.`,
-    hint: `Wait for it to finish. If no wicker process is running, remove the lock with: wicker unlock <course> --force ${holder.lockId}`,
+    hint: `Wait for it to finish. If no wicker process is running, remove the lock with: wicker unlock <course> --lock-id ${holder.lockId}`,
     details: {lock: holder},
   })
 }
@@ -144,7 +202,7 @@ function staleWithoutToken(holder: LockInfo): BlockedError {
   return new BlockedError({
     code: 'E_LOCK_STALE',
     message: `lock held by ${holder.command} (pid ${holder.pid}, since ${holder.startedAt}), which is no longer running; the lock has no token (an older wicker or a person wrote it), so wicker does not clear it by itself.`,
-    hint: `Check that no wicker process is working on this course, then remove the lock with: wicker unlock <course> --force ${holder.lockId}`,
+    hint: `Check that no wicker process is working on this course, then remove the lock with: wicker unlock <course> --lock-id ${holder.lockId}`,
     details: {lock: holder},
   })
 }
@@ -159,6 +217,15 @@ function unusableLock(paths: WickerPaths, found: Extract<LockDocument, {kind: 'b
   })
 }
 
+/**
+ * The holder is a process wicker can see running: on this host, in this pid namespace. One of
+ * another host or namespace cannot be judged; a person who checked removes it by its id.
+ */
+export function holderAlive(holder: LockInfo): boolean {
+  const ns = pidNamespace()
+  return holder.host === hostname() && (holder.pidNamespace === undefined || ns === null || holder.pidNamespace === ns) && !isStale(holder)
+}
+
 /** What .wicker/lock holds now (null: no lock), for status and unlock. */
 export async function inspectLock(disk: Disk, paths: WickerPaths): Promise<LockDocument | null> {
   return readLockDocument(disk, paths.lock)
@@ -170,7 +237,7 @@ export async function inspectLock(disk: Disk, paths: WickerPaths): Promise<LockD
  * one a token first (adoptToken). The lock is kept as
  * `lock.stale-<id>`. A lock wicker cannot read is refused: a person deletes it by hand.
  */
-export async function forceUnlock(disk: Disk, paths: WickerPaths, lockId: string, round = 0): Promise<LockInfo | null> {
+export async function forceUnlock(disk: Disk, paths: WickerPaths, lockId: string, options: {force?: boolean} = {}, round = 0): Promise<LockInfo | null> {
   const found = await readLockDocument(disk, paths.lock)
   if (!found) return null
   if (found.kind === 'bad') {
@@ -192,6 +259,15 @@ export async function forceUnlock(disk: Disk, paths: WickerPaths, lockId: string
       details: {lock: holder},
     })
   }
+  // a holder alive on this host is working right now: its lock goes only with --force
+  if (holderAlive(holder) && !options.force) {
+    throw new BlockedError({
+      code: 'E_LOCK_LIVE',
+      message: `the lock ${lockId} is held by ${holder.command}, pid ${holder.pid} on this host, which is still running; the lock was left in place.`,
+      hint: `Wait for pid ${holder.pid} to finish (or stop it). If you are sure it is not writing this course, pass --force as well.`,
+      details: {lock: holder},
+    })
+  }
   const outcome = await retireLock(disk, paths, holder)
   if (outcome.kind === 'claimed') {
     throw new BlockedError({
@@ -206,7 +282,7 @@ export async function forceUnlock(disk: Disk, paths: WickerPaths, lockId: string
   if (outcome.kind === 'no-token') await adoptToken(disk, paths, holder)
   // it changed meanwhile (another process cleared it, or it now has a token): look again
   if (outcome.kind !== 'retired') {
-    if (round < 5) return forceUnlock(disk, paths, lockId, round + 1)
+    if (round < 5) return forceUnlock(disk, paths, lockId, options, round + 1)
     throw new BlockedError({code: 'E_LOCK_HELD', message: `lock ${paths.lock} kept changing while wicker tried to remove it.`, hint: 'Another wicker process is working on this course; run `wicker status` again when it is done.', details: {lock: holder}})
   }
   return holder

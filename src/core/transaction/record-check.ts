@@ -100,7 +100,7 @@ export async function checkBegin(ctx: CheckContext, begin: BeginRecord, options:
     const [staged, applied] = outOf !== null ? [to, from] : [from, to]
     // A folder this command cannot vouch for (outside the course and not named with --staging, as
     // after `merge --staging /elsewhere`): its file is not moved. Leaving a file in staging loses
-    // nothing (the next merge finds its baskets identical and consumes it).
+    // nothing (the next merge finds its baskets identical).
     if (!(await stagingRootAllowed(ctx.disk, root, trust))) {
       unverified.push({index: i, from, to, root})
       continue
@@ -118,7 +118,7 @@ export async function checkBegin(ctx: CheckContext, begin: BeginRecord, options:
 /** What a user is told about a move that was not made because its staging folder could not be vouched for. */
 export function unverifiedNote(courseDir: string, move: UnverifiedMove): string {
   const rel = (p: string) => (within(courseDir, p) ? relative(courseDir, p) : p)
-  return `${rel(move.from)} was not moved to ${rel(move.to)}: its staging folder ${rel(move.root)} is not one of the course's and was not named with --staging on this command, so it was left as it is (pass --staging ${rel(move.root)} to move it; a file left in staging loses nothing: the next merge finds its baskets identical and consumes it)`
+  return `${rel(move.from)} was not moved to ${rel(move.to)}: its staging folder ${rel(move.root)} is not one of the course's and was not named with --staging on this command, so it was left as it is (pass --staging ${rel(move.root)} to move it; a file left in staging loses nothing: its baskets are in canon)`
 }
 
 /** The file a canon write replaces: canon itself, or the file it links to when that is inside the course. */

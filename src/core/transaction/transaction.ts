@@ -80,7 +80,7 @@ async function moveFiles(ctx: TxContext, moves: CheckedMove[]): Promise<{moved: 
     const file = await ctx.disk.lstat(from)
     if (file === null) continue
     if (file.kind !== 'file') notes.push(`${what} was not moved: it is not a regular file`)
-    else if (expected === null) notes.push(`${what} was not moved: the journal record does not say its hash (an older wicker wrote it); the next merge finds its baskets identical and moves it`)
+    else if (expected === null) notes.push(`${what} was not moved: the journal record does not say its hash (an older wicker wrote it); it stays in staging, and its baskets are in canon`)
     else if ((await ctx.disk.sha256(from)) !== expected) notes.push(`${what} was not moved: its bytes changed since the merge read it, so it stays in staging for the next merge`)
     else {
       await ctx.disk.mkdir(dirname(to))

@@ -1,10 +1,10 @@
 import {resolve} from 'node:path'
 
-import {defined} from '../defined.js'
+import {requireLegos} from '../course/empty.js'
 import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {errnoOf, UsageError} from '../errors.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
-import {gateSettingsSchema, parseSettings, SettingsError, validateSettingsSchema, type GateSettings, type ValidateSettings} from '../schemas/config.js'
+import {gateSettingsSchema, parseSettings, validateSettingsSchema, type GateSettings, type ValidateSettings} from '../schemas/config.js'
 import {validate, type ValidateResult} from './validate.js'
 import type {OnProgress} from '../progress.js'
 
@@ -18,16 +18,10 @@ export interface RunValidateOptions extends OpenCourseOptions {
 
 export async function runValidate(options: RunValidateOptions): Promise<{result: ValidateResult; warnings: string[]}> {
   options.onProgress?.('loading the course')
-  const {course, canon, config, warnings} = await openCourse({...options, allowLoneSurrogates: true})
-  let gate: GateSettings
-  let settings: ValidateSettings
-  try {
-    gate = parseSettings(gateSettingsSchema, {...config.gate, ...defined(options.gate)}, 'GATE settings')
-    settings = parseSettings(validateSettingsSchema, {...config.validate, ...defined(options.validate)}, 'validate settings')
-  } catch (error) {
-    if (error instanceof SettingsError) throw new UsageError({code: 'E_SETTINGS', message: error.message, hint: 'Correct the flag or the matching field in wicker.config.json.'})
-    throw error
-  }
+  const {course, canon, config, configFile, warnings} = await openCourse({...options, allowLoneSurrogates: true})
+  requireLegos(course)
+  const gate = parseSettings(gateSettingsSchema, {config: config.gate, flags: options.gate, section: 'gate', file: configFile})
+  const settings = parseSettings(validateSettingsSchema, {config: config.validate, flags: options.validate, section: 'validate', file: configFile})
   return {result: validate(course, canon, {gate, validate: settings, onProgress: options.onProgress}), warnings}
 }
 

@@ -55,10 +55,10 @@ describe('an interrupted merge made with --staging outside the course', () => {
     expect(snapshotTree(c.ext)).toEqual(before)
     expect(canonBytes(c.dir)).toEqual(canon)
     expect(await status(c.dir)).toEqual([['committed', true]])
-    // and the next merge reading that folder consumes them: their baskets are identical
+    // and the next merge reading that folder finds their baskets identical: nothing to merge, no transaction
     const next = await runMerge({course: c.dir, cwd: c.dir, staging: [c.ext], yes: true})
-    expect(next.result.added).toEqual([])
-    expect(readdirSync(c.ext)).toEqual(['.applied'])
+    expect(next.result.status).toBe('nothing-to-do')
+    expect(snapshotTree(c.ext)).toEqual(before)
   })
 
   it('restore of such a merge works without --staging (canon back), and --restage with it puts the files back', async () => {

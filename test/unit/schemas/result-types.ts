@@ -11,6 +11,8 @@ import type {RunExtractResult} from '../../../src/core/extract/run.js'
 import type {InitResult} from '../../../src/core/init/init.js'
 import type {Estimate} from '../../../src/core/launch/estimate.js'
 import type {LaunchEvent, LaunchResult} from '../../../src/core/launch/launch.js'
+import type {LaunchDryRun} from '../../../src/core/launch/types.js'
+import type {VersionResult} from '../../../src/cli/render/version.js'
 import type {RestoreResult} from '../../../src/core/merge/restore.js'
 import type {RecoverResult} from '../../../src/core/merge/run-recover.js'
 import type {MergeResult} from '../../../src/core/merge/run.js'
@@ -24,7 +26,7 @@ import type {launchEvent, launchResult} from '../../../src/core/schemas/results/
 import type {mergeResult, recoverResult, restoreResult} from '../../../src/core/schemas/results/merge.js'
 import type {prepareSegmentsResult} from '../../../src/core/schemas/results/prepare-segments.js'
 import type {previewResult} from '../../../src/core/schemas/results/preview.js'
-import type {demoResult, initResult, unlockResult} from '../../../src/core/schemas/results/setup.js'
+import type {demoResult, initResult, unlockResult, versionResult} from '../../../src/core/schemas/results/setup.js'
 import type {statusResult} from '../../../src/core/schemas/results/status.js'
 import type {validateResult, VERDICTS} from '../../../src/core/schemas/results/validate.js'
 
@@ -45,7 +47,7 @@ type ValidateJson = Omit<ValidateResult, 'checks'> & {
   checks: Array<ValidateResult['checks'][number] & {critical: boolean; blocks: boolean}>
 }
 /** what `wicker launch` puts in its envelope: the core's result plus the estimate made from the plan */
-type LaunchJson = LaunchResult & {estimate: Estimate | null}
+type LaunchJson = (LaunchResult & {estimate: Estimate | null}) | LaunchDryRun
 type UnlockJson = Awaited<ReturnType<typeof runUnlock>>['result']
 
 export const checked = [
@@ -63,4 +65,5 @@ export const checked = [
   'init' satisfies Check<'init', typeof initResult, InitResult>,
   'unlock' satisfies Check<'unlock', typeof unlockResult, UnlockJson>,
   'demo' satisfies Check<'demo', typeof demoResult, DemoResult>,
+  'version' satisfies Check<'version', typeof versionResult, VersionResult>,
 ]

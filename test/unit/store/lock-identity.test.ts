@@ -49,7 +49,7 @@ describe('a lock says who holds it beyond the pid (boot id, pid namespace, start
     expect(doc).toMatchObject({pid: holder.pid, ...procIdentity(holder.pid)})
     const error = await take(dir).catch((e) => e)
     expect(error).toMatchObject({code: 'E_LOCK_HELD', exitCode: 3})
-    expect(error.hint).toContain(`wicker unlock <course> --force ${doc.lockId}`)
+    expect(error.hint).toContain(`wicker unlock <course> --lock-id ${doc.lockId}`)
     expect(lockIdOf(dir)).toBe(doc.lockId)
   })
 
@@ -75,7 +75,7 @@ describe('a lock says who holds it beyond the pid (boot id, pid namespace, start
     const before = lockFiles(dir)
     const error = await take(dir).catch((e) => e)
     expect(error).toMatchObject({code: 'E_LOCK_HELD', exitCode: 3})
-    expect(error.hint).toContain(`wicker unlock <course> --force ${planted.lockId}`)
+    expect(error.hint).toContain(`wicker unlock <course> --lock-id ${planted.lockId}`)
     expect(lockFiles(dir)).toEqual(before)
     // a person who checked clears it by its id
     expect(await forceUnlock(realDisk, paths, planted.lockId)).toMatchObject({lockId: planted.lockId})
@@ -134,7 +134,7 @@ describe('a listing that misses a name never costs a lock', () => {
     await lock.release()
   })
 
-  it('unlock --force of a lock whose token a listing missed clears it through that token', async () => {
+  it('unlock --lock-id of a lock whose token a listing missed clears it through that token', async () => {
     const {dir, paths} = course()
     const stale = plantLock(dir, {pid: deadPid()})
     let misses = 2
@@ -143,7 +143,7 @@ describe('a listing that misses a name never costs a lock', () => {
     expect(lockFiles(dir)).toEqual([`lock.stale-${stale.lockId}`])
   })
 
-  it('unlock --force of a lock without a token never moves the lock a third process took meanwhile', async () => {
+  it('unlock --lock-id of a lock without a token never moves the lock a third process took meanwhile', async () => {
     const {dir, paths} = course()
     const old = plantLock(dir, {pid: deadPid(), token: false})
     // Right after unlock has read the old lock for the last time, its holder (an older wicker) releases

@@ -85,7 +85,7 @@ describe('a planted lock is refused, and nothing outside the course is touched',
     const planted = plantLock(course, {pid: deadPid(), token: false})
     const error = await take(course).catch((e) => e)
     expect(error).toMatchObject({code: 'E_LOCK_STALE', exitCode: 3})
-    expect(error.hint).toContain(`wicker unlock <course> --force ${planted.lockId}`)
+    expect(error.hint).toContain(`wicker unlock <course> --lock-id ${planted.lockId}`)
     expect(lockFiles(course)).toEqual(['lock'])
     expect(await forceUnlock(realDisk, paths, planted.lockId)).toMatchObject({lockId: planted.lockId})
     expect(lockFiles(course)).toEqual([`lock.stale-${planted.lockId}`])
@@ -149,12 +149,13 @@ describe('taking over a stale lock', () => {
   })
 })
 
-describe('unlock --force', () => {
-  it('removes a live holder\'s lock only by its id; the old holder\'s release then leaves the next lock alone', async () => {
+describe('unlock --lock-id [--force]', () => {
+  it('removes a live holder\'s lock only by its id and with force; the old holder\'s release then leaves the next lock alone', async () => {
     const {course, paths} = courseWithOutside()
     const a = await take(course)
-    await expect(forceUnlock(realDisk, paths, randomUUID())).rejects.toMatchObject({code: 'E_LOCK_ID', exitCode: 2})
-    expect(await forceUnlock(realDisk, paths, a.info.lockId)).toMatchObject({lockId: a.info.lockId})
+    await expect(forceUnlock(realDisk, paths, randomUUID(), {force: true})).rejects.toMatchObject({code: 'E_LOCK_ID', exitCode: 2})
+    await expect(forceUnlock(realDisk, paths, a.info.lockId)).rejects.toMatchObject({code: 'E_LOCK_LIVE', exitCode: 3})
+    expect(await forceUnlock(realDisk, paths, a.info.lockId, {force: true})).toMatchObject({lockId: a.info.lockId})
     const b = await take(course)
     await a.release()
     expect(JSON.parse(readFileSync(paths.lock, 'utf8')).lockId).toBe(b.info.lockId)

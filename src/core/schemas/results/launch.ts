@@ -13,7 +13,7 @@ export const launchEstimate = z.object({
 
 const segmentTally = z.object({index: count, ok: count, failed: count, retried: count, skipped: count, interrupted: count, notStarted: count})
 
-export const launchResult = z
+const launchRun = z
   .object({
     run: z.string(),
     agent: agentKind,
@@ -28,7 +28,34 @@ export const launchResult = z
     ledger: z.string(),
     estimate: launchEstimate.nullable(),
   })
-  .meta({title: 'wicker launch --json result'})
+  .describe('a launch that ran')
+
+const agentInvocation = z.object({
+  packet: z.string(),
+  index: count,
+  attempt: count,
+  command: z.string(),
+  args: z.array(z.string()),
+  env: z.record(z.string(), z.string()).describe('added to wicker\'s own environment'),
+  envAtStart: z.array(z.string()).describe('also added, with a value made as the attempt starts'),
+  cwd: z.string(),
+  stdinFile: z.string().describe('the file whose text goes to the agent\'s stdin'),
+  timeoutMs: count,
+  idleTimeoutMs: count,
+})
+
+const launchDryRun = z
+  .object({
+    run: z.string(),
+    agent: agentKind,
+    dryRun: z.literal(true),
+    packets: z.object({total: count, todo: count, skipped: count}),
+    skipped: z.array(z.object({packet: z.string(), index: count, reason: z.string()})),
+    invocations: z.array(agentInvocation).describe('each packet\'s next attempt, exactly as a real launch would start it'),
+  })
+  .describe('launch --dry-run: what it would start; nothing started or written')
+
+export const launchResult = z.union([launchRun, launchDryRun]).meta({title: 'wicker launch --json result'})
 
 const where = {packet: z.string(), index: count}
 

@@ -38,3 +38,16 @@ export const demoResult = z
     changed: z.boolean().describe('false when the course was already complete and nothing was written'),
   })
   .meta({title: 'wicker demo --json result'})
+
+export const versionResult = z
+  .object({
+    cliVersion: z.string().describe('`wicker/0.1.0`, as in the --version line'),
+    version: z.string(),
+    architecture: z.string().describe('platform-arch, e.g. linux-x64'),
+    nodeVersion: z.string().describe('node-v20.x'),
+    osVersion: z.string().optional().describe('with --verbose'),
+    shell: z.string().optional().describe('with --verbose'),
+    rootPath: z.string().optional().describe('with --verbose: where wicker is installed'),
+    pluginVersions: z.array(z.string()).optional().describe('with --verbose'),
+  })
+  .meta({title: 'wicker version --json result'})

@@ -1,0 +1,58 @@
+import {Errors, Flags, type Interfaces} from '@oclif/core'
+
+import {SETTING_LIMITS} from '../core/schemas/limits.js'
+import {LARGEST_JSON_BYTES} from '../core/store/read-file.js'
+
+/**
+ * Every integer flag of every command, with its bounds, in one place: a value outside them (or
+ * `--concurrency 99999999999999999999`) is a usage error (exit 2) naming the range, never a number
+ * the core then chokes on. Settings that also live in the config share their range (schemas/limits.ts).
+ */
+export const INT_BOUNDS = {
+  /** agents running at once */
+  concurrency: {min: 1, max: 256},
+  retries: {min: 0, max: 100},
+  'max-diffs': {min: 0, max: 10_000},
+  'packet-size': {min: 1, max: 100_000},
+  segments: {min: 1, max: 1000},
+  orchestrators: {min: 1, max: 1000},
+  agents: {min: 1, max: 10_000},
+  'window-seeds': SETTING_LIMITS.windowSeeds,
+  'recent-new-legos': SETTING_LIMITS.recentNewLegos,
+  'max-words': {min: 1, max: 1000},
+  /** findings allowed before validate blocks */
+  'max-warnings': {min: 0, max: 1_000_000_000},
+  /** bytes: up to the longest text Node can hold (a JSON file is parsed as one string) */
+  bytes: {min: 1, max: LARGEST_JSON_BYTES},
+  /** JSON nesting levels */
+  'max-depth': {min: 1, max: 1000},
+} as const
+
+export type IntBound = keyof typeof INT_BOUNDS
+
+interface IntFlagOptions {
+  description: string
+  char?: 'j'
+  /** flags that cannot be given with this one */
+  exclusive?: string[]
+}
+
+/** An integer flag with the bounds of `bound`; its help names the range. */
+export function intFlag(bound: IntBound, options: IntFlagOptions & {default: number}): Interfaces.OptionFlag<number>
+export function intFlag(bound: IntBound, options: IntFlagOptions): Interfaces.OptionFlag<number | undefined>
+export function intFlag(bound: IntBound, options: IntFlagOptions & {default?: number}) {
+  const {min, max} = INT_BOUNDS[bound]
+  const range = `${min} to ${max}`
+  return Flags.integer({
+    ...(options as IntFlagOptions & {default: number}),
+    description: `${options.description} (${range})`,
+    min,
+    max,
+    async parse(input) {
+      if (!/^\s*-?\d+\s*$/.test(input)) throw new Errors.CLIError(`${JSON.stringify(input)} is not an integer: give one from ${range}.`)
+      const value = Number(input)
+      if (!(value >= min && value <= max)) throw new Errors.CLIError(`${input} is out of range: give an integer from ${range}.`)
+      return value
+    },
+  })
+}
