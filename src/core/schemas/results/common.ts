@@ -1,9 +1,13 @@
 import {z} from 'zod'
 
+import {AGENTS} from '../config.js'
+import {FORMAT_IDS} from '../extract-cache.js'
+import {ATTEMPT_CLASSES} from '../ledger.js'
+
 /**
- * Pieces several command results share. The enums repeat the code's constants on purpose: a schema
- * imports nothing from the verb folders (they import schemas/, not the other way round), and
- * test/unit/schemas/result-types.ts fails the typecheck when the two drift apart.
+ * Pieces several command results share. The enums are the lists schemas/ keeps for the code too (a
+ * schema imports nothing from the verb folders); test/unit/schemas/result-types.ts fails the
+ * typecheck when a result and the code's type drift apart.
  */
 export const count = z.int().nonnegative()
 
@@ -14,11 +18,11 @@ export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/)
 
 export const textPair = z.object({known: z.string(), target: z.string()})
 
-export const formatId = z.enum(['F1', 'F2', 'F2b', 'F3', 'F4', 'F5', 'F6', 'F7', 'F8', 'F9', 'F10', 'F11', 'F12', 'F13', 'F14', 'F15', 'F16', 'F17', 'mixed'])
+export const formatId = z.enum(FORMAT_IDS)
 
-export const agentKind = z.enum(['builtin', 'claude', 'codex', 'gemini', 'command'])
+export const agentKind = z.enum(AGENTS)
 
-export const attemptClass = z.enum(['ok', 'invalid-output', 'rate-limited', 'timeout', 'crash', 'auth'])
+export const attemptClass = z.enum(ATTEMPT_CLASSES)
 
 /** canon as a merge or restore found and left it */
 export const canonSide = z.object({sha256: sha256Hex.nullable(), baskets: count})

@@ -1,32 +1,9 @@
 import {z} from 'zod'
 
+import {PROBLEM_KINDS} from '../extract-cache.js'
 import {count, formatId} from './common.js'
 
-export const problemKind = z.enum([
-  'not-baskets',
-  'invalid-json',
-  'encoding',
-  'empty',
-  'hostile',
-  'too-large',
-  'symlink',
-  'temp-file',
-  'not-a-file',
-  'bad-name',
-  'being-written',
-  'bad-basket',
-  'bad-id',
-  'inferred-id',
-  'unread',
-  'empty-slot',
-  'bad-phrase',
-  'invalid-basket',
-  'swapped-fixed',
-  'lego-mismatch',
-  'repaired',
-  'superseded',
-  'staging-conflict',
-])
+export const problemKind = z.enum(PROBLEM_KINDS)
 
 export const extractResult = z
   .object({

@@ -1,30 +1,10 @@
 import {z} from 'zod'
 
+import {CHECK_IDS} from '../check-ids.js'
 import {GATE_DEFINITIONS} from '../gate-definitions.js'
 import {count} from './common.js'
 
-export const checkId = z.enum([
-  'schema',
-  'legacy-shape',
-  'lego-pairs',
-  'coverage',
-  'overage',
-  'orphan',
-  'stray',
-  'empty-basket',
-  'phrase-count',
-  'containment',
-  'duplicate-phrase',
-  'final-sentence',
-  'derived-fields',
-  'lego-text',
-  'gate',
-  'leakage',
-  'swapped',
-  'blank',
-  'encoding',
-  'too-long',
-])
+export const checkId = z.enum(CHECK_IDS)
 
 const severity = z.enum(['error', 'warning'])
 
