@@ -2,7 +2,7 @@ import {Args, Command, loadHelpClass} from '@oclif/core'
 
 export default class HelpCommand extends Command {
   static override summary = 'Show help for wicker or for one command.'
-  static override description = 'The same text as `wicker COMMAND --help`.\n\nExit codes: 0 ok; 2 unknown command.'
+  static override description = 'The same text as `wicker COMMAND --help`.\n\nExit codes: 0 ok; 2 usage (unknown command).'
   static override examples = [
     {description: 'Every command', command: '<%= config.bin %> help'},
     {description: 'One command, with its flags and examples', command: '<%= config.bin %> help validate'},

@@ -6,7 +6,7 @@ import {renderVersion, type VersionResult} from '../cli/render/version.js'
 
 export default class Version extends BaseCommand {
   static override summary = 'Print the version of wicker (with --verbose: node, OS, shell, plugins, install path).'
-  static override description = 'The first line is what `wicker --version` prints.\n\nExit codes: 0 ok.'
+  static override description = 'The first line is what `wicker --version` prints.\n\nExit codes: 0 ok; 2 usage (an unknown flag).'
   static override examples = [
     {description: 'The version line', command: '<%= config.bin %> <%= command.id %>'},
     {description: 'Everything a bug report needs', command: '<%= config.bin %> <%= command.id %> --verbose'},

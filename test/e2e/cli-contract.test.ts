@@ -86,12 +86,12 @@ const rows: Record<string, Row> = {
 
   'validate --gate loose': {args: (p) => ['validate', p.course(), '--gate', 'loose'], code: 2, name: 'E_USAGE', says: /loose/},
   'validate, no such course': {args: missingCourse('validate'), ...NOT_FOUND},
-  'validate --window-seeds 20000': {args: (p) => ['validate', p.course(), '--window-seeds', '20000'], code: 2, name: 'E_SETTINGS', says: /windowSeeds/},
+  'validate --window-seeds 20000': {args: (p) => ['validate', p.course(), '--window-seeds', '20000'], code: 2, name: 'E_USAGE', says: /--window-seeds 20000 is out of range/},
   'validate, no such course (human)': {args: missingCourse('validate'), human: true, ...NOT_FOUND},
 
   'status --max-depth deep': {args: (p) => ['status', p.course(), '--max-depth', 'deep'], code: 2, name: 'E_USAGE', says: /max-depth/},
   'status, no such course': {args: missingCourse('status'), ...NOT_FOUND},
-  'status --config that does not exist': {args: (p) => ['status', p.course(), '--config', p.missing('gone.config.json')], code: 2, name: 'E_CONFIG_MISSING', says: /gone\.config\.json/},
+  'status --config that does not exist': {args: (p) => ['status', p.course(), '--config', p.missing('gone.config.json')], code: 2, name: 'E_FILE_MISSING', says: /gone\.config\.json/},
   'status, no such course (human)': {args: missingCourse('status'), human: true, ...NOT_FOUND},
 
   'init --courses-dir with no value': {args: () => ['init', tempDir(), '--courses-dir'], code: 2, name: 'E_USAGE', says: /courses-dir/},

@@ -19,8 +19,8 @@ describe('an empty course is an error, not "100.0% coverage"', () => {
       for (const command of ['detect', 'validate', 'status', 'preview']) {
         const run = wicker([command, dir, '--json'])
         expect(run.code, `${command} (${what})`).toBe(2)
-        expect(run.json.error.code).toBe('E_EMPTY_COURSE')
-        expect(run.json.error.message).toContain(join(dir, 'lego_pairs.json'))
+        expect(run.json.name).toBe('E_EMPTY_COURSE')
+        expect(run.json.message).toContain(join(dir, 'lego_pairs.json'))
         const human = wicker([command, dir])
         expect(human.stdout).not.toMatch(/coverage/)
         expect(human.stderr).toMatch(/has no LEGOs/)

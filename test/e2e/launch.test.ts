@@ -171,7 +171,7 @@ describe('launch with (fake) claude, codex and gemini', () => {
     const p = prepared()
     const run = wicker(['launch', p.dir, '--agent', 'claude', '--agent-bin', '/nonexistent/claude', ...FAST, '--only', '1'])
     expect(run.code).toBe(2)
-    expect(run.json.error).toMatchObject({code: 'E_AGENT_NOT_FOUND', message: expect.stringContaining('/nonexistent/claude')})
+    expect(run.json).toMatchObject({name: 'E_AGENT_NOT_FOUND', message: expect.stringContaining('/nonexistent/claude')})
   })
 })
 

@@ -75,6 +75,9 @@ describe('progress on long work', () => {
     expect(wicker(['extract', course], {env}).stderr).toContain('loading the course…\nreading staging…\n')
     // preview reuses extract's reading of staging when staging is unchanged
     expect(wicker(['preview', course], {env}).stderr).toContain('loading the course…\nplanning…\n')
+    // the sample's staging holds nothing canon lacks: the built-in agent writes what merge then adds
+    expect(wicker(['prepare-segments', course, '--packet-size', '40'], {env}).code).toBe(0)
+    expect(wicker(['launch', course], {env}).code).toBe(0)
     const merge = wicker(['merge', course, '--yes'], {env})
     expect(merge.code).toBe(0)
     expect(merge.stderr).toContain('reading canon…')

@@ -12,9 +12,9 @@ import {tempDir, writeTree} from '../helpers/fs.js'
 function expectNamedFileMistake(args: string[], flag: string, human = false) {
   const run = wicker([...args, '--json'])
   expect(run.code, args.join(' ')).toBe(2)
-  expect(run.json.error.code).toMatch(/^E_FILE_(MISSING|UNREADABLE)$/)
-  expect(run.json.error.message).toContain(flag)
-  expect(run.json.error.hint).toContain(`Check the path given to ${flag}`)
+  expect(run.json.name).toMatch(/^E_FILE_(MISSING|UNREADABLE)$/)
+  expect(run.json.message).toContain(flag)
+  expect(run.json.hint).toContain(`Check the path given to ${flag}`)
   if (!human) return
   const text = wicker(args)
   expect(text.code).toBe(2)
@@ -48,17 +48,17 @@ describe('settings out of range are usage errors, never "please report"', () => 
     for (const command of ['prepare-segments', 'validate']) {
       const run = wicker([command, dir, '--window-seeds', '20000', '--json'])
       expect(run.code, command).toBe(2)
-      expect(run.json.error.message).toMatch(/--window-seeds 20000 is out of range: give an integer from 0 to 10000/)
+      expect(run.json.message).toMatch(/--window-seeds 20000 is out of range: give an integer from 0 to 10000/)
     }
   })
 
   it('validate --max-gate-violations 500 names the flag, the value and the range', () => {
     const run = wicker(['validate', dir, '--max-gate-violations', '500', '--json'])
     expect(run.code).toBe(2)
-    expect(run.json.error).toMatchObject({code: 'E_SETTINGS'})
-    expect(run.json.error.message).toContain('--max-gate-violations 500')
-    expect(run.json.error.message).toContain('allowed: 0 to 100')
-    expect(run.json.error.hint).toContain('--max-gate-violations')
+    expect(run.json).toMatchObject({name: 'E_SETTINGS'})
+    expect(run.json.message).toContain('--max-gate-violations 500')
+    expect(run.json.message).toContain('allowed: 0 to 100')
+    expect(run.json.hint).toContain('--max-gate-violations')
   })
 
   it('a config value out of range names the config key and the file', () => {
@@ -66,7 +66,7 @@ describe('settings out of range are usage errors, never "please report"', () => 
     writeTree(join(cfg, '..'), {'wicker.config.json': {validate: {phrasesPerBasket: 0}}})
     const run = wicker(['validate', dir, '--config', cfg, '--json'])
     expect(run.code).toBe(2)
-    expect(run.json.error.message).toContain('phrasesPerBasket')
+    expect(run.json.message).toContain('phrasesPerBasket')
     expect(run.stdout).not.toMatch(/please report/i)
   })
 })
@@ -80,8 +80,8 @@ describe('a missing agent program is a usage error before any packet starts', ()
     const emptyBin = tempDir()
     const run = wicker(['launch', dir, '--agent', 'claude', '--json'], {env: {PATH: emptyBin}})
     expect(run.code).toBe(2)
-    expect(run.json.error).toMatchObject({code: 'E_AGENT_NOT_FOUND'})
-    expect(run.json.error.hint).toContain('--agent-bin')
+    expect(run.json).toMatchObject({name: 'E_AGENT_NOT_FOUND'})
+    expect(run.json.hint).toContain('--agent-bin')
     expect(existsSync(join(runDir, 'ledger.ndjson'))).toBe(false)
   })
 
@@ -89,8 +89,8 @@ describe('a missing agent program is a usage error before any packet starts', ()
     for (const args of [['--agent', 'command', '--agent-cmd', '["vexil-no-such-agent", "{packet}"]'], ['--agent', 'codex', '--agent-bin', join(dir, 'nope', 'codex')]]) {
       const run = wicker(['launch', dir, ...args, '--json'])
       expect(run.code, args.join(' ')).toBe(2)
-      expect(run.json.error.code).toBe('E_AGENT_NOT_FOUND')
-      expect(run.json.error.hint).toMatch(/check the path/)
+      expect(run.json.name).toBe('E_AGENT_NOT_FOUND')
+      expect(run.json.hint).toMatch(/check the path/)
     }
     expect(existsSync(join(runDir, 'ledger.ndjson'))).toBe(false)
     expect(readdirSync(join(dir)).filter((n) => n.includes('staging'))).toEqual([])

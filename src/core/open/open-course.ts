@@ -1,3 +1,4 @@
+import {stat} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
 import type {Canon} from '../canon/model.js'
@@ -6,6 +7,7 @@ import {loadConfig} from '../config.js'
 import {findCourse, resolveCoursesDir} from '../course/find.js'
 import {COURSE_FILES, loadCourse} from '../course/load.js'
 import type {ArrayOrder, Course} from '../course/model.js'
+import {errnoOf, UsageError} from '../errors.js'
 import type {WickerConfig} from '../schemas/config.js'
 import {wickerPaths} from '../store/paths.js'
 
@@ -51,6 +53,22 @@ export interface OpenedCourse {
  */
 type StagingGiven = {staging?: string | readonly string[] | null}
 
+/**
+ * The staging folders named with --staging must be there: a mistyped path read as "no staging" is how
+ * an extractor once read 0 baskets without a word. (launch's one output folder is made when missing.)
+ */
+async function checkStagingGiven(given: StagingGiven['staging'], cwd: string): Promise<void> {
+  if (!Array.isArray(given)) return
+  for (const dir of given as readonly string[]) {
+    const path = resolve(cwd, dir)
+    const why = await stat(path).then(
+      (s) => (s.isDirectory() ? null : 'is not a folder'),
+      (error: unknown) => (['ENOENT', 'ENOTDIR'].includes(errnoOf(error) ?? '') ? 'does not exist' : null),
+    )
+    if (why) throw new UsageError({code: 'E_STAGING_MISSING', message: `Staging folder ${path} (given to --staging) ${why}.`, hint: 'Check the path given to --staging (leave it out to read the course\'s own staging folders).', details: {file: path, flag: '--staging'}})
+  }
+}
+
 /** Config → courses dir → course folder → lego_pairs + canon: what every read-only command starts with. */
 export async function openCourse(options: OpenCourseOptions & StagingGiven): Promise<OpenedCourse> {
   const {file: configFile, config} = await loadConfig({file: options.configFile, cwd: options.cwd})
@@ -58,6 +76,7 @@ export async function openCourse(options: OpenCourseOptions & StagingGiven): Pro
   const found = findCourse(options.course, {coursesDir, cwd: options.cwd})
   const warnings = options.warnings ?? []
   warnings.push(...found.warnings)
+  await checkStagingGiven(options.staging, options.cwd)
   if (options.recover) {
     const {recoverIfIdle} = await import('../transaction/recover.js')
     const {realDisk} = await import('../store/disk.js')
