@@ -1,4 +1,4 @@
-import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -195,7 +195,8 @@ describe('conflicts and updates', () => {
   it('moves strays into "baskets" with --adopt-strays', async () => {
     const f = flowCourse({canon: {fill: 0.5, strays: 2}})
     const strays = Object.keys(canonJson(f.dir)).filter((k) => /^S\d{4}L\d{2}$/.test(k))
-    // remove staging so the stray ids are free
+    // an empty staging folder, so the stray ids are free
+    mkdirSync(join(f.dir, 'empty'))
     const {result} = await runMerge({...at(f.dir), yes: true, staging: [join(f.dir, 'empty')], policy: {adoptStrays: true}})
     expect(result.adopted.sort()).toEqual(strays.sort())
     const doc = canonJson(f.dir)
