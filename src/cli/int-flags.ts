@@ -19,9 +19,9 @@ export const INT_BOUNDS = {
   agents: {min: 1, max: 10_000},
   'window-seeds': SETTING_LIMITS.windowSeeds,
   'recent-new-legos': SETTING_LIMITS.recentNewLegos,
-  'max-words': {min: 1, max: 1000},
+  'max-words': SETTING_LIMITS.maxWords,
   /** findings allowed before validate blocks */
-  'max-warnings': {min: 0, max: 1_000_000_000},
+  'max-warnings': SETTING_LIMITS.maxWarnings,
   /** bytes: up to the longest text Node can hold (a JSON file is parsed as one string) */
   bytes: {min: 1, max: LARGEST_JSON_BYTES},
   /** JSON nesting levels */

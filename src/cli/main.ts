@@ -2,6 +2,7 @@ import {Config, flush, handle, run} from '@oclif/core'
 
 import {EXIT, UsageError, WickerError} from '../core/errors.js'
 import {describeFailure, errorEnvelope, jsonWanted, resultEnvelope, writeEnvelope, type Envelope} from './envelope.js'
+import {versionResult} from './render/version.js'
 
 const VERSION_FLAGS = new Set(['--version', '-v'])
 /** help is text for a person, even under WICKER_JSON */
@@ -45,7 +46,7 @@ export async function main(argv: string[], root: string): Promise<void> {
 export function beforeCommand(argv: readonly string[], config: Config): Envelope | null {
   const rest = argv.filter((a) => a !== '--json')
   if (rest.length > 0 && rest.every((a) => VERSION_FLAGS.has(a))) {
-    return resultEnvelope(EXIT.ok, {cliVersion: `${config.bin}/${config.version}`, version: config.version, architecture: `${config.platform}-${config.arch}`, nodeVersion: `node-${process.version}`}, [])
+    return resultEnvelope(EXIT.ok, versionResult(config, false), [])
   }
   const commands = config.commandIDs.filter((id) => !config.findCommand(id)?.hidden).sort()
   const list = `Commands: ${commands.join(', ')} (\`${config.bin} --help\` describes them).`

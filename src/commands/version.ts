@@ -1,8 +1,7 @@
 import {Flags} from '@oclif/core'
-import {release, type} from 'node:os'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {renderVersion, type VersionResult} from '../cli/render/version.js'
+import {renderVersion, versionResult} from '../cli/render/version.js'
 
 export default class Version extends BaseCommand {
   static override summary = 'Print the version of wicker (with --verbose: node, OS, shell, plugins, install path).'
@@ -18,19 +17,7 @@ export default class Version extends BaseCommand {
   async run(): Promise<void> {
     const {flags} = await this.parse(Version)
     const ui = this.makeUi(flags)
-    const c = this.config
-    const result: VersionResult = {
-      cliVersion: `${c.bin}/${c.version}`,
-      version: c.version,
-      architecture: `${c.platform}-${c.arch}`,
-      nodeVersion: `node-${process.version}`,
-      ...(flags.verbose && {
-        osVersion: `${type()} ${release()}`,
-        shell: c.shell,
-        rootPath: c.root,
-        pluginVersions: c.getPluginsList().filter((p) => p.name !== c.name).map((p) => `${p.name} ${p.version} (${p.type})`),
-      }),
-    }
+    const result = versionResult(this.config, flags.verbose)
     this.finish(ui, {result, warnings: [], exitCode: 0, render: renderVersion})
   }
 }

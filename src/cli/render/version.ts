@@ -1,3 +1,7 @@
+import {release, type} from 'node:os'
+
+import type {Config} from '@oclif/core'
+
 import type {Ui} from '../ui.js'
 
 export interface VersionResult {
@@ -10,6 +14,22 @@ export interface VersionResult {
   shell?: string
   rootPath?: string
   pluginVersions?: string[]
+}
+
+/** What `wicker version` (and `wicker --json --version`) reports; --verbose adds the rest. */
+export function versionResult(c: Config, verbose: boolean): VersionResult {
+  return {
+    cliVersion: `${c.bin}/${c.version}`,
+    version: c.version,
+    architecture: `${c.platform}-${c.arch}`,
+    nodeVersion: `node-${process.version}`,
+    ...(verbose && {
+      osVersion: `${type()} ${release()}`,
+      shell: c.shell,
+      rootPath: c.root,
+      pluginVersions: c.getPluginsList().filter((p) => p.name !== c.name).map((p) => `${p.name} ${p.version} (${p.type})`),
+    }),
+  }
 }
 
 export function renderVersion(ui: Ui, r: VersionResult): void {

@@ -12,7 +12,6 @@ import {runMerge} from '../merge/run.js'
 import {runPreview} from '../preview/run.js'
 import {runPrepare} from '../segments/run.js'
 import {copyFolder} from '../store/copy.js'
-import {realDisk} from '../store/disk.js'
 import {runValidate} from '../validate/run.js'
 import type {OnProgress} from '../progress.js'
 

@@ -64,7 +64,7 @@ async function openRun(options: LaunchOptions, write: boolean) {
   const run = options.run ?? (await newestRun(course.dir))
   const {plan, packets, dir} = await readRunPlan(course.dir, run)
   const agent = makeAgent(options.agent, options)
-  checkAgentProgram(agent, join(dir, 'work'))
+  checkAgentProgram(agent, runPaths(dir).work)
   // an empty --only ("$EMPTY") is a mistake, not "every packet"
   const only = options.only != null ? parseOnly(options.only, plan.packets.length) : null
   const stagingDir = options.staging ?? join(course.dir, 'phase5_baskets_staging')
@@ -95,7 +95,8 @@ async function choosePackets(open: Awaited<ReturnType<typeof openRun>>, summary:
 export async function dryRunLaunch(options: LaunchOptions): Promise<{result: LaunchDryRun; warnings: string[]}> {
   const open = await openRun(options, false)
   const history = await readLedger(open.ledgerFile)
-  const warnings = [...open.warnings, ...ledgerWarnings(open.ledgerFile, history)]
+  const warnings = open.warnings
+  warnings.push(...ledgerWarnings(open.ledgerFile, history))
   const summary = summarize(history.entries)
   if (summary.unfinished.length > 0) warnings.push(`${summary.unfinished.length} attempt(s) of a killed launch are unfinished: a real launch stops them first (and stages their output if it is valid), so its list may be shorter`)
   const selection = await choosePackets(open, summary, options)

@@ -84,7 +84,14 @@ export async function runRestore(options: RunRestoreOptions): Promise<{result: R
     }
     const tx = newTxId('restore')
     const done = await runTransaction(ctx, tx, {kind: 'restore', planId: null, target: target.begin.tx, before: bytes, beforeFile: file, after: previous, moves, stagingRoots, counts: {added: 0, updated: 0, adopted: 0}})
-    const count = (b: Buffer | null) => (b ? Object.keys((JSON.parse(b.toString('utf8')) as {baskets?: object}).baskets ?? {}).length : 0)
+    // the transaction is committed: a canon that is not JSON (restore undoes such a canon) counts as 0
+    const count = (b: Buffer | null) => {
+      try {
+        return b ? Object.keys((JSON.parse(b.toString('utf8')) as {baskets?: object}).baskets ?? {}).length : 0
+      } catch {
+        return 0
+      }
+    }
     return {
       result: {
         tx,

@@ -65,7 +65,7 @@ async function checkStagingGiven(given: StagingGiven['staging'], cwd: string): P
       (s) => (s.isDirectory() ? null : 'is not a folder'),
       (error: unknown) => (['ENOENT', 'ENOTDIR'].includes(errnoOf(error) ?? '') ? 'does not exist' : null),
     )
-    if (why) throw new UsageError({code: 'E_STAGING_MISSING', message: `Staging folder ${path} (given to --staging) ${why}.`, hint: 'Check the path given to --staging (leave it out to read the course\'s own staging folders).', details: {file: path, flag: '--staging'}})
+    if (why) throw new UsageError({code: 'E_STAGING_MISSING', message: `Staging folder ${path} (given to --staging) ${why}.`, hint: 'Check the path given to --staging.', details: {file: path, flag: '--staging'}})
   }
 }
 
@@ -86,9 +86,7 @@ export async function openCourse(options: OpenCourseOptions & StagingGiven): Pro
   }
   // Both files are parsed in full; reading them together overlaps the disk with the parsing.
   const canonFile = join(found.dir, COURSE_FILES.canon)
-  const indexWarnings: string[] = []
-  const [course, canon] = await Promise.all([loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null}), options.canon === false ? emptyCanon(canonFile) : readCanon(canonFile, {index: options.lazyCanon ? wickerPaths(found.dir).canonIndex : undefined, maxDepth: options.maxDepth, allowLoneSurrogates: options.allowLoneSurrogates, warnings: indexWarnings})])
-  warnings.push(...indexWarnings)
+  const [course, canon] = await Promise.all([loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null}), options.canon === false ? emptyCanon(canonFile) : readCanon(canonFile, {index: options.lazyCanon ? wickerPaths(found.dir).canonIndex : undefined, maxDepth: options.maxDepth, allowLoneSurrogates: options.allowLoneSurrogates, warnings})])
   if (course.orientation.arrays) warnings.push(`array pairs read as [${course.orientation.order === 'known-target' ? 'known, target' : 'target, known'}] (${course.orientation.evidence})`)
   for (const finding of course.findings) warnings.push(`lego_pairs: ${finding.message}`)
   return {course, canon, config, configFile, warnings}

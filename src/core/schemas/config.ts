@@ -42,20 +42,20 @@ export const validateSettingsSchema = z.strictObject({
   /** the first N seeds may have fewer phrases */
   earlySeeds: z.int().min(0).default(10),
   /** words above which a phrase is suspect */
-  maxWords: z.int().min(1).default(15),
+  maxWords: z.int().min(SETTING_LIMITS.maxWords.min).max(SETTING_LIMITS.maxWords.max).default(15),
   /** warnings fail too: the same as maxWarnings 0, and it wins over maxWarnings */
   strict: z.boolean().default(false),
   /** checks whose every finding blocks (verdict BLOCK) [default: every error check but gate, which has maxGateViolations] */
   critical: z.array(z.enum(CHECK_IDS)).max(CHECK_IDS.length).optional(),
   /** findings of the checks that are not critical (gate aside) allowed before BLOCK [default: no limit] */
-  maxWarnings: z.int().min(0).max(1_000_000_000).optional(),
+  maxWarnings: z.int().min(SETTING_LIMITS.maxWarnings.min).max(SETTING_LIMITS.maxWarnings.max).optional(),
 })
 export type ValidateSettings = z.infer<typeof validateSettingsSchema>
 
-/** What an agent's model costs, for launch's estimate before it starts (prices per million tokens). */
 /** The agents launch can run (launch/agents.ts says how each one is started). */
 export const AGENTS = ['builtin', 'claude', 'codex', 'gemini', 'command'] as const
 
+/** What an agent's model costs, for launch's estimate before it starts (prices per million tokens). */
 export const agentPriceSchema = z.strictObject({
   inputUsdPerMTok: z.number().min(0).max(10_000),
   outputUsdPerMTok: z.number().min(0).max(10_000),

@@ -7,4 +7,8 @@ export const SETTING_LIMITS = {
   windowSeeds: {min: 0, max: 10_000},
   /** GATE window: most recent new LEGOs in reach */
   recentNewLegos: {min: 0, max: 100_000},
+  /** words above which a phrase is suspect */
+  maxWords: {min: 1, max: 1000},
+  /** findings of the non-critical checks allowed before validate blocks */
+  maxWarnings: {min: 0, max: 1_000_000_000},
 } as const

@@ -9,7 +9,7 @@ import {gateSettingsSchema} from './config.js'
  * <run>__<packet>__<attempt>.json, logs): they match these patterns first, so a run plan that came
  * with a cloned course cannot name `../../elsewhere`.
  */
-export const RUN_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/
+export const RUN_NAME = /^(?!.*__)[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
 export const PACKET_ID = /^p[0-9a-f]{15}$/
 
 export const preparedPacketSchema = z.object({
@@ -40,7 +40,7 @@ export const PREPARE_AGAIN = 'Prepare the run again with `wicker prepare-segment
 /** A run name given on the command line: letters, digits, `_`, `.`, `-`; no path. */
 export function checkRunName(run: string): string {
   if (!RUN_NAME.test(run) || run.includes('..')) {
-    throw new UsageError({code: 'E_RUN_NAME', message: `${JSON.stringify(run)} is not a run name.`, hint: 'A run name is up to 100 letters, digits, "_", "." or "-", starting with a letter or digit (e.g. run-2026-12-01).'})
+    throw new UsageError({code: 'E_RUN_NAME', message: `${JSON.stringify(run)} is not a run name.`, hint: 'A run name is up to 64 letters, digits, "_", "." or "-", starting with a letter or digit, with no "__" (it separates the parts of a staging file name; e.g. run-2026-12-01).'})
   }
   return run
 }

@@ -132,7 +132,6 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
   const groups = splitSeeds([...bySeed.values()], {packetSize: options.packetSize, segments, orchestrators, agents: options.agents})
   const packets = groups.map((g) => buildPacket(course, g, gate, bases))
   const run = options.run ? checkRunName(options.run) : `run-${sha256Hex(JSON.stringify({ids: packets.map((p) => p.id), segments, orchestrators})).slice(0, 10)}`
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(run) || run.includes('__')) throw new UsageError({code: 'E_RUN_NAME', message: `run name ${JSON.stringify(run)} is not allowed.`, hint: 'Use letters, digits, dot, dash and single underscores (no "__"), at most 64 characters.'})
 
   const perSegment = Math.ceil(packets.length / segments) || 1
   const placed: PreparedPacket[] = packets.map((p, i) => {

@@ -284,6 +284,16 @@ describe('restore', () => {
     expect(existsSync(join(f.dir, result.backup!))).toBe(true)
   })
 
+  it('--force undoes a canon that is not JSON any more, and reports it (counted as 0 baskets), not as a bug', async () => {
+    const f = flowCourse()
+    const {result: merged} = await merge(f.dir)
+    writeFileSync(join(f.dir, 'lego_baskets.json'), '{"baskets": {"S0001L01": [')
+    const {result} = await runRestore({...at(f.dir), force: true})
+    expect(result.restored).toBe(merged.tx)
+    expect(sha256Hex(canonBytes(f.dir)!)).toBe(merged.canon.before.sha256)
+    expect(result.canon.before.baskets).toBe(0)
+  })
+
   it('restores "no canon" when the first merge created it, keeping a backup', async () => {
     const f = flowCourse()
     const {rmSync} = await import('node:fs')
