@@ -48,6 +48,7 @@ export const CORE_LAYERS: ReadonlyArray<readonly string[]> = [
   ['segments'],
   ['launch', 'init'],
   ['status', 'demo'],
+  ['serve'],
 ]
 
 /** Imports that go sideways or up the layers, and units no layer names. */

@@ -10,17 +10,25 @@ export const MAX_DURATION_MS = 24 * 3_600_000
 export interface DurationBounds {
   /** 0 is a meaningful value (no pause, KILL at once); otherwise the duration must be above 0 */
   zero?: boolean
+  /** the shortest duration taken (default 1 ms, or 0 with `zero`), and how to write it in messages */
+  min?: {ms: number; text: string}
+  /** the longest (default 24 h: a timer's limit); a duration no timer waits for (a token's life) may be longer */
+  max?: {ms: number; text: string}
 }
 
-/** "30m", "5s", "1500ms", "2h", or a bare number of seconds; from 1 ms (or 0) to 24 h. */
+const UNIT_MS: Record<string, number> = {ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000}
+
+/** "30m", "5s", "1500ms", "2h", "7d", or a bare number of seconds; from 1 ms (or 0) to 24 h unless `bounds` say otherwise. */
 export function parseDuration(text: string, flag: string, bounds: DurationBounds = {}): number {
-  const range = `${bounds.zero ? '0' : '1ms'} to 24h`
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(text)
+  const min = bounds.min ?? (bounds.zero ? {ms: 0, text: '0'} : {ms: 1, text: '1ms'})
+  const max = bounds.max ?? {ms: MAX_DURATION_MS, text: '24h'}
+  const range = `${min.text} to ${max.text}`
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(text)
   if (!m) throw new UsageError({code: 'E_DURATION', message: `--${flag} ${text} is not a duration (${range}).`, hint: 'Write 30m, 45s, 1500ms or 2h.', details: {flag, value: text}})
-  const unit = (m[2] ?? 's').toLowerCase()
-  const ms = Math.round(Number(m[1]) * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000))
-  if (ms > MAX_DURATION_MS) throw new UsageError({code: 'E_DURATION_RANGE', message: `--${flag} ${text} is too long: durations go from ${range}.`, hint: `Give --${flag} 24h or less.`, details: {flag, value: text, maxMs: MAX_DURATION_MS}})
-  if (ms === 0 && !bounds.zero) throw new UsageError({code: 'E_DURATION_RANGE', message: `--${flag} ${text} would stop every attempt at once: durations go from ${range}.`, hint: `Give --${flag} a duration above 0, e.g. 30m.`, details: {flag, value: text}})
+  const ms = Math.round(Number(m[1]) * UNIT_MS[(m[2] ?? 's').toLowerCase()]!)
+  if (ms > max.ms) throw new UsageError({code: 'E_DURATION_RANGE', message: `--${flag} ${text} is too long: durations go from ${range}.`, hint: `Give --${flag} ${max.text} or less.`, details: {flag, value: text, maxMs: max.ms}})
+  if (ms === 0 && !bounds.zero && !bounds.min) throw new UsageError({code: 'E_DURATION_RANGE', message: `--${flag} ${text} would stop every attempt at once: durations go from ${range}.`, hint: `Give --${flag} a duration above 0, e.g. 30m.`, details: {flag, value: text}})
+  if (ms < min.ms) throw new UsageError({code: 'E_DURATION_RANGE', message: `--${flag} ${text} is too short: durations go from ${range}.`, hint: `Give --${flag} ${min.text} or more.`, details: {flag, value: text, minMs: min.ms}})
   return ms
 }
 

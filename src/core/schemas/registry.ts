@@ -10,6 +10,7 @@ import {missingManifestSchema} from './manifest.js'
 import {packetFileSchema} from './packet.js'
 import {planSchema} from './plan.js'
 import {runPlanSchema} from './run-plan.js'
+import {serveTokensFileSchema} from './serve-tokens.js'
 import {stateSchema} from './state.js'
 import {anyResultEnvelope, errorEnvelope, resultEnvelope} from './envelope.js'
 import {detectResult} from './results/detect.js'
@@ -19,6 +20,7 @@ import {mergeResult, recoverResult, restoreResult} from './results/merge.js'
 import {prepareSegmentsResult} from './results/prepare-segments.js'
 import {previewResult} from './results/preview.js'
 import {demoResult, initResult, unlockResult, versionResult} from './results/setup.js'
+import {serveTokenCreateResult, serveTokenListResult, serveTokenRevokeResult} from './results/serve-tokens.js'
 import {statusResult} from './results/status.js'
 import {validateResult} from './results/validate.js'
 
@@ -38,6 +40,10 @@ export const RESULTS = {
   demo: {schema: demoResult, statuses: [0, 1]},
   recover: {schema: recoverResult, statuses: [0]},
   version: {schema: versionResult, statuses: [0]},
+  // a command in a topic folder (src/commands/serve/token/create.ts) by its id with '-' for ' '
+  'serve-token-create': {schema: serveTokenCreateResult, statuses: [0]},
+  'serve-token-list': {schema: serveTokenListResult, statuses: [0]},
+  'serve-token-revoke': {schema: serveTokenRevokeResult, statuses: [0]},
 } as const satisfies Record<string, {schema: z.ZodType; statuses: readonly number[]}>
 
 export type CommandWithResult = keyof typeof RESULTS
@@ -67,4 +73,5 @@ export const SCHEMAS: Record<string, z.ZodType> = {
   'state.json': stateSchema,
   'extract-cache.json': extractCacheSchema,
   'canon-index.json': canonIndexSchema,
+  'serve-tokens.json': serveTokensFileSchema,
 }

@@ -16,6 +16,10 @@ export function wickerPaths(courseDir: string) {
     canonIndex: join(root, 'canon-index.json'),
     /** copies of staging files extract could not use, each with a reason (staging itself is never touched) */
     quarantine: join(root, 'quarantine'),
+    /** serve's bearer tokens, each kept only as its sha256 (core/serve/tokens.ts) */
+    serveTokens: join(root, 'serve-tokens.json'),
+    /** held while serve-tokens.json is read and written again, so that two creates at once are both kept */
+    serveTokensLock: join(root, 'serve-tokens.lock'),
   }
 }
 

@@ -65,9 +65,10 @@ describe('a file wicker reads', () => {
 describe('the result registry', () => {
   it('has a result schema for every command that prints one, and no schema for a command that does not exist', () => {
     const dir = new URL('../../../src/commands/', import.meta.url)
-    const commands = readdirSync(dir)
+    // a command in a topic folder (serve/token/create.ts) is registered by its id with '-' for ' '
+    const commands = readdirSync(dir, {recursive: true, encoding: 'utf8'})
       .filter((f) => f.endsWith('.ts') && readFileSync(new URL(f, dir), 'utf8').includes('extends BaseCommand'))
-      .map((f) => f.replace(/\.ts$/, ''))
+      .map((f) => f.replace(/\.ts$/, '').replaceAll('/', '-'))
       .sort()
     expect(Object.keys(RESULTS).sort()).toEqual(commands)
   })

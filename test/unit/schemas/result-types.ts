@@ -18,6 +18,7 @@ import type {RecoverResult} from '../../../src/core/merge/run-recover.js'
 import type {MergeResult} from '../../../src/core/merge/run.js'
 import type {PreviewResult} from '../../../src/core/preview/run.js'
 import type {PrepareResult} from '../../../src/core/segments/run.js'
+import type {TokenCreateResult, TokenListResult, TokenRevokeResult} from '../../../src/core/serve/run-tokens.js'
 import type {runUnlock, StatusResult} from '../../../src/core/status/status.js'
 import type {ValidateResult} from '../../../src/core/validate/validate.js'
 import type {detectResult} from '../../../src/core/schemas/results/detect.js'
@@ -27,6 +28,7 @@ import type {mergeResult, recoverResult, restoreResult} from '../../../src/core/
 import type {prepareSegmentsResult} from '../../../src/core/schemas/results/prepare-segments.js'
 import type {previewResult} from '../../../src/core/schemas/results/preview.js'
 import type {demoResult, initResult, unlockResult, versionResult} from '../../../src/core/schemas/results/setup.js'
+import type {serveTokenCreateResult, serveTokenListResult, serveTokenRevokeResult} from '../../../src/core/schemas/results/serve-tokens.js'
 import type {statusResult} from '../../../src/core/schemas/results/status.js'
 import type {validateResult, VERDICTS} from '../../../src/core/schemas/results/validate.js'
 
@@ -66,4 +68,7 @@ export const checked = [
   'unlock' satisfies Check<'unlock', typeof unlockResult, UnlockJson>,
   'demo' satisfies Check<'demo', typeof demoResult, DemoResult>,
   'version' satisfies Check<'version', typeof versionResult, VersionResult>,
+  'serve-token-create' satisfies Check<'serve-token-create', typeof serveTokenCreateResult, TokenCreateResult>,
+  'serve-token-list' satisfies Check<'serve-token-list', typeof serveTokenListResult, TokenListResult>,
+  'serve-token-revoke' satisfies Check<'serve-token-revoke', typeof serveTokenRevokeResult, TokenRevokeResult>,
 ]
