@@ -5,7 +5,8 @@ import {RUN_NAME} from './run-plan.js'
 /** A token id: `tok_` and 12 hex digits, shown by `token list` and taken by `token revoke`. */
 export const TOKEN_ID = /^tok_[0-9a-f]{12}$/
 
-const time = z.iso.datetime({offset: true})
+/** a time as Date.toISOString writes it (UTC): what wicker writes, and nothing else */
+const time = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'not a UTC time as wicker writes it (2026-12-01T09:30:00.000Z)')
 
 /**
  * One bearer token of `wicker serve`, as kept in .wicker/serve-tokens.json: never the token itself,

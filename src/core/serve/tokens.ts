@@ -27,7 +27,9 @@ export type TokenView = Omit<ServeTokenRecord, 'sha256'> & {state: TokenState}
 
 export function tokenState(record: ServeTokenRecord, now: Date): TokenState {
   if (record.revokedAt !== null) return 'revoked'
-  return Date.parse(record.expiresAt) <= now.getTime() ? 'expired' : 'active'
+  // a time no calendar has (month 13) parses to NaN: expired, never good for ever
+  const expires = Date.parse(record.expiresAt)
+  return Number.isFinite(expires) && expires > now.getTime() ? 'active' : 'expired'
 }
 
 export function tokenView(record: ServeTokenRecord, now: Date): TokenView {

@@ -1,0 +1,100 @@
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {STACK_TRACE, wicker, wickerAsync} from '../helpers/cli.js'
+import {snapshotTree, tempDir, writeTree} from '../helpers/fs.js'
+import {schemaErrors} from '../helpers/json-schemas.js'
+import {DIST} from '../helpers/race.js'
+
+type Tokens = typeof import('../../src/core/serve/tokens.js')
+const {verifyToken} = (await import(join(DIST, 'core/serve/tokens.js'))) as Tokens
+
+function course(): string {
+  return writeTree(join(tempDir(), 'plo_for_tam'), {
+    'lego_pairs.json': {seeds: [{seed_id: 'S0001', seed_pair: {known: 'vrel dan', target: 'mok sif'}, legos: [{id: 'S0001L01', type: 'A', known: 'vrel', target: 'mok', new: true}]}]},
+  })
+}
+
+/** every byte wicker keeps for the course, as text, to look for a token in */
+const wickerBytes = (dir: string) => Object.entries(snapshotTree(join(dir, '.wicker'))).map(([name, b64]) => `${name}\n${Buffer.from(b64, 'base64').toString('latin1')}`).join('\n')
+
+describe('wicker serve token', () => {
+  it('create → list → revoke → the token no longer verifies; the token is in no list output and no file', async () => {
+    const dir = course()
+    const made = wicker(['serve', 'token', 'create', dir, '--run', 'run-a', '--expires', '2h', '--json'])
+    expect(made.code, made.stderr).toBe(0)
+    const {token, id, course: code, run, expiresAt, createdAt} = made.json.result
+    expect(token).toMatch(/^wkr_[A-Za-z0-9_-]{43}$/)
+    expect([code, run, Date.parse(expiresAt) - Date.parse(createdAt)]).toEqual(['plo_for_tam', 'run-a', 2 * 3_600_000])
+    const human = wicker(['serve', 'token', 'create', dir, '--quiet'])
+    expect(human.code).toBe(0)
+    const second = human.stdout.trim()
+    expect(second).toMatch(/^wkr_[A-Za-z0-9_-]{43}$/)
+
+    expect(await verifyToken(dir, token, {course: 'plo_for_tam', run: 'run-a'})).toMatchObject({ok: true, token: {id}})
+    const lists = [wicker(['serve', 'token', 'list', dir, '--json']), wicker(['serve', 'token', 'list', dir])]
+    expect(lists[0]!.json.result.tokens.map((t: {id: string; state: string}) => [t.id, t.state])).toEqual([[id, 'active'], [expect.stringMatching(/^tok_/), 'active']])
+    expect(lists[1]!.stdout).toContain(id)
+    for (const out of [...lists.flatMap((l) => [l.stdout, l.stderr]), wickerBytes(dir)]) {
+      for (const t of [token, second]) expect(out).not.toContain(t.slice(4))
+    }
+
+    const revoked = wicker(['serve', 'token', 'revoke', dir, id, '--json'])
+    expect(revoked.code).toBe(0)
+    expect(revoked.json.result).toMatchObject({alreadyRevoked: false, token: {id, state: 'revoked'}})
+    expect(await verifyToken(dir, token, {course: 'plo_for_tam', run: 'run-a'})).toEqual({ok: false, status: 401, reason: `token ${id} is revoked`})
+    expect((await verifyToken(dir, second, {course: 'plo_for_tam'})).ok).toBe(true)
+
+    const again = wicker(['serve', 'token', 'revoke', dir, id])
+    expect(again.code).toBe(0)
+    expect(again.stdout).toContain(`Token ${id} was already revoked`)
+    const unknown = wicker(['serve', 'token', 'revoke', dir, 'tok_000000000000', '--json'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.json).toMatchObject({name: 'E_TOKEN_UNKNOWN', details: {ids: [id, expect.stringMatching(/^tok_/)]}})
+    // each --json document is what its committed schema says
+    for (const [name, run] of [['create', made], ['list', lists[0]!], ['revoke', revoked]] as const) {
+      expect(schemaErrors(`envelope/serve-token-${name}.json`, run.json), name).toEqual([])
+    }
+    expect(schemaErrors('envelope/error.json', unknown.json)).toEqual([])
+  })
+
+  it('ten creates at once, from ten processes: all ten kept, each verifies', async () => {
+    const dir = course()
+    const runs = await Promise.all(Array.from({length: 10}, () => wickerAsync(['serve', 'token', 'create', dir, '--json'])))
+    for (const r of runs) expect(r.code, r.stderr).toBe(0)
+    const listed = wicker(['serve', 'token', 'list', dir, '--json']).json.result.tokens.map((t: {id: string}) => t.id).sort()
+    expect(listed).toEqual(runs.map((r) => r.json.result.id).sort())
+    for (const r of runs) expect((await verifyToken(dir, r.json.result.token)).ok).toBe(true)
+  }, 60_000)
+
+  it('a damaged tokens file: every command exits 3 naming it and the way out, no stack trace, the file left as it was', () => {
+    const dir = course()
+    expect(wicker(['serve', 'token', 'create', dir]).code).toBe(0)
+    const file = join(dir, '.wicker', 'serve-tokens.json')
+    const damaged = readFileSync(file, 'utf8').replace(/"sha256": "[0-9a-f]+"/, '"sha256": "zork"')
+    writeFileSync(file, damaged)
+    for (const args of [['create', dir], ['list', dir], ['revoke', dir, 'tok_000000000000']]) {
+      const json = wicker(['serve', 'token', ...args, '--json'])
+      expect(json.code, args.join(' ')).toBe(3)
+      expect(json.json).toMatchObject({name: 'E_TOKENS_DAMAGED', message: expect.stringContaining(file), hint: expect.stringContaining('Move it aside')})
+      expect(json.json.message).toMatch(/tokens\[0\]\.sha256/)
+      const human = wicker(['serve', 'token', ...args])
+      expect(human.code).toBe(3)
+      expect(human.stderr).not.toMatch(STACK_TRACE)
+    }
+    expect(readFileSync(file, 'utf8')).toBe(damaged)
+  })
+
+  it('--expires out of range and a bad --run are usage errors, and nothing is written', () => {
+    const dir = course()
+    for (const [flags, pattern] of [[['--expires', '31d'], /1m to 30d/], [['--expires', 'soon'], /not a duration/], [['--run', 'a__b'], /not a run name/]] as const) {
+      const run = wicker(['serve', 'token', 'create', dir, ...flags])
+      expect(run.code).toBe(2)
+      expect(run.stderr).toMatch(pattern)
+      expect(run.stdout).toBe('')
+    }
+    expect(existsSync(join(dir, '.wicker'))).toBe(false)
+    expect(wicker(['serve', 'token', 'list', dir]).stdout).toContain('No serve tokens')
+  })
+})
