@@ -1,5 +1,7 @@
+import {spawn} from 'node:child_process'
 import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
 import {STACK_TRACE, wicker, wickerAsync} from '../helpers/cli.js'
@@ -97,4 +99,32 @@ describe('wicker serve token', () => {
     expect(existsSync(join(dir, '.wicker'))).toBe(false)
     expect(wicker(['serve', 'token', 'list', dir]).stdout).toContain('No serve tokens')
   })
+
+  it('a live process holding the tokens file\'s lock: create waits, then exits 3 naming it and the way out; once the holder is killed, create clears its lock and works', async () => {
+    const dir = course()
+    expect(wicker(['serve', 'token', 'create', dir]).code).toBe(0)
+    const file = join(dir, '.wicker', 'serve-tokens.json')
+    const before = readFileSync(file, 'utf8')
+    const load = (f: string) => JSON.stringify(pathToFileURL(join(DIST, f)).href)
+    const script = `const {acquireLock} = await import(${load('core/store/lock.js')}); const {realDisk} = await import(${load('core/store/disk.js')}); const {wickerPaths} = await import(${load('core/store/paths.js')}); const paths = wickerPaths(process.argv[1]); await acquireLock(realDisk, {...paths, lock: paths.serveTokensLock}, 'wicker serve token create'); console.log('held'); setInterval(() => {}, 1000)`
+    const holder = spawn(process.execPath, ['--input-type=module', '-e', script, dir], {stdio: ['ignore', 'pipe', 'inherit']})
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout!.on('data', (d: Buffer) => d.toString().includes('held') && resolve())
+        holder.once('exit', () => reject(new Error('the holder exited')))
+      })
+      const blocked = wicker(['serve', 'token', 'create', dir, '--json'])
+      expect(blocked.code).toBe(3)
+      expect(blocked.json).toMatchObject({name: 'E_LOCK_HELD', message: expect.stringContaining(`pid ${holder.pid}`), hint: expect.stringContaining(join(dir, '.wicker', 'serve-tokens.lock'))})
+      expect(blocked.json.hint).not.toMatch(/lock-timeout|wicker unlock/)
+      expect(readFileSync(file, 'utf8')).toBe(before)
+    } finally {
+      holder.kill('SIGKILL')
+      await new Promise((resolve) => (holder.exitCode === null ? holder.once('exit', resolve) : resolve(null)))
+    }
+    const after = wicker(['serve', 'token', 'create', dir, '--json'])
+    expect(after.code, after.stderr).toBe(0)
+    expect(after.json.warnings.join(' ')).toMatch(/no longer running/)
+    expect(wicker(['serve', 'token', 'list', dir, '--json']).json.result.tokens).toHaveLength(2)
+  }, 60_000)
 })

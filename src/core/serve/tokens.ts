@@ -61,7 +61,9 @@ export async function readTokens(courseDir: string): Promise<ServeTokensFile> {
 async function updateTokens<T>(courseDir: string, command: string, change: (file: ServeTokensFile) => {file: ServeTokensFile | null; value: T}): Promise<{value: T; notes: string[]}> {
   const paths = wickerPaths(courseDir)
   await makeRealFolder(courseDir, paths.root)
-  const lock = await acquireLock(realDisk, {...paths, lock: paths.serveTokensLock}, command, {timeoutMs: 15_000, pollMs: 10})
+  const lock = await acquireLock(realDisk, {...paths, lock: paths.serveTokensLock}, command, {timeoutMs: LOCK_WAIT_MS, pollMs: 10}).catch((error: unknown) => {
+    throw error instanceof BlockedError && error.code === 'E_LOCK_HELD' ? tokensBusy(error, paths.serveTokensLock) : error
+  })
   try {
     const {file, value} = change(await readTokens(courseDir))
     if (file) await writeFileAtomic(paths.serveTokens, jsonText(file))
@@ -69,6 +71,17 @@ async function updateTokens<T>(courseDir: string, command: string, change: (file
   } finally {
     await lock.release()
   }
+}
+
+/** A token command holds the lock for milliseconds: waiting this long means its holder is stuck. */
+const LOCK_WAIT_MS = 5000
+
+/** The lock's own message names its holder; its hint (--lock-timeout, `wicker unlock`) is for the course's lock. */
+function tokensBusy(error: BlockedError, lock: string): BlockedError {
+  return new BlockedError({
+    ...error.toJSON(),
+    hint: `Another wicker serve token command is writing the tokens file; run this one again in a moment. If no wicker process is running, delete ${lock} by hand.`,
+  })
 }
 
 export interface CreateTokenOptions {
@@ -131,7 +144,7 @@ function unknownId(courseDir: string, id: string, ids: string[]): UsageError {
   })
 }
 
-export type Verdict = {ok: true; token: TokenView} | {ok: false; status: 401 | 403; reason: string}
+export type TokenVerdict = {ok: true; token: TokenView} | {ok: false; status: 401 | 403; reason: string}
 
 export interface VerifyOptions {
   /** the course code the request is for: a token made for another course gets 403 */
@@ -147,7 +160,7 @@ export interface VerifyOptions {
  * The presented token's sha256 is compared with every stored hash, each in constant time and with
  * no early exit, so the time taken tells nothing about how close a guess came.
  */
-export async function verifyToken(courseDir: string, presented: string, options: VerifyOptions = {}): Promise<Verdict> {
+export async function verifyToken(courseDir: string, presented: string, options: VerifyOptions = {}): Promise<TokenVerdict> {
   const now = options.now ?? new Date()
   if (!TOKEN_TEXT.test(presented)) return {ok: false, status: 401, reason: `not a wicker token (they start with ${TOKEN_PREFIX})`}
   const record = matchToken((await readTokens(courseDir)).tokens, presented)
