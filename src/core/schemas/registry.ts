@@ -12,6 +12,7 @@ import {planSchema} from './plan.js'
 import {runPlanSchema} from './run-plan.js'
 import {stateSchema} from './state.js'
 import {anyResultEnvelope, errorEnvelope, resultEnvelope} from './envelope.js'
+import {collectResult} from './results/collect.js'
 import {detectResult} from './results/detect.js'
 import {extractResult} from './results/extract.js'
 import {launchEvent, launchResult} from './results/launch.js'
@@ -38,6 +39,7 @@ export const RESULTS = {
   demo: {schema: demoResult, statuses: [0, 1]},
   recover: {schema: recoverResult, statuses: [0]},
   version: {schema: versionResult, statuses: [0]},
+  collect: {schema: collectResult, statuses: [0, 1]},
 } as const satisfies Record<string, {schema: z.ZodType; statuses: readonly number[]}>
 
 export type CommandWithResult = keyof typeof RESULTS
