@@ -1,12 +1,11 @@
-import type {Dirent} from 'node:fs'
-import {lstat, readdir} from 'node:fs/promises'
+import {lstat} from 'node:fs/promises'
 import {basename, extname, join} from 'node:path'
 
 import {errnoOf, ioError, WickerError} from '../errors.js'
 import {sha256Hex} from '../hash.js'
-import {decodeName} from '../staging/names.js'
 import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
 import {readCourseFile} from '../store/read-file.js'
+import {walkFolder} from './walk.js'
 
 /**
  * A collected file's provenance sits beside it as `.<name>.provenance.json`: a dot-file, so extract,
@@ -21,24 +20,11 @@ const PROVENANCE = /^\..+\.provenance\.json$/
  */
 export async function stagedHashes(dir: string): Promise<Map<string, string>> {
   const hashes = new Map<string, string>()
-  const stack = ['']
-  while (stack.length > 0) {
-    const rel = stack.pop()!
-    let entries: Dirent<Buffer>[]
-    try {
-      entries = await readdir(join(dir, rel), {withFileTypes: true, encoding: 'buffer'})
-    } catch (error) {
-      if (rel !== '' && ['ENOENT', 'ENOTDIR'].includes(errnoOf(error) ?? '')) continue
-      throw ioError(error, join(dir, rel), 'list the staging folder')
-    }
-    for (const entry of entries) {
-      const name = decodeName(entry.name)
-      if (!name.ok || PROVENANCE.test(name.text)) continue
-      const path = rel === '' ? name.text : `${rel}/${name.text}`
-      if (entry.isDirectory()) stack.push(path)
-      else if (entry.isFile()) hashes.set(sha256Hex(await readCourseFile(join(dir, path), {noFollow: true})), path)
-    }
-  }
+  await walkFolder(dir, async ({path, ok, name, entry}) => {
+    if (!ok || PROVENANCE.test(name)) return false
+    if (entry.isFile()) hashes.set(sha256Hex(await readCourseFile(join(dir, path), {noFollow: true})), path)
+    return entry.isDirectory()
+  }, 'staging folder')
   return hashes
 }
 
