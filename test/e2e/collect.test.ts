@@ -6,6 +6,7 @@ import {describe, expect, it} from 'vitest'
 import {STACK_TRACE, wicker} from '../helpers/cli.js'
 import {flowCourse} from '../helpers/flow.js'
 import {tempDir, writeTree} from '../helpers/fs.js'
+import {schemaErrors} from '../helpers/json-schemas.js'
 
 const git = (repo: string, ...args: string[]) => execFileSync('git', args, {cwd: repo, encoding: 'utf8', env: {...process.env, GIT_AUTHOR_NAME: 'Vusk Tarro', GIT_AUTHOR_EMAIL: 'vusk@example.invalid', GIT_COMMITTER_NAME: 'Vusk Tarro', GIT_COMMITTER_EMAIL: 'vusk@example.invalid'}})
 
@@ -60,12 +61,13 @@ function scene() {
   const patch = join(tempDir(), 'agent.patch')
   writeFileSync(patch, git(scratch, 'format-patch', '--stdout', 'HEAD~1'))
 
-  // a downloaded artifact: good files, a symlink, a name that is not UTF-8, a name with a newline
+  // a downloaded artifact: good files, a symlink, a name that is not UTF-8, a name with a newline, a FIFO
   const artifact = tempDir('wicker-collect-artifact-')
   rest.forEach((content, i) => writeTree(artifact, {[`shard-${i}/out.json`]: content}))
   symlinkSync('/etc/passwd', join(artifact, 'link.json'))
   writeFileSync(Buffer.from(join(artifact, 'bad-\xff.json'), 'latin1'), '{}')
   writeFileSync(join(artifact, 'two\nlines.json'), '{}')
+  execFileSync('mkfifo', [join(artifact, 'pipe.json')]) // opening it would block: it must never be opened
   return {f, repo, patch, artifact, contents: {a1: a1!, a2: a2!, b1: b1!, p1: p1!, p2: p2!.replace(/\n$/, ''), rest}}
 }
 
@@ -78,6 +80,7 @@ describe('wicker collect with the built binary', () => {
     expect(r.stderr).not.toMatch(STACK_TRACE)
     expect(r.code).toBe(1) // the hostile entries are findings
     expect(r.json.status).toBe(1)
+    expect(schemaErrors('envelope/collect.json', r.json)).toEqual([])
     const by = Object.fromEntries(r.json.result.sources.map((x: {source: string}) => [x.source, x]))
     expect(Object.keys(by)).toEqual(['claude/a', 'claude/b', s.patch, s.artifact])
     expect(by['claude/a']).toMatchObject({kind: 'git', commit: git(s.repo, 'rev-parse', 'claude/a').trim(), found: 2, written: 2, skipped: 0, refused: 0})
@@ -85,8 +88,9 @@ describe('wicker collect with the built binary', () => {
     expect(by['claude/b'].files).toContainEqual({path: `courses/glim/${S}/sneak.json`, action: 'refused', reason: expect.stringContaining('symbolic link'), stagedAs: null})
     expect(by[s.patch]).toMatchObject({kind: 'patch', found: 2, written: 2, ignored: 1, refused: 0})
     expect(by[s.patch].files).toContainEqual({path: `courses/glim/${S}/old.json`, action: 'ignored', reason: expect.stringContaining('modified'), stagedAs: null})
-    expect(by[s.artifact]).toMatchObject({kind: 'dir', found: s.contents.rest.length, written: s.contents.rest.length, refused: 3})
-    expect(by[s.artifact].files.filter((x: {action: string}) => x.action === 'refused').map((x: {path: string}) => x.path).sort()).toEqual(['bad-\\xff.json', 'link.json', 'two\nlines.json'])
+    expect(by[s.artifact]).toMatchObject({kind: 'dir', found: s.contents.rest.length, written: s.contents.rest.length, refused: 4})
+    expect(by[s.artifact].files.filter((x: {action: string}) => x.action === 'refused').map((x: {path: string}) => x.path).sort()).toEqual(['bad-\\xff.json', 'link.json', 'pipe.json', 'two\nlines.json'])
+    expect(by[s.artifact].files).toContainEqual({path: 'link.json', action: 'refused', reason: expect.stringContaining('symbolic link'), stagedAs: null})
 
     // byte for byte, never overwriting: b's out.json got its own name; the patch's file without a final newline kept that
     const staging = join(s.f.dir, S)
@@ -135,6 +139,7 @@ describe('wicker collect with the built binary', () => {
     const r = wicker(['collect', s.f.dir, '--repo', s.repo, '--git', 'main', '--json'], {env: {PATH: '/nonexistent-bin'}})
     expect(r.code).toBe(2)
     expect(r.json.name).toBe('E_GIT_MISSING')
+    expect(schemaErrors('envelope/error.json', r.json)).toEqual([])
     const none = wicker(['collect', s.f.dir, '--json'])
     expect(none.code).toBe(2)
     expect(none.json.name).toBe('E_COLLECT_NOTHING')

@@ -21,7 +21,7 @@ export function patchFiles(patch: string, text: string, matches: (path: string) 
     while (i < lines.length && !lines[i]!.startsWith('@@') && !lines[i]!.startsWith('diff --git ')) meta.push(lines[i++]!)
     const plus = meta.find((l) => l.startsWith('+++ '))
     const path = plus && plus !== '+++ /dev/null' ? stripPrefix(plus.slice(4)) : pathOfHeader(header)
-    if (!matches(path)) continue
+    if (!matches(path.startsWith('"') ? path.slice(1, -1) : path)) continue
     const added = meta.find((l) => l.startsWith('new file mode '))
     const why = path.startsWith('"') ? 'a quoted name (git escaped it: special characters): refused' : hostilePath(path)
     if (why) left.push({path, action: 'refused', reason: why})
