@@ -132,6 +132,12 @@ describe('wicker collect with the built binary', () => {
     expect(human.code).toBe(2)
     expect(human.stderr).toContain('v9-missing')
     expect(human.stderr).not.toMatch(STACK_TRACE)
+    const noRepo = wicker(['collect', s.f.dir, '--repo', join(s.f.dir, 'no-such-clone'), '--git', 'main', '--json'])
+    expect(noRepo.code).toBe(2)
+    expect(noRepo.json).toMatchObject({name: 'E_REPO_MISSING', message: expect.stringContaining('no-such-clone')})
+    const notRepo = wicker(['collect', s.f.dir, '--git', 'main', '--json'])
+    expect(notRepo.code).toBe(2)
+    expect(notRepo.json.name).toBe('E_NOT_A_REPO')
   })
 
   it('says git is missing (exit 2) when it is not on PATH, and that a source is needed', () => {

@@ -1,3 +1,5 @@
+import {stat} from 'node:fs/promises'
+
 import {UsageError} from '../errors.js'
 import {gitOk, runGit} from '../proc/git.js'
 import {decodeName} from '../staging/names.js'
@@ -9,6 +11,9 @@ import {hostilePath, type LeftFile, type SourceFiles} from './types.js'
  * checked out, merged or fetched; the working tree, index and refs stay as they were.
  */
 export async function repoRoot(dir: string, flag: string): Promise<string> {
+  if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) {
+    throw new UsageError({code: 'E_REPO_MISSING', message: `Repository folder ${dir} (given to ${flag}) does not exist or is not a folder.`, hint: `Check the path given to ${flag}.`, details: {file: dir, flag}})
+  }
   const run = await runGit(dir, ['rev-parse', '--show-toplevel'])
   if (run.exitCode !== 0) {
     throw new UsageError({code: 'E_NOT_A_REPO', message: `${dir} is not inside a git repository, so ${flag} has nothing to read.`, hint: 'Pass --repo DIR naming the repository that holds the agent branches.', details: {file: dir}})

@@ -76,7 +76,9 @@ export async function runCollect(options: CollectOptions): Promise<{result: Coll
   const sources = await gitSources({...options, warnings: opened.warnings}, courseDir, matches)
   for (const patch of options.patch ?? []) {
     const file = resolve(options.cwd, patch)
-    sources.push(patchFiles(patch, await readNamedText(file, {flag: '--patch', what: 'Patch'}), matches))
+    const text = await readNamedText(file, {flag: '--patch', what: 'Patch'})
+    if (!/^diff --git /m.test(text)) opened.warnings.push(`--patch ${patch}: no "diff --git" section in it, so it adds no file (is it git diff or git format-patch output?)`)
+    sources.push(patchFiles(patch, text, matches))
   }
   for (const dir of options.from ?? []) sources.push(await dirFiles(resolve(options.cwd, dir)))
 
