@@ -46,7 +46,7 @@ export const CORE_LAYERS: ReadonlyArray<readonly string[]> = [
   ['preview', 'detect', 'validate'],
   ['merge'],
   ['segments'],
-  ['launch', 'init'],
+  ['launch', 'init', 'collect'],
   ['status', 'demo'],
   ['serve'],
 ]

@@ -13,6 +13,7 @@ import {runPlanSchema} from './run-plan.js'
 import {serveTokensFileSchema} from './serve-tokens.js'
 import {stateSchema} from './state.js'
 import {anyResultEnvelope, errorEnvelope, resultEnvelope} from './envelope.js'
+import {collectResult} from './results/collect.js'
 import {detectResult} from './results/detect.js'
 import {extractResult} from './results/extract.js'
 import {launchEvent, launchResult} from './results/launch.js'
@@ -40,6 +41,7 @@ export const RESULTS = {
   demo: {schema: demoResult, statuses: [0, 1]},
   recover: {schema: recoverResult, statuses: [0]},
   version: {schema: versionResult, statuses: [0]},
+  collect: {schema: collectResult, statuses: [0, 1]},
   // a command in a topic folder (src/commands/serve/token/create.ts) by its id with '-' for ' '
   'serve-token-create': {schema: serveTokenCreateResult, statuses: [0]},
   'serve-token-list': {schema: serveTokenListResult, statuses: [0]},

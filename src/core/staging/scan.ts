@@ -8,7 +8,7 @@ import {within} from '../store/inside.js'
 import {decodeName} from './names.js'
 
 /** Temp and partial files agents and editors leave while writing. */
-const TEMP = /(\.(tmp|temp|partial|part|swp|swo|crdownload)$)|(~$)|(^\.#)|(^#.*#$)/i
+export const TEMP = /(\.(tmp|temp|partial|part|swp|swo|crdownload)$)|(~$)|(^\.#)|(^#.*#$)/i
 
 export interface StagingEntry {
   /** absolute path */

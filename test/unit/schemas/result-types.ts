@@ -5,6 +5,7 @@
  */
 import type {z} from 'zod'
 
+import type {CollectResult} from '../../../src/core/collect/run.js'
 import type {DemoResult} from '../../../src/core/demo/demo.js'
 import type {RunDetectResult} from '../../../src/core/detect/run.js'
 import type {RunExtractResult} from '../../../src/core/extract/run.js'
@@ -21,6 +22,7 @@ import type {PrepareResult} from '../../../src/core/segments/run.js'
 import type {TokenCreateResult, TokenListResult, TokenRevokeResult} from '../../../src/core/serve/run-tokens.js'
 import type {runUnlock, StatusResult} from '../../../src/core/status/status.js'
 import type {ValidateResult} from '../../../src/core/validate/validate.js'
+import type {collectResult} from '../../../src/core/schemas/results/collect.js'
 import type {detectResult} from '../../../src/core/schemas/results/detect.js'
 import type {extractResult} from '../../../src/core/schemas/results/extract.js'
 import type {launchEvent, launchResult} from '../../../src/core/schemas/results/launch.js'
@@ -68,6 +70,7 @@ export const checked = [
   'unlock' satisfies Check<'unlock', typeof unlockResult, UnlockJson>,
   'demo' satisfies Check<'demo', typeof demoResult, DemoResult>,
   'version' satisfies Check<'version', typeof versionResult, VersionResult>,
+  'collect' satisfies Check<'collect', typeof collectResult, CollectResult>,
   'serve-token-create' satisfies Check<'serve-token-create', typeof serveTokenCreateResult, TokenCreateResult>,
   'serve-token-list' satisfies Check<'serve-token-list', typeof serveTokenListResult, TokenListResult>,
   'serve-token-revoke' satisfies Check<'serve-token-revoke', typeof serveTokenRevokeResult, TokenRevokeResult>,
