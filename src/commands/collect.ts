@@ -10,7 +10,7 @@ export default class Collect extends BaseCommand {
 
 Which files: for --git and --patch, those matching --paths (default: **/phase5_baskets_staging/**/*.json and **/phase3_baskets_staging/**/*.json); for --from, every *.json below the folder. A patch's modified, deleted or binary files are reported as ignored.
 
-Exit codes: 0 ok; 1 something was refused (a hostile name, a symlink, a non-regular file: a finding, nothing of it was written); 2 usage (no source, a ref that names no commit, git not installed, a missing patch or folder); 4 I/O or git failure.`
+Exit codes: 0 ok; 1 findings (something was refused — a hostile name, a symlink or a non-regular file — and nothing of it was written); 2 usage (no source, a ref that names no commit, git not installed, a missing patch or folder); 4 I/O or git failure.`
 
   static override examples = [
     {description: 'Collect every Claude Code branch of the course\'s repository', command: '<%= config.bin %> <%= command.id %> spa_for_eng --git-branches \'claude/*\''},
