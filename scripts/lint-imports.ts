@@ -47,7 +47,7 @@ export const CORE_LAYERS: ReadonlyArray<readonly string[]> = [
   ['merge'],
   ['segments'],
   ['launch', 'init'],
-  ['status', 'demo'],
+  ['status', 'demo', 'serve'],
 ]
 
 /** Imports that go sideways or up the layers, and units no layer names. */
