@@ -16,6 +16,8 @@ export function wickerPaths(courseDir: string) {
     canonIndex: join(root, 'canon-index.json'),
     /** copies of staging files extract could not use, each with a reason (staging itself is never touched) */
     quarantine: join(root, 'quarantine'),
+    /** `wicker serve`'s Idempotency-Key records, one file per key, named by the key's sha256 */
+    serveIdempotency: join(root, 'serve-idempotency'),
   }
 }
 
