@@ -5,7 +5,8 @@ import {lockInfoSchema} from './lock.js'
 const SHA256 = /^[0-9a-f]{64}$/
 
 /**
- * One Idempotency-Key of `wicker serve`, in .wicker/serve-idempotency/<sha256 of the key>.json: the
+ * One answer attempt for an Idempotency-Key of `wicker serve`, in .wicker/serve-idempotency/<sha256 of
+ * the key>/<n>.json: the
  * hash of the body first sent with it, and either who is answering it now (in flight: judged alive
  * or gone as a lock holder is) or the answer to give again. It lives in the course folder, so it is
  * read back through its schema like every other file.

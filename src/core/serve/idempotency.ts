@@ -1,8 +1,8 @@
 import {randomUUID} from 'node:crypto'
 import {hostname} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 
-import {errnoOf, InputError, UsageError} from '../errors.js'
+import {errnoOf, InputError, ioError, UsageError} from '../errors.js'
 import {sha256Hex} from '../hash.js'
 import {idempotencyRecordSchema, type IdempotencyRecord, type JsonValue} from '../schemas/idempotency.js'
 import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
@@ -16,9 +16,11 @@ import {makeRealFolder} from '../store/wicker-folder.js'
  * Idempotency-Key for uploads (IETF draft "The Idempotency-Key HTTP Header Field"): the first
  * request with a key is answered and its answer stored; a retry with the same key and body gets the
  * stored answer, with another body a 422, and while the first is still being answered a 409. Keys
- * are kept by their sha256 (a key is never a file name), on disk, so they hold across a restart. An
- * in-flight marker names its process as a lock does (pid, boot id, pid namespace, start time): one
- * left by a process that is gone has expired, and the key is answered afresh.
+ * are kept by their sha256 (a key is never a file name), on disk, so they hold across a restart:
+ * .wicker/serve-idempotency/<sha256 of the key>/<n>.json, one file per answer attempt. An in-flight
+ * marker names its process as a lock does (pid, boot id, pid namespace, start time): one left by a
+ * process that is gone has expired, and the key is answered afresh in generation n+1, a name created
+ * exclusively, so that of many processes finding the same marker expired exactly one answers it.
  */
 
 export type Begin = {state: 'new'; expired: boolean} | {state: 'replay'; response: JsonValue} | {state: 'conflict'} | {state: 'in-flight'}
@@ -46,15 +48,19 @@ export interface IdempotencyStore {
   abandon(key: string): Promise<void>
 }
 
+/** Generations a key's folder may hold before begin gives up (each is one answer attempt of a process that died). */
+const MAX_GENERATIONS = 1_000_000
+
 export function idempotencyStore(courseDir: string): IdempotencyStore {
-  const dir = wickerPaths(courseDir).serveIdempotency
-  /** the marker this process holds for each key it began */
-  const held = new Map<string, IdempotencyRecord>()
-  const fileOf = (key: string) => {
+  const root = wickerPaths(courseDir).serveIdempotency
+  /** the marker this process holds for each key it began, and the file it is in */
+  const held = new Map<string, {record: IdempotencyRecord; file: string}>()
+  const folderOf = (key: string) => {
     checkIdempotencyKey(key)
     const keyHash = sha256Hex(key)
-    return {keyHash, file: join(dir, `${keyHash}.json`)}
+    return {keyHash, dir: join(root, keyHash)}
   }
+  const generationFile = (dir: string, n: number) => join(dir, `${n}.json`)
 
   const read = async (file: string): Promise<IdempotencyRecord | null> => {
     const got = await readJsonCache(file, idempotencyRecordSchema, {noFollow: true})
@@ -62,78 +68,79 @@ export function idempotencyStore(courseDir: string): IdempotencyStore {
     throw new InputError({
       code: 'E_IDEMPOTENCY_RECORD',
       message: `The idempotency record ${file} cannot be used: ${got.problem}.`,
-      hint: `wicker writes these files whole, so this one was changed by hand: remove ${file} (its key is then answered afresh).`,
+      hint: `wicker writes these files whole, so this one was changed by hand: remove ${dirname(file)} (its key is then answered afresh).`,
       details: {file},
     })
   }
 
-  /** Moves an expired marker out of the way, if it is still the one judged expired; false when another process got there first. */
-  const clearExpired = async (file: string, expired: IdempotencyRecord): Promise<boolean> => {
-    const aside = `${file}.${randomUUID()}.expired`
-    try {
-      await realDisk.rename(file, aside)
-    } catch (error) {
-      if (errnoOf(error) === 'ENOENT') return true // cleared by another process: try again
-      throw error
+  /** The newest generation of a key: each answer attempt is `<n>.json`, one past the one it found expired. */
+  const newest = async (dir: string): Promise<number> => {
+    const names = await realDisk.readdir(dir).catch((error: unknown) => {
+      if (errnoOf(error) === 'ENOENT') return []
+      throw ioError(error, dir, 'list')
+    })
+    let top = 0
+    for (const name of names) {
+      const match = /^([1-9]\d{0,6})\.json$/.exec(name)
+      if (match) top = Math.max(top, Number(match[1]))
     }
-    const moved = await readJsonCache(aside, idempotencyRecordSchema, {noFollow: true})
-    if (moved?.ok && moved.value.owner.lockId !== expired.owner.lockId) {
-      // another process replaced the marker meanwhile: give its own back (never over a newer one)
-      await realDisk.link(aside, file).catch(() => undefined)
-      await realDisk.unlink(aside).catch(() => undefined)
-      return false
-    }
-    await realDisk.unlink(aside).catch(() => undefined)
-    return true
+    return top
   }
 
   return {
     async begin(key, bodyHash) {
       if (!SHA256.test(bodyHash)) throw new Error(`bug: body hash ${bodyHash} is not a sha256`)
-      const {keyHash, file} = fileOf(key)
+      const {keyHash, dir} = folderOf(key)
       await makeRealFolder(courseDir, dir)
       let expired = false
       for (let round = 0; round < 20; round++) {
+        const top = await newest(dir)
+        if (top > 0) {
+          const record = await read(generationFile(dir, top))
+          if (record === null) continue // abandoned meanwhile
+          if (record.bodyHash !== bodyHash) return {state: 'conflict'}
+          if (record.state === 'done') return {state: 'replay', response: (record.response ?? null) as JsonValue}
+          if (!isStale(record.owner)) return {state: 'in-flight'}
+          expired = true
+        }
+        if (top >= MAX_GENERATIONS) return {state: 'in-flight'}
+        // a new generation is a new name, made exclusively: of all who found the same one expired, one wins
         const owner = {lockId: randomUUID(), pid: process.pid, host: hostname(), command: 'wicker serve', startedAt: new Date().toISOString(), ...selfIdentity()}
-        const marker: IdempotencyRecord = {kind: 'wicker/serve-idempotency', version: 1, keyHash, bodyHash, state: 'in-flight', owner}
+        const record: IdempotencyRecord = {kind: 'wicker/serve-idempotency', version: 1, keyHash, bodyHash, state: 'in-flight', owner}
+        const file = generationFile(dir, top + 1)
         ownTokens.add(owner.lockId)
         try {
-          await writeFileAtomic(file, jsonText(marker), {replace: false})
-          held.set(key, marker)
-          return {state: 'new', expired}
+          await writeFileAtomic(file, jsonText(record), {replace: false})
         } catch (error) {
           ownTokens.delete(owner.lockId)
           if (errnoOf(error) !== 'EEXIST') throw error
+          continue // another process made that generation first: look at it
         }
-        const record = await read(file)
-        if (record === null) continue // finished and abandoned meanwhile
-        if (record.bodyHash !== bodyHash) return {state: 'conflict'}
-        if (record.state === 'done') return {state: 'replay', response: (record.response ?? null) as JsonValue}
-        if (!isStale(record.owner)) return {state: 'in-flight'}
-        if (!(await clearExpired(file, record))) return {state: 'in-flight'}
-        expired = true
+        held.set(key, {record, file})
+        // the expired generations below are no one's now
+        for (let n = top; n >= 1 && expired; n--) await realDisk.unlink(generationFile(dir, n)).catch(() => undefined)
+        return {state: 'new', expired}
       }
       return {state: 'in-flight'}
     },
 
     async finish(key, response) {
-      const {file} = fileOf(key)
-      const marker = held.get(key)
-      if (!marker) throw new Error(`bug: finish of an idempotency key this process did not begin`)
-      const done: IdempotencyRecord = {...marker, state: 'done', response, finishedAt: new Date().toISOString()}
-      await writeFileAtomic(file, jsonText(done))
+      folderOf(key)
+      const mine = held.get(key)
+      if (!mine) throw new Error(`bug: finish of an idempotency key this process did not begin`)
+      const done: IdempotencyRecord = {...mine.record, state: 'done', response, finishedAt: new Date().toISOString()}
+      await writeFileAtomic(mine.file, jsonText(done))
       held.delete(key)
-      ownTokens.delete(marker.owner.lockId)
+      ownTokens.delete(mine.record.owner.lockId)
     },
 
     async abandon(key) {
-      const {file} = fileOf(key)
-      const marker = held.get(key)
-      if (!marker) return
-      const record = await read(file).catch(() => null)
-      if (record?.owner.lockId === marker.owner.lockId && record.state === 'in-flight') await realDisk.unlink(file).catch(() => undefined)
+      folderOf(key)
+      const mine = held.get(key)
+      if (!mine) return
       held.delete(key)
-      ownTokens.delete(marker.owner.lockId)
+      ownTokens.delete(mine.record.owner.lockId)
+      await realDisk.unlink(mine.file).catch(() => undefined)
     },
   }
 }
