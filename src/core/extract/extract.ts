@@ -12,7 +12,7 @@ import type {ProblemKind} from '../schemas/extract-cache.js'
 import {packetBasesSchema} from '../schemas/packet.js'
 import {PACKET_ID, RUN_NAME} from '../schemas/run-plan.js'
 import {decodeStaging} from '../staging/decode.js'
-import {refusalOf} from '../staging/inspect.js'
+import {refusalAt} from '../staging/inspect.js'
 import {salvageStaging} from '../staging/repair.js'
 import {readStagingFile, StagingChanged} from '../staging/read.js'
 import {sameStaging, scanStaging, stagingFingerprint, type ScanResult, type StagingEntry} from '../staging/scan.js'
@@ -225,8 +225,8 @@ export async function readFileBytes(report: FileReport, name: string, bytes: Buf
     return fail(decoded.kind, decoded.message)
   }
   if (decoded.value === null || typeof decoded.value !== 'object') return fail('not-baskets', `the JSON is ${decoded.value === null ? 'null' : `a ${typeof decoded.value}`}: not a basket file`, '$')
-  const refused = refusalOf(decoded.value, decoded.json, {maxDepth: options.maxDepth})
-  if (refused) return fail('hostile', refused)
+  const refused = refusalAt(decoded.value, decoded.json, {maxDepth: options.maxDepth})
+  if (refused) return fail('hostile', refused.message, refused.path)
   const container = readContainer(decoded.value, {name, seedLegos: context.seedLegos})
   if (!container) {
     // baskets one level down in an unknown wrapper are named, not passed over as "not a basket file"

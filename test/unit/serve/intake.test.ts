@@ -72,6 +72,18 @@ describe('checking an upload as extract would read it', async () => {
     ])
   })
 
+  it('names the JSON path of what makes a body hostile', async () => {
+    const cases: Array<[string, string]> = [
+      [`{"${id}": {"practice_phrases": [{"known": "a", "target": "b", "__proto__": {"x": 1}}]}}`, `$.${id}.practice_phrases[0].__proto__`],
+      [`{"${id}": {"practice_phrases": [{"known": "ab\\udc00", "target": "cd"}]}}`, `$.${id}.practice_phrases[0].known`],
+      [`{"${id}": {"practice_phrases": [["a", "b", null, 1e400]]}}`, `$.${id}.practice_phrases[0][3]`],
+    ]
+    for (const [body, path] of cases) {
+      const check = await checkUpload({course, name: 'h.json', bytes: Buffer.from(body)})
+      expect(check, body).toMatchObject({ok: false, problems: [{kind: 'hostile', path}]})
+    }
+  })
+
   it('accepts a body with notes only (a LEGO text that differs from lego_pairs), and lists the notes', async () => {
     const noted = {...basket, lego: {known: 'zorvek', target: 'plimbu'}}
     const check = await checkUpload({course, name: 'noted.json', bytes: Buffer.from(JSON.stringify({[id]: noted}))})
