@@ -12,7 +12,7 @@ import type {ProblemKind} from '../schemas/extract-cache.js'
 import {packetBasesSchema} from '../schemas/packet.js'
 import {PACKET_ID, RUN_NAME} from '../schemas/run-plan.js'
 import {decodeStaging} from '../staging/decode.js'
-import {refusalOf} from '../staging/inspect.js'
+import {refusalAt} from '../staging/inspect.js'
 import {salvageStaging} from '../staging/repair.js'
 import {readStagingFile, StagingChanged} from '../staging/read.js'
 import {sameStaging, scanStaging, stagingFingerprint, type ScanResult, type StagingEntry} from '../staging/scan.js'
@@ -106,7 +106,7 @@ export interface ExtractOptions {
   onProgress?: OnProgress
 }
 
-interface Found {
+export interface Found {
   id: string
   phrases: TextPair[]
   hash: string
@@ -157,24 +157,66 @@ class Packets {
   }
 }
 
-/** Reads one staging file into candidate baskets, reporting everything it does not use. */
-async function readOne(
-  entry: StagingEntry,
-  options: ExtractOptions,
-  context: {keys: PhraseKeys; sense: LanguageSense; packets: Packets; seedLegos: FileHints['seedLegos']},
-  problems: Problem[],
-): Promise<{report: FileReport; found: Found[]; scaffolds: FormatId[]}> {
-  const report: FileReport = {file: entry.name, stagingDir: relativeTo(options.course.dir, entry.dir), sha256: null, size: entry.size, status: 'bad', format: null, baskets: 0, reason: null}
-  const fail = (kind: ProblemKind, message: string) => {
-    report.status = BAD.has(kind) ? 'bad' : 'skipped'
-    report.reason = message
-    problems.push({file: entry.name, kind, message})
-    return {report, found: [], scaffolds: []}
+/** What reading a file needs from the course, built once per extraction (or per upload check). */
+export interface ReadContext {
+  keys: PhraseKeys
+  sense: LanguageSense
+  packets: Packets
+  seedLegos: FileHints['seedLegos']
+}
+
+export function readContext(course: Course): ReadContext {
+  const bySeed = new Map(course.seeds.map((s) => [s.id, s.legos]))
+  return {
+    keys: phraseKeys(course.knownLanguage, course.targetLanguage),
+    sense: languageSense(course),
+    packets: new Packets(course.dir),
+    seedLegos: (seed: string) => bySeed.get(seed),
   }
-  if (entry.size > options.maxFileSize) return fail('too-large', `${entry.size} bytes, over the ${options.maxFileSize}-byte cap (--max-file-size)`)
+}
+
+/** The settings one file is read with (extract's, or an upload's). */
+export type ReadSettings = Pick<ExtractOptions, 'course' | 'repair' | 'maxRepairSize' | 'maxFileSize' | 'maxDepth'>
+
+/** A problem as the file reader finds it: `at` is the JSON path it is about, when there is one. */
+export type FileProblem = Omit<Problem, 'file'> & {at?: string}
+
+export interface FileRead {
+  report: FileReport
+  found: Found[]
+  scaffolds: FormatId[]
+}
+
+/** Reads one staging file into candidate baskets, reporting everything it does not use. */
+async function readOne(entry: StagingEntry, options: ExtractOptions, context: ReadContext, problems: Problem[]): Promise<FileRead> {
+  const report: FileReport = {file: entry.name, stagingDir: relativeTo(options.course.dir, entry.dir), sha256: null, size: entry.size, status: 'bad', format: null, baskets: 0, reason: null}
+  const sink = (p: FileProblem) => {
+    const {at: _at, ...rest} = p
+    problems.push({file: entry.name, ...rest})
+  }
+  if (entry.size > options.maxFileSize) return failed(report, sink, 'too-large', `${entry.size} bytes, over the ${options.maxFileSize}-byte cap (--max-file-size)`)
   const bytes = await readStagingFile(entry)
-  if (bytes === 'being-written') return fail('being-written', 'changed since staging was scanned: still being written; it is read next time')
+  if (bytes === 'being-written') return failed(report, sink, 'being-written', 'changed since staging was scanned: still being written; it is read next time')
+  return readFileBytes(report, basename(entry.path), bytes, options, context, sink)
+}
+
+function failed(report: FileReport, sink: (p: FileProblem) => void, kind: ProblemKind, message: string, at?: string): FileRead {
+  report.status = BAD.has(kind) ? 'bad' : 'skipped'
+  report.reason = message
+  sink({kind, message, ...(at ? {at} : {})})
+  return {report, found: [], scaffolds: []}
+}
+
+/**
+ * The bytes of one staging file (named `name`, its base name) → candidate baskets, every problem
+ * told to `sink`: the one reader of a basket file, for extract (from disk) and for an upload
+ * (serve/intake.ts, before anything is written), so both refuse and note exactly the same things.
+ */
+export async function readFileBytes(report: FileReport, name: string, bytes: Buffer, options: ReadSettings, context: ReadContext, sink: (p: FileProblem) => void): Promise<FileRead> {
+  const fail = (kind: ProblemKind, message: string, at?: string) => failed(report, sink, kind, message, at)
+  if (bytes.length > options.maxFileSize) return fail('too-large', `${bytes.length} bytes, over the ${options.maxFileSize}-byte cap (--max-file-size)`)
   report.sha256 = sha256Hex(bytes)
+  report.size = bytes.length
 
   let decoded = await decodeStaging(bytes, {repair: false})
   if (!decoded.ok && decoded.kind === 'invalid-json' && options.repair) decoded = await salvageStaging(bytes, {maxRepairSize: options.maxRepairSize})
@@ -182,57 +224,57 @@ async function readOne(
     if (decoded.kind === 'invalid-json' && !/[[{]/.test(bytes.toString('utf8'))) return fail('not-baskets', 'no JSON in it: not a basket file')
     return fail(decoded.kind, decoded.message)
   }
-  if (decoded.value === null || typeof decoded.value !== 'object') return fail('not-baskets', `the JSON is ${decoded.value === null ? 'null' : `a ${typeof decoded.value}`}: not a basket file`)
-  const refused = refusalOf(decoded.value, decoded.json, {maxDepth: options.maxDepth})
-  if (refused) return fail('hostile', refused)
-  const container = readContainer(decoded.value, {name: basename(entry.path), seedLegos: context.seedLegos})
+  if (decoded.value === null || typeof decoded.value !== 'object') return fail('not-baskets', `the JSON is ${decoded.value === null ? 'null' : `a ${typeof decoded.value}`}: not a basket file`, '$')
+  const refused = refusalAt(decoded.value, decoded.json, {maxDepth: options.maxDepth})
+  if (refused) return fail('hostile', refused.message, refused.path)
+  const container = readContainer(decoded.value, {name, seedLegos: context.seedLegos})
   if (!container) {
     // baskets one level down in an unknown wrapper are named, not passed over as "not a basket file"
     const hidden = isObject(decoded.value) ? unread(decoded.value) : []
-    if (hidden.length > 0) return fail('unread', hidden.map((p) => `${p.path}: ${p.message}`).join('; '))
+    if (hidden.length > 0) return fail('unread', hidden.map((p) => `${p.path}: ${p.message}`).join('; '), hidden[0]!.path)
     return fail('not-baskets', 'no basket container recognised (a swarm upload, a report…): not a basket file')
   }
   report.format = container.format
   if (container.format === 'mixed') report.parts = container.parts
-  if (decoded.repaired) problems.push({file: entry.name, kind: 'repaired', message: decoded.notes.at(-1) ?? 'repaired with jsonrepair'})
-  for (const p of container.problems) problems.push({file: entry.name, kind: p.kind ?? 'bad-basket', message: `${p.path}: ${p.message}`, ...(p.basket ? {basket: p.basket} : {})})
+  if (decoded.repaired) sink({kind: 'repaired', message: decoded.notes.at(-1) ?? 'repaired with jsonrepair'})
+  for (const p of container.problems) sink({kind: p.kind ?? 'bad-basket', message: `${p.path}: ${p.message}`, ...(p.basket ? {basket: p.basket} : {}), at: p.path})
 
-  const attempt = launchName(entry.name)
+  const attempt = launchName(report.file)
   const found: Found[] = []
   const scaffolds: FormatId[] = []
   for (const raw of container.baskets) {
     if (raw.id === null) {
-      problems.push({file: entry.name, kind: 'bad-id', message: `${raw.path}: no LEGO id, and the file name does not give one; refused`})
+      sink({kind: 'bad-id', message: `${raw.path}: no LEGO id, and the file name does not give one; refused`, at: raw.path})
       continue
     }
     if (!LEGO_ID.test(raw.id)) {
-      problems.push({file: entry.name, kind: 'bad-id', message: `${raw.path}: ${idProblem(raw.id)}`})
+      sink({kind: 'bad-id', message: `${raw.path}: ${idProblem(raw.id)}`, at: raw.path})
       continue
     }
     const id = raw.id
     const read = readPhrases(raw.phrases, raw.order, context.keys)
     if (read.scaffold) scaffolds.push(read.scaffold)
-    for (const p of read.problems) problems.push({file: entry.name, kind: 'bad-phrase', basket: id, message: `${id}${p.index >= 0 ? `, phrase ${p.index}` : ''}: ${p.message}`})
-    if (read.dropped.length > 0) problems.push({file: entry.name, kind: 'empty-slot', basket: id, message: `${id}: ${read.dropped.length} empty optional slot(s) dropped (${read.dropped.join(', ')}); the basket is kept`})
+    for (const p of read.problems) sink({kind: 'bad-phrase', basket: id, at: raw.path, message: `${id}${p.index >= 0 ? `, phrase ${p.index}` : ''}: ${p.message}`})
+    if (read.dropped.length > 0) sink({kind: 'empty-slot', basket: id, at: raw.path, message: `${id}: ${read.dropped.length} empty optional slot(s) dropped (${read.dropped.join(', ')}); the basket is kept`})
     const phrases = read.phrases.map((p) => ({known: tidy(p.known), target: tidy(p.target)}))
     phrases.forEach((p, i) => {
       // Swapped sides are fixed only when each side is clearly the other language.
       if (context.sense.mayBeKnown(p.target) && context.sense.sideOf(p.target, units(p.target)) === 'known' && context.sense.sideOf(p.known, units(p.known)) === 'target') {
         phrases[i] = {known: p.target, target: p.known}
-        problems.push({file: entry.name, kind: 'swapped-fixed', basket: id, message: `${id}, phrase ${i}: known and target were exchanged; fixed ("${p.known}" is the target)`})
+        sink({kind: 'swapped-fixed', basket: id, at: `${raw.path}`, message: `${id}, phrase ${i}: known and target were exchanged; fixed ("${p.known}" is the target)`})
       }
     })
     const lego = options.course.legoById.get(id)
     if (raw.lego && lego && (tidy(raw.lego.target) !== tidy(lego.target) || (raw.lego.known !== '' && tidy(raw.lego.known) !== tidy(lego.known)))) {
-      problems.push({file: entry.name, kind: 'lego-mismatch', basket: id, message: `${id}: the file gives the LEGO as "${raw.lego.known}" / "${raw.lego.target}"; lego_pairs says "${lego.known}" / "${lego.target}" (lego_pairs is used)`})
+      sink({kind: 'lego-mismatch', basket: id, at: raw.path, message: `${id}: the file gives the LEGO as "${raw.lego.known}" / "${raw.lego.target}"; lego_pairs says "${lego.known}" / "${lego.target}" (lego_pairs is used)`})
     }
     let invalid: string | null = null
     if (read.problems.length > 0) invalid = `${read.problems.length} phrase(s) could not be read`
     else if (phrases.length === 0) invalid = 'no phrase'
     else if (phrases.some((p) => p.known === '' || p.target === '')) invalid = 'a phrase with an empty side'
-    if (invalid) problems.push({file: entry.name, kind: 'invalid-basket', basket: id, message: `${id}: ${invalid}`})
+    if (invalid) sink({kind: 'invalid-basket', basket: id, message: `${id}: ${invalid}`, at: raw.path})
     const base = raw.base ?? (attempt ? await context.packets.base(attempt.run, attempt.packet, id) : null)
-    found.push({id, phrases, hash: phrasesHash(phrases), source: {file: entry.name, sha256: report.sha256, format: raw.form ?? raw.container, path: raw.path, lego: raw.lego ?? null}, repaired: decoded.repaired, base, invalid, attempt})
+    found.push({id, phrases, hash: phrasesHash(phrases), source: {file: report.file, sha256: report.sha256, format: raw.form ?? raw.container, path: raw.path, lego: raw.lego ?? null}, repaired: decoded.repaired, base, invalid, attempt})
   }
   report.baskets = found.length
   // a file of slot scaffolds is read as that format (F13/F14), whatever container holds them
@@ -326,13 +368,7 @@ async function extractScan(scan: ScanResult, options: ExtractOptions): Promise<E
     problems.push({file: s.name, kind: s.kind, message: s.message})
     files.push({file: s.name, stagingDir: '', sha256: null, size: 0, status: s.kind === 'symlink' ? 'bad' : 'skipped', format: null, baskets: 0, reason: s.message})
   }
-  const bySeed = new Map(options.course.seeds.map((s) => [s.id, s.legos]))
-  const context = {
-    keys: phraseKeys(options.course.knownLanguage, options.course.targetLanguage),
-    sense: languageSense(options.course),
-    packets: new Packets(options.course.dir),
-    seedLegos: (seed: string) => bySeed.get(seed),
-  }
+  const context = readContext(options.course)
   const found: Found[] = []
   // Files are read a few at a time, so the disk works while JSON is parsed; results keep file order.
   const results = new Array<{one: Awaited<ReturnType<typeof readOne>>; problems: Problem[]}>(scan.files.length)

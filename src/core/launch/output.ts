@@ -67,7 +67,7 @@ export function stagedName(run: string, packet: string, attempt: number): string
 }
 
 /** Writes into staging atomically, never replacing a file (temp file, fsync, hard link). */
-export async function stageOutput(dir: string, name: string, text: string): Promise<string> {
+export async function stageOutput(dir: string, name: string, text: string | Uint8Array): Promise<string> {
   await realDisk.mkdir(dir).catch((error) => {
     throw ioError(error, dir, 'create')
   })

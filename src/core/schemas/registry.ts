@@ -3,6 +3,7 @@ import type {z} from 'zod'
 import {canonIndexSchema} from './canon-index.js'
 import {configSchema} from './config.js'
 import {extractCacheSchema} from './extract-cache.js'
+import {idempotencyRecordSchema} from './idempotency.js'
 import {journalRecordSchema} from './journal.js'
 import {ledgerEntrySchema} from './ledger.js'
 import {lockInfoSchema} from './lock.js'
@@ -76,4 +77,5 @@ export const SCHEMAS: Record<string, z.ZodType> = {
   'extract-cache.json': extractCacheSchema,
   'canon-index.json': canonIndexSchema,
   'serve-tokens.json': serveTokensFileSchema,
+  'serve-idempotency.json': idempotencyRecordSchema,
 }

@@ -13,22 +13,27 @@ export interface InspectLimits {
 }
 
 export function inspectValue(value: unknown, limits: InspectLimits): string | null {
+  return inspectAt(value, limits)?.message ?? null
+}
+
+/** The same walk, with the JSON path of what it refuses. */
+function inspectAt(value: unknown, limits: InspectLimits): Refusal | null {
   const stack: Array<{v: unknown; depth: number; path: string}> = [{v: value, depth: 0, path: '$'}]
   while (stack.length > 0) {
     const {v, depth, path} = stack.pop()!
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return `the number at ${path} is out of range (it would be written back as null)`
-      if (Number.isInteger(v) && !Number.isSafeInteger(v)) return `the integer at ${path} is too large to survive a round trip (over 2^53)`
+      if (!Number.isFinite(v)) return {path, message: `the number at ${path} is out of range (it would be written back as null)`}
+      if (Number.isInteger(v) && !Number.isSafeInteger(v)) return {path, message: `the integer at ${path} is too large to survive a round trip (over 2^53)`}
       continue
     }
     if (typeof v !== 'object' || v === null) continue
-    if (depth >= limits.maxDepth) return `nesting deeper than ${limits.maxDepth} levels at ${path}`
+    if (depth >= limits.maxDepth) return {path, message: `nesting deeper than ${limits.maxDepth} levels at ${path}`}
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push({v: v[i], depth: depth + 1, path: `${path}[${i}]`})
       continue
     }
     for (const key of Object.keys(v)) {
-      if (FORBIDDEN_KEYS.has(key)) return `the key "${key}" at ${path} is refused (it could pollute object prototypes)`
+      if (FORBIDDEN_KEYS.has(key)) return {path, message: `the key "${key}" at ${path} is refused (it could pollute object prototypes)`}
       stack.push({v: (v as Record<string, unknown>)[key], depth: depth + 1, path: `${path}.${key.length > 40 ? `${key.slice(0, 40)}…` : key}`})
     }
   }
@@ -90,7 +95,17 @@ export function duplicateKey(text: string): {key: string; offset: number} | null
  * extract, launch and canon refuse on exactly the same grounds.
  */
 export function refusalOf(value: unknown, json: string, limits: InspectLimits): string | null {
+  return refusalAt(value, json, limits)?.message ?? null
+}
+
+/** Why a document is refused, and the JSON path of the place (one upload's 422 names it). */
+export interface Refusal {
+  path: string
+  message: string
+}
+
+export function refusalAt(value: unknown, json: string, limits: InspectLimits): Refusal | null {
   const [first] = strictProblems(json, {maxDepth: limits.maxDepth, maxProblems: 1})
-  if (first) return describeProblem(first)
-  return inspectValue(value, limits)
+  if (first) return {path: first.path, message: describeProblem(first)}
+  return inspectAt(value, limits)
 }

@@ -27,3 +27,25 @@ export function escapeBytes(bytes: Uint8Array): string {
   }
   return text
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** Longest staging file name an upload may give, in UTF-8 bytes: room left for `.<n>` and a temp name within 255. */
+export const MAX_STAGING_NAME_BYTES = 200
+
+/**
+ * Why `name` is not a plain staging file name, or null. The scan reads only what it would list
+ * (scan.ts: no dot-file, no temp file, a UTF-8 name) and extract reads `.json` files by their base
+ * name, so a name given from outside must be one such base name, nothing that could name a folder.
+ */
+export function stagingNameProblem(name: string): string | null {
+  if (name === '') return 'the name is empty'
+  if (LONE_SURROGATE.test(name)) return 'the name holds a lone surrogate (it is not valid Unicode)'
+  if (Buffer.byteLength(name, 'utf8') > MAX_STAGING_NAME_BYTES) return `the name is longer than ${MAX_STAGING_NAME_BYTES} bytes`
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) return 'the name holds a control character'
+  if (name.includes('/') || name.includes('\\')) return 'the name holds a path separator: give a plain file name'
+  if (name.includes('..')) return 'the name holds ".."'
+  if (name.startsWith('.')) return 'the name starts with a dot (staging passes over hidden files)'
+  if (!name.endsWith('.json') || name === '.json') return 'the name does not end with .json'
+  return null
+}

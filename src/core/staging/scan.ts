@@ -10,6 +10,9 @@ import {decodeName} from './names.js'
 /** Temp and partial files agents and editors leave while writing. */
 export const TEMP = /(\.(tmp|temp|partial|part|swp|swo|crdownload)$)|(~$)|(^\.#)|(^#.*#$)/i
 
+/** Whether the scan passes over a file of this name as a temp file still being written. */
+export const isTempName = (name: string): boolean => TEMP.test(name)
+
 export interface StagingEntry {
   /** absolute path */
   path: string
@@ -83,7 +86,7 @@ export async function scanStaging(dirs: string[], courseDir: string): Promise<Sc
           result.skipped.push({path, name: show(path), kind: 'not-a-file', message: 'not a regular file'})
           continue
         }
-        if (TEMP.test(name.text)) {
+        if (isTempName(name.text)) {
           result.skipped.push({path, name: show(path), kind: 'temp-file', message: 'a temp file, still being written'})
           continue
         }

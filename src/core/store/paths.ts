@@ -20,6 +20,8 @@ export function wickerPaths(courseDir: string) {
     serveTokens: join(root, 'serve-tokens.json'),
     /** held while serve-tokens.json is read and written again, so that two creates at once are both kept */
     serveTokensLock: join(root, 'serve-tokens.lock'),
+    /** `wicker serve`'s Idempotency-Key records, one file per key, named by the key's sha256 */
+    serveIdempotency: join(root, 'serve-idempotency'),
   }
 }
 
