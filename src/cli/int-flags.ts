@@ -26,6 +26,8 @@ export const INT_BOUNDS = {
   bytes: {min: 1, max: LARGEST_JSON_BYTES},
   /** JSON nesting levels */
   'max-depth': {min: 1, max: 1000},
+  /** a TCP port; 0 asks the system for any free one */
+  port: {min: 0, max: 65_535},
 } as const
 
 export type IntBound = keyof typeof INT_BOUNDS

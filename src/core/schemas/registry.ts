@@ -23,6 +23,7 @@ import {prepareSegmentsResult} from './results/prepare-segments.js'
 import {previewResult} from './results/preview.js'
 import {demoResult, initResult, unlockResult, versionResult} from './results/setup.js'
 import {serveTokenCreateResult, serveTokenListResult, serveTokenRevokeResult} from './results/serve-tokens.js'
+import {serveResult} from './results/serve.js'
 import {statusResult} from './results/status.js'
 import {validateResult} from './results/validate.js'
 
@@ -43,6 +44,7 @@ export const RESULTS = {
   recover: {schema: recoverResult, statuses: [0]},
   version: {schema: versionResult, statuses: [0]},
   collect: {schema: collectResult, statuses: [0, 1]},
+  serve: {schema: serveResult, statuses: [0, 129, 130, 143]},
   // a command in a topic folder (src/commands/serve/token/create.ts) by its id with '-' for ' '
   'serve-token-create': {schema: serveTokenCreateResult, statuses: [0]},
   'serve-token-list': {schema: serveTokenListResult, statuses: [0]},

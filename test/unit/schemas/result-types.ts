@@ -19,6 +19,7 @@ import type {RecoverResult} from '../../../src/core/merge/run-recover.js'
 import type {MergeResult} from '../../../src/core/merge/run.js'
 import type {PreviewResult} from '../../../src/core/preview/run.js'
 import type {PrepareResult} from '../../../src/core/segments/run.js'
+import type {ServeResult} from '../../../src/core/serve/run-serve.js'
 import type {TokenCreateResult, TokenListResult, TokenRevokeResult} from '../../../src/core/serve/run-tokens.js'
 import type {runUnlock, StatusResult} from '../../../src/core/status/status.js'
 import type {ValidateResult} from '../../../src/core/validate/validate.js'
@@ -31,6 +32,7 @@ import type {prepareSegmentsResult} from '../../../src/core/schemas/results/prep
 import type {previewResult} from '../../../src/core/schemas/results/preview.js'
 import type {demoResult, initResult, unlockResult, versionResult} from '../../../src/core/schemas/results/setup.js'
 import type {serveTokenCreateResult, serveTokenListResult, serveTokenRevokeResult} from '../../../src/core/schemas/results/serve-tokens.js'
+import type {serveResult} from '../../../src/core/schemas/results/serve.js'
 import type {statusResult} from '../../../src/core/schemas/results/status.js'
 import type {validateResult, VERDICTS} from '../../../src/core/schemas/results/validate.js'
 
@@ -71,6 +73,7 @@ export const checked = [
   'demo' satisfies Check<'demo', typeof demoResult, DemoResult>,
   'version' satisfies Check<'version', typeof versionResult, VersionResult>,
   'collect' satisfies Check<'collect', typeof collectResult, CollectResult>,
+  'serve' satisfies Check<'serve', typeof serveResult, ServeResult>,
   'serve-token-create' satisfies Check<'serve-token-create', typeof serveTokenCreateResult, TokenCreateResult>,
   'serve-token-list' satisfies Check<'serve-token-list', typeof serveTokenListResult, TokenListResult>,
   'serve-token-revoke' satisfies Check<'serve-token-revoke', typeof serveTokenRevokeResult, TokenRevokeResult>,

@@ -1,0 +1,57 @@
+import {Args, Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../cli/base-command.js'
+import {parseDuration} from '../../cli/durations.js'
+import {intFlag} from '../../cli/int-flags.js'
+import {renderServe, renderServeListening} from '../../cli/render/serve.js'
+import {stopOnSignals} from '../../cli/stop-signals.js'
+import {runServe} from '../../core/serve/run-serve.js'
+import {SERVE_DEFAULTS} from '../../core/serve/server.js'
+
+export default class Serve extends BaseCommand {
+  static override summary = 'Take uploads into staging over HTTP, with bearer tokens, until stopped.'
+  static override description = `Routes (each needs \`Authorization: Bearer <token>\` from \`wicker serve token create\`):
+  PUT /v1/courses/COURSE/staging/NAME   a staging file, checked as extract would read it before it is written: 201 written, 200 already there, 422 refused (application/problem+json naming each problem and its JSON path), 413 too large; an Idempotency-Key makes a retry safe.
+  GET /v1/courses/COURSE/status         what \`wicker status --json\` prints.
+It listens on 127.0.0.1 unless told (--host); put it behind a tunnel or a TLS reverse proxy to reach it from elsewhere. SIGINT/SIGTERM: stop accepting, let in-flight requests finish, exit 130/143. Nothing is merged: that stays \`wicker merge\`.
+
+Exit codes: 130 stopped by SIGINT, 143 by SIGTERM, 129 by SIGHUP; 2 usage or bad input; 4 I/O (the port is taken).`
+
+  static override examples = [
+    {description: 'Serve one course on the default port', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},
+    {description: 'Any free port, two courses, the port read by a script', command: '<%= config.bin %> <%= command.id %> spa_for_eng fra_for_eng --port 0 --json'},
+  ]
+
+  static override strict = false
+  static override args = {course: Args.string({name: 'course', required: true, description: 'Course folders or codes to serve (one or more).'})}
+  static override flags = {
+    port: intFlag('port', {description: 'TCP port; 0 for any free one (the real one is printed)', default: SERVE_DEFAULTS.port}),
+    host: Flags.string({description: 'Address to listen on; 0.0.0.0 exposes the server to the network.', default: SERVE_DEFAULTS.host}),
+    'max-body': intFlag('bytes', {description: 'Largest upload body in bytes; bigger gets 413', default: SERVE_DEFAULTS.maxBody}),
+    'request-timeout': Flags.string({description: 'How long a request may take to arrive whole (1s to 10m); slower gets 408.', default: '30s'}),
+  }
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Serve)
+    const ui = this.makeUi(flags)
+    const requestTimeoutMs = parseDuration(flags['request-timeout'], 'request-timeout', {min: {ms: 1000, text: '1s'}, max: {ms: 600_000, text: '10m'}})
+    const stop = stopOnSignals((line) => ui.info(line.replace('every agent', 'the server')))
+    try {
+      const {course: _first, ...where} = this.courseOptions('', flags)
+      const {result, warnings} = await runServe({
+        ...where,
+        courses: argv as string[],
+        host: flags.host,
+        port: flags.port,
+        maxBody: flags['max-body'],
+        requestTimeoutMs,
+        graceMs: SERVE_DEFAULTS.graceMs,
+        signal: stop.signal,
+        onListening: (at) => renderServeListening(ui, at),
+      })
+      this.finish(ui, {result, warnings, exitCode: stop.exitCode() ?? 0, render: renderServe})
+    } finally {
+      stop.dispose()
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
+import {listen, makeApp, type ServedCourse} from './server.js'
+
+export interface ServeOptions extends Omit<OpenCourseOptions, 'course'> {
+  courses: string[]
+  host: string
+  port: number
+  maxBody: number
+  requestTimeoutMs: number
+  graceMs: number
+  /** aborted by SIGINT/SIGTERM: the server stops accepting and lets in-flight requests finish */
+  signal: AbortSignal
+  onListening: (at: {url: string; host: string; port: number; courses: string[]}) => void
+}
+
+export interface ServeResult {
+  url: string
+  courses: string[]
+}
+
+/** `wicker serve COURSE...`: open each course, listen until the signal, then close in an orderly way. */
+export async function runServe(options: ServeOptions): Promise<{result: ServeResult; warnings: string[]}> {
+  const warnings = options.warnings ?? []
+  const served: ServedCourse[] = []
+  for (const course of options.courses) {
+    const opened = await openCourse({...options, course, canon: false, warnings})
+    served.push({course: opened.course, cwd: options.cwd})
+  }
+  const app = await makeApp(served, {maxBody: options.maxBody})
+  const server = await listen(app, options)
+  const codes = served.map((s) => s.course.code)
+  options.onListening({url: server.url, host: server.host, port: server.port, courses: codes})
+  if (!options.signal.aborted) await new Promise((resolve) => options.signal.addEventListener('abort', resolve, {once: true}))
+  await server.close(options.graceMs)
+  return {result: {url: server.url, courses: codes}, warnings}
+}

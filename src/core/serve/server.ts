@@ -1,0 +1,175 @@
+import type {AddressInfo} from 'node:net'
+
+import type {Context, Hono as HonoApp, MiddlewareHandler} from 'hono'
+
+import type {Course} from '../course/model.js'
+import {errnoOf, IoError, WickerError} from '../errors.js'
+import {sha256Hex} from '../hash.js'
+import {runStatus} from '../status/status.js'
+import {idempotencyStore, type IdempotencyStore} from './idempotency.js'
+import {acceptUpload, type UploadProblem} from './intake.js'
+import {verifyToken} from './tokens.js'
+
+/**
+ * `wicker serve` (issue 12 §1, first cut): the Upload and Status routes of one or more courses.
+ * makeApp builds the Hono app (tests call app.request() in-process); listen() puts it on a port.
+ */
+
+export const SERVE_DEFAULTS = {host: '127.0.0.1', port: 4750, maxBody: 8 * 1024 * 1024, requestTimeoutMs: 30_000, graceMs: 5000} as const
+
+export interface ServedCourse {
+  course: Course
+  /** how runStatus finds the course again (its folder) and where relative paths start */
+  cwd: string
+}
+
+export interface AppOptions {
+  maxBody: number
+}
+
+interface Problem {
+  type: string
+  title: string
+  status: number
+  detail: string
+  problems?: UploadProblem[]
+}
+
+/** A stored answer: what a retry with the same Idempotency-Key and body gets back. */
+interface Answer {
+  status: number
+  body: Record<string, unknown>
+}
+
+const PROBLEM_TYPE = 'https://github.com/wicker/wicker#wicker-serve'
+
+const problem = (status: number, title: string, detail: string, problems?: UploadProblem[]): Answer => ({
+  status,
+  body: {type: `${PROBLEM_TYPE}-${status}`, title, status, detail, ...(problems ? {problems} : {})} satisfies Problem,
+})
+
+function send(c: Context, answer: Answer, headers: Record<string, string> = {}): Response {
+  const type = answer.status >= 400 ? 'application/problem+json' : 'application/json'
+  return c.body(JSON.stringify(answer.body), answer.status as 200, {'content-type': type, ...headers})
+}
+
+type Env = {Variables: {served: ServedCourse}}
+
+export async function makeApp(courses: readonly ServedCourse[], options: AppOptions): Promise<HonoApp<Env>> {
+  const [{Hono}, {bodyLimit}] = await Promise.all([import('hono'), import('hono/body-limit')])
+  const byCode = new Map(courses.map((s) => [s.course.code, s]))
+  const stores = new Map<string, IdempotencyStore>(courses.map((s) => [s.course.code, idempotencyStore(s.course.dir)]))
+  const app = new Hono<Env>()
+
+  /** the course of :course (404) and a bearer token good for it (401/403), before the body is read */
+  const authorised: MiddlewareHandler<Env> = async (c, next) => {
+    const code = c.req.param('course') ?? ''
+    const served = byCode.get(code)
+    if (!served) return send(c, problem(404, 'No such course', `This server serves ${[...byCode.keys()].join(', ')}, not ${JSON.stringify(code)}.`))
+    const challenge = {'www-authenticate': 'Bearer realm="wicker"'}
+    const header = c.req.header('authorization') ?? ''
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+    if (!match) return send(c, problem(401, 'Bearer token needed', 'Send `Authorization: Bearer <token>`; `wicker serve token create` makes one.'), challenge)
+    const verdict = await verifyToken(served.course.dir, match[1]!, {course: code})
+    if (!verdict.ok) return send(c, problem(verdict.status, verdict.status === 401 ? 'Token refused' : 'Token not good for this', verdict.reason), verdict.status === 401 ? challenge : {})
+    c.set('served', served)
+    await next()
+  }
+
+  const limit = bodyLimit({
+    maxSize: options.maxBody,
+    onError: (c) => send(c, problem(413, 'Body too large', `This server takes bodies of up to ${options.maxBody} bytes (wicker serve --max-body).`)),
+  })
+
+  app.put('/v1/courses/:course/staging/:name', authorised, limit, async (c) => {
+    const served = c.get('served')
+    const bytes = Buffer.from(await c.req.arrayBuffer())
+    const key = c.req.header('idempotency-key')
+    const store = stores.get(served.course.code)!
+    if (key !== undefined) {
+      const begun = await store.begin(key, sha256Hex(bytes))
+      if (begun.state === 'replay') return send(c, begun.response as unknown as Answer, {'idempotent-replayed': 'true'})
+      if (begun.state === 'conflict') return send(c, problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used with another body: send a fresh key for a new upload.'))
+      if (begun.state === 'in-flight') return send(c, problem(409, 'Upload in progress', 'A request with this Idempotency-Key is still being answered: retry in a moment.'), {'retry-after': '1'})
+    }
+    try {
+      const answer = await upload(served.course, c.req.param('name'), bytes, options.maxBody)
+      if (key !== undefined) await store.finish(key, answer as never)
+      return send(c, answer)
+    } catch (error) {
+      if (key !== undefined) await store.abandon(key)
+      throw error
+    }
+  })
+
+  app.get('/v1/courses/:course/status', authorised, async (c) => {
+    const served = c.get('served')
+    const {result, warnings} = await runStatus({course: served.course.dir, cwd: served.cwd, warnings: []})
+    return send(c, {status: 200, body: {status: 0, result, warnings}})
+  })
+
+  app.notFound((c) => send(c, problem(404, 'Not found', `${c.req.method} ${new URL(c.req.url).pathname} is not a route of wicker serve: PUT /v1/courses/:course/staging/:name, GET /v1/courses/:course/status.`)))
+  app.onError((error, c) => {
+    // a user's mistake (a malformed Idempotency-Key…) is a 400 with its message; anything else a 500 with no stack
+    if (error instanceof WickerError && error.exitCode === 2) return send(c, problem(400, 'Bad request', `${error.message}${error.hint ? ` ${error.hint}` : ''}`))
+    return send(c, problem(500, 'Internal error', 'wicker serve could not answer this request; nothing was written. Please report it with the server log.'))
+  })
+  return app
+}
+
+async function upload(course: Course, name: string, bytes: Buffer, maxBody: number): Promise<Answer> {
+  const got = await acceptUpload({course, name, bytes, settings: {maxFileSize: maxBody}})
+  if (!got.ok) return problem(422, 'Upload refused', `${name} would not be read by extract as it is: fix each problem and upload again.`, got.problems)
+  const {file, sha256, bytes: size, requested, outcome} = got.accepted
+  return {status: outcome === 'created' ? 201 : 200, body: {file, sha256, bytes: size, requested}}
+}
+
+export interface ListenOptions {
+  host: string
+  port: number
+  requestTimeoutMs: number
+}
+
+export interface Listening {
+  host: string
+  port: number
+  url: string
+  /** stop accepting, let in-flight requests finish for up to graceMs, then cut what is left */
+  close(graceMs: number): Promise<void>
+}
+
+export async function listen(app: HonoApp<Env>, options: ListenOptions): Promise<Listening> {
+  const {serve} = await import('@hono/node-server')
+  const {server, address} = await new Promise<{server: ReturnType<typeof serve>; address: AddressInfo}>((resolve, reject) => {
+    const server = serve({fetch: app.fetch, hostname: options.host, port: options.port}, (address) => resolve({server, address}))
+    server.once('error', (error) => reject(listenError(error, options)))
+  })
+  const http = server as import('node:http').Server
+  // a client that sends its body too slowly is cut off (Node answers 408); its upload never reaches staging
+  http.requestTimeout = options.requestTimeoutMs
+  http.headersTimeout = Math.min(options.requestTimeoutMs, 60_000)
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return {
+    host: address.address,
+    port: address.port,
+    url: `http://${host}:${address.port}`,
+    close: (graceMs) =>
+      new Promise<void>((resolve) => {
+        const cut = setTimeout(() => http.closeAllConnections(), graceMs)
+        http.close(() => {
+          clearTimeout(cut)
+          resolve()
+        })
+        http.closeIdleConnections()
+      }),
+  }
+}
+
+function listenError(error: unknown, options: ListenOptions): Error {
+  const errno = errnoOf(error)
+  const where = `${options.host}:${options.port}`
+  if (errno === 'EADDRINUSE') return new IoError({code: 'E_PORT_TAKEN', message: `Port ${options.port} on ${options.host} is taken by another program.`, hint: 'Give another --port, or --port 0 for any free one.', details: {host: options.host, port: options.port}})
+  if (errno === 'EACCES') return new IoError({code: 'E_PORT_DENIED', message: `Listening on ${where} is not allowed for this user (ports below 1024 need privileges).`, hint: 'Give a --port of 1024 or above.', details: {host: options.host, port: options.port}})
+  if (errno === 'EADDRNOTAVAIL' || errno === 'ENOTFOUND') return new IoError({code: 'E_HOST_UNKNOWN', message: `${options.host} is not an address of this machine.`, hint: 'Give --host 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).', details: {host: options.host}})
+  return error instanceof Error ? error : new Error(String(error))
+}

@@ -1,0 +1,117 @@
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+
+import {loadCourse} from '../../../src/core/course/load.js'
+import {sha256Hex} from '../../../src/core/hash.js'
+import {makeApp} from '../../../src/core/serve/server.js'
+import {createToken, revokeToken} from '../../../src/core/serve/tokens.js'
+import {runStatus} from '../../../src/core/status/status.js'
+import {basketsFor, stagingCourse} from '../../helpers/staging.js'
+
+const STAGING = 'phase5_baskets_staging'
+const HOUR = 3_600_000
+
+describe('wicker serve routes, in-process', async () => {
+  const synth = stagingCourse()
+  const course = await loadCourse(synth.dir)
+  const other = stagingCourse(6, 61)
+  const app = await makeApp([{course, cwd: synth.dir}], {maxBody: 4096})
+  const token = (await createToken(course.dir, {course: course.code, run: null, expiresMs: HOUR})).result.token
+  const lego = basketsFor(course, 5)[0]!.lego.id
+  const body = (salt = '') => JSON.stringify({[lego]: {practice_phrases: basketsFor(course, 5, salt)[0]!.phrases}})
+  const staged = () => (existsSync(join(course.dir, STAGING)) ? readdirSync(join(course.dir, STAGING)).sort() : [])
+  const put = (name: string, data: string | Buffer, headers: Record<string, string> = {}) =>
+    app.request(`/v1/courses/${course.code}/staging/${name}`, {method: 'PUT', body: data, headers: {authorization: `Bearer ${token}`, ...headers}})
+
+  it('writes an accepted body byte for byte (201), says 200 for the same bytes again, and gives other bytes their own name', async () => {
+    const first = await put('vok.json', body())
+    expect(first.status).toBe(201)
+    expect(await first.json()).toEqual({file: `${STAGING}/vok.json`, sha256: sha256Hex(body()), bytes: Buffer.byteLength(body()), requested: null})
+    expect(readFileSync(join(course.dir, STAGING, 'vok.json'), 'utf8')).toBe(body())
+    const again = await put('vok.json', body())
+    expect([again.status, (await again.json()).file]).toEqual([200, `${STAGING}/vok.json`])
+    const second = await put('vok.json', body(' ra'))
+    expect([second.status, await second.json()]).toEqual([201, expect.objectContaining({file: `${STAGING}/vok.2.json`, requested: 'vok.json'})])
+    expect(staged()).toEqual(['vok.2.json', 'vok.json'])
+  })
+
+  it('refuses without a token (401 + WWW-Authenticate), with a revoked one (401), with another course\'s (403), and writes nothing', async () => {
+    const before = staged()
+    const none = await app.request(`/v1/courses/${course.code}/staging/nob.json`, {method: 'PUT', body: body(' ne')})
+    expect([none.status, none.headers.get('www-authenticate'), none.headers.get('content-type')]).toEqual([401, expect.stringMatching(/^Bearer/), 'application/problem+json'])
+    const made = (await createToken(course.dir, {course: course.code, run: null, expiresMs: HOUR})).result
+    await revokeToken(course.dir, made.id)
+    const revoked = await put('nob.json', body(' ne'), {authorization: `Bearer ${made.token}`})
+    expect([revoked.status, (await revoked.json()).detail]).toEqual([401, expect.stringContaining('revoked')])
+    const foreign = (await createToken(course.dir, {course: 'ita_for_eng', run: null, expiresMs: HOUR})).result.token
+    const wrong = await put('nob.json', body(' ne'), {authorization: `Bearer ${foreign}`})
+    expect(wrong.status).toBe(403)
+    expect(staged()).toEqual(before)
+  })
+
+  it('answers 404 for a course it does not serve, even with a good token of that course', async () => {
+    const theirs = (await createToken(other.dir, {course: 'spa_for_eng', run: null, expiresMs: HOUR})).result.token
+    const res = await app.request('/v1/courses/deu_for_eng/staging/a.json', {method: 'PUT', body: body(), headers: {authorization: `Bearer ${theirs}`}})
+    expect([res.status, (await res.json()).detail]).toEqual([404, expect.stringContaining('spa_for_eng')])
+  })
+
+  it('refuses a body over --max-body with 413 and writes nothing', async () => {
+    const before = staged()
+    const res = await put('big.json', Buffer.alloc(5000, 0x20))
+    expect([res.status, res.headers.get('content-type')]).toEqual([413, 'application/problem+json'])
+    expect(staged()).toEqual(before)
+  })
+
+  it('refuses a body extract would not read with a 422 problem naming each problem and its JSON path', async () => {
+    const before = staged()
+    const bad = JSON.stringify({[lego]: {practice_phrases: [{known: 'zup', target: 7}]}})
+    const res = await put('bad.json', bad)
+    expect([res.status, res.headers.get('content-type')]).toEqual([422, 'application/problem+json'])
+    const got = await res.json()
+    expect(got).toMatchObject({type: expect.any(String), title: expect.any(String), status: 422, detail: expect.stringContaining('bad.json')})
+    expect(got.problems.length).toBeGreaterThan(0)
+    expect(got.problems.some((p: {path: string | null}) => typeof p.path === 'string' && p.path.startsWith('$'))).toBe(true)
+    const name = await put('..%2Fup.json', body(' zo'))
+    expect(name.status).toBe(422)
+    expect(staged()).toEqual(before)
+  })
+
+  it('replays an Idempotency-Key with the same body, 422 with another body, 400 for a malformed key', async () => {
+    const key = 'a1b2c3d4-kel'
+    const first = await put('idem.json', body(' ki'), {'idempotency-key': key})
+    expect(first.status).toBe(201)
+    const firstBody = await first.json()
+    const replay = await put('idem.json', body(' ki'), {'idempotency-key': key})
+    expect([replay.status, await replay.json(), replay.headers.get('idempotent-replayed')]).toEqual([201, firstBody, 'true'])
+    const conflict = await put('idem.json', body(' ku'), {'idempotency-key': key})
+    expect([conflict.status, conflict.headers.get('content-type')]).toEqual([422, 'application/problem+json'])
+    const malformed = await put('idem.json', body(' ku'), {'idempotency-key': 'no spaces allowed'})
+    expect([malformed.status, (await malformed.json()).detail]).toEqual([400, expect.stringContaining('Idempotency-Key')])
+    expect(staged().filter((n) => n.startsWith('idem'))).toEqual(['idem.json'])
+  })
+
+  it('answers 409 while a request with the same key is in flight', async () => {
+    const {idempotencyStore} = await import('../../../src/core/serve/idempotency.js')
+    // a live holder of the key: this very process began it and has not finished
+    const begun = await idempotencyStore(course.dir).begin('held-key', sha256Hex(body(' he')))
+    expect(begun.state).toBe('new')
+    const res = await put('held.json', body(' he'), {'idempotency-key': 'held-key'})
+    expect([res.status, res.headers.get('retry-after')]).toEqual([409, '1'])
+    expect(staged()).not.toContain('held.json')
+  })
+
+  it('GET status returns what `wicker status --json` returns, behind the token', async () => {
+    const res = await app.request(`/v1/courses/${course.code}/status`, {headers: {authorization: `Bearer ${token}`}})
+    expect(res.status).toBe(200)
+    const {result} = await runStatus({course: course.dir, cwd: synth.dir, warnings: []})
+    expect(await res.json()).toEqual({status: 0, result: JSON.parse(JSON.stringify(result)), warnings: []})
+    expect((await app.request(`/v1/courses/${course.code}/status`)).status).toBe(401)
+  })
+
+  it('answers an unknown route with a 404 problem, never a stack', async () => {
+    const res = await app.request('/nowhere')
+    expect([res.status, res.headers.get('content-type')]).toEqual([404, 'application/problem+json'])
+    expect(await res.text()).not.toMatch(/\bat .+:\d+:\d+/)
+  })
+})
