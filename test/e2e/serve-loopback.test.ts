@@ -1,5 +1,6 @@
 import {spawn} from 'node:child_process'
-import {readdirSync, readFileSync} from 'node:fs'
+import {request} from 'node:http'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -8,10 +9,12 @@ import {BIN, STACK_TRACE, wicker} from '../helpers/cli.js'
 import {basketsFor, stagingCourse} from '../helpers/staging.js'
 
 const STAGING = 'phase5_baskets_staging'
+/** a response's JSON body, as the test reads it */
+const json = async (res: Response): Promise<any> => res.json()
 
 /** `wicker serve DIR --port 0 --json` from the built bin, and the port it printed on stderr */
-async function startServer(dir: string) {
-  const child = spawn(process.execPath, [BIN, 'serve', dir, '--port', '0', '--json'], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}})
+async function startServer(dir: string, extra: string[] = []) {
+  const child = spawn(process.execPath, [BIN, 'serve', dir, '--port', '0', '--json', ...extra], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}})
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
@@ -50,7 +53,7 @@ describe('wicker serve on loopback', () => {
       const sent = Array.from({length: 20}, (_, i) => ({name: i < 10 ? 'mob.json' : `mob-${i}.json`, data: body(` z${i}`)}))
       const answers = await Promise.all(sent.map(async (s) => {
         const res = await put(s.name, s.data)
-        return {status: res.status, json: (await res.json()) as {file: string}}
+        return {status: res.status, json: (await json(res)) as {file: string}}
       }))
       expect(answers.map((a) => a.status)).toEqual(sent.map(() => 201))
       const files = answers.map((a) => a.json.file)
@@ -62,7 +65,7 @@ describe('wicker serve on loopback', () => {
 
       const status = await fetch(`${listening.url}/v1/courses/${course.code}/status`, {headers: {authorization: `Bearer ${token}`}})
       expect(status.status).toBe(200)
-      expect((await status.json()).result.staging.files).toBe(21)
+      expect((await json(status)).result.staging.files).toBe(21)
     } finally {
       child.kill('SIGTERM')
     }
@@ -86,5 +89,60 @@ describe('wicker serve on loopback', () => {
       child.kill('SIGINT')
     }
     expect((await exited).code).toBe(130)
+  }, 60_000)
+
+  /** A PUT whose body goes out in two halves, by hand: what happens between them is the test's. */
+  function halfUpload(url: string, path: string, token: string, data: string) {
+    const bytes = Buffer.from(data)
+    const req = request(`${url}${path}`, {method: 'PUT', headers: {authorization: `Bearer ${token}`, 'content-length': String(bytes.length)}})
+    const answer = new Promise<{status: number; body: string} | {error: string}>((resolve) => {
+      req.once('response', (res) => {
+        let body = ''
+        res.setEncoding('utf8').on('data', (d: string) => (body += d)).once('end', () => resolve({status: res.statusCode!, body}))
+      })
+      req.once('error', (error) => resolve({error: error.message}))
+    })
+    req.write(bytes.subarray(0, bytes.length >> 1))
+    return {answer, rest: () => req.end(bytes.subarray(bytes.length >> 1)), cut: () => req.destroy()}
+  }
+
+  it('on SIGTERM lets an upload in flight finish (201, the file whole), then exits 143', async () => {
+    const synth = stagingCourse(8, 63)
+    const course = await loadCourse(synth.dir)
+    const token = wicker(['serve', 'token', 'create', synth.dir, '--json']).json.result.token as string
+    const data = JSON.stringify({[basketsFor(course, 5)[0]!.lego.id]: {practice_phrases: basketsFor(course, 5)[0]!.phrases}})
+    const {child, listening, exited} = await startServer(synth.dir)
+    const upload = halfUpload(listening.url, `/v1/courses/${course.code}/staging/tav.json`, token, data)
+    await new Promise((r) => setTimeout(r, 300))
+    child.kill('SIGTERM')
+    await new Promise((r) => setTimeout(r, 300))
+    upload.rest()
+    expect(await upload.answer).toMatchObject({status: 201})
+    expect(readFileSync(join(synth.dir, STAGING, 'tav.json'), 'utf8')).toBe(data)
+    expect((await exited).code).toBe(143)
+  }, 60_000)
+
+  it('leaves nothing in staging for a body cut off mid-way, or one slower than --request-timeout (408)', async () => {
+    const synth = stagingCourse(8, 64)
+    const course = await loadCourse(synth.dir)
+    const token = wicker(['serve', 'token', 'create', synth.dir, '--json']).json.result.token as string
+    const data = JSON.stringify({[basketsFor(course, 5)[0]!.lego.id]: {practice_phrases: basketsFor(course, 5)[0]!.phrases}})
+    const {child, listening, exited} = await startServer(synth.dir, ['--request-timeout', '1s'])
+    try {
+      const cut = halfUpload(listening.url, `/v1/courses/${course.code}/staging/cut.json`, token, data)
+      await new Promise((r) => setTimeout(r, 200))
+      cut.cut()
+      const slow = halfUpload(listening.url, `/v1/courses/${course.code}/staging/slow.json`, token, data)
+      expect(await slow.answer).toMatchObject({status: 408})
+      slow.rest()
+      // the server is still there and well
+      const res = await fetch(`${listening.url}/v1/courses/${course.code}/status`, {headers: {authorization: `Bearer ${token}`}})
+      expect(res.status).toBe(200)
+      const staging = join(synth.dir, STAGING)
+      expect(existsSync(staging) ? readdirSync(staging) : []).toEqual([])
+    } finally {
+      child.kill('SIGTERM')
+    }
+    expect((await exited).code).toBe(143)
   }, 60_000)
 })

@@ -141,13 +141,12 @@ export interface Listening {
 export async function listen(app: HonoApp<Env>, options: ListenOptions): Promise<Listening> {
   const {serve} = await import('@hono/node-server')
   const {server, address} = await new Promise<{server: ReturnType<typeof serve>; address: AddressInfo}>((resolve, reject) => {
-    const server = serve({fetch: app.fetch, hostname: options.host, port: options.port}, (address) => resolve({server, address}))
+    // a client that sends its request too slowly is cut off (Node answers 408), checked every second: its upload never reaches staging
+    const timeouts = {requestTimeout: options.requestTimeoutMs, headersTimeout: Math.min(options.requestTimeoutMs, 60_000), connectionsCheckingInterval: Math.min(options.requestTimeoutMs, 1000)}
+    const server = serve({fetch: app.fetch, hostname: options.host, port: options.port, serverOptions: timeouts}, (address) => resolve({server, address}))
     server.once('error', (error) => reject(listenError(error, options)))
   })
   const http = server as import('node:http').Server
-  // a client that sends its body too slowly is cut off (Node answers 408); its upload never reaches staging
-  http.requestTimeout = options.requestTimeoutMs
-  http.headersTimeout = Math.min(options.requestTimeoutMs, 60_000)
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return {
     host: address.address,
@@ -156,8 +155,11 @@ export async function listen(app: HonoApp<Env>, options: ListenOptions): Promise
     close: (graceMs) =>
       new Promise<void>((resolve) => {
         const cut = setTimeout(() => http.closeAllConnections(), graceMs)
+        // a keep-alive connection goes idle once its request is answered: closed then, not at the end of the grace
+        const idle = setInterval(() => http.closeIdleConnections(), 50)
         http.close(() => {
           clearTimeout(cut)
+          clearInterval(idle)
           resolve()
         })
         http.closeIdleConnections()

@@ -10,6 +10,8 @@ import {runStatus} from '../../../src/core/status/status.js'
 import {basketsFor, stagingCourse} from '../../helpers/staging.js'
 
 const STAGING = 'phase5_baskets_staging'
+/** a response's JSON body, as the test reads it */
+const json = async (res: Response): Promise<any> => res.json()
 const HOUR = 3_600_000
 
 describe('wicker serve routes, in-process', async () => {
@@ -27,12 +29,12 @@ describe('wicker serve routes, in-process', async () => {
   it('writes an accepted body byte for byte (201), says 200 for the same bytes again, and gives other bytes their own name', async () => {
     const first = await put('vok.json', body())
     expect(first.status).toBe(201)
-    expect(await first.json()).toEqual({file: `${STAGING}/vok.json`, sha256: sha256Hex(body()), bytes: Buffer.byteLength(body()), requested: null})
+    expect(await json(first)).toEqual({file: `${STAGING}/vok.json`, sha256: sha256Hex(body()), bytes: Buffer.byteLength(body()), requested: null})
     expect(readFileSync(join(course.dir, STAGING, 'vok.json'), 'utf8')).toBe(body())
     const again = await put('vok.json', body())
-    expect([again.status, (await again.json()).file]).toEqual([200, `${STAGING}/vok.json`])
+    expect([again.status, (await json(again)).file]).toEqual([200, `${STAGING}/vok.json`])
     const second = await put('vok.json', body(' ra'))
-    expect([second.status, await second.json()]).toEqual([201, expect.objectContaining({file: `${STAGING}/vok.2.json`, requested: 'vok.json'})])
+    expect([second.status, await json(second)]).toEqual([201, expect.objectContaining({file: `${STAGING}/vok.2.json`, requested: 'vok.json'})])
     expect(staged()).toEqual(['vok.2.json', 'vok.json'])
   })
 
@@ -43,7 +45,7 @@ describe('wicker serve routes, in-process', async () => {
     const made = (await createToken(course.dir, {course: course.code, run: null, expiresMs: HOUR})).result
     await revokeToken(course.dir, made.id)
     const revoked = await put('nob.json', body(' ne'), {authorization: `Bearer ${made.token}`})
-    expect([revoked.status, (await revoked.json()).detail]).toEqual([401, expect.stringContaining('revoked')])
+    expect([revoked.status, (await json(revoked)).detail]).toEqual([401, expect.stringContaining('revoked')])
     const foreign = (await createToken(course.dir, {course: 'ita_for_eng', run: null, expiresMs: HOUR})).result.token
     const wrong = await put('nob.json', body(' ne'), {authorization: `Bearer ${foreign}`})
     expect(wrong.status).toBe(403)
@@ -53,7 +55,7 @@ describe('wicker serve routes, in-process', async () => {
   it('answers 404 for a course it does not serve, even with a good token of that course', async () => {
     const theirs = (await createToken(other.dir, {course: 'spa_for_eng', run: null, expiresMs: HOUR})).result.token
     const res = await app.request('/v1/courses/deu_for_eng/staging/a.json', {method: 'PUT', body: body(), headers: {authorization: `Bearer ${theirs}`}})
-    expect([res.status, (await res.json()).detail]).toEqual([404, expect.stringContaining('spa_for_eng')])
+    expect([res.status, (await json(res)).detail]).toEqual([404, expect.stringContaining('spa_for_eng')])
   })
 
   it('refuses a body over --max-body with 413 and writes nothing', async () => {
@@ -68,7 +70,7 @@ describe('wicker serve routes, in-process', async () => {
     const bad = JSON.stringify({[lego]: {practice_phrases: [{known: 'zup', target: 7}]}})
     const res = await put('bad.json', bad)
     expect([res.status, res.headers.get('content-type')]).toEqual([422, 'application/problem+json'])
-    const got = await res.json()
+    const got = await json(res)
     expect(got).toMatchObject({type: expect.any(String), title: expect.any(String), status: 422, detail: expect.stringContaining('bad.json')})
     expect(got.problems.length).toBeGreaterThan(0)
     expect(got.problems.some((p: {path: string | null}) => typeof p.path === 'string' && p.path.startsWith('$'))).toBe(true)
@@ -81,13 +83,13 @@ describe('wicker serve routes, in-process', async () => {
     const key = 'a1b2c3d4-kel'
     const first = await put('idem.json', body(' ki'), {'idempotency-key': key})
     expect(first.status).toBe(201)
-    const firstBody = await first.json()
+    const firstBody = await json(first)
     const replay = await put('idem.json', body(' ki'), {'idempotency-key': key})
-    expect([replay.status, await replay.json(), replay.headers.get('idempotent-replayed')]).toEqual([201, firstBody, 'true'])
+    expect([replay.status, await json(replay), replay.headers.get('idempotent-replayed')]).toEqual([201, firstBody, 'true'])
     const conflict = await put('idem.json', body(' ku'), {'idempotency-key': key})
     expect([conflict.status, conflict.headers.get('content-type')]).toEqual([422, 'application/problem+json'])
     const malformed = await put('idem.json', body(' ku'), {'idempotency-key': 'no spaces allowed'})
-    expect([malformed.status, (await malformed.json()).detail]).toEqual([400, expect.stringContaining('Idempotency-Key')])
+    expect([malformed.status, (await json(malformed)).detail]).toEqual([400, expect.stringContaining('Idempotency-Key')])
     expect(staged().filter((n) => n.startsWith('idem'))).toEqual(['idem.json'])
   })
 
@@ -105,7 +107,7 @@ describe('wicker serve routes, in-process', async () => {
     const res = await app.request(`/v1/courses/${course.code}/status`, {headers: {authorization: `Bearer ${token}`}})
     expect(res.status).toBe(200)
     const {result} = await runStatus({course: course.dir, cwd: synth.dir, warnings: []})
-    expect(await res.json()).toEqual({status: 0, result: JSON.parse(JSON.stringify(result)), warnings: []})
+    expect(await json(res)).toEqual({status: 0, result: JSON.parse(JSON.stringify(result)), warnings: []})
     expect((await app.request(`/v1/courses/${course.code}/status`)).status).toBe(401)
   })
 
