@@ -65,10 +65,11 @@ describe('a file wicker reads', () => {
 describe('the result registry', () => {
   it('has a result schema for every command that prints one, and no schema for a command that does not exist', () => {
     const dir = new URL('../../../src/commands/', import.meta.url)
-    // a command in a topic folder (serve/token/create.ts) is registered by its id with '-' for ' '
+    // a command in a topic folder (serve/token/create.ts) is registered by its id with '-' for ' ';
+    // a topic's own command (serve/index.ts) by the topic's id
     const commands = readdirSync(dir, {recursive: true, encoding: 'utf8'})
       .filter((f) => f.endsWith('.ts') && readFileSync(new URL(f, dir), 'utf8').includes('extends BaseCommand'))
-      .map((f) => f.replace(/\.ts$/, '').replaceAll('/', '-'))
+      .map((f) => f.replace(/(\/index)?\.ts$/, '').replaceAll('/', '-'))
       .sort()
     expect(Object.keys(RESULTS).sort()).toEqual(commands)
   })
