@@ -35,7 +35,8 @@ Exit codes: 130 stopped by SIGINT, 143 by SIGTERM, 129 by SIGHUP; 2 usage or bad
     const {argv, flags} = await this.parse(Serve)
     const ui = this.makeUi(flags)
     const requestTimeoutMs = parseDuration(flags['request-timeout'], 'request-timeout', {min: {ms: 1000, text: '1s'}, max: {ms: 600_000, text: '10m'}})
-    const stop = stopOnSignals((line) => ui.info(line.replace('every agent', 'the server')))
+    // stop-signals speaks of agents; here the first signal stops the server, the second cuts its requests
+    const stop = stopOnSignals((line) => ui.info(line.replace('stopping every agent (again to kill now)', 'stopping the server (again to cut requests in flight)').replace('killing every agent now', 'cutting requests in flight')))
     try {
       const {course: _first, ...where} = this.courseOptions('', flags)
       const {result, warnings} = await runServe({
@@ -47,6 +48,8 @@ Exit codes: 130 stopped by SIGINT, 143 by SIGTERM, 129 by SIGHUP; 2 usage or bad
         requestTimeoutMs,
         graceMs: SERVE_DEFAULTS.graceMs,
         signal: stop.signal,
+        killSignal: stop.killSignal,
+        onError: (line) => ui.warn(line),
         onListening: (at) => renderServeListening(ui, at),
       })
       this.finish(ui, {result, warnings, exitCode: stop.exitCode() ?? 0, render: renderServe})

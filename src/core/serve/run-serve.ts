@@ -10,6 +10,10 @@ export interface ServeOptions extends Omit<OpenCourseOptions, 'course'> {
   graceMs: number
   /** aborted by SIGINT/SIGTERM: the server stops accepting and lets in-flight requests finish */
   signal: AbortSignal
+  /** aborted by a second signal: requests still in flight are cut */
+  killSignal?: AbortSignal
+  /** a line for the server's log: a request it could not answer */
+  onError?: (line: string) => void
   onListening: (at: {url: string; host: string; port: number; courses: string[]}) => void
 }
 
@@ -26,11 +30,12 @@ export async function runServe(options: ServeOptions): Promise<{result: ServeRes
     const opened = await openCourse({...options, course, canon: false, warnings})
     served.push({course: opened.course, cwd: options.cwd})
   }
-  const app = await makeApp(served, {maxBody: options.maxBody})
+  const app = await makeApp(served, {maxBody: options.maxBody, onError: options.onError})
   const server = await listen(app, options)
   const codes = served.map((s) => s.course.code)
   options.onListening({url: server.url, host: server.host, port: server.port, courses: codes})
   if (!options.signal.aborted) await new Promise((resolve) => options.signal.addEventListener('abort', resolve, {once: true}))
+  options.killSignal?.addEventListener('abort', () => server.cutNow(), {once: true})
   await server.close(options.graceMs)
   return {result: {url: server.url, courses: codes}, warnings}
 }

@@ -25,6 +25,8 @@ export interface ServedCourse {
 
 export interface AppOptions {
   maxBody: number
+  /** told of each request the server could not answer (a 500 or a course-side refusal), for the log */
+  onError?: (line: string) => void
 }
 
 interface Problem {
@@ -110,9 +112,11 @@ export async function makeApp(courses: readonly ServedCourse[], options: AppOpti
 
   app.notFound((c) => send(c, problem(404, 'Not found', `${c.req.method} ${new URL(c.req.url).pathname} is not a route of wicker serve: PUT /v1/courses/:course/staging/:name, GET /v1/courses/:course/status.`)))
   app.onError((error, c) => {
-    // a user's mistake (a malformed Idempotency-Key…) is a 400 with its message; anything else a 500 with no stack
-    if (error instanceof WickerError && error.exitCode === 2) return send(c, problem(400, 'Bad request', `${error.message}${error.hint ? ` ${error.hint}` : ''}`))
-    return send(c, problem(500, 'Internal error', 'wicker serve could not answer this request; nothing was written. Please report it with the server log.'))
+    // a client's mistake (a malformed Idempotency-Key) is a 400 with its message
+    if (error instanceof WickerError && error.code === 'E_IDEMPOTENCY_KEY') return send(c, problem(400, 'Bad request', `${error.message} ${error.hint ?? ''}`.trim()))
+    // anything else is the server's side (the course folder, the disk, a bug): a 500 with no stack, the reason in the server's log
+    options.onError?.(`${c.req.method} ${new URL(c.req.url).pathname}: ${error instanceof WickerError ? `${error.message}${error.hint ? ` ${error.hint}` : ''}` : String(error)}`)
+    return send(c, problem(500, 'Internal error', 'wicker serve could not answer this request; nothing was written. The reason is in the server\'s log.'))
   })
   return app
 }
@@ -136,6 +140,8 @@ export interface Listening {
   url: string
   /** stop accepting, let in-flight requests finish for up to graceMs, then cut what is left */
   close(graceMs: number): Promise<void>
+  /** cut every connection now (a second Ctrl-C) */
+  cutNow(): void
 }
 
 export async function listen(app: HonoApp<Env>, options: ListenOptions): Promise<Listening> {
@@ -152,6 +158,7 @@ export async function listen(app: HonoApp<Env>, options: ListenOptions): Promise
     host: address.address,
     port: address.port,
     url: `http://${host}:${address.port}`,
+    cutNow: () => http.closeAllConnections(),
     close: (graceMs) =>
       new Promise<void>((resolve) => {
         const cut = setTimeout(() => http.closeAllConnections(), graceMs)

@@ -1,4 +1,4 @@
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, symlinkSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -7,6 +7,7 @@ import {sha256Hex} from '../../../src/core/hash.js'
 import {makeApp} from '../../../src/core/serve/server.js'
 import {createToken, revokeToken} from '../../../src/core/serve/tokens.js'
 import {runStatus} from '../../../src/core/status/status.js'
+import {tempDir} from '../../helpers/fs.js'
 import {basketsFor, stagingCourse} from '../../helpers/staging.js'
 
 const STAGING = 'phase5_baskets_staging'
@@ -115,5 +116,22 @@ describe('wicker serve routes, in-process', async () => {
     const res = await app.request('/nowhere')
     expect([res.status, res.headers.get('content-type')]).toEqual([404, 'application/problem+json'])
     expect(await res.text()).not.toMatch(/\bat .+:\d+:\d+/)
+  })
+
+  it('answers 500 with no stack when the course side fails (staging is a symlink out of the course), tells the log, and writes nothing', async () => {
+    const planted = stagingCourse(6, 65)
+    const outside = tempDir()
+    symlinkSync(outside, join(planted.dir, STAGING))
+    const plantedCourse = await loadCourse(planted.dir)
+    const logged: string[] = []
+    const planter = await makeApp([{course: plantedCourse, cwd: planted.dir}], {maxBody: 4096, onError: (line) => logged.push(line)})
+    const own = (await createToken(planted.dir, {course: plantedCourse.code, run: null, expiresMs: HOUR})).result.token
+    const data = JSON.stringify({[basketsFor(plantedCourse, 2)[0]!.lego.id]: {practice_phrases: basketsFor(plantedCourse, 2)[0]!.phrases}})
+    const res = await planter.request(`/v1/courses/${plantedCourse.code}/staging/sym.json`, {method: 'PUT', body: data, headers: {authorization: `Bearer ${own}`}})
+    const text = await res.text()
+    expect([res.status, res.headers.get('content-type')]).toEqual([500, 'application/problem+json'])
+    expect(text).not.toMatch(/\bat .+:\d+:\d+/)
+    expect(logged).toEqual([expect.stringContaining(`PUT /v1/courses/${plantedCourse.code}/staging/sym.json`)])
+    expect(readdirSync(outside)).toEqual([])
   })
 })
