@@ -6,6 +6,7 @@ import {describe, expect, it} from 'vitest'
 
 import {loadCourse} from '../../src/core/course/load.js'
 import {BIN, STACK_TRACE, wicker} from '../helpers/cli.js'
+import {schemaErrors} from '../helpers/json-schemas.js'
 import {basketsFor, stagingCourse} from '../helpers/staging.js'
 
 const STAGING = 'phase5_baskets_staging'
@@ -73,6 +74,7 @@ describe('wicker serve on loopback', () => {
     expect(end.code, end.stderr).toBe(143)
     expect(end.stderr).not.toMatch(STACK_TRACE)
     expect(JSON.parse(end.stdout)).toEqual({status: 143, result: {url: listening.url, courses: [course.code]}, warnings: []})
+    expect(schemaErrors('envelope/serve.json', JSON.parse(end.stdout))).toEqual([])
     await expect(fetch(`${listening.url}/v1/courses/${course.code}/status`)).rejects.toThrow()
   }, 60_000)
 
@@ -85,6 +87,8 @@ describe('wicker serve on loopback', () => {
       expect(second.stderr).toContain(`Port ${listening.port}`)
       expect(second.stderr).toContain('--port 0')
       expect(second.stderr).not.toMatch(STACK_TRACE)
+      const json = wicker(['serve', synth.dir, '--port', String(listening.port), '--json'])
+      expect([json.code, json.json?.name, schemaErrors('envelope/error.json', json.json)]).toEqual([4, 'E_PORT_TAKEN', []])
     } finally {
       child.kill('SIGINT')
     }
