@@ -78,7 +78,7 @@ describe('wicker serve on loopback', () => {
     await expect(fetch(`${listening.url}/v1/courses/${course.code}/status`)).rejects.toThrow()
   }, 60_000)
 
-  it('refuses a port in use with exit 4 and a hint, no stack trace', async () => {
+  it('refuses a port in use with exit 4 and a hint, and one course given twice with exit 2, no stack trace', async () => {
     const synth = stagingCourse(4, 62)
     const {child, listening, exited} = await startServer(synth.dir)
     try {
@@ -87,6 +87,8 @@ describe('wicker serve on loopback', () => {
       expect(second.stderr).toContain(`Port ${listening.port}`)
       expect(second.stderr).toContain('--port 0')
       expect(second.stderr).not.toMatch(STACK_TRACE)
+      const twice = wicker(['serve', synth.dir, synth.dir, '--port', '0'])
+      expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining('Serve each course once')])
       const json = wicker(['serve', synth.dir, '--port', String(listening.port), '--json'])
       expect([json.code, json.json?.name, schemaErrors('envelope/error.json', json.json)]).toEqual([4, 'E_PORT_TAKEN', []])
     } finally {

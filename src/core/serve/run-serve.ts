@@ -1,3 +1,4 @@
+import {UsageError} from '../errors.js'
 import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {listen, makeApp, type ServedCourse} from './server.js'
 
@@ -28,6 +29,9 @@ export async function runServe(options: ServeOptions): Promise<{result: ServeRes
   const served: ServedCourse[] = []
   for (const course of options.courses) {
     const opened = await openCourse({...options, course, canon: false, warnings})
+    const twin = served.find((s) => s.course.code === opened.course.code)
+    // the URL names a course by its code: two folders of one code cannot both be served
+    if (twin) throw new UsageError({code: 'E_SERVE_TWICE', message: `${course} and ${twin.course.dir} are both course ${opened.course.code}: a URL could not tell them apart.`, hint: 'Serve each course once (run a second wicker serve on another --port for the other folder).', details: {code: opened.course.code}})
     served.push({course: opened.course, cwd: options.cwd})
   }
   const app = await makeApp(served, {maxBody: options.maxBody, onError: options.onError})

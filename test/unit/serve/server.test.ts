@@ -8,6 +8,7 @@ import {makeApp} from '../../../src/core/serve/server.js'
 import {createToken, revokeToken} from '../../../src/core/serve/tokens.js'
 import {runStatus} from '../../../src/core/status/status.js'
 import {tempDir} from '../../helpers/fs.js'
+import {hostileCorpus} from '../../helpers/hostile-corpus.js'
 import {basketsFor, stagingCourse} from '../../helpers/staging.js'
 
 const STAGING = 'phase5_baskets_staging'
@@ -133,5 +134,23 @@ describe('wicker serve routes, in-process', async () => {
     expect(text).not.toMatch(/\bat .+:\d+:\d+/)
     expect(logged).toEqual([expect.stringContaining(`PUT /v1/courses/${plantedCourse.code}/staging/sym.json`)])
     expect(readdirSync(outside)).toEqual([])
+  })
+
+  it('answers every body of the hostile corpus with a 422 naming the problem extract reports (413 when too large), never a 500, and writes none', async () => {
+    const small = await makeApp([{course, cwd: synth.dir}], {maxBody: 2048})
+    const before = staged()
+    const good = basketsFor(course, 5)[0]!
+    for (const [name, [bytes, kind]] of Object.entries(hostileCorpus(good.lego.id, good))) {
+      const file = name.endsWith('.json') ? name : `${name}.json`
+      const res = await small.request(`/v1/courses/${course.code}/staging/${encodeURIComponent(file)}`, {method: 'PUT', body: Buffer.from(bytes), headers: {authorization: `Bearer ${token}`}})
+      const got = await json(res)
+      if (res.status === 413) expect(kind, name).toBe('too-large')
+      else {
+        expect(res.status, name).toBe(422)
+        expect(got.problems.map((p: {kind: string}) => p.kind), name).toContain(kind)
+      }
+      expect(JSON.stringify(got), name).not.toMatch(/\bat .+:\d+:\d+/)
+    }
+    expect(staged()).toEqual(before)
   })
 })
