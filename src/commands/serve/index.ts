@@ -15,7 +15,7 @@ export default class Serve extends BaseCommand {
   GET /v1/courses/COURSE/status         what \`wicker status --json\` prints.
 It listens on 127.0.0.1 unless told (--host); put it behind a tunnel or a TLS reverse proxy to reach it from elsewhere. SIGINT/SIGTERM: stop accepting, let in-flight requests finish, exit 130/143. Nothing is merged: that stays \`wicker merge\`.
 
-Exit codes: 130 stopped by SIGINT, 143 by SIGTERM, 129 by SIGHUP; 2 usage or bad input; 4 I/O (the port is taken).`
+Exit codes: 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (the way it always ends: it serves until stopped); 2 usage or bad input; 4 I/O (the port is taken).`
 
   static override examples = [
     {description: 'Serve one course on the default port', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},
