@@ -68,7 +68,8 @@ const rows: Record<string, Row> = {
 
   'extract --max-file-size lots': {args: (p) => ['extract', p.course(), '--max-file-size', 'lots'], code: 2, name: 'E_USAGE', says: /max-file-size/},
   'extract, no such course': {args: missingCourse('extract'), ...NOT_FOUND},
-  'extract --staging that does not exist': {args: (p) => ['extract', p.course(), '--staging', p.missing('gone-staging')], code: 2, name: MISTAKE, says: /gone-staging/},
+  'collect --from a folder that does not exist': {args: (p) => ['collect', p.course(), '--from', p.missing('gone-artifacts')], code: 2, name: 'E_FROM_MISSING', says: /gone-artifacts.*given to --from.*does not exist/},
+  'extract --staging that does not exist': {args: (p) => ['extract', p.course(), '--staging', p.missing('gone-staging')], code: 2, name: 'E_STAGING_MISSING', says: /gone-staging.*given to --staging.*does not exist/},
   'extract, no such course (human)': {args: missingCourse('extract'), human: true, ...NOT_FOUND},
 
   'preview --max-diffs -1': {args: (p) => ['preview', p.course(), '--max-diffs', '-1'], code: 2, name: 'E_USAGE', says: /max-diffs/},

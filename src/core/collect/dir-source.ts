@@ -1,8 +1,7 @@
-import {lstat} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {errnoOf, ioError, UsageError} from '../errors.js'
 import {TEMP} from '../staging/scan.js'
+import {checkNamedFolder} from '../store/named-file.js'
 import {readCourseFile} from '../store/read-file.js'
 import {walkFolder} from './walk.js'
 import {hostilePath, type FoundFile, type LeftFile, type SourceFiles} from './types.js'
@@ -13,13 +12,7 @@ import {hostilePath, type FoundFile, type LeftFile, type SourceFiles} from './ty
  * UTF-8 or holds control characters is refused, FIFOs and devices are never opened.
  */
 export async function dirFiles(dir: string): Promise<SourceFiles> {
-  const top = await lstat(dir).catch((error: unknown) => {
-    if (['ENOENT', 'ENOTDIR'].includes(errnoOf(error) ?? '')) return null
-    throw ioError(error, dir, 'look at the folder')
-  })
-  if (!top?.isDirectory()) {
-    throw new UsageError({code: 'E_FROM_MISSING', message: `Folder ${dir} (given to --from) ${top === null ? 'does not exist' : top.isSymbolicLink() ? 'is a symbolic link (refused, never followed)' : 'is not a folder'}.`, hint: 'Check the path given to --from.', details: {file: dir, flag: '--from'}})
-  }
+  await checkNamedFolder(dir, {flag: '--from', what: 'Folder', code: 'E_FROM_MISSING', links: 'refuse'})
   const found: FoundFile[] = []
   const left: LeftFile[] = []
   await walkFolder(dir, async ({path, ok, name, entry}) => {

@@ -1,4 +1,3 @@
-import {stat} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
 import type {Canon} from '../canon/model.js'
@@ -7,8 +6,8 @@ import {loadConfig} from '../config.js'
 import {findCourse, resolveCoursesDir} from '../course/find.js'
 import {COURSE_FILES, loadCourse} from '../course/load.js'
 import type {ArrayOrder, Course} from '../course/model.js'
-import {errnoOf, UsageError} from '../errors.js'
 import type {WickerConfig} from '../schemas/config.js'
+import {checkNamedFolder} from '../store/named-file.js'
 import {wickerPaths} from '../store/paths.js'
 
 export interface OpenCourseOptions {
@@ -59,14 +58,7 @@ type StagingGiven = {staging?: string | readonly string[] | null}
  */
 async function checkStagingGiven(given: StagingGiven['staging'], cwd: string): Promise<void> {
   if (!Array.isArray(given)) return
-  for (const dir of given as readonly string[]) {
-    const path = resolve(cwd, dir)
-    const why = await stat(path).then(
-      (s) => (s.isDirectory() ? null : 'is not a folder'),
-      (error: unknown) => (['ENOENT', 'ENOTDIR'].includes(errnoOf(error) ?? '') ? 'does not exist' : null),
-    )
-    if (why) throw new UsageError({code: 'E_STAGING_MISSING', message: `Staging folder ${path} (given to --staging) ${why}.`, hint: 'Check the path given to --staging.', details: {file: path, flag: '--staging'}})
-  }
+  for (const dir of given as readonly string[]) await checkNamedFolder(resolve(cwd, dir), {flag: '--staging', what: 'Staging folder', code: 'E_STAGING_MISSING', links: 'follow'})
 }
 
 /** Config → courses dir → course folder → lego_pairs + canon: what every read-only command starts with. */

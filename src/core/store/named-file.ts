@@ -1,4 +1,6 @@
-import {errnoOf, UsageError, WickerError} from '../errors.js'
+import {lstat, stat} from 'node:fs/promises'
+
+import {errnoOf, ioError, UsageError, WickerError} from '../errors.js'
 import {readJsonFile, readText} from './read-json.js'
 
 /**
@@ -48,4 +50,19 @@ export function readNamedJson(file: string, how: NamedFile): ReturnType<typeof r
 /** readText for a file the user named with a flag. */
 export function readNamedText(file: string, how: NamedFile): Promise<string> {
   return named(file, how, () => readText(file))
+}
+
+/**
+ * A folder the user named with a flag (--staging, --from) must be there and be a folder: a mistyped
+ * path read as "nothing there" is how an extractor once read 0 baskets without a word. Exit 2 naming
+ * the flag; with `links: 'refuse'` a symbolic link is refused, never followed.
+ */
+export async function checkNamedFolder(dir: string, named: NamedFile & {code: string; links: 'follow' | 'refuse'}): Promise<void> {
+  const found = await (named.links === 'follow' ? stat(dir) : lstat(dir)).catch((error: unknown) => {
+    if (['ENOENT', 'ENOTDIR'].includes(errnoOf(error) ?? '')) return null
+    throw ioError(error, dir, 'look at the folder')
+  })
+  if (found?.isDirectory()) return
+  const why = found === null ? 'does not exist' : found.isSymbolicLink() ? 'is a symbolic link (refused, never followed)' : 'is not a folder'
+  throw new UsageError({code: named.code, message: `${named.what} ${dir} (given to ${named.flag}) ${why}.`, hint: `Check the path given to ${named.flag}.`, details: {file: dir, flag: named.flag}})
 }
