@@ -1,5 +1,6 @@
 import {z} from 'zod'
 
+import {sha256Schema} from './sha256.js'
 /** the canon layout version; a wicker that writes canon differently changes it */
 export const CANON_FORMAT = 1
 
@@ -11,7 +12,7 @@ export const CANON_FORMAT = 1
 export const canonIndexSchema = z.object({
   kind: z.literal('wicker/canon-index'),
   format: z.literal(CANON_FORMAT),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sha256: sha256Schema,
   baskets: z.int().nonnegative(),
   /** ids of baskets without a usable phrase */
   uncovered: z.array(z.string().max(200)),

@@ -1,5 +1,6 @@
 import {z} from 'zod'
 
+import {sha256Schema} from './sha256.js'
 /**
  * .wicker/extract.json: what `wicker extract` read from staging, kept so preview and status need not
  * read it again while staging is unchanged. A cache in the course folder: one that fails this schema
@@ -38,7 +39,7 @@ export const PROBLEM_KINDS = [
 ] as const
 export type ProblemKind = (typeof PROBLEM_KINDS)[number]
 
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/)
+const sha256 = sha256Schema
 const pair = z.object({known: z.string(), target: z.string()})
 const format = z.enum(FORMAT_IDS)
 const count = z.int().nonnegative()

@@ -1,8 +1,8 @@
 import {z} from 'zod'
 
+import {sha256Schema} from './sha256.js'
 import {lockInfoSchema} from './lock.js'
 
-const SHA256 = /^[0-9a-f]{64}$/
 
 /**
  * One answer attempt for an Idempotency-Key of `wicker serve`, in .wicker/serve-idempotency/<sha256 of
@@ -14,8 +14,8 @@ const SHA256 = /^[0-9a-f]{64}$/
 export const idempotencyRecordSchema = z.object({
   kind: z.literal('wicker/serve-idempotency'),
   version: z.literal(1),
-  keyHash: z.string().regex(SHA256, 'must be a sha256 in hex'),
-  bodyHash: z.string().regex(SHA256, 'must be a sha256 in hex'),
+  keyHash: sha256Schema,
+  bodyHash: sha256Schema,
   state: z.enum(['in-flight', 'done']),
   /** the process answering (in flight) or that answered the request */
   owner: lockInfoSchema,

@@ -1,5 +1,6 @@
 import {z} from 'zod'
 
+import {sha256Schema} from './sha256.js'
 /**
  * One line of .wicker/journal.ndjson (store/journal.ts): every transaction on canon is a `begin`
  * record, then `commit` or `abort`, and `done` once its staging files are moved; `abandon` when the
@@ -9,7 +10,7 @@ import {z} from 'zod'
 /** The ids newTxId makes; only such an id ever becomes part of a file name. */
 export const TX_ID = /^(merge|restore)-\d{8}T\d{6}Z-[0-9a-f]{6}$/
 const txId = z.string().regex(TX_ID)
-const sha = z.string().regex(/^[0-9a-f]{64}$/)
+const sha = sha256Schema
 const at = z.string().max(64)
 const relPath = z.string().min(1).max(4096)
 

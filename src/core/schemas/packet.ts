@@ -1,5 +1,6 @@
 import {z} from 'zod'
 
+import {sha256Schema} from './sha256.js'
 import {gateSettingsSchema} from './config.js'
 import {PACKET_ID, RUN_NAME} from './run-plan.js'
 
@@ -12,7 +13,7 @@ import {PACKET_ID, RUN_NAME} from './run-plan.js'
 const text = z.string().max(100_000)
 const id = z.string().min(1).max(200)
 const pair = {known: text, target: text}
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 (64 hex digits)')
+const sha256 = sha256Schema
 
 export const packetChunkSchema = z.object({
   id,

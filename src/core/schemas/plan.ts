@@ -1,5 +1,6 @@
 import {z} from 'zod'
 
+import {sha256Schema} from './sha256.js'
 /** The classes of a plan's items, and the keys it counts them by. */
 export const ITEM_CLASSES = ['new', 'fill', 'identical', 'update', 'conflict', 'staging-conflict', 'mismatch', 'overage', 'orphan', 'invalid', 'repaired', 'stray'] as const
 export const COUNT_KEYS = ['new', 'fill', 'identical', 'update', 'conflict', 'stagingConflict', 'mismatch', 'overage', 'orphan', 'invalid', 'repaired', 'stray'] as const
@@ -11,7 +12,7 @@ export const COUNT_KEYS = ['new', 'fill', 'identical', 'update', 'conflict', 'st
  * a file anyone can write: merge also checks every path in it and recomputes it from staging
  * (merge/run.ts).
  */
-const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 (64 hex digits)')
+const sha256 = sha256Schema
 const pair = z.object({known: z.string(), target: z.string()})
 
 const opSchema = z.object({

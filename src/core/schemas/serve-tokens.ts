@@ -1,5 +1,6 @@
 import {z} from 'zod'
 
+import {sha256Schema} from './sha256.js'
 import {RUN_NAME} from './run-plan.js'
 
 /** A token id: `tok_` and 12 hex digits, shown by `token list` and taken by `token revoke`. */
@@ -16,7 +17,7 @@ export const serveTokenRecord = z.object({
   id: z.string().regex(TOKEN_ID),
   course: z.string().min(1).max(200).describe('the course code the token was made for'),
   run: z.string().regex(RUN_NAME, 'not a run name').nullable().describe('the run it is limited to, or null for any run'),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('sha256 (hex) of the token text'),
+  sha256: sha256Schema.describe('sha256 (hex) of the token text'),
   createdAt: time,
   expiresAt: time,
   revokedAt: time.nullable(),

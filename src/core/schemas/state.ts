@@ -1,5 +1,6 @@
 import {z} from 'zod'
 
+import {sha256Schema} from './sha256.js'
 /**
  * .wicker/state.json: which canon this is (lineage), how many transactions it has seen, its hash.
  * It is in the course folder, so untrusted: its generation names backup files.
@@ -7,7 +8,7 @@ import {z} from 'zod'
 export const stateSchema = z.object({
   lineage: z.string().min(1).max(128),
   generation: z.int().min(0).max(999_999),
-  canonSha256: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  canonSha256: sha256Schema.nullable(),
   lastTx: z.string().max(200).nullable(),
 })
 

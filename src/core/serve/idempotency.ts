@@ -4,6 +4,7 @@ import {dirname, join} from 'node:path'
 
 import {errnoOf, InputError, ioError, UsageError} from '../errors.js'
 import {sha256Hex} from '../hash.js'
+import {SHA256_HEX} from '../schemas/sha256.js'
 import {idempotencyRecordSchema, type IdempotencyRecord, type JsonValue} from '../schemas/idempotency.js'
 import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
 import {realDisk} from '../store/disk.js'
@@ -28,7 +29,6 @@ export type Begin = {state: 'new'; expired: boolean} | {state: 'replay'; respons
 /** What a key may be: 1–255 of the characters of UUIDs, ULIDs and base64 (the draft's keys are short opaque strings). */
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._~:+/=-]{1,255}$/
 
-const SHA256 = /^[0-9a-f]{64}$/
 
 export function checkIdempotencyKey(key: string): void {
   if (IDEMPOTENCY_KEY.test(key)) return
@@ -89,7 +89,7 @@ export function idempotencyStore(courseDir: string): IdempotencyStore {
 
   return {
     async begin(key, bodyHash) {
-      if (!SHA256.test(bodyHash)) throw new Error(`bug: body hash ${bodyHash} is not a sha256`)
+      if (!SHA256_HEX.test(bodyHash)) throw new Error(`bug: body hash ${bodyHash} is not a sha256`)
       const {keyHash, dir} = folderOf(key)
       await makeRealFolder(courseDir, dir)
       let expired = false

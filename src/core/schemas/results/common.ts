@@ -1,5 +1,6 @@
 import {z} from 'zod'
 
+import {sha256Schema} from '../sha256.js'
 import {AGENTS} from '../config.js'
 import {FORMAT_IDS} from '../extract-cache.js'
 import {ATTEMPT_CLASSES} from '../ledger.js'
@@ -14,7 +15,7 @@ export const count = z.int().nonnegative()
 /** a share from 0 to 1 (coverage) */
 export const share = z.number().min(0).max(1)
 
-export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/)
+export const sha256Hex = sha256Schema
 
 export const textPair = z.object({known: z.string(), target: z.string()})
 

@@ -1,7 +1,7 @@
 import {z} from 'zod'
 
 import {ITEM_CLASSES} from '../plan.js'
-import {count, share} from './common.js'
+import {count, sha256Hex, share} from './common.js'
 
 
 /** items per class, one key each (a class's name in camelCase) */
@@ -25,7 +25,7 @@ export const coverageChange = z.object({before: share, after: share})
 export const previewResult = z
   .object({
     course: z.string(),
-    planId: z.string().regex(/^[0-9a-f]{64}$/),
+    planId: sha256Hex,
     counts: planCounts,
     coverage: coverageChange,
     ops: count.describe('baskets a merge would write'),
