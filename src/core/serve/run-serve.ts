@@ -1,5 +1,6 @@
 import {UsageError} from '../errors.js'
 import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
+import {eventHub} from './events.js'
 import {listen, makeApp, type ServedCourse} from './server.js'
 
 export interface ServeOptions extends Omit<OpenCourseOptions, 'course'> {
@@ -34,12 +35,15 @@ export async function runServe(options: ServeOptions): Promise<{result: ServeRes
     if (twin) throw new UsageError({code: 'E_SERVE_TWICE', message: `${course} and ${twin.course.dir} are both course ${opened.course.code}: a URL could not tell them apart.`, hint: 'Serve each course once (run a second wicker serve on another --port for the other folder).', details: {code: opened.course.code}})
     served.push({course: opened.course, cwd: options.cwd})
   }
-  const app = await makeApp(served, {maxBody: options.maxBody, onError: options.onError})
+  const events = eventHub(served.map((s) => s.course))
+  const app = await makeApp(served, {maxBody: options.maxBody, onError: options.onError, events})
   const server = await listen(app, options)
   const codes = served.map((s) => s.course.code)
   options.onListening({url: server.url, host: server.host, port: server.port, courses: codes})
   if (!options.signal.aborted) await new Promise((resolve) => options.signal.addEventListener('abort', resolve, {once: true}))
   options.killSignal?.addEventListener('abort', () => server.cutNow(), {once: true})
+  // open event streams would hold the server open: they end first
+  events.close()
   await server.close(options.graceMs)
   return {result: {url: server.url, courses: codes}, warnings}
 }

@@ -6,6 +6,7 @@ import type {Course} from '../course/model.js'
 import {errnoOf, IoError, WickerError} from '../errors.js'
 import {sha256Hex} from '../hash.js'
 import {runStatus} from '../status/status.js'
+import {eventHub, type EventHub} from './events.js'
 import {idempotencyStore, type IdempotencyStore} from './idempotency.js'
 import {acceptUpload, type UploadProblem} from './intake.js'
 import {verifyToken} from './tokens.js'
@@ -27,6 +28,8 @@ export interface AppOptions {
   maxBody: number
   /** told of each request the server could not answer (a 500 or a course-side refusal), for the log */
   onError?: (line: string) => void
+  /** the status page's change feed (run-serve closes it on shutdown); one of its own when left out */
+  events?: EventHub
 }
 
 interface Problem {
@@ -55,13 +58,14 @@ function send(c: Context, answer: Answer, headers: Record<string, string> = {}):
   return c.body(JSON.stringify(answer.body), answer.status as 200, {'content-type': type, ...headers})
 }
 
-type Env = {Variables: {served: ServedCourse}}
+export type Env = {Variables: {served: ServedCourse}}
 
 export async function makeApp(courses: readonly ServedCourse[], options: AppOptions): Promise<HonoApp<Env>> {
   const [{Hono}, {bodyLimit}] = await Promise.all([import('hono'), import('hono/body-limit')])
   const byCode = new Map(courses.map((s) => [s.course.code, s]))
   const stores = new Map<string, IdempotencyStore>(courses.map((s) => [s.course.code, idempotencyStore(s.course.dir)]))
   const app = new Hono<Env>()
+  const events = options.events ?? eventHub(courses.map((s) => s.course))
 
   /** the course of :course (404) and a bearer token good for it (401/403), before the body is read */
   const authorised: MiddlewareHandler<Env> = async (c, next) => {
@@ -97,6 +101,7 @@ export async function makeApp(courses: readonly ServedCourse[], options: AppOpti
     try {
       const answer = await upload(served.course, c.req.param('name'), bytes, options.maxBody)
       if (key !== undefined) await store.finish(key, answer as never)
+      if (answer.status < 300) events.changed(served.course.code)
       return send(c, answer)
     } catch (error) {
       if (key !== undefined) await store.abandon(key)
@@ -109,6 +114,9 @@ export async function makeApp(courses: readonly ServedCourse[], options: AppOpti
     const {result, warnings} = await runStatus({course: served.course.dir, cwd: served.cwd, warnings: []})
     return send(c, {status: 200, body: {status: 0, result, warnings}})
   })
+
+  const {mountPage} = await import('./page-routes.js')
+  mountPage(app, courses, events)
 
   app.notFound((c) => send(c, problem(404, 'Not found', `${c.req.method} ${new URL(c.req.url).pathname} is not a route of wicker serve: PUT /v1/courses/:course/staging/:name, GET /v1/courses/:course/status.`)))
   app.onError((error, c) => {
