@@ -13,6 +13,7 @@ export default class Serve extends BaseCommand {
   static override description = `Routes (each needs \`Authorization: Bearer <token>\` from \`wicker serve token create\`):
   PUT /v1/courses/COURSE/staging/NAME   a staging file, checked as extract would read it before it is written: 201 written, 200 already there, 422 refused (application/problem+json naming each problem and its JSON path), 413 too large; an Idempotency-Key makes a retry safe.
   GET /v1/courses/COURSE/status         what \`wicker status --json\` prints.
+  GET /                                 a live status page for a browser (coverage by seed, staging by class, runs, last merges), updated by server-sent events from GET /v1/events: open /?token=TOKEN once, the browser keeps it in an HttpOnly cookie.
 It listens on 127.0.0.1 unless told (--host); put it behind a tunnel or a TLS reverse proxy to reach it from elsewhere. SIGINT/SIGTERM: stop accepting, let in-flight requests finish, exit 130/143. Nothing is merged: that stays \`wicker merge\`.
 
 Exit codes: 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (the way it always ends: it serves until stopped); 2 usage or bad input; 4 I/O (the port is taken).`

@@ -1,10 +1,10 @@
 import {randomBytes} from 'node:crypto'
 
-import type {Context, Hono as HonoApp} from 'hono'
+import type {Context, Env, Hono as HonoApp} from 'hono'
 
+import type {Course} from '../course/model.js'
 import type {EventHub} from './events.js'
 import {coursePage, pagePolicy, renderCourses, renderNeedToken, renderPage} from './page.js'
-import type {Env, ServedCourse} from './server.js'
 import {verifyToken} from './tokens.js'
 
 /** The browser keeps the page's token here: HttpOnly (no script reads it), SameSite=Strict (no other site sends it). */
@@ -15,7 +15,13 @@ export const PAGE_COOKIE = 'wicker_token'
  * course opens the page, which then shows only the courses that token is good for. `/?token=T`
  * trades T for a cookie and redirects to `/`, so the token leaves the address bar and the history.
  */
-export function mountPage(app: HonoApp<Env>, courses: readonly ServedCourse[], events: EventHub): void {
+/** a course as makeApp serves it (server.ts's ServedCourse; not imported, so the two files form no cycle) */
+interface ServedCourse {
+  course: Course
+  cwd: string
+}
+
+export function mountPage<E extends Env>(app: HonoApp<E>, courses: readonly ServedCourse[], events: EventHub): void {
   /** the served courses the request's token (cookie or Bearer) is good for, or why none */
   async function allowed(c: Context, presented: string | undefined): Promise<{ok: ServedCourse[]; reason: string}> {
     if (!presented) return {ok: [], reason: 'This page shows course data: it needs a token.'}

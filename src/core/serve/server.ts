@@ -58,7 +58,7 @@ function send(c: Context, answer: Answer, headers: Record<string, string> = {}):
   return c.body(JSON.stringify(answer.body), answer.status as 200, {'content-type': type, ...headers})
 }
 
-export type Env = {Variables: {served: ServedCourse}}
+type Env = {Variables: {served: ServedCourse}}
 
 export async function makeApp(courses: readonly ServedCourse[], options: AppOptions): Promise<HonoApp<Env>> {
   const [{Hono}, {bodyLimit}] = await Promise.all([import('hono'), import('hono/body-limit')])
@@ -118,7 +118,7 @@ export async function makeApp(courses: readonly ServedCourse[], options: AppOpti
   const {mountPage} = await import('./page-routes.js')
   mountPage(app, courses, events)
 
-  app.notFound((c) => send(c, problem(404, 'Not found', `${c.req.method} ${new URL(c.req.url).pathname} is not a route of wicker serve: PUT /v1/courses/:course/staging/:name, GET /v1/courses/:course/status.`)))
+  app.notFound((c) => send(c, problem(404, 'Not found', `${c.req.method} ${new URL(c.req.url).pathname} is not a route of wicker serve: PUT /v1/courses/:course/staging/:name, GET /v1/courses/:course/status, GET / (the status page), GET /v1/events.`)))
   app.onError((error, c) => {
     // a client's mistake (a malformed Idempotency-Key) is a 400 with its message
     if (error instanceof WickerError && error.code === 'E_IDEMPOTENCY_KEY') return send(c, problem(400, 'Bad request', `${error.message} ${error.hint ?? ''}`.trim()))
