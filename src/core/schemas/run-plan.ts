@@ -30,6 +30,8 @@ export const runPlanSchema = z.object({
   createdAt: z.string().max(64),
   gate: gateSettingsSchema,
   packets: z.array(preparedPacketSchema),
+  /** prepare-segments --upload: where the prompts tell remote agents to PUT their output, and the token's variable */
+  upload: z.object({url: z.string().max(2048), tokenEnv: z.string().max(128)}).optional(),
 })
 
 export type PreparedPacket = z.infer<typeof preparedPacketSchema>
