@@ -1,5 +1,5 @@
 import {UsageError} from '../errors.js'
-import {stagedName} from '../launch/output.js'
+import {stagedName} from '../schemas/run-plan.js'
 
 /**
  * `prepare-segments --upload URL` (issue 12 §1 "Prompts"): the words that tell a remote agent how to
