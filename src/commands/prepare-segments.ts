@@ -13,11 +13,12 @@ export default class PrepareSegments extends BaseCommand {
 
 Writes .wicker/runs/<run>/plan.json, packets/ and prompts/ (one worker prompt per packet, one orchestrator prompt per group).
 
-Exit codes: 0 ok; 2 usage (bad template, ids, range, a --manifest that does not exist); 3 blocked (the run exists with other packets); 4 I/O.`
+Exit codes: 0 ok; 2 usage (bad template, ids, range, a --manifest that does not exist, a bad --upload URL); 3 blocked (the run exists with other packets); 4 I/O.`
 
   static override examples = [
     {description: 'Packets of about 20 LEGOs for everything missing', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},
     {description: 'The three-tier split: 3 segments × 3 orchestrators × 10 agents', command: '<%= config.bin %> <%= command.id %> spa_for_eng --segments 3 --orchestrators 3 --agents 10'},
+    {description: 'Prompts for agents elsewhere, which upload to wicker serve through a tunnel', command: '<%= config.bin %> <%= command.id %> spa_for_eng --upload https://wicker.example.org'},
     {description: 'Regenerate the baskets that fail GATE', command: '<%= config.bin %> <%= command.id %> spa_for_eng --regenerate-failing gate'},
   ]
 
@@ -37,6 +38,8 @@ Exit codes: 0 ok; 2 usage (bad template, ids, range, a --manifest that does not 
     'template-dir': Flags.string({description: 'Folder with worker.md and orchestrator.md templates [default: the bundled ones].'}),
     run: Flags.string({description: 'Name of the run [default: derived from the packets].'}),
     orientation: orientationFlag,
+    upload: Flags.string({description: 'Base URL of a `wicker serve` the agents reach (https://wicker.example.org): each prompt then ends with the curl line that PUTs its output there.'}),
+    'token-env': Flags.string({description: 'Environment variable the agents read their bearer token from; named in the prompts, never the token itself [default: WICKER_TOKEN].', dependsOn: ['upload']}),
   }
 
   async run(): Promise<void> {
@@ -57,6 +60,8 @@ Exit codes: 0 ok; 2 usage (bad template, ids, range, a --manifest that does not 
       gate: {definition: flags.gate as GateDefinition | undefined, windowSeeds: flags['window-seeds']},
       templateDir: flags['template-dir'],
       run: flags.run,
+      upload: flags.upload,
+      tokenEnv: flags['token-env'],
     }))
     this.finish(ui, {result, warnings, exitCode: 0, render: (u, r) => renderPrepare(u, r, args.course)})
   }

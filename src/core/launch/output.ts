@@ -62,9 +62,7 @@ export async function readWorkOutput(file: string): Promise<WorkOutput> {
   }
 }
 
-export function stagedName(run: string, packet: string, attempt: number): string {
-  return `${run}__${packet}__${attempt}.json`
-}
+export {stagedName} from '../schemas/run-plan.js'
 
 /** Writes into staging atomically, never replacing a file (temp file, fsync, hard link). */
 export async function stageOutput(dir: string, name: string, text: string | Uint8Array): Promise<string> {

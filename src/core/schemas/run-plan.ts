@@ -30,12 +30,19 @@ export const runPlanSchema = z.object({
   createdAt: z.string().max(64),
   gate: gateSettingsSchema,
   packets: z.array(preparedPacketSchema),
+  /** prepare-segments --upload: where the prompts tell remote agents to PUT their output, and the token's variable */
+  upload: z.object({url: z.string().max(2048), tokenEnv: z.string().max(128)}).optional(),
 })
 
 export type PreparedPacket = z.infer<typeof preparedPacketSchema>
 export type RunPlan = z.infer<typeof runPlanSchema>
 
 export const PREPARE_AGAIN = 'Prepare the run again with `wicker prepare-segments <course> --run <name>` (a run plan is written by wicker, not by hand).'
+
+/** The staging name of a packet's output: launch's for each attempt, and the PUT URL of a prompt made with --upload. */
+export function stagedName(run: string, packet: string, attempt: number): string {
+  return `${run}__${packet}__${attempt}.json`
+}
 
 /** A run name given on the command line: letters, digits, `_`, `.`, `-`; no path. */
 export function checkRunName(run: string): string {

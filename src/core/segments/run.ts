@@ -25,6 +25,7 @@ import {buildPacket, splitSeeds, type Packet} from './packets.js'
 import {parseSeedRange} from './seed-range.js'
 import {loadTemplate, render} from './prompt.js'
 import {orchestratorValues, workerValues} from './values.js'
+import {checkUploadTarget, orchestratorUploadSection, workerUploadSection} from './upload.js'
 import {progressEvery, type OnProgress} from '../progress.js'
 
 export interface RunPrepareOptions extends OpenCourseOptions {
@@ -45,6 +46,10 @@ export interface RunPrepareOptions extends OpenCourseOptions {
   gate?: Partial<GateSettings>
   templateDir?: string | null
   run?: string | null
+  /** `--upload URL`: prompts tell a remote agent to PUT its output to this wicker serve */
+  upload?: string | null
+  /** `--token-env NAME`: the environment variable the agent reads its token from [default: WICKER_TOKEN] */
+  tokenEnv?: string | null
 }
 
 export type {PreparedPacket, RunPlan} from '../schemas/run-plan.js'
@@ -114,7 +119,8 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
   options.onProgress?.('loading the course')
   const {course, canon, config, configFile, warnings} = await openCourse({...options, recover: true})
   const gate = parseSettings(gateSettingsSchema, {config: {...config.gate, definition: 'window'}, flags: options.gate, section: 'gate', file: configFile})
-  // Templates first: a broken template stops everything before any file is written.
+  // Flags and templates first: a bad --upload or a broken template stops everything before any file is written.
+  const upload = options.upload ? checkUploadTarget(options.upload, options.tokenEnv ?? undefined) : null
   const worker = await loadTemplate(options.templateDir ? resolve(options.cwd, options.templateDir) : null, 'worker')
   const orchestrator = await loadTemplate(options.templateDir ? resolve(options.cwd, options.templateDir) : null, 'orchestrator')
 
@@ -144,7 +150,7 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
   const paths = wickerPaths(course.dir)
   const files = runPaths(join(paths.runs, run))
   const dir = files.dir
-  const plan: RunPlan = {kind: 'wicker/run-plan', version: 1, run, course: course.code, createdAt: new Date().toISOString(), gate, packets: placed}
+  const plan: RunPlan = {kind: 'wicker/run-plan', version: 1, run, course: course.code, createdAt: new Date().toISOString(), gate, packets: placed, ...(upload ? {upload} : {})}
   const planFile = files.plan
   let unchanged = false
   // the run's folder is written into below: a symlinked .wicker, runs/ or runs/<run> is refused first
@@ -154,7 +160,8 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
     if (JSON.stringify(existing.packets) !== JSON.stringify(placed)) {
       throw new BlockedError({code: 'E_RUN_EXISTS', message: `run ${run} already exists with other packets (${dir}).`, hint: 'Pass another --run name, or launch that run as it is.'})
     }
-    unchanged = true
+    // the same packets with another --upload (or none): the prompts and plan are written again
+    unchanged = JSON.stringify(existing.upload ?? null) === JSON.stringify(plan.upload ?? null)
   }
   if (!unchanged && packets.length > 0) {
     await makeRealFolder(course.dir, files.packets)
@@ -167,13 +174,13 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
       // packets are made again from the same input, so they need to be whole, not durable
       await writeFileAtomic(packetFile, `${JSON.stringify({...packet, run, bases: Object.fromEntries(packet.legos.filter((l) => l.base).map((l) => [l.id, l.base]))}, null, 2)}\n`, {durable: false})
       // prompt names are predictable too: written whole, by rename (a planted symlink is replaced, never followed)
-      await writeFileAtomic(files.prompt(packet.id), render(worker, workerValues(course, packet, run, packetFile, gate, settings)), {durable: false})
+      await writeFileAtomic(files.prompt(packet.id), render(worker, workerValues(course, packet, run, packetFile, gate, settings)) + (upload ? workerUploadSection(upload, course.code, run, packet.id) : ''), {durable: false})
     }
     for (let s = 0; s < segments; s++) {
       for (let o = 0; o < orchestrators; o++) {
         const mine = placed.filter((p) => p.segment === s && p.orchestrator === o)
         if (mine.length === 0) continue
-        await writeFileAtomic(files.prompt(`orchestrator-s${s + 1}-o${o + 1}`), render(orchestrator, orchestratorValues(course, run, s, o, mine, files)), {durable: false})
+        await writeFileAtomic(files.prompt(`orchestrator-s${s + 1}-o${o + 1}`), render(orchestrator, orchestratorValues(course, run, s, o, mine, files)) + (upload ? orchestratorUploadSection(upload) : ''), {durable: false})
       }
     }
     await writeFileAtomic(planFile, `${JSON.stringify(plan, null, 2)}\n`)
