@@ -7,6 +7,8 @@ export interface ServeOptions extends Omit<OpenCourseOptions, 'course'> {
   host: string
   port: number
   maxBody: number
+  /** uploads a minute per token (rate-limit.ts) */
+  ratePerMinute: number
   requestTimeoutMs: number
   graceMs: number
   /** aborted by SIGINT/SIGTERM: the server stops accepting and lets in-flight requests finish */
@@ -34,7 +36,7 @@ export async function runServe(options: ServeOptions): Promise<{result: ServeRes
     if (twin) throw new UsageError({code: 'E_SERVE_TWICE', message: `${course} and ${twin.course.dir} are both course ${opened.course.code}: a URL could not tell them apart.`, hint: 'Serve each course once (run a second wicker serve on another --port for the other folder).', details: {code: opened.course.code}})
     served.push({course: opened.course, cwd: options.cwd})
   }
-  const app = await makeApp(served, {maxBody: options.maxBody, onError: options.onError})
+  const app = await makeApp(served, {maxBody: options.maxBody, ratePerMinute: options.ratePerMinute, onError: options.onError})
   const server = await listen(app, options)
   const codes = served.map((s) => s.course.code)
   options.onListening({url: server.url, host: server.host, port: server.port, courses: codes})
