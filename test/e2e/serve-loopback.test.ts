@@ -1,35 +1,17 @@
-import {spawn} from 'node:child_process'
 import {request} from 'node:http'
 import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {loadCourse} from '../../src/core/course/load.js'
-import {BIN, STACK_TRACE, wicker} from '../helpers/cli.js'
+import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {startServer} from '../helpers/serve.js'
 import {schemaErrors} from '../helpers/json-schemas.js'
 import {basketsFor, stagingCourse} from '../helpers/staging.js'
 
 const STAGING = 'phase5_baskets_staging'
 /** a response's JSON body, as the test reads it */
 const json = async (res: Response): Promise<any> => res.json()
-
-/** `wicker serve DIR --port 0 --json` from the built bin, and the port it printed on stderr */
-async function startServer(dir: string, extra: string[] = []) {
-  const child = spawn(process.execPath, [BIN, 'serve', dir, '--port', '0', '--json', ...extra], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}})
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-  const listening = await new Promise<{url: string; port: number}>((resolve, reject) => {
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d
-      const line = stderr.split('\n').find((l) => l.startsWith('{"type":"listening"'))
-      if (line) resolve(JSON.parse(line))
-    })
-    child.once('exit', (code) => reject(new Error(`wicker serve exited ${code}: ${stderr}`)))
-  })
-  const exited = new Promise<{code: number | null; stdout: string; stderr: string}>((resolve) => child.once('exit', (code) => resolve({code, stdout, stderr})))
-  return {child, listening, exited}
-}
 
 describe('wicker serve on loopback', () => {
   it('takes uploads from fetch byte for byte, 20 at once each once, and stops on SIGTERM with 143 and the port closed', async () => {
@@ -40,7 +22,7 @@ describe('wicker serve on loopback', () => {
     const token = made.json.result.token as string
     const lego = basketsFor(course, 5)[0]!.lego.id
     const body = (salt: string) => `${JSON.stringify({[lego]: {practice_phrases: basketsFor(course, 5, salt)[0]!.phrases}}, null, 2)}\n`
-    const {child, listening, exited} = await startServer(synth.dir)
+    const {child, listening, exited} = await startServer(synth.dir, ['--rate', '100000'])
     try {
       expect(listening.url).toBe(`http://127.0.0.1:${listening.port}`)
       expect(listening.port).toBeGreaterThan(0)
