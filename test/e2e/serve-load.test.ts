@@ -51,7 +51,7 @@ describe('wicker serve under load, cut bodies and fuzzed bodies (a real server o
       const answers = await Promise.all(plan.map(async (uploads) => {
         const got: {sent: Sent; status: number; file?: string}[] = []
         for (const sent of uploads) {
-          const headers = sent.key ? {'idempotency-key': sent.key} : {}
+          const headers: Record<string, string> = sent.key ? {'idempotency-key': sent.key} : {}
           const tries = sent.key ? 2 : 1 // an idempotent upload is retried: the second gets the stored answer
           for (let t = 0; t < tries; t++) {
             const res = await s.put(sent.name, sent.data, headers)
@@ -123,7 +123,7 @@ describe('wicker serve under load, cut bodies and fuzzed bodies (a real server o
     ]
     for (let i = 0; i < 180; i++) {
       const bytes = mutate[i % mutate.length]!(good)
-      const headers = i % 9 === 0 ? {'content-type': ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=zz', 'image/png'][i % 4]!} : {}
+      const headers: Record<string, string> = i % 9 === 0 ? {'content-type': ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=zz', 'image/png'][i % 4]!} : {}
       mutations.push([`fz-${i}.json`, bytes, headers])
     }
     for (const [name, [bytes]] of Object.entries(hostileCorpus(s.good.lego.id, s.good))) mutations.push([name.endsWith('.json') ? name : `${name}.json`, Buffer.from(bytes), {}])
