@@ -28,6 +28,8 @@ export const INT_BOUNDS = {
   'max-depth': {min: 1, max: 1000},
   /** a TCP port; 0 asks the system for any free one */
   port: {min: 0, max: 65_535},
+  /** wicker serve's uploads a minute per token */
+  rate: {min: 1, max: 100_000},
 } as const
 
 export type IntBound = keyof typeof INT_BOUNDS

@@ -22,7 +22,7 @@ describe('wicker serve on loopback', () => {
     const token = made.json.result.token as string
     const lego = basketsFor(course, 5)[0]!.lego.id
     const body = (salt: string) => `${JSON.stringify({[lego]: {practice_phrases: basketsFor(course, 5, salt)[0]!.phrases}}, null, 2)}\n`
-    const {child, listening, exited} = await startServer(synth.dir)
+    const {child, listening, exited} = await startServer(synth.dir, ['--rate', '100000'])
     try {
       expect(listening.url).toBe(`http://127.0.0.1:${listening.port}`)
       expect(listening.port).toBeGreaterThan(0)

@@ -6,8 +6,8 @@ import type {FormatId} from '../../src/core/formats/containers.js'
 import {tempDir, writeTree} from './fs.js'
 
 /** A course with an empty canon, for staging tests; code spa_for_eng so language-named keys work. */
-export function stagingCourse(seeds = 24, seed = 60) {
-  const synth = generateCourse({seed, seeds, code: 'spa_for_eng', canon: {fill: 0}})
+export function stagingCourse(seeds = 24, seed = 60, code = 'spa_for_eng') {
+  const synth = generateCourse({seed, seeds, code, canon: {fill: 0}})
   return {...synth, dir: writeCourse(tempDir(), synth)}
 }
 

@@ -8,6 +8,8 @@ export interface ServeOptions extends Omit<OpenCourseOptions, 'course'> {
   host: string
   port: number
   maxBody: number
+  /** uploads a minute per token (rate-limit.ts) */
+  ratePerMinute: number
   requestTimeoutMs: number
   graceMs: number
   /** aborted by SIGINT/SIGTERM: the server stops accepting and lets in-flight requests finish */
@@ -36,7 +38,7 @@ export async function runServe(options: ServeOptions): Promise<{result: ServeRes
     served.push({course: opened.course, cwd: options.cwd})
   }
   const events = eventHub(served.map((s) => s.course))
-  const app = await makeApp(served, {maxBody: options.maxBody, onError: options.onError, events})
+  const app = await makeApp(served, {maxBody: options.maxBody, ratePerMinute: options.ratePerMinute, onError: options.onError, events})
   const server = await listen(app, options)
   const codes = served.map((s) => s.course.code)
   options.onListening({url: server.url, host: server.host, port: server.port, courses: codes})

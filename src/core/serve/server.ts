@@ -1,4 +1,6 @@
+import {randomBytes} from 'node:crypto'
 import type {AddressInfo} from 'node:net'
+import {basename} from 'node:path'
 
 import type {Context, Hono as HonoApp, MiddlewareHandler} from 'hono'
 
@@ -9,14 +11,15 @@ import {runStatus} from '../status/status.js'
 import {eventHub, type EventHub} from './events.js'
 import {idempotencyStore, type IdempotencyStore} from './idempotency.js'
 import {acceptUpload, type UploadProblem} from './intake.js'
-import {verifyToken} from './tokens.js'
+import {RATE_DEFAULT_PER_MINUTE, rateLimiter} from './rate-limit.js'
+import {verifyToken, type TokenVerdict, type TokenView} from './tokens.js'
 
 /**
  * `wicker serve` (issue 12 §1, first cut): the Upload and Status routes of one or more courses.
  * makeApp builds the Hono app (tests call app.request() in-process); listen() puts it on a port.
  */
 
-export const SERVE_DEFAULTS = {host: '127.0.0.1', port: 4750, maxBody: 8 * 1024 * 1024, requestTimeoutMs: 30_000, graceMs: 5000} as const
+export const SERVE_DEFAULTS = {host: '127.0.0.1', port: 4750, maxBody: 8 * 1024 * 1024, requestTimeoutMs: 30_000, graceMs: 5000, ratePerMinute: RATE_DEFAULT_PER_MINUTE} as const
 
 export interface ServedCourse {
   course: Course
@@ -26,6 +29,10 @@ export interface ServedCourse {
 
 export interface AppOptions {
   maxBody: number
+  /** uploads a minute per token (burst: a tenth of it, rate-limit.ts); default SERVE_DEFAULTS.ratePerMinute */
+  ratePerMinute?: number
+  /** the clock of the rate limit (tests) */
+  now?: () => number
   /** told of each request the server could not answer (a 500 or a course-side refusal), for the log */
   onError?: (line: string) => void
   /** the status page's change feed (run-serve closes it on shutdown); one of its own when left out */
@@ -58,7 +65,13 @@ function send(c: Context, answer: Answer, headers: Record<string, string> = {}):
   return c.body(JSON.stringify(answer.body), answer.status as 200, {'content-type': type, ...headers})
 }
 
-type Env = {Variables: {served: ServedCourse}}
+type Env = {Variables: {served: ServedCourse; token: TokenView}}
+
+/** A staging name the server picks for a POST: UTC time and 8 random bytes, so two never collide; a run's token gets its run's prefix. */
+export function generatedName(run: string | null, now = new Date()): string {
+  const time = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+  return `${run === null ? '' : `${run}__`}upload-${time}-${randomBytes(8).toString('hex')}.json`
+}
 
 export async function makeApp(courses: readonly ServedCourse[], options: AppOptions): Promise<HonoApp<Env>> {
   const [{Hono}, {bodyLimit}] = await Promise.all([import('hono'), import('hono/body-limit')])
@@ -76,9 +89,34 @@ export async function makeApp(courses: readonly ServedCourse[], options: AppOpti
     const header = c.req.header('authorization') ?? ''
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
     if (!match) return send(c, problem(401, 'Bearer token needed', 'Send `Authorization: Bearer <token>`; `wicker serve token create` makes one.'), challenge)
-    const verdict = await verifyToken(served.course.dir, match[1]!, {course: code})
+    const verdict = await verifyAnywhere(served, match[1]!)
     if (!verdict.ok) return send(c, problem(verdict.status, verdict.status === 401 ? 'Token refused' : 'Token not good for this', verdict.reason), verdict.status === 401 ? challenge : {})
     c.set('served', served)
+    c.set('token', verdict.token)
+    await next()
+  }
+
+  /**
+   * A token is looked up in the store of the course the URL names, then in every other served
+   * course's: one another course knows is a 403 naming that course, not a 401 as if it were unknown.
+   */
+  const verifyAnywhere = async (served: ServedCourse, token: string): Promise<TokenVerdict> => {
+    const code = served.course.code
+    const own = await verifyToken(served.course.dir, token, {course: code})
+    if (own.ok || own.reason !== 'unknown token') return own
+    for (const other of courses) {
+      if (other === served) continue
+      const there = await verifyToken(other.course.dir, token, {course: code})
+      if (there.ok || there.reason !== 'unknown token') return there.ok ? own : there
+    }
+    return own
+  }
+
+  const rate = rateLimiter(options.ratePerMinute ?? SERVE_DEFAULTS.ratePerMinute, options.now)
+  /** one upload from the token's bucket (keyed by its id, never the token), before the body is read */
+  const rated: MiddlewareHandler<Env> = async (c, next) => {
+    const got = rate.take(c.get('token').id)
+    if (!got.ok) return send(c, problem(429, 'Too many uploads', `Token ${c.get('token').id} may upload ${options.ratePerMinute ?? SERVE_DEFAULTS.ratePerMinute} files a minute (wicker serve --rate): retry in ${got.retryAfterSeconds} s.`), {'retry-after': String(got.retryAfterSeconds)})
     await next()
   }
 
@@ -87,27 +125,39 @@ export async function makeApp(courses: readonly ServedCourse[], options: AppOpti
     onError: (c) => send(c, problem(413, 'Body too large', `This server takes bodies of up to ${options.maxBody} bytes (wicker serve --max-body).`)),
   })
 
-  app.put('/v1/courses/:course/staging/:name', authorised, limit, async (c) => {
+  /** PUT under the client's name, POST under one the server picks: the same checks, the same Idempotency-Key handling */
+  const intake = async (c: Context<Env>, name: string | null): Promise<Response> => {
     const served = c.get('served')
+    const run = c.get('token').run
+    // a token of one run uploads that run's files only: launch names them <run>__<packet>__<attempt>.json
+    if (name !== null && run !== null && !name.startsWith(`${run}__`)) return send(c, problem(403, 'Token not good for this', `token ${c.get('token').id} is for run ${run}: its uploads are named ${run}__….json (or POSTed, and named by the server).`))
     const bytes = Buffer.from(await c.req.arrayBuffer())
     const key = c.req.header('idempotency-key')
     const store = stores.get(served.course.code)!
+    const where = (answer: Answer): Record<string, string> =>
+      name === null && typeof answer.body.file === 'string' ? {location: `/v1/courses/${encodeURIComponent(served.course.code)}/staging/${encodeURIComponent(basename(answer.body.file))}`} : {}
     if (key !== undefined) {
       const begun = await store.begin(key, sha256Hex(bytes))
-      if (begun.state === 'replay') return send(c, begun.response as unknown as Answer, {'idempotent-replayed': 'true'})
+      if (begun.state === 'replay') {
+        const stored = begun.response as unknown as Answer
+        return send(c, stored, {'idempotent-replayed': 'true', ...where(stored)})
+      }
       if (begun.state === 'conflict') return send(c, problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was used with another body: send a fresh key for a new upload.'))
       if (begun.state === 'in-flight') return send(c, problem(409, 'Upload in progress', 'A request with this Idempotency-Key is still being answered: retry in a moment.'), {'retry-after': '1'})
     }
     try {
-      const answer = await upload(served.course, c.req.param('name'), bytes, options.maxBody)
+      const answer = await upload(served.course, name ?? generatedName(run), bytes, options.maxBody)
       if (key !== undefined) await store.finish(key, answer as never)
       if (answer.status < 300) events.changed(served.course.code)
-      return send(c, answer)
+      return send(c, answer, where(answer))
     } catch (error) {
       if (key !== undefined) await store.abandon(key)
       throw error
     }
-  })
+  }
+
+  app.put('/v1/courses/:course/staging/:name', authorised, rated, limit, (c) => intake(c, c.req.param('name')))
+  app.post('/v1/courses/:course/staging', authorised, rated, limit, (c) => intake(c, null))
 
   app.get('/v1/courses/:course/status', authorised, async (c) => {
     const served = c.get('served')
@@ -118,7 +168,7 @@ export async function makeApp(courses: readonly ServedCourse[], options: AppOpti
   const {mountPage} = await import('./page-routes.js')
   mountPage(app, courses, events)
 
-  app.notFound((c) => send(c, problem(404, 'Not found', `${c.req.method} ${new URL(c.req.url).pathname} is not a route of wicker serve: PUT /v1/courses/:course/staging/:name, GET /v1/courses/:course/status, GET / (the status page), GET /v1/events.`)))
+  app.notFound((c) => send(c, problem(404, 'Not found', `${c.req.method} ${new URL(c.req.url).pathname} is not a route of wicker serve: PUT /v1/courses/:course/staging/:name, POST /v1/courses/:course/staging, GET /v1/courses/:course/status, GET / (the status page), GET /v1/events.`)))
   app.onError((error, c) => {
     // a client's mistake (a malformed Idempotency-Key) is a 400 with its message
     if (error instanceof WickerError && error.code === 'E_IDEMPOTENCY_KEY') return send(c, problem(400, 'Bad request', `${error.message} ${error.hint ?? ''}`.trim()))

@@ -20,7 +20,7 @@ describe('wicker serve routes, in-process', async () => {
   const synth = stagingCourse()
   const course = await loadCourse(synth.dir)
   const other = stagingCourse(6, 61)
-  const app = await makeApp([{course, cwd: synth.dir}], {maxBody: 4096})
+  const app = await makeApp([{course, cwd: synth.dir}], {maxBody: 4096, ratePerMinute: 100_000})
   const token = (await createToken(course.dir, {course: course.code, run: null, expiresMs: HOUR})).result.token
   const lego = basketsFor(course, 5)[0]!.lego.id
   const body = (salt = '') => JSON.stringify({[lego]: {practice_phrases: basketsFor(course, 5, salt)[0]!.phrases}})
@@ -137,7 +137,7 @@ describe('wicker serve routes, in-process', async () => {
   })
 
   it('answers every body of the hostile corpus with a 422 naming the problem extract reports (413 when too large), never a 500, and writes none', async () => {
-    const small = await makeApp([{course, cwd: synth.dir}], {maxBody: 2048})
+    const small = await makeApp([{course, cwd: synth.dir}], {maxBody: 2048, ratePerMinute: 100_000})
     const before = staged()
     const good = basketsFor(course, 5)[0]!
     for (const [name, [bytes, kind]] of Object.entries(hostileCorpus(good.lego.id, good))) {
@@ -152,5 +152,60 @@ describe('wicker serve routes, in-process', async () => {
       expect(JSON.stringify(got), name).not.toMatch(/\bat .+:\d+:\d+/)
     }
     expect(staged()).toEqual(before)
+  })
+
+  it('POST picks a name that is a valid staging name, answers 201 with Location (the file\'s PUT URL), and a replay of its key names the same file', async () => {
+    const post = (data: string, headers: Record<string, string> = {}) => app.request(`/v1/courses/${course.code}/staging`, {method: 'POST', body: data, headers: {authorization: `Bearer ${token}`, ...headers}})
+    const first = await post(body(' po'), {'idempotency-key': 'post-key-1'})
+    expect(first.status).toBe(201)
+    const got = await json(first)
+    expect(got.file).toMatch(new RegExp(`^${STAGING}/upload-\\d{8}T\\d{6}Z-[0-9a-f]{16}\\.json$`))
+    const name = got.file.slice(STAGING.length + 1)
+    expect(first.headers.get('location')).toBe(`/v1/courses/${course.code}/staging/${name}`)
+    expect(readFileSync(join(course.dir, got.file), 'utf8')).toBe(body(' po'))
+    const replay = await post(body(' po'), {'idempotency-key': 'post-key-1'})
+    expect([replay.status, (await json(replay)).file, replay.headers.get('location')]).toEqual([201, got.file, first.headers.get('location')])
+    const other = await post(body(' po'))
+    expect((await json(other)).file).not.toBe(got.file)
+    const bad = await post(JSON.stringify({[lego]: {practice_phrases: [{known: 'zup', target: 7}]}}))
+    expect([bad.status, bad.headers.get('location')]).toEqual([422, null])
+    expect(staged().filter((n) => n.startsWith('upload-'))).toHaveLength(2)
+  })
+
+  it('over --rate: 429 with Retry-After in whole seconds, checked before the body, nothing written; another token is not held up', async () => {
+    let now = 0
+    const slow = await makeApp([{course, cwd: synth.dir}], {maxBody: 4096, ratePerMinute: 6, now: () => now})
+    const own = (await createToken(course.dir, {course: course.code, run: null, expiresMs: HOUR})).result.token
+    const send = (name: string, who = own) => slow.request(`/v1/courses/${course.code}/staging/${name}`, {method: 'PUT', body: body(` ${name}`), headers: {authorization: `Bearer ${who}`}})
+    expect((await send('rat1.json')).status).toBe(201)
+    const over = await send('rat2.json')
+    expect([over.status, over.headers.get('retry-after'), over.headers.get('content-type')]).toEqual([429, '10', 'application/problem+json'])
+    expect(staged()).not.toContain('rat2.json')
+    expect((await send('rat3.json', token)).status).toBe(201)
+    now += 10_000
+    expect((await send('rat2.json')).status).toBe(201)
+  })
+
+  it('with several courses served, a token of course A used on course B is a 403 naming A; a token no course knows is a 401', async () => {
+    const second = stagingCourse(6, 66, 'qzv_for_eng')
+    const secondCourse = await loadCourse(second.dir)
+    const both = await makeApp([{course, cwd: synth.dir}, {course: secondCourse, cwd: second.dir}], {maxBody: 4096})
+    const theirs = (await createToken(second.dir, {course: secondCourse.code, run: null, expiresMs: HOUR})).result.token
+    const res = await both.request(`/v1/courses/${course.code}/staging/cross.json`, {method: 'PUT', body: body(' cr'), headers: {authorization: `Bearer ${theirs}`}})
+    expect([res.status, (await json(res)).detail]).toEqual([403, expect.stringContaining(`is for course ${secondCourse.code}`)])
+    const unknown = await both.request(`/v1/courses/${course.code}/staging/cross.json`, {method: 'PUT', body: body(' cr'), headers: {authorization: `Bearer wkr_${'x'.repeat(43)}`}})
+    expect(unknown.status).toBe(401)
+    expect(staged()).not.toContain('cross.json')
+  })
+
+  it('a token made with --run R uploads files named R__….json only (403 otherwise), and POST names its file R__upload-…', async () => {
+    const ran = (await createToken(course.dir, {course: course.code, run: 'r7', expiresMs: HOUR})).result.token
+    const as = (path: string, method = 'PUT') => app.request(`/v1/courses/${course.code}/staging${path}`, {method, body: body(` ${path}`), headers: {authorization: `Bearer ${ran}`}})
+    const wrong = await as('/loose.json')
+    expect([wrong.status, (await json(wrong)).detail]).toEqual([403, expect.stringContaining('run r7')])
+    expect((await as('/r7__p1__1.json')).status).toBe(201)
+    const posted = await as('', 'POST')
+    expect((await json(posted)).file).toMatch(new RegExp(`^${STAGING}/r7__upload-`))
+    expect(staged()).not.toContain('loose.json')
   })
 })
