@@ -3,7 +3,7 @@
  * concurrent clients for a few seconds, then the p50/p99 latency of 200 uploads of a ~100 kB basket
  * file at concurrency 4. A real `wicker serve` process from the built bin; the clients are fetch calls.
  */
-import {spawn, spawnSync} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 import {rmSync} from 'node:fs'
 import {join} from 'node:path'
 
@@ -12,23 +12,10 @@ import {generateCourse} from './synth/generate.js'
 import {missingBaskets, type StagedBasket} from './synth/staging.js'
 import {writeCourse} from './synth/write.js'
 import {BIN, OUT, printTable, saveResults, type Row} from './lib.js'
+import {startServer} from './serve-process.js'
 
 const fileOf = (baskets: StagedBasket[]) => JSON.stringify(Object.fromEntries(baskets.map((b) => [b.lego.id, {practice_phrases: b.phrases}])))
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!
-
-async function start(dir: string): Promise<{url: string; stop: () => Promise<void>}> {
-  const child = spawn(process.execPath, [BIN, 'serve', dir, '--port', '0', '--json', '--rate', '100000'], {stdio: ['ignore', 'ignore', 'pipe']})
-  let stderr = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d
-      const line = stderr.split('\n').find((l) => l.startsWith('{"type":"listening"'))
-      if (line) resolve(JSON.parse(line).url)
-    })
-    child.once('exit', (code) => reject(new Error(`wicker serve exited ${code}: ${stderr}`)))
-  })
-  return {url, stop: () => new Promise((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM')))}
-}
 
 export async function runServeBench(clients = 16, seconds = 5): Promise<Row[]> {
   const parent = join(OUT, 'courses', 'serve')
@@ -44,7 +31,8 @@ export async function runServeBench(clients = 16, seconds = 5): Promise<Row[]> {
     big.push(b)
   }
   const bigBody = fileOf(big)
-  const server = await start(dir)
+  const {child, listening, exited} = await startServer(dir, ['--rate', '100000'])
+  const server = {url: listening.url}
   const put = async (name: string, body: string) => {
     const res = await fetch(`${server.url}/v1/courses/${course.code}/staging/${name}`, {method: 'PUT', body, headers: {authorization: `Bearer ${token}`}})
     await res.arrayBuffer()
@@ -77,7 +65,8 @@ export async function runServeBench(clients = 16, seconds = 5): Promise<Row[]> {
       {benchmark: `serve: 200 uploads of a ${(bigBody.length / 1000).toFixed(0)} kB basket file (${big.length} baskets), concurrency 4`, measured: `p50 ${quantile(times, 0.5).toFixed(0)} ms, p99 ${quantile(times, 0.99).toFixed(0)} ms`, target: '—', ratio: '—'},
     ]
   } finally {
-    await server.stop()
+    child.kill('SIGTERM')
+    await exited
   }
 }
 

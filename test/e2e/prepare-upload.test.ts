@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 
 import {STACK_TRACE, wicker} from '../helpers/cli.js'
 import {tempDir} from '../helpers/fs.js'
-import {startServer} from '../helpers/serve-process.js'
+import {startServer} from '../../bench/serve-process.js'
 import {stagingCourse} from '../helpers/staging.js'
 
 const BUILTIN = new URL('../../dist/agent/builtin.js', import.meta.url).pathname

@@ -7,7 +7,7 @@ import {loadCourse} from '../../src/core/course/load.js'
 import {sha256Hex} from '../../src/core/hash.js'
 import {STACK_TRACE, wicker} from '../helpers/cli.js'
 import {hostileCorpus} from '../helpers/hostile-corpus.js'
-import {startServer} from '../helpers/serve-process.js'
+import {startServer} from '../../bench/serve-process.js'
 import {basketsFor, stagingCourse} from '../helpers/staging.js'
 
 const STAGING = 'phase5_baskets_staging'

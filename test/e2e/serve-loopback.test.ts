@@ -6,7 +6,7 @@ import {describe, expect, it} from 'vitest'
 import {loadCourse} from '../../src/core/course/load.js'
 import {STACK_TRACE, wicker} from '../helpers/cli.js'
 import {schemaErrors} from '../helpers/json-schemas.js'
-import {startServer} from '../helpers/serve-process.js'
+import {startServer} from '../../bench/serve-process.js'
 import {basketsFor, stagingCourse} from '../helpers/staging.js'
 
 const STAGING = 'phase5_baskets_staging'

@@ -3,7 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {loadCourse} from '../../src/core/course/load.js'
 import {launchChromium} from '../helpers/browser.js'
 import {wicker} from '../helpers/cli.js'
-import {startServer} from '../helpers/serve-process.js'
+import {startServer} from '../../bench/serve-process.js'
 import {basketsFor, stagingCourse} from '../helpers/staging.js'
 
 describe('wicker serve status page in headless Chromium', () => {

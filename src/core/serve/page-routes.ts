@@ -2,8 +2,8 @@ import {randomBytes} from 'node:crypto'
 
 import type {Context, Env, Hono as HonoApp} from 'hono'
 
-import type {Course} from '../course/model.js'
 import type {EventHub} from './events.js'
+import {BEARER_CHALLENGE, bearerOf, problem, send, type ServedCourse} from './http.js'
 import {coursePage, pagePolicy, renderCourses, renderNeedToken, renderPage} from './page.js'
 import {verifyToken} from './tokens.js'
 
@@ -15,12 +15,6 @@ export const PAGE_COOKIE = 'wicker_token'
  * course opens the page, which then shows only the courses that token is good for. `/?token=T`
  * trades T for a cookie and redirects to `/`, so the token leaves the address bar and the history.
  */
-/** a course as makeApp serves it (server.ts's ServedCourse; not imported, so the two files form no cycle) */
-interface ServedCourse {
-  course: Course
-  cwd: string
-}
-
 export function mountPage<E extends Env>(app: HonoApp<E>, courses: readonly ServedCourse[], events: EventHub): void {
   /** the served courses the request's token (cookie or Bearer) is good for, or why none */
   async function allowed(c: Context, presented: string | undefined): Promise<{ok: ServedCourse[]; reason: string}> {
@@ -37,8 +31,7 @@ export function mountPage<E extends Env>(app: HonoApp<E>, courses: readonly Serv
 
   async function presented(c: Context): Promise<string | undefined> {
     const {getCookie} = await import('hono/cookie')
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1]
-    return bearer ?? getCookie(c, PAGE_COOKIE)
+    return bearerOf(c.req.header('authorization')) ?? getCookie(c, PAGE_COOKIE)
   }
 
   const render = async (ok: ServedCourse[]) => Promise.all(ok.map((s) => coursePage(s.course.dir, s.cwd)))
@@ -61,7 +54,7 @@ export function mountPage<E extends Env>(app: HonoApp<E>, courses: readonly Serv
 
   app.get('/v1/events', async (c) => {
     const {ok, reason} = await allowed(c, await presented(c))
-    if (ok.length === 0) return c.json({type: 'https://github.com/wicker/wicker#wicker-serve-401', title: 'Token needed', status: 401, detail: reason}, 401, {'content-type': 'application/problem+json', 'www-authenticate': 'Bearer realm="wicker"'})
+    if (ok.length === 0) return send(c, problem(401, 'Token needed', reason), BEARER_CHALLENGE)
     return events.stream(c, ok.map((s) => s.course.code), async () => renderCourses(await render(ok)))
   })
 

@@ -10,9 +10,12 @@ import {sha256Hex} from '../hash.js'
 import {runStatus} from '../status/status.js'
 import {eventHub, type EventHub} from './events.js'
 import {idempotencyStore, type IdempotencyStore} from './idempotency.js'
-import {acceptUpload, type UploadProblem} from './intake.js'
+import {type Answer, BEARER_CHALLENGE, bearerOf, problem, send, type ServedCourse} from './http.js'
+import {acceptUpload} from './intake.js'
 import {RATE_DEFAULT_PER_MINUTE, rateLimiter} from './rate-limit.js'
 import {verifyToken, type TokenVerdict, type TokenView} from './tokens.js'
+
+export type {ServedCourse} from './http.js'
 
 /**
  * `wicker serve` (issue 12 §1, first cut): the Upload and Status routes of one or more courses.
@@ -20,12 +23,6 @@ import {verifyToken, type TokenVerdict, type TokenView} from './tokens.js'
  */
 
 export const SERVE_DEFAULTS = {host: '127.0.0.1', port: 4750, maxBody: 8 * 1024 * 1024, requestTimeoutMs: 30_000, graceMs: 5000, ratePerMinute: RATE_DEFAULT_PER_MINUTE} as const
-
-export interface ServedCourse {
-  course: Course
-  /** how runStatus finds the course again (its folder) and where relative paths start */
-  cwd: string
-}
 
 export interface AppOptions {
   maxBody: number
@@ -37,32 +34,6 @@ export interface AppOptions {
   onError?: (line: string) => void
   /** the status page's change feed (run-serve closes it on shutdown); one of its own when left out */
   events?: EventHub
-}
-
-interface Problem {
-  type: string
-  title: string
-  status: number
-  detail: string
-  problems?: UploadProblem[]
-}
-
-/** A stored answer: what a retry with the same Idempotency-Key and body gets back. */
-interface Answer {
-  status: number
-  body: Record<string, unknown>
-}
-
-const PROBLEM_TYPE = 'https://github.com/wicker/wicker#wicker-serve'
-
-const problem = (status: number, title: string, detail: string, problems?: UploadProblem[]): Answer => ({
-  status,
-  body: {type: `${PROBLEM_TYPE}-${status}`, title, status, detail, ...(problems ? {problems} : {})} satisfies Problem,
-})
-
-function send(c: Context, answer: Answer, headers: Record<string, string> = {}): Response {
-  const type = answer.status >= 400 ? 'application/problem+json' : 'application/json'
-  return c.body(JSON.stringify(answer.body), answer.status as 200, {'content-type': type, ...headers})
 }
 
 type Env = {Variables: {served: ServedCourse; token: TokenView}}
@@ -85,12 +56,10 @@ export async function makeApp(courses: readonly ServedCourse[], options: AppOpti
     const code = c.req.param('course') ?? ''
     const served = byCode.get(code)
     if (!served) return send(c, problem(404, 'No such course', `This server serves ${[...byCode.keys()].join(', ')}, not ${JSON.stringify(code)}.`))
-    const challenge = {'www-authenticate': 'Bearer realm="wicker"'}
-    const header = c.req.header('authorization') ?? ''
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
-    if (!match) return send(c, problem(401, 'Bearer token needed', 'Send `Authorization: Bearer <token>`; `wicker serve token create` makes one.'), challenge)
-    const verdict = await verifyAnywhere(served, match[1]!)
-    if (!verdict.ok) return send(c, problem(verdict.status, verdict.status === 401 ? 'Token refused' : 'Token not good for this', verdict.reason), verdict.status === 401 ? challenge : {})
+    const token = bearerOf(c.req.header('authorization'))
+    if (token === undefined) return send(c, problem(401, 'Bearer token needed', 'Send `Authorization: Bearer <token>`; `wicker serve token create` makes one.'), BEARER_CHALLENGE)
+    const verdict = await verifyAnywhere(served, token)
+    if (!verdict.ok) return send(c, problem(verdict.status, verdict.status === 401 ? 'Token refused' : 'Token not good for this', verdict.reason), verdict.status === 401 ? BEARER_CHALLENGE : {})
     c.set('served', served)
     c.set('token', verdict.token)
     await next()

@@ -1,8 +1,8 @@
 import {spawn} from 'node:child_process'
 
-import {BIN} from './cli.js'
+import {BIN} from './lib.js'
 
-/** `wicker serve DIR --port 0 --json` from the built bin, and the port it printed on stderr */
+/** The one way tests and bench/serve.ts start a server: `wicker serve DIR --port 0 --json` from the built bin, and the port it printed on stderr */
 export async function startServer(dir: string, extra: string[] = []) {
   const child = spawn(process.execPath, [BIN, 'serve', dir, '--port', '0', '--json', ...extra], {stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, NO_COLOR: '1'}})
   let stdout = ''
