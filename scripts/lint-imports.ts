@@ -49,6 +49,7 @@ export const CORE_LAYERS: ReadonlyArray<readonly string[]> = [
   ['launch', 'init', 'collect'],
   ['status', 'demo'],
   ['serve'],
+  ['ci'],
 ]
 
 /** Imports that go sideways or up the layers, and units no layer names. */

@@ -1,0 +1,80 @@
+import {lstat, readFile} from 'node:fs/promises'
+import {basename, dirname, join} from 'node:path'
+
+import {BlockedError, errnoOf, ioError, UsageError} from '../errors.js'
+import {sha256Hex} from '../hash.js'
+import {writeFileAtomic} from './atomic-write.js'
+import {makeFolder} from './make-folder.js'
+
+/**
+ * A file wicker writes once for the user to own (a CI workflow, a Kubernetes manifest, a
+ * Dockerfile): its first line says who wrote it and holds the sha256 of the rest. Written again,
+ * wicker replaces it only while that hash still matches (nobody edited it), or with `force`; a
+ * replaced file is first copied to `<file>.<UTC stamp>.bak` beside it, so an edit is never lost.
+ * The file and the folder it goes in are never followed through a symbolic link.
+ */
+export type OwnedFileAction = 'created' | 'updated' | 'unchanged' | 'replaced'
+
+export interface OwnedFileResult {
+  file: string
+  action: OwnedFileAction
+  /** the copy of what was there before, when it was replaced; null otherwise */
+  backup: string | null
+}
+
+const HEADER = /^# (.*) sha256:([0-9a-f]{64})\n/
+
+/** `body` with its header line: `# <who> sha256:<hash of body>`. The header is a comment in YAML and in a Dockerfile. */
+export function ownedText(who: string, body: string): string {
+  return `# ${who} sha256:${sha256Hex(body)}\n${body}`
+}
+
+/** Whether `text` is an owned file nobody edited: its header's hash is the hash of the rest. */
+export function unedited(text: string): boolean {
+  const match = HEADER.exec(text)
+  return match !== null && sha256Hex(text.slice(match[0].length)) === match[2]
+}
+
+function stamp(now: Date): string {
+  return now.toISOString().replaceAll(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')
+}
+
+async function current(file: string): Promise<string | null> {
+  let info
+  try {
+    info = await lstat(file)
+  } catch (error) {
+    if (errnoOf(error) === 'ENOENT') return null
+    throw ioError(error, file, 'look at')
+  }
+  if (!info.isFile()) throw new UsageError({code: 'E_OWNED_NOT_A_FILE', message: `${file} is ${info.isSymbolicLink() ? 'a symbolic link (never followed)' : 'not a regular file'}, so wicker will not write it.`, hint: 'Move it away, or choose another path with --out.', details: {file}})
+  return readFile(file, 'utf8').catch((error: unknown) => {
+    throw ioError(error, file, 'read')
+  })
+}
+
+export async function writeOwnedFile(file: string, text: string, options: {force?: boolean; command: string; now?: Date}): Promise<OwnedFileResult> {
+  const dir = dirname(file)
+  await makeFolder(dir, {parents: true})
+  const parent = await lstat(dir)
+  if (!parent.isDirectory()) throw new UsageError({code: 'E_OWNED_NOT_A_FILE', message: `${dir} is not a folder (a symbolic link is never followed), so wicker will not write ${basename(file)} there.`, hint: 'Choose another path with --out.', details: {file: dir}})
+  const before = await current(file)
+  if (before === null) {
+    await writeFileAtomic(file, text, {replace: false})
+    return {file, action: 'created', backup: null}
+  }
+  if (before === text) return {file, action: 'unchanged', backup: null}
+  const edited = !unedited(before)
+  if (edited && !options.force) {
+    throw new BlockedError({
+      code: 'E_OWNED_EDITED',
+      message: `${file} was changed since wicker wrote it (or wicker did not write it), so it is yours now: it was left as it is.`,
+      hint: `Run \`${options.command} --force\` to replace it (what is there now is kept as ${basename(file)}.<time>.bak beside it), or --out to write elsewhere.`,
+      details: {file},
+    })
+  }
+  const backup = join(dir, `${basename(file)}.${stamp(options.now ?? new Date())}.bak`)
+  await writeFileAtomic(backup, before, {replace: false})
+  await writeFileAtomic(file, text)
+  return {file, action: edited ? 'replaced' : 'updated', backup}
+}
