@@ -15,6 +15,8 @@ export const INT_BOUNDS = {
   'max-diffs': {min: 0, max: 10_000},
   'packet-size': {min: 1, max: 100_000},
   segments: {min: 1, max: 1000},
+  /** prepare-segments --shards: machines a run is split over (schemas/run-plan.ts MAX_SHARDS) */
+  shards: {min: 1, max: 10_000},
   orchestrators: {min: 1, max: 1000},
   agents: {min: 1, max: 10_000},
   'window-seeds': SETTING_LIMITS.windowSeeds,

@@ -22,16 +22,19 @@ export default class Launch extends BaseCommand {
   static override summary = 'Run agent sessions for a prepared run\'s packets, in parallel, into staging.'
   static override description = `Segments run one after another; the packets of a segment run in parallel (--concurrency), started --stagger apart. Each agent runs in its own process group with the prompt on stdin; --timeout and --idle-timeout stop its whole process tree (TERM, then KILL), helpers that left the group included. Each attempt is classified from its output: ok, invalid-output, rate-limited (pauses that agent, honouring a reset time), timeout, crash, auth (stops the run). Transient failures are retried with backoff (--retries). An output goes into staging only once it validates, atomically, as <run>__<packet>__<attempt>.json; staging is never overwritten. Every attempt is in .wicker/runs/<run>/ledger.ndjson.
 
+--shard I/N runs only the packets of shard I of N, split from the prepared run by LEGO count (the same split on every machine; see prepare-segments --shards): N machines, or N pods of a Kubernetes Indexed Job, share a run without running a packet twice.
+
 Packets already done (a valid output in staging) are skipped, so running it again resumes; --retry-failed runs only failed packets, --only picks packets by number. Ctrl-C, SIGTERM or a hangup stops launching and stops every agent's whole process tree (TERM, then KILL after --grace); a second Ctrl-C kills them at once. Before it starts, launch prints an estimate: packets, LEGOs, prompt tokens, and the expected cost when the config has the agent's prices (agents.<kind>.inputUsdPerMTok, outputUsdPerMTok). --notify runs a command with the summary as JSON on stdin when the launch ends. --dry-run prints, for each packet it would start, the exact argument vector, the environment variables it adds, the folder and the timeouts (with --json: a result listing them), built by the same code a real attempt uses; it starts, locks and writes nothing.
 
 Agents: builtin (the offline built-in generator, the default), claude, codex, gemini, command (--agent-cmd). The agent writes its JSON to $WICKER_OUTPUT or prints it; $WICKER_PACKET holds the packet file.
 
-Exit codes: 0 every packet ok; 1 findings (some packets failed, or the run halted); 2 usage (a bad flag, an agent program that is not there); 3 blocked (the run is locked by another launch); 4 I/O; 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (with --json, the envelope's status too).`
+Exit codes: 0 every packet ok; 1 findings (some packets failed, or the run halted); 2 usage (a bad flag, an agent program that is not there, a --shard count other than the run's); 3 blocked (the run is locked by another launch); 4 I/O; 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (with --json, the envelope's status too).`
 
   static override examples = [
     {description: 'Run the newest prepared run with the built-in agent', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},
     {description: 'Claude Code, 4 at a time, 5 s apart', command: '<%= config.bin %> <%= command.id %> spa_for_eng --run run-1a2b3c --agent claude --concurrency 4 --stagger 5s'},
     {description: 'Your own agent command (no shell: an argument array)', command: '<%= config.bin %> <%= command.id %> spa_for_eng --agent command --agent-cmd \'["python3", "agent.py", "--packet", "{packet}", "--out", "{output}"]\''},
+    {description: 'The second of three machines, into a staging folder of its own (to upload as a CI artifact)', command: '<%= config.bin %> <%= command.id %> spa_for_eng --run run-1a2b3c --shard 2/3 --staging ./out/staging'},
     {description: 'Only the failed packets', command: '<%= config.bin %> <%= command.id %> spa_for_eng --retry-failed'},
     {description: 'What would it run? The exact argument vectors, nothing started', command: '<%= config.bin %> <%= command.id %> spa_for_eng --agent claude --dry-run'},
   ]
@@ -55,6 +58,7 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, or the run halte
     'retry-failed': Flags.boolean({description: 'Run only packets whose last attempt failed.'}),
     only: Flags.string({description: 'Packet numbers: 1,3-5 (each from 1 to the number of packets; ranges go upwards).'}),
     staging: Flags.string({description: 'Staging folder for the outputs [default: phase5_baskets_staging/ in the course].'}),
+    shard: Flags.string({description: 'Run only shard I of N (I/N, 1-based), so N machines with the same prepared run never run the same packet; its outputs are named <run>__<packet>__<attempt>__shard-I-of-N.json and its ledger is .wicker/runs/<run>/shards/I-of-N/ledger.ndjson.'}),
     notify: Flags.string({description: 'Command run when the launch finishes, halts or is stopped, with the summary as JSON on stdin: a JSON array or space-separated words (no shell). Its failure is a warning.'}),
     'notify-timeout': Flags.string({description: 'Time the --notify command gets before it is stopped (1ms to 24h).', default: '30s'}),
     'dry-run': Flags.boolean({description: 'Print the exact command, arguments, added environment variables, folder and timeouts of each packet it would start; start nothing, write nothing.'}),
@@ -82,6 +86,7 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, or the run halte
       retryFailed: flags['retry-failed'],
       only: flags.only ?? null,
       staging: flags.staging,
+      shard: flags.shard ?? null,
     }
     if (flags['dry-run']) {
       const {result, warnings} = await dryRunLaunch(runOptions)

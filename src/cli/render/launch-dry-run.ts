@@ -15,5 +15,5 @@ export function renderLaunchDryRun(ui: Ui, r: LaunchDryRun): void {
     ui.out([inv.command, ...inv.args].map(shellWord).join(' '))
     ui.info(c.dim(`  #${inv.index} ${inv.packet} attempt ${inv.attempt}: in ${inv.cwd}, stdin from ${inv.stdinFile}, adds ${[...Object.keys(inv.env), ...inv.envAtStart].join(' ')}, timeout ${seconds(inv.timeoutMs)} (idle ${seconds(inv.idleTimeoutMs)})`))
   }
-  ui.info(`Dry run of ${r.run} (${r.agent}): ${r.invocations.length} packet(s) would start, ${r.packets.skipped} skipped; nothing was started or written.`)
+  ui.info(`Dry run of ${r.run}${r.shard ? `, shard ${r.shard}` : ''} (${r.agent}): ${r.invocations.length} packet(s) would start, ${r.packets.skipped} skipped; nothing was started or written.`)
 }

@@ -113,7 +113,7 @@ export function renderLaunch(ui: Ui, r: LaunchResult & {estimate?: Estimate | nu
     ...(p.notStarted > 0 ? [`${p.notStarted} not started`] : []),
     `${p.skipped} skipped`,
   ]
-  ui.out(`Run ${c.bold(r.run)} (${r.agent}): ${parts.join(', ')} of ${p.total} packet(s), ${r.attempts} attempt(s)${r.costUsd !== null ? `, $${r.costUsd.toFixed(2)} reported` : ''}.`)
+  ui.out(`Run ${c.bold(r.run)}${r.shard ? `, shard ${r.shard}` : ''} (${r.agent}): ${parts.join(', ')} of ${p.total} packet(s), ${r.attempts} attempt(s)${r.costUsd !== null ? `, $${r.costUsd.toFixed(2)} reported` : ''}.`)
   if (r.estimate) ui.out(c.dim(`Estimated before the start: ${describeEstimate(r.estimate)}.`))
   for (const f of r.failures.slice(0, 20)) ui.out(`  ${c.red(f.class)} #${f.index} ${f.packet}: ${f.message}`)
   if (r.halted) ui.out(c.yellow(`Halted: ${r.halted}`))

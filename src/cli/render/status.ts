@@ -1,6 +1,6 @@
 import type {StatusResult} from '../../core/status/status.js'
 import type {Ui} from '../ui.js'
-import {percent} from './table.js'
+import {percent, table} from './table.js'
 
 export function renderStatus(ui: Ui, r: StatusResult): void {
   const c = ui.chalk
@@ -17,4 +17,19 @@ export function renderStatus(ui: Ui, r: StatusResult): void {
   if (r.interrupted) ui.out(c.yellow(`Transaction ${r.interrupted} was interrupted; the next merge or restore finishes or rolls it back (or run \`wicker recover\`).`))
   if (r.abandoned.length > 0) ui.out(`Abandoned (wicker recover --abandon): ${r.abandoned.join(', ')}.`)
   for (const run of r.runs) ui.out(`Run ${run.run}: ${run.ok} of ${run.packets} packet(s) done, ${run.attempts} attempt(s)${run.active ? c.yellow(' — a launcher is running it now') : ''}.`)
+  if (r.run) renderRunProgress(ui, r.run)
+}
+
+/** `status --run R`: the run shard by shard, then what is missing or doubled. */
+function renderRunProgress(ui: Ui, p: NonNullable<StatusResult['run']>): void {
+  const c = ui.chalk
+  ui.out()
+  const rows = p.perShard.map((s) => [s.shard, s.packets, s.legos, s.done, s.missing > 0 ? c.red(String(s.missing)) : '0', s.attempts ?? '–', s.failed ?? '–', s.active ? c.yellow('running') : ''])
+  for (const line of table(['shard', 'packets', 'LEGOs', 'done', 'missing', 'attempts', 'failed', ''], rows.slice(0, 100))) ui.out(line)
+  if (rows.length > 100) ui.out(c.dim(`… ${rows.length - 100} more shards; --json lists them all.`))
+  for (const m of p.missing.slice(0, 20)) ui.out(`  ${c.red('missing')} #${m.index} ${m.packet} (shard ${m.shard})`)
+  if (p.missing.length > 20) ui.out(c.dim(`  … ${p.missing.length - 20} more missing; --json lists them all.`))
+  for (const d of p.duplicates.slice(0, 20)) ui.out(`  ${c.yellow('done twice')} #${d.index} ${d.packet} (${d.shards.join(' and ')})`)
+  if (p.complete) ui.out(c.green(`Run ${p.run}: all ${p.packets} packet(s) done, each by one shard${p.shards > 1 ? ` of ${p.shards}` : ''}.`))
+  else ui.out(`Run ${p.run}: ${p.done} of ${p.packets} packet(s) done${p.missing.length > 0 ? `, ${p.missing.length} missing (run the shards named again: they resume)` : ''}${p.duplicates.length > 0 ? `, ${p.duplicates.length} done by two shards` : ''}.`)
 }

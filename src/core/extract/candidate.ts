@@ -1,5 +1,6 @@
 import type {TextPair} from '../course/model.js'
 import {sha256Hex} from '../hash.js'
+import type {ShardSpec} from '../schemas/run-plan.js'
 import {tidy} from '../text/normalize.js'
 
 /**
@@ -45,8 +46,13 @@ export interface Candidate {
   invalid: string | null
 }
 
-/** `<run>__<packet>__<attempt>.json`, the names launch gives its outputs. */
-export function launchName(file: string): {run: string; packet: string; attempt: number} | null {
-  const match = /(?:^|[\\/])([^\\/]+?)__([^\\/]+?)__(\d+)\.json$/.exec(file)
-  return match ? {run: match[1]!, packet: match[2]!, attempt: Number(match[3])} : null
+/** `<run>__<packet>__<attempt>.json` or `<run>__<packet>__<attempt>__shard-<i>-of-<n>.json`, the names launch gives its outputs. */
+export function launchName(file: string): {run: string; packet: string; attempt: number; shard: ShardSpec | null} | null {
+  const match = /(?:^|[\\/])([^\\/]+?)__([^\\/]+?)__(\d+)(?:__shard-(\d{1,6})-of-(\d{1,6}))?\.json$/.exec(file)
+  if (!match) return null
+  const index = Number(match[4])
+  const count = Number(match[5])
+  // a name no launch writes (shard 5 of 3) says nothing about a shard
+  const shard = match[4] === undefined || index < 1 || index > count ? null : {index, count}
+  return {run: match[1]!, packet: match[2]!, attempt: Number(match[3]), shard}
 }

@@ -7,7 +7,8 @@ import {MARKER} from '../proc/tree.js'
 import type {Packet, PreparedPacket} from '../segments/packets.js'
 import {writeFileAtomic} from '../store/atomic-write.js'
 import {realDisk} from '../store/disk.js'
-import {runPaths} from '../store/paths.js'
+import {launchPaths} from '../store/paths.js'
+import type {ShardSpec} from '../schemas/run-plan.js'
 import {maxFileBytes, readCourseFile} from '../store/read-file.js'
 import type {Agent} from './agents.js'
 import {classify, type AttemptClass} from './classify.js'
@@ -26,6 +27,8 @@ export interface AttemptContext {
   run: string
   /** .wicker/runs/<run> */
   runDir: string
+  /** `launch --shard I/N`: its work files, logs and ledger are the shard's own, its outputs carry its id */
+  shard: ShardSpec | null
   stagingDir: string
   ledger: RunLedger
   timeoutMs: number
@@ -70,8 +73,8 @@ export function newAttemptId(run: string, packet: string, attempt: number): stri
  * the environment, the folder it runs in, and its limits. A real attempt spawns this; `launch
  * --dry-run` prints it: one function, so the two cannot differ.
  */
-export function agentInvocation(ctx: Pick<AttemptContext, 'agent' | 'run' | 'runDir' | 'timeoutMs' | 'idleTimeoutMs'>, p: Pick<PreparedPacket, 'id' | 'index'>, attempt: number): AgentInvocation {
-  const files = runPaths(ctx.runDir)
+export function agentInvocation(ctx: Pick<AttemptContext, 'agent' | 'run' | 'runDir' | 'shard' | 'timeoutMs' | 'idleTimeoutMs'>, p: Pick<PreparedPacket, 'id' | 'index'>, attempt: number): AgentInvocation {
+  const files = launchPaths(ctx.runDir, ctx.shard)
   const outputFile = files.workFile(p.id, attempt)
   const call = {packetId: p.id, packetFile: files.packet(p.id), promptFile: files.prompt(p.id), outputFile, run: ctx.run, attempt}
   return {
@@ -133,7 +136,7 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
   if (startFailure) throw startFailure
   const pid = (identity as ProcIdentity | null)?.pid ?? result.pid
 
-  const logBase = runPaths(ctx.runDir).logBase(p.id, attempt)
+  const logBase = launchPaths(ctx.runDir, ctx.shard).logBase(p.id, attempt)
   // each attempt's logs are written once, whole: by rename, which replaces a planted symlink rather than follow it
   await writeFileAtomic(`${logBase}.stdout`, result.stdout, {durable: false})
   await writeFileAtomic(`${logBase}.stderr`, result.stderr, {durable: false})
@@ -189,12 +192,12 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
  * printed. Used for every attempt, and for one a killed launch left behind (`printed` is then lost).
  */
 export async function acceptOutput(
-  ctx: Pick<AttemptContext, 'course' | 'run' | 'runDir' | 'stagingDir'>,
+  ctx: Pick<AttemptContext, 'course' | 'run' | 'runDir' | 'shard' | 'stagingDir'>,
   packet: Packet,
   attempt: number,
   printed: {printed: string; overflow: 'stdout' | 'stderr' | null; cap: number},
 ): Promise<{checked: {valid: true; json: unknown} | {valid: false; reason: string}; refused: string | null; staged: string | null}> {
-  const outputFile = runPaths(ctx.runDir).workFile(packet.id, attempt)
+  const outputFile = launchPaths(ctx.runDir, ctx.shard).workFile(packet.id, attempt)
   const work = await readWorkOutput(outputFile)
   let refused: string | null = null
   // A file at the output path is judged whatever was printed: too much printing refuses only the
@@ -204,6 +207,6 @@ export async function acceptOutput(
   const bytes = refused ? null : work.kind === 'bytes' ? work.bytes : Buffer.from(printed.printed, 'utf8')
   const checked = bytes === null ? {valid: false as const, reason: refused!} : bytes.length > 0 ? await checkOutput(bytes, packet, ctx.course) : {valid: false as const, reason: 'no output'}
   let staged: string | null = null
-  if (checked.valid) staged = relative(ctx.course.dir, await stageOutput(ctx.stagingDir, stagedName(ctx.run, packet.id, attempt), `${JSON.stringify(checked.json, null, 2)}\n`))
+  if (checked.valid) staged = relative(ctx.course.dir, await stageOutput(ctx.stagingDir, stagedName(ctx.run, packet.id, attempt, ctx.shard), `${JSON.stringify(checked.json, null, 2)}\n`))
   return {checked, refused, staged}
 }

@@ -5,12 +5,13 @@ import {join, relative, resolve} from 'node:path'
 
 import {openCourse} from '../open/open-course.js'
 import {UsageError} from '../errors.js'
-import {RUN_NAME, runPlanSchema} from '../schemas/run-plan.js'
+import {parseShard, RUN_NAME, runPlanSchema, shardText} from '../schemas/run-plan.js'
+import {shardPackets} from '../segments/shards.js'
 import {readRunPlan} from '../segments/run.js'
 import {realDisk} from '../store/disk.js'
 import {within} from '../store/inside.js'
 import {acquireLock} from '../store/lock.js'
-import {runPaths, wickerPaths} from '../store/paths.js'
+import {launchPaths, runPaths, wickerPaths} from '../store/paths.js'
 import {readJsonCache} from '../store/read-json.js'
 import {checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
 import {checkAgentProgram, makeAgent} from './agents.js'
@@ -59,6 +60,8 @@ async function promptChars(file: string): Promise<number> {
 
 /** The run a launch works on, read and checked before anything is started or written. */
 async function openRun(options: LaunchOptions, write: boolean) {
+  // a bad --shard is the command line's mistake, told before the course is read
+  const shard = options.shard ? parseShard(options.shard) : null
   // recovery writes: a dry run only reads
   const {course, warnings} = await openCourse({...options, canon: false, recover: write})
   const run = options.run ?? (await newestRun(course.dir))
@@ -67,10 +70,18 @@ async function openRun(options: LaunchOptions, write: boolean) {
   checkAgentProgram(agent, runPaths(dir).work)
   // an empty --only ("$EMPTY") is a mistake, not "every packet"
   const only = options.only != null ? parseOnly(options.only, plan.packets.length) : null
+  const mine = shard ? shardPackets(plan, shard) : null
+  if (only && mine) {
+    const elsewhere = [...only].filter((n) => !mine.has(n))
+    if (elsewhere.length > 0) warnings.push(`--only ${elsewhere.slice(0, 10).join(',')}${elsewhere.length > 10 ? ',…' : ''}: not packets of shard ${shardText(shard!)}, so not run here (each packet belongs to one shard)`)
+  }
   const stagingDir = options.staging ?? join(course.dir, 'phase5_baskets_staging')
   // a staging folder of the course that is a symlink would put the outputs outside it (one named with --staging is the user's)
   if (within(course.dir, resolve(stagingDir))) await checkRealFolder(course.dir, resolve(stagingDir))
-  return {course, warnings, run, plan, packets, dir, agent, only, stagingDir, ledgerFile: runPaths(dir).ledger}
+  const files = launchPaths(dir, shard)
+  // the packets this launch may run: --only's, within the shard's
+  const picked = mine && only ? new Set([...only].filter((n) => mine.has(n))) : (mine ?? only)
+  return {course, warnings, run, plan, packets, dir, agent, only: picked, shard, stagingDir, files, ledgerFile: files.ledger}
 }
 
 /** The packets to start: not done (a valid output in staging), picked by --only / --retry-failed. */
@@ -100,12 +111,13 @@ export async function dryRunLaunch(options: LaunchOptions): Promise<{result: Lau
   const summary = summarize(history.entries)
   if (summary.unfinished.length > 0) warnings.push(`${summary.unfinished.length} attempt(s) of a killed launch are unfinished: a real launch stops them first (and stages their output if it is valid), so its list may be shorter`)
   const selection = await choosePackets(open, summary, options)
-  const ctx = {agent: open.agent, run: open.run, runDir: open.dir, timeoutMs: options.timeoutMs, idleTimeoutMs: options.idleTimeoutMs}
+  const ctx = {agent: open.agent, run: open.run, runDir: open.dir, shard: open.shard, timeoutMs: options.timeoutMs, idleTimeoutMs: options.idleTimeoutMs}
   return {
     result: {
       run: open.run,
       agent: options.agent,
       dryRun: true,
+      shard: open.shard ? shardText(open.shard) : null,
       packets: {total: selection.picked, todo: selection.todo.length, skipped: selection.skipped.length},
       skipped: selection.skipped.map((s) => ({packet: s.packet.id, index: s.packet.index, reason: s.reason})),
       invocations: selection.todo.map((p) => agentInvocation(ctx, p, nextAttempt(summary.lastAttempt, p.id))),
@@ -116,24 +128,24 @@ export async function dryRunLaunch(options: LaunchOptions): Promise<{result: Lau
 
 export async function runLaunch(options: LaunchOptions): Promise<{result: LaunchResult; warnings: string[]}> {
   const open = await openRun(options, true)
-  const {course, warnings, run, plan, packets, dir, agent, stagingDir, ledgerFile} = open
-  const files = runPaths(dir)
+  const {course, warnings, run, plan, packets, dir, agent, stagingDir, ledgerFile, files, shard} = open
   const emit = options.onEvent ?? (() => undefined)
 
-  // One launcher per run at a time.
-  const lock = await acquireLock(realDisk, {...wickerPaths(course.dir), root: dir, lock: files.lock}, `wicker launch ${run}`)
+  // One launcher per run (or per shard of it) at a time; a shard's folder is made as a real one first.
+  if (files.shardDir) await makeRealFolder(course.dir, files.shardDir)
+  const lock = await acquireLock(realDisk, {...wickerPaths(course.dir), root: files.shardDir ?? dir, lock: files.lock}, `wicker launch ${run}${shard ? ` --shard ${shardText(shard)}` : ''}`)
   warnings.push(...lock.notes)
   try {
     // The ledger is appended to all through the launch: a symlink there is refused before it is read.
-    const {ledger, history} = await RunLedger.open(ledgerFile)
+    const {ledger, history} = await RunLedger.open(ledgerFile, shard ? shardText(shard) : null)
     warnings.push(...ledgerWarnings(ledgerFile, history))
     const summary = summarize(history.entries)
     // Attempts a killed launcher left running: stopped (identity proved) before anything else starts.
-    const salvage = (e: {packet: string; attempt: number}) => salvageOutput({course, run, runDir: dir, stagingDir}, packets.get(e.packet), e.attempt)
+    const salvage = (e: {packet: string; attempt: number}) => salvageOutput({course, run, runDir: dir, shard, stagingDir}, packets.get(e.packet), e.attempt)
     warnings.push(...(await stopLeftovers(summary.unfinished, ledger, options.graceMs, salvage)))
 
     const selection = await choosePackets(open, summary, options)
-    const todo = await Promise.all(selection.todo.map(async (p) => ({packet: p.id, index: p.index, legos: p.legos, promptChars: await promptChars(runPaths(dir).prompt(p.id))})))
+    const todo = await Promise.all(selection.todo.map(async (p) => ({packet: p.id, index: p.index, legos: p.legos, promptChars: await promptChars(files.prompt(p.id))})))
     emit({type: 'plan', run, packets: plan.packets.length, todo, segments: new Set(plan.packets.map((p) => p.segment)).size})
     for (const s of selection.skipped) emit({type: 'skip', packet: s.packet.id, index: s.packet.index, reason: s.reason})
 
@@ -155,6 +167,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
       agent,
       run,
       runDir: dir,
+      shard,
       stagingDir,
       ledger,
       timeoutMs: options.timeoutMs,
@@ -205,6 +218,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
         halted: scheduler.haltReason,
         interrupted: options.signal?.aborted ?? false,
         ledger: ledgerFile,
+        shard: shard ? shardText(shard) : null,
       },
       warnings,
     }

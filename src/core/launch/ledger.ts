@@ -33,21 +33,26 @@ export function ledgerWarnings(file: string, read: Pick<LedgerRead, 'invalid'>):
 
 /** The writer one launch holds (under the run's lock): every append awaited by its caller. */
 export class RunLedger {
-  private constructor(readonly file: string) {}
+  private constructor(
+    readonly file: string,
+    /** `launch --shard I/N`: "I/N", put on every entry it appends */
+    private readonly shard: string | null,
+  ) {}
 
   /**
    * Opens the ledger for appending: refuses a symlink at its name (appendNoFollow), reads its
    * history, and ends a line a killed launcher tore, so the next entry is not swallowed by it.
    */
-  static async open(file: string): Promise<{ledger: RunLedger; history: LedgerRead}> {
+  static async open(file: string, shard: string | null = null): Promise<{ledger: RunLedger; history: LedgerRead}> {
     await appendNoFollow(file, '')
     const history = await readLedger(file)
     if (history.tornTail) await appendNoFollow(file, '\n')
-    return {ledger: new RunLedger(file), history}
+    return {ledger: new RunLedger(file, shard), history}
   }
 
   async append(entry: LedgerEntry): Promise<void> {
-    await appendNoFollow(this.file, ndjsonAppendText([fitted(entry)], ledgerEntrySchema, 'ledger'))
+    const shard = this.shard === null ? entry : {...entry, shard: this.shard}
+    await appendNoFollow(this.file, ndjsonAppendText([fitted(shard)], ledgerEntrySchema, 'ledger'))
   }
 }
 

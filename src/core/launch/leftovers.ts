@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import {stopLeftover} from '../proc/spawn.js'
 import type {Packet} from '../segments/packets.js'
-import {runPaths} from '../store/paths.js'
+import {launchPaths} from '../store/paths.js'
 import {checkRealFolder} from '../store/wicker-folder.js'
 import {acceptOutput, outputCap, type AttemptContext} from './attempt.js'
 import {stagedName} from './output.js'
@@ -46,11 +46,11 @@ export async function stopLeftovers(unfinished: readonly LedgerStart[], ledger: 
  * The output a left-behind attempt had finished, accepted by the rule of every attempt (its printed
  * output went with the killed launch: only the file counts) and staged under the attempt's own name.
  */
-export async function salvageOutput(ctx: Pick<AttemptContext, 'course' | 'run' | 'runDir' | 'stagingDir'>, packet: Packet | undefined, attempt: number): Promise<string | null> {
+export async function salvageOutput(ctx: Pick<AttemptContext, 'course' | 'run' | 'runDir' | 'shard' | 'stagingDir'>, packet: Packet | undefined, attempt: number): Promise<string | null> {
   // a packet the run does not have (a planted entry) has nothing to salvage; a name already taken in
   // staging is judged by the done-detection, never replaced
-  if (!packet || (await lstat(join(ctx.stagingDir, stagedName(ctx.run, packet.id, attempt))).then(() => true, () => false))) return null
+  if (!packet || (await lstat(join(ctx.stagingDir, stagedName(ctx.run, packet.id, attempt, ctx.shard))).then(() => true, () => false))) return null
   // read only from the run's own real work/ folder (a symlink there is refused, as for every attempt)
-  await checkRealFolder(ctx.course.dir, runPaths(ctx.runDir).work)
+  await checkRealFolder(ctx.course.dir, launchPaths(ctx.runDir, ctx.shard).work)
   return (await acceptOutput(ctx, packet, attempt, {printed: '', overflow: null, cap: outputCap()})).staged
 }

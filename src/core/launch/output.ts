@@ -86,8 +86,9 @@ export interface StagedOutputs {
   highest: Map<string, number>
 }
 
-export async function stagedOutputs(dir: string, courseDir: string, run: string): Promise<StagedOutputs> {
-  const dirs = [dir, ...(await appliedFolders(dir))]
+export async function stagedOutputs(staging: string | readonly string[], courseDir: string, run: string): Promise<StagedOutputs> {
+  const dirs: string[] = []
+  for (const dir of typeof staging === 'string' ? [staging] : staging) dirs.push(dir, ...(await appliedFolders(dir)))
   const byPacket = new Map<string, StagingEntry[]>()
   const highest = new Map<string, number>()
   const scan = await scanStaging(dirs, courseDir)
@@ -129,6 +130,12 @@ async function appliedFolders(dir: string): Promise<string[]> {
  * same size cap), so launch never calls "done" what extract would refuse.
  */
 export async function isDone(staged: StagedOutputs, packet: Packet, course: Course): Promise<StagingEntry | null> {
+  for await (const entry of validOutputs(staged, packet, course)) return entry
+  return null
+}
+
+/** Each valid output of a packet in staging, newest attempt first, read by isDone's rule. */
+export async function* validOutputs(staged: StagedOutputs, packet: Packet, course: Course): AsyncGenerator<StagingEntry> {
   for (const entry of staged.byPacket.get(packet.id) ?? []) {
     if (entry.size > EXTRACT_DEFAULTS.maxFileSize) continue
     let bytes: Buffer | 'being-written'
@@ -138,7 +145,6 @@ export async function isDone(staged: StagedOutputs, packet: Packet, course: Cour
       if (error instanceof StagingChanged) continue
       throw error
     }
-    if (bytes !== 'being-written' && (await checkOutput(bytes, packet, course)).valid) return entry
+    if (bytes !== 'being-written' && (await checkOutput(bytes, packet, course)).valid) yield entry
   }
-  return null
 }

@@ -26,6 +26,8 @@ export interface LaunchOptions extends OpenCourseOptions {
   only: string | null
   /** staging folder outputs go to; default phase5_baskets_staging/ */
   staging?: string | null
+  /** `--shard I/N`: only shard I's packets (segments/shards.ts), with the shard's own ledger and lock */
+  shard?: string | null
   /** aborted (first Ctrl-C / SIGTERM): start nothing more, stop every running attempt (TERM, KILL after graceMs), return */
   signal?: AbortSignal
   /** aborted (a second Ctrl-C): KILL every running attempt's tree at once */
@@ -72,6 +74,8 @@ export interface LaunchResult {
   halted: string | null
   interrupted: boolean
   ledger: string
+  /** `--shard I/N`: "I/N"; null for the whole run */
+  shard: string | null
 }
 
 /** How one attempt starts an agent: what a real attempt spawns and what `launch --dry-run` prints. */
@@ -97,6 +101,7 @@ export interface LaunchDryRun {
   run: string
   agent: AgentKind
   dryRun: true
+  shard: string | null
   packets: {total: number; todo: number; skipped: number}
   skipped: Array<{packet: string; index: number; reason: string}>
   /** each packet's first attempt, exactly as a real launch would start it */

@@ -32,6 +32,8 @@ const base = {
   at,
   /** unique per attempt (run:packet:attempt:random); in the agent's environment as WICKER_ATTEMPT_ID */
   attemptId: short.optional(),
+  /** `launch --shard I/N`: the shard that made the attempt ("2/3"); absent for an unsharded launch */
+  shard: z.string().regex(/^\d{1,6}\/\d{1,6}$/).optional(),
 }
 
 export const ledgerStartSchema = z.object({

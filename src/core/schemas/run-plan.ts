@@ -12,6 +12,9 @@ import {gateSettingsSchema} from './config.js'
 export const RUN_NAME = /^(?!.*__)[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
 export const PACKET_ID = /^p[0-9a-f]{15}$/
 
+/** the most shards a run is split in (GitHub allows 256 jobs per matrix; a Kubernetes Indexed Job far more) */
+export const MAX_SHARDS = 10_000
+
 export const preparedPacketSchema = z.object({
   index: z.int().positive(),
   id: z.string().regex(PACKET_ID, 'not a packet id (p + 15 hex digits)'),
@@ -30,6 +33,8 @@ export const runPlanSchema = z.object({
   createdAt: z.string().max(64),
   gate: gateSettingsSchema,
   packets: z.array(preparedPacketSchema),
+  /** prepare-segments --shards: the number of shards the packets were laid out in (launch --shard i/<this>) */
+  shards: z.int().min(1).max(MAX_SHARDS).optional(),
   /** prepare-segments --upload: where the prompts tell remote agents to PUT their output, and the token's variable */
   upload: z.object({url: z.string().max(2048), tokenEnv: z.string().max(128)}).optional(),
 })
@@ -39,9 +44,35 @@ export type RunPlan = z.infer<typeof runPlanSchema>
 
 export const PREPARE_AGAIN = 'Prepare the run again with `wicker prepare-segments <course> --run <name>` (a run plan is written by wicker, not by hand).'
 
-/** The staging name of a packet's output: launch's for each attempt, and the PUT URL of a prompt made with --upload. */
-export function stagedName(run: string, packet: string, attempt: number): string {
-  return `${run}__${packet}__${attempt}.json`
+/** Shard `index` of `count` (1-based): `launch --shard 2/3`. */
+export interface ShardSpec {
+  index: number
+  count: number
+}
+
+/** "2/3", as people write it and as the ledger records it. */
+export const shardText = (s: ShardSpec): string => `${s.index}/${s.count}`
+/** "2-of-3", as it appears in file and folder names. */
+export const shardSlug = (s: ShardSpec): string => `${s.index}-of-${s.count}`
+
+/** `--shard I/N`: 1 ≤ I ≤ N ≤ MAX_SHARDS. */
+export function parseShard(text: string, flag = '--shard'): ShardSpec {
+  const match = /^\s*(\d{1,6})\s*\/\s*(\d{1,6})\s*$/.exec(text)
+  const index = match ? Number(match[1]) : Number.NaN
+  const count = match ? Number(match[2]) : Number.NaN
+  if (!match || index < 1 || count < 1 || index > count || count > MAX_SHARDS) {
+    throw new UsageError({code: 'E_SHARD', message: `${flag} ${JSON.stringify(text)} is not a shard: it is I/N, shard I of N, with 1 ≤ I ≤ N ≤ ${MAX_SHARDS}.`, hint: `For the second of three machines: ${flag} 2/3 (in a Kubernetes Indexed Job, $((JOB_COMPLETION_INDEX + 1))/N).`, details: {flag, value: text}})
+  }
+  return {index, count}
+}
+
+/**
+ * The staging name of a packet's output: launch's for each attempt (with `__shard-I-of-N` when a
+ * shard of N > 1 wrote it, so gathered outputs still say which shard did each packet), and the PUT
+ * URL of a prompt made with --upload.
+ */
+export function stagedName(run: string, packet: string, attempt: number, shard: ShardSpec | null = null): string {
+  return `${run}__${packet}__${attempt}${shard && shard.count > 1 ? `__shard-${shardSlug(shard)}` : ''}.json`
 }
 
 /** A run name given on the command line: letters, digits, `_`, `.`, `-`; no path. */

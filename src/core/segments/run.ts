@@ -22,6 +22,7 @@ import {checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
 import {validate} from '../validate/validate.js'
 import type {CheckId} from '../validate/model.js'
 import {buildPacket, splitSeeds, type Packet} from './packets.js'
+import {shardLayout, type ShardLayout} from './shards.js'
 import {parseSeedRange} from './seed-range.js'
 import {loadTemplate, render} from './prompt.js'
 import {orchestratorValues, workerValues} from './values.js'
@@ -50,6 +51,8 @@ export interface RunPrepareOptions extends OpenCourseOptions {
   upload?: string | null
   /** `--token-env NAME`: the environment variable the agent reads its token from [default: WICKER_TOKEN] */
   tokenEnv?: string | null
+  /** `--shards N`: lay the packets out in N shards (recorded in the plan; launch --shard I/N) */
+  shards?: number | null
 }
 
 export type {PreparedPacket, RunPlan} from '../schemas/run-plan.js'
@@ -61,6 +64,8 @@ export interface PrepareResult {
   segments: Array<{index: number; packets: Array<{id: string; seeds: string[]; legos: number}>}>
   totals: {segments: number; packets: number; seeds: number; legos: number}
   skipped: Array<{id: string; reason: string}>
+  /** `--shards N`: each shard's packets (by number) and LEGOs; null without it */
+  shards: ShardLayout[] | null
 }
 
 /** The LEGOs to generate, with the canon hash each replaces when regenerating. */
@@ -150,7 +155,7 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
   const paths = wickerPaths(course.dir)
   const files = runPaths(join(paths.runs, run))
   const dir = files.dir
-  const plan: RunPlan = {kind: 'wicker/run-plan', version: 1, run, course: course.code, createdAt: new Date().toISOString(), gate, packets: placed, ...(upload ? {upload} : {})}
+  const plan: RunPlan = {kind: 'wicker/run-plan', version: 1, run, course: course.code, createdAt: new Date().toISOString(), gate, packets: placed, ...(options.shards ? {shards: options.shards} : {}), ...(upload ? {upload} : {})}
   const planFile = files.plan
   let unchanged = false
   // the run's folder is written into below: a symlinked .wicker, runs/ or runs/<run> is refused first
@@ -160,8 +165,8 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
     if (JSON.stringify(existing.packets) !== JSON.stringify(placed)) {
       throw new BlockedError({code: 'E_RUN_EXISTS', message: `run ${run} already exists with other packets (${dir}).`, hint: 'Pass another --run name, or launch that run as it is.'})
     }
-    // the same packets with another --upload (or none): the prompts and plan are written again
-    unchanged = JSON.stringify(existing.upload ?? null) === JSON.stringify(plan.upload ?? null)
+    // the same packets with another --upload or --shards (or none): the prompts and plan are written again
+    unchanged = JSON.stringify(existing.upload ?? null) === JSON.stringify(plan.upload ?? null) && existing.shards === plan.shards
   }
   if (!unchanged && packets.length > 0) {
     await makeRealFolder(course.dir, files.packets)
@@ -187,7 +192,7 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
   }
   const segmentList = [...new Set(placed.map((p) => p.segment))].map((index) => ({index: index + 1, packets: placed.filter((p) => p.segment === index).map((p) => ({id: p.id, seeds: p.seeds, legos: p.legos}))}))
   return {
-    result: {run, dir, unchanged, segments: segmentList, totals: {segments: segmentList.length, packets: packets.length, seeds: bySeed.size, legos: legos.length}, skipped},
+    result: {run, dir, unchanged, segments: segmentList, totals: {segments: segmentList.length, packets: packets.length, seeds: bySeed.size, legos: legos.length}, skipped, shards: options.shards ? shardLayout(placed, options.shards) : null},
     warnings,
   }
 }

@@ -1,10 +1,10 @@
-import {existsSync, readdirSync} from 'node:fs'
+import {existsSync, lstatSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {detect, type DetectResult} from '../detect/detect.js'
 import {ledgerWarnings, readLedger} from '../launch/ledger.js'
-import type {ExtractSettings} from '../extract/run.js'
+import {stagingDirs, type ExtractSettings} from '../extract/run.js'
 import {DEFAULT_POLICY, makePlan, type Plan} from '../preview/plan.js'
 import {currentExtraction} from '../preview/run.js'
 import {realDisk} from '../store/disk.js'
@@ -15,6 +15,9 @@ import {hasToken} from '../store/lock-takeover.js'
 import {runPaths, wickerPaths} from '../store/paths.js'
 import {readState} from '../store/state.js'
 import {requireLegos} from '../course/empty.js'
+import {runProgress, type RunProgress} from './run-progress.js'
+
+export type {RunProgress, ShardProgress} from './run-progress.js'
 
 /** One screen of where a course stands. Read-only. */
 export interface StatusResult {
@@ -33,9 +36,16 @@ export interface StatusResult {
   abandoned: string[]
   /** prepared runs; `active` when a launcher holds the run now */
   runs: Array<{run: string; packets: number; attempts: number; ok: number; active: boolean; lastEvent: string | null}>
+  /** `--run R`: that run shard by shard, and whether every packet is done by exactly one shard */
+  run: RunProgress | null
 }
 
-export async function runStatus(options: OpenCourseOptions & ExtractSettings): Promise<{result: StatusResult; warnings: string[]}> {
+export interface StatusOptions extends OpenCourseOptions, ExtractSettings {
+  /** show this run shard by shard */
+  run?: string | null
+}
+
+export async function runStatus(options: StatusOptions): Promise<{result: StatusResult; warnings: string[]}> {
   const {course, canon, warnings} = await openCourse(options)
   requireLegos(course)
   const paths = wickerPaths(course.dir)
@@ -52,26 +62,33 @@ export async function runStatus(options: OpenCourseOptions & ExtractSettings): P
   if (existsSync(paths.runs)) {
     for (const run of readdirSync(paths.runs).sort()) {
       const files = runPaths(join(paths.runs, run))
-      const ledger = files.ledger
       const packets = existsSync(files.packets) ? readdirSync(files.packets).length : 0
+      // the run's own ledger and lock, and each shard's (shards/I-of-N/; a symlink there is not followed)
+      const shardsDir = join(files.dir, 'shards')
+      const own = existsSync(shardsDir) && lstatSync(shardsDir).isDirectory() ? readdirSync(shardsDir).filter((s) => /^\d+-of-\d+$/.test(s)).sort().map((s) => runPaths(join(shardsDir, s))) : []
       let attempts = 0
-      let ok = 0
+      const ok = new Set<string>()
       let lastEvent: string | null = null
-      if (existsSync(ledger)) {
-        // read-only: lines that do not check are reported, never counted
-        const read = await readLedger(ledger)
-        warnings.push(...ledgerWarnings(ledger, read))
-        const finished = read.entries.filter((e) => e.event !== 'start')
-        attempts = finished.length
-        ok = new Set(finished.filter((e) => (e.event === 'end' && e.class === 'ok') || (e.event === 'interrupted' && e.staged)).map((e) => e.packet)).size
-        const last = read.entries.at(-1)
-        lastEvent = last ? JSON.stringify(last) : null
+      let active = false
+      for (const where of [files, ...own]) {
+        if (existsSync(where.ledger)) {
+          // read-only: lines that do not check are reported, never counted
+          const read = await readLedger(where.ledger)
+          warnings.push(...ledgerWarnings(where.ledger, read))
+          const finished = read.entries.filter((e) => e.event !== 'start')
+          attempts += finished.length
+          for (const e of finished) if ((e.event === 'end' && e.class === 'ok') || (e.event === 'interrupted' && e.staged)) ok.add(e.packet)
+          const last = read.entries.at(-1)
+          if (last && (lastEvent === null || last.at > (JSON.parse(lastEvent) as {at: string}).at)) lastEvent = JSON.stringify(last)
+        }
+        const holder = await inspectLock(realDisk, {...paths, root: where.dir, lock: where.lock})
+        active ||= holder !== null && (holder.kind === 'bad' || !isStale(holder.info))
       }
-      const holder = await inspectLock(realDisk, {...paths, root: files.dir, lock: files.lock})
-      runs.push({run, packets, attempts, ok, active: holder !== null && (holder.kind === 'bad' || !isStale(holder.info)), lastEvent})
+      runs.push({run, packets, attempts, ok: ok.size, active, lastEvent})
     }
   }
   const last = txs.at(-1)
+  const run = options.run ? await runProgress(course, options.run, stagingDirs(course, options.staging, options.cwd), warnings) : null
   return {
     result: {
       course: course.code,
@@ -88,6 +105,7 @@ export async function runStatus(options: OpenCourseOptions & ExtractSettings): P
       interrupted: last?.status === 'open' ? last.begin.tx : null,
       abandoned: txs.filter((t) => t.status === 'abandoned').slice(-5).reverse().map((t) => t.begin.tx),
       runs,
+      run,
     },
     warnings,
   }

@@ -1,5 +1,7 @@
 import {basename, join} from 'node:path'
 
+import {shardSlug, type ShardSpec} from '../schemas/run-plan.js'
+
 /** Everything wicker keeps about a course lives in <course>/.wicker/ (DESIGN.md §4). */
 export function wickerPaths(courseDir: string) {
   const root = join(courseDir, '.wicker')
@@ -52,6 +54,22 @@ export function runPaths(dir: string) {
     logBase: (packet: string, attempt: number) => join(dir, 'logs', `${packet}__${attempt}`),
   }
 }
+
+/**
+ * The files one launcher of a run writes: the run's own (runPaths) for an unsharded launch; for
+ * `launch --shard I/N` (N > 1), its ledger, lock, work files and logs are in shards/I-of-N/, so
+ * shards of a run can run at once on one course folder (a shared volume) without meeting, and
+ * each shard's ledger is its own.
+ */
+export function launchPaths(runDir: string, shard: ShardSpec | null) {
+  const run = runPaths(runDir)
+  if (!shard || shard.count <= 1) return {...run, shardDir: null}
+  const dir = join(runDir, 'shards', shardSlug(shard))
+  const own = runPaths(dir)
+  return {...run, shardDir: dir, ledger: own.ledger, logs: own.logs, work: own.work, lock: own.lock, workFile: own.workFile, logBase: own.logBase}
+}
+
+export type LaunchPaths = ReturnType<typeof launchPaths>
 
 /** Where an unusable staging file's copy and its reason go in .wicker/quarantine/: named by its hash, then its name. */
 export function quarantinePaths(dir: string, file: {file: string; sha256: string}) {

@@ -26,6 +26,7 @@ const launchRun = z
     halted: z.string().nullable(),
     interrupted: z.boolean(),
     ledger: z.string(),
+    shard: z.string().nullable().describe('--shard I/N: "I/N"; null for the whole run'),
     estimate: launchEstimate.nullable(),
   })
   .describe('a launch that ran')
@@ -49,6 +50,7 @@ const launchDryRun = z
     run: z.string(),
     agent: agentKind,
     dryRun: z.literal(true),
+    shard: z.string().nullable(),
     packets: z.object({total: count, todo: count, skipped: count}),
     skipped: z.array(z.object({packet: z.string(), index: count, reason: z.string()})),
     invocations: z.array(agentInvocation).describe('each packet\'s next attempt, exactly as a real launch would start it'),

@@ -31,5 +31,18 @@ export const statusResult = z
     interrupted: z.string().nullable(),
     abandoned: z.array(z.string()),
     runs: z.array(z.object({run: z.string(), packets: count, attempts: count, ok: count, active: z.boolean(), lastEvent: z.string().nullable()})),
+    run: z
+      .object({
+        run: z.string(),
+        shards: count.describe('the plan\'s --shards, else the count its outputs\' names carry, else 1'),
+        packets: count,
+        done: count,
+        complete: z.boolean().describe('every packet done, each by exactly one shard'),
+        perShard: z.array(z.object({shard: z.string(), packets: count, legos: count, done: count, missing: count, attempts: count.nullable(), failed: count.nullable(), active: z.boolean()})),
+        missing: z.array(z.object({packet: z.string(), index: count, shard: z.string()})),
+        duplicates: z.array(z.object({packet: z.string(), index: count, shards: z.array(z.string())})),
+      })
+      .nullable()
+      .describe('--run R: that run shard by shard; null without --run'),
   })
   .meta({title: 'wicker status --json result'})

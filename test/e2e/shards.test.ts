@@ -1,0 +1,161 @@
+import {spawn} from 'node:child_process'
+import {cpSync, existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {describe, expect, it} from 'vitest'
+
+import {generateCourse} from '../../bench/synth/generate.js'
+import {writeCourse} from '../../bench/synth/write.js'
+import {BIN, wicker, wickerAsync} from '../helpers/cli.js'
+import {canonBytes, copyCourse} from '../helpers/flow.js'
+import {tempDir} from '../helpers/fs.js'
+import {alive, until} from '../helpers/procs.js'
+
+const BUILTIN = fileURLToPath(new URL('../../dist/agent/builtin.js', import.meta.url))
+const FAST = ['--stagger', '0s', '--backoff', '100ms', '--grace', '300ms']
+
+/** The built-in agent, except that the second packet it is given hangs for ever (its pid in `pids`). */
+function hangOnSecond(dir: string): string {
+  const script = join(dir, 'hang-on-second.mjs')
+  writeFileSync(
+    script,
+    `import {spawnSync} from 'node:child_process'
+import {appendFileSync, readFileSync, writeFileSync, existsSync} from 'node:fs'
+const counter = ${JSON.stringify(join(dir, 'calls'))}
+const n = (existsSync(counter) ? Number(readFileSync(counter, 'utf8')) : 0) + 1
+writeFileSync(counter, String(n))
+if (n === 2) {
+  appendFileSync(${JSON.stringify(join(dir, 'pids'))}, process.pid + '\\n')
+  setInterval(() => {}, 1000)
+} else {
+  const r = spawnSync(process.execPath, [${JSON.stringify(BUILTIN)}], {stdio: 'inherit'})
+  process.exit(r.status ?? 1)
+}
+`,
+  )
+  return script
+}
+
+const ledger = (dir: string, run: string, slug: string) => join(dir, '.wicker', 'runs', run, 'shards', slug, 'ledger.ndjson')
+const entries = (file: string) => readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as {event: string; packet: string; attempt: number; shard?: string; class?: string; pid: number | null})
+const files = (dir: string) => Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => [f, readFileSync(join(dir, f), 'utf8')]))
+
+describe('a run in three shards, gathered back', () => {
+  it('gives the canon of one unsharded run, and a killed shard run again resumes only its own packets', async () => {
+    const dir = writeCourse(tempDir(), generateCourse({seeds: 30, seed: 41, canon: {fill: 0.2}}))
+    const whole = copyCourse(dir)
+    const startBaskets = Object.keys(JSON.parse(canonBytes(dir)!.toString('utf8')).baskets).length
+    const work = tempDir('wicker-shards-')
+    const out = (i: number) => join(work, `shard-${i}`)
+
+    // the reference: the same prepared run, launched on one machine
+    const single = wicker(['prepare-segments', whole, '--run', 'r1', '--packet-size', '4', '--json'])
+    expect(single.code).toBe(0)
+    expect(wicker(['launch', whole, '--run', 'r1', ...FAST, '-j', '2']).code).toBe(0)
+    expect(wicker(['merge', whole, '--yes']).code).toBe(0)
+
+    const prep = wicker(['prepare-segments', dir, '--run', 'r1', '--packet-size', '4', '--shards', '3', '--json'])
+    expect(prep.code).toBe(0)
+    const layout: Array<{shard: number; indexes: number[]}> = prep.json.result.shards
+    expect(layout.map((s) => s.shard)).toEqual([1, 2, 3])
+    const plan = JSON.parse(readFileSync(join(dir, '.wicker', 'runs', 'r1', 'plan.json'), 'utf8'))
+    expect(plan.shards).toBe(3)
+    // sharding changes no packet: the same run as the reference's
+    expect(plan.packets.map((p: {id: string}) => p.id)).toEqual(single.json.result.segments.flatMap((s: {packets: Array<{id: string}>}) => s.packets.map((p) => p.id)))
+    const idOf = new Map<number, string>(plan.packets.map((p: {index: number; id: string}) => [p.index, p.id]))
+    const packetsOf = (i: number) => new Set(layout[i - 1]!.indexes.map((n) => idOf.get(n)!))
+    expect(packetsOf(2).size).toBeGreaterThanOrEqual(3)
+
+    // shards 1 and 3 at the same time, on the same course folder, each into its own staging folder
+    const [one, three] = await Promise.all([1, 3].map((i) => wickerAsync(['launch', dir, '--run', 'r1', '--shard', `${i}/3`, '--staging', out(i), ...FAST, '-j', '2', '--json'])))
+    expect(one!.code, one!.stderr).toBe(0)
+    expect(three!.code, three!.stderr).toBe(0)
+    expect(one!.json.result.shard).toBe('1/3')
+    for (const [i, run] of [[1, one!], [3, three!]] as const) {
+      expect(run.json.result.packets.ok).toBe(packetsOf(i).size)
+      for (const f of readdirSync(out(i))) expect(f).toMatch(new RegExp(`^r1__p[0-9a-f]{15}__1__shard-${i}-of-3\\.json$`))
+      expect(new Set(readdirSync(out(i)).map((f) => f.split('__')[1]))).toEqual(packetsOf(i))
+      expect(entries(ledger(dir, 'r1', `${i}-of-3`)).every((e) => e.shard === `${i}/3` && packetsOf(i).has(e.packet))).toBe(true)
+    }
+
+    // shard 2 is killed (SIGKILL: no clean-up) while its second packet's agent hangs
+    const hang = hangOnSecond(work)
+    const child = spawn(process.execPath, [BIN, 'launch', dir, '--run', 'r1', '--shard', '2/3', '--staging', out(2), ...FAST, '-j', '1', '--agent', 'command', '--agent-cmd', JSON.stringify([process.execPath, hang]), '--json'], {stdio: 'ignore'})
+    await until(() => existsSync(join(work, 'pids')), 20_000)
+    const hung = Number(readFileSync(join(work, 'pids'), 'utf8').trim())
+    child.kill('SIGKILL')
+    await new Promise((resolve) => child.once('exit', resolve))
+    // the kill landed mid-run: one packet staged, one attempt started and never ended, the rest never started
+    const before = entries(ledger(dir, 'r1', '2-of-3'))
+    expect(before.filter((e) => e.event === 'end' && e.class === 'ok')).toHaveLength(1)
+    const open = before.filter((e) => e.event === 'start' && !before.some((x) => x.event !== 'start' && x.packet === e.packet && x.attempt === e.attempt))
+    expect(open).toHaveLength(1)
+    expect(alive(hung)).toBe(true)
+    expect(readdirSync(out(2))).toHaveLength(1)
+
+    // what was gathered so far is not complete, and says which shard owes what
+    expect(wicker(['collect', dir, '--from', out(1), '--from', out(2), '--from', out(3)]).code).toBe(0)
+    const partial = wicker(['status', dir, '--run', 'r1', '--require-complete', '--json'])
+    expect(partial.code).toBe(1)
+    expect(partial.json.result.run.missing.length).toBe(packetsOf(2).size - 1)
+    expect(partial.json.result.run.missing.every((m: {shard: string; packet: string}) => m.shard === '2/3' && packetsOf(2).has(m.packet))).toBe(true)
+    expect(partial.json.result.run.perShard.map((s: {missing: number}) => s.missing)).toEqual([0, packetsOf(2).size - 1, 0])
+
+    // shard 2 again: it stops the attempt the killed launch left, and runs only its own packets not done
+    const others = [files(out(1)), files(out(3)), readFileSync(ledger(dir, 'r1', '1-of-3'), 'utf8'), readFileSync(ledger(dir, 'r1', '3-of-3'), 'utf8')]
+    const again = wicker(['launch', dir, '--run', 'r1', '--shard', '2/3', '--staging', out(2), ...FAST, '-j', '2', '--json'])
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.json.result.packets).toMatchObject({total: packetsOf(2).size, ok: packetsOf(2).size - 1, skipped: 1, failed: 0})
+    await until(() => !alive(hung), 5000)
+    const after = entries(ledger(dir, 'r1', '2-of-3')).slice(before.length)
+    const doneBefore = before.find((e) => e.event === 'end')!.packet
+    expect(new Set(after.filter((e) => e.event === 'start').map((e) => e.packet))).toEqual(new Set([...packetsOf(2)].filter((p) => p !== doneBefore)))
+    expect(after.some((e) => e.event === 'interrupted' && e.packet === open[0]!.packet)).toBe(true)
+    expect([files(out(1)), files(out(3)), readFileSync(ledger(dir, 'r1', '1-of-3'), 'utf8'), readFileSync(ledger(dir, 'r1', '3-of-3'), 'utf8')]).toEqual(others)
+
+    // gathered back: every packet done by exactly one shard, and the canon of the single run
+    expect(wicker(['collect', dir, '--from', out(1), '--from', out(2), '--from', out(3)]).code).toBe(0)
+    const status = wicker(['status', dir, '--run', 'r1', '--require-complete', '--json'])
+    expect(status.code, status.stdout).toBe(0)
+    expect(status.json.result.run).toMatchObject({shards: 3, complete: true, missing: [], duplicates: []})
+    expect(wicker(['preview', dir, '--detailed-exitcode']).code).toBe(6)
+    expect(wicker(['merge', dir, '--yes']).code).toBe(0)
+    // byte for byte, but for the two metadata fields that name the merge itself (its time and transaction id)
+    const merged = (d: string) => canonBytes(d)!.toString('utf8').replace(/"last_merge": "[^"]+"/, '"last_merge": "…"').replace(/"last_transaction": "[^"]+"/, '"last_transaction": "…"')
+    expect(merged(dir)).toContain('"last_merge": "…"')
+    expect(merged(dir) === merged(whole)).toBe(true)
+    expect(Object.keys(JSON.parse(merged(dir)).baskets).length).toBe(startBaskets + prep.json.result.totals.legos)
+  })
+
+  it('refuses a shard count other than the one the run was laid out in, and a --shard that is not one', () => {
+    const dir = writeCourse(tempDir(), generateCourse({seeds: 8, seed: 42, canon: {fill: 0}}))
+    expect(wicker(['prepare-segments', dir, '--run', 'r2', '--shards', '2']).code).toBe(0)
+    const other = wicker(['launch', dir, '--run', 'r2', '--shard', '1/3'])
+    expect(other.code).toBe(2)
+    expect(other.stderr).toContain('laid out in 2 shard(s)')
+    expect(other.stderr).toContain('--shard I/2')
+    for (const bad of ['3/2', '0/2', 'two']) {
+      const r = wicker(['launch', dir, '--run', 'r2', '--shard', bad])
+      expect(r.code, bad).toBe(2)
+      expect(r.stderr).toContain('is not a shard')
+      expect(r.stderr).not.toMatch(/^\s+at /m)
+    }
+    expect(existsSync(join(dir, '.wicker', 'runs', 'r2', 'shards'))).toBe(false)
+
+    // a packet done twice (by shard 1 and by a launch of the whole run) is no proof of a clean gathering
+    const work = tempDir('wicker-shards-')
+    expect(wicker(['launch', dir, '--run', 'r2', '--shard', '1/2', '--staging', join(work, 'a'), ...FAST]).code).toBe(0)
+    expect(wicker(['launch', dir, '--run', 'r2', '--staging', join(work, 'b'), ...FAST]).code).toBe(0)
+    // collect skips content already there (the built-in agent wrote the same bytes twice): copied by hand
+    expect(wicker(['collect', dir, '--from', join(work, 'a')]).code).toBe(0)
+    cpSync(join(work, 'b'), join(dir, 'phase5_baskets_staging'), {recursive: true})
+    const twice = wicker(['status', dir, '--run', 'r2', '--require-complete', '--json'])
+    expect(twice.code).toBe(1)
+    expect(twice.json.result.run.missing).toEqual([])
+    expect(twice.json.result.run.duplicates.length).toBe(readdirSync(join(work, 'a')).length)
+    for (const d of twice.json.result.run.duplicates) expect(d.shards).toEqual(['1/2', 'unsharded'])
+    const human = wicker(['status', dir, '--run', 'r2', '--require-complete'])
+    expect(human.code).toBe(1)
+    expect(human.stdout).toContain('done twice')
+  })
+})
