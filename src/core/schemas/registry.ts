@@ -14,6 +14,7 @@ import {runPlanSchema} from './run-plan.js'
 import {serveTokensFileSchema} from './serve-tokens.js'
 import {stateSchema} from './state.js'
 import {anyResultEnvelope, errorEnvelope, resultEnvelope} from './envelope.js'
+import {ciGithubResult} from './results/ci.js'
 import {collectResult} from './results/collect.js'
 import {detectResult} from './results/detect.js'
 import {extractResult} from './results/extract.js'
@@ -49,6 +50,7 @@ export const RESULTS = {
   'serve-token-create': {schema: serveTokenCreateResult, statuses: [0]},
   'serve-token-list': {schema: serveTokenListResult, statuses: [0]},
   'serve-token-revoke': {schema: serveTokenRevokeResult, statuses: [0]},
+  'ci-github': {schema: ciGithubResult, statuses: [0]},
 } as const satisfies Record<string, {schema: z.ZodType; statuses: readonly number[]}>
 
 export type CommandWithResult = keyof typeof RESULTS

@@ -5,6 +5,7 @@
  */
 import type {z} from 'zod'
 
+import type {CiGithubResult} from '../../../src/core/ci/run-github.js'
 import type {CollectResult} from '../../../src/core/collect/run.js'
 import type {DemoResult} from '../../../src/core/demo/demo.js'
 import type {RunDetectResult} from '../../../src/core/detect/run.js'
@@ -23,6 +24,7 @@ import type {ServeResult} from '../../../src/core/serve/run-serve.js'
 import type {TokenCreateResult, TokenListResult, TokenRevokeResult} from '../../../src/core/serve/run-tokens.js'
 import type {runUnlock, StatusResult} from '../../../src/core/status/status.js'
 import type {ValidateResult} from '../../../src/core/validate/validate.js'
+import type {ciGithubResult} from '../../../src/core/schemas/results/ci.js'
 import type {collectResult} from '../../../src/core/schemas/results/collect.js'
 import type {detectResult} from '../../../src/core/schemas/results/detect.js'
 import type {extractResult} from '../../../src/core/schemas/results/extract.js'
@@ -77,4 +79,5 @@ export const checked = [
   'serve-token-create' satisfies Check<'serve-token-create', typeof serveTokenCreateResult, TokenCreateResult>,
   'serve-token-list' satisfies Check<'serve-token-list', typeof serveTokenListResult, TokenListResult>,
   'serve-token-revoke' satisfies Check<'serve-token-revoke', typeof serveTokenRevokeResult, TokenRevokeResult>,
+  'ci-github' satisfies Check<'ci-github', typeof ciGithubResult, CiGithubResult>,
 ]
