@@ -287,8 +287,8 @@ function gatherJob(o: GithubWorkflowOptions) {
         'git config user.name "github-actions[bot]"',
         'git config user.email "41898282+github-actions[bot]@users.noreply.github.com"',
         'git switch -c "$branch"',
-        // only canon: staging, .applied/ and .wicker/ stay out of the pull request
-        `git add -- "$COURSE/${COURSE_FILES.canon}"`,
+        // only canon: staging, .applied/ and .wicker/ stay out of the pull request (literal: a path is no glob)
+        `git --literal-pathspecs add -- "$COURSE/${COURSE_FILES.canon}"`,
         'git commit -m "wicker: baskets of run $RUN"',
         'git push origin "$branch"',
         `{ echo "Baskets written by wicker run \\\`$RUN\\\` (\${GITHUB_SERVER_URL}/\${GITHUB_REPOSITORY}/actions/runs/\${GITHUB_RUN_ID}), merged into canon by \\\`wicker merge\\\`."; echo; echo '\`\`\`text'; head -c 60000 "$RUNNER_TEMP/preview.txt"; echo '\`\`\`'; } > "$RUNNER_TEMP/pr-body.md"`,

@@ -168,7 +168,7 @@ describe('what the workflow does', () => {
     expect(pr.if).toBe('steps.preview.outputs.changes == \'true\'')
     expect(pr.env).toMatchObject({GH_TOKEN: '${{ github.token }}'})
     expect(pr.run).toContain('branch="wicker/$RUN"')
-    expect(pr.run).toContain('git add -- "$COURSE/lego_baskets.json"')
+    expect(pr.run).toContain('git --literal-pathspecs add -- "$COURSE/lego_baskets.json"')
     expect(pr.run).toContain('gh pr create')
     const review = workflow({finish: 'review'})
     expect(runs(review).join('\n')).not.toMatch(/wicker merge "\$COURSE" --yes|gh pr|git push/)
