@@ -65,7 +65,8 @@ export function describeFailure(error: unknown, commandId?: string): {exitCode: 
       info: {
         code: 'E_USAGE',
         message: e.message.replace(/\s*\n\s*/g, ' ').replace(/ See more help with --help$/, '').trim(),
-        hint: `See \`wicker ${commandId ? `${commandId} ` : ''}--help\`.`,
+        // oclif's id joins topics with ':'; wicker's topic separator is a space (wicker ci github)
+        hint: `See \`wicker ${commandId ? `${commandId.replaceAll(':', ' ')} ` : ''}--help\`.`,
         details: {reason: e.message},
       },
     }

@@ -1,0 +1,156 @@
+import {execFileSync} from 'node:child_process'
+import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {parse} from 'yaml'
+
+import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {tempDir, writeTree} from '../helpers/fs.js'
+import {workflowErrors} from '../helpers/github-workflow.js'
+import {schemaErrors} from '../helpers/json-schemas.js'
+
+/** A git repository holding one course (only lego_pairs.json is needed to find it), under a path with a space and a quote. */
+function repo() {
+  const root = tempDir('wicker-ci-gh-')
+  execFileSync('git', ['init', '-q', root])
+  const course = join(root, 'courses', "vesk o'tlon")
+  writeTree(course, {'lego_pairs.json': {seeds: []}, 'lego_baskets.json': {baskets: {}}})
+  return {root, course, workflow: join(root, '.github', 'workflows', 'wicker.yml')}
+}
+
+const backups = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.bak'))
+
+describe('wicker ci github, the built CLI', () => {
+  it('writes the workflow at the repository root, leaves it unchanged the second time, refuses an edited one, and --force replaces it keeping a .bak', async () => {
+    const {root, course, workflow} = repo()
+    // run from inside the course: the workflow still goes to the repository root
+    const first = wicker(['ci', 'github', '.', '--shards', '3', '--agent', 'claude'], {cwd: course})
+    expect(first.code, first.stderr).toBe(0)
+    expect(first.stdout).toMatch(/^created +.*\.github\/workflows\/wicker\.yml$/m)
+    expect(first.stderr).toContain('Add the repository secret ANTHROPIC_API_KEY')
+    const text = readFileSync(workflow, 'utf8')
+    expect(text.split('\n')[0]).toMatch(/^# wicker ci github sha256:[0-9a-f]{64}$/)
+    expect(await workflowErrors(text)).toEqual([])
+    const parsed = parse(text)
+    expect(parsed.env.COURSE).toBe("courses/vesk o'tlon")
+    expect(parsed.jobs.shard.strategy.matrix.shard).toEqual([1, 2, 3])
+
+    const second = wicker(['ci', 'github', course, '--shards', '3', '--agent', 'claude'], {cwd: root})
+    expect(second.code, second.stderr).toBe(0)
+    expect(second.stdout).toMatch(/^unchanged .*wicker\.yml$/m)
+    expect(readFileSync(workflow, 'utf8')).toBe(text)
+    expect(backups(join(root, '.github', 'workflows'))).toEqual([])
+
+    const edited = text.replace('max-parallel: 3', 'max-parallel: 2  # ours: the runner budget')
+    expect(edited).not.toBe(text)
+    writeFileSync(workflow, edited)
+    const refused = wicker(['ci', 'github', course, '--shards', '3', '--agent', 'claude'], {cwd: root})
+    expect(refused.code).toBe(3)
+    expect(refused.stderr).toContain('was changed since wicker wrote it')
+    expect(refused.stderr).toMatch(/hint .*--force/)
+    expect(refused.stderr).not.toMatch(STACK_TRACE)
+    expect(readFileSync(workflow, 'utf8')).toBe(edited)
+
+    const forced = wicker(['ci', 'github', course, '--shards', '3', '--agent', 'claude', '--force', '--json'], {cwd: root})
+    expect(forced.code, forced.stderr).toBe(0)
+    expect(schemaErrors('result/ci-github.json', forced.json.result)).toEqual([])
+    const [file] = forced.json.result.files
+    expect(file.action).toBe('replaced')
+    expect(file.backup).toMatch(/wicker\.yml\.\d{8}T\d{6}Z\.bak$/)
+    expect(readFileSync(file.backup, 'utf8'), 'the edited bytes, kept').toBe(edited)
+    expect(readFileSync(workflow, 'utf8')).toBe(text)
+    expect(backups(join(root, '.github', 'workflows'))).toHaveLength(1)
+  })
+
+  it('--json: the result names the course, the root, the file and the workflow\'s settings', () => {
+    const {root, course, workflow} = repo()
+    const run = wicker(['ci', 'github', course, '--agent', 'gemini', '--secret', 'TEAM_GEMINI', '--finish', 'review', '--max-parallel', '2', '-j', '6', '--runs-on', 'self-hosted', '--runs-on', 'gpu', '--timeout-minutes', '900', '--json'], {cwd: root})
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stderr).toBe('')
+    expect(schemaErrors('result/ci-github.json', run.json.result)).toEqual([])
+    expect(run.json.result).toMatchObject({
+      root: expect.stringMatching(/wicker-ci-gh-/),
+      git: true,
+      workflow: {file: expect.stringMatching(/\.github\/workflows\/wicker\.yml$/), coursePath: "courses/vesk o'tlon", shards: 4, maxParallel: 2, agent: 'gemini', secret: 'TEAM_GEMINI', concurrency: 6, timeoutMinutes: 900, runsOn: ['self-hosted', 'gpu'], finish: 'review'},
+      files: [{action: 'created', backup: null}],
+    })
+    expect(run.json.result.next.join('\n')).toContain('gh secret set TEAM_GEMINI')
+    const parsed = parse(readFileSync(workflow, 'utf8'))
+    expect(parsed.jobs.shard['runs-on']).toEqual(['self-hosted', 'gpu'])
+    expect(parsed.jobs.shard.steps.find((s: {name: string}) => s.name.startsWith('Launch')).env).toEqual({GEMINI_API_KEY: '${{ secrets.TEAM_GEMINI }}'})
+  })
+
+  it('an unedited workflow written with other settings is updated, keeping the old one as a .bak; --out writes elsewhere', () => {
+    const {root, course, workflow} = repo()
+    expect(wicker(['ci', 'github', course], {cwd: root}).code).toBe(0)
+    const before = readFileSync(workflow, 'utf8')
+    const again = wicker(['ci', 'github', course, '--shards', '8', '--json'], {cwd: root})
+    expect(again.json.result.files[0]).toMatchObject({action: 'updated'})
+    expect(readFileSync(again.json.result.files[0].backup, 'utf8')).toBe(before)
+    expect(parse(readFileSync(workflow, 'utf8')).jobs.shard.strategy.matrix.shard).toHaveLength(8)
+
+    const out = wicker(['ci', 'github', course, '--out', 'ci/other.yml', '--json'], {cwd: root})
+    expect(out.code, out.stderr).toBe(0)
+    expect(existsSync(join(root, 'ci', 'other.yml'))).toBe(true)
+    expect(out.json.result.next.join('\n')).toContain('GitHub runs only workflows in .github/workflows/')
+  })
+
+  it('without a git repository, the current folder is the root; a course outside it is refused', () => {
+    const top = tempDir('wicker-ci-gh-nogit-')
+    writeTree(top, {'c/spa/lego_pairs.json': {seeds: []}})
+    const here = wicker(['ci', 'github', 'c/spa', '--json'], {cwd: top})
+    expect(here.code, here.stderr).toBe(0)
+    expect(here.json.result).toMatchObject({git: false, workflow: {coursePath: 'c/spa'}})
+    expect(existsSync(join(top, '.github', 'workflows', 'wicker.yml'))).toBe(true)
+    const elsewhere = tempDir('wicker-ci-gh-elsewhere-')
+    const outside = wicker(['ci', 'github', join(top, 'c/spa')], {cwd: elsewhere})
+    expect(outside.code).toBe(2)
+    expect(outside.stderr).toContain('in no git repository and not inside the current folder')
+  })
+
+  it.each([
+    // oclif's parse errors: the hint names the command as it is typed (a space, not ci:github)
+    [['--shards', '0'], /--shards 0 is out of range: give an integer from 1 to 256/, /See `wicker ci github --help`/],
+    [['--shards', '257'], /--shards 257 is out of range: give an integer from 1 to 256/, /See `wicker ci github --help`/],
+    [['--max-parallel', '300'], /--max-parallel 300 is out of range: give an integer from 1 to 256/, /./],
+    [['--timeout-minutes', '5000'], /--timeout-minutes 5000 is out of range: give an integer from 1 to 4320/, /./],
+    [['--agent', 'command'], /--agent command/, /Pick --agent builtin, claude, codex or gemini/],
+    [['--agent', 'robot'], /--agent/, /./],
+    [['--secret', 'KEY'], /--secret KEY/, /Leave --secret out/],
+    [['--agent', 'claude', '--secret', 'GITHUB_TOKEN'], /--secret/, /GITHUB_/],
+    [['--finish', 'merge'], /--finish/, /./],
+  ])('%j: exit 2, naming the flag, no stack trace, nothing written', (args, message, hint) => {
+    const {root, course, workflow} = repo()
+    const run = wicker(['ci', 'github', course, ...args], {cwd: root})
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(message)
+    expect(run.stderr.split('\n').find((l) => l.startsWith('hint'))).toMatch(hint)
+    expect(run.stderr).not.toMatch(STACK_TRACE)
+    expect(existsSync(workflow)).toBe(false)
+    const json = wicker(['ci', 'github', course, ...args, '--json'], {cwd: root})
+    expect(json.code).toBe(2)
+    expect(json.json.status).toBe(2)
+    expect(json.json.message).toMatch(message)
+  })
+
+  it('a course that does not exist: exit 2, naming it, no stack trace', () => {
+    const {root} = repo()
+    const run = wicker(['ci', 'github', 'courses/nowhere'], {cwd: root})
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('No course "courses/nowhere"')
+    expect(run.stderr).not.toMatch(STACK_TRACE)
+    expect(existsSync(join(root, '.github'))).toBe(false)
+  })
+
+  it('a symbolic link where the workflow goes is refused, never followed', () => {
+    const {root, course, workflow} = repo()
+    const target = join(tempDir('wicker-ci-gh-target-'), 'elsewhere.yml')
+    writeFileSync(target, 'theirs\n')
+    writeTree(root, {'.github/workflows/.keep': ''})
+    execFileSync('ln', ['-s', target, workflow])
+    const run = wicker(['ci', 'github', course], {cwd: root})
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('symbolic link')
+    expect(readFileSync(target, 'utf8')).toBe('theirs\n')
+  })
+})
