@@ -54,7 +54,7 @@ interface Scene {
   temp: string
   bin: string
   calls: string
-  env: Record<string, string>
+  env: Record<string, string> & {HOME: string; GITHUB_OUTPUT: string; GITHUB_STEP_SUMMARY: string}
 }
 
 function scene(): Scene {

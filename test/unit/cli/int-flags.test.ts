@@ -6,7 +6,8 @@ import {describe, expect, it} from 'vitest'
 async function allFlags(): Promise<Array<{command: string; name: string; flag: any}>> {
   const dir = fileURLToPath(new URL('../../../src/commands/', import.meta.url))
   const out: Array<{command: string; name: string; flag: any}> = []
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+  // topic commands too (ci/github.ts, serve/token/create.ts)
+  for (const file of readdirSync(dir, {recursive: true, encoding: 'utf8'}).filter((f) => f.endsWith('.ts'))) {
     const cls = (await import(`${dir}${file}`)).default
     for (const [name, flag] of Object.entries({...cls.baseFlags, ...cls.flags})) out.push({command: file.replace(/\.ts$/, ''), name, flag})
   }
