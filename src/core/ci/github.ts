@@ -108,6 +108,10 @@ const CHECKOUT = {name: 'Check out the repository', uses: 'actions/checkout@v4'}
 const SETUP_NODE = {name: 'Set up Node.js', uses: 'actions/setup-node@v4', with: {'node-version': 20}}
 const INSTALL_WICKER = {name: 'Install wicker', run: script(['npm install -g "wicker@$WICKER_VERSION"'])}
 
+/** there is work: prepare found packets to write (else the shard and gather jobs are skipped) */
+const PACKETS_STEP = "steps.prepare.outputs.packets != '0'"
+const PACKETS_JOB = "needs.prepare.outputs.packets != '0'"
+
 /** what a shard's artifact holds: its staging folder and its ledger folder */
 const SHARD_DIR = '${{ runner.temp }}/wicker-shard'
 
@@ -118,7 +122,7 @@ function prepareJob(o: GithubWorkflowOptions) {
   return {
     name: 'Prepare the run',
     'runs-on': runsOn(o),
-    outputs: {run: '${{ steps.prepare.outputs.run }}'},
+    outputs: {run: '${{ steps.prepare.outputs.run }}', packets: '${{ steps.prepare.outputs.packets }}'},
     steps: [
       CHECKOUT,
       SETUP_NODE,
@@ -129,9 +133,16 @@ function prepareJob(o: GithubWorkflowOptions) {
         env: {RUN: 'gh-${{ github.run_id }}'},
         run: script([
           'wicker prepare-segments "$COURSE" --run "$RUN" --shards "$SHARDS" --json > "$RUNNER_TEMP/prepare.json"',
-          `run=$(node -e 'const e = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); process.stdout.write(String(e.result.run))' "$RUNNER_TEMP/prepare.json")`,
-          'echo "Prepared run $run for $SHARDS shard(s)."',
+          `prepared=$(node -e 'const {result} = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(result.run, result.totals.packets)' "$RUNNER_TEMP/prepare.json")`,
+          'run=${prepared% *}',
+          'packets=${prepared#* }',
           'echo "run=$run" >> "$GITHUB_OUTPUT"',
+          'echo "packets=$packets" >> "$GITHUB_OUTPUT"',
+          'if [ "$packets" = 0 ]; then',
+          '  echo "::notice::Nothing to do: every new LEGO of $COURSE has a basket."',
+          '  exit 0',
+          'fi',
+          'echo "Prepared run $run: $packets packet(s) in $SHARDS shard(s)."',
           // copied out of the course: an upload path is a glob, and the course path is the user's
           'mkdir -p "$RUNNER_TEMP/wicker-run"',
           'cp -R "$COURSE/.wicker/runs/$run/." "$RUNNER_TEMP/wicker-run/"',
@@ -139,6 +150,7 @@ function prepareJob(o: GithubWorkflowOptions) {
       },
       {
         name: 'Keep the prepared run for the shard jobs',
+        if: PACKETS_STEP,
         uses: 'actions/upload-artifact@v4',
         with: {name: 'wicker-run', path: '${{ runner.temp }}/wicker-run', 'include-hidden-files': true, 'if-no-files-found': 'error', overwrite: true},
       },
@@ -153,6 +165,7 @@ function shardJob(o: GithubWorkflowOptions) {
   return {
     name: `Shard \${{ matrix.shard }} of ${o.shards}`,
     needs: 'prepare',
+    if: PACKETS_JOB,
     'runs-on': runsOn(o),
     'timeout-minutes': o.timeoutMinutes,
     strategy: {
@@ -318,7 +331,7 @@ function gatherJob(o: GithubWorkflowOptions) {
     name: o.finish === 'pr' ? 'Gather, check and open a pull request' : 'Gather, check and keep for review',
     needs: ['prepare', 'shard'],
     // also after a failed shard, to say what is missing; never without a prepared run
-    if: '${{ !cancelled() && needs.prepare.result == \'success\' }}',
+    if: `\${{ !cancelled() && needs.prepare.result == 'success' && ${PACKETS_JOB} }}`,
     'runs-on': runsOn(o),
     ...(o.finish === 'pr' ? {permissions: {contents: 'write', 'pull-requests': 'write'}} : {}),
     env: {RUN: '${{ needs.prepare.outputs.run }}'},

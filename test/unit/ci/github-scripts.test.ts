@@ -116,14 +116,24 @@ describe('the prepare step', () => {
     const s = scene()
     stub(s.bin, 'wicker', `${RECORD}
 mkdir -p "$2/.wicker/runs/$4/packets"; echo '{"plan": 1}' > "$2/.wicker/runs/$4/plan.json"; echo '{}' > "$2/.wicker/runs/$4/packets/p1.json"
-echo '{"status": 0, "result": {"run": "'"$4"'"}, "warnings": []}'`)
+echo '{"status": 0, "result": {"run": "'"$4"'", "totals": {"packets": 2}}, "warnings": []}'`)
     const r = runStep(s, scriptOf('prepare', 'Split'))
     expect(r.code, r.out).toBe(0)
     expect(r.calls.split('\n')).toEqual(['wicker', 'prepare-segments', COURSE, '--run', 'gh-4242', '--shards', '3', '--json', '--', ''])
-    expect(r.output).toBe('run=gh-4242\n')
+    expect(r.output).toBe('run=gh-4242\npackets=2\n')
     expect(readFileSync(join(s.temp, 'wicker-run', 'plan.json'), 'utf8')).toBe('{"plan": 1}\n')
     expect(existsSync(join(s.temp, 'wicker-run', 'packets', 'p1.json'))).toBe(true)
     nothingInjected(s)
+  })
+
+  it('with no packet to write, says so and copies nothing (the later jobs are skipped on packets=0)', () => {
+    const s = scene()
+    stub(s.bin, 'wicker', `echo '{"status": 0, "result": {"run": "'"$4"'", "totals": {"packets": 0}}, "warnings": []}'`)
+    const r = runStep(s, scriptOf('prepare', 'Split'))
+    expect(r.code, r.out).toBe(0)
+    expect(r.output).toBe('run=gh-4242\npackets=0\n')
+    expect(r.out).toContain('::notice::Nothing to do')
+    expect(existsSync(join(s.temp, 'wicker-run'))).toBe(false)
   })
 
   it('fails when prepare-segments fails', () => {

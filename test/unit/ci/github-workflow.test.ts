@@ -33,6 +33,7 @@ interface Step {
 }
 interface Job {
   needs?: string | string[]
+  outputs?: Record<string, string>
   if?: string
   permissions?: Record<string, string>
   strategy?: {'fail-fast': boolean; 'max-parallel': number; matrix: {shard: number[]}}
@@ -117,6 +118,7 @@ describe('what the workflow does', () => {
     const prepare = step(w.jobs.prepare, 'Split')
     expect(prepare.run).toContain('wicker prepare-segments "$COURSE" --run "$RUN" --shards "$SHARDS" --json')
     expect(prepare.env).toEqual({RUN: 'gh-${{ github.run_id }}'})
+    expect(w.jobs.prepare.outputs).toEqual({run: '${{ steps.prepare.outputs.run }}', packets: '${{ steps.prepare.outputs.packets }}'})
     expect(w.env.SHARDS).toBe('3')
     const upload = step(w.jobs.prepare, 'Keep the prepared run')
     expect(upload.uses).toBe('actions/upload-artifact@v4')
@@ -127,6 +129,7 @@ describe('what the workflow does', () => {
     const w = workflow({shards: n, maxParallel: Math.min(n, 10)})
     const shard = w.jobs.shard
     expect(shard.needs).toBe('prepare')
+    expect(shard.if).toBe("needs.prepare.outputs.packets != '0'")
     expect(shard.strategy).toEqual({'fail-fast': false, 'max-parallel': Math.min(n, 10), matrix: {shard: Array.from({length: n}, (_, i) => i + 1)}})
     expect(step(shard, 'Launch').run).toContain(`--shard \${{ matrix.shard }}/${n} `)
     expect(shard['timeout-minutes']).toBe(360)
@@ -152,6 +155,7 @@ describe('what the workflow does', () => {
     const gather = workflow().jobs.gather
     expect(gather.needs).toEqual(['prepare', 'shard'])
     expect(gather.if).toContain('!cancelled()')
+    expect(gather.if).toContain("needs.prepare.outputs.packets != '0'")
     expect(step(gather, 'Fetch every shard').with).toMatchObject({pattern: 'wicker-shard-*'})
     const runsInOrder = gather.steps.map((s) => s.run ?? '').join('\n')
     const at = (s: string) => {
