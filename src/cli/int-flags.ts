@@ -32,8 +32,8 @@ export const INT_BOUNDS = {
   port: {min: 0, max: 65_535},
   /** wicker serve's uploads a minute per token */
   rate: {min: 1, max: 100_000},
-  /** shard jobs of a CI template: GitHub Actions runs at most 256 jobs in a matrix */
-  shards: {min: 1, max: 256},
+  /** ci github --shards: GitHub Actions runs at most 256 jobs in a matrix */
+  'github-shards': {min: 1, max: 256},
   /** shard jobs at once */
   'max-parallel': {min: 1, max: 256},
   /** a CI job's time limit: 360 on GitHub-hosted runners, up to 5 days (4320) on self-hosted ones */

@@ -26,7 +26,7 @@ Exit codes: 0 ok (written, or unchanged); 2 usage (a bad flag, --agent command, 
 
   static override args = {course: courseArg}
   static override flags = {
-    shards: intFlag('shards', {description: 'Shard jobs (GitHub runs at most 256 jobs in a matrix).', default: 4}),
+    shards: intFlag('github-shards', {description: 'Shard jobs (GitHub runs at most 256 jobs in a matrix).', default: 4}),
     'max-parallel': intFlag('max-parallel', {description: 'Shard jobs at once [default: all of them].'}),
     agent: Flags.string({description: 'Agent the shards run (command is refused: only you know its command line).', options: [...AGENTS], default: 'builtin'}),
     secret: Flags.string({description: 'Repository secret holding the agent\'s API key [default: the variable the agent reads, e.g. ANTHROPIC_API_KEY]; none for builtin.'}),
