@@ -1,11 +1,15 @@
 import {execFileSync} from 'node:child_process'
-import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
 
-import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {generateCourse} from '../../bench/synth/generate.js'
+import {writeCourse} from '../../bench/synth/write.js'
+import {BIN, STACK_TRACE, wicker} from '../helpers/cli.js'
+import {canonBytes} from '../helpers/flow.js'
 import {tempDir, writeTree} from '../helpers/fs.js'
+import {LocalRunner} from '../helpers/github-runner.js'
 import {workflowErrors} from '../helpers/github-workflow.js'
 import {schemaErrors} from '../helpers/json-schemas.js'
 
@@ -152,5 +156,103 @@ describe('wicker ci github, the built CLI', () => {
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('symbolic link')
     expect(readFileSync(target, 'utf8')).toBe('theirs\n')
+  })
+})
+
+describe('the written workflow, run on this machine by a stand-in for GitHub Actions', () => {
+  it('3 shards with the built-in agent: a failed shard fails the proof, "Re-run failed jobs" resumes only its packets, and the pull request carries the canon of one unsharded run', () => {
+    const generated = writeCourse(tempDir(), generateCourse({seeds: 30, seed: 41, canon: {fill: 0.2}}))
+    const coursePath = 'courses/tlon vesk'
+    const RUN = 'gh-4242'
+
+    // the reference: the same course (by the same folder name: it is the course's code) launched on one machine
+    const whole = join(tempDir('wicker-ci-gh-whole-'), 'tlon vesk')
+    cpSync(generated, whole, {recursive: true})
+    expect(wicker(['prepare-segments', whole, '--run', RUN]).code).toBe(0)
+    expect(wicker(['launch', whole, '--run', RUN, '--stagger', '0s']).code).toBe(0)
+    expect(wicker(['merge', whole, '--yes']).code).toBe(0)
+
+    // the repository: the course, and the workflow wicker writes for it, pushed to an origin
+    const top = tempDir('wicker-ci-gh-run-')
+    const src = join(top, 'src')
+    const origin = join(top, 'origin.git')
+    cpSync(generated, join(src, coursePath), {recursive: true})
+    const git = (cwd: string, ...args: string[]) => execFileSync('git', args, {cwd, encoding: 'utf8', env: {...process.env, GIT_AUTHOR_NAME: 'Orm Plesk', GIT_AUTHOR_EMAIL: 'orm@example.invalid', GIT_COMMITTER_NAME: 'Orm Plesk', GIT_COMMITTER_EMAIL: 'orm@example.invalid'}})
+    git(top, 'init', '-q', '--bare', '-b', 'main', origin)
+    git(src, 'init', '-q', '-b', 'main')
+    const written = wicker(['ci', 'github', coursePath, '--shards', '3', '--agent', 'builtin'], {cwd: src})
+    expect(written.code, written.stderr).toBe(0)
+    git(src, 'add', '-A')
+    git(src, 'commit', '-q', '-m', 'the course and its workflow')
+    git(src, 'remote', 'add', 'origin', origin)
+    git(src, 'push', '-q', 'origin', 'main')
+
+    // wicker and gh as a runner would have them; shard 2's first launch meets an agent that fails (auth)
+    const bin = join(top, 'bin')
+    const failOnce = join(top, 'shard-2-failed-once')
+    writeTree(bin, {
+      wicker: `#!/usr/bin/env bash
+if [ "$1" = launch ] && [[ " $* " == *" --shard 2/3 "* ]] && [ ! -e ${JSON.stringify(failOnce)} ]; then
+  touch ${JSON.stringify(failOnce)}
+  export WICKER_BUILTIN_FAIL=auth WICKER_BUILTIN_FAIL_RATE=0.5
+fi
+exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"
+`,
+      gh: `#!/usr/bin/env bash\nprintf '%s\\n' "$@" > ${JSON.stringify(join(top, 'gh-args'))}\n`,
+    })
+    chmodSync(join(bin, 'wicker'), 0o755)
+    chmodSync(join(bin, 'gh'), 0o755)
+    const runner = new LocalRunner(readFileSync(join(src, '.github/workflows/wicker.yml'), 'utf8'), {origin, bin, work: join(top, 'runner'), env: {NO_COLOR: '1'}})
+    const step = (job: string, name: string) => runner.jobs.get(job)!.steps.find((s) => s.name.startsWith(name))!
+    const artifact = (name: string) => join(top, 'runner', 'artifacts', name)
+    const outputsOf = (shard: number) => (existsSync(artifact(`wicker-shard-${shard}/staging`)) ? readdirSync(artifact(`wicker-shard-${shard}/staging`)).filter((f) => f.endsWith('.json')).sort() : [])
+    const plan = () => JSON.parse(readFileSync(artifact('wicker-run/plan.json'), 'utf8')) as {shards: number; packets: Array<{id: string; index: number}>}
+
+    runner.run()
+    expect(runner.jobs.get('prepare')).toMatchObject({result: 'success', outputs: {run: RUN}})
+    expect(plan().shards).toBe(3)
+    // the split prepare-segments printed (--json, kept by the prepare step in its runner's temp folder)
+    const layout = JSON.parse(readFileSync(join(top, 'runner', 'attempt-1', 'prepare', 'runner-temp', 'prepare.json'), 'utf8')).result.shards as Array<{shard: number; indexes: number[]}>
+    const packetsOf = (shard: number) => layout[shard - 1]!.indexes.map((i) => plan().packets.find((p) => p.index === i)!.id).sort()
+    expect(packetsOf(2).length).toBeGreaterThanOrEqual(2)
+    expect(runner.jobs.get('shard (1)')!.result, step('shard (1)', 'Launch').log).toBe('success')
+    expect(runner.jobs.get('shard (3)')!.result).toBe('success')
+    expect(runner.jobs.get('shard (2)')!.result).toBe('failure')
+    expect(step('shard (2)', 'Upload').outcome, 'a failed shard still uploads what it did').toBe('success')
+    const doneFirst = outputsOf(2).map((f) => f.split('__')[1]!)
+    // which packet's agent fails is chosen by hash, so always the same one: one packet of shard 2 done, one not
+    expect(doneFirst.length).toBeGreaterThanOrEqual(1)
+    expect(doneFirst.length).toBeLessThan(packetsOf(2).length)
+    // the proof fails, naming what shard 2 owes; nothing is merged
+    const gather = runner.jobs.get('gather')!
+    expect(gather.result).toBe('failure')
+    expect(step('gather', 'Check that every packet').outcome).toBe('failure')
+    expect(step('gather', 'Merge').outcome).toBe('skipped')
+    for (const id of packetsOf(2).filter((p) => !doneFirst.includes(p))) expect(gather.summary).toContain(id)
+    const othersBefore = [1, 3].map((i) => [outputsOf(i), readFileSync(artifact(`wicker-shard-${i}/ledger/ledger.ndjson`), 'utf8')])
+    const ledgerBefore = existsSync(artifact('wicker-shard-2/ledger/ledger.ndjson')) ? readFileSync(artifact('wicker-shard-2/ledger/ledger.ndjson'), 'utf8') : ''
+
+    runner.run({rerunFailed: true})
+    // only shard 2 and gather ran again; shard 2 started only the packets it had not done
+    expect(runner.jobs.get('shard (2)')!.result, step('shard (2)', 'Launch').log).toBe('success')
+    expect([1, 3].map((i) => [outputsOf(i), readFileSync(artifact(`wicker-shard-${i}/ledger/ledger.ndjson`), 'utf8')])).toEqual(othersBefore)
+    const ledger = readFileSync(artifact('wicker-shard-2/ledger/ledger.ndjson'), 'utf8')
+    expect(ledger.startsWith(ledgerBefore), 'the ledger of the first attempt is kept and added to').toBe(true)
+    const startedAgain = ledger.slice(ledgerBefore.length).trim().split('\n').map((l) => JSON.parse(l) as {event: string; packet: string}).filter((e) => e.event === 'start').map((e) => e.packet)
+    expect(new Set(startedAgain)).toEqual(new Set(packetsOf(2).filter((p) => !doneFirst.includes(p))))
+    expect(outputsOf(2).map((f) => f.split('__')[1]).sort()).toEqual(packetsOf(2))
+
+    const again = runner.jobs.get('gather')!
+    expect(again.result, again.steps.map((s) => `${s.name}: ${s.outcome}\n${s.log}`).join('\n')).toBe('success')
+    expect(step('gather', 'Preview').outcome).toBe('success')
+    expect(step('gather', 'Merge').outcome).toBe('success')
+    // the pull request: branch wicker/<run> with canon only, byte for byte the unsharded run's canon (but the merge's own time and id)
+    const args = readFileSync(join(top, 'gh-args'), 'utf8').split('\n')
+    expect(args.slice(0, 6)).toEqual(['pr', 'create', '--base', 'main', '--head', `wicker/${RUN}`])
+    expect(git(origin, 'diff', '--name-only', '-z', 'main', `wicker/${RUN}`)).toBe(`${coursePath}/lego_baskets.json\0`)
+    const merged = (text: string) => text.replace(/"last_merge": "[^"]+"/, '"last_merge": "…"').replace(/"last_transaction": "[^"]+"/, '"last_transaction": "…"')
+    const prCanon = git(origin, 'show', `wicker/${RUN}:${coursePath}/lego_baskets.json`)
+    expect(merged(prCanon)).toContain('"last_merge": "…"')
+    expect(merged(prCanon) === merged(canonBytes(whole)!.toString('utf8'))).toBe(true)
   })
 })
