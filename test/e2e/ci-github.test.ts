@@ -79,9 +79,15 @@ describe('wicker ci github, the built CLI', () => {
       files: [{action: 'created', backup: null}],
     })
     expect(run.json.result.next.join('\n')).toContain('gh secret set TEAM_GEMINI')
+    expect(run.json.warnings).toEqual([])
     const parsed = parse(readFileSync(workflow, 'utf8'))
     expect(parsed.jobs.shard['runs-on']).toEqual(['self-hosted', 'gpu'])
     expect(parsed.jobs.shard.steps.find((s: {name: string}) => s.name.startsWith('Launch')).env).toEqual({GEMINI_API_KEY: '${{ secrets.TEAM_GEMINI }}'})
+    // more than a hosted runner allows, or more at once than there are shards: said, not refused
+    const hosted = wicker(['ci', 'github', course, '--shards', '2', '--max-parallel', '5', '--timeout-minutes', '900', '--force', '--json'], {cwd: root})
+    expect(hosted.code, hosted.stderr).toBe(0)
+    expect(hosted.json.warnings.join('\n')).toMatch(/--max-parallel 5 is more than the 2 shard job\(s\)/)
+    expect(hosted.json.warnings.join('\n')).toMatch(/GitHub-hosted runners stop a job after 360 minutes/)
   })
 
   it('an unedited workflow written with other settings is updated, keeping the old one as a .bak; --out writes elsewhere', () => {

@@ -1,6 +1,7 @@
 import {relative} from 'node:path'
 
-import type {OwnedFileAction, OwnedFileResult} from '../../core/store/owned-file.js'
+import type {CiFilesResult} from '../../core/ci/result.js'
+import type {OwnedFileAction} from '../../core/store/owned-file.js'
 import type {Ui} from '../ui.js'
 
 const SAID: Record<OwnedFileAction, string> = {
@@ -20,7 +21,7 @@ function shown(file: string): string {
  * What every `wicker ci` command prints: each file it wrote (or left as it was) with what it did and
  * the backup of what a replace found there, then the next steps (on stderr, as hints).
  */
-export function renderCiFiles(ui: Ui, result: {files: OwnedFileResult[]; next: string[]}): void {
+export function renderCiFiles(ui: Ui, result: CiFilesResult): void {
   const c = ui.chalk
   const width = Math.max(...result.files.map((f) => SAID[f.action].length))
   for (const f of result.files) {

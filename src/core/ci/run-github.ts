@@ -2,16 +2,11 @@ import {isAbsolute, join, relative, resolve, sep} from 'node:path'
 
 import {UsageError} from '../errors.js'
 import type {AgentKind} from '../launch/agents.js'
-import {ownedText, writeOwnedFile, type OwnedFileResult} from '../store/owned-file.js'
+import {ownedText, writeOwnedFile} from '../store/owned-file.js'
 import {wickerVersion} from './agents.js'
 import {findCiCourse, type CiCourseOptions} from './course.js'
+import type {CiFilesResult} from './result.js'
 import {agentSecret, checkCiAgent, checkGithubOptions, GITHUB_WORKFLOW_OWNER, githubWorkflowBody, HOSTED_TIMEOUT_MINUTES, type Finish, type GithubWorkflowOptions} from './github.js'
-
-/** What every `wicker ci` command returns: the files it wrote (or left) and what the user does next. */
-export interface CiFilesResult {
-  files: OwnedFileResult[]
-  next: string[]
-}
 
 export interface CiGithubOptions extends CiCourseOptions {
   shards?: number
