@@ -261,4 +261,43 @@ exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"
     expect(merged(prCanon)).toContain('"last_merge": "…"')
     expect(merged(prCanon) === merged(canonBytes(whole)!.toString('utf8'))).toBe(true)
   })
+
+  it('--finish review: nothing is merged or pushed; the collected outputs are an artifact a person merges with collect, preview and merge', () => {
+    const generated = writeCourse(tempDir(), generateCourse({seeds: 12, seed: 43, canon: {fill: 0.3}}))
+    const coursePath = 'plon'
+    const top = tempDir('wicker-ci-gh-review-')
+    const src = join(top, 'src')
+    const origin = join(top, 'origin.git')
+    cpSync(generated, join(src, coursePath), {recursive: true})
+    const git = (cwd: string, ...args: string[]) => execFileSync('git', args, {cwd, encoding: 'utf8', env: {...process.env, GIT_AUTHOR_NAME: 'Orm Plesk', GIT_AUTHOR_EMAIL: 'orm@example.invalid', GIT_COMMITTER_NAME: 'Orm Plesk', GIT_COMMITTER_EMAIL: 'orm@example.invalid'}})
+    git(top, 'init', '-q', '--bare', '-b', 'main', origin)
+    git(src, 'init', '-q', '-b', 'main')
+    expect(wicker(['ci', 'github', coursePath, '--shards', '2', '--finish', 'review'], {cwd: src}).code).toBe(0)
+    git(src, 'add', '-A')
+    git(src, 'commit', '-q', '-m', 'a course and its workflow')
+    git(src, 'remote', 'add', 'origin', origin)
+    git(src, 'push', '-q', 'origin', 'main')
+    const bin = join(top, 'bin')
+    writeTree(bin, {wicker: `#!/usr/bin/env bash\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`})
+    chmodSync(join(bin, 'wicker'), 0o755)
+    const runner = new LocalRunner(readFileSync(join(src, '.github/workflows/wicker.yml'), 'utf8'), {origin, bin, work: join(top, 'runner'), env: {NO_COLOR: '1'}})
+    runner.run()
+    const gather = runner.jobs.get('gather')!
+    expect(gather.result, gather.steps.map((s) => `${s.name}: ${s.outcome}\n${s.log}`).join('\n')).toBe('success')
+    expect(gather.steps.map((s) => s.name)).not.toContain('Merge and open a pull request')
+    expect(git(origin, 'for-each-ref', '--format=%(refname)', 'refs/heads')).toBe('refs/heads/main\n')
+    expect(gather.summary).toContain('### wicker preview')
+    expect(gather.summary).toContain(`wicker collect "${coursePath}" --from <its folder>`)
+
+    // the person: a clone, the artifact, then the three commands the summary names
+    const mine = join(top, 'mine')
+    git(top, 'clone', '-q', origin, mine)
+    const before = readFileSync(join(mine, coursePath, 'lego_baskets.json'), 'utf8')
+    expect(wicker(['collect', join(mine, coursePath), '--from', join(top, 'runner', 'artifacts', 'wicker-collected')]).code).toBe(0)
+    expect(wicker(['preview', join(mine, coursePath), '--detailed-exitcode']).code).toBe(6)
+    expect(wicker(['merge', join(mine, coursePath), '--yes']).code).toBe(0)
+    const after = JSON.parse(readFileSync(join(mine, coursePath, 'lego_baskets.json'), 'utf8')) as {baskets: Record<string, unknown>}
+    expect(Object.keys(after.baskets).length).toBeGreaterThan(Object.keys((JSON.parse(before) as {baskets: Record<string, unknown>}).baskets).length)
+    expect(wicker(['validate', join(mine, coursePath)]).code).toBe(0)
+  })
 })

@@ -115,6 +115,14 @@ const PACKETS_JOB = "needs.prepare.outputs.packets != '0'"
 /** what a shard's artifact holds: its staging folder and its ledger folder */
 const SHARD_DIR = '${{ runner.temp }}/wicker-shard'
 
+/**
+ * download-artifact's inputs for an artifact an earlier attempt may have uploaded: with a token it
+ * goes through the REST API, where artifacts belong to the run, not the attempt ("Re-run failed
+ * jobs" runs a new attempt, and a job then still finds what prepare or its own first try uploaded).
+ * The token needs `actions: read`.
+ */
+const ANY_ATTEMPT = {'github-token': '${{ github.token }}', 'run-id': '${{ github.run_id }}'}
+
 /** Copies the run's plan (the wicker-run artifact) into the course, where launch and status read it. */
 const PUT_RUN = ['mkdir -p "$COURSE/.wicker/runs/$RUN"', 'cp -R "$RUNNER_TEMP/wicker-run/." "$COURSE/.wicker/runs/$RUN/"']
 
@@ -179,13 +187,13 @@ function shardJob(o: GithubWorkflowOptions) {
       CHECKOUT,
       SETUP_NODE,
       {name: agent.npmPackage ? `Install wicker and the ${o.agent} agent` : 'Install wicker', run: script([`npm install -g ${packages.join(' ')}`])},
-      {name: 'Fetch the prepared run', uses: 'actions/download-artifact@v4', with: {name: 'wicker-run', path: '${{ runner.temp }}/wicker-run'}},
+      {name: 'Fetch the prepared run', uses: 'actions/download-artifact@v4', with: {name: 'wicker-run', path: '${{ runner.temp }}/wicker-run', ...ANY_ATTEMPT}},
       {
         // absent on a first attempt; on "Re-run failed jobs" it brings back what the shard already did
         name: 'Fetch this shard\'s outputs from an earlier attempt',
         uses: 'actions/download-artifact@v4',
         'continue-on-error': true,
-        with: {name: 'wicker-shard-${{ matrix.shard }}', path: SHARD_DIR},
+        with: {name: 'wicker-shard-${{ matrix.shard }}', path: SHARD_DIR, ...ANY_ATTEMPT},
       },
       {
         name: 'Put the run and earlier outputs in place',
@@ -230,9 +238,9 @@ function gatherJob(o: GithubWorkflowOptions) {
     CHECKOUT,
     SETUP_NODE,
     INSTALL_WICKER,
-    {name: 'Fetch the prepared run', uses: 'actions/download-artifact@v4', with: {name: 'wicker-run', path: '${{ runner.temp }}/wicker-run'}},
+    {name: 'Fetch the prepared run', uses: 'actions/download-artifact@v4', with: {name: 'wicker-run', path: '${{ runner.temp }}/wicker-run', ...ANY_ATTEMPT}},
     // each artifact in its own folder: wicker-shards/wicker-shard-<i>/{staging,ledger}
-    {name: 'Fetch every shard\'s outputs', uses: 'actions/download-artifact@v4', with: {pattern: 'wicker-shard-*', path: '${{ runner.temp }}/wicker-shards'}},
+    {name: 'Fetch every shard\'s outputs', uses: 'actions/download-artifact@v4', with: {pattern: 'wicker-shard-*', path: '${{ runner.temp }}/wicker-shards', ...ANY_ATTEMPT}},
     {
       name: 'Collect the outputs into staging',
       run: script([
@@ -333,7 +341,7 @@ function gatherJob(o: GithubWorkflowOptions) {
     // also after a failed shard, to say what is missing; never without a prepared run
     if: `\${{ !cancelled() && needs.prepare.result == 'success' && ${PACKETS_JOB} }}`,
     'runs-on': runsOn(o),
-    ...(o.finish === 'pr' ? {permissions: {contents: 'write', 'pull-requests': 'write'}} : {}),
+    ...(o.finish === 'pr' ? {permissions: {actions: 'read', contents: 'write', 'pull-requests': 'write'}} : {}),
     env: {RUN: '${{ needs.prepare.outputs.run }}'},
     steps,
   }
@@ -371,7 +379,7 @@ export function githubWorkflow(o: GithubWorkflowOptions): Document {
     name: quoted(`wicker: ${o.coursePath}`),
     on: {workflow_dispatch: null},
     concurrency: {group: quoted(`wicker ${o.coursePath}`), 'cancel-in-progress': false},
-    permissions: {contents: 'read'},
+    permissions: {actions: 'read', contents: 'read'},
     env: {COURSE: quoted(o.coursePath), SHARDS: quoted(String(o.shards)), WICKER_VERSION: quoted(o.wickerVersion), NO_COLOR: quoted('1')},
     defaults: {run: {shell: 'bash'}},
     jobs: {prepare: prepareJob(o), shard: shardJob(o), gather: gatherJob(o)},
@@ -388,6 +396,7 @@ export function githubWorkflow(o: GithubWorkflowOptions): Document {
   ].join('\n')
   note(doc, ['on'], 'Run by hand (Actions → Run workflow, or `gh workflow run`): agent sessions cost money, so never on push.')
   note(doc, ['concurrency'], 'Two runs of this course never overlap; a second one waits for the first.')
+  note(doc, ['permissions'], 'Read only: actions (to download the artifacts of earlier attempts) and contents (checkout).')
   note(doc, ['env', 'WICKER_VERSION'], 'Every job installs exactly this wicker, the one that wrote this file.')
   note(doc, ['jobs', 'shard', 'timeout-minutes'], `A job's time limit: ${HOSTED_TIMEOUT_MINUTES} minutes at most on GitHub-hosted runners (self-hosted: up to 5 days).`)
   note(doc, ['jobs', 'shard', 'strategy', 'max-parallel'], `Shard jobs at once (at most ${GITHUB_MATRIX_LIMIT} jobs in a matrix); each runs --concurrency agents.`)

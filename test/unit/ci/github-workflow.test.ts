@@ -101,13 +101,13 @@ describe('what the workflow does', () => {
     const w = workflow()
     expect(Object.keys(w.on)).toEqual(['workflow_dispatch'])
     expect(w.concurrency.group).toContain(BASE.coursePath)
-    expect(w.permissions).toEqual({contents: 'read'})
+    expect(w.permissions).toEqual({actions: 'read', contents: 'read'})
     expect(w.jobs.prepare.permissions).toBeUndefined()
     expect(w.jobs.shard.permissions).toBeUndefined()
   })
 
   it('gives write permissions to the gather job only when it opens a pull request', () => {
-    expect(workflow({finish: 'pr'}).jobs.gather.permissions).toEqual({contents: 'write', 'pull-requests': 'write'})
+    expect(workflow({finish: 'pr'}).jobs.gather.permissions).toEqual({actions: 'read', contents: 'write', 'pull-requests': 'write'})
     expect(workflow({finish: 'review'}).jobs.gather.permissions).toBeUndefined()
   })
 
@@ -149,6 +149,13 @@ describe('what the workflow does', () => {
     const names = shard.steps.map((s) => s.name)
     expect(names.indexOf(earlier.name)).toBeLessThan(names.indexOf(launch.name))
     expect(names.indexOf(launch.name)).toBeLessThan(names.indexOf(upload.name))
+  })
+
+  it('downloads every artifact through the REST API (a token and the run id), so a re-run job finds what an earlier attempt uploaded', () => {
+    const w = workflow()
+    const downloads = Object.values(w.jobs).flatMap((j) => j.steps.filter((s) => s.uses?.startsWith('actions/download-artifact@')))
+    expect(downloads).toHaveLength(4)
+    for (const d of downloads) expect(d.with).toMatchObject({'github-token': '${{ github.token }}', 'run-id': '${{ github.run_id }}'})
   })
 
   it('gathers every shard by pattern, then collect → status --require-complete → preview, even after a failed shard', () => {
