@@ -106,7 +106,8 @@ const script = (lines: string[]) => {
 
 const CHECKOUT = {name: 'Check out the repository', uses: 'actions/checkout@v4'}
 const SETUP_NODE = {name: 'Set up Node.js', uses: 'actions/setup-node@v4', with: {'node-version': 20}}
-const INSTALL_WICKER = {name: 'Install wicker', run: script(['npm install -g "wicker@$WICKER_VERSION"'])}
+// a function: a YAML node is not shared between jobs (a comment on one would show on all)
+const installWicker = () => ({name: 'Install wicker', run: script(['npm install -g "wicker@$WICKER_VERSION"'])})
 
 /** there is work: prepare found packets to write (else the shard and gather jobs are skipped) */
 const PACKETS_STEP = "steps.prepare.outputs.packets != '0'"
@@ -134,7 +135,7 @@ function prepareJob(o: GithubWorkflowOptions) {
     steps: [
       CHECKOUT,
       SETUP_NODE,
-      INSTALL_WICKER,
+      installWicker(),
       {
         name: `Split the missing baskets into ${o.shards} shard${o.shards === 1 ? '' : 's'}`,
         id: 'prepare',
@@ -177,7 +178,6 @@ function shardJob(o: GithubWorkflowOptions) {
     'runs-on': runsOn(o),
     'timeout-minutes': o.timeoutMinutes,
     strategy: {
-      // the other shards go on when one fails: "Re-run failed jobs" then resumes only the failed ones
       'fail-fast': false,
       'max-parallel': o.maxParallel,
       matrix: {shard: Array.from({length: o.shards}, (_, i) => i + 1)},
@@ -189,7 +189,6 @@ function shardJob(o: GithubWorkflowOptions) {
       {name: agent.npmPackage ? `Install wicker and the ${o.agent} agent` : 'Install wicker', run: script([`npm install -g ${packages.join(' ')}`])},
       {name: 'Fetch the prepared run', uses: 'actions/download-artifact@v4', with: {name: 'wicker-run', path: '${{ runner.temp }}/wicker-run', ...ANY_ATTEMPT}},
       {
-        // absent on a first attempt; on "Re-run failed jobs" it brings back what the shard already did
         name: 'Fetch this shard\'s outputs from an earlier attempt',
         uses: 'actions/download-artifact@v4',
         'continue-on-error': true,
@@ -237,7 +236,7 @@ function gatherJob(o: GithubWorkflowOptions) {
   const steps: unknown[] = [
     CHECKOUT,
     SETUP_NODE,
-    INSTALL_WICKER,
+    installWicker(),
     {name: 'Fetch the prepared run', uses: 'actions/download-artifact@v4', with: {name: 'wicker-run', path: '${{ runner.temp }}/wicker-run', ...ANY_ATTEMPT}},
     // each artifact in its own folder: wicker-shards/wicker-shard-<i>/{staging,ledger}
     {name: 'Fetch every shard\'s outputs', uses: 'actions/download-artifact@v4', with: {pattern: 'wicker-shard-*', path: '${{ runner.temp }}/wicker-shards', ...ANY_ATTEMPT}},
@@ -338,7 +337,7 @@ function gatherJob(o: GithubWorkflowOptions) {
   return {
     name: o.finish === 'pr' ? 'Gather, check and open a pull request' : 'Gather, check and keep for review',
     needs: ['prepare', 'shard'],
-    // also after a failed shard, to say what is missing; never without a prepared run
+    // never without a prepared run, nor when it has nothing to do
     if: `\${{ !cancelled() && needs.prepare.result == 'success' && ${PACKETS_JOB} }}`,
     'runs-on': runsOn(o),
     ...(o.finish === 'pr' ? {permissions: {actions: 'read', contents: 'write', 'pull-requests': 'write'}} : {}),
@@ -393,6 +392,8 @@ export function githubWorkflow(o: GithubWorkflowOptions): Document {
     ' gather collects every shard\'s outputs, proves no packet is missing, previews and',
     o.finish === 'pr' ? ' merges, then opens a pull request with the canon change.' : ' stops for review: the preview is in the run\'s summary, the outputs in its wicker-collected artifact.',
     ' A shard that fails: "Re-run failed jobs" resumes it where it stopped.',
+    ' Agent sessions: one per packet (plus retries of failed ones), however many shards: shards add',
+    ' machines and minutes, not sessions.',
   ].join('\n')
   note(doc, ['on'], 'Run by hand (Actions → Run workflow, or `gh workflow run`): agent sessions cost money, so never on push.')
   note(doc, ['concurrency'], 'Two runs of this course never overlap; a second one waits for the first.')
@@ -409,6 +410,11 @@ export function githubWorkflow(o: GithubWorkflowOptions): Document {
   if (CI_AGENTS[o.agent].npmPackage) note(doc, [...steps, install, 'run'], 'Pin the agent CLI to a version you have tried, e.g. "@anthropic-ai/claude-code@1.2.3".')
   if (key) note(doc, [...steps, launch, 'env'], `The API key, from the repository secret ${key.secret} (Settings → Secrets and variables → Actions); never printed.`)
   note(doc, [...steps, launch, 'run'], '--concurrency: agent sessions at once on one shard machine (mind its memory: each agent CLI holds hundreds of MB).')
+  note(doc, ['jobs', 'shard', 'strategy', 'fail-fast'], 'The other shards go on when one fails; "Re-run failed jobs" then runs only the failed ones, and they resume.')
+  note(doc, [...steps, stepAt(doc, steps, 'Fetch this shard'), 'continue-on-error'], 'Nothing to fetch on a first attempt; on a re-run it brings back what this shard already did.')
+  note(doc, ['jobs', 'gather', 'if'], 'Also after a failed shard, to report which packets are missing and which shard owes them.')
+  const gatherSteps = ['jobs', 'gather', 'steps']
+  note(doc, [...gatherSteps, stepAt(doc, gatherSteps, 'Preview'), 'run'], 'preview --detailed-exitcode: 0 nothing to merge, 6 changes ready, anything else (3: blocked) fails the job.')
   if (o.finish === 'pr') note(doc, ['jobs', 'gather', 'permissions'], 'Only this job writes: it pushes a branch and opens a pull request (allow it under Settings → Actions → General → Workflow permissions).')
   return doc
 }
