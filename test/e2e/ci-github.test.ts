@@ -58,6 +58,7 @@ describe('wicker ci github, the built CLI', () => {
     const forced = wicker(['ci', 'github', course, '--shards', '3', '--agent', 'claude', '--force', '--json'], {cwd: root})
     expect(forced.code, forced.stderr).toBe(0)
     expect(schemaErrors('result/ci-github.json', forced.json.result)).toEqual([])
+    expect(schemaErrors('envelope/ci-github.json', forced.json)).toEqual([])
     const [file] = forced.json.result.files
     expect(file.action).toBe('replaced')
     expect(file.backup).toMatch(/wicker\.yml\.\d{8}T\d{6}Z\.bak$/)
@@ -141,6 +142,7 @@ describe('wicker ci github, the built CLI', () => {
     expect(json.code).toBe(2)
     expect(json.json.status).toBe(2)
     expect(json.json.message).toMatch(message)
+    expect(schemaErrors('envelope/error.json', json.json)).toEqual([])
   })
 
   it('a course that does not exist: exit 2, naming it, no stack trace', () => {
