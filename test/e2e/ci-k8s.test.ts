@@ -96,14 +96,23 @@ describe('wicker ci k8s writes a Job and a Dockerfile you own', () => {
 
   it('writes to --out, and says the next steps on stderr in human mode', () => {
     const {dir, cwd} = preparedCourse()
-    const run = k8s([dir, '--shards', '2', '--image', IMAGE, '--out', 'deploy/k8s'], cwd)
+    const run = k8s([dir, '--shards', '2', '--image', IMAGE, '--out', 'deploy/k8s', '--parallelism', '50'], cwd)
     expect(run.code, run.stderr).toBe(0)
+    // more pods at once than shards: said, and the Job asks for what it can use
+    expect(run.stderr).toContain('--parallelism 50 is more than the 2 shard(s)')
+    expect(parse(readFileSync(join(cwd, 'deploy/k8s/job.yaml'), 'utf8')).spec.parallelism).toBe(2)
     expect(run.stdout).toContain(`created ${join('deploy/k8s', 'job.yaml')}`)
     expect(run.stderr).toContain('kubectl apply -f deploy/k8s/job.yaml')
     expect(run.stderr).toContain('docker build -t registry.example.invalid/drom/wicker:0.1.0 deploy/k8s')
     // the built-in agent: no secret to make
     expect(run.stderr).not.toContain('create secret')
     expect(readFileSync(join(cwd, 'deploy/k8s/Dockerfile'), 'utf8')).toContain('npm install -g wicker@')
+
+    // by default, up to 10 pods at once
+    const many = k8s([dir, '--shards', '12', '--image', IMAGE, '--out', 'many', '--json'], cwd)
+    expect(many.code, many.stdout).toBe(0)
+    expect(many.json.result).toMatchObject({shards: 12, parallelism: 10})
+    expect(parse(readFileSync(join(cwd, 'many/job.yaml'), 'utf8')).spec).toMatchObject({completions: 12, parallelism: 10})
   })
 })
 

@@ -161,6 +161,7 @@ export function k8sJob(o: K8sOptions): Record<string, unknown> {
       completions: o.shards,
       parallelism: o.parallelism,
       backoffLimitPerIndex: o.retries,
+      podReplacementPolicy: 'Failed',
       ttlSecondsAfterFinished: TTL_SECONDS_AFTER_FINISHED,
       podFailurePolicy: {
         rules: [
@@ -226,6 +227,7 @@ export async function k8sJobYaml(o: K8sOptions): Promise<string> {
   const container = [...pod, 'containers', 0]
   comment([...spec, 'parallelism'], 'pods running at once (the rest wait); each runs --concurrency agents')
   comment([...spec, 'backoffLimitPerIndex'], 'restarts per shard; the other shards go on when one fails (no maxFailedIndexes),\nso every shard gets its chance and the Job then says which indexes failed')
+  comment([...spec, 'podReplacementPolicy'], 'a shard\'s next pod starts only once the last one has stopped: never two pods on one shard')
   comment([...spec, 'podFailurePolicy'], 'exit 2 is a usage error (a wrong run, course path or flag): starting it again cannot help;\na pod evicted or preempted does not count as a failure')
   comment([...pod, 'terminationGracePeriodSeconds'], `longer than launch's --grace (${LAUNCH_GRACE_SECONDS}s): on deletion launch stops its agents' process trees and writes its ledger`)
   comment([...container, 'imagePullPolicy'], 'IfNotPresent for a digest or a fixed tag, Always for latest or no tag; a digest (image@sha256:…)\nkeeps every shard on the same image')

@@ -90,7 +90,7 @@ describe('the Job runs one shard per index', () => {
   it('is Indexed with one completion per shard, retries per index, Never restarts, and the named secret and claim', async () => {
     const job = await manifest({shards: 7, parallelism: 5, retries: 4, agent: 'claude', secret: 'team-keys', pvc: 'shared-courses', namespace: 'lang'})
     expect(job.metadata.namespace).toBe('lang')
-    expect(job.spec).toMatchObject({completionMode: 'Indexed', completions: 7, parallelism: 5, backoffLimitPerIndex: 4})
+    expect(job.spec).toMatchObject({completionMode: 'Indexed', completions: 7, parallelism: 5, backoffLimitPerIndex: 4, podReplacementPolicy: 'Failed'})
     expect(job.spec.maxFailedIndexes).toBeUndefined()
     expect(job.spec.ttlSecondsAfterFinished).toBeGreaterThan(0)
     expect(job.metadata.annotations).toMatchObject({'wicker/course': 'zup_for_brel', 'wicker/run': 'run-2026-12-01', 'wicker/shards': '7'})
