@@ -231,7 +231,7 @@ export async function k8sJobYaml(o: K8sOptions): Promise<string> {
   comment([...spec, 'podFailurePolicy'], 'exit 2 is a usage error (a wrong run, course path or flag): starting it again cannot help;\na pod evicted or preempted does not count as a failure')
   comment([...pod, 'terminationGracePeriodSeconds'], `longer than launch's --grace (${LAUNCH_GRACE_SECONDS}s): on deletion launch stops its agents' process trees and writes its ledger`)
   comment([...container, 'imagePullPolicy'], 'IfNotPresent for a digest or a fixed tag, Always for latest or no tag; a digest (image@sha256:…)\nkeeps every shard on the same image')
-  comment([...container, 'args'], 'args, not command: the image\'s ENTRYPOINT (tini) stays PID 1 and reaps what agents leave behind.\nNo value is spelled in the script: each comes from env below, quoted')
+  comment([...container, 'args'], 'args, not command: the image\'s ENTRYPOINT (tini) stays PID 1 and reaps what agents leave behind.\nKubernetes sets JOB_COMPLETION_INDEX in each pod of an Indexed Job; every other value comes from env below,\nquoted, never spelled in the script')
   comment(
     [...container, 'env'],
     keyEnv ? `the agent's key (${npmPackage}) from Secret ${o.secret}, key ${keyEnv}; never written in this file` : 'the built-in agent needs no key',
