@@ -65,7 +65,8 @@ export function describeFailure(error: unknown, commandId?: string): {exitCode: 
       info: {
         code: 'E_USAGE',
         message: e.message.replace(/\s*\n\s*/g, ' ').replace(/ See more help with --help$/, '').trim(),
-        hint: `See \`wicker ${commandId ? `${commandId} ` : ''}--help\`.`,
+        // a topic command's id is ci:k8s; it is typed `wicker ci k8s` (topicSeparator ' ')
+        hint: `See \`wicker ${commandId ? `${commandId.replaceAll(':', ' ')} ` : ''}--help\`.`,
         details: {reason: e.message},
       },
     }

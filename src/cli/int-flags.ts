@@ -32,6 +32,10 @@ export const INT_BOUNDS = {
   port: {min: 0, max: 65_535},
   /** wicker serve's uploads a minute per token */
   rate: {min: 1, max: 100_000},
+  /** ci k8s: completions of one Indexed Job, one pod per shard (a GitHub matrix has its own bound, 256) */
+  'k8s-shards': {min: 1, max: 10_000},
+  /** ci k8s: pods of the Job at once */
+  parallelism: {min: 1, max: 10_000},
 } as const
 
 export type IntBound = keyof typeof INT_BOUNDS
@@ -41,10 +45,13 @@ interface IntFlagOptions {
   char?: 'j'
   /** flags that cannot be given with this one */
   exclusive?: string[]
+  /** the command cannot run without it */
+  required?: boolean
 }
 
 /** An integer flag with the bounds of `bound`; its help names the range. */
 export function intFlag(bound: IntBound, options: IntFlagOptions & {default: number}): Interfaces.OptionFlag<number>
+export function intFlag(bound: IntBound, options: IntFlagOptions & {required: true}): Interfaces.OptionFlag<number>
 export function intFlag(bound: IntBound, options: IntFlagOptions): Interfaces.OptionFlag<number | undefined>
 export function intFlag(bound: IntBound, options: IntFlagOptions & {default?: number}) {
   const {min, max} = INT_BOUNDS[bound]

@@ -14,6 +14,7 @@ import {runPlanSchema} from './run-plan.js'
 import {serveTokensFileSchema} from './serve-tokens.js'
 import {stateSchema} from './state.js'
 import {anyResultEnvelope, errorEnvelope, resultEnvelope} from './envelope.js'
+import {ciK8sResult} from './results/ci-k8s.js'
 import {collectResult} from './results/collect.js'
 import {detectResult} from './results/detect.js'
 import {extractResult} from './results/extract.js'
@@ -44,6 +45,7 @@ export const RESULTS = {
   recover: {schema: recoverResult, statuses: [0]},
   version: {schema: versionResult, statuses: [0]},
   collect: {schema: collectResult, statuses: [0, 1]},
+  'ci-k8s': {schema: ciK8sResult, statuses: [0]},
   serve: {schema: serveResult, statuses: [0, 129, 130, 143]},
   // a command in a topic folder (src/commands/serve/token/create.ts) by its id with '-' for ' '
   'serve-token-create': {schema: serveTokenCreateResult, statuses: [0]},
