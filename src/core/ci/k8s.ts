@@ -145,6 +145,8 @@ export function k8sJob(o: K8sOptions): Record<string, unknown> {
     {name: 'WICKER_JOB_CONCURRENCY', value: String(o.concurrency)},
     {name: 'WICKER_JOB_GRACE', value: `${LAUNCH_GRACE_SECONDS}s`},
     {name: 'NO_COLOR', value: '1'},
+    // the pod's hostname (<job>-<index>) is its shard's alone while it lives (podReplacementPolicy: Failed)
+    {name: 'WICKER_EXCLUSIVE_HOSTNAME', value: '1'},
     ...(keyEnv ? [{name: keyEnv, valueFrom: {secretKeyRef: {name: o.secret, key: keyEnv}}}] : []),
   ]
   return {

@@ -7,8 +7,6 @@ import {newestRun} from '../launch/launch.js'
 import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {readRunPlan} from '../segments/run.js'
 import {unedited, ownedText, writeOwnedFile, type OwnedFileResult} from '../store/owned-file.js'
-import {runPaths} from '../store/paths.js'
-import {readJsonFile} from '../store/read-json.js'
 import {CI_AGENTS, wickerVersion} from './agents.js'
 import {checkCourseName, checkK8sOptions, DEFAULT_PARALLELISM_CAP, jobName, k8sDockerfile, k8sJobYaml, type K8sOptions} from './k8s.js'
 
@@ -58,19 +56,12 @@ function prepareHint(course: string, shards: number): string {
   return `Prepare one with \`wicker prepare-segments ${sh(course)} --shards ${shards}\`; it prints the run name.`
 }
 
-/** The shard count the run plan records (prepare-segments --shards), read from the file itself: a schema that does not know the field yet drops it. */
-async function recordedShards(planFile: string, plan: object): Promise<number | null> {
-  const known = (plan as {shards?: unknown}).shards
-  const value = known !== undefined ? known : ((await readJsonFile(planFile, 'Run plan')).value as {shards?: unknown} | null)?.shards
-  return Number.isInteger(value) && (value as number) > 0 ? (value as number) : null
-}
-
 /** The prepared run the Job works on: named, or the newest; a missing one says how to prepare it. */
 async function openRun(courseDir: string, options: CiK8sOptions) {
   try {
     const run = options.run ?? (await newestRun(courseDir))
-    const {plan, dir} = await readRunPlan(courseDir, run)
-    return {run, plan, shards: await recordedShards(runPaths(dir).plan, plan)}
+    const {plan} = await readRunPlan(courseDir, run)
+    return {run, plan, shards: plan.shards ?? null}
   } catch (error) {
     if (error instanceof WickerError && error.code === 'E_NO_RUN') throw new UsageError({code: 'E_NO_RUN', message: error.message, hint: prepareHint(options.course, options.shards), details: error.details})
     throw error

@@ -99,6 +99,8 @@ describe('the Job runs one shard per index', () => {
     expect(pod.volumes).toEqual([{name: 'course', persistentVolumeClaim: {claimName: 'shared-courses'}}])
     expect(containerOf(job).volumeMounts).toEqual([{name: 'course', mountPath: '/course'}])
     expect(containerOf(job).env).toContainEqual({name: 'ANTHROPIC_API_KEY', valueFrom: {secretKeyRef: {name: 'team-keys', key: 'ANTHROPIC_API_KEY'}}})
+    // a retry pod takes over the shard lock a killed pod left on the volume (its hostname is the index's alone)
+    expect(containerOf(job).env).toContainEqual({name: 'WICKER_EXCLUSIVE_HOSTNAME', value: '1'})
     // tini stays PID 1: the image's ENTRYPOINT is kept (args, not command)
     expect(containerOf(job).command).toBeUndefined()
     expect(containerOf(job).args.slice(0, 2)).toEqual(['sh', '-c'])
