@@ -25,12 +25,12 @@ function npmGlobals(run: string): string[] {
 }
 
 describe('the Dockerfile of the pods\' image', () => {
-  it.each(['builtin', 'claude', 'codex', 'gemini'] as const)('for %s: one FROM node 20, tini as ENTRYPOINT, exactly this wicker and the agent CLI, a non-root user', (agent) => {
+  it.each(['builtin', 'claude', 'codex', 'gemini'] as const)('for %s: one FROM node 24 (LTS), tini as ENTRYPOINT, exactly this wicker and the agent CLI, a non-root user', (agent) => {
     const {file, of} = parsed(agent)
     const froms = file.getFROMs()
     expect(froms).toHaveLength(1)
     expect(froms[0]!.getImageName()).toBe('node')
-    expect(froms[0]!.getImageTag()).toMatch(/^20-/)
+    expect(froms[0]!.getImageTag()).toMatch(/^24-/)
 
     const entrypoints = of('ENTRYPOINT')
     expect(entrypoints).toHaveLength(1)
