@@ -65,7 +65,7 @@ export function describeFailure(error: unknown, commandId?: string): {exitCode: 
       info: {
         code: 'E_USAGE',
         message: e.message.replace(/\s*\n\s*/g, ' ').replace(/ See more help with --help$/, '').trim(),
-        // oclif's id joins topics with ':'; wicker's topic separator is a space (wicker ci github)
+        // a topic command's id is ci:k8s; it is typed `wicker ci k8s` (topicSeparator ' ')
         hint: `See \`wicker ${commandId ? `${commandId.replaceAll(':', ' ')} ` : ''}--help\`.`,
         details: {reason: e.message},
       },

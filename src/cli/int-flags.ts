@@ -38,6 +38,10 @@ export const INT_BOUNDS = {
   'max-parallel': {min: 1, max: 256},
   /** a CI job's time limit: 360 on GitHub-hosted runners, up to 5 days (4320) on self-hosted ones */
   'timeout-minutes': {min: 1, max: 4320},
+  /** ci k8s: completions of one Indexed Job, one pod per shard (a GitHub matrix has its own bound, 256) */
+  'k8s-shards': {min: 1, max: 10_000},
+  /** ci k8s: pods of the Job at once */
+  parallelism: {min: 1, max: 10_000},
 } as const
 
 export type IntBound = keyof typeof INT_BOUNDS
@@ -47,10 +51,13 @@ interface IntFlagOptions {
   char?: 'j'
   /** flags that cannot be given with this one */
   exclusive?: string[]
+  /** the command cannot run without it */
+  required?: boolean
 }
 
 /** An integer flag with the bounds of `bound`; its help names the range. */
 export function intFlag(bound: IntBound, options: IntFlagOptions & {default: number}): Interfaces.OptionFlag<number>
+export function intFlag(bound: IntBound, options: IntFlagOptions & {required: true}): Interfaces.OptionFlag<number>
 export function intFlag(bound: IntBound, options: IntFlagOptions): Interfaces.OptionFlag<number | undefined>
 export function intFlag(bound: IntBound, options: IntFlagOptions & {default?: number}) {
   const {min, max} = INT_BOUNDS[bound]

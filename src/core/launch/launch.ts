@@ -34,7 +34,7 @@ export {parseOnly} from './only.js'
  * packets (selector.ts), run them (scheduler.ts, attempt.ts) and say what came of each, under the
  * run's lock.
  */
-async function newestRun(courseDir: string): Promise<string> {
+export async function newestRun(courseDir: string): Promise<string> {
   const runs = wickerPaths(courseDir).runs
   const names = existsSync(runs) ? await readdir(runs) : []
   let best: {run: string; at: string} | null = null

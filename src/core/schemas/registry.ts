@@ -15,6 +15,7 @@ import {serveTokensFileSchema} from './serve-tokens.js'
 import {stateSchema} from './state.js'
 import {anyResultEnvelope, errorEnvelope, resultEnvelope} from './envelope.js'
 import {ciGithubResult} from './results/ci.js'
+import {ciK8sResult} from './results/ci-k8s.js'
 import {collectResult} from './results/collect.js'
 import {detectResult} from './results/detect.js'
 import {extractResult} from './results/extract.js'
@@ -45,6 +46,7 @@ export const RESULTS = {
   recover: {schema: recoverResult, statuses: [0]},
   version: {schema: versionResult, statuses: [0]},
   collect: {schema: collectResult, statuses: [0, 1]},
+  'ci-k8s': {schema: ciK8sResult, statuses: [0]},
   serve: {schema: serveResult, statuses: [0, 129, 130, 143]},
   // a command in a topic folder (src/commands/serve/token/create.ts) by its id with '-' for ' '
   'serve-token-create': {schema: serveTokenCreateResult, statuses: [0]},

@@ -53,6 +53,19 @@ async function current(file: string): Promise<string | null> {
   })
 }
 
+/** Copies `before` to `<file>.<stamp>.bak`, or `<file>.<stamp>-2.bak`… when one was kept the same second: a backup is never overwritten. */
+async function keepBackup(file: string, before: string, at: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const backup = join(dirname(file), `${basename(file)}.${at}${n === 1 ? '' : `-${n}`}.bak`)
+    try {
+      await writeFileAtomic(backup, before, {replace: false})
+      return backup
+    } catch (error) {
+      if (errnoOf(error) !== 'EEXIST' || n >= 100) throw error
+    }
+  }
+}
+
 export async function writeOwnedFile(file: string, text: string, options: {force?: boolean; command: string; now?: Date}): Promise<OwnedFileResult> {
   const dir = dirname(file)
   await makeFolder(dir, {parents: true})
@@ -73,8 +86,7 @@ export async function writeOwnedFile(file: string, text: string, options: {force
       details: {file},
     })
   }
-  const backup = join(dir, `${basename(file)}.${stamp(options.now ?? new Date())}.bak`)
-  await writeFileAtomic(backup, before, {replace: false})
+  const backup = await keepBackup(file, before, stamp(options.now ?? new Date()))
   await writeFileAtomic(file, text)
   return {file, action: edited ? 'replaced' : 'updated', backup}
 }

@@ -6,6 +6,7 @@
 import type {z} from 'zod'
 
 import type {CiGithubResult} from '../../../src/core/ci/run-github.js'
+import type {CiK8sResult} from '../../../src/core/ci/run-k8s.js'
 import type {CollectResult} from '../../../src/core/collect/run.js'
 import type {DemoResult} from '../../../src/core/demo/demo.js'
 import type {RunDetectResult} from '../../../src/core/detect/run.js'
@@ -26,6 +27,7 @@ import type {runUnlock, StatusResult} from '../../../src/core/status/status.js'
 import type {ValidateResult} from '../../../src/core/validate/validate.js'
 import type {ciGithubResult} from '../../../src/core/schemas/results/ci.js'
 import type {collectResult} from '../../../src/core/schemas/results/collect.js'
+import type {ciK8sResult} from '../../../src/core/schemas/results/ci-k8s.js'
 import type {detectResult} from '../../../src/core/schemas/results/detect.js'
 import type {extractResult} from '../../../src/core/schemas/results/extract.js'
 import type {launchEvent, launchResult} from '../../../src/core/schemas/results/launch.js'
@@ -75,6 +77,7 @@ export const checked = [
   'demo' satisfies Check<'demo', typeof demoResult, DemoResult>,
   'version' satisfies Check<'version', typeof versionResult, VersionResult>,
   'collect' satisfies Check<'collect', typeof collectResult, CollectResult>,
+  'ci-k8s' satisfies Check<'ci-k8s', typeof ciK8sResult, CiK8sResult>,
   'serve' satisfies Check<'serve', typeof serveResult, ServeResult>,
   'serve-token-create' satisfies Check<'serve-token-create', typeof serveTokenCreateResult, TokenCreateResult>,
   'serve-token-list' satisfies Check<'serve-token-list', typeof serveTokenListResult, TokenListResult>,

@@ -83,6 +83,28 @@ describe('a lock says who holds it beyond the pid (boot id, pid namespace, start
     await lock.release()
   })
 
+  it('with WICKER_EXCLUSIVE_HOSTNAME=1 (a pod of an Indexed Job, whose host name is its own) a lock of another pid namespace is a dead predecessor\'s: taken over', async () => {
+    const {dir} = course()
+    const planted = plantLock(dir, {pid: deadPid(), ...procIdentity(process.pid), pidNamespace: 'pid:[4026599999]', startTicks: 4242})
+    process.env.WICKER_EXCLUSIVE_HOSTNAME = '1'
+    try {
+      const lock = await take(dir)
+      expect(lockIdOf(dir)).not.toBe(planted.lockId)
+      await lock.release()
+    } finally {
+      delete process.env.WICKER_EXCLUSIVE_HOSTNAME
+    }
+    // any other value is not the promise: the lock of another namespace stays held
+    const again = plantLock(dir, {pid: deadPid(), ...procIdentity(process.pid), pidNamespace: 'pid:[4026599999]', startTicks: 4242})
+    process.env.WICKER_EXCLUSIVE_HOSTNAME = 'yes'
+    try {
+      expect(await take(dir).catch((e) => e)).toMatchObject({code: 'E_LOCK_HELD'})
+      expect(lockIdOf(dir)).toBe(again.lockId)
+    } finally {
+      delete process.env.WICKER_EXCLUSIVE_HOSTNAME
+    }
+  })
+
   it('a lock from another boot (the machine rebooted) is stale even when its pid is alive now', async () => {
     const {dir} = course()
     const other = await live(sleeper())

@@ -1,0 +1,171 @@
+import {existsSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {parse} from 'yaml'
+
+import {generateCourse} from '../../bench/synth/generate.js'
+import {writeCourse} from '../../bench/synth/write.js'
+import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {tempDir} from '../helpers/fs.js'
+import {schemaErrors} from '../helpers/json-schemas.js'
+
+const {Job} = await import('kubernetes-models/batch/v1/Job')
+
+const IMAGE = 'registry.example.invalid/drom/wicker:0.1.0'
+
+/** A course in a folder whose name has a space, and its run prepared; the cwd the commands run in. */
+function preparedCourse() {
+  const parent = tempDir('wicker-ci-k8s-')
+  const made = writeCourse(parent, generateCourse({seeds: 8, seed: 17, canon: {fill: 0.25}}))
+  const dir = join(parent, 'kesh course')
+  renameSync(made, dir)
+  const prepared = wicker(['prepare-segments', dir, '--packet-size', '4', '--json'])
+  expect(prepared.code, prepared.stderr).toBe(0)
+  return {dir, cwd: tempDir('wicker-ci-k8s-cwd-'), run: prepared.json.result.run as string}
+}
+
+const k8s = (args: string[], cwd: string) => wicker(['ci', 'k8s', ...args], {cwd})
+
+describe('wicker ci k8s writes a Job and a Dockerfile you own', () => {
+  it('writes both, valid; the same again leaves them; an edited job.yaml is refused (exit 3) until --force, which keeps a .bak', () => {
+    const {dir, cwd, run} = preparedCourse()
+    const args = [dir, '--shards', '3', '--image', IMAGE, '--agent', 'claude', '--namespace', 'langs']
+    const first = k8s([...args, '--json'], cwd)
+    expect(first.code, first.stderr).toBe(0)
+    expect(schemaErrors('result/ci-k8s.json', first.json.result)).toEqual([])
+    expect(first.json.result.files).toEqual([
+      {file: join('wicker-k8s', 'job.yaml'), action: 'created', backup: null},
+      {file: join('wicker-k8s', 'Dockerfile'), action: 'created', backup: null},
+    ])
+    expect(first.json.result.run).toBe(run)
+    const job = parse(readFileSync(join(cwd, 'wicker-k8s/job.yaml'), 'utf8'))
+    expect(() => new Job(job).validate()).not.toThrow()
+    expect(job.metadata.name).toBe(first.json.result.job)
+    expect(job.spec.template.spec.containers[0].env).toContainEqual({name: 'WICKER_JOB_COURSE', value: '/course/kesh course'})
+    expect(job.spec.template.spec.containers[0].env).toContainEqual({name: 'WICKER_JOB_RUN', value: run})
+    const next = first.json.result.next.join('\n')
+    expect(next).toContain(`kubectl -n langs apply -f ${join('wicker-k8s', 'job.yaml')}`)
+    expect(next).toContain(`kubectl -n langs wait --for=condition=complete --timeout=24h job/${job.metadata.name}`)
+    expect(next).toContain(`wicker status '${dir}' --run ${run} --require-complete`)
+    expect(next).toMatch(/wicker preview .* --detailed-exitcode/)
+    expect(next).toMatch(/wicker merge .* --yes/)
+
+    const again = k8s([...args, '--json'], cwd)
+    expect(again.code, again.stderr).toBe(0)
+    expect(again.json.result.files.map((f: {action: string}) => f.action)).toEqual(['unchanged', 'unchanged'])
+
+    // an unedited file follows a change of options (the old one kept as .bak)
+    const moved = k8s([...args, '--retries', '5', '--json'], cwd)
+    expect(moved.code, moved.stderr).toBe(0)
+    expect(moved.json.result.files.map((f: {action: string}) => f.action)).toEqual(['updated', 'unchanged'])
+    expect(existsSync(join(cwd, moved.json.result.files[0].backup))).toBe(true)
+
+    // the user edits job.yaml; a run with another image would change both files: neither is written
+    const jobFile = join(cwd, 'wicker-k8s/job.yaml')
+    const dockerFile = join(cwd, 'wicker-k8s/Dockerfile')
+    const edited = readFileSync(jobFile, 'utf8').replace('parallelism: 3', 'parallelism: 2 # ours')
+    writeFileSync(jobFile, edited)
+    const dockerBefore = readFileSync(dockerFile, 'utf8')
+    const other = [...args.slice(0, 3), '--image', 'registry.example.invalid/drom/wicker:0.2.0', '--agent', 'claude', '--namespace', 'langs']
+    const refused = k8s(other, cwd)
+    expect(refused.code).toBe(3)
+    expect(refused.stderr).toContain('job.yaml')
+    expect(refused.stderr).toContain('--force')
+    expect(refused.stdout + refused.stderr).not.toMatch(STACK_TRACE)
+    expect(readFileSync(jobFile, 'utf8')).toBe(edited)
+    expect(readFileSync(dockerFile, 'utf8')).toBe(dockerBefore)
+    expect(k8s([...other, '--json'], cwd).json).toMatchObject({status: 3, name: 'E_OWNED_EDITED'})
+
+    const forced = k8s([...other, '--force', '--json'], cwd)
+    expect(forced.code, forced.stderr).toBe(0)
+    expect(forced.json.result.files.map((f: {action: string}) => f.action)).toEqual(['replaced', 'updated'])
+    expect(readFileSync(join(cwd, forced.json.result.files[0].backup), 'utf8')).toBe(edited)
+    expect(readFileSync(jobFile, 'utf8')).toContain('image: registry.example.invalid/drom/wicker:0.2.0')
+    expect(readdirSync(join(cwd, 'wicker-k8s')).filter((f) => f.endsWith('.bak'))).toHaveLength(3)
+
+    // an edited Dockerfile stops the run before job.yaml (written first otherwise) changes
+    const ours = `${readFileSync(dockerFile, 'utf8')}RUN echo ours\n`
+    writeFileSync(dockerFile, ours)
+    const jobBefore = readFileSync(jobFile, 'utf8')
+    const third = k8s([...args.slice(0, 3), '--image', 'registry.example.invalid/drom/wicker:0.3.0', '--json'], cwd)
+    expect(third.json).toMatchObject({status: 3, name: 'E_OWNED_EDITED'})
+    expect(third.json.message).toContain('Dockerfile')
+    expect(readFileSync(jobFile, 'utf8')).toBe(jobBefore)
+    expect(readFileSync(dockerFile, 'utf8')).toBe(ours)
+  })
+
+  it('writes to --out, and says the next steps on stderr in human mode', () => {
+    const {dir, cwd} = preparedCourse()
+    const run = k8s([dir, '--shards', '2', '--image', IMAGE, '--out', 'deploy/k8s', '--parallelism', '50'], cwd)
+    expect(run.code, run.stderr).toBe(0)
+    // more pods at once than shards: said, and the Job asks for what it can use
+    expect(run.stderr).toContain('--parallelism 50 is more than the 2 shard(s)')
+    expect(parse(readFileSync(join(cwd, 'deploy/k8s/job.yaml'), 'utf8')).spec.parallelism).toBe(2)
+    expect(run.stdout).toContain(`created ${join('deploy/k8s', 'job.yaml')}`)
+    expect(run.stderr).toContain('kubectl apply -f deploy/k8s/job.yaml')
+    expect(run.stderr).toContain('docker build -t registry.example.invalid/drom/wicker:0.1.0 deploy/k8s')
+    // the built-in agent: no secret to make
+    expect(run.stderr).not.toContain('create secret')
+    expect(readFileSync(join(cwd, 'deploy/k8s/Dockerfile'), 'utf8')).toContain('npm install -g wicker@')
+
+    // by default, up to 10 pods at once
+    const many = k8s([dir, '--shards', '12', '--image', IMAGE, '--out', 'many', '--json'], cwd)
+    expect(many.code, many.stdout).toBe(0)
+    expect(many.json.result).toMatchObject({shards: 12, parallelism: 10})
+    expect(parse(readFileSync(join(cwd, 'many/job.yaml'), 'utf8')).spec).toMatchObject({completions: 12, parallelism: 10})
+  })
+})
+
+describe('wicker ci k8s refuses bad input: exit 2, the flag named, no stack trace, nothing written', () => {
+  const {dir, cwd, run} = preparedCourse()
+  const cases: Array<[string, string[], RegExp]> = [
+    ['no --image', [dir, '--shards', '3'], /--image|image/],
+    ['an empty --image', [dir, '--shards', '3', '--image', ''], /--image/],
+    ['a whitespace --image', [dir, '--shards', '3', '--image', '  '], /--image/],
+    ['no --shards', [dir, '--image', IMAGE], /Missing required flag shards/],
+    ['--shards 0', [dir, '--shards', '0', '--image', IMAGE], /--shards 0 is out of range: give an integer from 1 to 10000/],
+    ['--shards 10001', [dir, '--shards', '10001', '--image', IMAGE], /--shards/],
+    ['--agent command', [dir, '--shards', '3', '--image', IMAGE, '--agent', 'command'], /--agent command/],
+    ['--secret not a name', [dir, '--shards', '3', '--image', IMAGE, '--secret', 'Keys!'], /--secret/],
+    ['--namespace not a name', [dir, '--shards', '3', '--image', IMAGE, '--namespace', 'a_b'], /--namespace/],
+    ['--run that was never prepared', [dir, '--shards', '3', '--image', IMAGE, '--run', 'run-never'], /run-never/],
+  ]
+  it.each(cases)('%s', (_, args, says) => {
+    for (const json of [false, true]) {
+      const r = k8s(json ? [...args, '--json'] : args, cwd)
+      expect(r.code, r.stdout + r.stderr).toBe(2)
+      expect(json ? r.json.message : r.stderr).toMatch(says)
+      expect(r.stdout + r.stderr).not.toMatch(STACK_TRACE)
+    }
+    expect(existsSync(join(cwd, 'wicker-k8s'))).toBe(false)
+    expect(run).toMatch(/^run-/)
+  })
+
+  it('points a flag mistake at this command\'s help, as it is typed', () => {
+    expect(k8s([dir, '--image', IMAGE, '--json'], cwd).json.hint).toBe('See `wicker ci k8s --help`.')
+  })
+
+  it('a course with no prepared run says how to prepare one with the shard count', () => {
+    const bare = writeCourse(tempDir('wicker-ci-k8s-bare-'), generateCourse({seeds: 4, seed: 3, canon: {fill: 0}}))
+    const r = k8s([bare, '--shards', '4', '--image', IMAGE, '--json'], cwd)
+    expect(r.code).toBe(2)
+    expect(r.json.name).toBe('E_NO_RUN')
+    expect(r.json.hint).toContain(`wicker prepare-segments ${bare} --shards 4`)
+  })
+
+  it('a run prepared in another number of shards is refused, naming both numbers', () => {
+    const {dir: course, cwd: here, run: name} = preparedCourse()
+    const planFile = join(course, '.wicker/runs', name, 'plan.json')
+    const plan = JSON.parse(readFileSync(planFile, 'utf8'))
+    const packets = plan.packets.map((p: object, i: number) => ({...p, shard: (i % 2) + 1}))
+    writeFileSync(planFile, `${JSON.stringify({...plan, shards: 2, packets}, null, 2)}\n`)
+    const r = k8s([course, '--shards', '3', '--image', IMAGE, '--json'], here)
+    expect(r.code, r.stdout).toBe(2)
+    expect(r.json.name).toBe('E_SHARDS_MISMATCH')
+    expect(r.json.message).toMatch(/2 shard\(s\).*3/)
+    expect(r.json.hint).toContain('--shards 2')
+    const ok = k8s([course, '--shards', '2', '--image', IMAGE, '--json'], here)
+    expect(ok.code, ok.stdout).toBe(0)
+    expect(ok.json.warnings.join('\n')).not.toMatch(/records no shard count/)
+  })
+})
