@@ -105,7 +105,8 @@ const script = (lines: string[]) => {
 }
 
 const CHECKOUT = {name: 'Check out the repository', uses: 'actions/checkout@v4'}
-const SETUP_NODE = {name: 'Set up Node.js', uses: 'actions/setup-node@v4', with: {'node-version': 20}}
+/** Node 24, the active LTS, as in the ci k8s image (wicker runs on Node 20.19 and later) */
+const SETUP_NODE = {name: 'Set up Node.js', uses: 'actions/setup-node@v4', with: {'node-version': 24}}
 // a function: a YAML node is not shared between jobs (a comment on one would show on all)
 const installWicker = () => ({name: 'Install wicker', run: script(['npm install -g "wicker@$WICKER_VERSION"'])})
 

@@ -114,7 +114,10 @@ describe('what the workflow does', () => {
   it('installs exactly the wicker that wrote it in every job, and prepares the run in N shards', () => {
     const w = workflow()
     expect(w.env.WICKER_VERSION).toBe('0.1.0')
-    for (const job of Object.values(w.jobs)) expect(step(job, 'Install wicker').run).toContain('npm install -g "wicker@$WICKER_VERSION"')
+    for (const job of Object.values(w.jobs)) {
+      expect(step(job, 'Set up Node.js')).toMatchObject({uses: 'actions/setup-node@v4', with: {'node-version': 24}})
+      expect(step(job, 'Install wicker').run).toContain('npm install -g "wicker@$WICKER_VERSION"')
+    }
     const prepare = step(w.jobs.prepare, 'Split')
     expect(prepare.run).toContain('wicker prepare-segments "$COURSE" --run "$RUN" --shards "$SHARDS" --json')
     expect(prepare.env).toEqual({RUN: 'gh-${{ github.run_id }}'})
