@@ -13,6 +13,7 @@ import {planSchema} from './plan.js'
 import {runPlanSchema} from './run-plan.js'
 import {serveTokensFileSchema} from './serve-tokens.js'
 import {stateSchema} from './state.js'
+import {uploadRecordSchema} from './uploads.js'
 import {anyResultEnvelope, errorEnvelope, resultEnvelope} from './envelope.js'
 import {collectResult} from './results/collect.js'
 import {detectResult} from './results/detect.js'
@@ -73,6 +74,7 @@ export const SCHEMAS: Record<string, z.ZodType> = {
   'packet.json': packetFileSchema,
   'run-plan.json': runPlanSchema,
   'ledger-entry.json': ledgerEntrySchema,
+  'upload-record.json': uploadRecordSchema,
   'journal-entry.json': journalRecordSchema,
   'lock.json': lockInfoSchema,
   'state.json': stateSchema,
