@@ -1,3 +1,4 @@
+import {spawn} from 'node:child_process'
 import {createServer, request, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
@@ -8,9 +9,10 @@ import {afterEach, describe, expect, it} from 'vitest'
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {startServer} from '../../bench/serve-process.js'
-import {STACK_TRACE, wicker, wickerAsync} from '../helpers/cli.js'
+import {BIN, STACK_TRACE, wicker, wickerAsync} from '../helpers/cli.js'
 import {tempDir} from '../helpers/fs.js'
 import {schemaErrors} from '../helpers/json-schemas.js'
+import {until} from '../helpers/procs.js'
 
 const BUILTIN = fileURLToPath(new URL('../../dist/agent/builtin.js', import.meta.url))
 const FAST = ['--stagger', '0s', '--backoff', '100ms', '--grace', '300ms']
@@ -155,7 +157,7 @@ describe('launch --upload to a real wicker serve on loopback', () => {
 describe('launch --upload against a fake server', () => {
   it('waits for Retry-After after a 429, then delivers (201)', async () => {
     const {dir} = prepared(6, 2, 72)
-    const fake = await fakeServer((_, nth) => (nth === 1 ? {status: 429, headers: {'retry-after': '1'}, body: {title: 'Too many uploads', status: 429}} : {status: 201}))
+    const fake = await fakeServer((_, nth) => (nth === 1 ? {status: 429, headers: {'retry-after': '2'}, body: {title: 'Too many uploads', status: 429}} : {status: 201}))
     const staging = join(tempDir(), 'out')
     const r = await launch(dir, '1/2', staging, fake.url)
     expect(r.code, r.stderr).toBe(0)
@@ -165,7 +167,7 @@ describe('launch --upload against a fake server', () => {
     for (const name of names) {
       const mine = fake.puts.filter((p) => p.name === name)
       expect(mine).toHaveLength(2)
-      expect(mine[1]!.at - mine[0]!.at).toBeGreaterThanOrEqual(950)
+      expect(mine[1]!.at - mine[0]!.at).toBeGreaterThanOrEqual(1950)
       expect(mine[1]!.body).toBe(readFileSync(join(staging, name), 'utf8'))
       expect([mine[1]!.auth, mine[1]!.type]).toEqual([`Bearer ${TOKEN}`, 'application/json'])
     }
@@ -252,6 +254,41 @@ describe('launch --upload against a fake server', () => {
     expect(names.map((n) => fake.count(n))).toEqual(names.map((n) => (n === refused ? 2 : 1)))
     for (const n of names) expect(fake.puts.filter((p) => p.name === n).at(-1)!.body).toBe(readFileSync(join(staging, n), 'utf8'))
   }, 90_000)
+})
+
+describe('launch --upload, stopped', () => {
+  it('Ctrl-C while the server does not answer stops the uploads too: exit 130 at once, the outputs staged here', async () => {
+    const {dir} = prepared(6, 2, 77)
+    const server = createServer(() => undefined)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    servers.push(server)
+    const staging = join(tempDir(), 'out')
+    const child = spawn(process.execPath, [BIN, 'launch', dir, '--run', 'r1', '--shard', '1/2', '--staging', staging, ...FAST, '--upload', `http://127.0.0.1:${(server.address() as AddressInfo).port}`, '--json'], {env: {...process.env, WICKER_TOKEN: TOKEN, NO_COLOR: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
+    let stdout = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    const ended = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    // every packet's end is on stderr as an event; then only the (hanging) uploads are left
+    let ends = 0
+    let total = -1
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      for (const line of d.split('\n').filter((l) => l.startsWith('{'))) {
+        const e = JSON.parse(line)
+        if (e.type === 'plan') total = e.todo.length
+        if (e.type === 'end') ends++
+      }
+    })
+    await until(() => total > 0 && ends === total, 20_000)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const began = Date.now()
+    child.kill('SIGINT')
+    expect(await ended).toBe(130)
+    expect(Date.now() - began).toBeLessThan(5000)
+    const result = JSON.parse(stdout).result
+    expect(result.packets.ok).toBe(total)
+    expect(Object.keys(localFiles(staging))).toHaveLength(total)
+    expect(result.uploads).toMatchObject({sent: 0, failed: total})
+    expect(result.uploads.failures.every((f: {message: string}) => f.message === 'not sent: launch was stopped')).toBe(true)
+  }, 60_000)
 })
 
 describe('launch --upload: bad input', () => {
