@@ -165,6 +165,8 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
   if (files.shardDir) await makeRealFolder(course.dir, files.shardDir)
   const lock = await acquireLock(realDisk, {...wickerPaths(course.dir), root: files.shardDir ?? dir, lock: files.lock}, `wicker launch ${run}${shard ? ` --shard ${shardText(shard)}` : ''}`)
   warnings.push(...lock.notes)
+  // --upload's requests: stopped with the launch, and in any case before the lock is released
+  const uploads = new AbortController()
   try {
     // The ledger is appended to all through the launch: a symlink there is refused before it is read.
     const {ledger, history} = await RunLedger.open(ledgerFile, shard ? shardText(shard) : null)
@@ -175,16 +177,8 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
     warnings.push(...(await stopLeftovers(summary.unfinished, ledger, options.graceMs, salvage)))
 
     const selection = await choosePackets(open, summary, options)
-
-    // Launch's own stop: its caller's signal, or a failure of launch's I/O, which stops every attempt too.
-    const stop = new AbortController()
-    const onAbort = () => stop.abort(options.signal?.reason)
-    if (options.signal?.aborted) onAbort()
-    options.signal?.addEventListener('abort', onAbort, {once: true})
-    const uploads = new AbortController()
-    const stopUploads = () => uploads.abort(stop.signal.reason)
-    stop.signal.addEventListener('abort', stopUploads, {once: true})
     if (upload) {
+      // a symlink at the record's name is refused before anything is sent
       const opened = await UploadRecord.open(files.uploads)
       warnings.push(...opened.warnings)
       uploader = new Uploader({...upload, course: course.code, record: opened.record, signal: uploads.signal})
@@ -195,6 +189,12 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
     emit({type: 'plan', run, packets: plan.packets.length, todo, segments: new Set(plan.packets.map((p) => p.segment)).size})
     for (const s of selection.skipped) emit({type: 'skip', packet: s.packet.id, index: s.packet.index, reason: s.reason})
 
+    // Launch's own stop: its caller's signal, or a failure of launch's I/O, which stops every attempt (and upload) too.
+    const stop = new AbortController()
+    const onAbort = () => stop.abort(options.signal?.reason)
+    if (options.signal?.aborted) onAbort()
+    options.signal?.addEventListener('abort', onAbort, {once: true})
+    stop.signal.addEventListener('abort', () => uploads.abort(stop.signal.reason), {once: true})
     const kill = new AbortController()
     const onKill = () => kill.abort(options.killSignal?.reason)
     if (options.killSignal?.aborted) onKill()
@@ -247,8 +247,6 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
     } finally {
       options.signal?.removeEventListener('abort', onAbort)
       options.killSignal?.removeEventListener('abort', onKill)
-      // a failure above leaves no PUT running once the lock is released
-      uploads.abort()
     }
 
     // Every count comes from the packets' last outcomes, in one place: a packet whose retry a stop cut
@@ -275,6 +273,8 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
       warnings,
     }
   } finally {
+    // a failure above leaves no PUT running once the lock is released
+    uploads.abort()
     await lock.release().catch(() => undefined)
   }
 }
