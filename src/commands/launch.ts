@@ -24,17 +24,20 @@ export default class Launch extends BaseCommand {
 
 --shard I/N runs only the packets of shard I of N, split from the prepared run by LEGO count (the same split on every machine; see prepare-segments --shards): N machines, or N pods of a Kubernetes Indexed Job, share a run without running a packet twice.
 
+--upload URL also sends each output to a \`wicker serve\` (for a machine that reaches only that): staged locally first as always, then PUT to <URL>/v1/courses/<course code>/staging/<staged name> with the bearer token from $WICKER_TOKEN (or --token-env NAME), four at a time, off the agents' path. 429 waits for Retry-After, 5xx and network errors are retried with backoff; 401/403/404/409/413/415/422 are not retried and become warnings with the server's words; after a 401 (the token refused) or a server that could not be reached at all, the files left are not tried until the next run. What was delivered is in uploads.ndjson beside the ledger: at the start and at the end of a launch, every valid staged output of its packets that is not listed there with the same bytes is sent, so running the same command again delivers what a server that was down did not get, and nothing twice. The token goes only into the Authorization header (never into the ledger, logs, record, output or errors), and the agents do not get its variable.
+
 Packets already done (a valid output in staging) are skipped, so running it again resumes; --retry-failed runs only failed packets, --only picks packets by number. Ctrl-C, SIGTERM or a hangup stops launching and stops every agent's whole process tree (TERM, then KILL after --grace); a second Ctrl-C kills them at once. Before it starts, launch prints an estimate: packets, LEGOs, prompt tokens, and the expected cost when the config has the agent's prices (agents.<kind>.inputUsdPerMTok, outputUsdPerMTok). --notify runs a command with the summary as JSON on stdin when the launch ends. --dry-run prints, for each packet it would start, the exact argument vector, the environment variables it adds, the folder and the timeouts (with --json: a result listing them), built by the same code a real attempt uses; it starts, locks and writes nothing.
 
 Agents: builtin (the offline built-in generator, the default), claude, codex, gemini, command (--agent-cmd). The agent writes its JSON to $WICKER_OUTPUT or prints it; $WICKER_PACKET holds the packet file.
 
-Exit codes: 0 every packet ok; 1 findings (some packets failed, or the run halted); 2 usage (a bad flag, an agent program that is not there, a --shard count other than the run's); 3 blocked (the run is locked by another launch); 4 I/O; 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (with --json, the envelope's status too).`
+Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, or some --upload failed: run it again to send them); 2 usage (a bad flag, an agent program that is not there, a --shard count other than the run's, a bad --upload URL or its token variable unset); 3 blocked (the run is locked by another launch); 4 I/O; 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (with --json, the envelope's status too).`
 
   static override examples = [
     {description: 'Run the newest prepared run with the built-in agent', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},
     {description: 'Claude Code, 4 at a time, 5 s apart', command: '<%= config.bin %> <%= command.id %> spa_for_eng --run run-1a2b3c --agent claude --concurrency 4 --stagger 5s'},
     {description: 'Your own agent command (no shell: an argument array)', command: '<%= config.bin %> <%= command.id %> spa_for_eng --agent command --agent-cmd \'["python3", "agent.py", "--packet", "{packet}", "--out", "{output}"]\''},
     {description: 'The second of three machines, into a staging folder of its own (to upload as a CI artifact)', command: '<%= config.bin %> <%= command.id %> spa_for_eng --run run-1a2b3c --shard 2/3 --staging ./out/staging'},
+    {description: 'A shard on a machine that reaches only a wicker serve: outputs staged here and PUT there', command: 'WICKER_TOKEN=wkt_… <%= config.bin %> <%= command.id %> spa_for_eng --run run-1a2b3c --shard 2/3 --upload https://wicker.example.org'},
     {description: 'Only the failed packets', command: '<%= config.bin %> <%= command.id %> spa_for_eng --retry-failed'},
     {description: 'What would it run? The exact argument vectors, nothing started', command: '<%= config.bin %> <%= command.id %> spa_for_eng --agent claude --dry-run'},
   ]
@@ -59,6 +62,8 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, or the run halte
     only: Flags.string({description: 'Packet numbers: 1,3-5 (each from 1 to the number of packets; ranges go upwards).'}),
     staging: Flags.string({description: 'Staging folder for the outputs [default: phase5_baskets_staging/ in the course].'}),
     shard: Flags.string({description: 'Run only shard I of N (I/N, 1-based), so N machines with the same prepared run never run the same packet; its outputs are named <run>__<packet>__<attempt>__shard-I-of-N.json and its ledger is .wicker/runs/<run>/shards/I-of-N/ledger.ndjson.'}),
+    upload: Flags.string({description: 'Base URL of a `wicker serve` (https://wicker.example.org): each output, once staged here, is also PUT there; running the command again sends what was not delivered.'}),
+    'token-env': Flags.string({description: 'Environment variable holding the bearer token for --upload (never the token itself) [default: WICKER_TOKEN].', dependsOn: ['upload']}),
     notify: Flags.string({description: 'Command run when the launch finishes, halts or is stopped, with the summary as JSON on stdin: a JSON array or space-separated words (no shell). Its failure is a warning.'}),
     'notify-timeout': Flags.string({description: 'Time the --notify command gets before it is stopped (1ms to 24h).', default: '30s'}),
     'dry-run': Flags.boolean({description: 'Print the exact command, arguments, added environment variables, folder and timeouts of each packet it would start; start nothing, write nothing.'}),
@@ -87,6 +92,8 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, or the run halte
       only: flags.only ?? null,
       staging: flags.staging,
       shard: flags.shard ?? null,
+      upload: flags.upload ?? null,
+      tokenEnv: flags['token-env'] ?? null,
     }
     if (flags['dry-run']) {
       const {result, warnings} = await dryRunLaunch(runOptions)
@@ -116,7 +123,7 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, or the run halte
         onEvent,
       })
       await progress.done()
-      const exitCode = stop.exitCode() ?? (result.interrupted ? EXIT.sigint : result.packets.failed > 0 || result.halted ? EXIT.findings : EXIT.ok)
+      const exitCode = stop.exitCode() ?? (result.interrupted ? EXIT.sigint : result.packets.failed > 0 || result.halted || (result.uploads?.failed ?? 0) > 0 ? EXIT.findings : EXIT.ok)
       const outcome = {...result, estimate}
       const warning = await tell(launchSummary(outcome, exitCode, stop.first()))
       if (warning) warnings.push(warning)

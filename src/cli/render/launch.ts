@@ -116,6 +116,12 @@ export function renderLaunch(ui: Ui, r: LaunchResult & {estimate?: Estimate | nu
   ui.out(`Run ${c.bold(r.run)}${r.shard ? `, shard ${r.shard}` : ''} (${r.agent}): ${parts.join(', ')} of ${p.total} packet(s), ${r.attempts} attempt(s)${r.costUsd !== null ? `, $${r.costUsd.toFixed(2)} reported` : ''}.`)
   if (r.estimate) ui.out(c.dim(`Estimated before the start: ${describeEstimate(r.estimate)}.`))
   for (const f of r.failures.slice(0, 20)) ui.out(`  ${c.red(f.class)} #${f.index} ${f.packet}: ${f.message}`)
+  if (r.uploads) {
+    const u = r.uploads
+    ui.out(`Uploads to ${u.url}: ${u.sent} sent, ${u.already} already delivered, ${u.failed > 0 ? c.red(`${u.failed} failed`) : '0 failed'}.${u.failed > 0 ? ' Run the same command again to send them.' : ''}`)
+    for (const f of u.failures.slice(0, 20)) ui.out(`  ${c.red(f.status === null ? 'not sent' : String(f.status))} ${f.name}: ${f.message}`)
+    if (u.failures.length > 20) ui.out(`  … and ${u.failures.length - 20} more`)
+  }
   if (r.halted) ui.out(c.yellow(`Halted: ${r.halted}`))
   if (r.interrupted) ui.out(c.yellow(`Interrupted: every agent was stopped${p.interrupted > 0 ? `; ${p.interrupted} attempt(s) cut short` : ''}${p.notStarted > 0 ? `, ${p.notStarted} packet(s) not started` : ''}. Run the same command again to resume.`))
   ui.info(`${r.staged.length} output(s) staged. Ledger: ${r.ledger}. Next: wicker extract ${shellArg(course)}, then wicker preview ${shellArg(course)}.`)

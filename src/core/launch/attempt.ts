@@ -43,6 +43,8 @@ export interface AttemptContext {
   /** work/ and logs/ exist as real folders (made once per launch) */
   folders: () => Promise<unknown>
   emit: (e: LaunchEvent) => void
+  /** variables of wicker's environment the agent does not get (--upload's token: launch delivers, not the agent) */
+  withheldEnv?: readonly string[]
 }
 
 export interface AttemptOutcome {
@@ -92,6 +94,13 @@ export function agentInvocation(ctx: Pick<AttemptContext, 'agent' | 'run' | 'run
   }
 }
 
+/** wicker's environment, less what the agent must not see, plus the attempt's own variables. */
+function agentEnv(added: Record<string, string>, withheld: readonly string[] = []): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {...process.env, ...added}
+  for (const name of withheld) delete env[name]
+  return env
+}
+
 /** Runs one attempt; null when launch was stopped before the agent started (the packet did not start). */
 export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet: Packet, attempt: number): Promise<AttemptOutcome | null> {
   const inv = agentInvocation(ctx, p, attempt)
@@ -111,7 +120,7 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
   const result = await spawnAgent({
     command: inv.command,
     args: inv.args,
-    env: {...process.env, ...inv.env},
+    env: agentEnv(inv.env, ctx.withheldEnv),
     cwd: inv.cwd,
     stdin: prompt,
     timeoutMs: inv.timeoutMs,

@@ -23,6 +23,7 @@ import {countOutcomes} from './counts.js'
 import {nextAttempt, Scheduler} from './scheduler.js'
 import {parseOnly} from './only.js'
 import {selectPackets} from './selector.js'
+import {UploadRecord, Uploader, uploadSetup} from './upload.js'
 import type {LaunchDryRun, LaunchEvent, LaunchOptions, LaunchResult, SegmentTally} from './types.js'
 
 export type {LaunchDryRun, LaunchEvent, LaunchOptions, LaunchResult} from './types.js'
@@ -60,8 +61,9 @@ async function promptChars(file: string): Promise<number> {
 
 /** The run a launch works on, read and checked before anything is started or written. */
 async function openRun(options: LaunchOptions, write: boolean) {
-  // a bad --shard is the command line's mistake, told before the course is read
+  // a bad --shard, --upload or missing token is the command line's mistake, told before the course is read
   const shard = options.shard ? parseShard(options.shard) : null
+  const upload = options.upload ? uploadSetup(options.upload, options.tokenEnv, options.env) : null
   // recovery writes: a dry run only reads
   const {course, warnings} = await openCourse({...options, canon: false, recover: write})
   const run = options.run ?? (await newestRun(course.dir))
@@ -81,7 +83,7 @@ async function openRun(options: LaunchOptions, write: boolean) {
   const files = launchPaths(dir, shard)
   // the packets this launch may run: --only's, within the shard's
   const picked = mine && only ? new Set([...only].filter((n) => mine.has(n))) : (mine ?? only)
-  return {course, warnings, run, plan, packets, dir, agent, only: picked, shard, stagingDir, files, ledgerFile: files.ledger}
+  return {course, warnings, run, plan, packets, dir, agent, only: picked, mine, shard, stagingDir, files, ledgerFile: files.ledger, upload}
 }
 
 /** The packets to start: not done (a valid output in staging), picked by --only / --retry-failed. */
@@ -97,6 +99,20 @@ async function choosePackets(open: Awaited<ReturnType<typeof openRun>>, summary:
     if (entry) done.set(p.id, relative(course.dir, entry.path))
   }
   return selectPackets({packets: plan.packets, only, retryFailed: options.retryFailed, attempted: summary.attempted, done})
+}
+
+/**
+ * `--upload`: every valid staged output of the launch's packets (the shard's, or the whole run's),
+ * the newest of each packet, offered to the uploader (which sends only what uploads.ndjson does not list).
+ */
+async function offerStaged(open: Awaited<ReturnType<typeof openRun>>, uploader: Uploader): Promise<void> {
+  const {course, plan, packets, mine, stagingDir, run} = open
+  const staged = await stagedOutputs(stagingDir, course.dir, run)
+  for (const p of plan.packets) {
+    if (mine && !mine.has(p.index)) continue
+    const entry = await isDone(staged, packets.get(p.id)!, course)
+    if (entry) uploader.offer(entry.path)
+  }
 }
 
 /**
@@ -126,15 +142,31 @@ export async function dryRunLaunch(options: LaunchOptions): Promise<{result: Lau
   }
 }
 
+/** One warning for each file not delivered (the first ten), with what the server said, and what to do. */
+function uploadWarnings(u: NonNullable<LaunchResult['uploads']>): string[] {
+  const lines = u.failures.slice(0, 10).map((f) => `upload of ${f.name} to ${u.url} failed${f.status === null ? '' : ` (${f.status})`}: ${f.message}`)
+  if (u.failures.length > 10) lines.push(`${u.failures.length - 10} more upload(s) failed`)
+  if (u.failures.length > 0) lines.push(`${u.failed} output(s) are staged here but not delivered: run the same command again to send them (what was delivered is not sent twice).`)
+  return lines
+}
+
 export async function runLaunch(options: LaunchOptions): Promise<{result: LaunchResult; warnings: string[]}> {
   const open = await openRun(options, true)
-  const {course, warnings, run, plan, packets, dir, agent, stagingDir, ledgerFile, files, shard} = open
-  const emit = options.onEvent ?? (() => undefined)
+  const {course, warnings, run, plan, packets, dir, agent, stagingDir, ledgerFile, files, shard, upload} = open
+  const tell = options.onEvent ?? (() => undefined)
+  let uploader: Uploader | null = null
+  // an output staged now goes to the uploader's queue at once: the attempt does not wait for the network
+  const emit = (e: LaunchEvent) => {
+    tell(e)
+    if ((e.type === 'end' || e.type === 'interrupted') && e.staged) uploader?.offer(resolve(course.dir, e.staged))
+  }
 
   // One launcher per run (or per shard of it) at a time; a shard's folder is made as a real one first.
   if (files.shardDir) await makeRealFolder(course.dir, files.shardDir)
   const lock = await acquireLock(realDisk, {...wickerPaths(course.dir), root: files.shardDir ?? dir, lock: files.lock}, `wicker launch ${run}${shard ? ` --shard ${shardText(shard)}` : ''}`)
   warnings.push(...lock.notes)
+  // --upload's requests: stopped with the launch, and in any case before the lock is released
+  const uploads = new AbortController()
   try {
     // The ledger is appended to all through the launch: a symlink there is refused before it is read.
     const {ledger, history} = await RunLedger.open(ledgerFile, shard ? shardText(shard) : null)
@@ -145,15 +177,24 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
     warnings.push(...(await stopLeftovers(summary.unfinished, ledger, options.graceMs, salvage)))
 
     const selection = await choosePackets(open, summary, options)
+    if (upload) {
+      // a symlink at the record's name is refused before anything is sent
+      const opened = await UploadRecord.open(files.uploads)
+      warnings.push(...opened.warnings)
+      uploader = new Uploader({...upload, course: course.code, record: opened.record, signal: uploads.signal})
+      // what earlier launches staged and did not deliver (a server that was down) goes first
+      await offerStaged(open, uploader)
+    }
     const todo = await Promise.all(selection.todo.map(async (p) => ({packet: p.id, index: p.index, legos: p.legos, promptChars: await promptChars(files.prompt(p.id))})))
     emit({type: 'plan', run, packets: plan.packets.length, todo, segments: new Set(plan.packets.map((p) => p.segment)).size})
     for (const s of selection.skipped) emit({type: 'skip', packet: s.packet.id, index: s.packet.index, reason: s.reason})
 
-    // Launch's own stop: its caller's signal, or a failure of launch's I/O, which stops every attempt too.
+    // Launch's own stop: its caller's signal, or a failure of launch's I/O, which stops every attempt (and upload) too.
     const stop = new AbortController()
     const onAbort = () => stop.abort(options.signal?.reason)
     if (options.signal?.aborted) onAbort()
     options.signal?.addEventListener('abort', onAbort, {once: true})
+    stop.signal.addEventListener('abort', () => uploads.abort(stop.signal.reason), {once: true})
     const kill = new AbortController()
     const onKill = () => kill.abort(options.killSignal?.reason)
     if (options.killSignal?.aborted) onKill()
@@ -178,6 +219,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
       abort: (reason) => stop.abort(reason),
       folders: () => (folders ??= Promise.all([makeRealFolder(course.dir, files.work), makeRealFolder(course.dir, files.logs)])),
       emit,
+      withheldEnv: upload ? [upload.target.tokenEnv] : [],
     }
     const scheduler = new Scheduler({
       ...options,
@@ -193,8 +235,15 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
       packets: selection.todo.filter((p) => p.segment === s),
       tally: {index: s + 1, ok: 0, failed: 0, retried: 0, skipped: selection.skipped.filter((x) => x.packet.segment === s).length, interrupted: 0, notStarted: 0} satisfies SegmentTally,
     }))
+    let delivered: LaunchResult['uploads'] = null
     try {
       await scheduler.runSegments(segments)
+      if (uploader) {
+        // at the end too: an output staged by a path no event told of is sent all the same
+        if (!stop.signal.aborted) await offerStaged(open, uploader)
+        delivered = await uploader.drain()
+        warnings.push(...uploader.warnings, ...uploadWarnings(delivered))
+      }
     } finally {
       options.signal?.removeEventListener('abort', onAbort)
       options.killSignal?.removeEventListener('abort', onKill)
@@ -219,10 +268,13 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
         interrupted: options.signal?.aborted ?? false,
         ledger: ledgerFile,
         shard: shard ? shardText(shard) : null,
+        uploads: delivered,
       },
       warnings,
     }
   } finally {
+    // a failure above leaves no PUT running once the lock is released
+    uploads.abort()
     await lock.release().catch(() => undefined)
   }
 }

@@ -28,6 +28,12 @@ export interface LaunchOptions extends OpenCourseOptions {
   staging?: string | null
   /** `--shard I/N`: only shard I's packets (segments/shards.ts), with the shard's own ledger and lock */
   shard?: string | null
+  /** `--upload URL`: each staged output is also PUT to this `wicker serve` (upload.ts) */
+  upload?: string | null
+  /** `--token-env NAME`: the environment variable holding its bearer token [default: WICKER_TOKEN] */
+  tokenEnv?: string | null
+  /** where the token variable is read [default: process.env] */
+  env?: NodeJS.ProcessEnv
   /** aborted (first Ctrl-C / SIGTERM): start nothing more, stop every running attempt (TERM, KILL after graceMs), return */
   signal?: AbortSignal
   /** aborted (a second Ctrl-C): KILL every running attempt's tree at once */
@@ -76,6 +82,18 @@ export interface LaunchResult {
   ledger: string
   /** `--shard I/N`: "I/N"; null for the whole run */
   shard: string | null
+  /** `--upload`: what was delivered to wicker serve; null without it */
+  uploads: UploadsResult | null
+}
+
+/** `launch --upload`: sent now, already delivered (in uploads.ndjson), and each file not delivered. */
+export interface UploadsResult {
+  url: string
+  sent: number
+  already: number
+  failed: number
+  /** status: the HTTP status, or null for a network error, a timeout or a stop */
+  failures: Array<{name: string; status: number | null; message: string}>
 }
 
 /** How one attempt starts an agent: what a real attempt spawns and what `launch --dry-run` prints. */

@@ -13,6 +13,7 @@ import {planSchema} from './plan.js'
 import {runPlanSchema} from './run-plan.js'
 import {serveTokensFileSchema} from './serve-tokens.js'
 import {stateSchema} from './state.js'
+import {uploadRecordSchema} from './uploads.js'
 import {anyResultEnvelope, errorEnvelope, resultEnvelope} from './envelope.js'
 import {ciGithubResult} from './results/ci.js'
 import {ciK8sResult} from './results/ci-k8s.js'
@@ -77,6 +78,7 @@ export const SCHEMAS: Record<string, z.ZodType> = {
   'packet.json': packetFileSchema,
   'run-plan.json': runPlanSchema,
   'ledger-entry.json': ledgerEntrySchema,
+  'upload-record.json': uploadRecordSchema,
   'journal-entry.json': journalRecordSchema,
   'lock.json': lockInfoSchema,
   'state.json': stateSchema,

@@ -42,6 +42,8 @@ export function runPaths(dir: string) {
     packets: join(dir, 'packets'),
     prompts: join(dir, 'prompts'),
     ledger: join(dir, 'ledger.ndjson'),
+    /** `launch --upload`: the outputs delivered to wicker serve (schemas/uploads.ts) */
+    uploads: join(dir, 'uploads.ndjson'),
     logs: join(dir, 'logs'),
     work: join(dir, 'work'),
     lock: join(dir, 'lock'),
@@ -57,7 +59,7 @@ export function runPaths(dir: string) {
 
 /**
  * The files one launcher of a run writes: the run's own (runPaths) for an unsharded launch; for
- * `launch --shard I/N` (N > 1), its ledger, lock, work files and logs are in shards/I-of-N/, so
+ * `launch --shard I/N` (N > 1), its ledger, upload record, lock, work files and logs are in shards/I-of-N/, so
  * shards of a run can run at once on one course folder (a shared volume) without meeting, and
  * each shard's ledger is its own.
  */
@@ -66,7 +68,7 @@ export function launchPaths(runDir: string, shard: ShardSpec | null) {
   if (!shard || shard.count <= 1) return {...run, shardDir: null}
   const dir = join(runDir, 'shards', shardSlug(shard))
   const own = runPaths(dir)
-  return {...run, shardDir: dir, ledger: own.ledger, logs: own.logs, work: own.work, lock: own.lock, workFile: own.workFile, logBase: own.logBase}
+  return {...run, shardDir: dir, ledger: own.ledger, uploads: own.uploads, logs: own.logs, work: own.work, lock: own.lock, workFile: own.workFile, logBase: own.logBase}
 }
 
 export type LaunchPaths = ReturnType<typeof launchPaths>

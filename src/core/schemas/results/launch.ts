@@ -13,6 +13,16 @@ export const launchEstimate = z.object({
 
 const segmentTally = z.object({index: count, ok: count, failed: count, retried: count, skipped: count, interrupted: count, notStarted: count})
 
+const launchUploads = z
+  .object({
+    url: z.string().describe('the wicker serve base URL outputs were PUT to'),
+    sent: count.describe('delivered by this launch (answered 201, or 200: the same bytes were there already)'),
+    already: count.describe('listed as delivered in uploads.ndjson by an earlier launch: not sent again'),
+    failed: count.describe('not delivered: run the same command again to send them'),
+    failures: z.array(z.object({name: z.string(), status: z.int().nullable().describe('the HTTP status; null for a network error, a timeout or a stop'), message: z.string()})),
+  })
+  .describe('launch --upload: what was delivered to wicker serve')
+
 const launchRun = z
   .object({
     run: z.string(),
@@ -27,6 +37,7 @@ const launchRun = z
     interrupted: z.boolean(),
     ledger: z.string(),
     shard: z.string().nullable().describe('--shard I/N: "I/N"; null for the whole run'),
+    uploads: launchUploads.nullable().describe('null without --upload'),
     estimate: launchEstimate.nullable(),
   })
   .describe('a launch that ran')
