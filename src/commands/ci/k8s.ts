@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand, courseArg} from '../../cli/base-command.js'
 import {intFlag} from '../../cli/int-flags.js'
-import {renderCiK8s} from '../../cli/render/ci-k8s.js'
+import {renderCiK8s} from '../../cli/render/ci.js'
 import {DEFAULT_OUT, runCiK8s} from '../../core/ci/run-k8s.js'
 import type {AgentKind} from '../../core/launch/agents.js'
 import {AGENTS} from '../../core/schemas/config.js'

@@ -7,6 +7,7 @@ import {newestRun} from '../launch/launch.js'
 import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {readRunPlan} from '../segments/run.js'
 import {unedited, ownedText, writeOwnedFile, type OwnedFileResult} from '../store/owned-file.js'
+import type {CiFilesResult} from './result.js'
 import {CI_AGENTS, wickerVersion} from './agents.js'
 import {checkCourseName, checkK8sOptions, DEFAULT_PARALLELISM_CAP, jobName, k8sDockerfile, k8sJobYaml, type K8sOptions} from './k8s.js'
 
@@ -28,11 +29,8 @@ export interface CiK8sOptions extends Omit<OpenCourseOptions, 'canon' | 'recover
   force?: boolean
 }
 
-export interface CiK8sResult {
-  /** job.yaml, then Dockerfile */
-  files: OwnedFileResult[]
-  /** what to do next, in order: one step a line */
-  next: string[]
+/** files: job.yaml, then Dockerfile */
+export interface CiK8sResult extends CiFilesResult {
   run: string
   job: string
   namespace: string | null

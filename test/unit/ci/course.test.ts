@@ -40,6 +40,6 @@ describe('renderCiFiles', () => {
     const ui = new Ui(decideUi({json: false, quiet: false, color: false, env: {}, stdoutIsTTY: false, stderrIsTTY: false}), out, err)
     renderCiFiles(ui, {files: [{file: '/r/.github/workflows/wicker.yml', action: 'replaced', backup: '/r/.github/workflows/wicker.yml.20261202T101010Z.bak'}, {file: '/r/Dockerfile', action: 'unchanged', backup: null}], next: ['Add the secret.', 'Push it.']})
     expect(String(out.read())).toBe('replaced  /r/.github/workflows/wicker.yml (what was there is kept as /r/.github/workflows/wicker.yml.20261202T101010Z.bak)\nunchanged /r/Dockerfile\n')
-    expect(String(err.read())).toBe('\nNext:\n  - Add the secret.\n  - Push it.\n')
+    expect(String(err.read())).toBe('\nNext:\n  1. Add the secret.\n  2. Push it.\n')
   })
 })

@@ -1,13 +1,7 @@
 import {z} from 'zod'
 
+import {ownedFileResult} from './ci.js'
 import {agentKind, count} from './common.js'
-
-/** a file wicker writes for the user to own (store/owned-file.ts) */
-export const ownedFileResult = z.object({
-  file: z.string(),
-  action: z.enum(['created', 'updated', 'unchanged', 'replaced']).describe('updated: it was unedited; replaced: it was edited, and --force was given'),
-  backup: z.string().nullable().describe('the copy of what was there before, when it was updated or replaced'),
-})
 
 export const ciK8sResult = z
   .object({
