@@ -24,6 +24,18 @@ function repo() {
 
 const backups = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.bak'))
 
+/** A repository holding a copy of the course at `coursePath`, with an empty bare origin beside it. */
+function repoWith(course: string, coursePath: string, prefix: string) {
+  const top = tempDir(prefix)
+  const src = join(top, 'src')
+  const origin = join(top, 'origin.git')
+  cpSync(course, join(src, coursePath), {recursive: true})
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, {cwd, encoding: 'utf8', env: {...process.env, GIT_AUTHOR_NAME: 'Orm Plesk', GIT_AUTHOR_EMAIL: 'orm@example.invalid', GIT_COMMITTER_NAME: 'Orm Plesk', GIT_COMMITTER_EMAIL: 'orm@example.invalid'}})
+  git(top, 'init', '-q', '--bare', '-b', 'main', origin)
+  git(src, 'init', '-q', '-b', 'main')
+  return {top, src, origin, git}
+}
+
 describe('wicker ci github, the built CLI', () => {
   it('writes the workflow at the repository root, leaves it unchanged the second time, refuses an edited one, and --force replaces it keeping a .bak', async () => {
     const {root, course, workflow} = repo()
@@ -181,13 +193,7 @@ describe('the written workflow, run on this machine by a stand-in for GitHub Act
     expect(wicker(['merge', whole, '--yes']).code).toBe(0)
 
     // the repository: the course, and the workflow wicker writes for it, pushed to an origin
-    const top = tempDir('wicker-ci-gh-run-')
-    const src = join(top, 'src')
-    const origin = join(top, 'origin.git')
-    cpSync(generated, join(src, coursePath), {recursive: true})
-    const git = (cwd: string, ...args: string[]) => execFileSync('git', args, {cwd, encoding: 'utf8', env: {...process.env, GIT_AUTHOR_NAME: 'Orm Plesk', GIT_AUTHOR_EMAIL: 'orm@example.invalid', GIT_COMMITTER_NAME: 'Orm Plesk', GIT_COMMITTER_EMAIL: 'orm@example.invalid'}})
-    git(top, 'init', '-q', '--bare', '-b', 'main', origin)
-    git(src, 'init', '-q', '-b', 'main')
+    const {top, src, origin, git} = repoWith(generated, coursePath, 'wicker-ci-gh-run-')
     const written = wicker(['ci', 'github', coursePath, '--shards', '3', '--agent', 'builtin'], {cwd: src})
     expect(written.code, written.stderr).toBe(0)
     git(src, 'add', '-A')
@@ -267,13 +273,7 @@ exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"
   it('--finish review: nothing is merged or pushed; the collected outputs are an artifact a person merges with collect, preview and merge', () => {
     const generated = writeCourse(tempDir(), generateCourse({seeds: 12, seed: 43, canon: {fill: 0.3}}))
     const coursePath = 'plon'
-    const top = tempDir('wicker-ci-gh-review-')
-    const src = join(top, 'src')
-    const origin = join(top, 'origin.git')
-    cpSync(generated, join(src, coursePath), {recursive: true})
-    const git = (cwd: string, ...args: string[]) => execFileSync('git', args, {cwd, encoding: 'utf8', env: {...process.env, GIT_AUTHOR_NAME: 'Orm Plesk', GIT_AUTHOR_EMAIL: 'orm@example.invalid', GIT_COMMITTER_NAME: 'Orm Plesk', GIT_COMMITTER_EMAIL: 'orm@example.invalid'}})
-    git(top, 'init', '-q', '--bare', '-b', 'main', origin)
-    git(src, 'init', '-q', '-b', 'main')
+    const {top, src, origin, git} = repoWith(generated, coursePath, 'wicker-ci-gh-review-')
     expect(wicker(['ci', 'github', coursePath, '--shards', '2', '--finish', 'review'], {cwd: src}).code).toBe(0)
     git(src, 'add', '-A')
     git(src, 'commit', '-q', '-m', 'a course and its workflow')

@@ -12,27 +12,34 @@ import {parse} from 'yaml'
  * workflow uses, and "Re-run failed jobs": failed jobs and the jobs needing them run again, the
  * others keep their result and outputs. An expression it does not know is an error, not a guess.
  */
-interface Step {
+/** A workflow as the YAML parser reads it back: the parts wicker writes (read by this runner and the tests). */
+export interface Step {
   name?: string
   id?: string
   uses?: string
   run?: string
   if?: string
-  env?: Record<string, string | number | boolean>
-  with?: Record<string, string | number | boolean>
+  env?: Record<string, string>
+  with?: Record<string, unknown>
   'continue-on-error'?: boolean
 }
-interface Job {
+export interface Job {
   needs?: string | string[]
-  if?: string
-  env?: Record<string, string>
   outputs?: Record<string, string>
-  strategy?: {matrix: {shard: number[]}}
+  if?: string
+  permissions?: Record<string, string>
+  strategy?: {'fail-fast': boolean; 'max-parallel': number; matrix: {shard: number[]}}
+  env?: Record<string, string>
+  'timeout-minutes'?: number
+  'runs-on': string | string[]
   steps: Step[]
 }
-interface Workflow {
-  env?: Record<string, string>
-  jobs: Record<string, Job>
+export interface Workflow {
+  on: Record<string, unknown>
+  concurrency: {group: string}
+  permissions: Record<string, string>
+  env: Record<string, string>
+  jobs: {prepare: Job; shard: Job; gather: Job}
 }
 
 export interface JobRun {
@@ -94,7 +101,7 @@ export class LocalRunner {
   }
 
   private legs(id: string): string[] {
-    return this.legList(id, this.workflow.jobs[id]!).map(([leg]) => leg)
+    return this.legList(id, this.workflow.jobs[id as keyof Workflow['jobs']]).map(([leg]) => leg)
   }
 
   private needsResult(id: string): {result: string; outputs: Record<string, string>} {

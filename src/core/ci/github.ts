@@ -104,9 +104,10 @@ const script = (lines: string[]) => {
   return node
 }
 
-const CHECKOUT = {name: 'Check out the repository', uses: 'actions/checkout@v4'}
+/** the current majors (December 2026), all on Node 24: upload-artifact 7 and download-artifact 8 go together */
+const CHECKOUT = {name: 'Check out the repository', uses: 'actions/checkout@v6'}
 /** Node 24, the active LTS, as in the ci k8s image (wicker runs on Node 20.19 and later) */
-const SETUP_NODE = {name: 'Set up Node.js', uses: 'actions/setup-node@v4', with: {'node-version': 24}}
+const SETUP_NODE = {name: 'Set up Node.js', uses: 'actions/setup-node@v6', with: {'node-version': 24}}
 // a function: a YAML node is not shared between jobs (a comment on one would show on all)
 const installWicker = () => ({name: 'Install wicker', run: script(['npm install -g "wicker@$WICKER_VERSION"'])})
 
@@ -161,7 +162,7 @@ function prepareJob(o: GithubWorkflowOptions) {
       {
         name: 'Keep the prepared run for the shard jobs',
         if: PACKETS_STEP,
-        uses: 'actions/upload-artifact@v4',
+        uses: 'actions/upload-artifact@v7',
         with: {name: 'wicker-run', path: '${{ runner.temp }}/wicker-run', 'include-hidden-files': true, 'if-no-files-found': 'error', overwrite: true},
       },
     ],
@@ -188,10 +189,10 @@ function shardJob(o: GithubWorkflowOptions) {
       CHECKOUT,
       SETUP_NODE,
       {name: agent.npmPackage ? `Install wicker and the ${o.agent} agent` : 'Install wicker', run: script([`npm install -g ${packages.join(' ')}`])},
-      {name: 'Fetch the prepared run', uses: 'actions/download-artifact@v4', with: {name: 'wicker-run', path: '${{ runner.temp }}/wicker-run', ...ANY_ATTEMPT}},
+      {name: 'Fetch the prepared run', uses: 'actions/download-artifact@v8', with: {name: 'wicker-run', path: '${{ runner.temp }}/wicker-run', ...ANY_ATTEMPT}},
       {
         name: 'Fetch this shard\'s outputs from an earlier attempt',
-        uses: 'actions/download-artifact@v4',
+        uses: 'actions/download-artifact@v8',
         'continue-on-error': true,
         with: {name: 'wicker-shard-${{ matrix.shard }}', path: SHARD_DIR, ...ANY_ATTEMPT},
       },
@@ -225,7 +226,7 @@ function shardJob(o: GithubWorkflowOptions) {
       {
         name: 'Upload the shard\'s outputs',
         if: 'always()',
-        uses: 'actions/upload-artifact@v4',
+        uses: 'actions/upload-artifact@v7',
         with: {name: 'wicker-shard-${{ matrix.shard }}', path: SHARD_DIR, overwrite: true, 'include-hidden-files': true, 'if-no-files-found': 'warn'},
       },
     ],
@@ -238,9 +239,9 @@ function gatherJob(o: GithubWorkflowOptions) {
     CHECKOUT,
     SETUP_NODE,
     installWicker(),
-    {name: 'Fetch the prepared run', uses: 'actions/download-artifact@v4', with: {name: 'wicker-run', path: '${{ runner.temp }}/wicker-run', ...ANY_ATTEMPT}},
+    {name: 'Fetch the prepared run', uses: 'actions/download-artifact@v8', with: {name: 'wicker-run', path: '${{ runner.temp }}/wicker-run', ...ANY_ATTEMPT}},
     // each artifact in its own folder: wicker-shards/wicker-shard-<i>/{staging,ledger}
-    {name: 'Fetch every shard\'s outputs', uses: 'actions/download-artifact@v4', with: {pattern: 'wicker-shard-*', path: '${{ runner.temp }}/wicker-shards', ...ANY_ATTEMPT}},
+    {name: 'Fetch every shard\'s outputs', uses: 'actions/download-artifact@v8', with: {pattern: 'wicker-shard-*', path: '${{ runner.temp }}/wicker-shards', ...ANY_ATTEMPT}},
     {
       name: 'Collect the outputs into staging',
       run: script([
@@ -330,7 +331,7 @@ function gatherJob(o: GithubWorkflowOptions) {
       {
         name: 'Upload the collected staging',
         if: 'steps.preview.outputs.changes == \'true\'',
-        uses: 'actions/upload-artifact@v4',
+        uses: 'actions/upload-artifact@v7',
         with: {name: 'wicker-collected', path: '${{ runner.temp }}/wicker-collected', overwrite: true, 'include-hidden-files': true, 'if-no-files-found': 'error'},
       },
     )

@@ -5,6 +5,7 @@ import {CI_AGENTS} from '../../../src/core/ci/agents.js'
 import {GITHUB_WORKFLOW_OWNER, githubWorkflowBody, type GithubWorkflowOptions} from '../../../src/core/ci/github.js'
 import {ownedText} from '../../../src/core/store/owned-file.js'
 import {workflowErrors} from '../../helpers/github-workflow.js'
+import type {Job, Step, Workflow} from '../../helpers/github-runner.js'
 
 const BASE: GithubWorkflowOptions = {
   coursePath: 'courses/tlon_for_vesk',
@@ -20,35 +21,6 @@ const BASE: GithubWorkflowOptions = {
 }
 
 const text = (o: Partial<GithubWorkflowOptions> = {}) => ownedText(GITHUB_WORKFLOW_OWNER, githubWorkflowBody({...BASE, ...o}))
-
-interface Step {
-  name?: string
-  id?: string
-  uses?: string
-  run?: string
-  if?: string
-  env?: Record<string, string>
-  with?: Record<string, unknown>
-  'continue-on-error'?: boolean
-}
-interface Job {
-  needs?: string | string[]
-  outputs?: Record<string, string>
-  if?: string
-  permissions?: Record<string, string>
-  strategy?: {'fail-fast': boolean; 'max-parallel': number; matrix: {shard: number[]}}
-  env?: Record<string, string>
-  'timeout-minutes'?: number
-  'runs-on': string | string[]
-  steps: Step[]
-}
-interface Workflow {
-  on: Record<string, unknown>
-  concurrency: {group: string}
-  permissions: Record<string, string>
-  env: Record<string, string>
-  jobs: {prepare: Job; shard: Job; gather: Job}
-}
 
 const workflow = (o: Partial<GithubWorkflowOptions> = {}) => parse(text(o)) as Workflow
 const step = (job: Job, name: string) => {
@@ -115,7 +87,7 @@ describe('what the workflow does', () => {
     const w = workflow()
     expect(w.env.WICKER_VERSION).toBe('0.1.0')
     for (const job of Object.values(w.jobs)) {
-      expect(step(job, 'Set up Node.js')).toMatchObject({uses: 'actions/setup-node@v4', with: {'node-version': 24}})
+      expect(step(job, 'Set up Node.js')).toMatchObject({uses: 'actions/setup-node@v6', with: {'node-version': 24}})
       expect(step(job, 'Install wicker').run).toContain('npm install -g "wicker@$WICKER_VERSION"')
     }
     const prepare = step(w.jobs.prepare, 'Split')
@@ -124,7 +96,7 @@ describe('what the workflow does', () => {
     expect(w.jobs.prepare.outputs).toEqual({run: '${{ steps.prepare.outputs.run }}', packets: '${{ steps.prepare.outputs.packets }}'})
     expect(w.env.SHARDS).toBe('3')
     const upload = step(w.jobs.prepare, 'Keep the prepared run')
-    expect(upload.uses).toBe('actions/upload-artifact@v4')
+    expect(upload.uses).toBe('actions/upload-artifact@v7')
     expect(upload.with).toMatchObject({name: 'wicker-run', 'include-hidden-files': true})
   })
 
@@ -141,12 +113,12 @@ describe('what the workflow does', () => {
   it('resumes a re-run shard from its own earlier artifact, and uploads its outputs even when launch failed', () => {
     const shard = workflow().jobs.shard
     const earlier = step(shard, 'Fetch this shard\'s outputs')
-    expect(earlier).toMatchObject({uses: 'actions/download-artifact@v4', 'continue-on-error': true, with: {name: 'wicker-shard-${{ matrix.shard }}'}})
+    expect(earlier).toMatchObject({uses: 'actions/download-artifact@v8', 'continue-on-error': true, with: {name: 'wicker-shard-${{ matrix.shard }}'}})
     const launch = step(shard, 'Launch')
     expect(launch.run).toContain('--staging "$RUNNER_TEMP/wicker-shard/staging"')
     expect(launch.run).toContain('--agent claude --concurrency 4')
     const upload = step(shard, 'Upload')
-    expect(upload).toMatchObject({if: 'always()', uses: 'actions/upload-artifact@v4', with: {name: 'wicker-shard-${{ matrix.shard }}', path: earlier.with!.path, overwrite: true, 'include-hidden-files': true, 'if-no-files-found': 'warn'}})
+    expect(upload).toMatchObject({if: 'always()', uses: 'actions/upload-artifact@v7', with: {name: 'wicker-shard-${{ matrix.shard }}', path: earlier.with!.path, overwrite: true, 'include-hidden-files': true, 'if-no-files-found': 'warn'}})
     // the launch's outputs are in the uploaded folder, the ledger copied beside them
     expect(step(shard, 'Keep the shard\'s ledger').if).toBe('always()')
     const names = shard.steps.map((s) => s.name)
