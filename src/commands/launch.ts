@@ -30,7 +30,7 @@ Packets already done (a valid output in staging) are skipped, so running it agai
 
 Agents: builtin (the offline built-in generator, the default), claude, codex, gemini, command (--agent-cmd). The agent writes its JSON to $WICKER_OUTPUT or prints it; $WICKER_PACKET holds the packet file.
 
-Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, or some --upload failed: run it again to send them); 2 usage (a bad flag, an agent program that is not there, a --shard count other than the run's, a bad --upload URL or its token variable unset); 3 blocked (the run is locked by another launch); 4 I/O; 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (with --json, the envelope's status too).`
+Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, or some --upload failed: run it again to send them); 2 usage (a bad flag, an agent program that is not there, a --shard count other than the run's, a bad --upload URL or its token variable unset); 3 blocked (the run, or the shard, is locked by another launch, or launched split another way right now); 4 I/O; 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (with --json, the envelope's status too).`
 
   static override examples = [
     {description: 'Run the newest prepared run with the built-in agent', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process'
-import {cpSync, existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
@@ -157,5 +157,56 @@ describe('a run in three shards, gathered back', () => {
     const human = wicker(['status', dir, '--run', 'r2', '--require-complete'])
     expect(human.code).toBe(1)
     expect(human.stdout).toContain('done twice')
+  })
+  it('never lets launchers split one run two ways at once, keeps the split when prepared again, and follows no planted shard folder', async () => {
+    const dir = writeCourse(tempDir(), generateCourse({seeds: 10, seed: 44, canon: {fill: 0}}))
+    expect(wicker(['prepare-segments', dir, '--run', 'r3', '--packet-size', '3']).code).toBe(0)
+    const work = tempDir('wicker-shards-')
+    // shard 1 of 2 holds its lock while its agent hangs
+    const hanging = spawn(process.execPath, [BIN, 'launch', dir, '--run', 'r3', '--shard', '1/2', '--staging', join(work, 'a'), ...FAST, '-j', '1'], {stdio: 'ignore', env: {...process.env, WICKER_BUILTIN_FAIL: 'hang'}})
+    try {
+      await until(() => existsSync(ledger(dir, 'r3', '1-of-2')) && entries(ledger(dir, 'r3', '1-of-2')).some((e) => e.event === 'start'), 20_000)
+      // the whole run, or shards of another count, would start shard 1's packets too: refused, nothing started
+      for (const split of [[], ['--shard', '1/3'], ['--shard', '3/3']]) {
+        const r = wicker(['launch', dir, '--run', 'r3', ...split, '--staging', join(work, 'b'), ...FAST, '--json'])
+        expect(r.code, split.join(' ')).toBe(3)
+        expect(r.json.name).toBe('E_RUN_SPLIT')
+        expect(r.json.message).toContain('shard 1/2')
+      }
+      expect(existsSync(join(dir, '.wicker', 'runs', 'r3', 'ledger.ndjson'))).toBe(false)
+      expect(existsSync(ledger(dir, 'r3', '1-of-3'))).toBe(false)
+      expect(existsSync(join(work, 'b'))).toBe(false)
+      // the other shard of the same split runs beside it
+      const two = wicker(['launch', dir, '--run', 'r3', '--shard', '2/2', '--staging', join(work, 'c'), ...FAST, '--json'])
+      expect(two.code, two.stderr).toBe(0)
+      expect(two.json.result.packets.ok).toBeGreaterThan(0)
+    } finally {
+      hanging.kill('SIGTERM')
+      await new Promise((resolve) => hanging.once('exit', resolve))
+    }
+
+    // laid out in 2, prepared again without --shards: still laid out in 2
+    expect(wicker(['prepare-segments', dir, '--run', 'r4', '--packet-size', '3', '--shards', '2']).code).toBe(0)
+    const again = wicker(['prepare-segments', dir, '--run', 'r4', '--packet-size', '3', '--json'])
+    expect(again.code).toBe(0)
+    expect(again.json.result.shards).toHaveLength(2)
+    expect(JSON.parse(readFileSync(join(dir, '.wicker', 'runs', 'r4', 'plan.json'), 'utf8')).shards).toBe(2)
+    expect(wicker(['launch', dir, '--run', 'r4', '--shard', '1/3', '--dry-run']).code).toBe(2)
+
+    // a shard folder planted as a symlink to a folder outside the course is never read through
+    const outside = tempDir('wicker-outside-')
+    writeFileSync(join(outside, 'ledger.ndjson'), 'not a ledger line\n')
+    mkdirSync(join(dir, '.wicker', 'runs', 'r4', 'shards'), {recursive: true})
+    symlinkSync(outside, join(dir, '.wicker', 'runs', 'r4', 'shards', '1-of-2'))
+    const status = wicker(['status', dir, '--run', 'r4', '--json'])
+    expect(status.code).toBe(0)
+    expect(status.json.warnings.join('\n')).toContain('1-of-2 is a symbolic link: not followed')
+    expect(status.json.warnings.join('\n')).not.toContain('not a ledger entry')
+    expect(status.json.result.run.perShard[0].attempts).toBeNull()
+    // and a launch of that shard refuses to write through it
+    const planted = wicker(['launch', dir, '--run', 'r4', '--shard', '1/2', ...FAST])
+    expect(planted.code).toBe(2)
+    expect(planted.stderr).toContain('symlink')
+    expect(readdirSync(outside)).toEqual(['ledger.ndjson'])
   })
 })

@@ -22,6 +22,7 @@ import {isDone, stagedOutputs} from './output.js'
 import {countOutcomes} from './counts.js'
 import {nextAttempt, Scheduler} from './scheduler.js'
 import {parseOnly} from './only.js'
+import {rivalLaunchers, rivalsError} from './rivals.js'
 import {selectPackets} from './selector.js'
 import {UploadRecord, Uploader, uploadSetup} from './upload.js'
 import type {LaunchDryRun, LaunchEvent, LaunchOptions, LaunchResult, SegmentTally} from './types.js'
@@ -168,6 +169,9 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
   // --upload's requests: stopped with the launch, and in any case before the lock is released
   const uploads = new AbortController()
   try {
+    // a launcher of the same run split another way (the whole run, or shards of another N) would run our packets too
+    const rivals = await rivalLaunchers(course.dir, dir, shard, warnings)
+    if (rivals.length > 0) throw rivalsError(run, shard, rivals)
     // The ledger is appended to all through the launch: a symlink there is refused before it is read.
     const {ledger, history} = await RunLedger.open(ledgerFile, shard ? shardText(shard) : null)
     warnings.push(...ledgerWarnings(ledgerFile, history))

@@ -165,7 +165,9 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
     if (JSON.stringify(existing.packets) !== JSON.stringify(placed)) {
       throw new BlockedError({code: 'E_RUN_EXISTS', message: `run ${run} already exists with other packets (${dir}).`, hint: 'Pass another --run name, or launch that run as it is.'})
     }
-    // the same packets with another --upload or --shards (or none): the prompts and plan are written again
+    // a run laid out in shards keeps its split when prepared again without --shards (machines may be running it)
+    if (options.shards == null && existing.shards !== undefined) plan.shards = existing.shards
+    // the same packets with another --upload or --shards: the prompts and plan are written again
     unchanged = JSON.stringify(existing.upload ?? null) === JSON.stringify(plan.upload ?? null) && existing.shards === plan.shards
   }
   if (!unchanged && packets.length > 0) {
@@ -192,7 +194,7 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
   }
   const segmentList = [...new Set(placed.map((p) => p.segment))].map((index) => ({index: index + 1, packets: placed.filter((p) => p.segment === index).map((p) => ({id: p.id, seeds: p.seeds, legos: p.legos}))}))
   return {
-    result: {run, dir, unchanged, segments: segmentList, totals: {segments: segmentList.length, packets: packets.length, seeds: bySeed.size, legos: legos.length}, skipped, shards: options.shards ? shardLayout(placed, options.shards) : null},
+    result: {run, dir, unchanged, segments: segmentList, totals: {segments: segmentList.length, packets: packets.length, seeds: bySeed.size, legos: legos.length}, skipped, shards: plan.shards ? shardLayout(placed, plan.shards) : null},
     warnings,
   }
 }

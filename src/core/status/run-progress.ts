@@ -10,6 +10,7 @@ import {readRunPlan} from '../segments/run.js'
 import {realDisk} from '../store/disk.js'
 import {inspectLock, isStale} from '../store/lock.js'
 import {launchPaths, wickerPaths} from '../store/paths.js'
+import {shardFolders} from '../store/shard-folders.js'
 
 /**
  * Where one run stands, shard by shard, and the proof that gathering lost nothing: every packet of
@@ -70,6 +71,8 @@ export async function runProgress(course: Course, run: string, stagingDirs: read
   }
   const count = plan.shards ?? countFromNames(seen)
   const shardOf = assignShards(plan.packets, count)
+  // only real folders are read (a symlinked shards/I-of-N/ is reported by shardFolders, never followed)
+  const real = new Set((await shardFolders(dir, warnings)).map((s) => s.dir))
   const perShard: ShardProgress[] = []
   for (let index = 1; index <= count; index++) {
     const spec = {index, count}
@@ -77,7 +80,8 @@ export async function runProgress(course: Course, run: string, stagingDirs: read
     const files = launchPaths(dir, spec)
     let attempts: number | null = null
     let failed: number | null = null
-    if (existsSync(files.ledger)) {
+    const readable = files.shardDir === null || real.has(files.shardDir)
+    if (readable && existsSync(files.ledger)) {
       const read = await readLedger(files.ledger)
       warnings.push(...ledgerWarnings(files.ledger, read))
       const ended = read.entries.filter((e) => e.event !== 'start')
@@ -85,7 +89,7 @@ export async function runProgress(course: Course, run: string, stagingDirs: read
       const last = new Map(ended.map((e) => [e.packet, e]))
       failed = mine.filter((p) => (madeBy.get(p.id)?.size ?? 0) === 0 && last.has(p.id) && !last.get(p.id)!.staged).length
     }
-    const holder = await inspectLock(realDisk, {...wickerPaths(course.dir), root: files.shardDir ?? dir, lock: files.lock})
+    const holder = readable ? await inspectLock(realDisk, {...wickerPaths(course.dir), root: files.shardDir ?? dir, lock: files.lock}) : null
     const done = mine.filter((p) => (madeBy.get(p.id)?.size ?? 0) > 0).length
     perShard.push({shard: shardText(spec), packets: mine.length, legos: mine.reduce((n, p) => n + p.legos, 0), done, missing: mine.length - done, attempts, failed, active: holder !== null && (holder.kind === 'bad' || !isStale(holder.info))})
   }

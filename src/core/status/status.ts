@@ -1,4 +1,4 @@
-import {existsSync, lstatSync, readdirSync} from 'node:fs'
+import {existsSync, readdirSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
@@ -13,6 +13,7 @@ import {forceUnlock, holderAlive, inspectLock, isStale, type LockInfo} from '../
 import type {LockDocument} from '../store/lock-read.js'
 import {hasToken} from '../store/lock-takeover.js'
 import {runPaths, wickerPaths} from '../store/paths.js'
+import {shardFolders} from '../store/shard-folders.js'
 import {readState} from '../store/state.js'
 import {requireLegos} from '../course/empty.js'
 import {runProgress, type RunProgress} from './run-progress.js'
@@ -64,8 +65,7 @@ export async function runStatus(options: StatusOptions): Promise<{result: Status
       const files = runPaths(join(paths.runs, run))
       const packets = existsSync(files.packets) ? readdirSync(files.packets).length : 0
       // the run's own ledger and lock, and each shard's (shards/I-of-N/; a symlink there is not followed)
-      const shardsDir = join(files.dir, 'shards')
-      const own = existsSync(shardsDir) && lstatSync(shardsDir).isDirectory() ? readdirSync(shardsDir).filter((s) => /^\d+-of-\d+$/.test(s)).sort().map((s) => runPaths(join(shardsDir, s))) : []
+      const own = (await shardFolders(files.dir, warnings)).map((s) => runPaths(s.dir))
       let attempts = 0
       const ok = new Set<string>()
       let lastEvent: string | null = null
