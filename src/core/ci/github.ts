@@ -106,6 +106,8 @@ const script = (lines: string[]) => {
 
 /** the current majors (December 2026), all on Node 24: upload-artifact 7 and download-artifact 8 go together */
 const CHECKOUT = {name: 'Check out the repository', uses: 'actions/checkout@v6'}
+/** where agents run: no token left in .git/config for an agent (or a prompt injected into one) to read */
+const CHECKOUT_NO_TOKEN = {...CHECKOUT, with: {'persist-credentials': false}}
 /** Node 24, the active LTS, as in the ci k8s image (wicker runs on Node 20.19 and later) */
 const SETUP_NODE = {name: 'Set up Node.js', uses: 'actions/setup-node@v6', with: {'node-version': 24}}
 // a function: a YAML node is not shared between jobs (a comment on one would show on all)
@@ -135,7 +137,7 @@ function prepareJob(o: GithubWorkflowOptions) {
     'runs-on': runsOn(o),
     outputs: {run: '${{ steps.prepare.outputs.run }}', packets: '${{ steps.prepare.outputs.packets }}'},
     steps: [
-      CHECKOUT,
+      CHECKOUT_NO_TOKEN,
       SETUP_NODE,
       installWicker(),
       {
@@ -186,7 +188,7 @@ function shardJob(o: GithubWorkflowOptions) {
     },
     env: {RUN: '${{ needs.prepare.outputs.run }}', SHARD_ID: `\${{ matrix.shard }}-of-${o.shards}`},
     steps: [
-      CHECKOUT,
+      CHECKOUT_NO_TOKEN,
       SETUP_NODE,
       {name: agent.npmPackage ? `Install wicker and the ${o.agent} agent` : 'Install wicker', run: script([`npm install -g ${packages.join(' ')}`])},
       {name: 'Fetch the prepared run', uses: 'actions/download-artifact@v8', with: {name: 'wicker-run', path: '${{ runner.temp }}/wicker-run', ...ANY_ATTEMPT}},
@@ -203,6 +205,8 @@ function shardJob(o: GithubWorkflowOptions) {
           'if [ -d "$RUNNER_TEMP/wicker-shard/ledger" ]; then',
           '  mkdir -p "$COURSE/.wicker/runs/$RUN/shards/$SHARD_ID"',
           '  cp -R "$RUNNER_TEMP/wicker-shard/ledger/." "$COURSE/.wicker/runs/$RUN/shards/$SHARD_ID/"',
+          // a lock is the machine's that took it: this is another runner, and the attempt that held it is over
+          '  rm -f "$COURSE/.wicker/runs/$RUN/shards/$SHARD_ID"/lock "$COURSE/.wicker/runs/$RUN/shards/$SHARD_ID"/lock.*',
           'fi',
           'mkdir -p "$RUNNER_TEMP/wicker-shard/staging"',
         ]),
@@ -220,6 +224,8 @@ function shardJob(o: GithubWorkflowOptions) {
           'if [ -d "$COURSE/.wicker/runs/$RUN/shards/$SHARD_ID" ]; then',
           '  mkdir -p "$RUNNER_TEMP/wicker-shard/ledger"',
           '  cp -R "$COURSE/.wicker/runs/$RUN/shards/$SHARD_ID/." "$RUNNER_TEMP/wicker-shard/ledger/"',
+          // the ledger, upload record, logs and work files travel; a lock left by a killed launch does not
+          '  rm -f "$RUNNER_TEMP/wicker-shard/ledger"/lock "$RUNNER_TEMP/wicker-shard/ledger"/lock.*',
           'fi',
         ]),
       },

@@ -1,5 +1,5 @@
 import {execFileSync, spawnSync} from 'node:child_process'
-import {chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
@@ -152,6 +152,7 @@ describe('a shard job, first run and re-run', () => {
     expect(readFileSync(join(s.work, COURSE, '.wicker/runs/gh-4242/plan.json'), 'utf8')).toBe('{"plan": 1}\n')
     stub(s.bin, 'wicker', `${RECORD}
 shard_dir="$2/.wicker/runs/$4/shards/2-of-3"; mkdir -p "$shard_dir"; echo '{"packet": "p1"}' >> "$shard_dir/ledger.ndjson"
+echo '{"lockId": "k1"}' > "$shard_dir/lock"; echo k1 > "$shard_dir/lock.k1"
 echo '{"baskets": 1}' > "\${12}/gh-4242__p1__1__shard-2-of-3.json"
 exit 1`)
     const launch = runStep(s, scriptOf('shard', 'Launch', {}, 2))
@@ -159,13 +160,17 @@ exit 1`)
     expect(launch.calls.split('\n')).toEqual(['wicker', 'launch', COURSE, '--run', 'gh-4242', '--shard', '2/3', '--agent', 'builtin', '--concurrency', '2', '--staging', join(s.temp, 'wicker-shard/staging'), '--', ''])
     expect(runStep(s, scriptOf('shard', 'Keep the shard')).code).toBe(0)
     expect(readFileSync(join(s.temp, 'wicker-shard/ledger/ledger.ndjson'), 'utf8')).toBe('{"packet": "p1"}\n')
+    // a lock a killed launch left is this machine's: it never travels to the runner of a re-run
+    expect(readdirSync(join(s.temp, 'wicker-shard/ledger')).filter((f) => f.startsWith('lock'))).toEqual([])
     expect(existsSync(join(s.temp, 'wicker-shard/staging/gh-4242__p1__1__shard-2-of-3.json'))).toBe(true)
     nothingInjected(s)
 
     // "Re-run failed jobs": a fresh machine, with the shard's artifact downloaded where it was uploaded from
     const again = scene()
-    writeTree(again.temp, {'wicker-run/plan.json': '{"plan": 1}\n', 'wicker-shard/ledger/ledger.ndjson': '{"packet": "p1"}\n', 'wicker-shard/staging/gh-4242__p1__1__shard-2-of-3.json': '{"baskets": 1}\n'})
+    // (an artifact of an older workflow may still hold a lock: it is dropped on the way in too)
+    writeTree(again.temp, {'wicker-run/plan.json': '{"plan": 1}\n', 'wicker-shard/ledger/ledger.ndjson': '{"packet": "p1"}\n', 'wicker-shard/ledger/lock': '{}\n', 'wicker-shard/staging/gh-4242__p1__1__shard-2-of-3.json': '{"baskets": 1}\n'})
     expect(runStep(again, scriptOf('shard', 'Put the run')).code).toBe(0)
+    expect(existsSync(join(again.work, COURSE, '.wicker/runs/gh-4242/shards/2-of-3/lock'))).toBe(false)
     expect(readFileSync(join(again.work, COURSE, '.wicker/runs/gh-4242/shards/2-of-3/ledger.ndjson'), 'utf8')).toBe('{"packet": "p1"}\n')
     // launch sees the earlier output in the staging folder it is given, so it skips that packet
     stub(again.bin, 'wicker', `${RECORD}\nls "\${12}" >> "$CALLS"`)

@@ -78,6 +78,12 @@ describe('what the workflow does', () => {
     expect(w.jobs.shard.permissions).toBeUndefined()
   })
 
+  it('leaves no token in the checkout where agents run; only gather, which pushes, keeps it', () => {
+    const w = workflow({agent: 'claude'})
+    for (const job of [w.jobs.prepare, w.jobs.shard]) expect(step(job, 'Check out')).toMatchObject({uses: 'actions/checkout@v6', with: {'persist-credentials': false}})
+    expect(step(w.jobs.gather, 'Check out').with).toBeUndefined()
+  })
+
   it('gives write permissions to the gather job only when it opens a pull request', () => {
     expect(workflow({finish: 'pr'}).jobs.gather.permissions).toEqual({actions: 'read', contents: 'write', 'pull-requests': 'write'})
     expect(workflow({finish: 'review'}).jobs.gather.permissions).toBeUndefined()
