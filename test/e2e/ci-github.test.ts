@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process'
-import {chmodSync, cpSync, existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
@@ -176,6 +176,17 @@ describe('wicker ci github, the built CLI', () => {
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('symbolic link')
     expect(readFileSync(target, 'utf8')).toBe('theirs\n')
+  })
+
+  it('a .github folder planted as a symbolic link (a cloned repository) is refused: nothing is written where it points', () => {
+    const {root, course} = repo()
+    const elsewhere = tempDir('wicker-ci-gh-elsewhere-')
+    symlinkSync(elsewhere, join(root, '.github'))
+    const run = wicker(['ci', 'github', course], {cwd: root})
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('symlink')
+    expect(run.stderr).not.toMatch(STACK_TRACE)
+    expect(readdirSync(elsewhere)).toEqual([])
   })
 })
 

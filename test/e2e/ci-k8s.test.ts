@@ -1,4 +1,4 @@
-import {existsSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {parse} from 'yaml'
@@ -27,6 +27,17 @@ function preparedCourse() {
 const k8s = (args: string[], cwd: string) => wicker(['ci', 'k8s', ...args], {cwd})
 
 describe('wicker ci k8s writes a Job and a Dockerfile you own', () => {
+  it('a wicker-k8s folder planted as a symbolic link where it is run (a cloned repository) is refused: nothing is written where it points', () => {
+    const {dir, cwd} = preparedCourse()
+    const elsewhere = tempDir('wicker-ci-k8s-elsewhere-')
+    symlinkSync(elsewhere, join(cwd, 'wicker-k8s'))
+    const run = k8s([dir, '--shards', '2', '--image', IMAGE], cwd)
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('symlink')
+    expect(run.stderr).not.toMatch(STACK_TRACE)
+    expect(readdirSync(elsewhere)).toEqual([])
+  })
+
   it('writes both, valid; the same again leaves them; an edited job.yaml is refused (exit 3) until --force, which keeps a .bak', () => {
     const {dir, cwd, run} = preparedCourse()
     const args = [dir, '--shards', '3', '--image', IMAGE, '--agent', 'claude', '--namespace', 'langs']

@@ -79,6 +79,6 @@ export async function runCiGithub(options: CiGithubOptions): Promise<{result: Ci
   if (workflow.maxParallel > shards) warnings.push(`--max-parallel ${workflow.maxParallel} is more than the ${shards} shard job(s): at most ${shards} run at once.`)
   if (workflow.timeoutMinutes > HOSTED_TIMEOUT_MINUTES && workflow.runsOn.every((l) => /^(ubuntu|windows|macos)-/.test(l))) warnings.push(`--timeout-minutes ${workflow.timeoutMinutes}: GitHub-hosted runners stop a job after ${HOSTED_TIMEOUT_MINUTES} minutes whatever it says; more needs a self-hosted runner (--runs-on).`)
   const file = options.out ? resolve(options.cwd, options.out) : join(root, DEFAULT_WORKFLOW)
-  const written = await writeOwnedFile(file, ownedText(GITHUB_WORKFLOW_OWNER, githubWorkflowBody(workflow)), {force: options.force, command: options.command ?? `wicker ci github ${options.course}`})
+  const written = await writeOwnedFile(file, ownedText(GITHUB_WORKFLOW_OWNER, githubWorkflowBody(workflow)), {force: options.force, command: options.command ?? `wicker ci github ${options.course}`, root})
   return {result: {course: dir, root, git, workflow: {...workflow, file}, files: [written], next: nextSteps(workflow, file, root, git)}, warnings}
 }

@@ -146,7 +146,7 @@ export async function runCiK8s(options: CiK8sOptions): Promise<{result: CiK8sRes
   const order = planned.map((p, i) => ({...p, blocked: blocked[i]})).sort((a, b) => Number(b.blocked) - Number(a.blocked))
   const command = commandLine(options)
   const written = new Map<string, OwnedFileResult>()
-  for (const p of order) written.set(p.file, await writeOwnedFile(p.file, p.text, {force: options.force, command}))
+  for (const p of order) written.set(p.file, await writeOwnedFile(p.file, p.text, {force: options.force, command, root: options.cwd}))
   const files = planned.map((p) => {
     const r = written.get(p.file)!
     return {...r, file: shown(options.cwd, r.file), backup: r.backup === null ? null : shown(options.cwd, r.backup)}

@@ -1,10 +1,12 @@
 import {lstat, readFile} from 'node:fs/promises'
-import {basename, dirname, join} from 'node:path'
+import {basename, dirname, join, resolve} from 'node:path'
 
 import {BlockedError, errnoOf, ioError, UsageError} from '../errors.js'
 import {sha256Hex} from '../hash.js'
 import {writeFileAtomic} from './atomic-write.js'
+import {within} from './inside.js'
 import {makeFolder} from './make-folder.js'
+import {makeRealFolder} from './wicker-folder.js'
 
 /**
  * A file wicker writes once for the user to own (a CI workflow, a Kubernetes manifest, a
@@ -66,9 +68,16 @@ async function keepBackup(file: string, before: string, at: string): Promise<str
   }
 }
 
-export async function writeOwnedFile(file: string, text: string, options: {force?: boolean; command: string; now?: Date}): Promise<OwnedFileResult> {
+/**
+ * `root`: a folder whose contents may come from elsewhere (the repository holding the course, the
+ * folder the command runs in): every folder from it down to the file must be a real one, made if
+ * missing, so a planted `.github -> /elsewhere` cannot send the write outside it (E_UNSAFE_PATH,
+ * exit 2). A file outside `root` (an --out the user named elsewhere) gets its folders like mkdir -p.
+ */
+export async function writeOwnedFile(file: string, text: string, options: {force?: boolean; command: string; now?: Date; root?: string}): Promise<OwnedFileResult> {
   const dir = dirname(file)
-  await makeFolder(dir, {parents: true})
+  if (options.root !== undefined && within(resolve(options.root), resolve(dir))) await makeRealFolder(options.root, dir)
+  else await makeFolder(dir, {parents: true})
   const parent = await lstat(dir)
   if (!parent.isDirectory()) throw new UsageError({code: 'E_OWNED_NOT_A_FILE', message: `${dir} is not a folder (a symbolic link is never followed), so wicker will not write ${basename(file)} there.`, hint: 'Choose another path with --out.', details: {file: dir}})
   const before = await current(file)
