@@ -56,7 +56,9 @@ describe('wicker ci k8s writes a Job and a Dockerfile you own', () => {
     expect(job.spec.template.spec.containers[0].env).toContainEqual({name: 'WICKER_JOB_RUN', value: run})
     const next = first.json.result.next.join('\n')
     expect(next).toContain(`kubectl -n langs apply -f ${join('wicker-k8s', 'job.yaml')}`)
-    expect(next).toContain(`kubectl -n langs wait --for=condition=complete --timeout=24h job/${job.metadata.name}`)
+    // a Job with a failed shard ends Failed, not Complete: the wait ends on either
+    expect(next).toContain(`until kubectl -n langs get job/${job.metadata.name} -o jsonpath='{.status.conditions[?(@.status=="True")].type}' | grep -qwE 'Complete|Failed'; do sleep 30; done`)
+    expect(next).toContain(`kubectl -n langs delete job/${job.metadata.name} --cascade=foreground`)
     expect(next).toContain(`wicker status '${dir}' --run ${run} --require-complete`)
     expect(next).toMatch(/wicker preview .* --detailed-exitcode/)
     expect(next).toMatch(/wicker merge .* --yes/)

@@ -99,11 +99,13 @@ function nextSteps(o: K8sOptions, options: CiK8sOptions, outDir: string, job: st
     `docker build -t ${sh(repo)} ${sh(outDir)} && docker push ${sh(repo)}${o.image.includes('@') ? '  (then put the pushed digest in job.yaml)' : ''}`,
     ...(keyEnv ? [`${kubectl} create secret generic ${o.secret} --from-literal=${keyEnv}="$${keyEnv}"`] : []),
     `${kubectl} apply -f ${sh(join(outDir, 'job.yaml'))}`,
-    `${kubectl} wait --for=condition=complete --timeout=24h job/${job}`,
+    // a Job with a failed index ends Failed, never Complete: wait for either
+    `until ${kubectl} get job/${job} -o jsonpath='{.status.conditions[?(@.status=="True")].type}' | grep -qwE 'Complete|Failed'; do sleep 30; done`,
     `On the course on the volume (or here, after \`wicker collect ${course} --from DIR\` of a copy of its phase5_baskets_staging/):`,
     `wicker status ${course} --run ${o.run} --require-complete`,
     `wicker preview ${course} --detailed-exitcode`,
     `wicker merge ${course} --yes`,
+    `If a shard failed (status names it): ${kubectl} delete job/${job} --cascade=foreground (it returns once every pod is gone: an old pod still stopping would share its shard's host name), then apply job.yaml again; each shard resumes.`,
   ]
 }
 
