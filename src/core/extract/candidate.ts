@@ -46,9 +46,13 @@ export interface Candidate {
   invalid: string | null
 }
 
-/** `<run>__<packet>__<attempt>.json` or `<run>__<packet>__<attempt>__shard-<i>-of-<n>.json`, the names launch gives its outputs. */
+/**
+ * `<run>__<packet>__<attempt>.json` or `<run>__<packet>__<attempt>__shard-<i>-of-<n>.json`, the names
+ * launch gives its outputs; also as serve (`.<n>`) and collect (`.<12 hex>`) rename one whose name was
+ * taken by other bytes, so such a copy still counts as that packet's output.
+ */
 export function launchName(file: string): {run: string; packet: string; attempt: number; shard: ShardSpec | null} | null {
-  const match = /(?:^|[\\/])([^\\/]+?)__([^\\/]+?)__(\d+)(?:__shard-(\d{1,6})-of-(\d{1,6}))?\.json$/.exec(file)
+  const match = /(?:^|[\\/])([^\\/]+?)__([^\\/]+?)__(\d+)(?:__shard-(\d{1,6})-of-(\d{1,6}))?(?:\.(?:\d{1,4}|[0-9a-f]{12}))?\.json$/.exec(file)
   if (!match) return null
   const index = Number(match[4])
   const count = Number(match[5])

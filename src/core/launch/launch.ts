@@ -24,6 +24,7 @@ import {nextAttempt, Scheduler} from './scheduler.js'
 import {parseOnly} from './only.js'
 import {rivalLaunchers, rivalsError} from './rivals.js'
 import {selectPackets} from './selector.js'
+import {cleartextWarning} from '../segments/upload.js'
 import {UploadRecord, Uploader, uploadSetup} from './upload.js'
 import type {LaunchDryRun, LaunchEvent, LaunchOptions, LaunchResult, SegmentTally} from './types.js'
 
@@ -67,6 +68,8 @@ async function openRun(options: LaunchOptions, write: boolean) {
   const upload = options.upload ? uploadSetup(options.upload, options.tokenEnv, options.env) : null
   // recovery writes: a dry run only reads
   const {course, warnings} = await openCourse({...options, canon: false, recover: write})
+  const cleartext = upload ? cleartextWarning(upload.target) : null
+  if (cleartext) warnings.push(cleartext)
   const run = options.run ?? (await newestRun(course.dir))
   const {plan, packets, dir} = await readRunPlan(course.dir, run)
   const agent = makeAgent(options.agent, options)

@@ -9,7 +9,10 @@ import {sha256Schema} from './sha256.js'
  * that is not (a failed upload, a changed server) is sent by the next launch. Never the token.
  *
  * The record is in the course folder, so it is untrusted: a line that does not check is reported and
- * ignored, and nothing in it is ever used as a path (at worst a bad line makes launch send a file again).
+ * ignored, and nothing in it is ever used as a path. A bad line makes launch send a file again; a
+ * forged good line makes it skip one (counted as "already delivered"), which the server side finds:
+ * `wicker status --run R --require-complete` there lists the packet as missing, and deleting the
+ * line sends it.
  */
 export const uploadRecordSchema = z
   .object({

@@ -26,7 +26,7 @@ import {shardLayout, type ShardLayout} from './shards.js'
 import {parseSeedRange} from './seed-range.js'
 import {loadTemplate, render} from './prompt.js'
 import {orchestratorValues, workerValues} from './values.js'
-import {checkUploadTarget, orchestratorUploadSection, workerUploadSection} from './upload.js'
+import {checkUploadTarget, cleartextWarning, orchestratorUploadSection, workerUploadSection} from './upload.js'
 import {progressEvery, type OnProgress} from '../progress.js'
 
 export interface RunPrepareOptions extends OpenCourseOptions {
@@ -126,6 +126,8 @@ export async function runPrepare(options: RunPrepareOptions): Promise<{result: P
   const gate = parseSettings(gateSettingsSchema, {config: {...config.gate, definition: 'window'}, flags: options.gate, section: 'gate', file: configFile})
   // Flags and templates first: a bad --upload or a broken template stops everything before any file is written.
   const upload = options.upload ? checkUploadTarget(options.upload, options.tokenEnv ?? undefined) : null
+  const cleartext = upload ? cleartextWarning(upload) : null
+  if (cleartext) warnings.push(cleartext)
   const worker = await loadTemplate(options.templateDir ? resolve(options.cwd, options.templateDir) : null, 'worker')
   const orchestrator = await loadTemplate(options.templateDir ? resolve(options.cwd, options.templateDir) : null, 'orchestrator')
 

@@ -38,6 +38,19 @@ export function checkUploadTarget(raw: string, tokenEnv = 'WICKER_TOKEN'): Uploa
   return {url: `${url.origin}${url.pathname.replace(/\/+$/, '')}`, tokenEnv}
 }
 
+/**
+ * A warning for a plain-http URL to another machine: the bearer token would cross the network
+ * unencrypted (put serve behind HTTPS, README "Reaching serve from elsewhere"). Loopback is fine:
+ * nothing leaves the machine (an SSH tunnel, a local proxy).
+ */
+export function cleartextWarning(target: UploadTarget): string | null {
+  const url = new URL(target.url)
+  if (url.protocol !== 'http:') return null
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  if (host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return null
+  return `--upload ${target.url} is plain http to another machine: the bearer token crosses the network unencrypted. Put wicker serve behind HTTPS (a reverse proxy or a tunnel) and use https://.`
+}
+
 /** The PUT URL of a packet's output: the staging name launch would give its first attempt. */
 export function uploadUrl(target: UploadTarget, course: string, run: string, packet: string): string {
   return `${target.url}/v1/courses/${encodeURIComponent(course)}/staging/${stagedName(run, packet, 1)}`

@@ -70,6 +70,10 @@ describe('shards of a prepared run', () => {
     // the whole run (or a shard of one) keeps the name every earlier wicker wrote
     expect(stagedName('run-7', 'p0123456789abcde', 2, {index: 1, count: 1})).toBe('run-7__p0123456789abcde__2.json')
     expect(launchName('run-7__p0123456789abcde__2.json')?.shard).toBeNull()
+    // renamed by serve (.2) or collect (.<12 hex>) because another file had the name: still that output
+    expect(launchName(`${name.slice(0, -5)}.2.json`)).toEqual({run: 'run-7', packet: 'p0123456789abcde', attempt: 2, shard: {index: 2, count: 3}})
+    expect(launchName(`${name.slice(0, -5)}.0a1b2c3d4e5f.json`)?.shard).toEqual({index: 2, count: 3})
+    expect(launchName('run-7__p0123456789abcde__2.0a1b2c3d4e5f.json')).toMatchObject({attempt: 2, shard: null})
     // a name no launch writes says nothing about a shard
     expect(launchName('run-7__p0123456789abcde__2__shard-5-of-3.json')?.shard).toBeNull()
   })

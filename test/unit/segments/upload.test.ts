@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 import {generateCourse} from '../../../bench/synth/generate.js'
 import {writeCourse} from '../../../bench/synth/write.js'
 import {runPrepare} from '../../../src/core/segments/run.js'
-import {checkUploadTarget} from '../../../src/core/segments/upload.js'
+import {checkUploadTarget, cleartextWarning} from '../../../src/core/segments/upload.js'
 import {tempDir} from '../../helpers/fs.js'
 
 const course = () => writeCourse(tempDir(), generateCourse({seeds: 12, seed: 31, canon: {fill: 0.2}}))
@@ -68,5 +68,12 @@ describe('prepare-segments --upload', () => {
 
   it('refuses a --token-env that is not a variable name (a token pasted in)', () => {
     expect(() => checkUploadTarget('https://wicker.example.org', 'Bearer abc.def')).toThrow(/--token-env/)
+  })
+})
+
+describe('a plain-http --upload to another machine is warned about', () => {
+  it('warns for http to a remote host, never for https or loopback', () => {
+    for (const url of ['https://wicker.example.org', 'http://127.0.0.1:4750', 'http://localhost:4750', 'http://[::1]:4750', 'http://127.9.9.9']) expect(cleartextWarning(checkUploadTarget(url)), url).toBeNull()
+    for (const url of ['http://wicker.example.org', 'http://10.0.0.7:4750', 'http://127.0.0.1.example.org']) expect(cleartextWarning(checkUploadTarget(url)), url).toContain('unencrypted')
   })
 })
