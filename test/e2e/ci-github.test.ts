@@ -191,7 +191,7 @@ describe('wicker ci github, the built CLI', () => {
 })
 
 describe('the written workflow, run on this machine by a stand-in for GitHub Actions', () => {
-  it('3 shards with the built-in agent: a failed shard fails the proof, "Re-run failed jobs" resumes only its packets, and the pull request carries the canon of one unsharded run', () => {
+  it('3 shards with the built-in agent: a failed shard fails the proof, a re-run whose artifact list fails stops before launch and keeps its artifact, "Re-run failed jobs" resumes only its packets, and the pull request carries the canon of one unsharded run', () => {
     const generated = writeCourse(tempDir(), generateCourse({seeds: 30, seed: 41, canon: {fill: 0.2}}))
     const coursePath = 'courses/tlon vesk'
     const RUN = 'gh-4242'
@@ -243,6 +243,11 @@ exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"
     expect(runner.jobs.get('shard (1)')!.result, step('shard (1)', 'Launch').log).toBe('success')
     expect(runner.jobs.get('shard (3)')!.result).toBe('success')
     expect(runner.jobs.get('shard (2)')!.result).toBe('failure')
+    // a first attempt: the run's artifacts hold no shard's yet, so none is fetched
+    for (const leg of ['shard (1)', 'shard (2)', 'shard (3)']) {
+      expect(step(leg, 'Look for this shard').log).toContain('starts from the beginning')
+      expect(step(leg, 'Fetch this shard').outcome).toBe('skipped')
+    }
     expect(step('shard (2)', 'Upload').outcome, 'a failed shard still uploads what it did').toBe('success')
     const doneFirst = outputsOf(2).map((f) => f.split('__')[1]!)
     // which packet's agent fails is chosen by hash, so always the same one: one packet of shard 2 done, one not
@@ -257,7 +262,18 @@ exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"
     const othersBefore = [1, 3].map((i) => [outputsOf(i), readFileSync(artifact(`wicker-shard-${i}/ledger/ledger.ndjson`), 'utf8')])
     const ledgerBefore = existsSync(artifact('wicker-shard-2/ledger/ledger.ndjson')) ? readFileSync(artifact('wicker-shard-2/ledger/ledger.ndjson'), 'utf8') : ''
 
+    // a re-run while the artifact list fails: shard 2 stops before launching anything, and its artifact stays as it was
+    const keptBefore = [outputsOf(2), ledgerBefore]
+    runner.run({rerunFailed: true, listingFails: true})
+    expect(step('shard (2)', 'Look for this shard')).toMatchObject({outcome: 'failure', log: expect.stringContaining('HTTP 502')})
+    expect(step('shard (2)', 'Launch').outcome).toBe('skipped')
+    expect(runner.jobs.get('shard (2)')!.result).toBe('failure')
+    expect([outputsOf(2), existsSync(artifact('wicker-shard-2/ledger/ledger.ndjson')) ? readFileSync(artifact('wicker-shard-2/ledger/ledger.ndjson'), 'utf8') : '']).toEqual(keptBefore)
+    expect(runner.jobs.get('gather')!.result).toBe('failure')
+
     runner.run({rerunFailed: true})
+    expect(step('shard (2)', 'Look for this shard').log).toContain('resumes from it')
+    expect(step('shard (2)', 'Fetch this shard').outcome).toBe('success')
     // only shard 2 and gather ran again; shard 2 started only the packets it had not done
     expect(runner.jobs.get('shard (2)')!.result, step('shard (2)', 'Launch').log).toBe('success')
     expect([1, 3].map((i) => [outputsOf(i), readFileSync(artifact(`wicker-shard-${i}/ledger/ledger.ndjson`), 'utf8')])).toEqual(othersBefore)

@@ -1,5 +1,5 @@
 import {execFileSync, spawnSync} from 'node:child_process'
-import {cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {parse} from 'yaml'
@@ -10,7 +10,9 @@ import {parse} from 'yaml'
  * repository (actions/checkout), its `run:` steps in bash as GitHub runs them, the artifact actions
  * as folder copies into a store that outlives attempts, `if:` and `${{ }}` over the contexts the
  * workflow uses, and "Re-run failed jobs": failed jobs and the jobs needing them run again, the
- * others keep their result and outputs. An expression it does not know is an error, not a guess.
+ * others keep their result and outputs. `gh api` of the run's artifact list is answered from that
+ * store (every other gh call goes to the gh in `bin`). An expression it does not know is an error,
+ * not a guess.
  */
 /** A workflow as the YAML parser reads it back: the parts wicker writes (read by this runner and the tests). */
 export interface Step {
@@ -62,12 +64,17 @@ export interface RunnerOptions {
   runId?: string
 }
 
+/** the repository the jobs run in, as GITHUB_REPOSITORY names it */
+const REPOSITORY = 'vesk/tlon'
+
 export class LocalRunner {
   readonly workflow: Workflow
   /** by job id, or `shard (2)` for a matrix leg */
   readonly jobs = new Map<string, JobRun>()
   attempt = 0
   private readonly artifacts: string
+  /** the runner's own programs, ahead of `bin` on PATH: its gh */
+  private readonly runnerBin: string
 
   constructor(
     text: string,
@@ -76,11 +83,52 @@ export class LocalRunner {
     this.workflow = parse(text) as Workflow
     this.artifacts = join(options.work, 'artifacts')
     mkdirSync(this.artifacts, {recursive: true})
+    this.runnerBin = join(options.work, 'runner-bin')
+    mkdirSync(this.runnerBin, {recursive: true})
+    writeFileSync(join(this.runnerBin, 'gh'), this.gh())
+    chmodSync(join(this.runnerBin, 'gh'), 0o755)
   }
 
-  /** The first attempt, or with `rerunFailed` the next one: only failed jobs and those needing them. */
-  run(options: {rerunFailed?: boolean} = {}): void {
+  /**
+   * gh as a job sees it: `gh api` of this run's artifacts (the REST API's list, which holds every
+   * attempt's uploads, as the store does) prints their names, as the workflow's --jq filter would;
+   * it needs GH_TOKEN, like gh in a workflow. Any other call goes to the gh in `bin`.
+   */
+  private gh(): string {
+    const theirs = join(this.options.bin, 'gh')
+    const listing = `repos/${REPOSITORY}/actions/runs/${this.options.runId ?? '4242'}/artifacts?per_page=100`
+    return `#!/usr/bin/env bash
+set -euo pipefail
+if [ "\${1-}" != api ]; then
+  if [ -x ${JSON.stringify(theirs)} ]; then exec ${JSON.stringify(theirs)} "$@"; fi
+  echo "gh: command not found" >&2
+  exit 127
+fi
+if [ -z "\${GH_TOKEN-}" ]; then
+  echo "gh: To use GitHub CLI in a GitHub Actions workflow, set the GH_TOKEN environment variable." >&2
+  exit 4
+fi
+if [ "$#" -ne 5 ] || [ "$2" != --paginate ] || [ "$3" != ${JSON.stringify(listing)} ] || [ "$4" != --jq ] || [ "$5" != '.artifacts[] | select(.expired | not) | .name' ]; then
+  echo "the local runner's gh cannot answer: gh $*" >&2
+  exit 1
+fi
+if [ -e ${JSON.stringify(join(this.runnerBin, 'listing-fails'))} ]; then
+  echo "HTTP 502: Bad Gateway (https://api.github.com/${'$'}3)" >&2
+  exit 1
+fi
+ls -1 ${JSON.stringify(this.artifacts)}
+`
+  }
+
+  /**
+   * The first attempt, or with `rerunFailed` the next one: only failed jobs and those needing them.
+   * `listingFails`: in this attempt the REST API's artifact list answers 502 (gh api exits 1).
+   */
+  run(options: {rerunFailed?: boolean; listingFails?: boolean} = {}): void {
     this.attempt++
+    const outage = join(this.runnerBin, 'listing-fails')
+    if (options.listingFails) writeFileSync(outage, '')
+    else rmSync(outage, {force: true})
     const rerun = new Set<string>()
     // the jobs in the order they are written, which is the order of their needs
     for (const [id, job] of Object.entries(this.workflow.jobs)) {
@@ -186,14 +234,14 @@ export class LocalRunner {
     const env = {
       ...process.env,
       ...this.options.env,
-      PATH: `${this.options.bin}:${process.env.PATH}`,
+      PATH: `${this.runnerBin}:${this.options.bin}:${process.env.PATH}`,
       CI: 'true',
       GITHUB_ACTIONS: 'true',
       RUNNER_TEMP: at.temp,
       GITHUB_OUTPUT: outputFile,
       GITHUB_STEP_SUMMARY: at.summaryFile,
       GITHUB_SERVER_URL: 'https://github.example',
-      GITHUB_REPOSITORY: 'vesk/tlon',
+      GITHUB_REPOSITORY: REPOSITORY,
       GITHUB_RUN_ID: (context.github as {run_id: string}).run_id,
       ...envOf(this.workflow.env),
       ...envOf(at.job.env),

@@ -119,6 +119,8 @@ const PACKETS_JOB = "needs.prepare.outputs.packets != '0'"
 
 /** what a shard's artifact holds: its staging folder and its ledger folder */
 const SHARD_DIR = '${{ runner.temp }}/wicker-shard'
+/** a shard's artifact, one per shard for the whole run: each attempt's upload replaces the last */
+const SHARD_ARTIFACT = 'wicker-shard-${{ matrix.shard }}'
 
 /**
  * download-artifact's inputs for an artifact an earlier attempt may have uploaded: with a token it
@@ -193,10 +195,26 @@ function shardJob(o: GithubWorkflowOptions) {
       {name: agent.npmPackage ? `Install wicker and the ${o.agent} agent` : 'Install wicker', run: script([`npm install -g ${packages.join(' ')}`])},
       {name: 'Fetch the prepared run', uses: 'actions/download-artifact@v8', with: {name: 'wicker-run', path: '${{ runner.temp }}/wicker-run', ...ANY_ATTEMPT}},
       {
+        name: 'Look for this shard\'s outputs from an earlier attempt',
+        id: 'earlier',
+        env: {GH_TOKEN: '${{ github.token }}', ARTIFACT: SHARD_ARTIFACT},
+        run: script([
+          // captured first: a failing gh fails the step here, where a pipe into grep -q would read as "not found"
+          `names=$(gh api --paginate "repos/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID/artifacts?per_page=100" --jq '.artifacts[] | select(.expired | not) | .name')`,
+          'if grep -Fxq -- "$ARTIFACT" <<< "$names"; then',
+          '  echo "found=true" >> "$GITHUB_OUTPUT"',
+          '  echo "Found $ARTIFACT: this shard resumes from it."',
+          'else',
+          '  echo "found=false" >> "$GITHUB_OUTPUT"',
+          '  echo "No $ARTIFACT yet: this shard starts from the beginning."',
+          'fi',
+        ]),
+      },
+      {
         name: 'Fetch this shard\'s outputs from an earlier attempt',
+        if: "steps.earlier.outputs.found == 'true'",
         uses: 'actions/download-artifact@v8',
-        'continue-on-error': true,
-        with: {name: 'wicker-shard-${{ matrix.shard }}', path: SHARD_DIR, ...ANY_ATTEMPT},
+        with: {name: SHARD_ARTIFACT, path: SHARD_DIR, ...ANY_ATTEMPT},
       },
       {
         name: 'Put the run and earlier outputs in place',
@@ -233,7 +251,7 @@ function shardJob(o: GithubWorkflowOptions) {
         name: 'Upload the shard\'s outputs',
         if: 'always()',
         uses: 'actions/upload-artifact@v7',
-        with: {name: 'wicker-shard-${{ matrix.shard }}', path: SHARD_DIR, overwrite: true, 'include-hidden-files': true, 'if-no-files-found': 'warn'},
+        with: {name: SHARD_ARTIFACT, path: SHARD_DIR, overwrite: true, 'include-hidden-files': true, 'if-no-files-found': 'warn'},
       },
     ],
   }
@@ -419,7 +437,13 @@ export function githubWorkflow(o: GithubWorkflowOptions): Document {
   if (key) note(doc, [...steps, launch, 'env'], `The API key, from the repository secret ${key.secret} (Settings → Secrets and variables → Actions); never printed.`)
   note(doc, [...steps, launch, 'run'], '--concurrency: agent sessions at once on one shard machine (mind its memory: each agent CLI holds hundreds of MB).')
   note(doc, ['jobs', 'shard', 'strategy', 'fail-fast'], 'The other shards go on when one fails; "Re-run failed jobs" then runs only the failed ones, and they resume.')
-  note(doc, [...steps, stepAt(doc, steps, 'Fetch this shard'), 'continue-on-error'], 'Nothing to fetch on a first attempt; on a re-run it brings back what this shard already did.')
+  note(doc, [...steps, stepAt(doc, steps, 'Look for this shard'), 'run'], [
+    'The run\'s artifacts, listed through the REST API (gh is on GitHub-hosted runners; the token needs actions: read).',
+    'A first attempt finds none (found=false). A failing listing fails the job rather than start over:',
+    'a shard that started from nothing would pay again for every packet it did, and its upload would',
+    'then replace the artifact that held them.',
+  ].join('\n'))
+  note(doc, [...steps, stepAt(doc, steps, 'Fetch this shard'), 'if'], 'Only when the listing found it, and then a failed download fails the job: on a re-run it brings back what this shard already did.')
   note(doc, ['jobs', 'gather', 'if'], 'Also after a failed shard, to report which packets are missing and which shard owes them.')
   const gatherSteps = ['jobs', 'gather', 'steps']
   note(doc, [...gatherSteps, stepAt(doc, gatherSteps, 'Preview'), 'run'], 'preview --detailed-exitcode: 0 nothing to merge, 6 changes ready, anything else (3: blocked) fails the job.')

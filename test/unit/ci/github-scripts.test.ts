@@ -32,6 +32,7 @@ const options = (o: Partial<GithubWorkflowOptions> = {}): GithubWorkflowOptions 
 interface Step {
   name?: string
   run?: string
+  env?: Record<string, string>
 }
 
 function scriptOf(job: 'prepare' | 'shard' | 'gather', name: string, o: Partial<GithubWorkflowOptions> = {}, shard = 2): string {
@@ -40,6 +41,13 @@ function scriptOf(job: 'prepare' | 'shard' | 'gather', name: string, o: Partial<
   expect(step?.run, `${job}: a run step "${name}…"`).toBeDefined()
   // the only expression left in a script is the matrix index, an integer wicker put there
   return step!.run!.replaceAll('${{ matrix.shard }}', String(shard))
+}
+
+/** A step's own `env:`, with the two expressions it may hold as GitHub fills them in. */
+function envOf(job: 'prepare' | 'shard' | 'gather', name: string, shard: number): Record<string, string> {
+  const w = parse(githubWorkflowBody(options())) as {jobs: Record<string, {steps: Step[]}>}
+  const env = w.jobs[job]!.steps.find((s) => s.name?.startsWith(name))?.env ?? {}
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replaceAll('${{ matrix.shard }}', String(shard)).replaceAll('${{ github.token }}', 'not-a-token')]))
 }
 
 /** A stand-in program on PATH: a bash script. */
@@ -177,6 +185,62 @@ exit 1`)
     const resumed = runStep(again, scriptOf('shard', 'Launch', {}, 2))
     expect(resumed.code).toBe(0)
     expect(resumed.calls).toContain('gh-4242__p1__1__shard-2-of-3.json')
+  })
+})
+
+describe('a shard job looks for its earlier artifact before fetching it', () => {
+  const LOOK = 'Look for this shard'
+  /** gh as in a workflow: it needs GH_TOKEN; `api` prints what its --jq filter would, one name a line */
+  const gh = (names: string[], before = '') => `${RECORD}\n${before}\n[ -n "\${GH_TOKEN:-}" ] || { echo 'gh: set the GH_TOKEN environment variable' >&2; exit 4; }\n${names.length === 0 ? 'true' : `printf '%s\\n' ${names.map((n) => JSON.stringify(n)).join(' ')}`}`
+
+  it('finds wicker-shard-<i> in the run\'s artifacts, listed through the REST API of this run', () => {
+    const s = scene()
+    stub(s.bin, 'gh', gh(['wicker-run', 'wicker-shard-1', 'wicker-shard-2', 'wicker-shard-3']))
+    const r = runStep(s, scriptOf('shard', LOOK, {}, 2), envOf('shard', LOOK, 2))
+    expect(r.code, r.out).toBe(0)
+    expect(r.output).toBe('found=true\n')
+    expect(r.calls.split('\n')).toEqual(['gh', 'api', '--paginate', 'repos/vesk/tlon/actions/runs/4242/artifacts?per_page=100', '--jq', '.artifacts[] | select(.expired | not) | .name', '--', ''])
+  })
+
+  it.each([
+    ['no artifact at all (a first attempt before prepare\'s upload shows)', 1, []],
+    ['only the prepared run and other shards', 1, ['wicker-run', 'wicker-shard-2', 'wicker-shard-3']],
+    ['only names that start or end like it', 1, ['wicker-shard-12', 'wicker-shard-10', 'old-wicker-shard-1', 'wicker-shard-1 ', 'wicker-shard-']],
+    ['shard 2 among names holding "wicker-shard-2"', 2, ['wicker-shard-20', 'wicker-shard-21', 'xwicker-shard-2']],
+  ] as Array<[string, number, string[]]>)('%s: found=false, and the step succeeds', (_what, shard, names) => {
+    const s = scene()
+    stub(s.bin, 'gh', gh(names))
+    const r = runStep(s, scriptOf('shard', LOOK, {}, shard), envOf('shard', LOOK, shard))
+    expect(r.code, r.out).toBe(0)
+    expect(r.output).toBe('found=false\n')
+    expect(r.out).toContain(`No wicker-shard-${shard} yet`)
+  })
+
+  it.each([
+    ['the API fails (exit 1)', 'echo "HTTP 502: Bad Gateway" >&2; exit 1', {}],
+    ['gh has no token', '', {GH_TOKEN: ''}],
+  ])('%s: the step fails and says nothing was found or not, so the shard never starts over', (_what, body, env) => {
+    const s = scene()
+    stub(s.bin, 'gh', gh(['wicker-shard-1', 'wicker-shard-2'], body))
+    const r = runStep(s, scriptOf('shard', LOOK, {}, 2), {...envOf('shard', LOOK, 2), ...env})
+    expect(r.code).not.toBe(0)
+    expect(r.output).toBe('')
+  })
+
+  it.skipIf(spawnSync('jq', ['--version']).status !== 0)('its --jq filter, run by jq over a page of the REST answer: an expired artifact does not count', () => {
+    const s = scene()
+    const page = (artifacts: Array<[string, boolean]>) => JSON.stringify({total_count: artifacts.length, artifacts: artifacts.map(([name, expired], i) => ({id: 900 + i, name, expired, size_in_bytes: 120}))})
+    // gh api … --jq F: the answer filtered by F, strings printed raw (jq -r)
+    const ghJq = (answer: string) => `[ "$4" = --jq ] || exit 9\nprintf '%s' ${JSON.stringify(answer)} | jq -r "$5"`
+    stub(s.bin, 'gh', ghJq(page([['wicker-run', false], ['wicker-shard-2', true], ['wicker-shard-3', false]])))
+    const expired = runStep(s, scriptOf('shard', LOOK, {}, 2), envOf('shard', LOOK, 2))
+    expect(expired.code, expired.out).toBe(0)
+    expect(expired.output).toBe('found=false\n')
+    const fresh = scene()
+    stub(fresh.bin, 'gh', ghJq(page([['wicker-run', false], ['wicker-shard-2', false]])))
+    const found = runStep(fresh, scriptOf('shard', LOOK, {}, 2), envOf('shard', LOOK, 2))
+    expect(found.code, found.out).toBe(0)
+    expect(found.output).toBe('found=true\n')
   })
 })
 

@@ -119,7 +119,7 @@ describe('what the workflow does', () => {
   it('resumes a re-run shard from its own earlier artifact, and uploads its outputs even when launch failed', () => {
     const shard = workflow().jobs.shard
     const earlier = step(shard, 'Fetch this shard\'s outputs')
-    expect(earlier).toMatchObject({uses: 'actions/download-artifact@v8', 'continue-on-error': true, with: {name: 'wicker-shard-${{ matrix.shard }}'}})
+    expect(earlier).toMatchObject({uses: 'actions/download-artifact@v8', with: {name: 'wicker-shard-${{ matrix.shard }}'}})
     const launch = step(shard, 'Launch')
     expect(launch.run).toContain('--staging "$RUNNER_TEMP/wicker-shard/staging"')
     expect(launch.run).toContain('--agent claude --concurrency 4')
@@ -130,6 +130,26 @@ describe('what the workflow does', () => {
     const names = shard.steps.map((s) => s.name)
     expect(names.indexOf(earlier.name)).toBeLessThan(names.indexOf(launch.name))
     expect(names.indexOf(launch.name)).toBeLessThan(names.indexOf(upload.name))
+  })
+
+  it('fetches the earlier artifact only when the run\'s listing has it, and a failed listing or download fails the shard (no continue-on-error)', () => {
+    const shard = workflow().jobs.shard
+    const look = step(shard, 'Look for this shard\'s outputs')
+    const fetch = step(shard, 'Fetch this shard\'s outputs')
+    const names = shard.steps.map((s) => s.name)
+    expect(names.indexOf(look.name)).toBe(names.indexOf(fetch.name) - 1)
+    expect(look.id).toBe('earlier')
+    // the shard number reaches the script only through env, as the artifact's whole name
+    expect(look.env).toEqual({GH_TOKEN: '${{ github.token }}', ARTIFACT: fetch.with!.name})
+    expect(look.run).not.toContain('${{')
+    expect(look.run).toContain(`gh api --paginate "repos/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID/artifacts?per_page=100" --jq '.artifacts[] | select(.expired | not) | .name'`)
+    expect(fetch.if).toBe("steps.earlier.outputs.found == 'true'")
+    for (const s of shard.steps) expect(s).not.toHaveProperty('continue-on-error')
+    expect(workflow().permissions.actions).toBe('read')
+    // both explained to the user who reads the file
+    const content = text()
+    expect(content).toMatch(/# .*A failing listing fails the job rather than start over.*\n(?:\s*#.*\n)*\s+run: \|\n\s+set -euo pipefail\n\s+names=\$\(gh api/)
+    expect(content).toMatch(/# Only when the listing found it.*\n\s+if: steps\.earlier\.outputs\.found == 'true'/)
   })
 
   it('downloads every artifact through the REST API (a token and the run id), so a re-run job finds what an earlier attempt uploaded', () => {
