@@ -60,6 +60,10 @@ describe.each([
     expect(blocked.json).toMatchObject({name: 'E_LOCK_HELD', message: expect.stringContaining(`pid ${launch.pid} on ci-runner-7`), hint: expect.stringContaining(`wicker unlock <course> --lock-id ${lock.lockId}`)})
     expect(blocked.json.hint).toMatch(/no longer runs on ci-runner-7/)
     expect(existsSync(lockFile)).toBe(true)
+    // a launcher of the other split is refused too, and told the same way out
+    const split = wicker(['launch', dir, '--run', 'r1', ...(shards ? [] : ['--shard', '1/2']), ...FAST, '--json'])
+    expect(split.code, split.stderr).toBe(3)
+    expect(split.json).toMatchObject({name: 'E_RUN_SPLIT', hint: expect.stringContaining(`wicker unlock <course> --lock-id ${lock.lockId}`)})
 
     const unlock = wicker(['unlock', dir, '--lock-id', lock.lockId])
     expect(unlock.code, unlock.stderr).toBe(0)
