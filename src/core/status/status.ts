@@ -1,5 +1,5 @@
 import {existsSync, readdirSync} from 'node:fs'
-import {join} from 'node:path'
+import {join, relative} from 'node:path'
 
 import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {detect, type DetectResult} from '../detect/detect.js'
@@ -11,11 +11,15 @@ import {realDisk} from '../store/disk.js'
 import {readJournalLines, refusedLines, transactions} from '../store/journal.js'
 import {forceUnlock, holderAlive, inspectLock, isStale, type LockInfo} from '../store/lock.js'
 import type {LockDocument} from '../store/lock-read.js'
+import {stalePath} from '../store/lock-names.js'
+import {lockPlaces, type LockPlace} from '../store/lock-places.js'
 import {hasToken} from '../store/lock-takeover.js'
 import {runPaths, wickerPaths} from '../store/paths.js'
 import {shardFolders} from '../store/shard-folders.js'
 import {readState} from '../store/state.js'
 import {requireLegos} from '../course/empty.js'
+import {UsageError} from '../errors.js'
+import {LOCK_ID} from '../schemas/lock.js'
 import {runProgress, type RunProgress} from './run-progress.js'
 
 export type {RunProgress, ShardProgress} from './run-progress.js'
@@ -122,10 +126,74 @@ async function shownLock(lock: LockDocument, paths: ReturnType<typeof wickerPath
   return {...lock.info, stale, problem: `it has no token (an older wicker or a person wrote it), so no writer clears it: check no wicker is running, then use wicker unlock <course> --lock-id ${lock.info.lockId}`}
 }
 
-export async function runUnlock(options: OpenCourseOptions & {lockId: string; force?: boolean}): Promise<{result: {removed: LockInfo | null}; warnings: string[]}> {
+export interface UnlockResult {
+  /** the lock removed, or null when there was none */
+  removed: LockInfo | null
+  /** the lock file it was, relative to the course (.wicker/lock, .wicker/runs/<run>/lock, .wicker/runs/<run>/shards/I-of-N/lock) */
+  lock: string | null
+  /** where it is kept for a person to read (`<lock>.stale-<id>`), relative to the course; null when nothing was kept */
+  keptAs: string | null
+}
+
+/**
+ * Removes the lock with this id, wherever a writer keeps one: the course's, a run's or a shard's
+ * (store/lock-places.ts), through forceUnlock with that lock's own folder.
+ */
+export async function runUnlock(options: OpenCourseOptions & {lockId: string; force?: boolean}): Promise<{result: UnlockResult; warnings: string[]}> {
   const {course, warnings} = await openCourse(options)
-  const removed = await forceUnlock(realDisk, wickerPaths(course.dir), options.lockId, {force: options.force})
-  if (!removed) warnings.push('there was no lock')
-  else if (holderAlive(removed)) warnings.push(`removed the lock of ${removed.command}, pid ${removed.pid} on this host, which is still running (--force): it may still write this course`)
-  return {result: {removed}, warnings}
+  const found: Array<{place: LockPlace; doc: LockDocument}> = []
+  for (const place of await lockPlaces(realDisk, course.dir, warnings)) {
+    const doc = await inspectLock(realDisk, place.paths)
+    if (doc) found.push({place, doc})
+  }
+  const rel = (file: string) => relative(course.dir, file)
+  if (found.length === 0) {
+    warnings.push('there was no lock')
+    return {result: {removed: null, lock: null, keptAs: null}, warnings}
+  }
+  const idOf = (doc: LockDocument) => (doc.kind === 'ok' ? doc.info.lockId : doc.lockId)
+  const matches = found.filter((f) => idOf(f.doc) === options.lockId)
+  if (matches.length > 1) {
+    throw new UsageError({
+      code: 'E_LOCK_COPIES',
+      message: `${matches.length} locks have the id ${options.lockId}: ${matches.map((m) => rel(m.place.paths.lock)).join(', ')}. One process holds one lock, so all but one are copies (a folder copied with its lock?).`,
+      hint: 'Check that no wicker process is working on this course, then delete the copies by hand (keep the one of the folder the holder used, and unlock it).',
+      details: {lockId: options.lockId, locks: matches.map((m) => rel(m.place.paths.lock))},
+    })
+  }
+  const match = matches[0]
+  if (!match) {
+    // only locks wicker cannot read: forceUnlock says what is wrong with the first (E_LOCK_INVALID)
+    if (found.every((f) => f.doc.kind === 'bad')) await forceUnlock(realDisk, found[0]!.place.paths, options.lockId, {force: options.force})
+    throw wrongLockId(options.lockId, found.map((f) => ({lock: rel(f.place.paths.lock), what: f.place.what, doc: f.doc})))
+  }
+  const {paths} = match.place
+  const removed = await forceUnlock(realDisk, paths, options.lockId, {force: options.force})
+  if (!removed) {
+    // released (or cleared) between the look and the removal
+    warnings.push(`the lock ${rel(paths.lock)} was released meanwhile`)
+    return {result: {removed: null, lock: null, keptAs: null}, warnings}
+  }
+  if (holderAlive(removed)) warnings.push(`removed the lock of ${removed.command}, pid ${removed.pid} on this host, which is still running (--force): it may still write this course`)
+  const aside = LOCK_ID.test(removed.lockId) ? stalePath(paths, removed.lockId) : null
+  return {result: {removed, lock: rel(paths.lock), keptAs: aside && realDisk.exists(aside) ? rel(aside) : null}, warnings}
+}
+
+/** No lock has the id given: the ones there are, and where, so that the right one can be passed. */
+function wrongLockId(lockId: string, locks: Array<{lock: string; what: string; doc: LockDocument}>): UsageError {
+  const listed = locks.map(({lock, what, doc}) => {
+    if (doc.kind === 'ok') return {lock, what, lockId: doc.info.lockId, command: doc.info.command, pid: doc.info.pid, host: doc.info.host}
+    // shown, never used in a path; escaped so it cannot drive a terminal
+    return {lock, what, lockId: doc.lockId === null ? null : JSON.stringify(doc.lockId).slice(1, -1).slice(0, 80), command: null, pid: null, host: null, problem: doc.problem}
+  })
+  const line = (l: (typeof listed)[number]) =>
+    l.command === null ? `${l.lockId ?? '(no id)'} at ${l.lock} (${l.what}; a lock wicker cannot read: delete it by hand)` : `${l.lockId} at ${l.lock} (${l.what}: ${l.command}, pid ${l.pid} on ${l.host})`
+  const shown = listed.slice(0, 10).map(line)
+  if (listed.length > 10) shown.push(`and ${listed.length - 10} more`)
+  return new UsageError({
+    code: 'E_LOCK_ID',
+    message: `no lock of this course has the id ${lockId}; ${listed.length === 1 ? 'the lock there is' : `the ${listed.length} locks there are`}: ${shown.join('; ')}.`,
+    hint: 'Pass the id of the lock to remove (the "lock held" message names it). Make sure its process is really gone first.',
+    details: {lockId, locks: listed},
+  })
 }

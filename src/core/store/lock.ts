@@ -148,12 +148,12 @@ async function takeLock(disk: Disk, paths: WickerPaths, token: string): Promise<
     if (!found) continue
     if (found.kind === 'bad') throw unusableLock(paths, found)
     const holder = found.info
-    if (!isStale(holder)) throw lockHeld(holder)
+    if (!isStale(holder)) throw lockHeld(paths, holder)
     const outcome = await retireLock(disk, paths, holder)
     if (outcome.kind === 'retired') notes.push(`cleared the lock of ${holder.command} (pid ${holder.pid}), which is no longer running (kept as ${outcome.aside})`)
     if (outcome.kind === 'no-token') throw staleWithoutToken(holder)
     if (outcome.kind === 'claimed') {
-      if (Date.now() > waitUntil) throw lockHeld(holder, `another wicker process (pid ${outcome.pid}) is clearing it`)
+      if (Date.now() > waitUntil) throw lockHeld(paths, holder, `another wicker process (pid ${outcome.pid}) is clearing it`)
       await new Promise((r) => setTimeout(r, 5 + Math.random() * 20))
     }
   }
@@ -189,12 +189,17 @@ function releaser(disk: Disk, paths: WickerPaths, info: LockInfo): () => Promise
   }
 }
 
-function lockHeld(holder: LockInfo, why?: string): BlockedError {
+/**
+ * A live holder, or one on another host (a CI runner, a pod) that wicker cannot see: `wicker unlock`
+ * finds a lock by its id wherever it is (the course's, a run's, a shard's).
+ */
+function lockHeld(paths: WickerPaths, holder: LockInfo, why?: string): BlockedError {
+  const elsewhere = holder.host !== hostname()
   return new BlockedError({
     code: 'E_LOCK_HELD',
-    message: `lock held: ${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) is writing this course${why ? `, and ${why}` : ''}.`,
-    hint: `Wait for it to finish. If no wicker process is running, remove the lock with: wicker unlock <course> --lock-id ${holder.lockId}`,
-    details: {lock: holder},
+    message: `lock held: ${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}) is writing this course (its lock: ${paths.lock})${why ? `, and ${why}` : ''}.`,
+    hint: `Wait for it to finish. ${elsewhere ? `If it no longer runs on ${holder.host} (its machine, runner or pod was stopped), remove the lock` : 'If no wicker process is running, remove the lock'} with: wicker unlock <course> --lock-id ${holder.lockId}`,
+    details: {lock: holder, file: paths.lock},
   })
 }
 

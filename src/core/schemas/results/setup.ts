@@ -11,7 +11,13 @@ export const initResult = z
   })
   .meta({title: 'wicker init --json result'})
 
-export const unlockResult = z.object({removed: lockInfoSchema.nullable().describe('the lock removed, or null when there was none')}).meta({title: 'wicker unlock --json result'})
+export const unlockResult = z
+  .object({
+    removed: lockInfoSchema.nullable().describe('the lock removed, or null when there was none'),
+    lock: z.string().nullable().describe('the lock file it was, relative to the course: .wicker/lock (the course), .wicker/runs/<run>/lock (a launch of the whole run) or .wicker/runs/<run>/shards/<i>-of-<n>/lock (a launch of a shard); null when there was none'),
+    keptAs: z.string().nullable().describe('where the lock is kept for a person to read (<lock>.stale-<id>), relative to the course; null when nothing was kept'),
+  })
+  .meta({title: 'wicker unlock --json result'})
 
 const count = z.number().int().nonnegative()
 const demoStep = z.discriminatedUnion('step', [
