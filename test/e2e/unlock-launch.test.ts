@@ -65,6 +65,13 @@ describe.each([
     expect(split.code, split.stderr).toBe(3)
     expect(split.json).toMatchObject({name: 'E_RUN_SPLIT', hint: expect.stringContaining(`wicker unlock <course> --lock-id ${lock.lockId}`)})
 
+    // status shows the lock of the other host with its id, and the way out
+    if (shards) {
+      const status = wicker(['status', dir, '--run', 'r1', '--json'])
+      expect(status.json.result.run.perShard[0].lock).toMatchObject({lockId: lock.lockId, host: 'ci-runner-7', pid: launch.pid, stale: false, thisHost: false})
+      expect(wicker(['status', dir, '--run', 'r1']).stdout).toContain(`shard 1/2 is locked by ${command} (pid ${launch.pid} on ci-runner-7); if that launch is gone, remove the lock with wicker unlock <course> --lock-id ${lock.lockId}`)
+    }
+
     const unlock = wicker(['unlock', dir, '--lock-id', lock.lockId])
     expect(unlock.code, unlock.stderr).toBe(0)
     expect(unlock.stdout).toContain(`Removed the lock of ${command} (pid ${launch.pid} on ci-runner-7): ${rel}/lock, kept as ${rel}/lock.stale-${lock.lockId}.`)

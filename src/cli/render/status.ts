@@ -27,6 +27,11 @@ function renderRunProgress(ui: Ui, p: NonNullable<StatusResult['run']>): void {
   const rows = p.perShard.map((s) => [s.shard, s.packets, s.legos, s.done, s.missing > 0 ? c.red(String(s.missing)) : '0', s.attempts ?? '–', s.failed ?? '–', s.active ? c.yellow('running') : ''])
   for (const line of table(['shard', 'packets', 'LEGOs', 'done', 'missing', 'attempts', 'failed', ''], rows.slice(0, 100))) ui.out(line)
   if (rows.length > 100) ui.out(c.dim(`… ${rows.length - 100} more shards; --json lists them all.`))
+  for (const s of p.perShard) {
+    // a lock of another host (a CI runner, a pod) cannot be judged from here: say how to clear it
+    if (!s.lock || s.lock.stale || s.lock.thisHost) continue
+    ui.out(c.yellow(`  shard ${s.shard} is locked by ${s.lock.command} (pid ${s.lock.pid} on ${s.lock.host}); if that launch is gone, remove the lock with wicker unlock <course> --lock-id ${s.lock.lockId}`))
+  }
   for (const m of p.missing.slice(0, 20)) ui.out(`  ${c.red('missing')} #${m.index} ${m.packet} (shard ${m.shard})`)
   if (p.missing.length > 20) ui.out(c.dim(`  … ${p.missing.length - 20} more missing; --json lists them all.`))
   for (const d of p.duplicates.slice(0, 20)) ui.out(`  ${c.yellow('done twice')} #${d.index} ${d.packet} (${d.shards.join(' and ')})`)

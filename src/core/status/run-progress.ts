@@ -1,4 +1,5 @@
 import {existsSync} from 'node:fs'
+import {hostname} from 'node:os'
 
 import type {Course} from '../course/model.js'
 import {launchName} from '../extract/candidate.js'
@@ -9,6 +10,7 @@ import {assignShards} from '../segments/shards.js'
 import {readRunPlan} from '../segments/run.js'
 import {realDisk} from '../store/disk.js'
 import {inspectLock, isStale} from '../store/lock.js'
+import type {LockDocument} from '../store/lock-read.js'
 import {launchPaths, wickerPaths} from '../store/paths.js'
 import {shardFolders} from '../store/shard-folders.js'
 
@@ -30,8 +32,10 @@ export interface ShardProgress {
   attempts: number | null
   /** packets whose last attempt in the shard's ledger failed and that have no valid output */
   failed: number | null
-  /** a launcher holds the shard now */
+  /** a launcher holds the shard now (or its lock is from another host, which cannot be judged from here) */
   active: boolean
+  /** the shard's lock, when there is one: its id is what `wicker unlock --lock-id` takes */
+  lock: {lockId: string; command: string; pid: number; host: string; stale: boolean; thisHost: boolean} | null
 }
 
 export interface RunProgress {
@@ -53,6 +57,14 @@ function countFromNames(names: Iterable<ShardSpec | null>): number {
   const counts = new Set<number>()
   for (const s of names) if (s) counts.add(s.count)
   return counts.size === 1 ? [...counts][0]! : 1
+}
+
+function lockOf(holder: LockDocument | null): ShardProgress['lock'] {
+  if (holder === null) return null
+  // shown, never used in a path
+  if (holder.kind === 'bad') return {lockId: holder.lockId === null ? '(unreadable)' : JSON.stringify(holder.lockId).slice(1, -1).slice(0, 80), command: '?', pid: -1, host: '?', stale: false, thisHost: false}
+  const {lockId, command, pid, host} = holder.info
+  return {lockId, command, pid, host, stale: isStale(holder.info), thisHost: host === hostname()}
 }
 
 export async function runProgress(course: Course, run: string, stagingDirs: readonly string[], warnings: string[]): Promise<RunProgress> {
@@ -91,7 +103,7 @@ export async function runProgress(course: Course, run: string, stagingDirs: read
     }
     const holder = readable ? await inspectLock(realDisk, {...wickerPaths(course.dir), root: files.shardDir ?? dir, lock: files.lock}) : null
     const done = mine.filter((p) => (madeBy.get(p.id)?.size ?? 0) > 0).length
-    perShard.push({shard: shardText(spec), packets: mine.length, legos: mine.reduce((n, p) => n + p.legos, 0), done, missing: mine.length - done, attempts, failed, active: holder !== null && (holder.kind === 'bad' || !isStale(holder.info))})
+    perShard.push({shard: shardText(spec), packets: mine.length, legos: mine.reduce((n, p) => n + p.legos, 0), done, missing: mine.length - done, attempts, failed, active: holder !== null && (holder.kind === 'bad' || !isStale(holder.info)), lock: lockOf(holder)})
   }
   const missing = plan.packets.filter((p) => (madeBy.get(p.id)?.size ?? 0) === 0).map((p) => ({packet: p.id, index: p.index, shard: shardText({index: shardOf.get(p.index)!, count})}))
   const duplicates = plan.packets.filter((p) => (madeBy.get(p.id)?.size ?? 0) > 1).map((p) => ({packet: p.id, index: p.index, shards: [...madeBy.get(p.id)!].sort()}))

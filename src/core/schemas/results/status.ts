@@ -38,7 +38,7 @@ export const statusResult = z
         packets: count,
         done: count,
         complete: z.boolean().describe('every packet done, each by exactly one shard'),
-        perShard: z.array(z.object({shard: z.string(), packets: count, legos: count, done: count, missing: count, attempts: count.nullable(), failed: count.nullable(), active: z.boolean()})),
+        perShard: z.array(z.object({shard: z.string(), packets: count, legos: count, done: count, missing: count, attempts: count.nullable(), failed: count.nullable(), active: z.boolean(), lock: z.object({lockId: z.string(), command: z.string(), pid: z.int(), host: z.string(), stale: z.boolean(), thisHost: z.boolean()}).nullable().describe('the shard\'s lock: its id is what wicker unlock --lock-id takes')})),
         missing: z.array(z.object({packet: z.string(), index: count, shard: z.string()})),
         duplicates: z.array(z.object({packet: z.string(), index: count, shards: z.array(z.string())})),
       })
