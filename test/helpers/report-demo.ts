@@ -38,7 +38,7 @@ export interface DemoPage {
 }
 
 /** The demo report: a heatmap of `sizes[i]` seeds per size, failures by class, cost per agent kind, sparklines, a timeline. */
-export function demoPage(sizes: number[] = [668, 3000], opts: {script?: boolean} = {}): DemoPage {
+export function demoPage(sizes: number[] = [668, 3000], opts: {script?: boolean; maxCells?: number} = {}): DemoPage {
   const grids = sizes.map((n, k) => ({n, cells: demoCells(n, 11 + k)}))
   const rnd = random(3)
   const failures = [{label: 'ok', value: 612}, {label: 'invalid output', value: 31}, {label: 'rate-limited', value: 12}, {label: 'timeout', value: 9}, {label: 'crash', value: 4}, {label: HOSTILE[0]!, value: 1}]
@@ -62,7 +62,7 @@ export function demoPage(sizes: number[] = [668, 3000], opts: {script?: boolean}
     ...grids.map(({n, cells}, k) => ({
       id: `coverage-${k + 1}`,
       title: `Coverage of ${n.toLocaleString('en')} seeds`,
-      body: heatmap({cells, caption: `Share of each seed's new LEGOs with a usable basket (${n.toLocaleString('en')} seeds)`, legend: {title: 'coverage', low: 'none', high: 'all', none: 'no new LEGOs'}}),
+      body: heatmap({cells, caption: `Share of each seed's new LEGOs with a usable basket (${n.toLocaleString('en')} seeds)`, legend: {title: 'coverage', low: 'none', high: 'all', none: 'no new LEGOs'}, ...(opts.maxCells ? {maxCells: opts.maxCells} : {})}),
     })),
     {id: 'launch', title: 'Launch runs', body: `${bars(failures, {caption: 'Attempts by class', unit: 'attempts'})}${bars(cost, {caption: 'Cost per agent kind (USD)', unit: 'USD', format: (v) => v.toFixed(2)})}${timeline({rows, caption: 'Attempts per packet over time'})}`},
     {id: 'gate', title: 'GATE per seed', body: `<table><caption>GATE rate per seed, last run and the six runs</caption><thead><tr><th scope="col">seed</th><th scope="col">last</th><th scope="col">runs</th></tr></thead><tbody>${sparkRows}</tbody></table>`},

@@ -62,7 +62,7 @@ export function bars(items: ReadonlyArray<Bar>, opts: BarsOptions): string {
   const drawn = items.map((b, i) => {
     const w = max === 0 ? 0 : (b.value / max) * barW
     const y = i * row
-    const short = b.label.length > 26 ? `${b.label.slice(0, 25)}…` : b.label
+    const short = b.label.length > 22 ? `${b.label.slice(0, 21)}…` : b.label
     return `<g><title>${escapeText(`${b.label}: ${format(b.value)}`)}</title><text x="${labelW - 6}" y="${y + 14}" text-anchor="end">${escapeText(short)}</text><rect class="bar" x="${labelW}" y="${y + 3}" width="${w.toFixed(1)}" height="${row - 6}"></rect><text class="val" x="${(labelW + w + 4).toFixed(1)}" y="${y + 14}">${escapeText(format(b.value))}</text></g>`
   })
   const alt = `${opts.caption}: ${items.map((b) => `${b.label} ${format(b.value)}`).join(', ') || 'nothing to show'}`

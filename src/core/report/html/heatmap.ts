@@ -107,7 +107,8 @@ export function heatmap(input: HeatmapInput): string {
     size === 1
       ? ''
       : `<p class="hm-note">${input.cells.length.toLocaleString('en')} cells are too many to draw one by one: the grid shows ${drawn.length.toLocaleString('en')} groups of ${size} consecutive cells, each coloured by the mean of its values; the table lists the groups.</p>`
-  const grid = `<svg class="hm-grid" role="group" aria-label="${escapeAttr(input.caption)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" data-columns="${columns}">${rects.join('')}</svg>`
+  // Chromium makes the <svg> itself a tab stop before its cells (as a scroller): only the cells are
+  const grid = `<svg class="hm-grid" tabindex="-1" role="group" aria-label="${escapeAttr(input.caption)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" data-columns="${columns}">${rects.join('')}</svg>`
   const rowsHtml = drawn.map((c) => `<tr><th scope="row">${isolated(c.id)}</th><td>${isolated(c.label)}</td><td class="num">${escapeText(valueText(c.value, none))}</td><td>${isolated(c.detail)}</td></tr>`)
   const table = `<details class="hm-table"><summary>The numbers of this grid (${drawn.length.toLocaleString('en')} ${size === 1 ? 'cells' : 'groups'})</summary><table><caption>${escapeText(input.caption)}</caption><thead><tr><th scope="col">id</th><th scope="col">label</th><th scope="col">${escapeText(input.legend.title)}</th><th scope="col">detail</th></tr></thead><tbody>${rowsHtml.join('')}</tbody></table></details>`
   return `<figure class="hm" data-cells="${input.cells.length}" data-drawn="${drawn.length}"><figcaption>${escapeText(input.caption)}</figcaption>${note}${grid}<output class="hm-detail" hidden></output>${legend(input.legend, none)}${table}</figure>`
@@ -124,7 +125,7 @@ export const HEATMAP_STYLE = `.hm-grid{display:block;max-width:100%;height:auto;
 .hm-grid rect:focus{outline:none;stroke:var(--focus);stroke-width:3}
 .hm rect.na{fill:var(--na)}
 .hm-legend{display:flex;flex-wrap:wrap;align-items:center;gap:.4em;margin:.3em 0}.hm-legend svg rect{stroke:var(--cell-line)}
-.hm-note{color:var(--mute)}.hm-detail{display:block;min-height:1.4em;font-variant-numeric:tabular-nums}`
+.hm-note{color:var(--mute)}.hm-detail{display:block;min-height:1.4em;font-variant-numeric:tabular-nums}.hm-detail[hidden]{display:none}`
 
 /**
  * Progressive enhancement, for reportPage's `script`: the focused or hovered cell's label is shown

@@ -34,7 +34,7 @@ export interface ReportPageInput {
 /** Text and background of each theme; a unit test checks their contrast (WCAG AA, ≥ 4.5:1). */
 export const THEMES = {
   light: {bg: '#ffffff', fg: '#1b1b1b', mute: '#595959', line: '#d0d0d0', accent: '#1f5fa8', focus: '#c2185b', cellLine: '#ffffff', na: '#c8c8c8', link: '#0b57a4'},
-  dark: {bg: '#15171a', fg: '#e8e8e8', mute: '#a8a8a8', line: '#3a3d42', accent: '#7fb2f0', focus: '#ff80ab', cellLine: '#15171a', na: '#55585e', link: '#8ab4f8'},
+  dark: {bg: '#15171a', fg: '#e8e8e8', mute: '#a8a8a8', line: '#3a3d42', accent: '#7fb2f0', focus: '#ff80ab', cellLine: '#6b7078', na: '#55585e', link: '#8ab4f8'},
 } as const
 
 const vars = (t: (typeof THEMES)[keyof typeof THEMES]) =>
