@@ -9,7 +9,7 @@ import type {CheckId} from '../schemas/check-ids.js'
 import type {LegoState, ReportData, ReportHistory, ReportLego, ReportSeed, ReportWorst} from '../schemas/report.js'
 import {VERDICTS} from '../schemas/results/validate.js'
 import {tidy} from '../text/normalize.js'
-import {gateRates, type GateRates} from '../validate/gate-rates.js'
+import {gateRatesWith, type GateRates} from '../validate/gate-rates.js'
 import type {Finding} from '../validate/model.js'
 import {validate, type ValidateResult} from '../validate/validate.js'
 import {wickerVersion} from '../version.js'
@@ -69,15 +69,12 @@ export function buildReportData(inputs: ReportInputs): ReportData {
       if (lego.isNew) needed++
       if (state === 'ok') present++
       const mine = byBasket.get(lego.id)
-      const entry: ReportLego = {id: lego.id, known: lego.known, target: lego.target, isNew: lego.isNew, state}
-      if (mine) {
-        const perCheck: Partial<Record<CheckId, number>> = {}
-        for (const f of mine) perCheck[f.check] = (perCheck[f.check] ?? 0) + 1
-        entry.findings = perCheck
-        findings += mine.length
-        errors += mine.filter((f) => f.severity === 'error').length
-      }
-      return entry
+      if (!mine) return [lego.id, state, lego.target]
+      const perCheck: Partial<Record<CheckId, number>> = {}
+      for (const f of mine) perCheck[f.check] = (perCheck[f.check] ?? 0) + 1
+      findings += mine.length
+      errors += mine.filter((f) => f.severity === 'error').length
+      return [lego.id, state, lego.target, perCheck]
     })
     const g = gate.perSeed.get(seed.id)
     return {id: seed.id, known: seed.known, target: seed.target, legos, needed, present, share: needed === 0 ? null : present / needed, findings, errors, phrases: g?.phrases ?? 0, gateViolations: g ? [...g.violations] : [...none]}
@@ -171,7 +168,8 @@ export async function reportData(options: ReportOptions): Promise<{data: ReportD
   for (const finding of canon.findings) if (finding.kind === 'stale-metadata' || finding.kind === 'bad-basket') warnings.push(`canon: ${finding.message}`)
   const validated = validate(course, canon, {gate: gateSettings, validate: validateSettings, onProgress: options.onProgress})
   options.onProgress?.('GATE under every definition')
-  const gate = gateRates(course, canon, gateSettings)
+  // validate's own GATE findings give its definition's counts: only the three others are checked again
+  const gate = gateRatesWith(course, canon, gateSettings, {definition: validated.gate, findings: validated.findings})
   options.onProgress?.('reading ledgers and the journal')
   const runs = await readRuns(course.dir, warnings)
   const history = await readHistory(course, canon, warnings, options.historyBackups ?? HISTORY_BACKUPS)

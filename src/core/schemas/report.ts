@@ -19,19 +19,23 @@ const severity = z.enum(['error', 'warning'])
 const findingsByCheck = z.partialRecord(checkId, count)
 
 export const LEGO_STATES = ['ok', 'missing', 'empty', 'stray', 'overage', 'recycled'] as const
+/** the states of new LEGOs (the others are of LEGOs that are new: false) */
+export const NEW_LEGO_STATES: readonly LegoState[] = ['ok', 'missing', 'empty', 'stray']
 
-const legoEntry = z.object({
-  id: z.string(),
-  known: z.string(),
-  target: z.string(),
-  isNew: z.boolean(),
-  state: z
-    .enum(LEGO_STATES)
-    .describe(
-      "detect's classification: new LEGOs are ok (a usable basket), missing (none), empty (a basket with no usable phrase) or stray (only a basket at canon's top level); the others are overage (a basket they must not have) or recycled (none, as it should be)",
-    ),
-  findings: findingsByCheck.optional().describe("validate's findings on the LEGO's basket, per check (absent: none)"),
-})
+/**
+ * A LEGO of a seed as a tuple, to keep a 100,000-LEGO course's data a few MB: [id, state, target
+ * text, findings per check (only when it has some)]. Whether it is new follows from the state.
+ */
+const legoEntry = z
+  .tuple([
+    z.string(),
+    z.enum(LEGO_STATES),
+    z.string(),
+    findingsByCheck.optional(),
+  ])
+  .describe(
+    "[id, state, target, findings]: state is detect's classification (new LEGOs: ok = a usable basket, missing = none, empty = a basket with no usable phrase, stray = only a basket at canon's top level; the others: overage = a basket they must not have, recycled = none, as it should be); findings: validate's findings on its basket per check, absent when none",
+  )
 
 const seedEntry = z.object({
   id: z.string(),

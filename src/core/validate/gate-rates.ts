@@ -47,3 +47,25 @@ export function gateRates(course: Course, canon: Canon, settings: Omit<GateIndex
   }
   return {definitions: [...definitions], phrases, violations, perSeed}
 }
+
+/**
+ * The rates of every definition when validate already checked one of them: its GATE findings (one
+ * per violating phrase) give that definition's counts, and gateRates runs only for the others.
+ */
+export function gateRatesWith(course: Course, canon: Canon, settings: Omit<GateIndexSettings, 'definition'>, checked: {definition: GateDefinition; findings: ReadonlyArray<{check: string; basket: string | null}>}): GateRates {
+  const others = GATE_DEFINITIONS.filter((d) => d !== checked.definition)
+  const rates = gateRates(course, canon, settings, others)
+  const bySeed = new Map<string, number>()
+  let total = 0
+  for (const f of checked.findings) {
+    if (f.check !== 'gate' || f.basket === null) continue
+    const seed = course.legoById.get(f.basket)?.seedId
+    if (seed === undefined) continue
+    total++
+    bySeed.set(seed, (bySeed.get(seed) ?? 0) + 1)
+  }
+  const at = GATE_DEFINITIONS.indexOf(checked.definition)
+  const insert = (list: number[], value: number) => [...list.slice(0, at), value, ...list.slice(at)]
+  const perSeed = new Map([...rates.perSeed].map(([seed, s]) => [seed, {phrases: s.phrases, violations: insert(s.violations, bySeed.get(seed) ?? 0)}]))
+  return {definitions: [...GATE_DEFINITIONS], phrases: rates.phrases, violations: insert(rates.violations, total), perSeed}
+}

@@ -5,7 +5,12 @@ import {reportData} from '../../../src/core/report/data.js'
 import {GATE_DEFINITIONS} from '../../../src/core/schemas/gate-definitions.js'
 import {reportDataSchema} from '../../../src/core/schemas/report.js'
 import {runValidate} from '../../../src/core/validate/run.js'
-import {courseFrom} from '../../helpers/course.js'
+import {gateRates} from '../../../src/core/validate/gate-rates.js'
+import {validate} from '../../../src/core/validate/validate.js'
+import {gateSettingsSchema, validateSettingsSchema} from '../../../src/core/schemas/config.js'
+import {courseFrom, synthCourse} from '../../helpers/course.js'
+import {loadCourse} from '../../../src/core/course/load.js'
+import {readCanon} from '../../../src/core/canon/read.js'
 
 /**
  * An invented course (positions in brackets):
@@ -71,13 +76,14 @@ describe('report data', async () => {
 
   it('has one entry per seed, in course order, with each LEGO in the state detect gives it', () => {
     expect(data.seeds.map((s) => s.id)).toEqual(['S0001', 'S0002', 'S0003', 'S0004'])
-    expect(data.seeds.map((s) => s.legos.map((l) => [l.id, l.state]))).toEqual([
+    expect(data.seeds.map((s) => s.legos.map(([id, state]) => [id, state]))).toEqual([
       [['S0001L01', 'ok'], ['S0001L02', 'ok']],
       [['S0002L01', 'missing'], ['S0002L03', 'empty']],
       [['S0003L01', 'stray'], ['S0003L02', 'overage'], ['S0003L03', 'ok']],
       [['S0004L01', 'recycled']],
     ])
-    expect(data.seeds[1]!.legos[1]).toMatchObject({known: 'bo dee', target: 'bon díaz', isNew: true})
+    expect(data.seeds[1]!.legos[1]).toEqual(['S0002L03', 'empty', 'bon díaz', {coverage: 1, 'empty-basket': 1}])
+    expect(data.seeds[0]!.legos[0]).toEqual(['S0001L01', 'ok', 'ñam'])
   })
 
   it('colours each seed by the share of its new LEGOs with a usable basket (none for a seed with no new LEGO)', () => {
@@ -91,13 +97,13 @@ describe('report data', async () => {
 
   it('counts the findings of each LEGO basket per check, and per seed', () => {
     const velu = data.seeds[0]!.legos[1]!
-    expect(velu.findings).toEqual({containment: 1, 'final-sentence': 1})
-    expect(data.seeds[0]!.legos[0]!.findings).toBeUndefined()
+    expect(velu[3]).toEqual({containment: 1, 'final-sentence': 1})
+    expect(data.seeds[0]!.legos[0]![3]).toBeUndefined()
     // vrí: two GATE findings under cumulative (zorí, glim), and its last phrase is not the sentence
-    expect(data.seeds[2]!.legos[2]!.findings).toEqual({gate: 2, 'final-sentence': 1})
+    expect(data.seeds[2]!.legos[2]![3]).toEqual({gate: 2, 'final-sentence': 1})
     // S0002: coverage (warning) for quéso and for bon díaz, whose basket is also empty (error);
     // S0003: tzá coverage + stray, the overage basket, vrí's final sentence and two GATE findings
-    expect(data.seeds[1]!.legos.map((l) => l.findings)).toEqual([{coverage: 1}, {coverage: 1, 'empty-basket': 1}])
+    expect(data.seeds[1]!.legos.map((l) => l[3])).toEqual([{coverage: 1}, {coverage: 1, 'empty-basket': 1}])
     expect(data.seeds.map((s) => [s.findings, s.errors])).toEqual([[2, 2], [3, 1], [6, 5], [0, 0]])
   })
 
@@ -113,6 +119,13 @@ describe('report data', async () => {
       const validated = (await runValidate({...options, gate: {...gate, definition}})).result
       const rate = data.gate.rates.find((r) => r.definition === definition)!
       expect([rate.violations, rate.rate]).toEqual([validated.counts.gateViolations, validated.counts.gateViolationRate])
+    }
+  })
+
+  it('gives the same rates whichever definition validate used (its own findings stand in for a GATE pass)', async () => {
+    for (const definition of GATE_DEFINITIONS) {
+      const other = (await reportData({...options, gate: {...gate, definition}})).data
+      expect([other.gate.definition, other.gate.rates, other.seeds.map((s) => s.gateViolations)]).toEqual([definition, data.gate.rates, data.seeds.map((s) => s.gateViolations)])
     }
   })
 
@@ -135,5 +148,20 @@ describe('report data', async () => {
     // errors weigh more: the basket-level warning alone ranks below both
     const scores = data.worst.map((w) => w.score)
     expect(scores).toEqual([...scores].sort((a, b) => b - a))
+  })
+})
+
+describe('GATE under every definition at once', () => {
+  it('skips what validate skips (swapped phrases, blank sides) and counts what it counts, on a generated course', async () => {
+    const synth = synthCourse({seed: 9, seeds: 40, canon: {fill: 0.9, gateViolations: 17, swapped: 6}})
+    const course = await loadCourse(synth.dir)
+    const canon = await readCanon(course.files.canon)
+    const settings = gateSettingsSchema.parse({})
+    const rates = gateRates(course, canon, settings)
+    for (const [i, definition] of GATE_DEFINITIONS.entries()) {
+      const validated = validate(course, canon, {gate: {...settings, definition}, validate: validateSettingsSchema.parse({})})
+      expect([definition, rates.phrases, rates.violations[i]]).toEqual([definition, validated.counts.phrases, validated.counts.gateViolations])
+    }
+    expect(rates.violations[0]).toBe(17)
   })
 })
