@@ -60,7 +60,8 @@ describe('report runs', () => {
       [P3, 1, '2/3', 'end', at(30), 5000, 'timeout'],
       [P3, 2, '2/3', 'end', at(40), 5000, 'ok'],
     ])
-    expect(summary).toMatchObject({run: 'r1', packets: null, shards: ['2/3'], ok: 2, interrupted: 0, failures: {'rate-limited': 1, timeout: 1}, tokens: {input: 1500, output: 300}, costUsd: 0.875})
+    expect(summary.failures).toEqual({'rate-limited': 1, timeout: 1})
+    expect(summary).toMatchObject({run: 'r1', packets: null, shards: ['2/3'], ok: 2, interrupted: 0, tokens: {input: 1500, output: 300}, costUsd: 0.875})
   })
 
   it('says tokens and cost are unknown when no attempt reports them', () => {
