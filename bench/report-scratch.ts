@@ -25,3 +25,4 @@ const parts: Record<string, number> = {}
 for (const k of Object.keys(data)) parts[k] = JSON.stringify((data as any)[k]).length
 console.log(parts)
 console.log(data.gate.rates)
+console.log(JSON.stringify(data.seeds[500]))

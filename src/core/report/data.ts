@@ -64,18 +64,24 @@ export function buildReportData(inputs: ReportInputs): ReportData {
     let present = 0
     let findings = 0
     let errors = 0
-    const legos = seed.legos.map((lego): ReportLego => {
+    const legos: ReportLego[] = []
+    for (const lego of seed.legos) {
       const state = stateOf(lists, lego)
+      // a recycled LEGO (new: false, no basket) is no part of the seed's coverage: left out
       if (lego.isNew) needed++
       if (state === 'ok') present++
       const mine = byBasket.get(lego.id)
-      if (!mine) return [lego.id, state, lego.target]
+      if (state === 'recycled' && !mine) continue
+      if (!mine) {
+        legos.push([lego.id, state, lego.target])
+        continue
+      }
       const perCheck: Partial<Record<CheckId, number>> = {}
       for (const f of mine) perCheck[f.check] = (perCheck[f.check] ?? 0) + 1
       findings += mine.length
       errors += mine.filter((f) => f.severity === 'error').length
-      return [lego.id, state, lego.target, perCheck]
-    })
+      legos.push([lego.id, state, lego.target, perCheck])
+    }
     const g = gate.perSeed.get(seed.id)
     return {id: seed.id, known: seed.known, target: seed.target, legos, needed, present, share: needed === 0 ? null : present / needed, findings, errors, phrases: g?.phrases ?? 0, gateViolations: g ? [...g.violations] : [...none]}
   })
@@ -172,7 +178,7 @@ export async function reportData(options: ReportOptions): Promise<{data: ReportD
   const gate = gateRatesWith(course, canon, gateSettings, {definition: validated.gate, findings: validated.findings})
   options.onProgress?.('reading ledgers and the journal')
   const runs = await readRuns(course.dir, warnings)
-  const history = await readHistory(course, canon, warnings, options.historyBackups ?? HISTORY_BACKUPS)
+  const history = await readHistory(course, canon, {present: detected.counts.present, needed: detected.counts.needed, coverage: detected.coverage}, warnings, options.historyBackups ?? HISTORY_BACKUPS)
   const data = buildReportData({course, canon, detect: detected, validate: validated, gate, gateSettings, runs, history, generatedAt: (options.now ?? new Date()).toISOString(), wicker: wickerVersion(), worst: options.worst})
   return {data, warnings}
 }

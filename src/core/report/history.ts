@@ -37,10 +37,10 @@ export const coverageOf = (course: Course, canon: Canon): Coverage => {
  * The journal (read-only: lines that do not check are reported) and coverage over time. The canon
  * just after a committed transaction has the hash its record calls `after`: it is the current canon,
  * or the backup the next transaction made of it (named `before` there). Those bytes are read, their
- * hash checked, and detect counts them; at most `limit` backups are read (the latest transactions
+ * hash checked, and detect counts them (`current`: detect's coverage of the current canon); at most `limit` backups are read (the latest transactions
  * first), so a long history stays quick. A transaction whose canon is gone has no coverage.
  */
-export async function readHistory(course: Course, canon: Canon, warnings: string[], limit: number): Promise<ReportHistory[]> {
+export async function readHistory(course: Course, canon: Canon, current: Coverage, warnings: string[], limit: number): Promise<ReportHistory[]> {
   const paths = wickerPaths(course.dir)
   const journal = await readJournalLines(realDisk, paths)
   for (const b of refusedLines(journal)) warnings.push(`${paths.journal} line ${b.line} is not a record wicker wrote (${b.reason}): not shown`)
@@ -48,7 +48,7 @@ export async function readHistory(course: Course, canon: Canon, warnings: string
   const backupOf = new Map<string, TxView>()
   for (const t of txs) if (t.begin.before !== null && t.begin.backup !== null && !backupOf.has(t.begin.before)) backupOf.set(t.begin.before, t)
   const bySha = new Map<string, Coverage | null>()
-  if (canon.sha256 !== null) bySha.set(canon.sha256, coverageOf(course, canon))
+  if (canon.sha256 !== null) bySha.set(canon.sha256, current)
   const coverage = new Map<string, Coverage>()
   let read = 0
   for (const t of [...txs].reverse()) {

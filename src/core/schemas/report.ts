@@ -41,7 +41,7 @@ const seedEntry = z.object({
   id: z.string(),
   known: z.string(),
   target: z.string(),
-  legos: z.array(legoEntry),
+  legos: z.array(legoEntry).describe('its new LEGOs, and those that are not new but have a basket or findings (overage), in seed order'),
   /** new LEGOs, and those of them with a usable basket */
   needed: count,
   present: count,

@@ -80,7 +80,8 @@ describe('report data', async () => {
       [['S0001L01', 'ok'], ['S0001L02', 'ok']],
       [['S0002L01', 'missing'], ['S0002L03', 'empty']],
       [['S0003L01', 'stray'], ['S0003L02', 'overage'], ['S0003L03', 'ok']],
-      [['S0004L01', 'recycled']],
+      // S0004L01 is new: false with no basket (recycled, as it should be): not part of the seed's coverage
+      [],
     ])
     expect(data.seeds[1]!.legos[1]).toEqual(['S0002L03', 'empty', 'bon díaz', {coverage: 1, 'empty-basket': 1}])
     expect(data.seeds[0]!.legos[0]).toEqual(['S0001L01', 'ok', 'ñam'])
