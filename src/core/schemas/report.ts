@@ -24,17 +24,15 @@ export const NEW_LEGO_STATES: readonly LegoState[] = ['ok', 'missing', 'empty', 
 
 /**
  * A LEGO of a seed as a tuple, to keep a 100,000-LEGO course's data a few MB: [id, state, target
- * text, findings per check (only when it has some)]. Whether it is new follows from the state.
+ * text, findings per check]. The text is there when the LEGO needs attention (a state other than
+ * ok, or findings), the findings only when it has some. Whether it is new follows from the state.
  */
+const legoId = z.string()
+const legoState = z.enum(LEGO_STATES)
 const legoEntry = z
-  .tuple([
-    z.string(),
-    z.enum(LEGO_STATES),
-    z.string(),
-    findingsByCheck.optional(),
-  ])
+  .union([z.tuple([legoId, legoState]), z.tuple([legoId, legoState, z.string()]), z.tuple([legoId, legoState, z.string(), findingsByCheck])])
   .describe(
-    "[id, state, target, findings]: state is detect's classification (new LEGOs: ok = a usable basket, missing = none, empty = a basket with no usable phrase, stray = only a basket at canon's top level; the others: overage = a basket they must not have, recycled = none, as it should be); findings: validate's findings on its basket per check, absent when none",
+    "[id, state, target, findings]: target only when state is not ok or it has findings; state is detect's classification (new LEGOs: ok = a usable basket, missing = none, empty = a basket with no usable phrase, stray = only a basket at canon's top level; the others: overage = a basket they must not have, recycled = none, as it should be); findings: validate's findings on its basket per check, absent when none",
   )
 
 const seedEntry = z.object({

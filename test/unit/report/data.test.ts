@@ -84,7 +84,8 @@ describe('report data', async () => {
       [],
     ])
     expect(data.seeds[1]!.legos[1]).toEqual(['S0002L03', 'empty', 'bon díaz', {coverage: 1, 'empty-basket': 1}])
-    expect(data.seeds[0]!.legos[0]).toEqual(['S0001L01', 'ok', 'ñam'])
+    expect(data.seeds[0]!.legos[0]).toEqual(['S0001L01', 'ok'])
+    expect(data.seeds[1]!.legos[0]).toEqual(['S0002L01', 'missing', 'quéso', {coverage: 1}])
   })
 
   it('colours each seed by the share of its new LEGOs with a usable basket (none for a seed with no new LEGO)', () => {
@@ -164,5 +165,15 @@ describe('GATE under every definition at once', () => {
       expect([definition, rates.phrases, rates.violations[i]]).toEqual([definition, validated.counts.phrases, validated.counts.gateViolations])
     }
     expect(rates.violations[0]).toBe(17)
+  })
+})
+
+describe('worst baskets on a course with wrong-language phrases', () => {
+  it('names the side in the wrong script, for the HTML to highlight', async () => {
+    const synth = synthCourse({seed: 2, seeds: 30, script: 'han', code: 'cmn_for_eng', canon: {fill: 0.9, leakage: 4}})
+    const {data} = await reportData({course: synth.dir, cwd: synth.dir, worst: 100})
+    const leaks = data.worst.flatMap((w) => w.phrases.flatMap((p) => p.findings.filter((f) => f.check === 'leakage')))
+    expect(leaks).toHaveLength(4)
+    expect(leaks.map((f) => f.side)).toEqual(['known', 'known', 'known', 'known'])
   })
 })
