@@ -39,6 +39,7 @@ describe('report data against the built CLI', () => {
     expect(run).toMatchObject({run: 'r1', packets: status.run.packets, shards: ['1/2', '2/2'], ok: status.run.packets, failures: {}, interrupted: 0})
     // one ended attempt per packet, each from its shard's ledger, with a start and a duration
     expect(run!.attempts).toHaveLength(status.run.packets)
+    expect(run!.byAgent).toEqual([{agent: 'builtin', attempts: status.run.packets, tokens: null, costUsd: null}])
     expect(new Set(run!.attempts.map((a) => a.packet)).size).toBe(status.run.packets)
     for (const a of run!.attempts) expect(a).toMatchObject({attempt: 1, event: 'end', class: 'ok', shard: expect.stringMatching(/^[12]\/2$/), start: expect.any(String), durationMs: expect.any(Number)})
     expect(status.run.perShard.map((s: {shard: string; attempts: number}) => [s.shard, s.attempts])).toEqual(['1/2', '2/2'].map((shard) => [shard, run!.attempts.filter((a) => a.shard === shard).length]))

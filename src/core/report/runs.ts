@@ -1,6 +1,7 @@
 import {join} from 'node:path'
 
 import {InputError, UsageError} from '../errors.js'
+import type {AgentKind} from '../launch/agents.js'
 import {ledgerWarnings, readLedger, type LedgerEntry} from '../launch/ledger.js'
 import type {ReportRun} from '../schemas/report.js'
 import {parseRunPlan, RUN_NAME, shardText} from '../schemas/run-plan.js'
@@ -18,6 +19,21 @@ export interface RunLedgers {
 
 const key = (e: {packet: string; attempt: number}) => `${e.packet}#${e.attempt}`
 
+/** Ended attempts with the tokens and cost they report (null when none reports any). */
+class Spend {
+  attempts = 0
+  private tokens: {input: number; output: number} | null = null
+  private costUsd: number | null = null
+  add(e: {tokens?: {input: number; output: number} | null; costUsd?: number | null}): void {
+    this.attempts++
+    if (e.tokens) this.tokens = {input: (this.tokens?.input ?? 0) + e.tokens.input, output: (this.tokens?.output ?? 0) + e.tokens.output}
+    if (typeof e.costUsd === 'number') this.costUsd = (this.costUsd ?? 0) + e.costUsd
+  }
+  shown() {
+    return {tokens: this.tokens, costUsd: this.costUsd}
+  }
+}
+
 /** What a run's ledgers say, attempt by attempt and in total. Pure. */
 export function summarizeRun(input: RunLedgers): ReportRun {
   const attempts: ReportRun['attempts'] = []
@@ -25,8 +41,8 @@ export function summarizeRun(input: RunLedgers): ReportRun {
   const failures: ReportRun['failures'] = {}
   const shards = new Set<string>()
   let interrupted = 0
-  const tokens = {input: 0, output: 0, seen: false}
-  const cost = {usd: 0, seen: false}
+  const total = new Spend()
+  const byAgent = new Map<AgentKind | null, Spend>()
   for (const ledger of input.ledgers) {
     if (ledger.shard !== null) shards.add(ledger.shard)
     const ended = new Set(ledger.entries.filter((e) => e.event !== 'start').map(key))
@@ -34,18 +50,20 @@ export function summarizeRun(input: RunLedgers): ReportRun {
       const shard = e.shard ?? ledger.shard
       if (e.event === 'start') {
         // an attempt a killed launch left running: shown, never counted as a failure
-        if (!ended.has(key(e))) attempts.push({packet: e.packet, attempt: e.attempt, shard, event: 'start', start: e.at, durationMs: null, class: null, tokens: null, costUsd: null})
+        if (!ended.has(key(e))) attempts.push({packet: e.packet, attempt: e.attempt, shard, event: 'start', start: e.at, durationMs: null, class: null, tokens: null, costUsd: null, agent: e.agent ?? null})
         continue
       }
-      attempts.push({packet: e.packet, attempt: e.attempt, shard, event: e.event, start: e.start ?? null, durationMs: e.durationMs ?? null, class: e.class ?? null, tokens: e.tokens ?? null, costUsd: e.costUsd ?? null})
+      attempts.push({packet: e.packet, attempt: e.attempt, shard, event: e.event, start: e.start ?? null, durationMs: e.durationMs ?? null, class: e.class ?? null, tokens: e.tokens ?? null, costUsd: e.costUsd ?? null, agent: e.agent ?? null})
       if ((e.event === 'end' && e.class === 'ok') || (e.event === 'interrupted' && e.staged)) ok.add(e.packet)
       if (e.event === 'interrupted') interrupted++
       else if (e.class && e.class !== 'ok') failures[e.class] = (failures[e.class] ?? 0) + 1
-      if (e.tokens) Object.assign(tokens, {input: tokens.input + e.tokens.input, output: tokens.output + e.tokens.output, seen: true})
-      if (typeof e.costUsd === 'number') Object.assign(cost, {usd: cost.usd + e.costUsd, seen: true})
+      total.add(e)
+      const agent = e.agent ?? null
+      if (!byAgent.has(agent)) byAgent.set(agent, new Spend())
+      byAgent.get(agent)!.add(e)
     }
   }
-  return {run: input.run, packets: input.packets, shards: [...shards], attempts, ok: ok.size, failures, interrupted, tokens: tokens.seen ? {input: tokens.input, output: tokens.output} : null, costUsd: cost.seen ? cost.usd : null}
+  return {run: input.run, packets: input.packets, shards: [...shards], attempts, ok: ok.size, failures, interrupted, ...total.shown(), byAgent: [...byAgent].map(([agent, spend]) => ({agent, attempts: spend.attempts, ...spend.shown()}))}
 }
 
 /**

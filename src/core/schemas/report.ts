@@ -3,7 +3,7 @@ import {z} from 'zod'
 import {CHECK_IDS} from './check-ids.js'
 import {GATE_DEFINITIONS} from './gate-definitions.js'
 import {ATTEMPT_CLASSES} from './ledger.js'
-import {attemptClass, count, share, textPair} from './results/common.js'
+import {agentKind, attemptClass, count, share, textPair} from './results/common.js'
 import {detectCounts} from './results/detect.js'
 import {validateResult, VERDICTS} from './results/validate.js'
 
@@ -89,7 +89,13 @@ const attempt = z.object({
   class: attemptClass.nullable(),
   tokens: z.object({input: z.number().nonnegative(), output: z.number().nonnegative()}).nullable(),
   costUsd: z.number().nonnegative().nullable(),
+  agent: agentKind.nullable().describe('the agent kind, when the ledger records it'),
 })
+
+const spend = {
+  tokens: z.object({input: z.number().nonnegative(), output: z.number().nonnegative()}).nullable().describe('summed over the attempts that report tokens; null when none does'),
+  costUsd: z.number().nonnegative().nullable().describe('summed over the attempts that report a cost; null when none does'),
+}
 
 const runEntry = z.object({
   run: z.string(),
@@ -102,8 +108,8 @@ const runEntry = z.object({
   ok: count,
   failures: z.partialRecord(z.enum(ATTEMPT_CLASSES), count).describe('ended attempts per class other than ok'),
   interrupted: count,
-  tokens: z.object({input: z.number().nonnegative(), output: z.number().nonnegative()}).nullable().describe('summed over the attempts that report tokens; null when none does'),
-  costUsd: z.number().nonnegative().nullable().describe('summed over the attempts that report a cost; null when none does'),
+  ...spend,
+  byAgent: z.array(z.object({agent: agentKind.nullable().describe('null: attempts whose ledger line names no agent (older ledgers)'), attempts: count, ...spend})).describe('ended attempts, tokens and cost per agent kind'),
 })
 
 const historyEntry = z.object({

@@ -25,15 +25,15 @@ describe('report runs', () => {
       start(P1, 1, 0),
       end(P1, 1, 0, {class: 'rate-limited', tokens: null, costUsd: null}),
       start(P1, 2, 10),
-      end(P1, 2, 10, {class: 'ok', tokens: {input: 1000, output: 200}, costUsd: 0.25, staged: 'phase5_baskets_staging/r1__p000000000000001__2.json'}),
+      end(P1, 2, 10, {class: 'ok', agent: 'claude', tokens: {input: 1000, output: 200}, costUsd: 0.25, staged: 'phase5_baskets_staging/r1__p000000000000001__2.json'}),
       start(P2, 1, 20),
     ]),
     // shard 2 of 3: P3 timed out, then ok (its lines carry the shard as launch --shard writes them)
     'shards/2-of-3/ledger.ndjson': ndjson([
       {...start(P3, 1, 30), shard: '2/3'},
-      {...end(P3, 1, 30, {class: 'timeout', costUsd: 0.5}), shard: '2/3'},
+      {...end(P3, 1, 30, {class: 'timeout', agent: 'codex', costUsd: 0.5}), shard: '2/3'},
       {...start(P3, 2, 40), shard: '2/3'},
-      {...end(P3, 2, 40, {class: 'ok', tokens: {input: 500, output: 100}, costUsd: 0.125}), shard: '2/3'},
+      {...end(P3, 2, 40, {class: 'ok', agent: 'claude', tokens: {input: 500, output: 100}, costUsd: 0.125}), shard: '2/3'},
     ]),
   })
   // shard 3 of 3 is a symlink to a folder outside the course, with a ledger of its own: never read
@@ -61,6 +61,12 @@ describe('report runs', () => {
       [P3, 2, '2/3', 'end', at(40), 5000, 'ok'],
     ])
     expect(summary.failures).toEqual({'rate-limited': 1, timeout: 1})
+    // per agent kind, as the ledger lines name it (the first attempt's line names none, as in an older ledger)
+    expect(summary.byAgent).toEqual([
+      {agent: null, attempts: 1, tokens: null, costUsd: null},
+      {agent: 'claude', attempts: 2, tokens: {input: 1500, output: 300}, costUsd: 0.375},
+      {agent: 'codex', attempts: 1, tokens: null, costUsd: 0.5},
+    ])
     expect(summary).toMatchObject({run: 'r1', packets: null, shards: ['2/3'], ok: 2, interrupted: 0, tokens: {input: 1500, output: 300}, costUsd: 0.875})
   })
 
