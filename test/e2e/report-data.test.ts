@@ -26,6 +26,9 @@ describe('report data against the built CLI', () => {
     expect(data.gate.rates.find((r) => r.definition === validate.gate)).toMatchObject({violations: validate.counts.gateViolations, rate: validate.counts.gateViolationRate})
     const seeds = JSON.parse(readFileSync(join(dir, 'lego_pairs.json'), 'utf8')) as {seeds: unknown[]}
     expect(data.seeds).toHaveLength(seeds.seeds.length)
+    // the seeds' LEGOs add up to detect's counts
+    const sum = (f: (s: (typeof data.seeds)[number]) => number) => data.seeds.reduce((n, s) => n + f(s), 0)
+    expect([sum((s) => s.needed), sum((s) => s.present), sum((s) => s.legos.filter((l) => l[1] === 'missing' || l[1] === 'empty' || l[1] === 'stray').length)]).toEqual([detect.counts.needed, detect.counts.present, detect.counts.missing])
   })
 
   it("reads the ledgers of a real sharded launch with the built-in agent", async () => {
