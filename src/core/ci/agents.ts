@@ -1,5 +1,3 @@
-import {readFileSync} from 'node:fs'
-
 import type {AgentKind} from '../launch/agents.js'
 
 /**
@@ -24,7 +22,4 @@ export const CI_AGENTS: Record<AgentKind, CiAgent> = {
 }
 
 /** The version of wicker writing the template: the CI machines install exactly this one. */
-export function wickerVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {version: string}
-  return pkg.version
-}
+export {wickerVersion} from '../version.js'

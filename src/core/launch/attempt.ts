@@ -134,7 +134,7 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
       identity = id
       ctx.emit({type: 'start', packet: p.id, index: p.index, attempt, pid: id.pid})
       try {
-        await ctx.ledger.append({event: 'start', packet: p.id, attempt, pid: id.pid, at: startedAt, attemptId, startTime: id.startTime, bootId: id.bootId})
+        await ctx.ledger.append({event: 'start', packet: p.id, attempt, pid: id.pid, at: startedAt, attemptId, agent: ctx.agent.kind, startTime: id.startTime, bootId: id.bootId})
       } catch (error) {
         // an attempt the ledger does not know of must not run on: stop it (and the launch) now
         startFailure = error
@@ -178,6 +178,7 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
     pid,
     at,
     attemptId,
+    agent: ctx.agent.kind,
     start: startedAt,
     end: at,
     durationMs: result.durationMs,

@@ -37,7 +37,7 @@ export async function stopLeftovers(unfinished: readonly LedgerStart[], ledger: 
   for (const {e, message} of outcomes) {
     const staged = await salvage(e)
     if (staged) warnings.push(`attempt ${e.attempt} of ${e.packet} had finished its output before its launch was killed: staged as ${staged}`)
-    await ledger.append({event: 'interrupted', packet: e.packet, attempt: e.attempt, pid: e.pid, at: new Date().toISOString(), ...(e.attemptId === undefined ? {} : {attemptId: e.attemptId}), message, staged, ...(staged ? {class: 'ok' as const} : {})})
+    await ledger.append({event: 'interrupted', packet: e.packet, attempt: e.attempt, pid: e.pid, at: new Date().toISOString(), ...(e.attemptId === undefined ? {} : {attemptId: e.attemptId}), ...(e.agent === undefined ? {} : {agent: e.agent}), message, staged, ...(staged ? {class: 'ok' as const} : {})})
   }
   return warnings
 }

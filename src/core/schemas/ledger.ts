@@ -1,5 +1,6 @@
 import {z} from 'zod'
 
+import {AGENTS} from './config.js'
 import {PACKET_ID} from './run-plan.js'
 
 /**
@@ -34,6 +35,8 @@ const base = {
   attemptId: short.optional(),
   /** `launch --shard I/N`: the shard that made the attempt ("2/3"); absent for an unsharded launch */
   shard: z.string().regex(/^\d{1,6}\/\d{1,6}$/).optional(),
+  /** the agent kind that ran it (builtin, claude…): what tokens and cost are summed by; absent in older ledgers */
+  agent: z.enum(AGENTS).optional(),
 }
 
 export const ledgerStartSchema = z.object({

@@ -10,6 +10,7 @@ import {lockInfoSchema} from './lock.js'
 import {missingManifestSchema} from './manifest.js'
 import {packetFileSchema} from './packet.js'
 import {planSchema} from './plan.js'
+import {reportDataSchema} from './report.js'
 import {runPlanSchema} from './run-plan.js'
 import {serveTokensFileSchema} from './serve-tokens.js'
 import {stateSchema} from './state.js'
@@ -86,4 +87,5 @@ export const SCHEMAS: Record<string, z.ZodType> = {
   'canon-index.json': canonIndexSchema,
   'serve-tokens.json': serveTokensFileSchema,
   'serve-idempotency.json': idempotencyRecordSchema,
+  'report-data.json': reportDataSchema,
 }

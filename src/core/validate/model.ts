@@ -46,6 +46,8 @@ export interface Finding {
   words?: string[]
   /** gate: every word of the phrase with the rule that made it available, or null (README "Words per script and language") */
   coverage?: CoveredWord[]
+  /** leakage: the side in the wrong script */
+  side?: 'known' | 'target'
 }
 
 export interface ValidateOptions {
@@ -63,7 +65,7 @@ export interface CheckContext {
   gate: GateIndex
   /** whole-chunk index used to count the LEGOs a phrase is built from */
   chunks: GateIndex
-  report(check: CheckId, basket: string | null, phrase: number | null, message: string, words?: string[], coverage?: CoveredWord[]): void
+  report(check: CheckId, basket: string | null, phrase: number | null, message: string, words?: string[], coverage?: CoveredWord[], side?: Finding['side']): void
 }
 
 /** A readable phrase, tidied and tokenised once for every check. */

@@ -2,13 +2,13 @@ import type {Canon} from '../canon/model.js'
 import type {Course} from '../course/model.js'
 import {buildGateIndex} from '../gate/index.js'
 import type {GateDefinition} from '../schemas/config.js'
-import {keyOf, tidy, units, unitsOfNfc} from '../text/normalize.js'
 import {checkBasket} from './checks/basket.js'
 import {checkEncoding} from './checks/encoding.js'
 import {languageSense} from '../course/language-sense.js'
 import {checkLanguage} from './checks/language.js'
 import {checkStructure} from './checks/structure.js'
-import {CHECKS, type CheckContext, type CheckId, type Finding, type PhraseView, type Severity, type ValidateOptions} from './model.js'
+import {phraseViews} from './phrase-views.js'
+import {CHECKS, type CheckContext, type CheckId, type Finding, type Severity, type ValidateOptions} from './model.js'
 import {decideVerdict, verdictLimits, type Verdict} from './verdict.js'
 import {progressEvery} from '../progress.js'
 
@@ -50,8 +50,8 @@ export function validate(course: Course, canon: Canon, options: ValidateOptions)
     options,
     gate: buildGateIndex(course, options.gate),
     chunks: buildGateIndex(course, {...options.gate, definition: 'strict', components: false}),
-    report(check, basket, phrase, message, words, coverage) {
-      findings.push({check, severity: CHECKS[check].severity, basket, phrase, message, ...(words ? {words} : {}), ...(coverage ? {coverage} : {})})
+    report(check, basket, phrase, message, words, coverage, side) {
+      findings.push({check, severity: CHECKS[check].severity, basket, phrase, message, ...(words ? {words} : {}), ...(coverage ? {coverage} : {}), ...(side ? {side} : {})})
     },
   }
   checkStructure(ctx)
@@ -68,15 +68,7 @@ export function validate(course: Course, canon: Canon, options: ValidateOptions)
     checkEncoding(ctx, basket)
     const lego = course.legoById.get(basket.id)
     if (!lego) continue
-    const readable: PhraseView[] = []
-    basket.phrases.forEach((phrase, index) => {
-      if (!phrase) return
-      const known = phrase.known
-      const target = tidy(phrase.target)
-      const targetUnits = unitsOfNfc(target)
-      let knownUnits: ReturnType<typeof unitsOfNfc> | undefined
-      readable.push({index, known, target, knownUnits: () => (knownUnits ??= units(known)), targetUnits, targetKey: keyOf(targetUnits)})
-    })
+    const readable = phraseViews(basket)
     phrases += readable.length
     const item = {basket, lego, phrases: readable}
     checkBasket(ctx, item, seedIndex.get(lego.seedId) ?? 0)

@@ -48,6 +48,7 @@ export const validateResult = z
         message: z.string(),
         words: z.array(z.string()).optional().describe('gate: the words that were not available'),
         coverage: z.array(z.object({word: z.string(), rule: gateRule.nullable()})).optional().describe('gate: every word of the phrase with the rule that made it available, or null'),
+        side: z.enum(['known', 'target']).optional().describe('leakage: the side in the wrong script'),
       }),
     ),
   })

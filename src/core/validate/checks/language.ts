@@ -1,18 +1,25 @@
 import type {LanguageSense} from '../../course/language-sense.js'
 import {tidy} from '../../text/normalize.js'
 import {scriptShare} from '../../text/script.js'
-import type {BasketUnderCheck, CheckContext} from '../model.js'
+import type {BasketUnderCheck, CheckContext, PhraseView} from '../model.js'
+
+/** A phrase with an empty side: reported by the basket checks, not checked for language or GATE. */
+export const isBlank = (p: PhraseView): boolean => p.target === '' || !/\S/.test(p.known)
+
+/** Swapped needs both sides to look like the other language; the known side is read only then. A swapped phrase is not checked for GATE. */
+export const isSwapped = (p: PhraseView, sense: LanguageSense): boolean =>
+  sense.mayBeKnown(p.target) && sense.sideOf(p.target, p.targetUnits) === 'known' && sense.sideOf(p.known, p.knownUnits()) === 'target'
+
 
 /** GATE, wrong-language leakage and swapped sides, phrase by phrase. */
 export function checkLanguage(ctx: CheckContext, item: BasketUnderCheck, sense: LanguageSense): number {
   const {report} = ctx
   const id = item.basket.id
   let gateViolations = 0
-  for (const {index, known: rawKnown, target, knownUnits, targetUnits} of item.phrases) {
-    if (target === '' || !/\S/.test(rawKnown)) continue
-
-    // Swapped needs both sides to look like the other language; the known side is read only then.
-    if (sense.mayBeKnown(target) && sense.sideOf(target, targetUnits) === 'known' && sense.sideOf(rawKnown, knownUnits()) === 'target') {
+  for (const phrase of item.phrases) {
+    const {index, known: rawKnown, target, targetUnits} = phrase
+    if (isBlank(phrase)) continue
+    if (isSwapped(phrase, sense)) {
       report('swapped', id, index, `phrase ${index} has known and target exchanged: known "${tidy(rawKnown)}", target "${target}".`)
       continue
     }
@@ -23,7 +30,7 @@ export function checkLanguage(ctx: CheckContext, item: BasketUnderCheck, sense: 
         ['target', target, sense.scripts.target],
       ] as const) {
         const share = scriptShare(text, expected)
-        if (share !== null && share < 0.5) report('leakage', id, index, `phrase ${index}: the ${side} side "${text}" is not in ${expected.join('/')} script.`)
+        if (share !== null && share < 0.5) report('leakage', id, index, `phrase ${index}: the ${side} side "${text}" is not in ${expected.join('/')} script.`, undefined, undefined, side)
       }
     }
 
