@@ -5,7 +5,7 @@ import {canWrite, writeTo} from '../closed-pipes.js'
 import type {Ui} from '../ui.js'
 import {LaunchBoard, launchFrame} from './launch-board.js'
 import {table} from './table.js'
-import {shellArg} from './shell-arg.js'
+import {shellArg} from '../../core/text/shell-arg.js'
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`
 

@@ -1,7 +1,7 @@
 import type {MergeResult} from '../../core/merge/run.js'
 import type {RestoreResult} from '../../core/merge/restore.js'
 import type {Ui} from '../ui.js'
-import {shellArg} from './shell-arg.js'
+import {shellArg} from '../../core/text/shell-arg.js'
 
 const short = (sha: string | null) => (sha ? sha.slice(0, 12) : 'none')
 

@@ -1,6 +1,6 @@
 import type {PrepareResult} from '../../core/segments/run.js'
 import type {Ui} from '../ui.js'
-import {shellArg} from './shell-arg.js'
+import {shellArg} from '../../core/text/shell-arg.js'
 import {table} from './table.js'
 
 /** 1,2,3,5,7,8 → "1-3,5,7-8": packet numbers as launch --only takes them. */

@@ -3,7 +3,7 @@ import {ITEM_CLASSES} from '../../core/schemas/plan.js'
 import type {PreviewResult} from '../../core/preview/run.js'
 import type {Ui} from '../ui.js'
 import {percent, table} from './table.js'
-import {shellArg} from './shell-arg.js'
+import {shellArg} from '../../core/text/shell-arg.js'
 
 const MAX_ITEMS = 30
 

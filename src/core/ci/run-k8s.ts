@@ -8,6 +8,7 @@ import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {readRunPlan} from '../segments/run.js'
 import {unedited, ownedText, writeOwnedFile, type OwnedFileResult} from '../store/owned-file.js'
 import type {CiFilesResult} from './result.js'
+import {shellArg} from '../text/shell-arg.js'
 import {CI_AGENTS, wickerVersion} from './agents.js'
 import {checkCourseName, checkK8sOptions, DEFAULT_PARALLELISM_CAP, jobName, k8sDockerfile, k8sJobYaml, type K8sOptions} from './k8s.js'
 
@@ -43,15 +44,11 @@ export interface CiK8sResult extends CiFilesResult {
 export const DEFAULT_OUT = 'wicker-k8s'
 const WHO = 'written by wicker ci k8s; once edited it is yours (only --force replaces it)'
 
-/** A value as it can be pasted into a POSIX shell. */
-function sh(value: string): string {
-  return /^[\w./:@%+=,-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`
-}
 
 const shown = (cwd: string, file: string) => (isAbsolute(file) && !relative(cwd, file).startsWith('..') ? relative(cwd, file) || '.' : file)
 
 function prepareHint(course: string, shards: number): string {
-  return `Prepare one with \`wicker prepare-segments ${sh(course)} --shards ${shards}\`; it prints the run name.`
+  return `Prepare one with \`wicker prepare-segments ${shellArg(course)} --shards ${shards}\`; it prints the run name.`
 }
 
 /** The prepared run the Job works on: named, or the newest; a missing one says how to prepare it. */
@@ -80,25 +77,25 @@ async function refused(file: string, text: string, force: boolean): Promise<bool
 
 /** The command as given, for the hint of a refused file (`… --force`). */
 function commandLine(options: CiK8sOptions): string {
-  const words = ['wicker', 'ci', 'k8s', sh(options.course), '--shards', String(options.shards), '--image', sh(options.image)]
+  const words = ['wicker', 'ci', 'k8s', shellArg(options.course), '--shards', String(options.shards), '--image', shellArg(options.image)]
   const given: Array<[string, string | number | null | undefined]> = [
     ['--run', options.run], ['--agent', options.agent], ['--secret', options.secret], ['--pvc', options.pvc], ['--parallelism', options.parallelism],
     ['--retries', options.retries], ['--concurrency', options.concurrency], ['--namespace', options.namespace], ['--out', options.out],
   ]
-  for (const [flag, value] of given) if (value !== undefined && value !== null) words.push(flag, sh(String(value)))
+  for (const [flag, value] of given) if (value !== undefined && value !== null) words.push(flag, shellArg(String(value)))
   return words.join(' ')
 }
 
 function nextSteps(o: K8sOptions, options: CiK8sOptions, outDir: string, job: string): string[] {
-  const course = sh(options.course)
+  const course = shellArg(options.course)
   const kubectl = o.namespace ? `kubectl -n ${o.namespace}` : 'kubectl'
   const repo = o.image.includes('@') ? o.image.slice(0, o.image.indexOf('@')) : o.image
   const {keyEnv} = CI_AGENTS[o.agent]
   return [
-    `Put the course folder (with .wicker/runs/${o.run}/) on the ReadWriteMany volume ${o.pvc} as ${sh(`/${o.courseName}`)}.`,
-    `docker build -t ${sh(repo)} ${sh(outDir)} && docker push ${sh(repo)}${o.image.includes('@') ? '  (then put the pushed digest in job.yaml)' : ''}`,
+    `Put the course folder (with .wicker/runs/${o.run}/) on the ReadWriteMany volume ${o.pvc} as ${shellArg(`/${o.courseName}`)}.`,
+    `docker build -t ${shellArg(repo)} ${shellArg(outDir)} && docker push ${shellArg(repo)}${o.image.includes('@') ? '  (then put the pushed digest in job.yaml)' : ''}`,
     ...(keyEnv ? [`${kubectl} create secret generic ${o.secret} --from-literal=${keyEnv}="$${keyEnv}"`] : []),
-    `${kubectl} apply -f ${sh(join(outDir, 'job.yaml'))}`,
+    `${kubectl} apply -f ${shellArg(join(outDir, 'job.yaml'))}`,
     // a Job with a failed index ends Failed, never Complete: wait for either
     `until ${kubectl} get job/${job} -o jsonpath='{.status.conditions[?(@.status=="True")].type}' | grep -qwE 'Complete|Failed'; do sleep 30; done`,
     `On the course on the volume (or here, after \`wicker collect ${course} --from DIR\` of a copy of its phase5_baskets_staging/):`,
@@ -125,11 +122,11 @@ export async function runCiK8s(options: CiK8sOptions): Promise<{result: CiK8sRes
     throw new UsageError({
       code: 'E_SHARDS_MISMATCH',
       message: `Run ${run.run} was prepared in ${run.shards} shard(s), not the ${options.shards} of --shards.`,
-      hint: `Give --shards ${run.shards}, or prepare the run again: \`wicker prepare-segments ${sh(options.course)} --shards ${options.shards}\`.`,
+      hint: `Give --shards ${run.shards}, or prepare the run again: \`wicker prepare-segments ${shellArg(options.course)} --shards ${options.shards}\`.`,
       details: {run: run.run, planned: run.shards, shards: options.shards},
     })
   }
-  if (run.shards === null) warnings.push(`Run ${run.run} records no shard count: each pod picks its shard of ${options.shards} from the plan itself. To see the split first: wicker prepare-segments ${sh(options.course)} --shards ${options.shards}.`)
+  if (run.shards === null) warnings.push(`Run ${run.run} records no shard count: each pod picks its shard of ${options.shards} from the plan itself. To see the split first: wicker prepare-segments ${shellArg(options.course)} --shards ${options.shards}.`)
   const packets = run.plan.packets.length
   if (options.shards > packets) warnings.push(`${options.shards} shards for ${packets} packet(s): ${options.shards - packets} pod(s) will find nothing to do.`)
   let parallelism = options.parallelism ?? Math.min(options.shards, DEFAULT_PARALLELISM_CAP)
