@@ -1,6 +1,5 @@
 import {isAbsolute, join, relative, resolve, sep} from 'node:path'
 
-import {UsageError} from '../errors.js'
 import type {AgentKind} from '../launch/agents.js'
 import {ownedText, writeOwnedFile} from '../store/owned-file.js'
 import {wickerVersion} from './agents.js'

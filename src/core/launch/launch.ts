@@ -11,14 +11,15 @@ import {readRunPlan} from '../segments/run.js'
 import {realDisk} from '../store/disk.js'
 import {within} from '../store/inside.js'
 import {acquireLock} from '../store/lock.js'
-import {launchPaths, runPaths, wickerPaths} from '../store/paths.js'
+import {folderLockPaths, launchPaths, runPaths, wickerPaths} from '../store/paths.js'
 import {readJsonCache} from '../store/read-json.js'
 import {checkRealFolder, makeRealFolder} from '../store/wicker-folder.js'
 import {checkAgentProgram, makeAgent} from './agents.js'
 import {agentInvocation, runAttempt, type AttemptContext} from './attempt.js'
 import {ledgerWarnings, readLedger, RunLedger, summarize} from './ledger.js'
 import {salvageOutput, stopLeftovers} from './leftovers.js'
-import {isDone, stagedOutputs} from './output.js'
+import {isDone, stagedOutputs, type StagedOutputs} from './output.js'
+import type {StagingEntry} from '../staging/scan.js'
 import {countOutcomes} from './counts.js'
 import {nextAttempt, Scheduler} from './scheduler.js'
 import {parseOnly} from './only.js'
@@ -90,33 +91,40 @@ async function openRun(options: LaunchOptions, write: boolean) {
   return {course, warnings, run, plan, packets, dir, agent, only: picked, mine, shard, stagingDir, files, ledgerFile: files.ledger, upload}
 }
 
-/** The packets to start: not done (a valid output in staging), picked by --only / --retry-failed. */
-async function choosePackets(open: Awaited<ReturnType<typeof openRun>>, summary: ReturnType<typeof summarize>, options: LaunchOptions) {
-  const {course, plan, packets, only, stagingDir, run} = open
-  const staged = await stagedOutputs(stagingDir, course.dir, run)
-  // attempt numbers go past any name already in staging too (a file of staging is never replaced)
-  for (const [packet, n] of staged.highest) summary.lastAttempt.set(packet, Math.max(summary.lastAttempt.get(packet) ?? 0, n))
-  const done = new Map<string, string>()
-  for (const p of plan.packets) {
-    if (only && !only.has(p.index)) continue
-    const entry = await isDone(staged, packets.get(p.id)!, course)
-    if (entry) done.set(p.id, relative(course.dir, entry.path))
+/** Each packet's accepted output in staging (isDone: a valid one, by extract's rule), for the packets of `scope` (all when null). */
+async function acceptedOutputs(open: Awaited<ReturnType<typeof openRun>>, staged: StagedOutputs, scope: ReadonlySet<number> | null): Promise<Map<string, StagingEntry>> {
+  const done = new Map<string, StagingEntry>()
+  for (const p of open.plan.packets) {
+    if (scope && !scope.has(p.index)) continue
+    const entry = await isDone(staged, open.packets.get(p.id)!, open.course)
+    if (entry) done.set(p.id, entry)
   }
-  return selectPackets({packets: plan.packets, only, retryFailed: options.retryFailed, attempted: summary.attempted, done})
+  return done
 }
 
 /**
- * `--upload`: every valid staged output of the launch's packets (the shard's, or the whole run's),
- * the newest of each packet, offered to the uploader (which sends only what uploads.ndjson does not list).
+ * The packets to start: not done (a valid output in staging), picked by --only / --retry-failed.
+ * `scope` is the packets whose outputs are looked at (--only's by default; with --upload the whole
+ * shard's, whose outputs are offered to the uploader from the same one reading).
+ */
+async function choosePackets(open: Awaited<ReturnType<typeof openRun>>, summary: ReturnType<typeof summarize>, options: LaunchOptions, scope: ReadonlySet<number> | null = open.only) {
+  const {course, plan, only, stagingDir, run} = open
+  const staged = await stagedOutputs(stagingDir, course.dir, run)
+  // attempt numbers go past any name already in staging too (a file of staging is never replaced)
+  for (const [packet, n] of staged.highest) summary.lastAttempt.set(packet, Math.max(summary.lastAttempt.get(packet) ?? 0, n))
+  const done = await acceptedOutputs(open, staged, scope)
+  const shown = new Map([...done].map(([id, entry]) => [id, relative(course.dir, entry.path)]))
+  return {selection: selectPackets({packets: plan.packets, only, retryFailed: options.retryFailed, attempted: summary.attempted, done: shown}), done}
+}
+
+/**
+ * `--upload`, once the packets ran: every valid staged output of the launch's packets (the shard's,
+ * or the whole run's), the newest of each packet, offered to the uploader (which sends only what
+ * uploads.ndjson does not list): an output staged by a path no event told of is sent all the same.
  */
 async function offerStaged(open: Awaited<ReturnType<typeof openRun>>, uploader: Uploader): Promise<void> {
-  const {course, plan, packets, mine, stagingDir, run} = open
-  const staged = await stagedOutputs(stagingDir, course.dir, run)
-  for (const p of plan.packets) {
-    if (mine && !mine.has(p.index)) continue
-    const entry = await isDone(staged, packets.get(p.id)!, course)
-    if (entry) uploader.offer(entry.path)
-  }
+  const staged = await stagedOutputs(open.stagingDir, open.course.dir, open.run)
+  for (const entry of (await acceptedOutputs(open, staged, open.mine)).values()) uploader.offer(entry.path)
 }
 
 /**
@@ -130,7 +138,7 @@ export async function dryRunLaunch(options: LaunchOptions): Promise<{result: Lau
   warnings.push(...ledgerWarnings(open.ledgerFile, history))
   const summary = summarize(history.entries)
   if (summary.unfinished.length > 0) warnings.push(`${summary.unfinished.length} attempt(s) of a killed launch are unfinished: a real launch stops them first (and stages their output if it is valid), so its list may be shorter`)
-  const selection = await choosePackets(open, summary, options)
+  const {selection} = await choosePackets(open, summary, options)
   const ctx = {agent: open.agent, run: open.run, runDir: open.dir, shard: open.shard, timeoutMs: options.timeoutMs, idleTimeoutMs: options.idleTimeoutMs}
   return {
     result: {
@@ -167,7 +175,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
 
   // One launcher per run (or per shard of it) at a time; a shard's folder is made as a real one first.
   if (files.shardDir) await makeRealFolder(course.dir, files.shardDir)
-  const lock = await acquireLock(realDisk, {...wickerPaths(course.dir), root: files.shardDir ?? dir, lock: files.lock}, `wicker launch ${run}${shard ? ` --shard ${shardText(shard)}` : ''}`)
+  const lock = await acquireLock(realDisk, folderLockPaths(course.dir, files.shardDir ?? dir), `wicker launch ${run}${shard ? ` --shard ${shardText(shard)}` : ''}`)
   warnings.push(...lock.notes)
   // --upload's requests: stopped with the launch, and in any case before the lock is released
   const uploads = new AbortController()
@@ -183,14 +191,14 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
     const salvage = (e: {packet: string; attempt: number}) => salvageOutput({course, run, runDir: dir, shard, stagingDir}, packets.get(e.packet), e.attempt)
     warnings.push(...(await stopLeftovers(summary.unfinished, ledger, options.graceMs, salvage)))
 
-    const selection = await choosePackets(open, summary, options)
+    const {selection, done} = await choosePackets(open, summary, options, upload ? open.mine : open.only)
     if (upload) {
       // a symlink at the record's name is refused before anything is sent
       const opened = await UploadRecord.open(files.uploads)
       warnings.push(...opened.warnings)
       uploader = new Uploader({...upload, course: course.code, record: opened.record, signal: uploads.signal})
       // what earlier launches staged and did not deliver (a server that was down) goes first
-      await offerStaged(open, uploader)
+      for (const entry of done.values()) uploader.offer(entry.path)
     }
     const todo = await Promise.all(selection.todo.map(async (p) => ({packet: p.id, index: p.index, legos: p.legos, promptChars: await promptChars(files.prompt(p.id))})))
     emit({type: 'plan', run, packets: plan.packets.length, todo, segments: new Set(plan.packets.map((p) => p.segment)).size})
@@ -246,7 +254,6 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
     try {
       await scheduler.runSegments(segments)
       if (uploader) {
-        // at the end too: an output staged by a path no event told of is sent all the same
         if (!stop.signal.aborted) await offerStaged(open, uploader)
         delivered = await uploader.drain()
         warnings.push(...uploader.warnings, ...uploadWarnings(delivered))

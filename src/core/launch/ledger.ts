@@ -64,6 +64,9 @@ function fitted(entry: LedgerEntry): LedgerEntry {
 
 const key = (e: {packet: string; attempt: number}) => `${e.packet}#${e.attempt}`
 
+/** An attempt that ended with its output staged: `end` of class ok, or `interrupted` after the output was whole. */
+export const stagedAttempt = (e: LedgerEntry): boolean => (e.event === 'end' && e.class === 'ok') || (e.event === 'interrupted' && Boolean(e.staged))
+
 /** What the ledger says about the packets, for the selector and the next attempt numbers. */
 export interface LedgerSummary {
   /** highest attempt number seen per packet: the next attempt is one more */

@@ -2,8 +2,8 @@ import {BlockedError} from '../errors.js'
 import {shardText, type ShardSpec} from '../schemas/run-plan.js'
 import {realDisk} from '../store/disk.js'
 import {inspectLock, isStale} from '../store/lock.js'
-import {runPaths, wickerPaths} from '../store/paths.js'
-import {shardFolders} from '../store/shard-folders.js'
+import {folderLockPaths, runPaths} from '../store/paths.js'
+import {launcherFolders} from '../store/shard-folders.js'
 
 /** A launcher that holds a lock of the same run split another way: who, and the lock (its id null when wicker cannot read it). */
 export interface Rival {
@@ -24,11 +24,11 @@ export interface Rival {
  */
 export async function rivalLaunchers(courseDir: string, runDir: string, shard: ShardSpec | null, warnings: string[]): Promise<Rival[]> {
   const mine = shard && shard.count > 1 ? shard.count : 1
-  const others = [{who: 'the whole run', count: 1, dir: runDir}, ...(await shardFolders(runDir, warnings)).map((s) => ({who: `shard ${shardText(s.shard)}`, count: s.shard.count, dir: s.dir}))]
+  const others = (await launcherFolders(runDir, warnings)).map((f) => ({who: f.shard ? `shard ${shardText(f.shard)}` : 'the whole run', count: f.shard?.count ?? 1, dir: f.dir}))
   const rivals: Rival[] = []
   for (const other of others) {
     if (other.count === mine) continue
-    const doc = await inspectLock(realDisk, {...wickerPaths(courseDir), root: other.dir, lock: runPaths(other.dir).lock})
+    const doc = await inspectLock(realDisk, folderLockPaths(courseDir, other.dir))
     if (doc === null) continue
     if (doc.kind === 'bad') rivals.push({who: other.who, command: '(a lock wicker cannot read)', pid: -1, host: '?', lockId: null, lock: runPaths(other.dir).lock})
     else if (!isStale(doc.info)) rivals.push({who: other.who, command: doc.info.command, pid: doc.info.pid, host: doc.info.host, lockId: doc.info.lockId, lock: runPaths(other.dir).lock})

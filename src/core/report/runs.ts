@@ -1,14 +1,12 @@
-import {join} from 'node:path'
-
 import {InputError, UsageError} from '../errors.js'
 import type {AgentKind} from '../launch/agents.js'
-import {ledgerWarnings, readLedger, type LedgerEntry} from '../launch/ledger.js'
+import {ledgerWarnings, readLedger, stagedAttempt, type LedgerEntry} from '../launch/ledger.js'
 import type {ReportRun} from '../schemas/report.js'
-import {parseRunPlan, RUN_NAME, shardText} from '../schemas/run-plan.js'
+import {parseRunPlan, shardText} from '../schemas/run-plan.js'
 import {realDisk} from '../store/disk.js'
-import {runPaths, wickerPaths} from '../store/paths.js'
+import {runPaths} from '../store/paths.js'
 import {readJsonFile} from '../store/read-json.js'
-import {shardFolders} from '../store/shard-folders.js'
+import {launcherFolders, runFolders} from '../store/shard-folders.js'
 
 /** One prepared run as its files tell it: the plan's packet count and every ledger (the run's own, then each shard's). */
 export interface RunLedgers {
@@ -54,7 +52,7 @@ export function summarizeRun(input: RunLedgers): ReportRun {
         continue
       }
       attempts.push({packet: e.packet, attempt: e.attempt, shard, event: e.event, start: e.start ?? null, durationMs: e.durationMs ?? null, class: e.class ?? null, tokens: e.tokens ?? null, costUsd: e.costUsd ?? null, agent: e.agent ?? null})
-      if ((e.event === 'end' && e.class === 'ok') || (e.event === 'interrupted' && e.staged)) ok.add(e.packet)
+      if (stagedAttempt(e)) ok.add(e.packet)
       if (e.event === 'interrupted') interrupted++
       else if (e.class && e.class !== 'ok') failures[e.class] = (failures[e.class] ?? 0) + 1
       total.add(e)
@@ -73,19 +71,8 @@ export function summarizeRun(input: RunLedgers): ReportRun {
  * reported and not counted.
  */
 export async function readRuns(courseDir: string, warnings: string[]): Promise<RunLedgers[]> {
-  const root = wickerPaths(courseDir).runs
-  const here = await realDisk.lstat(root)
-  if (here === null) return []
-  if (here.kind !== 'dir') {
-    warnings.push(`${root} is ${here.kind === 'symlink' ? 'a symbolic link' : 'not a folder'}: its runs are not read`)
-    return []
-  }
   const runs: RunLedgers[] = []
-  for (const run of (await realDisk.readdir(root)).sort()) {
-    const dir = join(root, run)
-    const kind = (await realDisk.lstat(dir))?.kind
-    if (kind === 'symlink') warnings.push(`${dir} is a symbolic link: not followed`)
-    if (kind !== 'dir' || !RUN_NAME.test(run)) continue
+  for await (const {run, dir} of runFolders(realDisk, courseDir, warnings)) {
     const files = runPaths(dir)
     let packets: number | null = null
     if (realDisk.exists(files.plan)) {
@@ -97,12 +84,12 @@ export async function readRuns(courseDir: string, warnings: string[]): Promise<R
       }
     }
     const ledgers: RunLedgers['ledgers'] = []
-    for (const where of [{shard: null, dir}, ...(await shardFolders(dir, warnings)).map((s) => ({shard: shardText(s.shard), dir: s.dir}))]) {
+    for (const where of await launcherFolders(dir, warnings)) {
       const file = runPaths(where.dir).ledger
       if (!realDisk.exists(file)) continue
       const read = await readLedger(file)
       warnings.push(...ledgerWarnings(file, read))
-      ledgers.push({shard: where.shard, entries: read.entries})
+      ledgers.push({shard: where.shard ? shardText(where.shard) : null, entries: read.entries})
     }
     runs.push({run, packets, ledgers})
   }

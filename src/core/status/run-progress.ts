@@ -9,9 +9,9 @@ import {shardText, type ShardSpec} from '../schemas/run-plan.js'
 import {assignShards} from '../segments/shards.js'
 import {readRunPlan} from '../segments/run.js'
 import {realDisk} from '../store/disk.js'
-import {inspectLock, isStale} from '../store/lock.js'
+import {heldNow, inspectLock, isStale, shownLockId} from '../store/lock.js'
 import type {LockDocument} from '../store/lock-read.js'
-import {launchPaths, wickerPaths} from '../store/paths.js'
+import {folderLockPaths, launchPaths} from '../store/paths.js'
 import {shardFolders} from '../store/shard-folders.js'
 
 /**
@@ -62,7 +62,7 @@ function countFromNames(names: Iterable<ShardSpec | null>): number {
 function lockOf(holder: LockDocument | null): ShardProgress['lock'] {
   if (holder === null) return null
   // shown, never used in a path
-  if (holder.kind === 'bad') return {lockId: holder.lockId === null ? '(unreadable)' : JSON.stringify(holder.lockId).slice(1, -1).slice(0, 80), command: '?', pid: -1, host: '?', stale: false, thisHost: false}
+  if (holder.kind === 'bad') return {lockId: shownLockId(holder.lockId) ?? '(unreadable)', command: '?', pid: -1, host: '?', stale: false, thisHost: false}
   const {lockId, command, pid, host} = holder.info
   return {lockId, command, pid, host, stale: isStale(holder.info), thisHost: host === hostname()}
 }
@@ -101,9 +101,9 @@ export async function runProgress(course: Course, run: string, stagingDirs: read
       const last = new Map(ended.map((e) => [e.packet, e]))
       failed = mine.filter((p) => (madeBy.get(p.id)?.size ?? 0) === 0 && last.has(p.id) && !last.get(p.id)!.staged).length
     }
-    const holder = readable ? await inspectLock(realDisk, {...wickerPaths(course.dir), root: files.shardDir ?? dir, lock: files.lock}) : null
+    const holder = readable ? await inspectLock(realDisk, folderLockPaths(course.dir, files.shardDir ?? dir)) : null
     const done = mine.filter((p) => (madeBy.get(p.id)?.size ?? 0) > 0).length
-    perShard.push({shard: shardText(spec), packets: mine.length, legos: mine.reduce((n, p) => n + p.legos, 0), done, missing: mine.length - done, attempts, failed, active: holder !== null && (holder.kind === 'bad' || !isStale(holder.info)), lock: lockOf(holder)})
+    perShard.push({shard: shardText(spec), packets: mine.length, legos: mine.reduce((n, p) => n + p.legos, 0), done, missing: mine.length - done, attempts, failed, active: heldNow(holder), lock: lockOf(holder)})
   }
   const missing = plan.packets.filter((p) => (madeBy.get(p.id)?.size ?? 0) === 0).map((p) => ({packet: p.id, index: p.index, shard: shardText({index: shardOf.get(p.index)!, count})}))
   const duplicates = plan.packets.filter((p) => (madeBy.get(p.id)?.size ?? 0) > 1).map((p) => ({packet: p.id, index: p.index, shards: [...madeBy.get(p.id)!].sort()}))

@@ -3,19 +3,19 @@ import {join, relative} from 'node:path'
 
 import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {detect, type DetectResult} from '../detect/detect.js'
-import {ledgerWarnings, readLedger} from '../launch/ledger.js'
+import {ledgerWarnings, readLedger, stagedAttempt} from '../launch/ledger.js'
 import {stagingDirs, type ExtractSettings} from '../extract/run.js'
 import {DEFAULT_POLICY, makePlan, type Plan} from '../preview/plan.js'
 import {currentExtraction} from '../preview/run.js'
 import {realDisk} from '../store/disk.js'
 import {readJournalLines, refusedLines, transactions} from '../store/journal.js'
-import {forceUnlock, holderAlive, inspectLock, isStale, type LockInfo} from '../store/lock.js'
+import {forceUnlock, heldNow, holderAlive, inspectLock, isStale, shownLockId, type LockInfo} from '../store/lock.js'
 import type {LockDocument} from '../store/lock-read.js'
 import {stalePath} from '../store/lock-names.js'
 import {lockPlaces, type LockPlace} from '../store/lock-places.js'
 import {hasToken} from '../store/lock-takeover.js'
-import {runPaths, wickerPaths} from '../store/paths.js'
-import {shardFolders} from '../store/shard-folders.js'
+import {folderLockPaths, runPaths, wickerPaths} from '../store/paths.js'
+import {launcherFolders} from '../store/shard-folders.js'
 import {readState} from '../store/state.js'
 import {requireLegos} from '../course/empty.js'
 import {UsageError} from '../errors.js'
@@ -69,24 +69,23 @@ export async function runStatus(options: StatusOptions): Promise<{result: Status
       const files = runPaths(join(paths.runs, run))
       const packets = existsSync(files.packets) ? readdirSync(files.packets).length : 0
       // the run's own ledger and lock, and each shard's (shards/I-of-N/; a symlink there is not followed)
-      const own = (await shardFolders(files.dir, warnings)).map((s) => runPaths(s.dir))
+      const folders = (await launcherFolders(files.dir, warnings)).map((f) => runPaths(f.dir))
       let attempts = 0
       const ok = new Set<string>()
       let lastEvent: string | null = null
       let active = false
-      for (const where of [files, ...own]) {
+      for (const where of folders) {
         if (existsSync(where.ledger)) {
           // read-only: lines that do not check are reported, never counted
           const read = await readLedger(where.ledger)
           warnings.push(...ledgerWarnings(where.ledger, read))
           const finished = read.entries.filter((e) => e.event !== 'start')
           attempts += finished.length
-          for (const e of finished) if ((e.event === 'end' && e.class === 'ok') || (e.event === 'interrupted' && e.staged)) ok.add(e.packet)
+          for (const e of finished) if (stagedAttempt(e)) ok.add(e.packet)
           const last = read.entries.at(-1)
           if (last && (lastEvent === null || last.at > (JSON.parse(lastEvent) as {at: string}).at)) lastEvent = JSON.stringify(last)
         }
-        const holder = await inspectLock(realDisk, {...paths, root: where.dir, lock: where.lock})
-        active ||= holder !== null && (holder.kind === 'bad' || !isStale(holder.info))
+        active ||= heldNow(await inspectLock(realDisk, folderLockPaths(course.dir, where.dir)))
       }
       runs.push({run, packets, attempts, ok: ok.size, active, lastEvent})
     }
@@ -117,8 +116,7 @@ export async function runStatus(options: StatusOptions): Promise<{result: Status
 
 async function shownLock(lock: LockDocument, paths: ReturnType<typeof wickerPaths>): Promise<NonNullable<StatusResult['lock']>> {
   if (lock.kind === 'bad') {
-    // shown, never used in a path; escaped so it cannot drive a terminal
-    const lockId = lock.lockId === null ? '(unreadable)' : JSON.stringify(lock.lockId).slice(1, -1).slice(0, 80)
+    const lockId = shownLockId(lock.lockId) ?? '(unreadable)'
     return {lockId, pid: -1, host: '?', command: '?', startedAt: '?', stale: false, problem: `${paths.lock} ${lock.problem}: if no wicker process is working on this course, delete it by hand`}
   }
   const stale = isStale(lock.info)
@@ -183,8 +181,7 @@ export async function runUnlock(options: OpenCourseOptions & {lockId: string; fo
 function wrongLockId(lockId: string, locks: Array<{lock: string; what: string; doc: LockDocument}>): UsageError {
   const listed = locks.map(({lock, what, doc}) => {
     if (doc.kind === 'ok') return {lock, what, lockId: doc.info.lockId, command: doc.info.command, pid: doc.info.pid, host: doc.info.host}
-    // shown, never used in a path; escaped so it cannot drive a terminal
-    return {lock, what, lockId: doc.lockId === null ? null : JSON.stringify(doc.lockId).slice(1, -1).slice(0, 80), command: null, pid: null, host: null, problem: doc.problem}
+    return {lock, what, lockId: shownLockId(doc.lockId), command: null, pid: null, host: null, problem: doc.problem}
   })
   const line = (l: (typeof listed)[number]) =>
     l.command === null ? `${l.lockId ?? '(no id)'} at ${l.lock} (${l.what}; a lock wicker cannot read: delete it by hand)` : `${l.lockId} at ${l.lock} (${l.what}: ${l.command}, pid ${l.pid} on ${l.host})`

@@ -231,6 +231,19 @@ export function holderAlive(holder: LockInfo): boolean {
   return holder.host === hostname() && (holder.pidNamespace === undefined || ns === null || holder.pidNamespace === ns) && !isStale(holder)
 }
 
+/**
+ * A lock someone may hold now: its holder is not certainly gone (a lock of another host, or one
+ * wicker cannot read, counts as held: it cannot be judged from here).
+ */
+export function heldNow(doc: LockDocument | null): boolean {
+  return doc !== null && (doc.kind === 'bad' || !isStale(doc.info))
+}
+
+/** A lock's raw id as it may be shown (escaped so it cannot drive a terminal, cut to 80), never used in a path. */
+export function shownLockId(raw: string | null): string | null {
+  return raw === null ? null : JSON.stringify(raw).slice(1, -1).slice(0, 80)
+}
+
 /** What .wicker/lock holds now (null: no lock), for status and unlock. */
 export async function inspectLock(disk: Disk, paths: WickerPaths): Promise<LockDocument | null> {
   return readLockDocument(disk, paths.lock)

@@ -73,6 +73,11 @@ export function launchPaths(runDir: string, shard: ShardSpec | null) {
 
 export type LaunchPaths = ReturnType<typeof launchPaths>
 
+/** The lock of a launcher's folder (a run's, or a shard's: <dir>/lock), as the lock functions take it. */
+export function folderLockPaths(courseDir: string, dir: string): WickerPaths {
+  return {...wickerPaths(courseDir), root: dir, lock: runPaths(dir).lock}
+}
+
 /** Where an unusable staging file's copy and its reason go in .wicker/quarantine/: named by its hash, then its name. */
 export function quarantinePaths(dir: string, file: {file: string; sha256: string}) {
   const copy = join(dir, `${file.sha256.slice(0, 12)}__${basename(file.file)}`)

@@ -2,7 +2,9 @@ import {lstat, readdir} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {errnoOf, ioError} from '../errors.js'
-import {MAX_SHARDS, type ShardSpec} from '../schemas/run-plan.js'
+import {MAX_SHARDS, RUN_NAME, type ShardSpec} from '../schemas/run-plan.js'
+import type {Disk} from './disk.js'
+import {wickerPaths} from './paths.js'
 
 /**
  * The shard folders of a run (.wicker/runs/<run>/shards/I-of-N/) that are real folders: a symbolic
@@ -31,4 +33,38 @@ export async function shardFolders(runDir: string, warnings: string[] = []): Pro
     else if (entry.isDirectory()) found.push({shard, dir})
   }
   return found
+}
+
+/** The folders of a run a launcher works in: the run's own (a launch of the whole run), then each real shard folder. */
+export async function launcherFolders(runDir: string, warnings: string[] = []): Promise<Array<{shard: ShardSpec | null; dir: string}>> {
+  return [{shard: null, dir: runDir}, ...(await shardFolders(runDir, warnings))]
+}
+
+/**
+ * The prepared runs' folders (.wicker/runs/<run>/) that are real folders with a run's name, in name
+ * order, each yielded as it is found (so what its reader warns of comes in the folders' order): a
+ * symbolic link at runs/ or at a run is reported and never followed, so nothing a course folder
+ * holds makes a reader of ledgers and locks read (or unlock move) anything outside it.
+ */
+export async function* runFolders(disk: Disk, courseDir: string, warnings: string[] = []): AsyncGenerator<{run: string; dir: string}> {
+  const root = wickerPaths(courseDir).runs
+  const here = await disk.lstat(root).catch((error) => {
+    throw ioError(error, root, 'look at')
+  })
+  if (here?.kind === 'symlink') warnings.push(`${root} is a symbolic link: not followed (wicker makes it as a real folder)`)
+  if (here?.kind !== 'dir') return
+  const names = await disk.readdir(root).catch((error) => {
+    throw ioError(error, root, 'list')
+  })
+  for (const run of names.sort()) {
+    if (!RUN_NAME.test(run) || run.includes('..')) continue
+    const dir = join(root, run)
+    const kind = (
+      await disk.lstat(dir).catch((error) => {
+        throw ioError(error, dir, 'look at')
+      })
+    )?.kind
+    if (kind === 'symlink') warnings.push(`${dir} is a symbolic link: not followed`)
+    if (kind === 'dir') yield {run, dir}
+  }
 }
