@@ -42,6 +42,8 @@ export const INT_BOUNDS = {
   'k8s-shards': {min: 1, max: 10_000},
   /** ci k8s: pods of the Job at once */
   parallelism: {min: 1, max: 10_000},
+  /** report: baskets in the list of the worst */
+  worst: {min: 0, max: 1000},
 } as const
 
 export type IntBound = keyof typeof INT_BOUNDS

@@ -7,7 +7,9 @@ import {componentsFlag, gateFlag, orientationFlag} from '../cli/shared-flags.js'
 import {EXIT, UsageError} from '../core/errors.js'
 import {CHECK_IDS, type CheckId} from '../core/schemas/check-ids.js'
 import type {GateDefinition} from '../core/schemas/gate-definitions.js'
-import {runValidate, writeValidateReport} from '../core/validate/run.js'
+import {runValidate} from '../core/validate/run.js'
+import {runReport, shownPath} from '../core/report/run.js'
+import {writeUserFile} from '../core/store/user-file.js'
 import {intFlag} from '../cli/int-flags.js'
 
 export default class Validate extends BaseCommand {
@@ -15,6 +17,8 @@ export default class Validate extends BaseCommand {
   static override description = `Runs every check (${CHECK_IDS.join(', ')}) and reports each offending basket and phrase. Read-only.
 
 Verdict: BLOCK when a critical check has any finding (--critical; by default every error check but gate), GATE violations pass --max-gate-violations (a percentage of phrases), or the findings of the other checks pass --max-warnings; CONDITIONAL_PROCEED when nothing blocks but something was found; PROCEED when nothing was found. --strict is --max-warnings 0. Flags win over the "validate" section of wicker.config.json (critical, maxWarnings, maxGateViolations, strict).
+
+--report FILE also writes the HTML page of wicker report from the same check.
 
 --format github|junit|markdown prints that report on stdout instead of the text; with --output FILE the report goes to FILE and stdout keeps the text (or, with --json, the JSON envelope). --json with --format needs --output.
 
@@ -43,6 +47,7 @@ Exit codes: 0 PROCEED (or CONDITIONAL_PROCEED without --detailed-exitcode); 1 fi
     'detailed-exitcode': Flags.boolean({description: 'Exit 5 (not 0) on CONDITIONAL_PROCEED.'}),
     format: Flags.string({description: 'Report format instead of the text: GitHub annotations, JUnit XML, a Markdown summary.', options: [...VALIDATE_FORMATS]}),
     output: Flags.string({description: 'Write the --format report to this file; stdout keeps the text or JSON.', dependsOn: ['format']}),
+    report: Flags.string({description: 'Also write the HTML report page (as `wicker report --out FILE`) from this same check.'}),
     orientation: orientationFlag,
   }
 
@@ -53,9 +58,8 @@ Exit codes: 0 PROCEED (or CONDITIONAL_PROCEED without --detailed-exitcode); 1 fi
     if (format && flags.json && !flags.output) throw new UsageError({code: 'E_USAGE', message: `--format ${format} and --json both print on stdout.`, hint: 'Add --output FILE for the report, or leave out one of them.'})
     const max = flags['max-gate-violations']
     const maxWarnings = flags['max-warnings']
-    const {result, warnings} = await ui.withProgress((onProgress) => runValidate({
+    const settings = {
       ...this.courseOptions(args.course, flags),
-      onProgress,
       gate: {definition: flags.gate as GateDefinition | undefined, windowSeeds: flags['window-seeds'], recentNewLegos: flags['recent-new-legos'], components: flags.components},
       validate: {
         maxGateViolations: max === undefined ? undefined : Number(max.replace(/%$/, '')),
@@ -65,9 +69,17 @@ Exit codes: 0 PROCEED (or CONDITIONAL_PROCEED without --detailed-exitcode); 1 fi
         maxWarnings,
         critical: flags.critical === undefined ? undefined : (flags.critical.split(',').map((id) => id.trim()).filter(Boolean) as CheckId[]),
       },
-    }))
+    }
+    const report = flags.report
+    // with --report the page is drawn from this same check (the course is read and validated once)
+    const {result, warnings} = await ui.withProgress(async (onProgress) => {
+      if (report === undefined) return runValidate({...settings, onProgress})
+      const made = await runReport({...settings, onProgress, out: report, outFlag: '--report'})
+      ui.info(`report written to ${shownPath(process.cwd(), made.result.file)}`)
+      return {result: made.validated, warnings: made.warnings}
+    })
     const cwd = process.cwd()
-    if (format && flags.output) await writeValidateReport(cwd, flags.output, validateReport(format, result, cwd))
+    if (format && flags.output) await writeUserFile(cwd, flags.output, validateReport(format, result, cwd), '--output')
     const exitCode = result.verdict === 'BLOCK' ? EXIT.findings : result.verdict === 'CONDITIONAL_PROCEED' && flags['detailed-exitcode'] ? EXIT.conditional : EXIT.ok
     const render = format && !flags.output ? () => ui.out(validateReport(format, result, cwd).replace(/\n$/, '')) : renderValidate
     this.finish(ui, {result, warnings, exitCode, render})

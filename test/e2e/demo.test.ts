@@ -12,7 +12,7 @@ describe('wicker demo', () => {
     expect(first.code).toBe(0)
     expect(first.json.result).toMatchObject({passed: true, changed: true, coverage: {after: 1}})
     expect(first.json.result.coverage.before).toBeLessThan(1)
-    expect(first.json.result.steps.map((s: {step: string}) => s.step)).toEqual(['copy', 'detect', 'prepare-segments', 'launch', 'extract', 'preview', 'merge', 'validate'])
+    expect(first.json.result.steps.map((s: {step: string}) => s.step)).toEqual(['copy', 'detect', 'prepare-segments', 'launch', 'extract', 'preview', 'merge', 'validate', 'report'])
     expect(existsSync(join(dir, 'qtl_for_qkn', '.wicker', 'journal.ndjson'))).toBe(true)
     const before = snapshotTree(join(dir, 'qtl_for_qkn', 'lego_baskets.json').replace(/lego_baskets\.json$/, ''))
     const second = wicker(['demo', dir])

@@ -1,5 +1,5 @@
 import {bars, sparkline, timeline} from '../../src/core/report/html/charts.js'
-import {isolated} from '../../src/core/report/html/escape.js'
+import {isolated} from '../../src/core/text/html.js'
 import {heatmap, type HeatCell} from '../../src/core/report/html/heatmap.js'
 import {HEATMAP_SCRIPT} from '../../src/core/report/html/heatmap.js'
 import {reportPage} from '../../src/core/report/html/page.js'

@@ -1,7 +1,9 @@
 import type {DemoResult, DemoStep} from '../../core/demo/demo.js'
+import {shownPath} from '../../core/report/run.js'
+import {percentText} from '../../core/text/percent.js'
 import type {Ui} from '../ui.js'
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`
+const pct = percentText
 
 /** One step of the demo in words, as it is printed when the step is done. */
 export function demoStepSummary(s: DemoStep): string {
@@ -24,6 +26,8 @@ export function demoStepSummary(s: DemoStep): string {
       return s.merged ? `${s.merged.tx}: ${s.merged.added} added; ${s.merged.baskets.before} → ${s.merged.baskets.after} baskets; ${s.merged.consumed} staging file(s) moved to .applied/` : 'nothing to merge'
     case 'validate':
       return `${s.passed ? 'PASSED' : 'FAILED'}: ${s.baskets} baskets, ${s.phrases} phrases, ${s.errors} error(s), ${s.warnings} warning(s), GATE ${s.gate}; coverage ${pct(s.coverage)}`
+    case 'report':
+      return `one self-contained HTML page (${(s.bytes / 1024).toFixed(0)} KiB): heatmaps, checks, GATE, runs, history`
   }
 }
 
@@ -35,6 +39,7 @@ export function renderDemoStep(ui: Ui, s: DemoStep): void {
 export function renderDemo(ui: Ui, r: DemoResult): void {
   const c = ui.chalk
   ui.out()
-  if (!r.changed) ui.out(`Nothing changed: ${r.course} was already complete (coverage ${(r.coverage.after * 100).toFixed(1)}%), and validate ${r.passed ? 'passes' : 'fails'}.`)
-  else ui.out(`${r.passed ? c.green('Done') : c.red('Done, but validate failed')}: coverage ${(r.coverage.before * 100).toFixed(1)}% → ${(r.coverage.after * 100).toFixed(1)}%. The course is in ${r.course}; run the demo again to see that nothing changes.`)
+  if (!r.changed) ui.out(`Nothing changed: ${r.course} was already complete (coverage ${pct(r.coverage.after)}), and validate ${r.passed ? 'passes' : 'fails'}.`)
+  else ui.out(`${r.passed ? c.green('Done') : c.red('Done, but validate failed')}: coverage ${pct(r.coverage.before)} → ${pct(r.coverage.after)}. The course is in ${r.course}; run the demo again to see that nothing changes.`)
+  ui.out(`The report: ${c.cyan(shownPath(process.cwd(), r.report))} (open it in a browser: file://${encodeURI(r.report)})`)
 }

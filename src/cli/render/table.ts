@@ -16,4 +16,4 @@ export function table(headers: string[], rows: Array<Array<string | number>>, op
   return [line(headers), line(widths.map((w) => '─'.repeat(w))), ...cells.map(line)]
 }
 
-export const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`
+export {percentText as percent} from '../../core/text/percent.js'

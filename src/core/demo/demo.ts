@@ -12,12 +12,12 @@ import {runMerge} from '../merge/run.js'
 import {runPreview} from '../preview/run.js'
 import {runPrepare} from '../segments/run.js'
 import {copyFolder} from '../store/copy.js'
-import {runValidate} from '../validate/run.js'
+import {runReport} from '../report/run.js'
 import type {OnProgress} from '../progress.js'
 
 /**
  * The whole chain on the bundled sample course with the built-in agent: detect → prepare-segments
- * → launch → extract → preview → merge → validate. A second run in the same folder changes nothing
+ * → launch → extract → preview → merge → validate, and the report page. A second run in the same folder changes nothing
  * and says so.
  */
 export const SAMPLE = fileURLToPath(new URL('../../../sample/', import.meta.url))
@@ -33,6 +33,7 @@ export type DemoStep =
   | {step: 'preview'; counts: Record<string, number>; coverage: {before: number; after: number}}
   | {step: 'merge'; merged: {tx: string | null; added: number; baskets: {before: number; after: number}; consumed: number} | null}
   | {step: 'validate'; passed: boolean; baskets: number; phrases: number; errors: number; warnings: number; gate: string; coverage: number}
+  | {step: 'report'; file: string; bytes: number}
 
 export interface DemoResult {
   dir: string
@@ -42,6 +43,8 @@ export interface DemoResult {
   passed: boolean
   /** false when the course was already complete and nothing was written */
   changed: boolean
+  /** the report page (.wicker/report.html in the course) */
+  report: string
 }
 
 export async function runDemo(options: {dir: string; cwd: string; onStep?: (s: DemoStep) => void; onProgress?: OnProgress}): Promise<{result: DemoResult; warnings: string[]}> {
@@ -99,10 +102,11 @@ export async function runDemo(options: {dir: string; cwd: string; onStep?: (s: D
   say({step: 'merge', merged: merged.status === 'merged' ? {tx: merged.tx, added: merged.added.length, baskets: {before: merged.canon.before.baskets, after: merged.canon.after.baskets}, consumed: merged.consumed.length} : null})
 
   progress('validate')
-  const validated = (await runValidate(at)).result
-  const after = (await runDetect(at)).result
-  say({step: 'validate', passed: validated.passed, baskets: validated.counts.baskets, phrases: validated.counts.phrases, errors: validated.counts.errors, warnings: validated.counts.warnings, gate: validated.gate, coverage: after.coverage})
+  // the report validates the course once, as validate does, and draws what it found
+  const {result: report, validated} = await runReport(at)
+  say({step: 'validate', passed: validated.passed, baskets: validated.counts.baskets, phrases: validated.counts.phrases, errors: validated.counts.errors, warnings: validated.counts.warnings, gate: validated.gate, coverage: report.coverage})
+  say({step: 'report', file: report.file, bytes: report.bytes})
 
   const changed = (await readCanon(join(course, 'lego_baskets.json'))).sha256 !== before
-  return {result: {dir: root, course, steps, coverage: {before: detected.coverage, after: after.coverage}, passed: validated.passed, changed}, warnings}
+  return {result: {dir: root, course, steps, coverage: {before: detected.coverage, after: report.coverage}, passed: validated.passed, changed, report: report.file}, warnings}
 }

@@ -164,7 +164,7 @@ export interface ReportOptions extends OpenCourseOptions {
 }
 
 /** Opens the course as validate does, runs detect, validate and the GATE pass, reads the ledgers and the journal. Read-only. */
-export async function reportData(options: ReportOptions): Promise<{data: ReportData; warnings: string[]}> {
+export async function reportData(options: ReportOptions): Promise<{data: ReportData; warnings: string[]; validated: ValidateResult; courseDir: string}> {
   options.onProgress?.('loading the course')
   const {course, canon, config, configFile, warnings} = await openCourse({...options, allowLoneSurrogates: true})
   requireLegos(course)
@@ -181,5 +181,5 @@ export async function reportData(options: ReportOptions): Promise<{data: ReportD
   const runs = await readRuns(course.dir, warnings)
   const history = await readHistory(course, canon, {present: detected.counts.present, needed: detected.counts.needed, coverage: detected.coverage}, warnings, options.historyBackups ?? HISTORY_BACKUPS)
   const data = buildReportData({course, canon, detect: detected, validate: validated, gate, gateSettings, runs, history, generatedAt: (options.now ?? new Date()).toISOString(), wicker: wickerVersion(), worst: options.worst})
-  return {data, warnings}
+  return {data, warnings, validated, courseDir: course.dir}
 }

@@ -28,6 +28,7 @@ import {previewResult} from './results/preview.js'
 import {demoResult, initResult, unlockResult, versionResult} from './results/setup.js'
 import {serveTokenCreateResult, serveTokenListResult, serveTokenRevokeResult} from './results/serve-tokens.js'
 import {serveResult} from './results/serve.js'
+import {reportResult} from './results/report.js'
 import {statusResult} from './results/status.js'
 import {validateResult} from './results/validate.js'
 
@@ -55,6 +56,7 @@ export const RESULTS = {
   'serve-token-list': {schema: serveTokenListResult, statuses: [0]},
   'serve-token-revoke': {schema: serveTokenRevokeResult, statuses: [0]},
   'ci-github': {schema: ciGithubResult, statuses: [0]},
+  report: {schema: reportResult, statuses: [0]},
 } as const satisfies Record<string, {schema: z.ZodType; statuses: readonly number[]}>
 
 export type CommandWithResult = keyof typeof RESULTS

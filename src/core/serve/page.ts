@@ -1,6 +1,8 @@
 import {detect} from '../detect/detect.js'
 import {openCourse} from '../open/open-course.js'
 import {runStatus, type StatusResult} from '../status/status.js'
+import {escapeAttr} from '../text/html.js'
+import {percentText} from '../text/percent.js'
 
 /**
  * The live status page of `wicker serve` (GET /): the server renders every number in HTML, so the
@@ -34,11 +36,9 @@ export async function coursePage(dir: string, cwd: string): Promise<CoursePage> 
   return {status, seeds}
 }
 
-const ESCAPES: Record<string, string> = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}
 /** Text from a course folder, safe in HTML text and in a quoted attribute. */
-export const escapeHtml = (text: unknown): string => String(text).replace(/[&<>"']/g, (ch) => ESCAPES[ch]!)
-
-const pct = (share: number) => `${Math.floor(share * 1000) / 10}%`
+const escapeHtml = escapeAttr
+const pct = percentText
 
 function seedGrid(seeds: SeedCoverage[]): string {
   const cells = seeds.map((s) => {

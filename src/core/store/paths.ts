@@ -14,6 +14,8 @@ export function wickerPaths(courseDir: string) {
     runs: join(root, 'runs'),
     lock: join(root, 'lock'),
     extract: join(root, 'extract.json'),
+    /** `wicker report`'s page when no --out names another place */
+    report: join(root, 'report.html'),
     /** which canon bytes wicker wrote, and their baskets without a usable phrase (a cache) */
     canonIndex: join(root, 'canon-index.json'),
     /** copies of staging files extract could not use, each with a reason (staging itself is never touched) */

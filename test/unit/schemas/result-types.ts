@@ -25,6 +25,7 @@ import type {ServeResult} from '../../../src/core/serve/run-serve.js'
 import type {TokenCreateResult, TokenListResult, TokenRevokeResult} from '../../../src/core/serve/run-tokens.js'
 import type {runUnlock, StatusResult} from '../../../src/core/status/status.js'
 import type {ValidateResult} from '../../../src/core/validate/validate.js'
+import type {ReportResult} from '../../../src/core/report/run.js'
 import type {ciGithubResult} from '../../../src/core/schemas/results/ci.js'
 import type {collectResult} from '../../../src/core/schemas/results/collect.js'
 import type {ciK8sResult} from '../../../src/core/schemas/results/ci-k8s.js'
@@ -37,6 +38,7 @@ import type {previewResult} from '../../../src/core/schemas/results/preview.js'
 import type {demoResult, initResult, unlockResult, versionResult} from '../../../src/core/schemas/results/setup.js'
 import type {serveTokenCreateResult, serveTokenListResult, serveTokenRevokeResult} from '../../../src/core/schemas/results/serve-tokens.js'
 import type {serveResult} from '../../../src/core/schemas/results/serve.js'
+import type {reportResult} from '../../../src/core/schemas/results/report.js'
 import type {statusResult} from '../../../src/core/schemas/results/status.js'
 import type {validateResult, VERDICTS} from '../../../src/core/schemas/results/validate.js'
 
@@ -83,4 +85,5 @@ export const checked = [
   'serve-token-list' satisfies Check<'serve-token-list', typeof serveTokenListResult, TokenListResult>,
   'serve-token-revoke' satisfies Check<'serve-token-revoke', typeof serveTokenRevokeResult, TokenRevokeResult>,
   'ci-github' satisfies Check<'ci-github', typeof ciGithubResult, CiGithubResult>,
+  'report' satisfies Check<'report', typeof reportResult, ReportResult>,
 ]

@@ -1,4 +1,4 @@
-import {escapeAttr, escapeText, isolated} from './escape.js'
+import {escapeAttr, escapeText, isolated} from '../../text/html.js'
 
 /**
  * Small charts as inline SVG, each with a text alternative: `<title>` and `aria-label` on the

@@ -1,4 +1,5 @@
-import {escapeAttr, escapeText, isolated, isolatedAttr} from './escape.js'
+import {percentText} from '../../text/percent.js'
+import {escapeAttr, escapeText, isolated, isolatedAttr} from '../../text/html.js'
 
 /**
  * A grid of cells coloured by a value in 0..1 (a seed's coverage, its share of baskets without
@@ -54,8 +55,8 @@ export function scaleColour(value: number): string {
   return `#${a.map((x, k) => Math.round(x + (b[k]! - x) * t).toString(16).padStart(2, '0')).join('')}`
 }
 
-/** A share as a percentage with one decimal, rounded down (99.96% is not shown as 100%). */
-export const percent = (value: number): string => `${Math.floor(value * 1000 + 1e-9) / 10}%`
+/** A share as the commands show it (99.96% is not shown as 100%). */
+export const percent = percentText
 
 const valueText = (value: number | null, none: string) => (value === null ? none : percent(value))
 

@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 
 import {CHARTS_STYLE} from './charts.js'
-import {embedJson, escapeAttr, escapeText} from './escape.js'
+import {embedJson, escapeAttr, escapeText} from '../../text/html.js'
 import {HEATMAP_STYLE} from './heatmap.js'
 
 /**
@@ -53,7 +53,10 @@ figure{margin:1em 0}figcaption{font-weight:600;margin-bottom:.2em}
 table{border-collapse:collapse;margin:.4em 0}caption{text-align:left;color:var(--mute)}
 td,th{border:1px solid var(--line);padding:2px 8px;text-align:left;vertical-align:top}td.num{text-align:right;font-variant-numeric:tabular-nums}
 summary{cursor:pointer;color:var(--link)}footer{color:var(--mute);border-top:1px solid var(--line);margin-top:2em;padding-top:.6em}
-.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}`
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.summary{display:grid;grid-template-columns:max-content 1fr;gap:.3em 1em}.summary dt{font-weight:600}.summary dd{margin:0}
+mark{background:#ffd54f;color:#000}.wrong-side{text-decoration:underline wavy #d55e00}tr.flagged td{background:color-mix(in srgb,var(--focus) 8%,transparent)}
+tr.mine th{font-weight:700}details.worst{margin:.4em 0}`
 
 /** The page's one style sheet: the base and every piece's rules. */
 export const REPORT_STYLE = `${BASE_STYLE}\n${HEATMAP_STYLE}\n${CHARTS_STYLE}`

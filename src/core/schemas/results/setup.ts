@@ -32,6 +32,7 @@ const demoStep = z.discriminatedUnion('step', [
     merged: z.object({tx: z.string().nullable(), added: count, baskets: z.object({before: count, after: count}), consumed: count}).nullable().describe('null when nothing was merged'),
   }),
   z.object({step: z.literal('validate'), passed: z.boolean(), baskets: count, phrases: count, errors: count, warnings: count, gate: z.string(), coverage: z.number()}),
+  z.object({step: z.literal('report'), file: z.string().describe('the report page written'), bytes: count}),
 ])
 
 export const demoResult = z
@@ -42,6 +43,7 @@ export const demoResult = z
     coverage: coverageChange,
     passed: z.boolean(),
     changed: z.boolean().describe('false when the course was already complete and nothing was written'),
+    report: z.string().describe('the report page: .wicker/report.html in the course'),
   })
   .meta({title: 'wicker demo --json result'})
 

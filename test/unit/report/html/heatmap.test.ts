@@ -43,7 +43,7 @@ describe('heatmap', () => {
     const html = heatmap({cells: input, legend, caption: 'c'})
     const table = /<details class="hm-table">[\s\S]*<\/details>/.exec(html)![0]
     const rows = [...table.matchAll(/<tr><th scope="row"><bdi>([^<]*)<\/bdi><\/th><td><bdi>[^<]*<\/bdi><\/td><td class="num">([^<]*)<\/td>/g)].map((m) => [m[1], m[2]])
-    expect(rows).toEqual(input.map((c) => [c.id, `${Math.floor(c.value! * 1000 + 1e-9) / 10}%`]))
+    expect(rows).toEqual(input.map((c) => [c.id, `${(c.value! * 100).toFixed(1)}%`]))
   })
 
   it('draws 3,000 cells one by one, and 100,000 as groups of consecutive cells with a note that says so', () => {
@@ -52,8 +52,8 @@ describe('heatmap', () => {
     const drawn = rects(big)
     expect(drawn).toHaveLength(MAX_DRAWN_CELLS)
     expect(big).toContain('100,000 cells are too many to draw one by one: the grid shows 5,000 groups of 20 consecutive cells')
-    expect(drawn[0]!.title).toBe('S0001–S0020 (20 cells): 100%; mean of 20; lowest 100%, highest 100%')
-    expect(drawn[1]!.title).toBe('S0021–S0040 (20 cells): 0%; mean of 10; lowest 0%, highest 0%; 10 without a value')
+    expect(drawn[0]!.title).toBe('S0001–S0020 (20 cells): 100.0%; mean of 20; lowest 100.0%, highest 100.0%')
+    expect(drawn[1]!.title).toBe('S0021–S0040 (20 cells): 0.0%; mean of 10; lowest 0.0%, highest 0.0%; 10 without a value')
     expect(drawn[1]!.fill).toBe(VIRIDIS[0])
   })
 

@@ -1,5 +1,5 @@
 /**
- * Escaping for the report page. Everything shown comes from a course folder, which is untrusted: a
+ * Escaping for HTML pages made from course text (the report, serve's page). Everything shown comes from a course folder, which is untrusted: a
  * seed label, a phrase or a packet id may hold `</script>`, `<!--`, quotes or bidi controls.
  */
 

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
-import {embedJson, escapeAttr, escapeText, isolated, isolatedAttr} from '../../../../src/core/report/html/escape.js'
-import {reportPage} from '../../../../src/core/report/html/page.js'
+import {embedJson, escapeAttr, escapeText, isolated, isolatedAttr} from '../../../src/core/text/html.js'
+import {reportPage} from '../../../src/core/report/html/page.js'
 
 const HOSTILE = ['</script><script>alert(1)</script>', '</SCRIPT >', '<!--', '<!-- <script>', ']]>', '-->', 'a\uD800b', '\uDFFFz', 'x\u2028y\u2029z', '\u202Eabc\u202C \u200F\u200E', '"\'&<>', '\0nul', '<\/script>', '\u2066iso\u2069']
 
