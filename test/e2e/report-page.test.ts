@@ -3,11 +3,11 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 
-import type {Browser, Page} from 'playwright-core'
+import type {Browser} from 'playwright-core'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {THEMES} from '../../src/core/report/html/page.js'
-import {launchChromium} from '../helpers/browser.js'
+import {launchChromium, watchedPage} from '../helpers/browser.js'
 import {demoPage, type DemoPage} from '../helpers/report-demo.js'
 
 // the functions given to page.evaluate run in the browser; the project's lib has no DOM types
@@ -36,23 +36,7 @@ describe('report page pieces in headless Chromium, from file://', () => {
     await browser?.close()
   })
 
-  /** a page that records every request, console error, uncaught error, dialog and CSP violation */
-  async function watched(opts: {javaScriptEnabled?: boolean} = {}): Promise<{page: Page; requests: string[]; errors: string[]}> {
-    const context = await browser.newContext({viewport: {width: 1280, height: 900}, ...opts})
-    const page = await context.newPage()
-    const requests: string[] = []
-    const errors: string[] = []
-    page.on('request', (r) => requests.push(r.url()))
-    page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`))
-    page.on('pageerror', (e) => errors.push(`pageerror: ${String(e)}`))
-    page.on('dialog', (d) => {
-      errors.push(`dialog: ${d.message()}`)
-      void d.dismiss()
-    })
-    await page.exposeFunction('__violation', (v: string) => errors.push(`csp: ${v}`))
-    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e: any) => window.__violation(`${e.violatedDirective} ${e.blockedURI}`)))
-    return {page, requests, errors}
-  }
+  const watched = (opts: {javaScriptEnabled?: boolean} = {}) => watchedPage(browser, opts)
 
   it('loads with no console error, no CSP violation and no request but the file; one cell per seed; the data parses back', async () => {
     const {page, requests, errors} = await watched()

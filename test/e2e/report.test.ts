@@ -9,7 +9,7 @@ import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {GATE_DEFINITIONS} from '../../src/core/schemas/gate-definitions.js'
 import type {ReportData} from '../../src/core/schemas/report.js'
-import {launchChromium} from '../helpers/browser.js'
+import {launchChromium, watchedPage} from '../helpers/browser.js'
 import {wicker, wickerAsync, type CliRun} from '../helpers/cli.js'
 import {tempDir} from '../helpers/fs.js'
 
@@ -82,17 +82,9 @@ describe('wicker report: the page of a real course in headless Chromium', () => 
     await browser?.close()
   })
 
-  /** Opens the file as a user would, recording every request, console error, uncaught error and CSP violation. */
+  /** Opens the file as a user would, recording every request, console error, uncaught error, dialog and CSP violation. */
   async function open(file: string): Promise<{page: Page; requests: string[]; errors: string[]; ms: number}> {
-    const context = await browser.newContext({viewport: {width: 1280, height: 900}})
-    const page = await context.newPage()
-    const requests: string[] = []
-    const errors: string[] = []
-    page.on('request', (r) => requests.push(r.url()))
-    page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`))
-    page.on('pageerror', (e) => errors.push(`pageerror: ${String(e)}`))
-    await page.exposeFunction('__violation', (v: string) => errors.push(`csp: ${v}`))
-    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e: any) => (globalThis as any).__violation(`${e.violatedDirective} ${e.blockedURI}`)))
+    const {page, requests, errors} = await watchedPage(browser)
     const t0 = performance.now()
     await page.goto(pathToFileURL(file).href)
     return {page, requests, errors, ms: performance.now() - t0}
