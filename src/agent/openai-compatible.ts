@@ -12,7 +12,7 @@
  */
 import {readFileSync, writeFileSync} from 'node:fs'
 
-import {chatBody, chatUrl, overContext, readAnswer, type Answer} from '../core/launch/openai/chat.js'
+import {chatBody, chatUrl, MAX_ANSWER_BYTES, overContext, readAnswer, type Answer} from '../core/launch/openai/chat.js'
 import {OPENAI_ENV} from '../core/launch/openai/settings.js'
 
 const env = process.env
@@ -47,6 +47,19 @@ function networkText(error: unknown, url: string): string {
   return `could not reach ${new URL(url).host} (${why})`
 }
 
+/** The answer's body, refused past MAX_ANSWER_BYTES (a server that never stops sending is not read into memory whole). */
+async function readCapped(res: Response): Promise<string> {
+  if (!res.body) return ''
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.length
+    if (size > MAX_ANSWER_BYTES) finish({ok: false, class: 'invalid-output', message: `the answer is larger than ${MAX_ANSWER_BYTES / 1024 ** 2} MiB: not read`, resetInMs: null})
+    chunks.push(chunk)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
 async function main(): Promise<void> {
   const prompt = await readStdin()
   const packetFile = env.WICKER_PACKET
@@ -73,7 +86,7 @@ async function main(): Promise<void> {
       redirect: 'manual',
     })
     process.stderr.write(`HTTP ${res.status} from ${new URL(url).host}\n`)
-    text = await res.text()
+    text = await readCapped(res)
   } catch (error) {
     finish({ok: false, class: 'crash', message: blot(networkText(error, url)), resetInMs: null})
   }

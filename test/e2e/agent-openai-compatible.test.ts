@@ -224,6 +224,14 @@ describe('launch --agent openai-compatible against a fake chat-completions serve
     expect(ends(dir).map((e) => [e.class, e.message])).toEqual([['invalid-output', expect.stringMatching(/cut off.*finish_reason "length"/)]])
   }, 60_000)
 
+  it('an answer past 16 MiB is refused unread (invalid output), not held in memory whole', async () => {
+    const {dir} = prepared(4)
+    const fake = await fakeServer(() => ({status: 200, body: `{"choices": [{"message": {"content": "${'vorp '.repeat(3.5 * 1024 ** 2)}"}}]}`}))
+    const run = await launch(dir, fake.url, ['--only', '1', '--retries', '0'])
+    expect(run.code).toBe(1)
+    expect(ends(dir).map((e) => [e.class, e.message])).toEqual([['invalid-output', 'the answer is larger than 16 MiB: not read']])
+  }, 60_000)
+
   it('a server that sends its headers and then dribbles forever is stopped by --timeout: the agent process is gone, the attempt is a timeout', async () => {
     const {dir} = prepared(4)
     const fake = await fakeServer(() => 'dribble')
@@ -272,6 +280,8 @@ describe('launch --agent openai-compatible against a fake chat-completions serve
     expect(elsewhere.code, elsewhere.stderr).toBe(0)
     expect(elsewhere.json.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/plain http to another machine: every prompt and the API key/)]))
     expect(elsewhere.json.result.invocations[0].env).toMatchObject({WICKER_OPENAI_BASE_URL: 'http://10.11.12.13:8000/v1', WICKER_OPENAI_MODEL: 'tlon-7b', WICKER_OPENAI_API_KEY_ENV: 'OPENAI_API_KEY', WICKER_OPENAI_SCHEMA: 'json-schema'})
+    // node and the agent's script: no setting, and never the key, in the argument vector
+    expect(elsewhere.json.result.invocations[0].args).toEqual([expect.stringMatching(/dist\/agent\/openai-compatible\.js$/)])
     expect(elsewhere.stdout).not.toContain(KEY)
     const loopback = wicker(['launch', dir, '--agent', 'openai-compatible', '--base-url', 'http://127.0.0.1:8000/v1', '--model', 'tlon-7b', '--dry-run', '--json'])
     expect(loopback.json.warnings.filter((w: string) => /plain http/.test(w))).toEqual([])

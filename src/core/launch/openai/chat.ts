@@ -15,6 +15,8 @@ import {structuredOutputSchema, type JsonSchema} from './provider-schema.js'
 export const SYSTEM_PROMPT = 'You write practice baskets for a language course, exactly as the instructions say. Your answer is the one JSON document they ask for.'
 export const PLAIN_JSON_PROMPT = `${SYSTEM_PROMPT} Reply with that JSON document alone: no prose before or after it, no code fences.`
 export const SCHEMA_NAME = 'wicker_worker_output'
+/** the most of an answer's body read: an output staging takes is far smaller */
+export const MAX_ANSWER_BYTES = 16 * 1024 ** 2
 
 export interface ChatMessage {
   role: 'system' | 'user'
