@@ -177,7 +177,9 @@ const openaiCompatible = (settings: OpenAiSettings): Agent => ({
       error: r.is_error === true ? String(r.message ?? 'error') : null,
       tokens: t ? {input: num(t.input), output: num(t.output)} : null,
       costUsd: null,
-      class: r.is_error === true ? (reported ?? 'crash') : null,
+      // an answer it read whole: if the output does not check, that is invalid output, never a guess
+      // from the words printed (a usage of 401 prompt tokens is no 401)
+      class: r.is_error === true ? (reported ?? 'crash') : 'invalid-output',
       resetInMs: amount(r.reset_ms),
     }
   },

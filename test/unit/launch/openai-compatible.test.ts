@@ -130,7 +130,12 @@ describe('the openai-compatible agent', () => {
     expect(limited).toMatchObject({text: '', error: 'HTTP 429: slow down', class: 'rate-limited', resetInMs: 2000})
     const facts = {exitCode: 1, signal: null, timedOut: null, spawnError: null, text: 'unauthorized 401', agentError: limited.error, authExit: false, output: {valid: false as const, reason: 'no output'}}
     expect(classify({...facts, reported: {class: limited.class!, resetInMs: limited.resetInMs!}})).toEqual({class: 'rate-limited', message: 'HTTP 429: slow down', resetInMs: 2000})
-    expect(agent.read(line({is_error: false, tokens: {input: 5, output: 6}}), 0)).toMatchObject({error: null, class: null, tokens: {input: 5, output: 6}})
+    const answered = agent.read(line({is_error: false, tokens: {input: 401, output: 429}}), 0)
+    expect(answered).toMatchObject({error: null, class: 'invalid-output', tokens: {input: 401, output: 429}})
+    // an answer read whole whose output does not check is invalid output, though its usage line says 401 and 429
+    const printed = 'HTTP 200 from 127.0.0.1\n{"type":"result","is_error":false,"tokens":{"input":401,"output":429}}'
+    expect(classify({...facts, exitCode: 0, text: printed, agentError: null, output: {valid: false, reason: 'no basket for S0001L02'}, reported: {class: answered.class!, resetInMs: null}})).toEqual({class: 'invalid-output', message: 'no basket for S0001L02', resetInMs: null})
+    expect(classify({...facts, exitCode: 0, text: printed, agentError: null, output: {valid: true}, reported: {class: answered.class!, resetInMs: null}}).class).toBe('ok')
     // a class it does not know, or no result line at all (it died): a crash, by the exit code
     expect(agent.read(line({is_error: true, class: 'vorp', message: 'x'}), 1).class).toBe('crash')
     const died = agent.read('Segmentation fault\n', 139)
