@@ -12,6 +12,8 @@ export const INT_BOUNDS = {
   /** agents running at once */
   concurrency: {min: 1, max: 256},
   retries: {min: 0, max: 100},
+  /** launch --max-context: a model's context window in tokens (the largest are a few million) */
+  'max-context': {min: 1, max: 100_000_000},
   'max-diffs': {min: 0, max: 10_000},
   'packet-size': {min: 1, max: 100_000},
   segments: {min: 1, max: 1000},

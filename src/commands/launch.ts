@@ -28,9 +28,11 @@ export default class Launch extends BaseCommand {
 
 Packets already done (a valid output in staging) are skipped, so running it again resumes; --retry-failed runs only failed packets, --only picks packets by number. Ctrl-C, SIGTERM or a hangup stops launching and stops every agent's whole process tree (TERM, then KILL after --grace); a second Ctrl-C kills them at once. Before it starts, launch prints an estimate: packets, LEGOs, prompt tokens, and the expected cost when the config has the agent's prices (agents.<kind>.inputUsdPerMTok, outputUsdPerMTok). --notify runs a command with the summary as JSON on stdin when the launch ends. --dry-run prints, for each packet it would start, the exact argument vector, the environment variables it adds, the folder and the timeouts (with --json: a result listing them), built by the same code a real attempt uses; it starts, locks and writes nothing.
 
-Agents: builtin (the offline built-in generator, the default), claude, codex, gemini, command (--agent-cmd). The agent writes its JSON to $WICKER_OUTPUT or prints it; $WICKER_PACKET holds the packet file.
+Agents: builtin (the offline built-in generator, the default), claude, codex, gemini, command (--agent-cmd), openai-compatible (--base-url, --model). The agent writes its JSON to $WICKER_OUTPUT or prints it; $WICKER_PACKET holds the packet file.
 
-Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, or some --upload failed: run it again to send them); 2 usage (a bad flag, an agent program that is not there, a --shard count other than the run's, a bad --upload URL or its token variable unset); 3 blocked (the run, or the shard, is locked by another launch, or launched split another way right now); 4 I/O; 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (with --json, the envelope's status too).`
+--agent openai-compatible sends one chat-completions request per packet to a local or hosted OpenAI-style server (ollama, llama.cpp server, vLLM, LM Studio…): POST <base-url>/chat/completions with {model, messages: [system, user: the rendered prompt], response_format: {type: "json_schema", json_schema: {name: "wicker_worker_output", strict: true, schema}}}, the schema being the worker output with the packet's LEGO ids, every field required, no bounds; --no-schema sends no response_format and asks for the JSON alone (for a server without structured output). The key is read from $OPENAI_API_KEY (or the variable --api-key-env names; unset is fine for a server that needs none) and goes only into the Authorization header. It runs as a child process like any agent, so --timeout, --idle-timeout (nothing is printed while the server answers), stopping, the ledger and staging apply as ever. 429 pauses for its Retry-After; 401/403/404 stop the run (auth); 5xx and network errors are retried (crash); an answer cut at the output limit (finish_reason "length") is invalid-output; --max-context N refuses a prompt estimated above N tokens without sending it (over-context, not retried).
+
+Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, or some --upload failed: run it again to send them); 2 usage (a bad flag, an agent program that is not there, a --base-url that is not http(s), a variable --api-key-env names that is unset, a --shard count other than the run's, a bad --upload URL or its token variable unset); 3 blocked (the run, or the shard, is locked by another launch, or launched split another way right now); 4 I/O; 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (with --json, the envelope's status too).`
 
   static override examples = [
     {description: 'Run the newest prepared run with the built-in agent', command: '<%= config.bin %> <%= command.id %> spa_for_eng'},
@@ -38,6 +40,7 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, 
     {description: 'Your own agent command (no shell: an argument array)', command: '<%= config.bin %> <%= command.id %> spa_for_eng --agent command --agent-cmd \'["python3", "agent.py", "--packet", "{packet}", "--out", "{output}"]\''},
     {description: 'The second of three machines, into a staging folder of its own (to upload as a CI artifact)', command: '<%= config.bin %> <%= command.id %> spa_for_eng --run run-1a2b3c --shard 2/3 --staging ./out/staging'},
     {description: 'A shard on a machine that reaches only a wicker serve: outputs staged here and PUT there', command: 'WICKER_TOKEN=wkt_… <%= config.bin %> <%= command.id %> spa_for_eng --run run-1a2b3c --shard 2/3 --upload https://wicker.example.org'},
+    {description: 'A local model through ollama\'s OpenAI-compatible API, prompts of at most 32k tokens', command: '<%= config.bin %> <%= command.id %> spa_for_eng --agent openai-compatible --base-url http://127.0.0.1:11434/v1 --model qwen2.5:14b-instruct --max-context 32768 -j 2 --timeout 20m --idle-timeout 20m'},
     {description: 'Only the failed packets', command: '<%= config.bin %> <%= command.id %> spa_for_eng --retry-failed'},
     {description: 'What would it run? The exact argument vectors, nothing started', command: '<%= config.bin %> <%= command.id %> spa_for_eng --agent claude --dry-run'},
   ]
@@ -48,6 +51,11 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, 
     agent: Flags.string({description: 'Agent to run.', options: [...AGENTS], default: 'builtin'}),
     'agent-cmd': Flags.string({description: 'For --agent command: the command as a JSON array or space-separated words; {packet} {prompt_file} {output} {run} {packet_id} {attempt} are filled in.'}),
     'agent-bin': Flags.string({description: 'Path of the claude / codex / gemini executable [default: found on PATH].'}),
+    'base-url': Flags.string({description: 'For --agent openai-compatible: the server\'s OpenAI-style API root, http(s) (http://127.0.0.1:11434/v1); requests go to <base-url>/chat/completions.'}),
+    model: Flags.string({description: 'For --agent openai-compatible: the model to ask for.'}),
+    'api-key-env': Flags.string({description: 'For --agent openai-compatible: the environment variable holding the API key (never the key itself) [default: OPENAI_API_KEY, which may be unset for a local server].'}),
+    schema: Flags.boolean({description: 'For --agent openai-compatible: send response_format with the worker output\'s JSON Schema (--no-schema: a plain JSON instruction, for a server without structured output).', default: true, allowNo: true}),
+    'max-context': intFlag('max-context', {description: 'For --agent openai-compatible: refuse a packet whose prompt is estimated above this many tokens, without sending it'}),
     concurrency: intFlag('concurrency', {char: 'j', description: 'Agents at once.', default: 4}),
     stagger: Flags.string({description: 'Pause between starts (with ±25% jitter).', default: '1s'}),
     timeout: Flags.string({description: 'Wall-clock limit per attempt (1ms to 24h).', default: '30m'}),
@@ -82,6 +90,11 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, 
       agent,
       agentCmd: flags['agent-cmd'],
       agentBin: flags['agent-bin'],
+      baseUrl: flags['base-url'] ?? null,
+      model: flags.model ?? null,
+      apiKeyEnv: flags['api-key-env'] ?? null,
+      schema: flags.schema,
+      maxContext: flags['max-context'] ?? null,
       concurrency: flags.concurrency,
       jitter: 0.25,
       retries: flags.retries,

@@ -19,6 +19,20 @@ export const CI_AGENTS: Record<AgentKind, CiAgent> = {
   codex: {kind: 'codex', npmPackage: '@openai/codex', keyEnv: 'CODEX_API_KEY'},
   gemini: {kind: 'gemini', npmPackage: '@google/gemini-cli', keyEnv: 'GEMINI_API_KEY'},
   command: {kind: 'command', npmPackage: null, keyEnv: null},
+  // not templated yet (its --base-url and --model are not in the templates): refused by ci github and ci k8s
+  'openai-compatible': {kind: 'openai-compatible', npmPackage: null, keyEnv: 'OPENAI_API_KEY'},
+}
+
+/** The agents a CI template can run: not `command` (its command line is the user's), not `openai-compatible` (its server and model are not templated). */
+export type CiAgentKind = Exclude<AgentKind, 'command' | 'openai-compatible'>
+
+/** The refusal of an agent no template runs, for both ci commands; null for one they do. */
+export function untemplatedAgent(agent: string): {message: string; hint: string} | null {
+  if (agent !== 'openai-compatible') return null
+  return {
+    message: '--agent openai-compatible cannot go into a CI template yet: its --base-url and --model are not templated.',
+    hint: 'Write the files with --agent builtin, then change the launch line to launch --agent openai-compatible --base-url URL --model M yourself (the key as a secret in OPENAI_API_KEY, or the variable --api-key-env names).',
+  }
 }
 
 /** The version of wicker writing the template: the CI machines install exactly this one. */

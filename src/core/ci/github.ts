@@ -4,7 +4,7 @@ import {COURSE_FILES} from '../course/load.js'
 import {UsageError} from '../errors.js'
 import type {AgentKind} from '../launch/agents.js'
 import {STAGING_DIRS} from '../store/paths.js'
-import {CI_AGENTS} from './agents.js'
+import {CI_AGENTS, untemplatedAgent, type CiAgentKind} from './agents.js'
 
 /**
  * The GitHub Actions workflow of `wicker ci github`, as a pure function of its options: one job
@@ -26,7 +26,7 @@ export interface GithubWorkflowOptions {
   coursePath: string
   shards: number
   maxParallel: number
-  agent: Exclude<AgentKind, 'command'>
+  agent: CiAgentKind
   /** the repository secret holding the agent's API key; null for the built-in agent */
   secret: string | null
   /** agents at once on each shard machine */
@@ -46,7 +46,7 @@ export const GITHUB_WORKFLOW_OWNER = 'wicker ci github'
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 /** An agent a CI template can install and run: any but `command`, whose command line only its user knows. */
-export function checkCiAgent(agent: string): asserts agent is Exclude<AgentKind, 'command'> {
+export function checkCiAgent(agent: string): asserts agent is CiAgentKind {
   if (agent === 'command') {
     throw new UsageError({
       code: 'E_CI_AGENT_COMMAND',
@@ -55,6 +55,8 @@ export function checkCiAgent(agent: string): asserts agent is Exclude<AgentKind,
       details: {flag: '--agent'},
     })
   }
+  const untemplated = untemplatedAgent(agent)
+  if (untemplated) throw new UsageError({code: 'E_CI_AGENT', ...untemplated, details: {flag: '--agent'}})
   if (!Object.hasOwn(CI_AGENTS, agent)) throw new UsageError({code: 'E_CI_AGENT', message: `--agent ${agent} is not an agent wicker knows.`, hint: 'Pick --agent builtin, claude, codex or gemini.', details: {flag: '--agent'}})
 }
 

@@ -1,7 +1,7 @@
 import {UsageError} from '../errors.js'
 import {sha256Hex} from '../hash.js'
 import type {AgentKind} from '../launch/agents.js'
-import {CI_AGENTS} from './agents.js'
+import {CI_AGENTS, untemplatedAgent} from './agents.js'
 
 /**
  * `wicker ci k8s`, the pure part: options → a Kubernetes Indexed Job (one pod per shard) and the
@@ -117,6 +117,8 @@ export function checkK8sOptions(o: Pick<K8sOptions, 'image' | 'agent' | 'secret'
   if (o.agent === 'command') {
     throw new UsageError({code: 'E_K8S_AGENT', message: '--agent command cannot be templated: the pods would need your own agent program, which the image does not have.', hint: 'Write the files with --agent builtin (or claude, codex, gemini), then add your program to the Dockerfile and your --agent command --agent-cmd … to job.yaml\'s launch line yourself.'})
   }
+  const untemplated = untemplatedAgent(o.agent)
+  if (untemplated) throw new UsageError({code: 'E_K8S_AGENT', ...untemplated})
   for (const [flag, value] of [['--secret', o.secret], ['--pvc', o.pvc]] as const) {
     if (!DNS_SUBDOMAIN.test(value)) throw new UsageError({code: 'E_K8S_NAME', message: `${flag} ${JSON.stringify(value)} is not a Kubernetes object name.`, hint: 'A name is lower-case letters, digits, "-" and ".", starting and ending with a letter or digit, e.g. wicker-course.'})
   }

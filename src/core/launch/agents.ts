@@ -2,8 +2,11 @@ import {fileURLToPath} from 'node:url'
 
 import {UsageError} from '../errors.js'
 import type {AGENTS} from '../schemas/config.js'
+import {ATTEMPT_CLASSES} from '../schemas/ledger.js'
 import {findProgram} from '../proc/program.js'
+import type {AttemptClass} from './classify.js'
 import {parseCommandWords} from './command-words.js'
+import {openAiEnv, type OpenAiSettings} from './openai/settings.js'
 
 /**
  * How each agent CLI is started headless and how its output is read (shared/research/agent-fan-out.md).
@@ -28,18 +31,24 @@ export interface AgentReport {
   error: string | null
   tokens: {input: number; output: number} | null
   costUsd: number | null
+  /** the attempt's class as the agent knows it for sure (wicker's own agents say it), with a rate limit's reset */
+  class?: AttemptClass | null
+  resetInMs?: number | null
 }
 
 export interface Agent {
   kind: AgentKind
   command: string
   args(call: AgentCall): string[]
+  /** variables this agent's process gets besides the WICKER_* of every attempt (its settings; never a secret) */
+  env?: Record<string, string>
   read(stdout: string, exitCode: number | null): AgentReport
   /** exit codes that mean bad credentials or input, never worth a retry */
   authExit(exitCode: number | null): boolean
 }
 
 export const BUILTIN_AGENT = fileURLToPath(new URL('../../agent/builtin.js', import.meta.url))
+export const OPENAI_AGENT = fileURLToPath(new URL('../../agent/openai-compatible.js', import.meta.url))
 
 function jsonLines(stdout: string): Array<Record<string, unknown>> {
   const out: Array<Record<string, unknown>> = []
@@ -145,6 +154,38 @@ const gemini = (bin: string): Agent => ({
   authExit: (code) => code === 42,
 })
 
+const REPORTED = new Set<string>(ATTEMPT_CLASSES)
+
+/**
+ * wicker's chat-completions agent (src/agent/openai-compatible.ts), a child process like builtin:
+ * its settings go in by environment variables, its last line says the class for sure (an HTTP
+ * status is no guess), the reset of a 429 and the tokens the server counted.
+ */
+const openaiCompatible = (settings: OpenAiSettings): Agent => ({
+  kind: 'openai-compatible',
+  command: process.execPath,
+  args: () => [OPENAI_AGENT],
+  env: openAiEnv(settings),
+  read(stdout) {
+    const r = jsonLines(stdout).findLast((o) => o.type === 'result')
+    if (!r) return {text: '', error: null, tokens: null, costUsd: null}
+    const t = (r.tokens ?? null) as Record<string, unknown> | null
+    const reported = typeof r.class === 'string' && REPORTED.has(r.class) ? (r.class as AttemptClass) : null
+    return {
+      // the output is the file it wrote: nothing it prints is a candidate
+      text: '',
+      error: r.is_error === true ? String(r.message ?? 'error') : null,
+      tokens: t ? {input: num(t.input), output: num(t.output)} : null,
+      costUsd: null,
+      // an answer it read whole: if the output does not check, that is invalid output, never a guess
+      // from the words printed (a usage of 401 prompt tokens is no 401)
+      class: r.is_error === true ? (reported ?? 'crash') : 'invalid-output',
+      resetInMs: amount(r.reset_ms),
+    }
+  },
+  authExit: () => false,
+})
+
 /** `--agent-cmd`: a JSON array, or words split on white space (no shell, no quotes). */
 export function parseAgentCommand(template: string): string[] {
   return parseCommandWords(template, '--agent-cmd', 'E_AGENT_CMD')
@@ -167,7 +208,7 @@ const command = (words: string[]): Agent => ({
   authExit: () => false,
 })
 
-export function makeAgent(kind: AgentKind, options: {agentCmd?: string | null; agentBin?: string | null}): Agent {
+export function makeAgent(kind: AgentKind, options: {agentCmd?: string | null; agentBin?: string | null; openai?: OpenAiSettings | null}): Agent {
   switch (kind) {
     case 'builtin':
       return builtin
@@ -180,6 +221,9 @@ export function makeAgent(kind: AgentKind, options: {agentCmd?: string | null; a
     case 'command':
       if (!options.agentCmd) throw new UsageError({code: 'E_AGENT_CMD', message: '--agent command needs --agent-cmd.', hint: 'For example --agent-cmd \'["my-agent", "--packet", "{packet}", "--out", "{output}"]\'.'})
       return command(parseAgentCommand(options.agentCmd))
+    case 'openai-compatible':
+      if (!options.openai) throw new UsageError({code: 'E_OPENAI_FLAGS', message: '--agent openai-compatible needs --base-url and --model.', hint: 'For example --base-url http://127.0.0.1:11434/v1 --model qwen2.5:7b-instruct.'})
+      return openaiCompatible(options.openai)
   }
 }
 

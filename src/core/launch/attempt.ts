@@ -85,7 +85,7 @@ export function agentInvocation(ctx: Pick<AttemptContext, 'agent' | 'run' | 'run
     attempt,
     command: ctx.agent.command,
     args: ctx.agent.args(call),
-    env: {WICKER_PACKET: call.packetFile, WICKER_OUTPUT: outputFile, WICKER_RUN: ctx.run, WICKER_ATTEMPT: String(attempt), WICKER_PROMPT_FILE: call.promptFile, NO_COLOR: '1'},
+    env: {...ctx.agent.env, WICKER_PACKET: call.packetFile, WICKER_OUTPUT: outputFile, WICKER_RUN: ctx.run, WICKER_ATTEMPT: String(attempt), WICKER_PROMPT_FILE: call.promptFile, NO_COLOR: '1'},
     envAtStart: [MARKER],
     cwd: files.work,
     stdinFile: call.promptFile,
@@ -163,6 +163,7 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
     authExit: ctx.agent.authExit(result.exitCode),
     output: accepted.checked.valid ? {valid: true} : accepted.checked,
     refused: accepted.refused,
+    reported: report.class ? {class: report.class, resetInMs: report.resetInMs ?? null} : null,
   })
   const staged = accepted.staged
   const checked = accepted.checked

@@ -22,6 +22,8 @@ export interface AttemptFacts {
    * exit code, that is invalid output, with this message.
    */
   refused?: string | null
+  /** the class the agent itself reported for sure (wicker's openai-compatible agent: an HTTP status read), with a reset */
+  reported?: {class: AttemptClass; resetInMs: number | null} | null
 }
 
 export interface Classification {
@@ -62,6 +64,7 @@ export function classify(f: AttemptFacts): Classification {
   if (f.refused) return {class: 'invalid-output', message: f.refused, resetInMs: null}
   if (f.timedOut) return {class: 'timeout', message: f.timedOut === 'idle' ? 'no output for too long (--idle-timeout)' : 'ran too long (--timeout)', resetInMs: null}
   if (f.spawnError) return {class: f.spawnError.includes('ENOENT') ? 'auth' : 'crash', message: `could not start the agent: ${f.spawnError}`, resetInMs: null}
+  if (f.reported && f.reported.class !== 'ok') return {class: f.reported.class, message: shortText(f.agentError ?? '') || f.output.reason, resetInMs: f.reported.resetInMs}
   const said = `${f.agentError ?? ''}\n${f.text}`
   if (f.authExit || AUTH.test(said)) return {class: 'auth', message: shortText(f.agentError ?? f.text) || 'authentication or configuration error', resetInMs: null}
   if (RATE.test(said)) return {class: 'rate-limited', message: shortText(f.agentError ?? f.text), resetInMs: parseReset(said)}

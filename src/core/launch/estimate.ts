@@ -34,3 +34,19 @@ export function describeEstimate(e: Estimate): string {
   const cost = e.expectedUsd === null ? 'cost unknown (no prices for this agent in the config)' : `≈ $${e.expectedUsd.toFixed(2)} expected`
   return `${e.packets} packet(s), ${e.legos} LEGO(s), ≈ ${k(e.promptTokens)} prompt tokens, ${cost}`
 }
+
+/**
+ * A text's tokens, estimated without the model's tokenizer: Latin-script, ASCII and white space at
+ * 4 characters a token (the rule of thumb above), every other character (Cyrillic, Greek, Arabic, Han,
+ * kana, Hangul, Thai…) a token of its own, which tokenizers come close to for those scripts. It errs
+ * high rather than low, so a guard on it (--max-context) refuses before the server would cut.
+ */
+export function estimateTokens(text: string): number {
+  let quarter = 0
+  let whole = 0
+  for (const ch of text) {
+    if (ch.codePointAt(0)! <= 0x24f || /[\s\p{Script=Latin}\p{Script=Common}]/u.test(ch)) quarter++
+    else whole++
+  }
+  return Math.ceil(quarter / 4) + whole
+}

@@ -27,6 +27,7 @@ import {rivalLaunchers, rivalsError} from './rivals.js'
 import {selectPackets} from './selector.js'
 import {cleartextWarning} from '../segments/upload.js'
 import {UploadRecord, Uploader, uploadSetup} from './upload.js'
+import {openAiSettings} from './openai/settings.js'
 import type {LaunchDryRun, LaunchEvent, LaunchOptions, LaunchResult, SegmentTally} from './types.js'
 
 export type {LaunchDryRun, LaunchEvent, LaunchOptions, LaunchResult} from './types.js'
@@ -67,13 +68,15 @@ async function openRun(options: LaunchOptions, write: boolean) {
   // a bad --shard, --upload or missing token is the command line's mistake, told before the course is read
   const shard = options.shard ? parseShard(options.shard) : null
   const upload = options.upload ? uploadSetup(options.upload, options.tokenEnv, options.env) : null
+  const openai = openAiSettings(options.agent, options, options.env)
   // recovery writes: a dry run only reads
   const {course, warnings} = await openCourse({...options, canon: false, recover: write})
   const cleartext = upload ? cleartextWarning(upload.target) : null
   if (cleartext) warnings.push(cleartext)
+  warnings.push(...openai.warnings)
   const run = options.run ?? (await newestRun(course.dir))
   const {plan, packets, dir} = await readRunPlan(course.dir, run)
-  const agent = makeAgent(options.agent, options)
+  const agent = makeAgent(options.agent, {...options, openai: openai.settings})
   checkAgentProgram(agent, runPaths(dir).work)
   // an empty --only ("$EMPTY") is a mistake, not "every packet"
   const only = options.only != null ? parseOnly(options.only, plan.packets.length) : null

@@ -32,7 +32,17 @@ export interface LaunchOptions extends OpenCourseOptions {
   upload?: string | null
   /** `--token-env NAME`: the environment variable holding its bearer token [default: WICKER_TOKEN] */
   tokenEnv?: string | null
-  /** where the token variable is read [default: process.env] */
+  /** `--agent openai-compatible`: the server's API root (requests go to <baseUrl>/chat/completions) */
+  baseUrl?: string | null
+  /** `--model`: the model the server is asked for */
+  model?: string | null
+  /** `--api-key-env NAME`: the environment variable holding its API key [default: OPENAI_API_KEY, which may be unset] */
+  apiKeyEnv?: string | null
+  /** `--no-schema` (false): a plain JSON instruction instead of response_format with the output's JSON Schema */
+  schema?: boolean
+  /** `--max-context N`: refuse a packet whose prompt is estimated above N tokens (class over-context, not retried) */
+  maxContext?: number | null
+  /** where the token and key variables are read [default: process.env] */
   env?: NodeJS.ProcessEnv
   /** aborted (first Ctrl-C / SIGTERM): start nothing more, stop every running attempt (TERM, KILL after graceMs), return */
   signal?: AbortSignal

@@ -5,9 +5,10 @@ import {PACKET_ID} from './run-plan.js'
 
 /**
  * Every attempt gets a class from what it did, not only from its exit code (real agent CLIs exit 0
- * after errors, and 1 after quota messages): ok, invalid-output, rate-limited, timeout, crash, auth.
+ * after errors, and 1 after quota messages): ok, invalid-output, rate-limited, timeout, crash, auth,
+ * over-context (a prompt larger than --max-context allows, never sent).
  */
-export const ATTEMPT_CLASSES = ['ok', 'invalid-output', 'rate-limited', 'timeout', 'crash', 'auth'] as const
+export const ATTEMPT_CLASSES = ['ok', 'invalid-output', 'rate-limited', 'timeout', 'crash', 'auth', 'over-context'] as const
 
 /** the longest message a ledger entry holds */
 export const MAX_LEDGER_MESSAGE = 4096

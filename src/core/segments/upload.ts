@@ -15,7 +15,8 @@ export interface UploadTarget {
 }
 
 const FIX_URL = 'Give the base URL of `wicker serve`, e.g. --upload https://wicker.example.org or --upload http://127.0.0.1:4750 (no user:password, no ?query or #fragment; the token goes in --token-env).'
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/
+/** An environment variable's name as wicker accepts one in a flag (--token-env, --api-key-env). */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/
 
 /** --upload and --token-env checked: http(s) only, no credentials, no query or fragment; trailing slashes dropped. */
 export function checkUploadTarget(raw: string, tokenEnv = 'WICKER_TOKEN'): UploadTarget {
@@ -38,16 +39,21 @@ export function checkUploadTarget(raw: string, tokenEnv = 'WICKER_TOKEN'): Uploa
   return {url: `${url.origin}${url.pathname.replace(/\/+$/, '')}`, tokenEnv}
 }
 
+/** A plain-http URL whose host is not this machine (loopback: nothing leaves it, an SSH tunnel, a local proxy). */
+export function plainHttpToAnotherMachine(raw: string): boolean {
+  const url = new URL(raw)
+  if (url.protocol !== 'http:') return false
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  return !(host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host))
+}
+
 /**
  * A warning for a plain-http URL to another machine: the bearer token would cross the network
  * unencrypted (put serve behind HTTPS, README "Reaching serve from elsewhere"). Loopback is fine:
  * nothing leaves the machine (an SSH tunnel, a local proxy).
  */
 export function cleartextWarning(target: UploadTarget): string | null {
-  const url = new URL(target.url)
-  if (url.protocol !== 'http:') return null
-  const host = url.hostname.replace(/^\[|\]$/g, '')
-  if (host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return null
+  if (!plainHttpToAnotherMachine(target.url)) return null
   return `--upload ${target.url} is plain http to another machine: the bearer token crosses the network unencrypted. Put wicker serve behind HTTPS (a reverse proxy or a tunnel) and use https://.`
 }
 

@@ -225,6 +225,7 @@ describe('secrets and the user\'s values', () => {
 
   it('refuses what cannot be a workflow: command, a secret for builtin, a bad secret name, bounds', () => {
     expect(() => text({agent: 'command' as never})).toThrow(/--agent command/)
+    expect(() => text({agent: 'openai-compatible' as never})).toThrow(/--agent openai-compatible cannot go into a CI template/)
     expect(() => text({agent: 'builtin', secret: 'X'})).toThrow(/--secret/)
     expect(() => text({secret: 'GITHUB_TOKEN'})).toThrow(/not a GitHub secret name/)
     expect(() => text({secret: 'has-dash'})).toThrow(/not a GitHub secret name/)

@@ -190,6 +190,7 @@ describe('refusals that need no course', () => {
     ['a whitespace image', {image: '   '}, /--image/],
     ['an image with a space in it', {image: 'reg.example.invalid/w 1'}, /--image/],
     ['agent command', {agent: 'command' as const}, /--agent command/],
+    ['agent openai-compatible (its server and model are not templated)', {agent: 'openai-compatible' as const}, /--agent openai-compatible cannot go into a CI template/],
     ['a secret name Kubernetes refuses', {secret: 'My_Secret'}, /--secret/],
     ['a claim name Kubernetes refuses', {pvc: '-course'}, /--pvc/],
     ['a namespace Kubernetes refuses', {namespace: 'Team.A'}, /--namespace/],
