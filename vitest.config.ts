@@ -19,6 +19,8 @@ export default defineConfig({
   ],
   test: {
     include: ['test/**/*.test.ts'],
+    // the default output, then the ten slowest test files (test/reporters/slowest.ts)
+    reporters: ['default', './test/reporters/slowest.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // e2e tests spawn the built CLI; two workers match the 2-core machines CI runs on
