@@ -112,7 +112,7 @@ describe('launch with (fake) claude, codex and gemini', () => {
     expect(run.json.result.costUsd).toBeCloseTo(0.0125 * p.packets)
     expect(ends(p.dir, p.run)[0]).toMatchObject({class: 'ok', costUsd: 0.0125, tokens: {input: 1200, output: 800}})
     const argv = JSON.parse(readFileSync(record, 'utf8').split('\n')[0]!).argv
-    expect(argv.slice(0, 3)).toEqual(['-p', '--output-format', 'json'])
+    expect(argv.slice(0, 4)).toEqual(['-p', '--output-format', 'stream-json', '--verbose'])
     expect(argv).toContain('--max-turns')
   })
 
@@ -136,6 +136,42 @@ describe('launch with (fake) claude, codex and gemini', () => {
     expect(run.stderr).not.toMatch(/Warning/)
     const pause = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((e) => e.type === 'pause')
     expect(pause).toMatchObject({agent: 'claude', untilMs: 1000})
+  })
+
+  it('claude: stream-json events and an output file the agent wrote; an allowed_warning rate-limit event changes nothing', () => {
+    const p = prepared()
+    const run = wicker(['launch', p.dir, '--agent', 'claude', '--agent-bin', join(bin, 'claude'), ...FAST, '--only', '1'], {env: {FAKE_MODE: 'write', FAKE_STATE: state}})
+    expect(run.code).toBe(0)
+    expect(run.json.result.packets.ok).toBe(1)
+    expect(ends(p.dir, p.run)[0]).toMatchObject({class: 'ok', costUsd: 0.02, tokens: {input: 1200, output: 500}})
+  })
+
+  it('claude: a rejected rate-limit event pauses the launch until its resetsAt (not the reset its words name), then the packet is done', () => {
+    const p = prepared()
+    const fresh = tempDir()
+    const run = wicker(['launch', p.dir, '--agent', 'claude', '--agent-bin', join(bin, 'claude'), ...FAST, '--only', '1', '--retries', '0'], {env: {FAKE_MODE: 'rejected-once', FAKE_STATE: fresh}})
+    expect(run.code).toBe(0)
+    expect(run.json.result.packets).toMatchObject({ok: 1, failed: 0})
+    const resetAt = Number(readFileSync(join(fresh, readdirSync(fresh).find((n) => n.endsWith('.reset'))!), 'utf8')) * 1000
+    const entries = ledger(p.dir, p.run)
+    expect(entries.filter((e) => e.event === 'end').map((e) => e.class)).toEqual(['rate-limited', 'ok'])
+    const limited = entries.find((e) => e.event === 'end' && e.class === 'rate-limited')
+    const second = entries.find((e) => e.event === 'start' && e.attempt === 2)
+    // the second attempt started once the reset came, and not 40 s later (the words' reset)
+    expect(Date.parse(second.at)).toBeGreaterThanOrEqual(resetAt)
+    expect(Date.parse(second.at) - resetAt).toBeLessThan(1500)
+    expect(Date.parse(limited.end)).toBeLessThan(resetAt)
+    const pause = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((e) => e.type === 'pause')
+    expect(pause.untilMs).toBeLessThanOrEqual(2000 + 1000)
+  })
+
+  it('claude: one that prints its events and then hangs is still stopped by --idle-timeout', () => {
+    const p = prepared()
+    const started = Date.now()
+    const run = wicker(['launch', p.dir, '--agent', 'claude', '--agent-bin', join(bin, 'claude'), ...FAST, '--only', '1', '--retries', '0', '--halt', 'never', '--idle-timeout', '1s'], {env: {FAKE_MODE: 'stream-hang', FAKE_STATE: state}})
+    expect(run.code).toBe(1)
+    expect(run.json.result.failures[0]).toMatchObject({class: 'timeout', message: expect.stringContaining('no output')})
+    expect(Date.now() - started).toBeLessThan(15_000)
   })
 
   it('claude: garbage is invalid-output; a hang is a timeout; bad credentials stop the run without retries', () => {

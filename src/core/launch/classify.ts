@@ -22,6 +22,8 @@ export interface AttemptFacts {
    * exit code, that is invalid output, with this message.
    */
   refused?: string | null
+  /** the agent said in a structured event that its rate limit was hit, with the reset it named (AgentReport.rateLimit) */
+  rateLimit?: {resetInMs: number | null} | null
 }
 
 export interface Classification {
@@ -63,6 +65,8 @@ export function classify(f: AttemptFacts): Classification {
   if (f.timedOut) return {class: 'timeout', message: f.timedOut === 'idle' ? 'no output for too long (--idle-timeout)' : 'ran too long (--timeout)', resetInMs: null}
   if (f.spawnError) return {class: f.spawnError.includes('ENOENT') ? 'auth' : 'crash', message: `could not start the agent: ${f.spawnError}`, resetInMs: null}
   const said = `${f.agentError ?? ''}\n${f.text}`
+  // a structured "limit hit" is stronger than any words, and its reset time than any written one
+  if (f.rateLimit) return {class: 'rate-limited', message: shortText(f.agentError ?? f.text) || 'the agent said its rate limit was hit', resetInMs: f.rateLimit.resetInMs ?? parseReset(said)}
   if (f.authExit || AUTH.test(said)) return {class: 'auth', message: shortText(f.agentError ?? f.text) || 'authentication or configuration error', resetInMs: null}
   if (RATE.test(said)) return {class: 'rate-limited', message: shortText(f.agentError ?? f.text), resetInMs: parseReset(said)}
   if (f.agentError || f.signal || (f.exitCode !== null && f.exitCode !== 0)) {
