@@ -28,7 +28,9 @@ export default class Launch extends BaseCommand {
 
 Packets already done (a valid output in staging) are skipped, so running it again resumes; --retry-failed runs only failed packets, --only picks packets by number. Ctrl-C, SIGTERM or a hangup stops launching and stops every agent's whole process tree (TERM, then KILL after --grace); a second Ctrl-C kills them at once. Before it starts, launch prints an estimate: packets, LEGOs, prompt tokens, and the expected cost when the config has the agent's prices (agents.<kind>.inputUsdPerMTok, outputUsdPerMTok). --notify runs a command with the summary as JSON on stdin when the launch ends. --dry-run prints, for each packet it would start, the exact argument vector, the environment variables it adds, the folder and the timeouts (with --json: a result listing them), built by the same code a real attempt uses; it starts, locks and writes nothing.
 
-Agents: builtin (the offline built-in generator, the default), claude, codex, gemini, command (--agent-cmd). The agent writes its JSON to $WICKER_OUTPUT or prints it; $WICKER_PACKET holds the packet file.
+Agents: builtin (the offline built-in generator, the default), claude, codex, gemini, command (--agent-cmd). The agent writes its JSON to $WICKER_OUTPUT or prints it; $WICKER_PACKET holds the packet file. claude runs with --output-format stream-json --verbose: a rejected rate_limit_event pauses the launch until its resetsAt.
+
+--sessions orchestrator runs one session per group of packets instead (at most --group-size, from one prepared orchestrator group): the orchestrator prompt, rendered for the group with each packet's output file, on stdin; the session starts its own workers (claude: the Task tool; command: {prompt_file} is the session's prompt, {output} the work folder). launch still owns the timeouts, the stop, the ledger (a start and an end for each packet, naming the session) and staging: a packet is done only when a valid output is in its file once the session ended; the others are retried together in a smaller session, or fail, by the same rules as a single attempt.
 
 Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, or some --upload failed: run it again to send them); 2 usage (a bad flag, an agent program that is not there, a --shard count other than the run's, a bad --upload URL or its token variable unset); 3 blocked (the run, or the shard, is locked by another launch, or launched split another way right now); 4 I/O; 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (with --json, the envelope's status too).`
 
@@ -48,7 +50,9 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, 
     agent: Flags.string({description: 'Agent to run.', options: [...AGENTS], default: 'builtin'}),
     'agent-cmd': Flags.string({description: 'For --agent command: the command as a JSON array or space-separated words; {packet} {prompt_file} {output} {run} {packet_id} {attempt} are filled in.'}),
     'agent-bin': Flags.string({description: 'Path of the claude / codex / gemini executable [default: found on PATH].'}),
-    concurrency: intFlag('concurrency', {char: 'j', description: 'Agents at once.', default: 4}),
+    concurrency: intFlag('concurrency', {char: 'j', description: 'Agents (or orchestrator sessions) at once.', default: 4}),
+    sessions: Flags.string({description: 'One agent session per packet, or one orchestrator session per group of packets (of one prepared orchestrator group) that starts its own workers: claude (Task tool) or command.', options: ['packet', 'orchestrator'], default: 'packet'}),
+    'group-size': intFlag('group-size', {description: 'With --sessions orchestrator: packets per session at most [default: 10].'}),
     stagger: Flags.string({description: 'Pause between starts (with ±25% jitter).', default: '1s'}),
     timeout: Flags.string({description: 'Wall-clock limit per attempt (1ms to 24h).', default: '30m'}),
     'idle-timeout': Flags.string({description: 'Limit on time without any output (1ms to 24h).', default: '5m'}),
@@ -83,6 +87,8 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, 
       agentCmd: flags['agent-cmd'],
       agentBin: flags['agent-bin'],
       concurrency: flags.concurrency,
+      sessions: flags.sessions as 'packet' | 'orchestrator',
+      groupSize: flags['group-size'],
       jitter: 0.25,
       retries: flags.retries,
       halt,

@@ -1,3 +1,4 @@
+import {spawn} from 'node:child_process'
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -5,7 +6,8 @@ import {describe, expect, it} from 'vitest'
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {fakeAgents} from '../helpers/agents.js'
-import {wicker} from '../helpers/cli.js'
+import {BIN, wicker} from '../helpers/cli.js'
+import {alive, waitFor} from '../helpers/procs.js'
 import {tempDir, writeTree} from '../helpers/fs.js'
 
 const FAST = ['--stagger', '0s', '--backoff', '100ms', '--grace', '300ms', '--json']
@@ -208,6 +210,63 @@ describe('launch with (fake) claude, codex and gemini', () => {
     const run = wicker(['launch', p.dir, '--agent', 'claude', '--agent-bin', '/nonexistent/claude', ...FAST, '--only', '1'])
     expect(run.code).toBe(2)
     expect(run.json).toMatchObject({name: 'E_AGENT_NOT_FOUND', message: expect.stringContaining('/nonexistent/claude')})
+  })
+})
+
+describe('launch --sessions orchestrator (a fake claude orchestrator)', () => {
+  const {bin} = fakeAgents()
+  const claude = join(bin, 'claude')
+
+  it('a session that writes only some of its packets\' outputs: those are done, the others retried together in a smaller session, then failed', () => {
+    const p = prepared({seeds: 24, packetSize: 4})
+    expect(p.packets).toBeGreaterThanOrEqual(4)
+    const record = join(tempDir(), 'sessions.ndjson')
+    const run = wicker(['launch', p.dir, '--agent', 'claude', '--agent-bin', claude, ...FAST, '--sessions', 'orchestrator', '--group-size', '4', '--only', '1-4', '--retries', '1', '--halt', 'never'], {env: {FAKE_MODE: 'orchestrate', FAKE_STATE: tempDir(), FAKE_RECORD: record}})
+    expect(run.code).toBe(1)
+    expect(run.json.result.packets).toMatchObject({total: 4, ok: 3, failed: 1})
+    const sessions = readFileSync(record, 'utf8').split('\n').filter((l) => l.includes('"session"')).map((l) => JSON.parse(l))
+    const ids = sessions[0].packets as string[]
+    expect(ids).toHaveLength(4)
+    // the packets the first session left without an output went again, together, and only they
+    expect(sessions.map((x) => x.packets)).toEqual([ids, [ids[1], ids[3]]])
+    const entries = ledger(p.dir, p.run)
+    expect(entries.filter((e) => e.event === 'end').map((e) => [ids.indexOf(e.packet) + 1, e.attempt, e.class])).toEqual([
+      [1, 1, 'ok'], [2, 1, 'invalid-output'], [3, 1, 'ok'], [4, 1, 'invalid-output'],
+      [2, 2, 'ok'], [4, 2, 'invalid-output'],
+    ])
+    // each packet's start names its session, shared by the group and by one process
+    const firstStarts = entries.filter((e) => e.event === 'start' && e.attempt === 1)
+    expect(new Set(firstStarts.map((e) => e.session)).size).toBe(1)
+    expect(new Set(firstStarts.map((e) => e.pid)).size).toBe(1)
+    expect(run.json.result.failures).toEqual([expect.objectContaining({packet: ids[3], class: 'invalid-output', message: expect.stringContaining('without a valid output')})])
+    // staged: exactly the outputs that were in the packets' files
+    expect(readdirSync(join(p.dir, 'phase5_baskets_staging')).sort()).toEqual([`${p.run}__${ids[0]}__1.json`, `${p.run}__${ids[1]}__2.json`, `${p.run}__${ids[2]}__1.json`].sort())
+    // the session's cost is shared out over its packets: the sum is what it reported
+    expect(run.json.result.costUsd).toBeCloseTo(0.08)
+  })
+
+  it('Ctrl-C during a hanging orchestrator session stops the session and the worker it started; every packet of it is interrupted', async () => {
+    const p = prepared()
+    const state = tempDir()
+    const child = spawn(process.execPath, [BIN, 'launch', p.dir, '--agent', 'claude', '--agent-bin', claude, '--sessions', 'orchestrator', '--stagger', '0s', '--grace', '300ms', '--json'], {env: {...process.env, FAKE_MODE: 'orchestrate-hang', FAKE_STATE: state}, stdio: 'ignore'})
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)))
+    expect(await waitFor(() => existsSync(join(state, 'pids')), 20_000)).toBe(true)
+    const pids = JSON.parse(readFileSync(join(state, 'pids'), 'utf8')) as number[]
+    expect(pids.every(alive)).toBe(true)
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    expect(await waitFor(() => pids.every((pid) => !alive(pid)), 2000)).toBe(true)
+    const entries = ledger(p.dir, p.run)
+    const started = entries.filter((e) => e.event === 'start').map((e) => e.packet).sort()
+    expect(started).toHaveLength(p.packets)
+    expect(entries.filter((e) => e.event === 'interrupted').map((e) => e.packet).sort()).toEqual(started)
+  })
+
+  it('refuses an agent that cannot start workers of its own, and --group-size without orchestrator sessions', () => {
+    const p = prepared()
+    expect(wicker(['launch', p.dir, ...FAST, '--sessions', 'orchestrator']).json).toMatchObject({status: 2, name: 'E_SESSIONS'})
+    expect(wicker(['launch', p.dir, ...FAST, '--group-size', '3']).json).toMatchObject({status: 2, name: 'E_SESSIONS'})
+    expect(wicker(['launch', p.dir, '--agent', 'claude', '--agent-bin', claude, ...FAST, '--sessions', 'orchestrator', '--group-size', '0']).code).toBe(2)
   })
 })
 

@@ -19,8 +19,8 @@ const mode = process.env.FAKE_MODE || 'ok'
 let stdin = ''
 process.stdin.on('data', (d) => (stdin += d))
 process.stdin.on('end', main)
-function baskets() {
-  const r = spawnSync(process.execPath, [${JSON.stringify(BUILTIN)}], {env: {...process.env, WICKER_OUTPUT: '', WICKER_BUILTIN_FAIL: ''}, input: '', encoding: 'utf8'})
+function baskets(packetFile = process.env.WICKER_PACKET) {
+  const r = spawnSync(process.execPath, [${JSON.stringify(BUILTIN)}], {env: {...process.env, WICKER_PACKET: packetFile, WICKER_OUTPUT: '', WICKER_BUILTIN_FAIL: ''}, input: '', encoding: 'utf8'})
   return r.stdout.trim()
 }
 function firstTime() {
@@ -42,9 +42,32 @@ const init = () => out({type: 'system', subtype: 'init', cwd: process.cwd(), ses
 const say = (content) => out({type: 'assistant', message: {id: 'm1', type: 'message', role: 'assistant', model: 'claude-fake', content, stop_reason: null, usage: {input_tokens: 3, output_tokens: 2}}, session_id: 's1'})
 const limitEvent = (status, resetsAt) => out({type: 'rate_limit_event', rate_limit_info: {status, resetsAt, rateLimitType: 'five_hour', overageStatus: 'rejected', overageDisabledReason: 'org_level_disabled', isUsingOverage: false}, uuid: 'u1', session_id: 's1'})
 const result = (fields) => out({type: 'result', subtype: 'success', is_error: false, duration_ms: 40, num_turns: 3, session_id: 's1', ...fields})
+/**
+ * An orchestrator session: reads the packets and their output files from the prompt on stdin and
+ * writes the outputs of every other packet (the 1st, 3rd…), as a session whose workers did not all
+ * finish; 'orchestrate-hang' starts a worker process and both hang.
+ */
+function orchestrate() {
+  const path = require('node:path')
+  const packets = [...stdin.matchAll(/^- (p[0-9a-f]{15}): prompt (.+)\n  output (.+)$/gm)].map((m) => ({id: m[1], prompt: m[2], output: m[3]}))
+  if (process.env.FAKE_RECORD) fs.appendFileSync(process.env.FAKE_RECORD, JSON.stringify({session: process.env.WICKER_SESSION, packets: packets.map((p) => p.id)}) + '\n')
+  if (mode === 'orchestrate-hang') {
+    const worker = require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {stdio: 'ignore'})
+    fs.writeFileSync(path.join(process.env.FAKE_STATE, 'pids'), JSON.stringify([process.pid, worker.pid]))
+    say([{type: 'tool_use', id: 't0', name: 'Task', input: {description: 'worker', prompt: 'packet'}}])
+    return setInterval(() => {}, 1000)
+  }
+  packets.forEach((p, i) => {
+    if (i % 2 !== 0) return
+    const packetFile = path.join(path.dirname(path.dirname(p.prompt)), 'packets', p.id + '.json')
+    fs.writeFileSync(p.output, baskets(packetFile))
+  })
+  result({result: packets.map((p, i) => p.id + (i % 2 === 0 ? ' done' : ' failed: the worker stopped')).join('\n'), total_cost_usd: 0.04, usage: {input_tokens: 4000, output_tokens: 2000}})
+}
 function main() {
   if (mode === 'hang') return setInterval(() => {}, 1000)
   init()
+  if (mode.startsWith('orchestrate')) return orchestrate()
   if (mode === 'stream-hang') { say([{type: 'text', text: 'Reading the packet.'}]); return setInterval(() => {}, 1000) }
   if (mode === 'auth') { result({is_error: true, result: 'Invalid API key · Please run /login'}); process.exit(1) }
   if (mode === 'error-result') {

@@ -42,10 +42,21 @@ export interface AgentReport {
   said?: string
 }
 
+/** `launch --sessions orchestrator`: what one session of a group is started with. */
+export interface SessionCall {
+  /** the session's orchestrator prompt (also on stdin) */
+  promptFile: string
+  /** the work folder the packets' output files are in */
+  workDir: string
+  run: string
+}
+
 export interface Agent {
   kind: AgentKind
   command: string
   args(call: AgentCall): string[]
+  /** an orchestrator session's arguments; absent for an agent that cannot start workers of its own */
+  sessionArgs?(call: SessionCall): string[]
   /** `now`: the clock a structured reset time is measured from */
   read(stdout: string, exitCode: number | null, now?: number): AgentReport
   /** exit codes that mean bad credentials or input, never worth a retry */
@@ -147,6 +158,8 @@ const claude = (bin: string): Agent => ({
   kind: 'claude',
   command: bin,
   args: () => ['-p', '--output-format', 'stream-json', '--verbose', '--max-turns', '30', '--permission-mode', 'acceptEdits', '--allowedTools', 'Read,Write,Edit', '--strict-mcp-config', '--mcp-config', '{"mcpServers":{}}'],
+  // an orchestrator starts its workers with the Task tool (subagents), and needs the turns for a group
+  sessionArgs: () => ['-p', '--output-format', 'stream-json', '--verbose', '--max-turns', '200', '--permission-mode', 'acceptEdits', '--allowedTools', 'Read,Write,Edit,Task', '--strict-mcp-config', '--mcp-config', '{"mcpServers":{}}'],
   read(stdout, _exitCode, now = Date.now()) {
     const events = jsonLines(stdout)
     const r = events.findLast((e) => e.type === 'result') ?? (events.length === 0 ? lastObject(stdout) : null)
@@ -236,6 +249,8 @@ const command = (words: string[]): Agent => ({
   args: (call) => words.slice(1).map((w) => w.replace(/\{[a-z_]+\}/g, (p) => (PLACEHOLDERS[p] ? PLACEHOLDERS[p]!(call) : p))),
   read: (stdout) => ({text: stdout, error: null, tokens: null, costUsd: null}),
   authExit: () => false,
+  // a session: {prompt_file} is the session's orchestrator prompt, {output} the work folder of the packets' files
+  sessionArgs: (call) => words.slice(1).map((w) => w.replace(/\{[a-z_]+\}/g, (p) => (p === '{prompt_file}' ? call.promptFile : p === '{output}' ? call.workDir : p === '{run}' ? call.run : p))),
 })
 
 export function makeAgent(kind: AgentKind, options: {agentCmd?: string | null; agentBin?: string | null}): Agent {

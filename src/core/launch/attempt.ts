@@ -95,7 +95,7 @@ export function agentInvocation(ctx: Pick<AttemptContext, 'agent' | 'run' | 'run
 }
 
 /** wicker's environment, less what the agent must not see, plus the attempt's own variables. */
-function agentEnv(added: Record<string, string>, withheld: readonly string[] = []): NodeJS.ProcessEnv {
+export function agentEnv(added: Record<string, string>, withheld: readonly string[] = []): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {...process.env, ...added}
   for (const name of withheld) delete env[name]
   return env
