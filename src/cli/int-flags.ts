@@ -20,6 +20,8 @@ export const INT_BOUNDS = {
   /** prepare-segments --shards: machines a run is split over (schemas/run-plan.ts MAX_SHARDS) */
   shards: {min: 1, max: 10_000},
   orchestrators: {min: 1, max: 1000},
+  /** launch --group-size: packets one orchestrator session drives */
+  'group-size': {min: 1, max: 1000},
   agents: {min: 1, max: 10_000},
   'window-seeds': SETTING_LIMITS.windowSeeds,
   'recent-new-legos': SETTING_LIMITS.recentNewLegos,

@@ -28,7 +28,9 @@ export default class Launch extends BaseCommand {
 
 Packets already done (a valid output in staging) are skipped, so running it again resumes; --retry-failed runs only failed packets, --only picks packets by number. Ctrl-C, SIGTERM or a hangup stops launching and stops every agent's whole process tree (TERM, then KILL after --grace); a second Ctrl-C kills them at once. Before it starts, launch prints an estimate: packets, LEGOs, prompt tokens, and the expected cost when the config has the agent's prices (agents.<kind>.inputUsdPerMTok, outputUsdPerMTok). --notify runs a command with the summary as JSON on stdin when the launch ends. --dry-run prints, for each packet it would start, the exact argument vector, the environment variables it adds, the folder and the timeouts (with --json: a result listing them), built by the same code a real attempt uses; it starts, locks and writes nothing.
 
-Agents: builtin (the offline built-in generator, the default), claude, codex, gemini, command (--agent-cmd), openai-compatible (--base-url, --model). The agent writes its JSON to $WICKER_OUTPUT or prints it; $WICKER_PACKET holds the packet file.
+Agents: builtin (the offline built-in generator, the default), claude, codex, gemini, command (--agent-cmd), openai-compatible (--base-url, --model). The agent writes its JSON to $WICKER_OUTPUT or prints it; $WICKER_PACKET holds the packet file. claude runs with --output-format stream-json --verbose: a rejected rate_limit_event pauses the launch until its resetsAt.
+
+--sessions orchestrator runs one session per group of packets instead (at most --group-size, from one prepared orchestrator group): the orchestrator prompt, rendered for the group with each packet's output file, on stdin; the session starts its own workers (claude: the Task tool; command: {prompt_file} is the session's prompt, {output} the work folder). launch still owns the timeouts, the stop, the ledger (a start and an end for each packet, naming the session) and staging: a packet is done only when a valid output is in its file once the session ended; the others are retried together in a smaller session, or fail, by the same rules as a single attempt.
 
 --agent openai-compatible sends one chat-completions request per packet to a local or hosted OpenAI-style server (ollama, llama.cpp server, vLLM, LM Studio…): POST <base-url>/chat/completions with {model, messages: [system, user: the rendered prompt], response_format: {type: "json_schema", json_schema: {name: "wicker_worker_output", strict: true, schema}}}, the schema being the worker output with the packet's LEGO ids, every field required, no bounds; --no-schema sends no response_format and asks for the JSON alone (for a server without structured output). The key is read from $OPENAI_API_KEY (or the variable --api-key-env names; unset is fine for a server that needs none) and goes only into the Authorization header. It runs as a child process like any agent, so --timeout, --idle-timeout (nothing is printed while the server answers), stopping, the ledger and staging apply as ever. 429 pauses for its Retry-After; 401/403/404 stop the run (auth); 5xx and network errors are retried (crash); an answer cut at the output limit (finish_reason "length") is invalid-output; --max-context N refuses a prompt estimated above N tokens without sending it (over-context, not retried).
 
@@ -56,7 +58,9 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, 
     'api-key-env': Flags.string({description: 'For --agent openai-compatible: the environment variable holding the API key (never the key itself) [default: OPENAI_API_KEY, which may be unset for a local server].'}),
     schema: Flags.boolean({description: 'For --agent openai-compatible: send response_format with the worker output\'s JSON Schema (--no-schema: a plain JSON instruction, for a server without structured output).', default: true, allowNo: true}),
     'max-context': intFlag('max-context', {description: 'For --agent openai-compatible: refuse a packet whose prompt is estimated above this many tokens, without sending it'}),
-    concurrency: intFlag('concurrency', {char: 'j', description: 'Agents at once.', default: 4}),
+    concurrency: intFlag('concurrency', {char: 'j', description: 'Agents (or orchestrator sessions) at once.', default: 4}),
+    sessions: Flags.string({description: 'One agent session per packet, or one orchestrator session per group of packets (of one prepared orchestrator group) that starts its own workers: claude (Task tool) or command.', options: ['packet', 'orchestrator'], default: 'packet'}),
+    'group-size': intFlag('group-size', {description: 'With --sessions orchestrator: packets per session at most [default: 10].'}),
     stagger: Flags.string({description: 'Pause between starts (with ±25% jitter).', default: '1s'}),
     timeout: Flags.string({description: 'Wall-clock limit per attempt (1ms to 24h).', default: '30m'}),
     'idle-timeout': Flags.string({description: 'Limit on time without any output (1ms to 24h).', default: '5m'}),
@@ -96,6 +100,8 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, 
       schema: flags.schema,
       maxContext: flags['max-context'] ?? null,
       concurrency: flags.concurrency,
+      sessions: flags.sessions as 'packet' | 'orchestrator',
+      groupSize: flags['group-size'],
       jitter: 0.25,
       retries: flags.retries,
       halt,

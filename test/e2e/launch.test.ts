@@ -1,3 +1,4 @@
+import {spawn} from 'node:child_process'
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
@@ -5,7 +6,8 @@ import {describe, expect, it} from 'vitest'
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {fakeAgents} from '../helpers/agents.js'
-import {wicker} from '../helpers/cli.js'
+import {BIN, wicker} from '../helpers/cli.js'
+import {alive, waitFor} from '../helpers/procs.js'
 import {tempDir, writeTree} from '../helpers/fs.js'
 
 const FAST = ['--stagger', '0s', '--backoff', '100ms', '--grace', '300ms', '--json']
@@ -112,7 +114,7 @@ describe('launch with (fake) claude, codex and gemini', () => {
     expect(run.json.result.costUsd).toBeCloseTo(0.0125 * p.packets)
     expect(ends(p.dir, p.run)[0]).toMatchObject({class: 'ok', costUsd: 0.0125, tokens: {input: 1200, output: 800}})
     const argv = JSON.parse(readFileSync(record, 'utf8').split('\n')[0]!).argv
-    expect(argv.slice(0, 3)).toEqual(['-p', '--output-format', 'json'])
+    expect(argv.slice(0, 4)).toEqual(['-p', '--output-format', 'stream-json', '--verbose'])
     expect(argv).toContain('--max-turns')
   })
 
@@ -136,6 +138,42 @@ describe('launch with (fake) claude, codex and gemini', () => {
     expect(run.stderr).not.toMatch(/Warning/)
     const pause = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((e) => e.type === 'pause')
     expect(pause).toMatchObject({agent: 'claude', untilMs: 1000})
+  })
+
+  it('claude: stream-json events and an output file the agent wrote; an allowed_warning rate-limit event changes nothing', () => {
+    const p = prepared()
+    const run = wicker(['launch', p.dir, '--agent', 'claude', '--agent-bin', join(bin, 'claude'), ...FAST, '--only', '1'], {env: {FAKE_MODE: 'write', FAKE_STATE: state}})
+    expect(run.code).toBe(0)
+    expect(run.json.result.packets.ok).toBe(1)
+    expect(ends(p.dir, p.run)[0]).toMatchObject({class: 'ok', costUsd: 0.02, tokens: {input: 1200, output: 500}})
+  })
+
+  it('claude: a rejected rate-limit event pauses the launch until its resetsAt (not the reset its words name), then the packet is done', () => {
+    const p = prepared()
+    const fresh = tempDir()
+    const run = wicker(['launch', p.dir, '--agent', 'claude', '--agent-bin', join(bin, 'claude'), ...FAST, '--only', '1', '--retries', '0'], {env: {FAKE_MODE: 'rejected-once', FAKE_STATE: fresh}})
+    expect(run.code).toBe(0)
+    expect(run.json.result.packets).toMatchObject({ok: 1, failed: 0})
+    const resetAt = Number(readFileSync(join(fresh, readdirSync(fresh).find((n) => n.endsWith('.reset'))!), 'utf8')) * 1000
+    const entries = ledger(p.dir, p.run)
+    expect(entries.filter((e) => e.event === 'end').map((e) => e.class)).toEqual(['rate-limited', 'ok'])
+    const limited = entries.find((e) => e.event === 'end' && e.class === 'rate-limited')
+    const second = entries.find((e) => e.event === 'start' && e.attempt === 2)
+    // the second attempt started once the reset came, and not 40 s later (the words' reset)
+    expect(Date.parse(second.at)).toBeGreaterThanOrEqual(resetAt)
+    expect(Date.parse(second.at) - resetAt).toBeLessThan(1500)
+    expect(Date.parse(limited.end)).toBeLessThan(resetAt)
+    const pause = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).find((e) => e.type === 'pause')
+    expect(pause.untilMs).toBeLessThanOrEqual(2000 + 1000)
+  })
+
+  it('claude: one that prints its events and then hangs is still stopped by --idle-timeout', () => {
+    const p = prepared()
+    const started = Date.now()
+    const run = wicker(['launch', p.dir, '--agent', 'claude', '--agent-bin', join(bin, 'claude'), ...FAST, '--only', '1', '--retries', '0', '--halt', 'never', '--idle-timeout', '1s'], {env: {FAKE_MODE: 'stream-hang', FAKE_STATE: state}})
+    expect(run.code).toBe(1)
+    expect(run.json.result.failures[0]).toMatchObject({class: 'timeout', message: expect.stringContaining('no output')})
+    expect(Date.now() - started).toBeLessThan(15_000)
   })
 
   it('claude: garbage is invalid-output; a hang is a timeout; bad credentials stop the run without retries', () => {
@@ -172,6 +210,63 @@ describe('launch with (fake) claude, codex and gemini', () => {
     const run = wicker(['launch', p.dir, '--agent', 'claude', '--agent-bin', '/nonexistent/claude', ...FAST, '--only', '1'])
     expect(run.code).toBe(2)
     expect(run.json).toMatchObject({name: 'E_AGENT_NOT_FOUND', message: expect.stringContaining('/nonexistent/claude')})
+  })
+})
+
+describe('launch --sessions orchestrator (a fake claude orchestrator)', () => {
+  const {bin} = fakeAgents()
+  const claude = join(bin, 'claude')
+
+  it('a session that writes only some of its packets\' outputs: those are done, the others retried together in a smaller session, then failed', () => {
+    const p = prepared({seeds: 24, packetSize: 4})
+    expect(p.packets).toBeGreaterThanOrEqual(4)
+    const record = join(tempDir(), 'sessions.ndjson')
+    const run = wicker(['launch', p.dir, '--agent', 'claude', '--agent-bin', claude, ...FAST, '--sessions', 'orchestrator', '--group-size', '4', '--only', '1-4', '--retries', '1', '--halt', 'never'], {env: {FAKE_MODE: 'orchestrate', FAKE_STATE: tempDir(), FAKE_RECORD: record}})
+    expect(run.code).toBe(1)
+    expect(run.json.result.packets).toMatchObject({total: 4, ok: 3, failed: 1})
+    const sessions = readFileSync(record, 'utf8').split('\n').filter((l) => l.includes('"session"')).map((l) => JSON.parse(l))
+    const ids = sessions[0].packets as string[]
+    expect(ids).toHaveLength(4)
+    // the packets the first session left without an output went again, together, and only they
+    expect(sessions.map((x) => x.packets)).toEqual([ids, [ids[1], ids[3]]])
+    const entries = ledger(p.dir, p.run)
+    expect(entries.filter((e) => e.event === 'end').map((e) => [ids.indexOf(e.packet) + 1, e.attempt, e.class])).toEqual([
+      [1, 1, 'ok'], [2, 1, 'invalid-output'], [3, 1, 'ok'], [4, 1, 'invalid-output'],
+      [2, 2, 'ok'], [4, 2, 'invalid-output'],
+    ])
+    // each packet's start names its session, shared by the group and by one process
+    const firstStarts = entries.filter((e) => e.event === 'start' && e.attempt === 1)
+    expect(new Set(firstStarts.map((e) => e.session)).size).toBe(1)
+    expect(new Set(firstStarts.map((e) => e.pid)).size).toBe(1)
+    expect(run.json.result.failures).toEqual([expect.objectContaining({packet: ids[3], class: 'invalid-output', message: expect.stringContaining('without a valid output')})])
+    // staged: exactly the outputs that were in the packets' files
+    expect(readdirSync(join(p.dir, 'phase5_baskets_staging')).sort()).toEqual([`${p.run}__${ids[0]}__1.json`, `${p.run}__${ids[1]}__2.json`, `${p.run}__${ids[2]}__1.json`].sort())
+    // the session's cost is shared out over its packets: the sum is what it reported
+    expect(run.json.result.costUsd).toBeCloseTo(0.08)
+  })
+
+  it('Ctrl-C during a hanging orchestrator session stops the session and the worker it started; every packet of it is interrupted', async () => {
+    const p = prepared()
+    const state = tempDir()
+    const child = spawn(process.execPath, [BIN, 'launch', p.dir, '--agent', 'claude', '--agent-bin', claude, '--sessions', 'orchestrator', '--stagger', '0s', '--grace', '300ms', '--json'], {env: {...process.env, FAKE_MODE: 'orchestrate-hang', FAKE_STATE: state}, stdio: 'ignore'})
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)))
+    expect(await waitFor(() => existsSync(join(state, 'pids')), 20_000)).toBe(true)
+    const pids = JSON.parse(readFileSync(join(state, 'pids'), 'utf8')) as number[]
+    expect(pids.every(alive)).toBe(true)
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    expect(await waitFor(() => pids.every((pid) => !alive(pid)), 2000)).toBe(true)
+    const entries = ledger(p.dir, p.run)
+    const started = entries.filter((e) => e.event === 'start').map((e) => e.packet).sort()
+    expect(started).toHaveLength(p.packets)
+    expect(entries.filter((e) => e.event === 'interrupted').map((e) => e.packet).sort()).toEqual(started)
+  })
+
+  it('refuses an agent that cannot start workers of its own, and --group-size without orchestrator sessions', () => {
+    const p = prepared()
+    expect(wicker(['launch', p.dir, ...FAST, '--sessions', 'orchestrator']).json).toMatchObject({status: 2, name: 'E_SESSIONS'})
+    expect(wicker(['launch', p.dir, ...FAST, '--group-size', '3']).json).toMatchObject({status: 2, name: 'E_SESSIONS'})
+    expect(wicker(['launch', p.dir, '--agent', 'claude', '--agent-bin', claude, ...FAST, '--sessions', 'orchestrator', '--group-size', '0']).code).toBe(2)
   })
 })
 

@@ -34,6 +34,27 @@ export interface AgentReport {
   /** the attempt's class as the agent knows it for sure (wicker's own agents say it), with a rate limit's reset */
   class?: AttemptClass | null
   resetInMs?: number | null
+  /**
+   * The agent said, in a structured event, that its rate limit was hit (claude's `rate_limit_event`
+   * with status "rejected"), and when it resets, in ms from when its output was read (null: not said).
+   * This wins over any reset time written in its words.
+   */
+  rateLimit?: {resetInMs: number | null} | null
+  /**
+   * What the agent said about how it went, searched for failure words (auth, rate limit) instead of
+   * all it printed: a stream-json transcript also holds the agent's own work, whose words must not
+   * read as a failure ("forbidden" in a phrase is not a 403). Unset: all it printed is searched.
+   */
+  said?: string
+}
+
+/** `launch --sessions orchestrator`: what one session of a group is started with. */
+export interface SessionCall {
+  /** the session's orchestrator prompt (also on stdin) */
+  promptFile: string
+  /** the work folder the packets' output files are in */
+  workDir: string
+  run: string
 }
 
 export interface Agent {
@@ -42,7 +63,10 @@ export interface Agent {
   args(call: AgentCall): string[]
   /** variables this agent's process gets besides the WICKER_* of every attempt (its settings; never a secret) */
   env?: Record<string, string>
-  read(stdout: string, exitCode: number | null): AgentReport
+  /** an orchestrator session's arguments; absent for an agent that cannot start workers of its own */
+  sessionArgs?(call: SessionCall): string[]
+  /** `now`: the clock a structured reset time is measured from */
+  read(stdout: string, exitCode: number | null, now?: number): AgentReport
   /** exit codes that mean bad credentials or input, never worth a retry */
   authExit(exitCode: number | null): boolean
 }
@@ -92,20 +116,80 @@ const builtin: Agent = {
   authExit: () => false,
 }
 
+/** An epoch time an agent named: seconds (claude's resetsAt), or milliseconds when that large; null when not a time. */
+function epochMs(v: unknown): number | null {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) return null
+  return v >= 1e12 ? v : v * 1000
+}
+
+/**
+ * claude's `rate_limit_event`s (`{"type":"rate_limit_event","rate_limit_info":{"status":"allowed" |
+ * "allowed_warning" | "rejected","resetsAt":<epoch s>,"rateLimitType":"five_hour",…}}`): "allowed"
+ * and "allowed_warning" are news, not failures; "rejected" (or overage in use and rejected) is the
+ * limit hit. The latest reset of the limits hit is when work can go on; one already past is no reset.
+ */
+export function claudeRateLimit(events: ReadonlyArray<Record<string, unknown>>, now: number): AgentReport['rateLimit'] {
+  let hit = false
+  let resetAt: number | null = null
+  for (const e of events) {
+    if (e.type !== 'rate_limit_event') continue
+    const info = (typeof e.rate_limit_info === 'object' && e.rate_limit_info !== null ? e.rate_limit_info : e) as Record<string, unknown>
+    const overage = info.isUsingOverage === true && info.overageStatus === 'rejected'
+    if (info.status !== 'rejected' && !overage) continue
+    hit = true
+    const at = epochMs(info.status === 'rejected' ? info.resetsAt : (info.overageResetsAt ?? info.resetsAt))
+    if (at !== null && at > now) resetAt = Math.max(resetAt ?? 0, at)
+  }
+  return hit ? {resetInMs: resetAt === null ? null : resetAt - now} : null
+}
+
+/** The text blocks of claude's last assistant message (its final words when no result event came). */
+function lastAssistantText(events: ReadonlyArray<Record<string, unknown>>): string {
+  for (const e of [...events].reverse()) {
+    if (e.type !== 'assistant') continue
+    const content = (e.message as Record<string, unknown> | undefined)?.content
+    if (!Array.isArray(content)) continue
+    const text = content.filter((b): b is {type: 'text'; text: string} => b?.type === 'text' && typeof b.text === 'string').map((b) => b.text).join('\n')
+    if (text) return text
+  }
+  return ''
+}
+
+/** claude's `errors[]` on a result (strings, or objects with an error or message). */
+const errorWords = (v: unknown) => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : typeof x === 'object' && x !== null ? String((x as Record<string, unknown>).message ?? (x as Record<string, unknown>).error ?? '') : '')).filter(Boolean) : [])
+
+/**
+ * claude -p with `--output-format stream-json --verbose` (stream-json needs --verbose with -p): NDJSON
+ * events, a `system` init, `assistant` and `user` messages, `rate_limit_event`s, and a final `result`
+ * (result text, is_error, usage, total_cost_usd). A single JSON object (--output-format json) is read too.
+ */
 const claude = (bin: string): Agent => ({
   kind: 'claude',
   command: bin,
-  args: () => ['-p', '--output-format', 'json', '--max-turns', '30', '--permission-mode', 'acceptEdits', '--allowedTools', 'Read,Write,Edit', '--strict-mcp-config', '--mcp-config', '{"mcpServers":{}}'],
-  read(stdout) {
-    const r = lastObject(stdout)
-    if (!r) return {text: stdout, error: null, tokens: null, costUsd: null}
+  args: () => ['-p', '--output-format', 'stream-json', '--verbose', '--max-turns', '30', '--permission-mode', 'acceptEdits', '--allowedTools', 'Read,Write,Edit', '--strict-mcp-config', '--mcp-config', '{"mcpServers":{}}'],
+  // an orchestrator starts its workers with the Task tool (subagents), and needs the turns for a group
+  sessionArgs: () => ['-p', '--output-format', 'stream-json', '--verbose', '--max-turns', '200', '--permission-mode', 'acceptEdits', '--allowedTools', 'Read,Write,Edit,Task', '--strict-mcp-config', '--mcp-config', '{"mcpServers":{}}'],
+  read(stdout, _exitCode, now = Date.now()) {
+    const events = jsonLines(stdout)
+    const r = events.findLast((e) => e.type === 'result') ?? (events.length === 0 ? lastObject(stdout) : null)
+    const rateLimit = claudeRateLimit(events, now)
+    // lines that are not events: a CLI that fails before streaming prints plain words ("You've hit your limit · resets 1pm")
+    const plain = stdout.split('\n').filter((l) => l.trim() && !l.trim().startsWith('{')).join('\n')
+    if (!r) {
+      const text = events.length > 0 ? lastAssistantText(events) : stdout
+      return {text, error: null, tokens: null, costUsd: null, rateLimit, said: events.length > 0 ? plain : stdout}
+    }
     const usage = (r.usage ?? {}) as Record<string, unknown>
     const failed = r.is_error === true || (typeof r.subtype === 'string' && r.subtype.startsWith('error'))
+    const resultText = typeof r.result === 'string' ? r.result : ''
     return {
-      text: typeof r.result === 'string' ? r.result : stdout,
+      text: typeof r.result === 'string' ? r.result : events.length > 0 ? lastAssistantText(events) : stdout,
       error: failed ? `${String(r.subtype ?? 'error')}: ${String(r.result ?? r.api_error_status ?? '')}`.trim() : null,
       tokens: r.usage ? {input: num(usage.input_tokens) + num(usage.cache_read_input_tokens) + num(usage.cache_creation_input_tokens), output: num(usage.output_tokens)} : null,
       costUsd: amount(r.total_cost_usd),
+      rateLimit,
+      // a successful result's text is the agent's work, not words about how it went
+      said: [plain, ...(failed ? [resultText, r.api_error_status === undefined ? '' : `API error ${String(r.api_error_status)}`] : []), ...errorWords(r.errors)].filter(Boolean).join('\n'),
     }
   },
   authExit: () => false,
@@ -206,6 +290,8 @@ const command = (words: string[]): Agent => ({
   args: (call) => words.slice(1).map((w) => w.replace(/\{[a-z_]+\}/g, (p) => (PLACEHOLDERS[p] ? PLACEHOLDERS[p]!(call) : p))),
   read: (stdout) => ({text: stdout, error: null, tokens: null, costUsd: null}),
   authExit: () => false,
+  // a session: {prompt_file} is the session's orchestrator prompt, {output} the work folder of the packets' files
+  sessionArgs: (call) => words.slice(1).map((w) => w.replace(/\{[a-z_]+\}/g, (p) => (p === '{prompt_file}' ? call.promptFile : p === '{output}' ? call.workDir : p === '{run}' ? call.run : p))),
 })
 
 export function makeAgent(kind: AgentKind, options: {agentCmd?: string | null; agentBin?: string | null; openai?: OpenAiSettings | null}): Agent {

@@ -95,7 +95,7 @@ export function agentInvocation(ctx: Pick<AttemptContext, 'agent' | 'run' | 'run
 }
 
 /** wicker's environment, less what the agent must not see, plus the attempt's own variables. */
-function agentEnv(added: Record<string, string>, withheld: readonly string[] = []): NodeJS.ProcessEnv {
+export function agentEnv(added: Record<string, string>, withheld: readonly string[] = []): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {...process.env, ...added}
   for (const name of withheld) delete env[name]
   return env
@@ -158,8 +158,9 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
     signal: result.signal,
     timedOut: result.timedOut,
     spawnError: result.error,
-    text: `${result.stderr}\n${result.stdout}`,
+    text: `${result.stderr}\n${report.said ?? result.stdout}`,
     agentError: report.error,
+    rateLimit: report.rateLimit,
     authExit: ctx.agent.authExit(result.exitCode),
     output: accepted.checked.valid ? {valid: true} : accepted.checked,
     refused: accepted.refused,

@@ -24,6 +24,8 @@ export interface AttemptFacts {
   refused?: string | null
   /** the class the agent itself reported for sure (wicker's openai-compatible agent: an HTTP status read), with a reset */
   reported?: {class: AttemptClass; resetInMs: number | null} | null
+  /** the agent said in a structured event that its rate limit was hit, with the reset it named (AgentReport.rateLimit) */
+  rateLimit?: {resetInMs: number | null} | null
 }
 
 export interface Classification {
@@ -66,6 +68,8 @@ export function classify(f: AttemptFacts): Classification {
   if (f.spawnError) return {class: f.spawnError.includes('ENOENT') ? 'auth' : 'crash', message: `could not start the agent: ${f.spawnError}`, resetInMs: null}
   if (f.reported && f.reported.class !== 'ok') return {class: f.reported.class, message: shortText(f.agentError ?? '') || f.output.reason, resetInMs: f.reported.resetInMs}
   const said = `${f.agentError ?? ''}\n${f.text}`
+  // a structured "limit hit" is stronger than any words, and its reset time than any written one
+  if (f.rateLimit) return {class: 'rate-limited', message: shortText(f.agentError ?? f.text) || 'the agent said its rate limit was hit', resetInMs: f.rateLimit.resetInMs ?? parseReset(said)}
   if (f.authExit || AUTH.test(said)) return {class: 'auth', message: shortText(f.agentError ?? f.text) || 'authentication or configuration error', resetInMs: null}
   if (RATE.test(said)) return {class: 'rate-limited', message: shortText(f.agentError ?? f.text), resetInMs: parseReset(said)}
   if (f.agentError || f.signal || (f.exitCode !== null && f.exitCode !== 0)) {

@@ -25,10 +25,15 @@ import {nextAttempt, Scheduler} from './scheduler.js'
 import {parseOnly} from './only.js'
 import {rivalLaunchers, rivalsError} from './rivals.js'
 import {selectPackets} from './selector.js'
+import {runSession} from './session.js'
+import type {PreparedPacket} from '../segments/packets.js'
 import {cleartextWarning} from '../segments/upload.js'
 import {UploadRecord, Uploader, uploadSetup} from './upload.js'
 import {openAiSettings} from './openai/settings.js'
 import type {LaunchDryRun, LaunchEvent, LaunchOptions, LaunchResult, SegmentTally} from './types.js'
+
+/** `--group-size` when not given: packets per orchestrator session */
+export const DEFAULT_GROUP_SIZE = 10
 
 export type {LaunchDryRun, LaunchEvent, LaunchOptions, LaunchResult} from './types.js'
 export type {LedgerEntry} from './ledger.js'
@@ -77,6 +82,10 @@ async function openRun(options: LaunchOptions, write: boolean) {
   const run = options.run ?? (await newestRun(course.dir))
   const {plan, packets, dir} = await readRunPlan(course.dir, run)
   const agent = makeAgent(options.agent, {...options, openai: openai.settings})
+  if (options.groupSize != null && options.sessions !== 'orchestrator') throw new UsageError({code: 'E_SESSIONS', message: '--group-size is for orchestrator sessions only.', hint: 'Add --sessions orchestrator, or leave out --group-size.'})
+  if (options.sessions === 'orchestrator' && !agent.sessionArgs) {
+    throw new UsageError({code: 'E_SESSIONS', message: `--sessions orchestrator needs an agent that starts workers of its own; the ${agent.kind} agent does not.`, hint: 'Use --agent claude (its Task tool starts the workers) or --agent command, or leave out --sessions.', details: {agent: agent.kind}})
+  }
   checkAgentProgram(agent, runPaths(dir).work)
   // an empty --only ("$EMPTY") is a mistake, not "every packet"
   const only = options.only != null ? parseOnly(options.only, plan.packets.length) : null
@@ -135,6 +144,7 @@ async function offerStaged(open: Awaited<ReturnType<typeof openRun>>, uploader: 
  * a real attempt spawns (agentInvocation), without starting, locking or writing anything.
  */
 export async function dryRunLaunch(options: LaunchOptions): Promise<{result: LaunchDryRun; warnings: string[]}> {
+  if (options.sessions === 'orchestrator') throw new UsageError({code: 'E_SESSIONS', message: '--dry-run does not show orchestrator sessions yet: what it prints is one session per packet.', hint: 'Leave out --sessions orchestrator to see the per-packet invocations, or leave out --dry-run.'})
   const open = await openRun(options, false)
   const history = await readLedger(open.ledgerFile)
   const warnings = open.warnings
@@ -246,6 +256,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
       signal: stop.signal,
       abort: (reason) => stop.abort(reason),
       attempt: (p, attempt) => runAttempt(context, p, packets.get(p.id)!, attempt),
+      ...(options.sessions === 'orchestrator' ? {session: (items: ReadonlyArray<{packet: PreparedPacket; attempt: number}>) => runSession(context, items.map((i) => ({prepared: i.packet, packet: packets.get(i.packet.id)!, attempt: i.attempt}))), groupSize: options.groupSize ?? DEFAULT_GROUP_SIZE} : {}),
       emit,
     })
     const segmentIndexes = [...new Set(plan.packets.map((p) => p.segment))].sort((a, b) => a - b)

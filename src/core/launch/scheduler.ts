@@ -29,6 +29,14 @@ export interface SchedulerOptions {
   signal: AbortSignal
   abort: (reason: unknown) => void
   attempt: (p: PreparedPacket, attempt: number) => Promise<AttemptOutcome | null>
+  /**
+   * `launch --sessions orchestrator`: one session runs a group of packets (each with its own attempt)
+   * and says what came of each (null: launch was stopped before it started). Without it, every
+   * packet is a group of its own, run by `attempt`.
+   */
+  session?: (items: ReadonlyArray<{packet: PreparedPacket; attempt: number}>) => Promise<Array<AttemptOutcome | null>>
+  /** packets per session at most (--group-size); with `session` only */
+  groupSize?: number
   emit: (e: LaunchEvent) => void
   random?: () => number
   now?: () => number
@@ -83,12 +91,12 @@ export class Scheduler {
   }
 
   private async runAll(list: PreparedPacket[], tally: SegmentTally): Promise<void> {
-    const queue = [...list]
+    const queue = this.o.session ? sessionGroups(list, this.o.groupSize ?? 1) : list.map((p) => [p])
     const worker = async () => {
       while (queue.length > 0 && !this.stopped()) {
-        const p = queue.shift()!
+        const group = queue.shift()!
         try {
-          await this.runPacket(p, tally)
+          await this.runGroup(group, tally)
         } catch (error) {
           // kept, not thrown here: the other workers' attempts must be stopped and awaited first
           this.fatal ??= {error}
@@ -96,7 +104,7 @@ export class Scheduler {
         }
       }
     }
-    await Promise.all(Array.from({length: Math.max(1, Math.min(this.o.concurrency, list.length))}, worker))
+    await Promise.all(Array.from({length: Math.max(1, Math.min(this.o.concurrency, queue.length))}, worker))
   }
 
   /** Waits for the stagger after the previous start, and for any rate-limit pause. */
@@ -111,39 +119,57 @@ export class Scheduler {
     this.lastStart = this.now()
   }
 
-  private async runPacket(p: PreparedPacket, tally: SegmentTally): Promise<void> {
-    let counters: RetryCounters = {tries: 0, rateLimits: 0}
-    for (;;) {
+  /** One attempt of every packet of the group: by its own agent, or by one session for all of them. */
+  private async runAttempts(items: Array<{packet: PreparedPacket; attempt: number}>): Promise<Array<AttemptOutcome | null>> {
+    if (this.o.session) return this.o.session(items)
+    return Promise.all(items.map((i) => this.o.attempt(i.packet, i.attempt)))
+  }
+
+  /**
+   * Runs a group's packets (one packet, or an orchestrator session's group) until each is done,
+   * failed or stopped: the packets that are to be retried go again together, after the longest of
+   * their backoffs (a rate limit pauses the agent for every packet instead).
+   */
+  private async runGroup(group: PreparedPacket[], tally: SegmentTally): Promise<void> {
+    let pending = group.map((p) => ({p, counters: {tries: 0, rateLimits: 0} as RetryCounters}))
+    while (pending.length > 0) {
       await this.gate()
       if (this.stopped()) return
-      const attempt = nextAttempt(this.o.lastAttempt, p.id)
-      const outcome = await this.o.attempt(p, attempt)
-      if (outcome === null) return // launch stopped before the agent started: the packet did not start
-      this.o.lastAttempt.set(p.id, attempt)
-      this.attempts++
-      if (outcome.staged) this.staged.push(outcome.staged)
-      if (outcome.costUsd) this.cost += outcome.costUsd
-      this.outcomes.set(p.id, {class: outcome.class, message: outcome.message, index: p.index, interrupted: outcome.interrupted, staged: outcome.staged !== null})
-      this.checkCost()
-      // ok, failed, interrupted and not started are counted from the outcomes at the end (launch.ts)
-      if (outcome.staged || outcome.interrupted) return
-      const decision = decide(outcome, counters, this.o, this.random)
-      if (decision.action === 'retry' || decision.action === 'pause') {
-        counters = decision.counters
-        tally.retried++
-        if (decision.action === 'pause') {
-          // a rate limit pauses this agent for every packet
-          this.pausedUntil = Math.max(this.pausedUntil, this.now() + decision.inMs)
-          this.o.emit({type: 'pause', agent: this.o.agent, untilMs: decision.inMs, reason: outcome.message})
-        } else {
-          this.o.emit({type: 'retry', packet: p.id, index: p.index, attempt: attempt + 1, inMs: decision.inMs})
-          await sleep(decision.inMs, this.o.signal)
+      const items = pending.map((x) => ({packet: x.p, attempt: nextAttempt(this.o.lastAttempt, x.p.id)}))
+      const outcomes = await this.runAttempts(items)
+      const next: typeof pending = []
+      let waitMs = 0
+      for (const [i, {p, counters}] of pending.entries()) {
+        const attempt = items[i]!.attempt
+        const outcome = outcomes[i] ?? null
+        if (outcome === null) continue // launch stopped before the agent started: the packet did not start
+        this.o.lastAttempt.set(p.id, attempt)
+        this.attempts++
+        if (outcome.staged) this.staged.push(outcome.staged)
+        if (outcome.costUsd) this.cost += outcome.costUsd
+        this.outcomes.set(p.id, {class: outcome.class, message: outcome.message, index: p.index, interrupted: outcome.interrupted, staged: outcome.staged !== null})
+        this.checkCost()
+        // ok, failed, interrupted and not started are counted from the outcomes at the end (launch.ts)
+        if (outcome.staged || outcome.interrupted) continue
+        const decision = decide(outcome, counters, this.o, this.random)
+        if (decision.action === 'retry' || decision.action === 'pause') {
+          next.push({p, counters: decision.counters})
+          tally.retried++
+          if (decision.action === 'pause') {
+            // a rate limit pauses this agent for every packet
+            this.pausedUntil = Math.max(this.pausedUntil, this.now() + decision.inMs)
+            this.o.emit({type: 'pause', agent: this.o.agent, untilMs: decision.inMs, reason: outcome.message})
+          } else {
+            this.o.emit({type: 'retry', packet: p.id, index: p.index, attempt: attempt + 1, inMs: decision.inMs})
+            waitMs = Math.max(waitMs, decision.inMs)
+          }
+          continue
         }
-        continue
+        if (decision.action === 'halt') this.halt(`${outcome.class} on ${p.id}: ${decision.reason}`)
+        else this.checkFailures()
       }
-      if (decision.action === 'halt') this.halt(`${outcome.class} on ${p.id}: ${decision.reason}`)
-      else this.checkFailures()
-      return
+      if (next.length > 0 && waitMs > 0) await sleep(waitMs, this.o.signal)
+      pending = next
     }
   }
 
@@ -163,6 +189,18 @@ export class Scheduler {
     const reason = haltForCost(this.cost, this.o.maxCostUsd)
     if (reason) this.halt(reason)
   }
+}
+
+/**
+ * The groups of `launch --sessions orchestrator`: the packets of one prepared orchestrator group (the
+ * run plan's `orchestrator`) stay together, at most `size` to a session, in the run's order.
+ */
+export function sessionGroups(list: readonly PreparedPacket[], size: number): PreparedPacket[][] {
+  const byOrchestrator = new Map<number, PreparedPacket[]>()
+  for (const p of list) byOrchestrator.set(p.orchestrator, [...(byOrchestrator.get(p.orchestrator) ?? []), p])
+  const groups: PreparedPacket[][] = []
+  for (const members of byOrchestrator.values()) for (let i = 0; i < members.length; i += size) groups.push(members.slice(i, i + size))
+  return groups
 }
 
 /** A packet's next attempt number: one past the highest in the ledger and in staging. */

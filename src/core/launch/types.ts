@@ -9,6 +9,10 @@ export interface LaunchOptions extends OpenCourseOptions {
   agentCmd?: string | null
   agentBin?: string | null
   concurrency: number
+  /** `--sessions`: one agent session per packet (default), or one orchestrator session per group of packets (session.ts) */
+  sessions?: 'packet' | 'orchestrator'
+  /** `--group-size`: packets per orchestrator session at most */
+  groupSize?: number
   /** pause between starts, ms, and its random share (0.25 = ±25 %) */
   staggerMs: number
   jitter: number

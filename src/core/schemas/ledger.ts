@@ -38,6 +38,8 @@ const base = {
   shard: z.string().regex(/^\d{1,6}\/\d{1,6}$/).optional(),
   /** the agent kind that ran it (builtin, claude…): what tokens and cost are summed by; absent in older ledgers */
   agent: z.enum(AGENTS).optional(),
+  /** `launch --sessions orchestrator`: the session that ran the attempt, shared by the packets of its group */
+  session: short.optional(),
 }
 
 export const ledgerStartSchema = z.object({
