@@ -34,7 +34,7 @@ async function generated(options: Parameters<typeof synthCourse>[0]) {
 function farBack(course: Course, canon: Canon): void {
   const first = course.legos[0]!.target
   const late = [...canon.baskets.values()].filter((b) => b.phrases.length > 2).slice(-3)
-  for (const basket of late) basket.phrases[1] = {known: 'plom', target: `${course.legoById.get(basket.id)!.target} ${first}`}
+  for (const basket of late) basket.phrases[1] = {known: 'plom', shape: 'object', target: `${course.legoById.get(basket.id)!.target} ${first}`}
 }
 
 describe('GATE rates counted in validate\'s pass equal the plain computation', () => {
