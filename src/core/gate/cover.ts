@@ -141,6 +141,21 @@ export function cover<T>(units: readonly Unit[], trie: EntryTrie<T>, given: Cove
   return result
 }
 
+/**
+ * Whether no unit of a phrase is left uncovered (`cover(...).uncovered` is empty), for callers that
+ * need only that. When every unit is itself an available entry no cover leaves one out, so the DP
+ * runs only for a phrase with a unit that is not: most phrases pass by one look-up per unit.
+ */
+export function coversAll<T>(units: readonly Unit[], trie: EntryTrie<T>, rules: CoverRules<T>): boolean {
+  const children = trie.root.children
+  const {available} = rules
+  for (const unit of units) {
+    const value = children?.get(unit)?.value
+    if (value === undefined || !available(value)) return cover(units, trie, {...rules, explain: false}).uncovered.length === 0
+  }
+  return true
+}
+
 /** The words of a phrase with their rules, for a finding: re-walks the trie along the chosen steps. */
 function describe<T>(units: readonly Unit[], steps: Array<[number, number, number]>, trie: EntryTrie<T>, ruleOf: (value: T) => GateRule): CoveredWord[] {
   const out: CoveredWord[] = []

@@ -6,12 +6,13 @@ import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import type {OnProgress} from '../progress.js'
 import {gateSettingsSchema, parseSettings, validateSettingsSchema, type GateSettings, type ValidateSettings} from '../schemas/config.js'
 import type {CheckId} from '../schemas/check-ids.js'
+import {GATE_DEFINITIONS} from '../schemas/gate-definitions.js'
 import type {LegoState, ReportData, ReportHistory, ReportLego, ReportSeed, ReportWorst} from '../schemas/report.js'
 import {VERDICTS} from '../schemas/results/validate.js'
 import {tidy} from '../text/normalize.js'
-import {gateRatesWith, type GateRates} from '../validate/gate-rates.js'
+import type {GateRates} from '../validate/gate-rates.js'
 import type {Finding} from '../validate/model.js'
-import {validate, type ValidateResult} from '../validate/validate.js'
+import {validateWithGateRates, type ValidateResult} from '../validate/validate.js'
 import {wickerVersion} from '../version.js'
 import {readHistory} from './history.js'
 import {readRuns, summarizeRun, type RunLedgers} from './runs.js'
@@ -173,10 +174,8 @@ export async function reportData(options: ReportOptions): Promise<{data: ReportD
   options.onProgress?.('detecting')
   const detected = detect(course, canon)
   for (const finding of canon.findings) if (finding.kind === 'stale-metadata' || finding.kind === 'bad-basket') warnings.push(`canon: ${finding.message}`)
-  const validated = validate(course, canon, {gate: gateSettings, validate: validateSettings, onProgress: options.onProgress})
-  options.onProgress?.('GATE under every definition')
-  // validate's own GATE findings give its definition's counts: only the three others are checked again
-  const gate = gateRatesWith(course, canon, gateSettings, {definition: validated.gate, findings: validated.findings})
+  // GATE under every definition, counted in validate's own pass over the phrases
+  const {result: validated, gate} = validateWithGateRates(course, canon, {gate: gateSettings, validate: validateSettings, onProgress: options.onProgress}, GATE_DEFINITIONS)
   options.onProgress?.('reading ledgers and the journal')
   const runs = await readRuns(course.dir, warnings)
   const history = await readHistory(course, canon, {present: detected.counts.present, needed: detected.counts.needed, coverage: detected.coverage}, warnings, options.historyBackups ?? HISTORY_BACKUPS)

@@ -1,9 +1,10 @@
 import type {Canon} from '../canon/model.js'
-import type {Course} from '../course/model.js'
+import type {Course, Lego} from '../course/model.js'
 import {languageSense} from '../course/language-sense.js'
 import {buildGateIndex, type GateIndexSettings} from '../gate/index.js'
 import {GATE_DEFINITIONS, type GateDefinition} from '../schemas/gate-definitions.js'
 import {isBlank, isSwapped} from './checks/language.js'
+import type {PhraseView} from './model.js'
 import {phraseViews} from './phrase-views.js'
 
 export interface GateRates {
@@ -19,8 +20,9 @@ export interface GateRates {
 /**
  * Only the GATE part of validate, under several definitions at once: the same phrases (readable ones
  * of baskets whose id is a LEGO), the same skips (a blank side, a swapped phrase), one index per
- * definition, each phrase tokenised once. The rate of a definition is what `validate --gate` with it
- * gives, without running every other check again.
+ * definition, each phrase tokenised once and checked by the full cover. The rate of a definition is
+ * what `validate --gate` with it gives, without running every other check again. validate itself
+ * counts these rates in its own pass when asked (gateTally below); this is the plain computation.
  */
 export function gateRates(course: Course, canon: Canon, settings: Omit<GateIndexSettings, 'definition'>, definitions: readonly GateDefinition[] = GATE_DEFINITIONS): GateRates {
   const indexes = definitions.map((definition) => buildGateIndex(course, {...settings, definition}))
@@ -48,24 +50,35 @@ export function gateRates(course: Course, canon: Canon, settings: Omit<GateIndex
   return {definitions: [...definitions], phrases, violations, perSeed}
 }
 
+/** Whether a phrase of a basket of `lego` uses only words available under one definition. */
+export type PhrasePasses = (phrase: PhraseView, lego: Lego) => boolean
+
 /**
- * The rates of every definition when validate already checked one of them: its GATE findings (one
- * per violating phrase) give that definition's counts, and gateRates runs only for the others.
+ * GATE rates counted while validate reads the phrases (validate.ts, `gateRates` option): the same
+ * phrases and skips as gateRates, validate's own definition counted from its own check and each
+ * other one by its `passes`, so no phrase is tokenised or checked twice. The result equals
+ * gateRates over the same definitions (test/unit/validate/gate-rates.test.ts).
  */
-export function gateRatesWith(course: Course, canon: Canon, settings: Omit<GateIndexSettings, 'definition'>, checked: {definition: GateDefinition; findings: ReadonlyArray<{check: string; basket: string | null}>}): GateRates {
-  const others = GATE_DEFINITIONS.filter((d) => d !== checked.definition)
-  const rates = gateRates(course, canon, settings, others)
-  const bySeed = new Map<string, number>()
-  let total = 0
-  for (const f of checked.findings) {
-    if (f.check !== 'gate' || f.basket === null) continue
-    const seed = course.legoById.get(f.basket)?.seedId
-    if (seed === undefined) continue
-    total++
-    bySeed.set(seed, (bySeed.get(seed) ?? 0) + 1)
+export function gateTally(definitions: readonly GateDefinition[], own: GateDefinition, passes: (definition: GateDefinition) => PhrasePasses): {basket(lego: Lego, phrases: number): (phrase: PhraseView, ownViolated: boolean) => void; rates: GateRates} {
+  const order = GATE_DEFINITIONS.filter((d) => d === own || definitions.includes(d))
+  const tests = order.map((d) => (d === own ? null : passes(d)))
+  const rates: GateRates = {definitions: order, phrases: 0, violations: order.map(() => 0), perSeed: new Map()}
+  return {
+    rates,
+    basket(lego, phrases) {
+      let seed = rates.perSeed.get(lego.seedId)
+      if (!seed) rates.perSeed.set(lego.seedId, (seed = {phrases: 0, violations: order.map(() => 0)}))
+      rates.phrases += phrases
+      seed.phrases += phrases
+      const counts = seed.violations
+      return (phrase, ownViolated) => {
+        for (let i = 0; i < tests.length; i++) {
+          const test = tests[i]
+          if (test ? test(phrase, lego) : !ownViolated) continue
+          rates.violations[i]!++
+          counts[i]!++
+        }
+      }
+    },
   }
-  const at = GATE_DEFINITIONS.indexOf(checked.definition)
-  const insert = (list: number[], value: number) => [...list.slice(0, at), value, ...list.slice(at)]
-  const perSeed = new Map([...rates.perSeed].map(([seed, s]) => [seed, {phrases: s.phrases, violations: insert(s.violations, bySeed.get(seed) ?? 0)}]))
-  return {definitions: [...GATE_DEFINITIONS], phrases: rates.phrases, violations: insert(rates.violations, total), perSeed}
 }

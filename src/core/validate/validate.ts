@@ -7,6 +7,7 @@ import {checkEncoding} from './checks/encoding.js'
 import {languageSense} from '../course/language-sense.js'
 import {checkLanguage} from './checks/language.js'
 import {checkStructure} from './checks/structure.js'
+import {gateTally, type GateRates, type PhrasePasses} from './gate-rates.js'
 import {phraseViews} from './phrase-views.js'
 import {CHECKS, type CheckContext, type CheckId, type Finding, type Severity, type ValidateOptions} from './model.js'
 import {decideVerdict, verdictLimits, type Verdict} from './verdict.js'
@@ -42,19 +43,36 @@ export interface ValidateResult {
 
 /** Checks canon against lego_pairs. Pure: the course and canon are already loaded. */
 export function validate(course: Course, canon: Canon, options: ValidateOptions): ValidateResult {
+  return checkCanon(course, canon, options, null).result
+}
+
+/**
+ * validate, and the GATE rates under its definition and `definitions` counted in the same pass (the
+ * report's): each phrase is tokenised once, and checked under another definition by that one's
+ * `passes`.
+ */
+export function validateWithGateRates(course: Course, canon: Canon, options: ValidateOptions, definitions: readonly GateDefinition[]): {result: ValidateResult; gate: GateRates} {
+  const {result, gate} = checkCanon(course, canon, options, definitions)
+  return {result, gate: gate!}
+}
+
+function checkCanon(course: Course, canon: Canon, options: ValidateOptions, rates: readonly GateDefinition[] | null): {result: ValidateResult; gate: GateRates | null} {
   const findings: Finding[] = []
   options.onProgress?.('building the GATE index')
+  const chunks = buildGateIndex(course, {...options.gate, definition: 'strict', components: false})
   const ctx: CheckContext = {
     course,
     canon,
     options,
     gate: buildGateIndex(course, options.gate),
-    chunks: buildGateIndex(course, {...options.gate, definition: 'strict', components: false}),
+    chunks,
+    chunkCover: (phrase, lego) => (phrase.chunkCover ??= chunks.check(phrase.targetUnits, lego)),
     report(check, basket, phrase, message, words, coverage, side) {
       findings.push({check, severity: CHECKS[check].severity, basket, phrase, message, ...(words ? {words} : {}), ...(coverage ? {coverage} : {}), ...(side ? {side} : {})})
     },
   }
   checkStructure(ctx)
+  const tally = rates ? gateTally(rates, options.gate.definition, (definition) => phrasePasses(course, ctx, definition)) : null
 
   const sense = languageSense(course)
   const seedIndex = new Map(course.seeds.map((s) => [s.id, s.index]))
@@ -72,7 +90,7 @@ export function validate(course: Course, canon: Canon, options: ValidateOptions)
     phrases += readable.length
     const item = {basket, lego, phrases: readable}
     checkBasket(ctx, item, seedIndex.get(lego.seedId) ?? 0)
-    gateViolations += checkLanguage(ctx, item, sense)
+    gateViolations += checkLanguage(ctx, item, sense, tally?.basket(lego, readable.length))
   }
 
   const counts = new Map<CheckId, number>()
@@ -85,7 +103,7 @@ export function validate(course: Course, canon: Canon, options: ValidateOptions)
   const gateViolationRate = phrases === 0 ? 0 : (gateViolations / phrases) * 100
   const errors = findings.filter((f) => f.severity === 'error').length
 
-  return {
+  const result: ValidateResult = {
     course: course.code,
     gate: options.gate.definition,
     passed: verdict !== 'BLOCK',
@@ -97,4 +115,13 @@ export function validate(course: Course, canon: Canon, options: ValidateOptions)
     checks,
     findings,
   }
+  return {result, gate: tally?.rates ?? null}
+}
+
+/** A GATE test for gateTally: strict reads the chunk cover the shape check already made, the others their own index. */
+function phrasePasses(course: Course, ctx: CheckContext, definition: GateDefinition): PhrasePasses {
+  // strict uses whole chunks only: components and elision, the settings that differ from ctx.chunks', do not change it
+  if (definition === 'strict') return (phrase, lego) => ctx.chunkCover(phrase, lego).uncovered.length === 0
+  const index = buildGateIndex(course, {...ctx.options.gate, definition})
+  return (phrase, lego) => index.passes(phrase.targetUnits, lego)
 }

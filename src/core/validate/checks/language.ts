@@ -11,8 +11,8 @@ export const isSwapped = (p: PhraseView, sense: LanguageSense): boolean =>
   sense.mayBeKnown(p.target) && sense.sideOf(p.target, p.targetUnits) === 'known' && sense.sideOf(p.known, p.knownUnits()) === 'target'
 
 
-/** GATE, wrong-language leakage and swapped sides, phrase by phrase. */
-export function checkLanguage(ctx: CheckContext, item: BasketUnderCheck, sense: LanguageSense): number {
+/** GATE, wrong-language leakage and swapped sides, phrase by phrase; `onGate` hears each phrase GATE checked, and whether it violated. */
+export function checkLanguage(ctx: CheckContext, item: BasketUnderCheck, sense: LanguageSense, onGate?: (phrase: PhraseView, violated: boolean) => void): number {
   const {report} = ctx
   const id = item.basket.id
   let gateViolations = 0
@@ -34,9 +34,12 @@ export function checkLanguage(ctx: CheckContext, item: BasketUnderCheck, sense: 
       }
     }
 
-    const result = ctx.gate.check(targetUnits, item.lego)
-    if (result.uncovered.length > 0) {
+    // most phrases pass: the full cover (words and their rules) is worked out for a finding only
+    const violated = !ctx.gate.passes(targetUnits, item.lego)
+    onGate?.(phrase, violated)
+    if (violated) {
       gateViolations++
+      const result = ctx.gate.check(targetUnits, item.lego)
       report('gate', id, index, `phrase ${index} "${target}" uses ${result.uncovered.map((w) => `"${w}"`).join(', ')}, not yet available at ${item.lego.id} (${ctx.gate.definition}).`, result.uncovered, result.words)
     }
   }
