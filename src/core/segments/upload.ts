@@ -19,9 +19,13 @@ const FIX_URL = 'Give the base URL of `wicker serve`, e.g. --upload https://wick
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/
 
 /** --upload and --token-env checked: http(s) only, no credentials, no query or fragment; trailing slashes dropped. */
-export function checkUploadTarget(raw: string, tokenEnv = 'WICKER_TOKEN'): UploadTarget {
+/**
+ * A URL a flag names for wicker to send to (--upload, launch --base-url): http or https, no
+ * credentials (they would be kept where the URL is), no query, no fragment; else a usage error.
+ */
+export function checkHttpUrl(raw: string, o: {flag: string; code: string; credentials: string; after?: string; hint?: string}): URL {
   const refuse = (why: string): never => {
-    throw new UsageError({code: 'E_UPLOAD_URL', message: `--upload ${JSON.stringify(raw)}: ${why}.`, hint: FIX_URL, details: {flag: '--upload', value: raw}})
+    throw new UsageError({code: o.code, message: `${o.flag} ${JSON.stringify(raw)}: ${why}.${o.after ? ` ${o.after}` : ''}`, hint: o.hint ?? FIX_URL, details: {flag: o.flag, value: raw}})
   }
   let url: URL
   try {
@@ -30,9 +34,14 @@ export function checkUploadTarget(raw: string, tokenEnv = 'WICKER_TOKEN'): Uploa
     return refuse('not a URL')
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') refuse(`${url.protocol.replace(/:$/, '')} is not http or https`)
-  if (url.username || url.password) refuse('it holds credentials, which would be copied into every prompt')
+  if (url.username || url.password) refuse(`it holds credentials, ${o.credentials}`)
   if (url.search || raw.includes('?')) refuse('it has a query string')
   if (url.hash || raw.includes('#')) refuse('it has a fragment')
+  return url
+}
+
+export function checkUploadTarget(raw: string, tokenEnv = 'WICKER_TOKEN'): UploadTarget {
+  const url = checkHttpUrl(raw, {flag: '--upload', code: 'E_UPLOAD_URL', credentials: 'which would be copied into every prompt'})
   if (!ENV_NAME.test(tokenEnv)) {
     throw new UsageError({code: 'E_TOKEN_ENV', message: `--token-env ${JSON.stringify(tokenEnv)} is not an environment variable name.`, hint: 'Give a name of letters, digits and "_", not starting with a digit (default WICKER_TOKEN); never the token itself.', details: {flag: '--token-env', value: tokenEnv}})
   }

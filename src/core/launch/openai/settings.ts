@@ -1,5 +1,5 @@
 import {UsageError} from '../../errors.js'
-import {ENV_NAME, plainHttpToAnotherMachine} from '../../segments/upload.js'
+import {checkHttpUrl, ENV_NAME, plainHttpToAnotherMachine} from '../../segments/upload.js'
 
 /**
  * `launch --agent openai-compatible`: its flags, checked before anything starts, and the variables
@@ -42,19 +42,7 @@ const FIX_URL = 'Give the server\'s OpenAI-style API root, e.g. --base-url http:
 
 /** --base-url checked: http(s), no credentials, no query or fragment; trailing slashes dropped. */
 export function checkBaseUrl(raw: string): string {
-  const refuse = (why: string): never => {
-    throw new UsageError({code: 'E_BASE_URL', message: `--base-url ${JSON.stringify(raw)}: ${why}. No packet was started.`, hint: FIX_URL, details: {flag: '--base-url', value: raw}})
-  }
-  let url: URL
-  try {
-    url = new URL(raw.trim())
-  } catch {
-    return refuse('not a URL')
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') refuse(`${url.protocol.replace(/:$/, '')} is not http or https`)
-  if (url.username || url.password) refuse('it holds credentials (they would be kept in the run\'s ledger and logs)')
-  if (url.search || raw.includes('?')) refuse('it has a query string')
-  if (url.hash || raw.includes('#')) refuse('it has a fragment')
+  const url = checkHttpUrl(raw, {flag: '--base-url', code: 'E_BASE_URL', credentials: "which would be kept in the run's ledger and logs", after: 'No packet was started.', hint: FIX_URL})
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
 }
 
