@@ -45,8 +45,8 @@ export interface LockWait {
 
 /**
  * Takes the lock; with `timeoutMs`, a lock held by a live process is waited for (like Terraform's
- * -lock-timeout), looking again every `pollMs` until it is free or the time is up. Nothing of ours
- * is on disk between two looks, so a Ctrl-C while waiting leaves nothing behind.
+ * -lock-timeout), looking again every `pollMs` until it is free or the time is up. A look at a held
+ * lock writes nothing, so a Ctrl-C or a kill while waiting leaves nothing behind.
  */
 export async function acquireLock(disk: Disk, paths: WickerPaths, command: string, wait: LockWait = {}): Promise<Lock> {
   const started = Date.now()
@@ -97,6 +97,11 @@ async function tryLock(disk: Disk, paths: WickerPaths, command: string): Promise
     throw ioError(error, paths.root, 'create')
   })
   await checkFolder(disk, paths)
+  // A lock a live process holds is reported from a look alone, before anything of ours is written:
+  // waiting for it writes nothing, so a Ctrl-C or a kill while waiting leaves nothing behind.
+  const held = await readLockDocument(disk, paths.lock)
+  if (held?.kind === 'bad') throw unusableLock(paths, held)
+  if (held?.kind === 'ok' && !isStale(held.info)) throw lockHeld(paths, held.info)
   const token = tokenPath(paths, info.lockId)
   const temp = tempPath(paths, info.lockId)
   ownTokens.add(info.lockId)

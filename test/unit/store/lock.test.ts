@@ -213,3 +213,27 @@ describe('debris of killed processes', () => {
     await again.release()
   })
 })
+
+describe('waiting for a live holder', () => {
+  it('writes nothing while the lock is held, so a kill at any moment of the wait leaves nothing of its own behind', async () => {
+    const {course} = courseWithOutside()
+    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'])
+    try {
+      plantLock(course, {pid: holder.pid!})
+      const before = lockFiles(course)
+      const writes: string[] = []
+      const watched = {
+        ...realDisk,
+        writeFile: (path: string, ...rest: any[]) => (writes.push(`write ${path}`), (realDisk.writeFile as any)(path, ...rest)),
+        rename: (from: string, to: string) => (writes.push(`rename ${from}`), realDisk.rename(from, to)),
+        link: (from: string, to: string) => (writes.push(`link ${from}`), realDisk.link(from, to)),
+      }
+      const error = await acquireLock(watched, wickerPaths(course), 'wicker merge', {timeoutMs: 400, pollMs: 20}).catch((e) => e)
+      expect(error).toMatchObject({code: 'E_LOCK_HELD', message: expect.stringMatching(/waited 0\.[4-9] s/)})
+      expect(writes).toEqual([])
+      expect(lockFiles(course)).toEqual(before)
+    } finally {
+      holder.kill('SIGKILL')
+    }
+  })
+})
