@@ -26,25 +26,33 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
+/** One run of a command: wall time, exit code and (with `memory`) its peak resident memory. */
+export function runOnce(command: string, args: string[], options: {memory?: boolean; env?: NodeJS.ProcessEnv} = {}): {ms: number; code: number; peakMiB: number | null} {
+  const rssFile = `${OUT}rss-${process.pid}.txt`
+  const env = {...process.env, ...options.env, ...(options.memory ? {NODE_OPTIONS: `--import=${RSS_HOOK}`, WICKER_BENCH_RSS_FILE: rssFile} : {})}
+  const start = process.hrtime.bigint()
+  const result = spawnSync(command, args, {env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28})
+  const ms = Number(process.hrtime.bigint() - start) / 1e6
+  if (result.error) throw result.error
+  let peakMiB: number | null = null
+  if (options.memory && existsSync(rssFile)) {
+    peakMiB = Number(readFileSync(rssFile, 'utf8')) / 1024
+    rmSync(rssFile)
+  }
+  return {ms, code: result.status ?? -1, peakMiB}
+}
+
 /** Runs a command `runs` times (after one warm-up) and measures wall time and peak memory. */
 export function measure(command: string, args: string[], runs: number, options: {memory?: boolean; env?: NodeJS.ProcessEnv} = {}): Measure {
   const times: number[] = []
   const codes: number[] = []
   let peak = 0
-  const rssFile = `${OUT}rss-${process.pid}.txt`
   for (let i = 0; i <= runs; i++) {
-    const env = {...process.env, ...options.env, ...(options.memory ? {NODE_OPTIONS: `--import=${RSS_HOOK}`, WICKER_BENCH_RSS_FILE: rssFile} : {})}
-    const start = process.hrtime.bigint()
-    const result = spawnSync(command, args, {env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28})
-    const ms = Number(process.hrtime.bigint() - start) / 1e6
-    if (result.error) throw result.error
+    const run = runOnce(command, args, options)
     if (i === 0) continue // warm-up: file cache, compile cache
-    times.push(ms)
-    codes.push(result.status ?? -1)
-    if (options.memory && existsSync(rssFile)) {
-      peak = Math.max(peak, Number(readFileSync(rssFile, 'utf8')) / 1024)
-      rmSync(rssFile)
-    }
+    times.push(run.ms)
+    codes.push(run.code)
+    peak = Math.max(peak, run.peakMiB ?? 0)
   }
   return {medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), peakMiB: options.memory ? peak : null, runs, exitCodes: codes}
 }
