@@ -11,6 +11,7 @@ export interface LaunchFlagValues {
   'max-cost-usd'?: string
   notify?: string
   'notify-timeout': string
+  'poll-interval': string
 }
 
 /**
@@ -27,6 +28,7 @@ export function launchSettings(flags: LaunchFlagValues) {
       // 0: KILL at once, no TERM first
       graceMs: parseDuration(flags.grace, 'grace', {zero: true}),
       backoffMs: parseDuration(flags.backoff, 'backoff', {zero: true}),
+      pollMs: parseDuration(flags['poll-interval'], 'poll-interval'),
     },
     halt: parseShare(flags.halt, 'halt'),
     maxCostUsd: flags['max-cost-usd'] === undefined ? null : parseUsd(flags['max-cost-usd'], 'max-cost-usd'),

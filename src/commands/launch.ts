@@ -8,6 +8,7 @@ import {stopOnSignals} from '../cli/stop-signals.js'
 import {loadConfig} from '../core/config.js'
 import {EXIT, WickerError} from '../core/errors.js'
 import type {AgentKind} from '../core/launch/agents.js'
+import {DEFAULT_LIST_PRICES} from '../core/launch/batch/requests.js'
 import {estimateLaunch, type Estimate} from '../core/launch/estimate.js'
 import {dryRunLaunch, runLaunch, type LaunchEvent} from '../core/launch/launch.js'
 import {launchSummary} from '../core/launch/notify.js'
@@ -34,6 +35,8 @@ Agents: builtin (the offline built-in generator, the default), claude, codex, ge
 
 --agent openai-compatible sends one chat-completions request per packet to a local or hosted OpenAI-style server (ollama, llama.cpp server, vLLM, LM Studio…): POST <base-url>/chat/completions with {model, messages: [system, user: the rendered prompt], response_format: {type: "json_schema", json_schema: {name: "wicker_worker_output", strict: true, schema}}}, the schema being the worker output with the packet's LEGO ids, every field required, no bounds; --no-schema sends no response_format and asks for the JSON alone (for a server without structured output). The key is read from $OPENAI_API_KEY (or the variable --api-key-env names; unset is fine for a server that needs none) and goes only into the Authorization header. It runs as a child process like any agent, so --timeout, --idle-timeout (nothing is printed while the server answers), stopping, the ledger and staging apply as ever. 429 pauses for its Retry-After; 401/403/404 stop the run (auth); 5xx and network errors are retried (crash); an answer cut at the output limit (finish_reason "length") is invalid-output; --max-context N refuses a prompt estimated above N tokens without sending it (over-context, not retried).
 
+--agent anthropic-batch and --agent openai-batch (--model) send every packet still to do through the provider's batch API at half the list price: one batch (split at 100,000 requests or 256 MB for Anthropic, 50,000 requests or 200 MB for OpenAI), each request's custom_id <packet>-<attempt>, the batch id written into the ledger as soon as the batch exists, so a launch stopped or killed and started again polls the same batch instead of paying twice. It polls with backoff (--poll-interval), shows the counts, and puts each result through the same output check and staging as any agent; errored, expired and canceled requests go again in a smaller batch (--retries). The key is read from $ANTHROPIC_API_KEY / $OPENAI_API_KEY (or --api-key-env); each request's cost is at the batch price (the config's agents.<kind> list prices, halved; default Sonnet's $3/$15, GPT-4.1's $2/$8 per million tokens).
+
 Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, or some --upload failed: run it again to send them); 2 usage (a bad flag, an agent program that is not there, a --base-url that is not http(s), a variable --api-key-env names that is unset, a --shard count other than the run's, a bad --upload URL or its token variable unset); 3 blocked (the run, or the shard, is locked by another launch, or launched split another way right now); 4 I/O; 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (with --json, the envelope's status too).`
 
   static override examples = [
@@ -43,6 +46,7 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, 
     {description: 'The second of three machines, into a staging folder of its own (to upload as a CI artifact)', command: '<%= config.bin %> <%= command.id %> spa_for_eng --run run-1a2b3c --shard 2/3 --staging ./out/staging'},
     {description: 'A shard on a machine that reaches only a wicker serve: outputs staged here and PUT there', command: 'WICKER_TOKEN=wkt_… <%= config.bin %> <%= command.id %> spa_for_eng --run run-1a2b3c --shard 2/3 --upload https://wicker.example.org'},
     {description: 'A local model through ollama\'s OpenAI-compatible API, prompts of at most 32k tokens', command: '<%= config.bin %> <%= command.id %> spa_for_eng --agent openai-compatible --base-url http://127.0.0.1:11434/v1 --model qwen2.5:14b-instruct --max-context 32768 -j 2 --timeout 20m --idle-timeout 20m'},
+    {description: 'Every packet in one Anthropic Message Batch at half price (key in $ANTHROPIC_API_KEY); stop and start again at will: it polls the same batch', command: '<%= config.bin %> <%= command.id %> spa_for_eng --agent anthropic-batch --model claude-sonnet-4-5'},
     {description: 'Only the failed packets', command: '<%= config.bin %> <%= command.id %> spa_for_eng --retry-failed'},
     {description: 'What would it run? The exact argument vectors, nothing started', command: '<%= config.bin %> <%= command.id %> spa_for_eng --agent claude --dry-run'},
   ]
@@ -53,11 +57,12 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, 
     agent: Flags.string({description: 'Agent to run.', options: [...AGENTS], default: 'builtin'}),
     'agent-cmd': Flags.string({description: 'For --agent command: the command as a JSON array or space-separated words; {packet} {prompt_file} {output} {run} {packet_id} {attempt} are filled in.'}),
     'agent-bin': Flags.string({description: 'Path of the claude / codex / gemini executable [default: found on PATH].'}),
-    'base-url': Flags.string({description: 'For --agent openai-compatible: the server\'s OpenAI-style API root, http(s) (http://127.0.0.1:11434/v1); requests go to <base-url>/chat/completions.'}),
-    model: Flags.string({description: 'For --agent openai-compatible: the model to ask for.'}),
-    'api-key-env': Flags.string({description: 'For --agent openai-compatible: the environment variable holding the API key (never the key itself) [default: OPENAI_API_KEY, which may be unset for a local server].'}),
-    schema: Flags.boolean({description: 'For --agent openai-compatible: send response_format with the worker output\'s JSON Schema (--no-schema: a plain JSON instruction, for a server without structured output).', default: true, allowNo: true}),
-    'max-context': intFlag('max-context', {description: 'For --agent openai-compatible: refuse a packet whose prompt is estimated above this many tokens, without sending it'}),
+    'base-url': Flags.string({description: 'For --agent openai-compatible: the server\'s OpenAI-style API root, http(s) (http://127.0.0.1:11434/v1); requests go to <base-url>/chat/completions. For the batch agents: the provider\'s API root [default: https://api.anthropic.com/v1, https://api.openai.com/v1].'}),
+    model: Flags.string({description: 'For --agent openai-compatible, anthropic-batch, openai-batch: the model to ask for.'}),
+    'api-key-env': Flags.string({description: 'For --agent openai-compatible, anthropic-batch, openai-batch: the environment variable holding the API key (never the key itself) [default: OPENAI_API_KEY, which may be unset for a local server; ANTHROPIC_API_KEY for anthropic-batch].'}),
+    schema: Flags.boolean({description: 'For --agent openai-compatible / openai-batch: send response_format with the worker output\'s JSON Schema (--no-schema: a plain JSON instruction, for a server without structured output).', default: true, allowNo: true}),
+    'max-context': intFlag('max-context', {description: 'For --agent openai-compatible and the batch agents: refuse a packet whose prompt is estimated above this many tokens, without sending it'}),
+    'poll-interval': Flags.string({description: 'For --agent anthropic-batch / openai-batch: the first wait between polls of a batch; each wait is half as long again, up to 10 times this (at most 10m).', default: '30s'}),
     concurrency: intFlag('concurrency', {char: 'j', description: 'Agents (or orchestrator sessions) at once.', default: 4}),
     sessions: Flags.string({description: 'One agent session per packet, or one orchestrator session per group of packets (of one prepared orchestrator group) that starts its own workers: claude (Task tool) or command.', options: ['packet', 'orchestrator'], default: 'packet'}),
     'group-size': intFlag('group-size', {description: 'With --sessions orchestrator: packets per session at most [default: 10].'}),
@@ -120,6 +125,11 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, 
       return
     }
     const {config} = await loadConfig({file: options.configFile, cwd: options.cwd})
+    const price = config.agents?.[agent]
+    // a batch agent's estimate is at the batch price: half the list price (the config's, or the default)
+    const batchProvider = agent === 'anthropic-batch' ? 'anthropic' : agent === 'openai-batch' ? 'openai' : null
+    const listPrice = price ?? (batchProvider ? DEFAULT_LIST_PRICES[batchProvider] : undefined)
+    const estimatePrice = batchProvider && listPrice ? {...listPrice, inputUsdPerMTok: listPrice.inputUsdPerMTok / 2, outputUsdPerMTok: listPrice.outputUsdPerMTok / 2} : price
 
     const progress = launchProgress(ui)
     const stop = stopOnSignals((line) => progress.say(line))
@@ -128,7 +138,7 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, 
     const onEvent = (e: LaunchEvent) => {
       progress.event(e)
       if (e.type === 'plan') {
-        estimate = estimateLaunch(e.todo, config.agents?.[agent])
+        estimate = estimateLaunch(e.todo, estimatePrice)
         progress.event({type: 'estimate', ...estimate})
       }
     }
@@ -140,6 +150,7 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, 
         signal: stop.signal,
         killSignal: stop.killSignal,
         onEvent,
+        listPrice: price ? {inputUsdPerMTok: price.inputUsdPerMTok, outputUsdPerMTok: price.outputUsdPerMTok} : null,
       })
       await progress.done()
       const exitCode = stop.exitCode() ?? (result.interrupted ? EXIT.sigint : result.packets.failed > 0 || result.halted || (result.uploads?.failed ?? 0) > 0 ? EXIT.findings : EXIT.ok)

@@ -30,6 +30,12 @@ export function launchProgress(ui: Ui, stream: NodeJS.WriteStream = process.stde
   return liveView(ui, stream)
 }
 
+/** "batch msgbatch_01… (anthropic, 120 requests): in_progress — 80 processing, 38 succeeded, 2 errored, 0 expired, 0 canceled" */
+function batchLine(e: Extract<LaunchEvent, {type: 'batch'}>): string {
+  const c = e.counts
+  return `batch ${e.batch} (${e.provider}, ${e.requests} request(s)): ${e.status} — ${c.processing} processing, ${c.succeeded} succeeded, ${c.errored} errored, ${c.expired} expired, ${c.canceled} canceled`
+}
+
 function lineProgress(ui: Ui): LaunchProgress {
   return {
     event(e) {
@@ -40,6 +46,7 @@ function lineProgress(ui: Ui): LaunchProgress {
       else if (e.type === 'retry') ui.info(`#${e.index} ${e.packet}: retry in ${secs(e.inMs)}`)
       else if (e.type === 'pause') ui.info(`${e.agent} paused for ${secs(e.untilMs)}: ${e.reason}`)
       else if (e.type === 'halt') ui.info(`halted: ${e.reason}`)
+      else if (e.type === 'batch') ui.info(batchLine(e))
       else if (e.type === 'interrupted') ui.info(`#${e.index} ${e.packet} attempt ${e.attempt}: interrupted${e.staged ? ` (its finished output was staged: ${e.staged})` : ''}`)
     },
     say: (line) => ui.info(line),
@@ -77,6 +84,10 @@ function liveView(ui: Ui, stream: NodeJS.WriteStream): LaunchProgress {
         erase()
         ui.info(`estimate: ${describeEstimate(e)}`)
         return draw()
+      }
+      if (e.type === 'batch') {
+        erase()
+        ui.info(batchLine(e))
       }
       if (e.type === 'pause') {
         erase()

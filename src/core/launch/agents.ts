@@ -69,6 +69,8 @@ export interface Agent {
   read(stdout: string, exitCode: number | null, now?: number): AgentReport
   /** exit codes that mean bad credentials or input, never worth a retry */
   authExit(exitCode: number | null): boolean
+  /** a batch agent: the provider whose batch API runs the packets (core/launch/batch/), no process per packet */
+  batch?: 'anthropic' | 'openai'
 }
 
 export const BUILTIN_AGENT = fileURLToPath(new URL('../../agent/builtin.js', import.meta.url))
@@ -270,6 +272,20 @@ const openaiCompatible = (settings: OpenAiSettings): Agent => ({
   authExit: () => false,
 })
 
+/**
+ * A batch agent (core/launch/batch/): no process per packet, wicker itself sends the batch and reads
+ * its results, so nothing here is ever spawned (launch checks `batch` first); `command` is node,
+ * which is always there.
+ */
+const batchAgent = (kind: 'anthropic-batch' | 'openai-batch'): Agent => ({
+  kind,
+  command: process.execPath,
+  batch: kind === 'anthropic-batch' ? 'anthropic' : 'openai',
+  args: () => [],
+  read: () => ({text: '', error: null, tokens: null, costUsd: null}),
+  authExit: () => false,
+})
+
 /** `--agent-cmd`: a JSON array, or words split on white space (no shell, no quotes). */
 export function parseAgentCommand(template: string): string[] {
   return parseCommandWords(template, '--agent-cmd', 'E_AGENT_CMD')
@@ -307,6 +323,10 @@ export function makeAgent(kind: AgentKind, options: {agentCmd?: string | null; a
     case 'command':
       if (!options.agentCmd) throw new UsageError({code: 'E_AGENT_CMD', message: '--agent command needs --agent-cmd.', hint: 'For example --agent-cmd \'["my-agent", "--packet", "{packet}", "--out", "{output}"]\'.'})
       return command(parseAgentCommand(options.agentCmd))
+    case 'anthropic-batch':
+    case 'openai-batch':
+      if (!options.openai) throw new UsageError({code: 'E_OPENAI_FLAGS', message: `--agent ${kind} needs --model.`, hint: 'For example --model claude-sonnet-4-5.'})
+      return batchAgent(kind)
     case 'openai-compatible':
       if (!options.openai) throw new UsageError({code: 'E_OPENAI_FLAGS', message: '--agent openai-compatible needs --base-url and --model.', hint: 'For example --base-url http://127.0.0.1:11434/v1 --model qwen2.5:7b-instruct.'})
       return openaiCompatible(options.openai)

@@ -29,7 +29,12 @@ import {runSession} from './session.js'
 import type {PreparedPacket} from '../segments/packets.js'
 import {cleartextWarning} from '../segments/upload.js'
 import {UploadRecord, Uploader, uploadSetup} from './upload.js'
-import {openAiSettings} from './openai/settings.js'
+import {openAiSettings, type OpenAiSettings} from './openai/settings.js'
+import {anthropicClient, openAiBatchClient} from './batch/client.js'
+import {DEFAULT_LIST_PRICES} from './batch/requests.js'
+import {BatchRunner} from './batch/run.js'
+import {sleep} from './scheduler.js'
+import type {Packet} from '../segments/packets.js'
 import type {LaunchDryRun, LaunchEvent, LaunchOptions, LaunchResult, SegmentTally} from './types.js'
 
 /** `--group-size` when not given: packets per orchestrator session */
@@ -100,7 +105,7 @@ async function openRun(options: LaunchOptions, write: boolean) {
   const files = launchPaths(dir, shard)
   // the packets this launch may run: --only's, within the shard's
   const picked = mine && only ? new Set([...only].filter((n) => mine.has(n))) : (mine ?? only)
-  return {course, warnings, run, plan, packets, dir, agent, only: picked, mine, shard, stagingDir, files, ledgerFile: files.ledger, upload}
+  return {course, warnings, run, plan, packets, dir, agent, only: picked, mine, shard, stagingDir, files, ledgerFile: files.ledger, upload, openai: openai.settings}
 }
 
 /** Each packet's accepted output in staging (isDone: a valid one, by extract's rule), for the packets of `scope` (all when null). */
@@ -146,6 +151,7 @@ async function offerStaged(open: Awaited<ReturnType<typeof openRun>>, uploader: 
 export async function dryRunLaunch(options: LaunchOptions): Promise<{result: LaunchDryRun; warnings: string[]}> {
   if (options.sessions === 'orchestrator') throw new UsageError({code: 'E_SESSIONS', message: '--dry-run does not show orchestrator sessions yet: what it prints is one session per packet.', hint: 'Leave out --sessions orchestrator to see the per-packet invocations, or leave out --dry-run.'})
   const open = await openRun(options, false)
+  if (open.agent.batch) throw new UsageError({code: 'E_DRY_RUN', message: `--dry-run does not show --agent ${open.agent.kind}'s requests: it starts no process per packet.`, hint: 'The README (wicker launch, agent kinds) shows the exact request each packet becomes; leave out --dry-run to send the batch.', details: {agent: open.agent.kind}})
   const history = await readLedger(open.ledgerFile)
   const warnings = open.warnings
   warnings.push(...ledgerWarnings(open.ledgerFile, history))
@@ -173,6 +179,29 @@ function uploadWarnings(u: NonNullable<LaunchResult['uploads']>): string[] {
   if (u.failures.length > 10) lines.push(`${u.failures.length - 10} more upload(s) failed`)
   if (u.failures.length > 0) lines.push(`${u.failed} output(s) are staged here but not delivered: run the same command again to send them (what was delivered is not sent twice).`)
   return lines
+}
+
+/** The default first wait between a batch's polls (`--poll-interval`). */
+export const DEFAULT_POLL_MS = 30_000
+
+/** A batch agent's runner: its provider's client, with the key from the variable the settings name (never written anywhere). */
+function batchRunner(ctx: AttemptContext, settings: OpenAiSettings, options: LaunchOptions, packets: ReadonlyMap<string, Packet>, lastAttempt: Map<string, number>): BatchRunner {
+  const provider = ctx.agent.batch!
+  const key = (options.env ?? process.env)[settings.apiKeyEnv]?.trim() ?? ''
+  const client = (provider === 'anthropic' ? anthropicClient : openAiBatchClient)({baseUrl: settings.baseUrl, key, backoffMs: options.backoffMs, sleep})
+  return new BatchRunner({
+    ctx,
+    client,
+    settings,
+    listPrice: options.listPrice ?? DEFAULT_LIST_PRICES[provider],
+    packets,
+    lastAttempt,
+    retries: options.retries,
+    backoffMs: options.backoffMs,
+    halt: options.halt,
+    maxCostUsd: options.maxCostUsd,
+    pollMs: options.pollMs ?? DEFAULT_POLL_MS,
+  })
 }
 
 export async function runLaunch(options: LaunchOptions): Promise<{result: LaunchResult; warnings: string[]}> {
@@ -249,24 +278,32 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
       emit,
       withheldEnv: upload ? [upload.target.tokenEnv] : [],
     }
-    const scheduler = new Scheduler({
-      ...options,
-      agent: agent.kind,
-      lastAttempt: summary.lastAttempt,
-      signal: stop.signal,
-      abort: (reason) => stop.abort(reason),
-      attempt: (p, attempt) => runAttempt(context, p, packets.get(p.id)!, attempt),
-      ...(options.sessions === 'orchestrator' ? {session: (items: ReadonlyArray<{packet: PreparedPacket; attempt: number}>) => runSession(context, items.map((i) => ({prepared: i.packet, packet: packets.get(i.packet.id)!, attempt: i.attempt}))), groupSize: options.groupSize ?? DEFAULT_GROUP_SIZE} : {}),
-      emit,
-    })
     const segmentIndexes = [...new Set(plan.packets.map((p) => p.segment))].sort((a, b) => a - b)
     const segments = segmentIndexes.map((s) => ({
       packets: selection.todo.filter((p) => p.segment === s),
       tally: {index: s + 1, ok: 0, failed: 0, retried: 0, skipped: selection.skipped.filter((x) => x.packet.segment === s).length, interrupted: 0, notStarted: 0} satisfies SegmentTally,
     }))
+    // a batch agent: one batch of every packet to do (batch/run.ts), not a process per packet
+    const batch = agent.batch ? batchRunner(context, open.openai!, options, packets, summary.lastAttempt) : null
+    const scheduler = batch
+      ? null
+      : new Scheduler({
+          ...options,
+          agent: agent.kind,
+          lastAttempt: summary.lastAttempt,
+          signal: stop.signal,
+          abort: (reason) => stop.abort(reason),
+          attempt: (p, attempt) => runAttempt(context, p, packets.get(p.id)!, attempt),
+          ...(options.sessions === 'orchestrator' ? {session: (items: ReadonlyArray<{packet: PreparedPacket; attempt: number}>) => runSession(context, items.map((i) => ({prepared: i.packet, packet: packets.get(i.packet.id)!, attempt: i.attempt}))), groupSize: options.groupSize ?? DEFAULT_GROUP_SIZE} : {}),
+          emit,
+        })
+    const runner = (batch ?? scheduler)!
     let delivered: LaunchResult['uploads'] = null
     try {
-      await scheduler.runSegments(segments)
+      if (batch) {
+        await batch.run(selection.todo, summary.inBatch)
+        for (const seg of segments) seg.tally.retried = seg.packets.filter((p) => batch.retried.has(p.id)).length
+      } else await scheduler!.runSegments(segments)
       if (uploader) {
         if (!stop.signal.aborted) await offerStaged(open, uploader)
         delivered = await uploader.drain()
@@ -279,20 +316,20 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
 
     // Every count comes from the packets' last outcomes, in one place: a packet whose retry a stop cut
     // short is failed in the segment as in the total.
-    for (const s of segments) Object.assign(s.tally, countOutcomes(s.packets, scheduler.outcomes))
-    const failed = [...scheduler.outcomes.entries()].filter(([, o]) => !o.staged && !o.interrupted)
-    const counts = {...countOutcomes(selection.todo, scheduler.outcomes), skipped: selection.skipped.length}
+    for (const s of segments) Object.assign(s.tally, countOutcomes(s.packets, runner.outcomes))
+    const failed = [...runner.outcomes.entries()].filter(([, o]) => !o.staged && !o.interrupted)
+    const counts = {...countOutcomes(selection.todo, runner.outcomes), skipped: selection.skipped.length}
     return {
       result: {
         run,
         agent: options.agent,
         packets: {total: selection.picked, ...counts},
-        attempts: scheduler.attempts,
-        staged: scheduler.staged,
+        attempts: runner.attempts,
+        staged: runner.staged,
         failures: failed.map(([packet, o]) => ({packet, index: o.index, class: o.class, message: o.message})),
         segments: segments.map((s) => s.tally),
-        costUsd: scheduler.cost > 0 ? scheduler.cost : null,
-        halted: scheduler.haltReason,
+        costUsd: runner.cost > 0 ? runner.cost : null,
+        halted: runner.haltReason,
         interrupted: options.signal?.aborted ?? false,
         ledger: ledgerFile,
         shard: shard ? shardText(shard) : null,

@@ -75,6 +75,8 @@ export interface LedgerSummary {
   attempted: Set<string>
   /** start entries with neither an end nor an interrupted entry: attempts a killed launch left running */
   unfinished: LedgerStart[]
+  /** start entries of requests in a provider batch with no end yet: polled again, never stopped */
+  inBatch: LedgerStart[]
 }
 
 export function summarize(entries: readonly LedgerEntry[]): LedgerSummary {
@@ -88,6 +90,6 @@ export function summarize(entries: readonly LedgerEntry[]): LedgerSummary {
       ended.add(key(e))
     }
   }
-  const unfinished = entries.filter((e): e is LedgerStart => e.event === 'start' && !ended.has(key(e)))
-  return {lastAttempt, attempted, unfinished}
+  const open = entries.filter((e): e is LedgerStart => e.event === 'start' && !ended.has(key(e)))
+  return {lastAttempt, attempted, unfinished: open.filter((e) => !e.batch), inBatch: open.filter((e) => Boolean(e.batch))}
 }

@@ -46,6 +46,10 @@ export interface LaunchOptions extends OpenCourseOptions {
   schema?: boolean
   /** `--max-context N`: refuse a packet whose prompt is estimated above N tokens (class over-context, not retried) */
   maxContext?: number | null
+  /** `--poll-interval`: a batch agent's first wait between polls (it grows by half each poll, to 10 times this) */
+  pollMs?: number
+  /** a batch agent's list prices (the config's agents.<kind>); its cost is half of them [default: Sonnet's $3/$15, GPT-4.1's $2/$8] */
+  listPrice?: {inputUsdPerMTok: number; outputUsdPerMTok: number} | null
   /** where the token and key variables are read [default: process.env] */
   env?: NodeJS.ProcessEnv
   /** aborted (first Ctrl-C / SIGTERM): start nothing more, stop every running attempt (TERM, KILL after graceMs), return */
@@ -65,6 +69,8 @@ export type LaunchEvent =
   | {type: 'retry'; packet: string; index: number; attempt: number; inMs: number}
   | {type: 'pause'; agent: string; untilMs: number; reason: string}
   | {type: 'halt'; reason: string}
+  /** `--agent anthropic-batch` / `openai-batch`: a batch was created, or its status or counts changed */
+  | {type: 'batch'; provider: 'anthropic' | 'openai'; batch: string; requests: number; status: string; counts: {processing: number; succeeded: number; errored: number; canceled: number; expired: number}}
 
 export interface SegmentTally {
   index: number

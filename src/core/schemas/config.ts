@@ -53,7 +53,7 @@ export const validateSettingsSchema = z.strictObject({
 export type ValidateSettings = z.infer<typeof validateSettingsSchema>
 
 /** The agents launch can run (launch/agents.ts says how each one is started). */
-export const AGENTS = ['builtin', 'claude', 'codex', 'gemini', 'command', 'openai-compatible'] as const
+export const AGENTS = ['builtin', 'claude', 'codex', 'gemini', 'command', 'openai-compatible', 'anthropic-batch', 'openai-batch'] as const
 
 /** What an agent's model costs, for launch's estimate before it starts (prices per million tokens). */
 export const agentPriceSchema = z.strictObject({

@@ -48,6 +48,13 @@ export const ledgerStartSchema = z.object({
   /** /proc/<pid>/stat field 22 and /proc/sys/kernel/random/boot_id when launch saw them; null elsewhere */
   startTime: short.nullable().optional(),
   bootId: short.nullable().optional(),
+  /**
+   * `--agent anthropic-batch` / `openai-batch`: the provider batch this attempt is a request of
+   * (written as soon as the batch is created, before any poll), so a launch started again polls the
+   * same batch instead of paying for the request twice. Such a start has no process (pid null): it
+   * is open until its result is read, and is never "left running".
+   */
+  batch: z.strictObject({provider: z.enum(['anthropic', 'openai']), id: short}).optional(),
 })
 
 /** What an attempt came to: written on `end` and, for an attempt stopped by a signal, on `interrupted`. */

@@ -49,34 +49,55 @@ export function checkBaseUrl(raw: string): string {
 const ONLY_FOR = ['baseUrl', 'model', 'apiKeyEnv', 'maxContext'] as const
 const FLAG: Record<(typeof ONLY_FOR)[number], string> = {baseUrl: '--base-url', model: '--model', apiKeyEnv: '--api-key-env', maxContext: '--max-context'}
 
+/** The HTTP agents: one chat-completions request per packet, or a provider batch of them. */
+export const HTTP_AGENTS = ['openai-compatible', 'anthropic-batch', 'openai-batch'] as const
+export type HttpAgent = (typeof HTTP_AGENTS)[number]
+const isHttpAgent = (agent: string): agent is HttpAgent => (HTTP_AGENTS as readonly string[]).includes(agent)
+
+/** The batch agents' defaults: the provider's API root (with its version) and the key's variable. */
+export const BATCH_DEFAULTS = {
+  'anthropic-batch': {baseUrl: 'https://api.anthropic.com/v1', apiKeyEnv: 'ANTHROPIC_API_KEY', example: 'claude-sonnet-4-5'},
+  'openai-batch': {baseUrl: 'https://api.openai.com/v1', apiKeyEnv: 'OPENAI_API_KEY', example: 'gpt-4.1'},
+} as const
+
 /**
- * The settings of --agent openai-compatible (null for another agent, which must not be given its
- * flags: they would be silently ignored). A warning when the requests would cross the network in
- * clear text (plain http to another machine), as for --upload.
+ * The settings of an HTTP agent (null for another agent, which must not be given their flags: they
+ * would be silently ignored). --agent openai-compatible needs --base-url (a local server needs no
+ * key); a batch agent has the provider's API root by default (--base-url moves it, e.g. to a proxy)
+ * and needs its key, from ANTHROPIC_API_KEY / OPENAI_API_KEY or the variable --api-key-env names.
+ * A warning when the requests would cross the network in clear text (plain http to another
+ * machine), as for --upload.
  */
 export function openAiSettings(agent: string, flags: OpenAiFlags, env: NodeJS.ProcessEnv = process.env): {settings: OpenAiSettings | null; warnings: string[]} {
-  if (agent !== 'openai-compatible') {
+  if (!isHttpAgent(agent)) {
     const given = ONLY_FOR.filter((k) => flags[k] != null).map((k) => FLAG[k])
     if (flags.schema === false) given.push('--no-schema')
-    if (given.length > 0) throw new UsageError({code: 'E_AGENT_FLAG', message: `${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} only for --agent openai-compatible, not --agent ${agent}.`, hint: 'Add --agent openai-compatible, or leave the flag out.', details: {flags: given}})
+    if (given.length > 0) throw new UsageError({code: 'E_AGENT_FLAG', message: `${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} only for --agent ${HTTP_AGENTS.join(', ')}, not --agent ${agent}.`, hint: 'Add --agent openai-compatible (or a batch agent), or leave the flag out.', details: {flags: given}})
     return {settings: null, warnings: []}
   }
-  if (!flags.baseUrl || !flags.model?.trim()) {
+  const batch = agent === 'openai-compatible' ? null : BATCH_DEFAULTS[agent]
+  if (agent === 'anthropic-batch' && flags.schema === false) {
+    throw new UsageError({code: 'E_AGENT_FLAG', message: '--no-schema is not for --agent anthropic-batch: its requests always ask for the output through a tool whose input is the worker output\'s schema.', hint: 'Leave out --no-schema.', details: {flags: ['--no-schema']}})
+  }
+  const baseUrlFlag = flags.baseUrl ?? batch?.baseUrl
+  if (!baseUrlFlag || !flags.model?.trim()) {
     throw new UsageError({
       code: 'E_OPENAI_FLAGS',
-      message: `--agent openai-compatible needs ${[!flags.baseUrl && '--base-url', !flags.model?.trim() && '--model'].filter(Boolean).join(' and ')}.`,
-      hint: 'For example --base-url http://127.0.0.1:11434/v1 --model qwen2.5:7b-instruct (ollama), or --base-url https://api.openai.com/v1 --model gpt-4o-mini.',
-      details: {flags: ['--base-url', '--model']},
+      message: `--agent ${agent} needs ${[!baseUrlFlag && '--base-url', !flags.model?.trim() && '--model'].filter(Boolean).join(' and ')}.`,
+      hint: batch ? `For example --model ${batch.example}.` : 'For example --base-url http://127.0.0.1:11434/v1 --model qwen2.5:7b-instruct (ollama), or --base-url https://api.openai.com/v1 --model gpt-4o-mini.',
+      details: {flags: batch ? ['--model'] : ['--base-url', '--model']},
     })
   }
-  const baseUrl = checkBaseUrl(flags.baseUrl)
-  const apiKeyEnv = flags.apiKeyEnv ?? DEFAULT_API_KEY_ENV
+  const baseUrl = checkBaseUrl(baseUrlFlag)
+  const defaultEnv = batch?.apiKeyEnv ?? DEFAULT_API_KEY_ENV
+  const apiKeyEnv = flags.apiKeyEnv ?? defaultEnv
   if (!ENV_NAME.test(apiKeyEnv)) {
-    throw new UsageError({code: 'E_API_KEY_ENV', message: `--api-key-env ${JSON.stringify(apiKeyEnv)} is not an environment variable name.`, hint: `Give a name of letters, digits and "_", not starting with a digit (default ${DEFAULT_API_KEY_ENV}); never the key itself.`, details: {flag: '--api-key-env', value: apiKeyEnv}})
+    throw new UsageError({code: 'E_API_KEY_ENV', message: `--api-key-env ${JSON.stringify(apiKeyEnv)} is not an environment variable name.`, hint: `Give a name of letters, digits and "_", not starting with a digit (default ${defaultEnv}); never the key itself.`, details: {flag: '--api-key-env', value: apiKeyEnv}})
   }
-  // a variable named on purpose must hold the key; the default one may be unset (a local server needs none)
-  if (flags.apiKeyEnv != null && !env[apiKeyEnv]?.trim()) {
-    throw new UsageError({code: 'E_API_KEY', message: `--api-key-env ${apiKeyEnv}: that environment variable is ${env[apiKeyEnv] === undefined ? 'not set' : 'empty'}. No packet was started.`, hint: `Set it: export ${apiKeyEnv}=<key> (or leave --api-key-env out for a server that needs no key).`, details: {variable: apiKeyEnv}})
+  // a variable named on purpose must hold the key, and a provider's batch API always needs one; the
+  // default one of openai-compatible may be unset (a local server needs none)
+  if ((flags.apiKeyEnv != null || batch) && !env[apiKeyEnv]?.trim()) {
+    throw new UsageError({code: 'E_API_KEY', message: `${flags.apiKeyEnv == null ? `--agent ${agent} reads its API key from ${apiKeyEnv}` : `--api-key-env ${apiKeyEnv}`}: that environment variable is ${env[apiKeyEnv] === undefined ? 'not set' : 'empty'}. No packet was started.`, hint: batch ? `Set it: export ${apiKeyEnv}=<key> (or name another variable with --api-key-env).` : `Set it: export ${apiKeyEnv}=<key> (or leave --api-key-env out for a server that needs no key).`, details: {variable: apiKeyEnv}})
   }
   const warnings = plainHttpToAnotherMachine(baseUrl) ? [`--base-url ${baseUrl} is plain http to another machine: every prompt${env[apiKeyEnv]?.trim() ? ' and the API key' : ''} cross the network unencrypted. Use https://, or reach the server through an SSH tunnel on 127.0.0.1.`] : []
   return {settings: {baseUrl, model: flags.model.trim(), apiKeyEnv, schema: flags.schema !== false, maxContext: flags.maxContext ?? null}, warnings}

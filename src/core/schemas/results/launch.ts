@@ -84,5 +84,13 @@ export const launchEvent = z
     z.object({type: z.literal('retry'), ...where, attempt: count, inMs: z.number().nonnegative()}),
     z.object({type: z.literal('pause'), agent: z.string(), untilMs: z.number().nonnegative(), reason: z.string()}),
     z.object({type: z.literal('halt'), reason: z.string()}),
+    z.object({
+      type: z.literal('batch'),
+      provider: z.enum(['anthropic', 'openai']),
+      batch: z.string(),
+      requests: count,
+      status: z.string(),
+      counts: z.object({processing: count, succeeded: count, errored: count, canceled: count, expired: count}),
+    }),
   ])
   .meta({title: 'wicker launch --json progress event', description: 'Each line launch writes to stderr with --json is one of these (NDJSON).'})
