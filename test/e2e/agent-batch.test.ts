@@ -180,4 +180,33 @@ describe.each(['anthropic', 'openai'] as const)('launch --agent %s-batch against
     expect(third.json.result.packets).toMatchObject({skipped: packets.length})
     expect(api.created).toHaveLength(1)
   }, 90_000)
+
+  it('stopped (SIGTERM) while it polls: exit 143, the batch left open in the ledger (no interrupted entry closes it), and the next launch reads it', async () => {
+    const {dir, packets} = prepared(8)
+    const api = await fake({provider, key: KEY, hold: true})
+    const child = spawn(process.execPath, [BIN, ...args(provider, dir, api.url)], {env: {...process.env, [ENV_OF[provider]]: KEY, NO_COLOR: '1'}, stdio: 'ignore'})
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    await until('a poll', () => api.calls.some((c) => c.route === 'retrieve'))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(143)
+    expect(ledger(dir).filter((e) => e.event !== 'start')).toEqual([])
+    api.release()
+    const again = await launch(provider, dir, api.url)
+    expect(again.code, again.stderr).toBe(0)
+    expect(api.created).toHaveLength(1)
+    expect(staged(dir)).toHaveLength(packets.length)
+  }, 90_000)
+})
+
+describe('launch with a batch agent: mistakes told before anything is sent', () => {
+  it('no key in ANTHROPIC_API_KEY, and --dry-run, are exit 2 with what to do; nothing is written to the ledger', async () => {
+    const {dir} = prepared(4)
+    const noKey = wicker(['launch', dir, '--run', 'r1', '--agent', 'anthropic-batch', '--model', 'm', '--json'], {env: {ANTHROPIC_API_KEY: undefined}})
+    expect(noKey.code).toBe(2)
+    expect(noKey.json).toMatchObject({name: 'E_API_KEY', message: expect.stringMatching(/ANTHROPIC_API_KEY: that environment variable is not set/)})
+    const dry = wicker(['launch', dir, '--run', 'r1', '--agent', 'openai-batch', '--model', 'm', '--dry-run', '--json'], {env: {OPENAI_API_KEY: KEY}})
+    expect(dry.code).toBe(2)
+    expect(dry.json).toMatchObject({name: 'E_DRY_RUN'})
+    expect(existsSync(ledgerFile(dir))).toBe(false)
+  }, 60_000)
 })
