@@ -33,49 +33,11 @@ export interface StrictLimits {
 
 export const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
-/**
- * The keys of one object so far. Most objects (phrases) have two or three keys: a short array is
- * searched faster than a Set is built, so a Set is made only for a big object (a basket container).
- */
-class KeySet {
-  #few: string[] = []
-  #many: Set<string> | null = null
-
-  /** adds the key; false if it was there already */
-  add(key: string): boolean {
-    if (this.#many) {
-      if (this.#many.has(key)) return false
-      this.#many.add(key)
-      return true
-    }
-    if (this.#few.includes(key)) return false
-    this.#few.push(key)
-    if (this.#few.length > 16) this.#many = new Set(this.#few)
-    return true
-  }
-}
-
-interface Frame {
-  keys: KeySet | null
-  /** the member key (objects) or element index (arrays) being read */
-  at: string | number
-}
-
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/
 
 /** `path` and then a member key: `.key`, or `["key"]` where the key is not a plain name. */
 export function memberPath(path: string, key: string): string {
   return IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}]`
-}
-
-function pathOf(stack: Frame[]): string {
-  let path = '$'
-  for (const frame of stack) {
-    if (typeof frame.at === 'number') path += `[${frame.at}]`
-    else if (frame.at !== '') path = memberPath(path, frame.at)
-  }
-  // a 20,000-deep path helps nobody: its start says where, and the message says how deep
-  return path.length > 160 ? `${path.slice(0, 150)}…` : path
 }
 
 /** A decimal literal's value as sign, significant digits and exponent: equal keys, equal values. */
@@ -143,11 +105,86 @@ function scanString(text: string, open: number): {end: number; escaped: boolean;
   return {end: i, escaped, lone}
 }
 
-/** Every strict problem of a valid JSON text, in document order (up to limits.maxProblems). */
+/** More keys than this in one object: they are kept in a Set instead of compared one by one. */
+const FEW_KEYS = 16
+
+/**
+ * Every strict problem of a valid JSON text, in document order (up to limits.maxProblems).
+ *
+ * Speed matters (detect and validate read a 100 MB canon in full, a million small objects): the pass
+ * allocates nothing per object or key. The open containers are parallel arrays indexed by depth; a
+ * key is kept as its span in the text and turned into a string only for a path in a problem, for an
+ * escaped key, or once an object has more than FEW_KEYS keys (a basket container), when its keys go
+ * into a Set. Keys without a backslash are their own value, so equal spans of text are equal keys.
+ */
 export function strictProblems(text: string, limits: StrictLimits): StrictProblem[] {
   const problems: StrictProblem[] = []
   const max = limits.maxProblems ?? Number.POSITIVE_INFINITY
-  const stack: Frame[] = []
+  // the open containers, one slot per depth: object or array, the element index (arrays) or the
+  // current member key (objects: its span, or its decoded text when escaped, '' before the first)
+  let depth = 0
+  const isObject: boolean[] = []
+  const index: number[] = []
+  const keyStart: number[] = []
+  const keyEnd: number[] = []
+  const keyText: Array<string | null> = []
+  // an object's keys so far: spans [start, end, start, end, …] while few and unescaped, else a Set
+  const spans: number[][] = []
+  const spanCount: number[] = []
+  const keySets: Array<Set<string> | null> = []
+  const keyAt = (d: number): string => keyText[d] ?? text.slice(keyStart[d]!, keyEnd[d]!)
+  const pathOf = (): string => {
+    let path = '$'
+    for (let d = 0; d < depth; d++) {
+      if (!isObject[d]) path += `[${index[d]}]`
+      else {
+        const key = keyAt(d)
+        if (key !== '') path = memberPath(path, key)
+      }
+    }
+    // a 20,000-deep path helps nobody: its start says where, and the message says how deep
+    return path.length > 160 ? `${path.slice(0, 150)}…` : path
+  }
+  /** adds the key at depth d (its span, or its text when escaped); false if the object had it already */
+  const addKey = (d: number, start: number, end: number, escaped: string | null): boolean => {
+    let set = keySets[d]
+    if (!set && (escaped !== null || spanCount[d]! >= FEW_KEYS)) {
+      set = keySets[d] = new Set()
+      const list = spans[d]!
+      for (let k = 0; k < spanCount[d]!; k++) set.add(text.slice(list[2 * k]!, list[2 * k + 1]!))
+    }
+    if (set) {
+      const key = escaped ?? text.slice(start, end)
+      if (set.has(key)) return false
+      set.add(key)
+      return true
+    }
+    const list = spans[d]!
+    const n = spanCount[d]!
+    const length = end - start
+    for (let k = 0; k < n; k++) {
+      const s = list[2 * k]!
+      if (list[2 * k + 1]! - s !== length) continue
+      let same = true
+      for (let c = 0; c < length; c++) {
+        if (text.charCodeAt(s + c) !== text.charCodeAt(start + c)) {
+          same = false
+          break
+        }
+      }
+      if (same) return false
+    }
+    list[2 * n] = start
+    list[2 * n + 1] = end
+    spanCount[d] = n + 1
+    return true
+  }
+  const isForbidden = (start: number, end: number, escaped: string | null): boolean => {
+    if (escaped !== null) return FORBIDDEN_KEYS.has(escaped)
+    const length = end - start
+    if (length === 9) return text.startsWith('__proto__', start) || text.startsWith('prototype', start)
+    return length === 11 && text.startsWith('constructor', start)
+  }
   // problems come in document order: lines are counted on from the last one, never from the start
   let line = 1
   let lineStart = 0
@@ -160,12 +197,11 @@ export function strictProblems(text: string, limits: StrictLimits): StrictProble
         lineStart = counted + 1
       }
     }
-    problems.push({kind, path: pathOf(stack), line, column: offset - lineStart + 1, message})
+    problems.push({kind, path: pathOf(), line, column: offset - lineStart + 1, message})
     return problems.length >= max
   }
-  // Speed matters (detect reads a 100 MB canon in full): the native searches below skip what needs
-  // no look. Text without raw lone surrogates (all text decoded from UTF-8 or UTF-16) lets a string
-  // without a backslash end at the next quote unread.
+  // The native searches below skip what needs no look. Text without raw lone surrogates (all text
+  // decoded from UTF-8 or UTF-16) lets a string without a backslash end at the next quote unread.
   const raw = !(text as string & {isWellFormed(): boolean}).isWellFormed()
   let backslash = -1
   let expectKey = false
@@ -181,31 +217,46 @@ export function strictProblems(text: string, limits: StrictLimits): StrictProble
       let escaped = false
       let lone = -1
       if (raw || backslash < end) ({end, escaped, lone} = scanString(text, i))
-      const top = stack.at(-1)
-      if (expectKey && top?.keys) {
-        const body = text.slice(i + 1, end)
-        const key = escaped ? (JSON.parse(`"${body}"`) as string) : body
-        top.at = key
+      const top = depth - 1
+      if (expectKey && top >= 0 && isObject[top]) {
+        const decoded = escaped ? (JSON.parse(`"${text.slice(i + 1, end)}"`) as string) : null
+        keyStart[top] = i + 1
+        keyEnd[top] = end
+        keyText[top] = decoded
         expectKey = false
         if (lone >= 0 && add('lone-surrogate', lone, 'a key holds a lone surrogate (half of a UTF-16 pair, e.g. \\ud800), which no UTF-8 file can hold')) return problems
-        if (FORBIDDEN_KEYS.has(key) && add('forbidden-key', i, `the key "${key}" is refused (it could pollute object prototypes)`)) return problems
-        if (!top.keys.add(key) && add('duplicate-key', i, `the key ${JSON.stringify(key)} appears twice in one object; JSON keeps only the last, so the first would be lost`)) return problems
+        if (isForbidden(i + 1, end, decoded) && add('forbidden-key', i, `the key "${keyAt(top)}" is refused (it could pollute object prototypes)`)) return problems
+        if (!addKey(top, i + 1, end, decoded) && add('duplicate-key', i, `the key ${JSON.stringify(keyAt(top))} appears twice in one object; JSON keeps only the last, so the first would be lost`)) return problems
       } else if (lone >= 0 && add('lone-surrogate', lone, `the string holds a lone surrogate ${text.slice(lone, lone + 6)} (half of a UTF-16 pair), which no UTF-8 file can hold`)) return problems
       i = end
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
-      if (stack.length >= limits.maxDepth) {
+      if (depth >= limits.maxDepth) {
         add('too-deep', i, `nesting deeper than ${limits.maxDepth} levels`)
         return problems
       }
-      stack.push({keys: c === 123 ? new KeySet() : null, at: c === 123 ? '' : 0})
-      expectKey = c === 123
+      const object = c === 123
+      isObject[depth] = object
+      index[depth] = 0
+      if (object) {
+        keyStart[depth] = 0
+        keyEnd[depth] = 0
+        keyText[depth] = null
+        spans[depth] ??= []
+        spanCount[depth] = 0
+        keySets[depth] = null
+      }
+      depth++
+      expectKey = object
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
-      stack.pop()
+      if (depth > 0) {
+        depth--
+        keySets[depth] = null
+      }
       expectKey = false
     } else if (c === 44 /* , */) {
-      const top = stack.at(-1)
-      if (top?.keys) expectKey = true
-      else if (top) top.at = (top.at as number) + 1
+      const top = depth - 1
+      if (top >= 0 && isObject[top]) expectKey = true
+      else if (top >= 0) index[top]!++
     } else if (c === 45 || (c >= 48 && c <= 57)) {
       // a number: - or a digit, then digits, '.', 'e', '+', '-'
       let j = i + 1

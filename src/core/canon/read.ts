@@ -9,7 +9,7 @@ import {headerText, scanLayout, type BasketSpan, type CanonLayout} from './layou
 import {isUsable, type BasketLocation, type Canon, type CanonBasket, type CanonFinding, type CanonPhrase} from './model.js'
 import {isObject} from '../json.js'
 import {memberPath} from '../strict-json.js'
-import {CANON_MAX_DEPTH, parseCanonStrict} from './strict.js'
+import {CANON_MAX_DEPTH, parseCanonHeld, parseCanonStrict} from './strict.js'
 
 /** Fields the old upload server spread into the canon's top level (DOMAIN.md §2). */
 export const UPLOAD_FIELDS = new Set(['seed', 'seedId', 'seed_id', 'agentId', 'agent_id', 'stagingOnly', 'courseCode', 'course_code', 'browserId', 'seedRange', 'uploadedAt', 'timestamp'])
@@ -241,8 +241,21 @@ export interface CanonReadOptions {
 }
 
 export function canonFromBytes(bytes: Buffer, file: string, sha: string, index: CanonIndex | null, options: CanonReadOptions = {}): Canon {
+  const held = {bytes: bytes as Buffer | null, sha}
+  return canonByLayout(held, file, index, options) ?? canonInFull(held, file, options)
+}
+
+/** Canon bytes on their way to a parse, and their hash. */
+interface Held {
+  bytes: Buffer | null
+  sha: string
+}
+
+/** Canon read by its layout, when the canon index vouches for these bytes; null otherwise. */
+function canonByLayout(held: Held, file: string, index: CanonIndex | null, options: CanonReadOptions): Canon | null {
   const maxDepth = options.maxDepth ?? CANON_MAX_DEPTH
-  const layout = index?.sha256 === sha ? scanLayout(bytes) : null
+  const {sha} = held
+  const layout = index?.sha256 === sha ? scanLayout(held.bytes!) : null
   if (layout && layout.spans.length === index!.baskets) {
     const header = readCanonValue(parseCanonStrict(Buffer.from(headerText(layout), 'utf8'), file, {maxDepth}), file, sha)
     const baskets = new LazyBaskets(layout, new Set(index!.uncovered), file, maxDepth)
@@ -251,15 +264,27 @@ export function canonFromBytes(bytes: Buffer, file: string, sha: string, index: 
       return {...header, baskets, findings, layout}
     }
   }
-  return readCanonValue(parseCanonStrict(bytes, file, {maxDepth, allowLoneSurrogates: options.allowLoneSurrogates}), file, sha)
+  return null
+}
+
+/**
+ * Canon parsed and checked in full. The bytes are let go once decoded (parseCanonHeld): no frame on
+ * the way holds them in a local, so a 100 MB canon's bytes are not kept beside its text and parse.
+ */
+function canonInFull(held: Held, file: string, options: CanonReadOptions): Canon {
+  return readCanonValue(parseCanonHeld(held, file, {maxDepth: options.maxDepth ?? CANON_MAX_DEPTH, allowLoneSurrogates: options.allowLoneSurrogates}), file, held.sha)
+}
+
+async function readHeld(file: string): Promise<Held> {
+  const bytes = await readBytes(file)
+  return {bytes, sha: sha256Hex(bytes)}
 }
 
 /** Reads the canon file; a missing canon is an empty canon. With `index`, bytes wicker wrote are read by their layout. */
 export async function readCanon(file: string, options: CanonReadOptions & {index?: string; warnings?: string[]} = {}): Promise<Canon> {
   // existsSync follows links: a dangling symlink is "no canon" here, and a folder or FIFO is read (and refused)
   if (!existsSync(file)) return emptyCanon(file)
-  const bytes = await readBytes(file)
-  const sha = sha256Hex(bytes)
-  const index = options.index ? await readCanonIndex(options.index, sha, options.warnings) : null
-  return canonFromBytes(bytes, file, sha, index, options)
+  const held = await readHeld(file)
+  const index = options.index ? await readCanonIndex(options.index, held.sha, options.warnings) : null
+  return canonByLayout(held, file, index, options) ?? canonInFull(held, file, options)
 }

@@ -95,9 +95,30 @@ function inDocument(p: StrictProblem | CanonPlace, part: (PartOf & {base: {line:
  * Canon bytes (all of them, or one part with `part`) → JSON value, strictly. Syntax errors are the
  * usual E_INPUT_JSON; anything JSON cannot keep is E_CANON_STRICT with every place (up to 20).
  */
-export function parseCanonStrict(bytes: Uint8Array, file: string, options: {maxDepth?: number; part?: PartOf; allowLoneSurrogates?: boolean} = {}): unknown {
+export interface CanonParseOptions {
+  maxDepth?: number
+  part?: PartOf
+  allowLoneSurrogates?: boolean
+}
+
+export function parseCanonStrict(bytes: Uint8Array, file: string, options: CanonParseOptions = {}): unknown {
+  return parseCanonHeld({bytes}, file, options)
+}
+
+/**
+ * parseCanonStrict of bytes the caller hands over: `held.bytes` is let go (set to null) once they
+ * are decoded, so a 100 MB canon's bytes need not stay in memory beside its text and its parse.
+ */
+export function parseCanonHeld(held: {bytes: Uint8Array | null}, file: string, options: CanonParseOptions = {}): unknown {
   // only on a refusal: where the part starts, as line and column of the document
   const part = () => (options.part ? {...options.part, base: lineAt(options.part.document, options.part.offset)} : undefined)
+  // the bytes are only ever in decodeHeld's frame, which has returned before the parse
+  return parseCanonText(decodeHeld(held, file, options, part), file, options, part)
+}
+
+/** Strict UTF-8 of held bytes (a refusal names every invalid byte); the bytes are let go once decoded. */
+function decodeHeld(held: {bytes: Uint8Array | null}, file: string, options: CanonParseOptions, part: () => (PartOf & {base: {line: number; column: number}}) | undefined): string {
+  const bytes = held.bytes!
   const decoded = decodeBytes(bytes)
   if (!decoded.ok) {
     const places = invalidUtf8Places(bytes, MAX_PLACES + 1, options.part?.offset ?? 0)
@@ -105,8 +126,14 @@ export function parseCanonStrict(bytes: Uint8Array, file: string, options: {maxD
     const where = part()
     throw refusal(file, places.slice(0, MAX_PLACES).map((p) => inDocument(p, where)), places.length > MAX_PLACES)
   }
-  const value = parseJsonOf(decoded.text, file, 'Canon')
-  const problems = strictProblems(decoded.text, {maxDepth: options.maxDepth ?? CANON_MAX_DEPTH, maxProblems: MAX_PLACES + 1, kinds: options.allowLoneSurrogates ? ALL_BUT_SURROGATES : undefined})
+  held.bytes = null
+  return decoded.text
+}
+
+/** The parse and the strict checks of decoded text; a separate frame, so the caller's bytes are not kept alive by this one. */
+function parseCanonText(text: string, file: string, options: CanonParseOptions, part: () => (PartOf & {base: {line: number; column: number}}) | undefined): unknown {
+  const value = parseJsonOf(text, file, 'Canon')
+  const problems = strictProblems(text, {maxDepth: options.maxDepth ?? CANON_MAX_DEPTH, maxProblems: MAX_PLACES + 1, kinds: options.allowLoneSurrogates ? ALL_BUT_SURROGATES : undefined})
   if (problems.length > 0) {
     const where = part()
     throw refusal(file, problems.slice(0, MAX_PLACES).map((p) => inDocument(p, where)), problems.length > MAX_PLACES)
