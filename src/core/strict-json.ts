@@ -260,13 +260,20 @@ export function strictProblems(text: string, limits: StrictLimits): StrictProble
     } else if (c === 45 || (c >= 48 && c <= 57)) {
       // a number: - or a digit, then digits, '.', 'e', '+', '-'
       let j = i + 1
+      // digits only (after a leading -): up to 15 of them always survive, with no literal to cut out
+      let plain = true
       for (; j < text.length; j++) {
         const d = text.charCodeAt(j)
-        if (!((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45)) break
+        if (d >= 48 && d <= 57) continue
+        if (!(d === 46 || d === 101 || d === 69 || d === 43 || d === 45)) break
+        plain = false
       }
-      const literal = text.slice(i, j)
-      const back = lossyNumber(literal)
-      if (back !== null && add('unsafe-number', i, `the number ${literal.length > 40 ? `${literal.slice(0, 40)}…` : literal} cannot be kept exactly (it would be written back as ${back})`)) return problems
+      const digits = j - i - (c === 45 ? 1 : 0)
+      if (!(plain && digits >= 1 && digits <= 15)) {
+        const literal = text.slice(i, j)
+        const back = lossyNumber(literal)
+        if (back !== null && add('unsafe-number', i, `the number ${literal.length > 40 ? `${literal.slice(0, 40)}…` : literal} cannot be kept exactly (it would be written back as ${back})`)) return problems
+      }
       i = j - 1
     }
   }

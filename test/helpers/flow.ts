@@ -5,7 +5,7 @@ import {generateCourse, type SynthOptions} from '../../bench/synth/generate.js'
 import {missingBaskets, stagingFiles, type StagedBasket} from '../../bench/synth/staging.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import type {FormatId} from '../../src/core/formats/containers.js'
-import type {Disk} from '../../src/core/store/disk.js'
+import type {Disk, FileData} from '../../src/core/store/disk.js'
 import {realDisk} from '../../src/core/store/disk.js'
 import {tempDir} from './fs.js'
 
@@ -82,7 +82,8 @@ export class FaultyDisk implements Disk {
 
   readFile = async (p: string) => (this.step('readFile', p), realDisk.readFile(p))
   sha256 = async (p: string) => (this.step('sha256', p), realDisk.sha256(p))
-  writeFile = async (p: string, d: string | Uint8Array, o: {exclusive: boolean}) => {
+  writeFile = async (p: string, data: FileData, o: {exclusive: boolean}) => {
+    const d = typeof data === 'string' || data instanceof Uint8Array ? data : [...data].join('')
     await this.tear(() => realDisk.writeFile(p, d.slice(0, Math.floor(d.length / 2)), o), 'writeFile', p)
     return realDisk.writeFile(p, d, o)
   }

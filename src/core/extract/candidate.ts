@@ -19,6 +19,13 @@ export function phrasesHash(phrases: ReadonlyArray<TextPair | null>): string {
   return sha256Hex(canonical)
 }
 
+/** phrasesHash of phrases whose sides are tidy already (tidy(tidy(x)) is tidy(x)): the same hash, without tidying each side again. */
+export function tidyPhrasesHash(phrases: readonly TextPair[]): string {
+  let canonical = ''
+  for (const p of phrases) canonical += `${p.known}\u0001${p.target}\u0000`
+  return sha256Hex(canonical)
+}
+
 /** Where a candidate came from. */
 export interface Source {
   /** staging file, relative to the course folder */

@@ -21,7 +21,7 @@ import {confine, within} from '../store/inside.js'
 import {runPaths, wickerPaths} from '../store/paths.js'
 import {readJsonCache} from '../store/read-json.js'
 import {tidy, units} from '../text/normalize.js'
-import {launchName, phrasesHash, type Candidate, type Source} from './candidate.js'
+import {launchName, tidyPhrasesHash, type Candidate, type Source} from './candidate.js'
 import {formatCounts} from './counts.js'
 import {progressEvery, type OnProgress} from '../progress.js'
 
@@ -256,7 +256,12 @@ export async function readFileBytes(report: FileReport, name: string, bytes: Buf
     if (read.scaffold) scaffolds.push(read.scaffold)
     for (const p of read.problems) sink({kind: 'bad-phrase', basket: id, at: raw.path, message: `${id}${p.index >= 0 ? `, phrase ${p.index}` : ''}: ${p.message}`})
     if (read.dropped.length > 0) sink({kind: 'empty-slot', basket: id, at: raw.path, message: `${id}: ${read.dropped.length} empty optional slot(s) dropped (${read.dropped.join(', ')}); the basket is kept`})
-    const phrases = read.phrases.map((p) => ({known: tidy(p.known), target: tidy(p.target)}))
+    // tidied in place: readPhrases made each pair afresh, so no second object per phrase
+    const phrases = read.phrases
+    for (const p of phrases) {
+      p.known = tidy(p.known)
+      p.target = tidy(p.target)
+    }
     phrases.forEach((p, i) => {
       // Swapped sides are fixed only when each side is clearly the other language.
       if (context.sense.mayBeKnown(p.target) && context.sense.sideOf(p.target, units(p.target)) === 'known' && context.sense.sideOf(p.known, units(p.known)) === 'target') {
@@ -274,7 +279,7 @@ export async function readFileBytes(report: FileReport, name: string, bytes: Buf
     else if (phrases.some((p) => p.known === '' || p.target === '')) invalid = 'a phrase with an empty side'
     if (invalid) sink({kind: 'invalid-basket', basket: id, message: `${id}: ${invalid}`, at: raw.path})
     const base = raw.base ?? (attempt ? await context.packets.base(attempt.run, attempt.packet, id) : null)
-    found.push({id, phrases, hash: phrasesHash(phrases), source: {file: report.file, sha256: report.sha256, format: raw.form ?? raw.container, path: raw.path, lego: raw.lego ?? null}, repaired: decoded.repaired, base, invalid, attempt})
+    found.push({id, phrases, hash: tidyPhrasesHash(phrases), source: {file: report.file, sha256: report.sha256, format: raw.form ?? raw.container, path: raw.path, lego: raw.lego ?? null}, repaired: decoded.repaired, base, invalid, attempt})
   }
   report.baskets = found.length
   // a file of slot scaffolds is read as that format (F13/F14), whatever container holds them

@@ -7,7 +7,7 @@ import type {Course} from '../course/model.js'
 import {errnoOf} from '../errors.js'
 import {sha256Hex} from '../hash.js'
 import {EXTRACT_FILE_VERSION, type extractCacheSchema} from '../schemas/extract-cache.js'
-import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
+import {jsonPieces, jsonText, writeFileAtomic} from '../store/atomic-write.js'
 import {realDisk} from '../store/disk.js'
 import {makeRealFolder} from '../store/wicker-folder.js'
 import {readIfUnchanged} from '../staging/read.js'
@@ -138,7 +138,8 @@ export async function runExtract(options: OpenCourseOptions & ExtractSettings): 
   await makeRealFolder(course.dir, paths.root)
   // typed as the schema preview reads it back with (and that reads it back as an Extraction): the two cannot drift apart
   const cache: z.input<typeof extractCacheSchema> = {kind: 'wicker/extract', version: EXTRACT_FILE_VERSION, createdAt: new Date().toISOString(), ...extraction}
-  await writeFileAtomic(paths.extract, jsonText(cache))
+  // in pieces, one candidate to a line: the text of 100,000 baskets is never held whole (nor twice, as bytes)
+  await writeFileAtomic(paths.extract, jsonPieces(cache))
   const {quarantined, now} = await quarantine(extraction, course.dir, paths.quarantine)
   return {
     result: {

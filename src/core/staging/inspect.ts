@@ -16,8 +16,50 @@ export function inspectValue(value: unknown, limits: InspectLimits): string | nu
   return inspectAt(value, limits)?.message ?? null
 }
 
-/** The same walk, with the JSON path of what it refuses. */
+/**
+ * The same walk, with the JSON path of what it refuses. Almost every file has nothing to refuse: a
+ * first walk that makes no paths (a string per value of a 100 MB file is most of the work) says
+ * whether the second, which names the place, is needed.
+ */
 function inspectAt(value: unknown, limits: InspectLimits): Refusal | null {
+  return anyRefused(value, limits.maxDepth) ? refusalPath(value, limits) : null
+}
+
+/** Whether inspectAt's walk would refuse anything in the value: the same tests, in any order. */
+function anyRefused(value: unknown, maxDepth: number): boolean {
+  const values: unknown[] = [value]
+  const depths: number[] = [0]
+  while (values.length > 0) {
+    const v = values.pop()
+    const depth = depths.pop()!
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v) || (Number.isInteger(v) && !Number.isSafeInteger(v))) return true
+      continue
+    }
+    if (typeof v !== 'object' || v === null) continue
+    if (depth >= maxDepth) return true
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const item: unknown = v[i]
+        // strings, the most of it, need no look and no push
+        if (typeof item === 'string') continue
+        values.push(item)
+        depths.push(depth + 1)
+      }
+      continue
+    }
+    for (const key of Object.keys(v)) {
+      if (FORBIDDEN_KEYS.has(key)) return true
+      const item: unknown = (v as Record<string, unknown>)[key]
+      if (typeof item === 'string') continue
+      values.push(item)
+      depths.push(depth + 1)
+    }
+  }
+  return false
+}
+
+function refusalPath(value: unknown, limits: InspectLimits): Refusal | null {
   const stack: Array<{v: unknown; depth: number; path: string}> = [{v: value, depth: 0, path: '$'}]
   while (stack.length > 0) {
     const {v, depth, path} = stack.pop()!

@@ -44,9 +44,17 @@ export async function readStagingFile(entry: StagingEntry): Promise<Buffer | 'be
     const before = await handle.stat()
     if (!before.isFile() || before.ino !== entry.ino) throw new StagingChanged(entry.name)
     if (before.size !== entry.size || before.mtimeMs !== entry.mtimeMs) return 'being-written'
-    const bytes = await handle.readFile()
+    // the size the scan saw, in as few reads as the file system gives it (a file that shrank ends
+    // early; one that grew or changed shows in the stat after)
+    const bytes = Buffer.allocUnsafe(entry.size)
+    let got = 0
+    while (got < entry.size) {
+      const {bytesRead} = await handle.read(bytes, got, entry.size - got, got)
+      if (bytesRead === 0) break
+      got += bytesRead
+    }
     const after = await handle.stat()
-    if (after.size !== entry.size || after.mtimeMs !== entry.mtimeMs || bytes.length !== entry.size) return 'being-written'
+    if (after.size !== entry.size || after.mtimeMs !== entry.mtimeMs || got !== entry.size) return 'being-written'
     return bytes
   } catch (error) {
     if (error instanceof StagingChanged) throw error

@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 import {basename, dirname, join} from 'node:path'
 
 import {ioError} from '../errors.js'
-import {realDisk, type Disk} from './disk.js'
+import {realDisk, type Disk, type FileData} from './disk.js'
 
 /**
  * Writes a file so that readers see either the old content or the new, never a part: temp file in
@@ -12,7 +12,7 @@ import {realDisk, type Disk} from './disk.js'
  * without following it. The folder is the caller's to trust (wicker-folder.ts for .wicker/).
  * `disk` lets the transaction's tests fail any step of it.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, options: {replace?: boolean; durable?: boolean; disk?: Disk} = {}): Promise<void> {
+export async function writeFileAtomic(file: string, data: FileData, options: {replace?: boolean; durable?: boolean; disk?: Disk} = {}): Promise<void> {
   const disk = options.disk ?? realDisk
   const dir = dirname(file)
   const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
@@ -39,4 +39,37 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, o
 /** Deterministic JSON text: 2-space indent and a trailing newline. */
 export function jsonText(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`
+}
+
+/** Pieces of text are gathered up to this size before they are written. */
+const PIECE = 1 << 20
+
+/**
+ * The JSON text of an object, in pieces, for a file too large to hold twice (.wicker/extract.json):
+ * its members one to a line, and each element of an array member on a line of its own, compact.
+ * Parsed, it is exactly `JSON.parse(jsonText(value))`; only the white space differs.
+ */
+export function* jsonPieces(value: Record<string, unknown>): Generator<string> {
+  let out = '{'
+  let first = true
+  for (const [key, member] of Object.entries(value)) {
+    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue
+    out += `${first ? '' : ','}\n  ${JSON.stringify(key)}: `
+    first = false
+    if (!Array.isArray(member) || member.length === 0) {
+      out += JSON.stringify(member)
+      continue
+    }
+    out += '['
+    for (let i = 0; i < member.length; i++) {
+      // as JSON.stringify writes an array: an element that has no JSON form is null
+      out += `${i === 0 ? '' : ','}\n    ${JSON.stringify(member[i]) ?? 'null'}`
+      if (out.length >= PIECE) {
+        yield out
+        out = ''
+      }
+    }
+    out += '\n  ]'
+  }
+  yield `${out}${first ? '' : '\n'}}\n`
 }

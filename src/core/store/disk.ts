@@ -5,6 +5,9 @@ import {InputError, IoError} from '../errors.js'
 import {sha256Pieces} from '../hash.js'
 import {openRegular, readCourseFile} from './read-file.js'
 
+/** What a write takes: text, bytes, or text in pieces. */
+export type FileData = string | Uint8Array | Iterable<string>
+
 /**
  * Every file operation of a canon transaction goes through a Disk, one call per step, so tests can
  * fail any step (EIO, ENOSPC, EACCES, or a crash after which nothing more happens) and prove that
@@ -17,9 +20,10 @@ export interface Disk {
   sha256(path: string): Promise<string>
   /**
    * open (exclusive: fail if it exists), write, fsync (unless durable: false), close; never through
-   * a symlink at `path` (see openForWrite)
+   * a symlink at `path` (see openForWrite). `data` may come in pieces (a large cache written as it
+   * is made, never held whole)
    */
-  writeFile(path: string, data: string | Uint8Array, options: {exclusive: boolean; durable?: boolean}): Promise<void>
+  writeFile(path: string, data: FileData, options: {exclusive: boolean; durable?: boolean}): Promise<void>
   /** append a line and fsync; never through a symlink at `path` */
   append(path: string, line: string): Promise<void>
   rename(from: string, to: string): Promise<void>
@@ -133,6 +137,12 @@ async function withHandle(path: string, how: keyof typeof HOW, work: (h: FileHan
   }
 }
 
+/** Writes data whole; pieces one after another (each writeFile goes on from where the last ended). */
+async function writeAll(handle: FileHandle, data: FileData): Promise<void> {
+  if (typeof data === 'string' || data instanceof Uint8Array) return handle.writeFile(data)
+  for (const piece of data) await handle.writeFile(piece)
+}
+
 const HASH_PIECE = 8 << 20
 
 export const realDisk: Disk = {
@@ -153,7 +163,7 @@ export const realDisk: Disk = {
       await handle.close()
     }
   },
-  writeFile: (path, data, options) => withHandle(path, options.exclusive ? 'create' : 'truncate', (h) => h.writeFile(data).then(() => undefined), options.durable !== false),
+  writeFile: (path, data, options) => withHandle(path, options.exclusive ? 'create' : 'truncate', (h) => writeAll(h, data), options.durable !== false),
   append: (path, line) => withHandle(path, 'append', (h) => h.writeFile(line).then(() => undefined)),
   rename: (from, to) => rename(from, to),
   link: (from, to) => link(from, to),

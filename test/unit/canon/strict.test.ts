@@ -99,6 +99,18 @@ describe('the shared strict check', () => {
     expect(lossyNumber('0.10000000000000000001')).toBe('0.1')
   })
 
+  it('passes short plain integers without a second look, and still weighs every other literal in the text', () => {
+    const kinds = (json: string) => strictProblems(json, {maxDepth: 64}).map((p) => [p.path, p.message])
+    expect(kinds('[1, -7, 0, 123456789012345, -123456789012345, 9007199254740991, 1.5, -0.25e2]')).toEqual([])
+    // 16 digits and more, or a fraction or exponent, go through lossyNumber
+    expect(kinds('{"a": [1, 9007199254740993], "b": -12345678901234567890, "c": 1e400, "d": 0.10000000000000000001}')).toEqual([
+      ['$.a[1]', 'the number 9007199254740993 cannot be kept exactly (it would be written back as 9007199254740992)'],
+      ['$.b', 'the number -12345678901234567890 cannot be kept exactly (it would be written back as -12345678901234567000)'],
+      ['$.c', 'the number 1e400 cannot be kept exactly (it would be written back as null)'],
+      ['$.d', 'the number 0.10000000000000000001 cannot be kept exactly (it would be written back as 0.1)'],
+    ])
+  })
+
   it('pairs surrogate escapes and finds a lone one in keys and values', () => {
     expect(strictProblems('{"a": "\\ud83d\\ude00 \\\\ud800"}', {maxDepth: 64})).toEqual([])
     expect(strictProblems('{"\\ud800": 1, "b": "x\\udc00"}', {maxDepth: 64}).map((p) => [p.kind, p.path])).toEqual([

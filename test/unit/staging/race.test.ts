@@ -1,5 +1,5 @@
 import {spawn, type ChildProcess} from 'node:child_process'
-import {mkdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync} from 'node:fs'
+import {appendFileSync, mkdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -125,6 +125,24 @@ describe('extract when staging changes between the scan and the reads', async ()
     })
     expect(attempts).toEqual([1, 2])
     expect(x.files.map((f) => [f.file.split('/').pop(), f.status])).toEqual([['b.json', 'used']])
+    expect(x.candidates.map((c) => c.id)).toEqual([baskets[1]!.lego.id])
+  })
+
+  it('passes over a file still being written in place (it grew since the scan): read next time, the rest of staging read now', async () => {
+    const dir = join(synth.dir, 'growing')
+    mkdirSync(dir)
+    write(dir, 'a.json', 0)
+    write(dir, 'b.json', 1)
+    const x = await extractFor(course, {staging: [dir]}, synth.dir, {
+      afterScan: async (attempt) => {
+        if (attempt === 1) appendFileSync(join(dir, 'a.json'), '\n')
+      },
+    })
+    expect(x.files.map((f) => [f.file.split('/').pop(), f.status, f.sha256])).toEqual([
+      ['a.json', 'skipped', null],
+      ['b.json', 'used', expect.stringMatching(/^[0-9a-f]{64}$/)],
+    ])
+    expect(x.problems).toEqual([expect.objectContaining({kind: 'being-written', file: expect.stringMatching(/a\.json$/)})])
     expect(x.candidates.map((c) => c.id)).toEqual([baskets[1]!.lego.id])
   })
 
