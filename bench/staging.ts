@@ -101,7 +101,7 @@ function extractRow(x: {dir: string; baskets: number; bytes: number}, label: str
 }
 
 /** The course as a measured round finds it: for `steady`, a first tenth of the staging files already merged by wicker. */
-function roundBase(name: string, fill: number, files: number, kind: 'steady' | 'first'): string {
+export function roundBase(name: string, fill: number, files: number, kind: 'steady' | 'first'): string {
   const m = stagedCourse(name, 118_000, fill, files)
   if (kind === 'first') return m.dir
   const parent = join(OUT, 'courses', `${name}-steady`)

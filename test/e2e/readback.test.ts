@@ -111,7 +111,7 @@ describe('a plan given to merge --plan', () => {
   it('with a field of the wrong type, a missing field or an extra level of nesting: exit 2 naming the file and the JSON path', () => {
     const cases: Array<[(p: Plan) => void, RegExp]> = [
       [(p) => void ((p.counts as unknown as Record<string, unknown>).new = 'three'), /counts\.new: /],
-      [(p) => void ((p.ops[0] as unknown as Record<string, unknown>).phrases = [{known: 'oolin', target: 7}]), /ops\[0\]\.phrases\[0\]\.target: /],
+      [(p) => void ((p.ops[0] as unknown as Record<string, unknown>).sources = ['oolin', 7]), /ops\[0\]\.sources\[1\]: /],
       [(p) => void delete (p as Partial<Plan>).consume, /consume: /],
     ]
     for (const [change, path] of cases) {

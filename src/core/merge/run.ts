@@ -11,7 +11,7 @@ import type {Extraction} from '../extract/extract.js'
 import {extractFor, stagingDirs, type ExtractSettings} from '../extract/run.js'
 import {sha256Hex} from '../hash.js'
 import {parsePlan} from '../preview/plan-file.js'
-import {DEFAULT_POLICY, makePlan, type Plan, type PlanOptions} from '../preview/plan.js'
+import {DEFAULT_POLICY, makePlan, type Plan, type PlanFile, type PlanOptions} from '../preview/plan.js'
 import {stagingPath} from '../staging/confine.js'
 import {realDisk, type Disk, type FileInfo} from '../store/disk.js'
 import {readJournal, transactions} from '../store/journal.js'
@@ -65,7 +65,7 @@ export interface MergeResult {
   planned: {add: number; update: number; adopt: number; consume: number}
 }
 
-function planned(plan: Plan): MergeResult['planned'] {
+function planned(plan: PlanFile): MergeResult['planned'] {
   const n = (op: string) => plan.ops.filter((o) => o.op === op).length
   return {add: n('add'), update: n('update'), adopt: n('adopt'), consume: plan.consume.length}
 }
@@ -84,7 +84,7 @@ export async function readCanonNow(ctx: TxContext, maxDepth?: number): Promise<{
   return {bytes, canon: {...canon, exists: true}, file}
 }
 
-function stale(what: string, plan: Plan): never {
+function stale(what: string, plan: PlanFile): never {
   throw new BlockedError({code: 'E_STALE_PLAN', message: `stale plan: ${what} since the plan was made (${plan.createdAt}); nothing was written.`, hint: 'Run `wicker preview <course> --out <plan>` again and merge the new plan.', details: {planId: plan.planId}})
 }
 
@@ -92,7 +92,7 @@ function stale(what: string, plan: Plan): never {
  * A plan is a file anyone can write. Every staging path in it must lie inside the staging folders
  * this merge reads: a forged `../../elsewhere` is refused before anything is read or moved.
  */
-export async function checkPlanPaths(course: Course, plan: Plan, dirs: string[], options: {disk?: Disk; named?: string[]} = {}): Promise<void> {
+export async function checkPlanPaths(course: Course, plan: PlanFile, dirs: string[], options: {disk?: Disk; named?: string[]} = {}): Promise<void> {
   const shown = dirs.map((d) => (within(course.dir, d) ? relative(course.dir, d) : d))
   // the same rule a journal record's moves are judged by (record-check.ts)
   const trust = {courseDir: course.dir, wickerDir: wickerPaths(course.dir).root, named: options.named ?? []}
@@ -124,16 +124,17 @@ export async function checkPlanPaths(course: Course, plan: Plan, dirs: string[],
 }
 
 /** What differs between a plan file and the plan staging and canon give now, in words. */
-function planDifference(given: Plan, now: Plan): string {
+function planDifference(given: PlanFile, now: Plan): string {
   const mine = new Map(now.ops.map((o) => [o.id, o]))
   for (const op of given.ops) {
     const same = mine.get(op.id)
     if (!same) return `it would write ${op.id}, which staging does not give`
-    if (JSON.stringify([op.op, op.phrases, op.replaces, op.sources]) !== JSON.stringify([same.op, same.phrases, same.replaces, same.sources])) return `its ${op.op} of ${op.id} is not what staging holds`
+    if (JSON.stringify([op.op, op.hash, op.replaces, op.sources]) !== JSON.stringify([same.op, same.hash, same.replaces, same.sources])) return `its ${op.op} of ${op.id} is not what staging holds`
   }
   const theirs = new Set(given.ops.map((o) => o.id))
   const missing = now.ops.find((o) => !theirs.has(o.id))
   if (missing) return `it leaves out ${missing.id}, which staging gives`
+  if (given.phrases !== now.phrases) return 'the exact text of its phrases is not what staging holds'
   if (JSON.stringify(given.consume) !== JSON.stringify(now.consume)) return 'the staging files it would move are not the ones it consumes'
   return 'its items or counts are not what staging and canon give'
 }
@@ -142,7 +143,7 @@ function planDifference(given: Plan, now: Plan): string {
  * The plan's preconditions: its course, canon and lineage, and every staging file it names unchanged.
  * The files are judged by the hashes the extraction just took of them, so each is read once.
  */
-function checkPlan(course: Course, plan: Plan, canon: Canon, lineage: string | null, extraction: Extraction): void {
+function checkPlan(course: Course, plan: PlanFile, canon: Canon, lineage: string | null, extraction: Extraction): void {
   if (plan.course !== course.code) throw new UsageError({code: 'E_PLAN_COURSE', message: `the plan is for ${plan.course}, not ${course.code}.`, hint: 'Pass the plan made for this course.'})
   if (plan.canon.sha256 !== canon.sha256) stale('canon changed', plan)
   if (plan.lineage !== null && plan.lineage !== lineage) stale('the canon lineage changed (another canon was put in place)', plan)

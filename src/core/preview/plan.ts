@@ -38,7 +38,7 @@ export const DEFAULT_POLICY: PlanOptions = {onConflict: 'fail', resolutions: {},
 export interface PlanOp {
   op: 'add' | 'update' | 'adopt'
   id: string
-  /** the phrases to write, exactly (seed sentence already appended) */
+  /** the phrases to write, exactly (seed sentence already appended); in memory only, never in the plan file */
   phrases: TextPair[]
   /** phrasesHash(phrases) */
   hash: string
@@ -56,10 +56,15 @@ export interface PlanItem {
   note: string | null
 }
 
+/** An op as the plan file holds it: its phrases are named by their staging file (sources, pinned by hash in `staging`) and the basket's id, not carried. */
+export type PlanFileOp = Omit<PlanOp, 'phrases'>
+
+export const PLAN_VERSION = 3 as const
+
 export interface Plan {
   kind: 'wicker/plan'
-  /** 2: the classes fill and mismatch, counts keyed by countKey */
-  version: 2
+  /** 3: ops without their phrases, which `phrases` pins; 2: the classes fill and mismatch, counts keyed by countKey */
+  version: typeof PLAN_VERSION
   /** sha256 of the plan's content: the same staging and canon give the same id */
   planId: string
   course: string
@@ -74,6 +79,8 @@ export interface Plan {
   /** files moved to <staging>/.applied/<tx>/ after the merge: everything in them is in canon */
   consume: Array<{file: string; stagingDir: string}>
   options: PlanOptions
+  /** sha256 of every op's exact phrase text, in op order: the phrases a merge writes are pinned by the planId through it */
+  phrases: string
   ops: PlanOp[]
   items: PlanItem[]
   /** items per class, one key each (see countKey) */
@@ -233,7 +240,7 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
 
   const body = {
     kind: 'wicker/plan' as const,
-    version: 2 as const,
+    version: PLAN_VERSION,
     course: course.code,
     lineage,
     canon: {sha256: canon.sha256, baskets: canon.baskets.size},
@@ -241,6 +248,7 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
     extract: {repair: extraction.options.repair, maxRepairSize: extraction.options.maxRepairSize, maxFileSize: extraction.options.maxFileSize, maxDepth: extraction.options.maxDepth, ...(legoPairs ? {legoPairs: {file: legoPairs.file, sha256: legoPairs.sha256}} : {})},
     consume,
     options,
+    phrases: phrasesDigest(ops),
     ops,
     items,
     counts,
@@ -250,16 +258,51 @@ export function makePlan({course, canon, extraction, lineage, options, now}: Pla
   return {...body, planId: planDigest(body), createdAt: (now ?? new Date()).toISOString()}
 }
 
+/** The plan as its file holds it: every op without its phrases (merge reads them again from staging). */
+export type PlanFile = Omit<Plan, 'ops'> & {ops: PlanFileOp[]}
+
+export function planFile(plan: Plan): PlanFile {
+  return {...plan, ops: plan.ops.map(({phrases, ...op}) => (void phrases, op))}
+}
+
 /**
- * The plan's id: a hash of everything in it. Each op's phrases count by their exact text, not by
- * their normalised hash: a space or a tab added to a phrase changes the id, so an edited plan is
- * refused rather than written into canon.
+ * The plan's id: a hash of everything its file holds. The ops' exact phrase text counts through
+ * `phrases` (phrasesDigest), not their normalised hash: a space or a tab more in a phrase staging
+ * gives, or in a seed sentence, changes the id, so such a plan is refused rather than written.
  */
-export function planDigest(body: Omit<Plan, 'planId' | 'createdAt'>): string {
+export function planDigest(body: Omit<PlanFile, 'planId' | 'createdAt'>): string {
   const {ops, ...rest} = body
   const hash = sha256Pieces().update(JSON.stringify(rest))
-  for (const o of ops) hash.update('\n').update(JSON.stringify([o.op, o.id, o.hash, o.replaces, o.sources, o.phrases.map((p) => [p.known, p.target])]))
-  return hash.digest('hex')
+  // fed in pieces of about a megabyte: one update per op costs more than the hashing
+  let piece = ''
+  for (const o of ops) {
+    piece += `\n${JSON.stringify([o.op, o.id, o.hash, o.replaces, o.sources])}`
+    if (piece.length > PIECE) {
+      hash.update(piece)
+      piece = ''
+    }
+  }
+  return hash.update(piece).digest('hex')
+}
+const PIECE = 1 << 20
+
+/**
+ * sha256 of every op's exact phrases, op by op, in order: each op as its phrase count, each side
+ * of a phrase as its length and its text, so no two phrase lists give the same input, whatever
+ * characters they hold.
+ */
+export function phrasesDigest(ops: ReadonlyArray<Pick<PlanOp, 'phrases'>>): string {
+  const hash = sha256Pieces()
+  let piece = ''
+  for (const o of ops) {
+    piece += `${o.phrases.length}\n`
+    for (const p of o.phrases) piece += `${p.known.length}:${p.known}${p.target.length}:${p.target}`
+    if (piece.length > PIECE) {
+      hash.update(piece)
+      piece = ''
+    }
+  }
+  return hash.update(piece).digest('hex')
 }
 
 function resolveStagingConflict(

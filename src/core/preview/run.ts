@@ -16,7 +16,7 @@ import {realDisk} from '../store/disk.js'
 import {readJournal, transactions} from '../store/journal.js'
 import {wickerPaths} from '../store/paths.js'
 import {readState} from '../store/state.js'
-import {DEFAULT_POLICY, makePlan, type Plan, type PlanCounts, type PlanOptions} from './plan.js'
+import {DEFAULT_POLICY, makePlan, planFile, type Plan, type PlanCounts, type PlanOptions} from './plan.js'
 import {readCourseFile} from '../store/read-file.js'
 import {readBytes, readJsonCache} from '../store/read-json.js'
 import {requireLegos} from '../course/empty.js'
@@ -99,8 +99,8 @@ export async function runPreview(options: RunPreviewOptions): Promise<{result: P
   let written: string | null = null
   if (options.out) {
     written = resolve(options.cwd, options.out)
-    // compact: a plan of 100,000 baskets is large, and only machines read it whole
-    await writeFileAtomic(written, `${JSON.stringify(plan)}\n`)
+    // compact, and without the ops' phrases: merge reads those again from the staging files the plan pins
+    await writeFileAtomic(written, `${JSON.stringify(planFile(plan))}\n`)
   }
   return {
     result: {

@@ -7,18 +7,18 @@ export const COUNT_KEYS = ['new', 'fill', 'identical', 'update', 'conflict', 'st
 
 /**
  * The plan file written by `preview --out` and applied by `merge --plan`, checked whole by schema
- * (a plan of a few thousand ops checks in milliseconds). The planId must match the content, exact
- * phrase text included, so a hand-edited plan is refused (parsePlan, preview/plan-file.ts). A plan is
- * a file anyone can write: merge also checks every path in it and recomputes it from staging
- * (merge/run.ts).
+ * (a plan of a few thousand ops checks in milliseconds). Since version 3 an op names its phrases
+ * (its staging files, pinned by hash, and its id) instead of carrying them: `phrases` is the hash
+ * of their exact text. The planId must match the content, so a hand-edited plan is refused
+ * (parsePlan, preview/plan-file.ts). A plan is a file anyone can write: merge also checks every path
+ * in it and recomputes it from staging, and applies only a plan with this very id (merge/run.ts).
  */
 const sha256 = sha256Schema
-const pair = z.object({known: z.string(), target: z.string()})
 
 const opSchema = z.object({
   op: z.enum(['add', 'update', 'adopt']),
   id: z.string().min(1).max(200),
-  phrases: z.array(pair),
+  // the phrases are not in the file: sources (pinned by hash in `staging`) and id name them, and `phrases` pins their exact text
   hash: sha256,
   replaces: sha256.nullable(),
   sources: z.array(z.string()),
@@ -34,7 +34,7 @@ const itemSchema = z.object({
 
 export const planSchema = z.object({
   kind: z.literal('wicker/plan'),
-  version: z.literal(2),
+  version: z.literal(3),
   planId: sha256,
   course: z.string(),
   createdAt: z.string(),
@@ -57,6 +57,7 @@ export const planSchema = z.object({
     acceptRepaired: z.boolean(),
     seedSentence: z.boolean(),
   }),
+  phrases: sha256,
   ops: z.array(opSchema),
   items: z.array(itemSchema),
   counts: z.record(z.enum(COUNT_KEYS), z.int().nonnegative()),

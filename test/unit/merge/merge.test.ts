@@ -243,7 +243,7 @@ describe('plans', () => {
     const out = join(f.dir, 'plan.json')
     await runPreview({...at(f.dir), out})
     const plan = JSON.parse(readFileSync(out, 'utf8'))
-    plan.ops[0].phrases[0].target = 'tampered'
+    plan.ops[0].sources = [...plan.ops[0].sources, plan.ops[0].sources[0]]
     writeFileSync(out, JSON.stringify(plan))
     await expect(runMerge({...at(f.dir), plan: out})).rejects.toMatchObject({code: 'E_PLAN_INVALID'})
   })

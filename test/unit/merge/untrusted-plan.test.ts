@@ -3,10 +3,10 @@ import {dirname, join, relative} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {runMerge} from '../../../src/core/merge/run.js'
-import {planDigest, type Plan} from '../../../src/core/preview/plan.js'
+import {planDigest, type PlanFile as Plan} from '../../../src/core/preview/plan.js'
 import {runPreview} from '../../../src/core/preview/run.js'
 import {phrasesHash} from '../../../src/core/extract/candidate.js'
-import {snapshotTree, tempDir} from '../../helpers/fs.js'
+import {snapshotTree, tempDir, writeTree} from '../../helpers/fs.js'
 import {canonBytes, flowCourse} from '../../helpers/flow.js'
 
 /**
@@ -64,14 +64,30 @@ describe('merge --plan with a plan that was forged or edited', () => {
     void plan
   })
 
-  it('refuses a plan whose phrase text was edited with spaces and a tab, and canon keeps its bytes', async () => {
+  it('refuses a plan whose phrases digest or an op\'s hash was edited, and canon keeps its bytes', async () => {
     const {f, out, plan} = await planned()
     const before = canonBytes(f.dir)
-    plan.ops[0]!.phrases[0]!.target = ` ${plan.ops[0]!.phrases[0]!.target}\t `
-    // the normalised hash still matches: only the exact text betrays the edit
-    expect(phrasesHash(plan.ops[0]!.phrases)).toBe(plan.ops[0]!.hash)
-    writeFileSync(out, JSON.stringify(plan))
-    await expect(runMerge({...at(f.dir), plan: out})).rejects.toMatchObject({code: 'E_PLAN_INVALID', exitCode: 2})
+    const pristine = JSON.stringify(plan)
+    const cases: Array<[string, (p: Plan) => void]> = [
+      ['the phrases digest', (p) => void (p.phrases = phrasesHash([{known: 'glim', target: 'vorp'}]))],
+      ['an op hash', (p) => void (p.ops[0]!.hash = phrasesHash([{known: 'glim', target: 'vorp'}]))],
+    ]
+    for (const [what, edit] of cases) {
+      const edited = JSON.parse(pristine) as Plan
+      edit(edited)
+      writeFileSync(out, JSON.stringify(edited))
+      await expect(runMerge({...at(f.dir), plan: out}), what).rejects.toMatchObject({code: 'E_PLAN_INVALID', exitCode: 2})
+      expect(canonBytes(f.dir), what).toEqual(before)
+    }
+  })
+
+  it('a version 2 plan, which carried its phrases, is refused with a clear message', async () => {
+    const {f, out, plan} = await planned()
+    const before = canonBytes(f.dir)
+    const {phrases, ...old} = plan
+    void phrases
+    writeFileSync(out, JSON.stringify({...old, version: 2, ops: plan.ops.map((o) => ({...o, phrases: [{known: 'glim', target: 'vorp'}]}))}))
+    await expect(runMerge({...at(f.dir), plan: out})).rejects.toMatchObject({code: 'E_PLAN_VERSION', exitCode: 2, message: expect.stringMatching(/version 2 plan, written by an older wicker; this one applies version 3 plans only/)})
     expect(canonBytes(f.dir)).toEqual(before)
   })
 
@@ -79,13 +95,33 @@ describe('merge --plan with a plan that was forged or edited', () => {
     const {f, out, plan} = await planned()
     const before = canonBytes(f.dir)
     const id = plan.ops[0]!.id
-    forge(out, plan, (p) => {
-      p.ops[0]!.phrases[0]!.target = `${p.ops[0]!.phrases[0]!.target} zorblat`
-      p.ops[0]!.hash = phrasesHash(p.ops[0]!.phrases)
-    })
+    const pristine = JSON.stringify(plan)
+    forge(out, JSON.parse(pristine) as Plan, (p) => void (p.ops[0]!.hash = phrasesHash([{known: 'glim', target: 'zorblat'}])))
     await expect(runMerge({...at(f.dir), plan: out})).rejects.toMatchObject({code: 'E_PLAN_MISMATCH', exitCode: 2, message: expect.stringContaining(id)})
     expect(canonBytes(f.dir)).toEqual(before)
-    expect(JSON.stringify(JSON.parse(canonBytes(f.dir)!.toString('utf8')))).not.toContain('zorblat')
+    // every op's normalised hash as staging gives it, but another exact text pinned
+    forge(out, JSON.parse(pristine) as Plan, (p) => void (p.phrases = phrasesHash([{known: 'glim', target: 'zorblat'}])))
+    await expect(runMerge({...at(f.dir), plan: out})).rejects.toMatchObject({code: 'E_PLAN_MISMATCH', exitCode: 2, message: expect.stringContaining('exact text of its phrases')})
+    expect(canonBytes(f.dir)).toEqual(before)
+  })
+
+  it('refuses a plan whose seed sentence is given with a space more since: the normalised hashes agree, the exact text does not', async () => {
+    const f = flowCourse()
+    const final = f.baskets.find((b) => b.lego.isFinal)!
+    writeTree(f.dir, {'phase5_baskets_staging/final.json': {basket_id: final.lego.id, practice_phrases: final.phrases.slice(0, -1)}})
+    const out = join(f.dir, 'plan.json')
+    const policy = {resolutions: {[final.lego.id]: 'final.json'}}
+    const {result} = await runPreview({...at(f.dir), out, policy})
+    expect(result.items.find((i) => i.id === final.lego.id)!.note).toContain('seed sentence appended')
+    const pairsFile = join(f.dir, 'lego_pairs.json')
+    const pairs = JSON.parse(readFileSync(pairsFile, 'utf8')) as {seeds: Array<{seed_id: string; seed_pair: {target: string}}>}
+    const seed = pairs.seeds.find((s) => s.seed_id === final.lego.seedId)!
+    expect(seed.seed_pair.target).toContain(' ')
+    seed.seed_pair.target = seed.seed_pair.target.replace(' ', '  ')
+    writeFileSync(pairsFile, JSON.stringify(pairs))
+    const before = canonBytes(f.dir)
+    await expect(runMerge({...at(f.dir), plan: out})).rejects.toMatchObject({code: 'E_PLAN_MISMATCH', exitCode: 2, message: expect.stringContaining('exact text of its phrases')})
+    expect(canonBytes(f.dir)).toEqual(before)
   })
 
   it('refuses a re-hashed plan that writes a basket staging does not give, or consumes a file it does not use up', async () => {
@@ -97,7 +133,7 @@ describe('merge --plan with a plan that was forged or edited', () => {
       ['an op dropped', (p) => void p.ops.pop()],
       ['a consume entry dropped', (p) => void p.consume.pop()],
     ]
-    if (missing) cases.push(['an invented op', (p) => void p.ops.push({op: 'add', id: missing.id, phrases: [{known: 'glim', target: 'vorp'}], hash: phrasesHash([{known: 'glim', target: 'vorp'}]), replaces: null, sources: [p.staging[0]!.file]})])
+    if (missing) cases.push(['an invented op', (p) => void p.ops.push({op: 'add', id: missing.id, hash: phrasesHash([{known: 'glim', target: 'vorp'}]), replaces: null, sources: [p.staging[0]!.file]})])
     for (const [what, edit] of cases) {
       forge(out, JSON.parse(pristine) as Plan, edit)
       await expect(runMerge({...at(f.dir), plan: out}), what).rejects.toMatchObject({code: 'E_PLAN_MISMATCH', exitCode: 2})

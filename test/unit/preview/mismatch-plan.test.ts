@@ -4,7 +4,7 @@ import {describe, expect, it} from 'vitest'
 
 import {phrasesHash} from '../../../src/core/extract/candidate.js'
 import {runMerge} from '../../../src/core/merge/run.js'
-import {planDigest, type Plan} from '../../../src/core/preview/plan.js'
+import {planDigest, type PlanFile as Plan} from '../../../src/core/preview/plan.js'
 import {runPreview} from '../../../src/core/preview/run.js'
 import {canonBytes} from '../../helpers/flow.js'
 import {previewCourse, RENUMBERED, STAGING} from '../../helpers/preview-course.js'
@@ -19,7 +19,7 @@ describe('a mismatch in a plan file', () => {
     const plan = JSON.parse(readFileSync(out, 'utf8')) as Plan
     expect(plan.items.find((i) => i.id === 'S0001L02')).toMatchObject({class: 'mismatch', action: 'skip'})
     // the forger adds the op, calls the item applied, and gives the plan the id its content hashes to
-    plan.ops.push({op: 'add', id: 'S0001L02', phrases: RENUMBERED, hash: phrasesHash(RENUMBERED), replaces: null, sources: [`${STAGING}/renumbered.json`]})
+    plan.ops.push({op: 'add', id: 'S0001L02', hash: phrasesHash(RENUMBERED), replaces: null, sources: [`${STAGING}/renumbered.json`]})
     plan.items = plan.items.map((i) => (i.id === 'S0001L02' ? {...i, action: 'apply'} : i))
     const {planId, createdAt, ...body} = plan
     void planId
