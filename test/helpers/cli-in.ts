@@ -12,7 +12,8 @@ import {BIN, cliEnv, cliRun, type CliOptions, type CliRun} from './cli.js'
  * milliseconds instead of a Node start and oclif load. Not for what needs a process of its own:
  * signals, kills, two wickers at once, a terminal, the bin's own shortcuts (--version, --help).
  */
-export interface InProcessOptions extends Omit<CliOptions, 'timeout'> {
+export interface InProcessOptions extends CliOptions {
+  // timeout: not enforced in process (the test's own timeout is)
   /** what the command reads on stdin; default: an empty stdin that is not a terminal, as /dev/null */
   stdin?: string
 }
