@@ -192,7 +192,8 @@ describe('wicker ci github, the built CLI', () => {
 })
 
 describe('the written workflow, run on this machine by a stand-in for GitHub Actions', () => {
-  it('3 shards with the built-in agent: a failed shard fails the proof, a re-run whose artifact list fails stops before launch and keeps its artifact, "Re-run failed jobs" resumes only its packets, and the pull request carries the canon of one unsharded run', async () => {
+  // a whole workflow of real wicker processes, three times over: its own time under load
+  it('3 shards with the built-in agent: a failed shard fails the proof, a re-run whose artifact list fails stops before launch and keeps its artifact, "Re-run failed jobs" resumes only its packets, and the pull request carries the canon of one unsharded run', {timeout: 180_000}, async () => {
     const generated = writeCourse(tempDir(), generateCourse({seeds: 30, seed: 41, canon: {fill: 0.2}}))
     const coursePath = 'courses/tlon vesk'
     const RUN = 'gh-4242'
