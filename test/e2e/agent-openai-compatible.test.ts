@@ -7,6 +7,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {wicker, wickerAsync} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 import {alive} from '../helpers/procs.js'
 
@@ -162,7 +163,7 @@ describe('launch --agent openai-compatible against a fake chat-completions serve
     // the server's usage is each attempt's tokens
     expect(ends(dir).map((e) => [e.class, e.agent, e.tokens])).toEqual(packets.map(() => ['ok', 'openai-compatible', {input: 1234, output: 567}]))
     // what extract reads of staging: every packet's baskets
-    const extract = wicker(['extract', dir, '--json'])
+    const extract = await wickerIn(['extract', dir, '--json'])
     expect(extract.code, extract.stderr).toBe(0)
     expect(holdingKey(dir)).toEqual([])
   }, 60_000)
@@ -279,25 +280,25 @@ describe('launch --agent openai-compatible against a fake chat-completions serve
     expect(fake.calls).toHaveLength(1)
   }, 60_000)
 
-  it('refuses a --base-url that is not http(s) (exit 2, nothing sent), warns for plain http to another machine, and --dry-run shows the settings but never the key', () => {
+  it('refuses a --base-url that is not http(s) (exit 2, nothing sent), warns for plain http to another machine, and --dry-run shows the settings but never the key', async () => {
     const {dir} = prepared(4)
-    const ftp = wicker(['launch', dir, '--agent', 'openai-compatible', '--base-url', 'ftp://127.0.0.1/v1', '--model', 'tlon-7b', '--json'])
+    const ftp = await wickerIn(['launch', dir, '--agent', 'openai-compatible', '--base-url', 'ftp://127.0.0.1/v1', '--model', 'tlon-7b', '--json'])
     expect(ftp.code).toBe(2)
     expect(ftp.json).toMatchObject({name: 'E_BASE_URL', message: expect.stringMatching(/ftp is not http or https/)})
-    const missing = wicker(['launch', dir, '--agent', 'openai-compatible', '--base-url', 'http://127.0.0.1:9/v1', '--json'])
+    const missing = await wickerIn(['launch', dir, '--agent', 'openai-compatible', '--base-url', 'http://127.0.0.1:9/v1', '--json'])
     expect([missing.code, missing.json.name]).toEqual([2, 'E_OPENAI_FLAGS'])
-    const elsewhere = wicker(['launch', dir, '--agent', 'openai-compatible', '--base-url', 'http://10.11.12.13:8000/v1/', '--model', 'tlon-7b', '--dry-run', '--json'], {env: {OPENAI_API_KEY: KEY}})
+    const elsewhere = await wickerIn(['launch', dir, '--agent', 'openai-compatible', '--base-url', 'http://10.11.12.13:8000/v1/', '--model', 'tlon-7b', '--dry-run', '--json'], {env: {OPENAI_API_KEY: KEY}})
     expect(elsewhere.code, elsewhere.stderr).toBe(0)
     expect(elsewhere.json.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/plain http to another machine: every prompt and the API key/)]))
     expect(elsewhere.json.result.invocations[0].env).toMatchObject({WICKER_OPENAI_BASE_URL: 'http://10.11.12.13:8000/v1', WICKER_OPENAI_MODEL: 'tlon-7b', WICKER_OPENAI_API_KEY_ENV: 'OPENAI_API_KEY', WICKER_OPENAI_SCHEMA: 'json-schema'})
     // node and the agent's script: no setting, and never the key, in the argument vector
     expect(elsewhere.json.result.invocations[0].args).toEqual([expect.stringMatching(/dist\/agent\/openai-compatible\.js$/)])
     expect(elsewhere.stdout).not.toContain(KEY)
-    const loopback = wicker(['launch', dir, '--agent', 'openai-compatible', '--base-url', 'http://127.0.0.1:8000/v1', '--model', 'tlon-7b', '--dry-run', '--json'])
+    const loopback = await wickerIn(['launch', dir, '--agent', 'openai-compatible', '--base-url', 'http://127.0.0.1:8000/v1', '--model', 'tlon-7b', '--dry-run', '--json'])
     expect(loopback.json.warnings.filter((w: string) => /plain http/.test(w))).toEqual([])
-    const named = wicker(['launch', dir, '--agent', 'openai-compatible', '--base-url', 'https://api.example.invalid/v1', '--model', 'm', '--api-key-env', 'TLON_KEY', '--json'], {env: {TLON_KEY: undefined}})
+    const named = await wickerIn(['launch', dir, '--agent', 'openai-compatible', '--base-url', 'https://api.example.invalid/v1', '--model', 'm', '--api-key-env', 'TLON_KEY', '--json'], {env: {TLON_KEY: undefined}})
     expect([named.code, named.json.name]).toEqual([2, 'E_API_KEY'])
-    const wrongAgent = wicker(['launch', dir, '--base-url', 'http://127.0.0.1:8000/v1', '--json'])
+    const wrongAgent = await wickerIn(['launch', dir, '--base-url', 'http://127.0.0.1:8000/v1', '--json'])
     expect([wrongAgent.code, wrongAgent.json.name]).toEqual([2, 'E_AGENT_FLAG'])
   }, 60_000)
 })

@@ -7,6 +7,7 @@ import {parse} from 'yaml'
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {BIN, STACK_TRACE, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {canonBytes} from '../helpers/flow.js'
 import {tempDir, writeTree} from '../helpers/fs.js'
 import {LocalRunner} from '../helpers/github-runner.js'
@@ -40,7 +41,7 @@ describe('wicker ci github, the built CLI', () => {
   it('writes the workflow at the repository root, leaves it unchanged the second time, refuses an edited one, and --force replaces it keeping a .bak', async () => {
     const {root, course, workflow} = repo()
     // run from inside the course: the workflow still goes to the repository root
-    const first = wicker(['ci', 'github', '.', '--shards', '3', '--agent', 'claude'], {cwd: course})
+    const first = await wickerIn(['ci', 'github', '.', '--shards', '3', '--agent', 'claude'], {cwd: course})
     expect(first.code, first.stderr).toBe(0)
     expect(first.stdout).toMatch(/^created +.*\.github\/workflows\/wicker\.yml$/m)
     expect(first.stderr).toContain('Add the repository secret ANTHROPIC_API_KEY')
@@ -51,7 +52,7 @@ describe('wicker ci github, the built CLI', () => {
     expect(parsed.env.COURSE).toBe("courses/vesk o'tlon")
     expect(parsed.jobs.shard.strategy.matrix.shard).toEqual([1, 2, 3])
 
-    const second = wicker(['ci', 'github', course, '--shards', '3', '--agent', 'claude'], {cwd: root})
+    const second = await wickerIn(['ci', 'github', course, '--shards', '3', '--agent', 'claude'], {cwd: root})
     expect(second.code, second.stderr).toBe(0)
     expect(second.stdout).toMatch(/^unchanged .*wicker\.yml$/m)
     expect(readFileSync(workflow, 'utf8')).toBe(text)
@@ -60,14 +61,14 @@ describe('wicker ci github, the built CLI', () => {
     const edited = text.replace('max-parallel: 3', 'max-parallel: 2  # ours: the runner budget')
     expect(edited).not.toBe(text)
     writeFileSync(workflow, edited)
-    const refused = wicker(['ci', 'github', course, '--shards', '3', '--agent', 'claude'], {cwd: root})
+    const refused = await wickerIn(['ci', 'github', course, '--shards', '3', '--agent', 'claude'], {cwd: root})
     expect(refused.code).toBe(3)
     expect(refused.stderr).toContain('was changed since wicker wrote it')
     expect(refused.stderr).toMatch(/hint .*--force/)
     expect(refused.stderr).not.toMatch(STACK_TRACE)
     expect(readFileSync(workflow, 'utf8')).toBe(edited)
 
-    const forced = wicker(['ci', 'github', course, '--shards', '3', '--agent', 'claude', '--force', '--json'], {cwd: root})
+    const forced = await wickerIn(['ci', 'github', course, '--shards', '3', '--agent', 'claude', '--force', '--json'], {cwd: root})
     expect(forced.code, forced.stderr).toBe(0)
     expect(schemaErrors('result/ci-github.json', forced.json.result)).toEqual([])
     expect(schemaErrors('envelope/ci-github.json', forced.json)).toEqual([])
@@ -79,9 +80,9 @@ describe('wicker ci github, the built CLI', () => {
     expect(backups(join(root, '.github', 'workflows'))).toHaveLength(1)
   })
 
-  it('--json: the result names the course, the root, the file and the workflow\'s settings', () => {
+  it('--json: the result names the course, the root, the file and the workflow\'s settings', async () => {
     const {root, course, workflow} = repo()
-    const run = wicker(['ci', 'github', course, '--agent', 'gemini', '--secret', 'TEAM_GEMINI', '--finish', 'review', '--max-parallel', '2', '-j', '6', '--runs-on', 'self-hosted', '--runs-on', 'gpu', '--timeout-minutes', '900', '--json'], {cwd: root})
+    const run = await wickerIn(['ci', 'github', course, '--agent', 'gemini', '--secret', 'TEAM_GEMINI', '--finish', 'review', '--max-parallel', '2', '-j', '6', '--runs-on', 'self-hosted', '--runs-on', 'gpu', '--timeout-minutes', '900', '--json'], {cwd: root})
     expect(run.code, run.stderr).toBe(0)
     expect(run.stderr).toBe('')
     expect(schemaErrors('result/ci-github.json', run.json.result)).toEqual([])
@@ -97,36 +98,36 @@ describe('wicker ci github, the built CLI', () => {
     expect(parsed.jobs.shard['runs-on']).toEqual(['self-hosted', 'gpu'])
     expect(parsed.jobs.shard.steps.find((s: {name: string}) => s.name.startsWith('Launch')).env).toEqual({GEMINI_API_KEY: '${{ secrets.TEAM_GEMINI }}'})
     // more than a hosted runner allows, or more at once than there are shards: said, not refused
-    const hosted = wicker(['ci', 'github', course, '--shards', '2', '--max-parallel', '5', '--timeout-minutes', '900', '--force', '--json'], {cwd: root})
+    const hosted = await wickerIn(['ci', 'github', course, '--shards', '2', '--max-parallel', '5', '--timeout-minutes', '900', '--force', '--json'], {cwd: root})
     expect(hosted.code, hosted.stderr).toBe(0)
     expect(hosted.json.warnings.join('\n')).toMatch(/--max-parallel 5 is more than the 2 shard job\(s\)/)
     expect(hosted.json.warnings.join('\n')).toMatch(/GitHub-hosted runners stop a job after 360 minutes/)
   })
 
-  it('an unedited workflow written with other settings is updated, keeping the old one as a .bak; --out writes elsewhere', () => {
+  it('an unedited workflow written with other settings is updated, keeping the old one as a .bak; --out writes elsewhere', async () => {
     const {root, course, workflow} = repo()
-    expect(wicker(['ci', 'github', course], {cwd: root}).code).toBe(0)
+    expect((await wickerIn(['ci', 'github', course], {cwd: root})).code).toBe(0)
     const before = readFileSync(workflow, 'utf8')
-    const again = wicker(['ci', 'github', course, '--shards', '8', '--json'], {cwd: root})
+    const again = await wickerIn(['ci', 'github', course, '--shards', '8', '--json'], {cwd: root})
     expect(again.json.result.files[0]).toMatchObject({action: 'updated'})
     expect(readFileSync(again.json.result.files[0].backup, 'utf8')).toBe(before)
     expect(parse(readFileSync(workflow, 'utf8')).jobs.shard.strategy.matrix.shard).toHaveLength(8)
 
-    const out = wicker(['ci', 'github', course, '--out', 'ci/other.yml', '--json'], {cwd: root})
+    const out = await wickerIn(['ci', 'github', course, '--out', 'ci/other.yml', '--json'], {cwd: root})
     expect(out.code, out.stderr).toBe(0)
     expect(existsSync(join(root, 'ci', 'other.yml'))).toBe(true)
     expect(out.json.result.next.join('\n')).toContain('GitHub runs only workflows in .github/workflows/')
   })
 
-  it('without a git repository, the current folder is the root; a course outside it is refused', () => {
+  it('without a git repository, the current folder is the root; a course outside it is refused', async () => {
     const top = tempDir('wicker-ci-gh-nogit-')
     writeTree(top, {'c/spa/lego_pairs.json': {seeds: []}})
-    const here = wicker(['ci', 'github', 'c/spa', '--json'], {cwd: top})
+    const here = await wickerIn(['ci', 'github', 'c/spa', '--json'], {cwd: top})
     expect(here.code, here.stderr).toBe(0)
     expect(here.json.result).toMatchObject({git: false, workflow: {coursePath: 'c/spa'}})
     expect(existsSync(join(top, '.github', 'workflows', 'wicker.yml'))).toBe(true)
     const elsewhere = tempDir('wicker-ci-gh-elsewhere-')
-    const outside = wicker(['ci', 'github', join(top, 'c/spa')], {cwd: elsewhere})
+    const outside = await wickerIn(['ci', 'github', join(top, 'c/spa')], {cwd: elsewhere})
     expect(outside.code).toBe(2)
     expect(outside.stderr).toContain('in no git repository and not inside the current folder')
   })
@@ -142,47 +143,47 @@ describe('wicker ci github, the built CLI', () => {
     [['--secret', 'KEY'], /--secret KEY/, /Leave --secret out/],
     [['--agent', 'claude', '--secret', 'GITHUB_TOKEN'], /--secret/, /GITHUB_/],
     [['--finish', 'merge'], /--finish/, /./],
-  ])('%j: exit 2, naming the flag, no stack trace, nothing written', (args, message, hint) => {
+  ])('%j: exit 2, naming the flag, no stack trace, nothing written', async (args, message, hint) => {
     const {root, course, workflow} = repo()
-    const run = wicker(['ci', 'github', course, ...args], {cwd: root})
+    const run = await wickerIn(['ci', 'github', course, ...args], {cwd: root})
     expect(run.code).toBe(2)
     expect(run.stderr).toMatch(message)
     expect(run.stderr.split('\n').find((l) => l.startsWith('hint'))).toMatch(hint)
     expect(run.stderr).not.toMatch(STACK_TRACE)
     expect(existsSync(workflow)).toBe(false)
-    const json = wicker(['ci', 'github', course, ...args, '--json'], {cwd: root})
+    const json = await wickerIn(['ci', 'github', course, ...args, '--json'], {cwd: root})
     expect(json.code).toBe(2)
     expect(json.json.status).toBe(2)
     expect(json.json.message).toMatch(message)
     expect(schemaErrors('envelope/error.json', json.json)).toEqual([])
   })
 
-  it('a course that does not exist: exit 2, naming it, no stack trace', () => {
+  it('a course that does not exist: exit 2, naming it, no stack trace', async () => {
     const {root} = repo()
-    const run = wicker(['ci', 'github', 'courses/nowhere'], {cwd: root})
+    const run = await wickerIn(['ci', 'github', 'courses/nowhere'], {cwd: root})
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('No course "courses/nowhere"')
     expect(run.stderr).not.toMatch(STACK_TRACE)
     expect(existsSync(join(root, '.github'))).toBe(false)
   })
 
-  it('a symbolic link where the workflow goes is refused, never followed', () => {
+  it('a symbolic link where the workflow goes is refused, never followed', async () => {
     const {root, course, workflow} = repo()
     const target = join(tempDir('wicker-ci-gh-target-'), 'elsewhere.yml')
     writeFileSync(target, 'theirs\n')
     writeTree(root, {'.github/workflows/.keep': ''})
     execFileSync('ln', ['-s', target, workflow])
-    const run = wicker(['ci', 'github', course], {cwd: root})
+    const run = await wickerIn(['ci', 'github', course], {cwd: root})
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('symbolic link')
     expect(readFileSync(target, 'utf8')).toBe('theirs\n')
   })
 
-  it('a .github folder planted as a symbolic link (a cloned repository) is refused: nothing is written where it points', () => {
+  it('a .github folder planted as a symbolic link (a cloned repository) is refused: nothing is written where it points', async () => {
     const {root, course} = repo()
     const elsewhere = tempDir('wicker-ci-gh-elsewhere-')
     symlinkSync(elsewhere, join(root, '.github'))
-    const run = wicker(['ci', 'github', course], {cwd: root})
+    const run = await wickerIn(['ci', 'github', course], {cwd: root})
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('symlink')
     expect(run.stderr).not.toMatch(STACK_TRACE)
@@ -191,7 +192,8 @@ describe('wicker ci github, the built CLI', () => {
 })
 
 describe('the written workflow, run on this machine by a stand-in for GitHub Actions', () => {
-  it('3 shards with the built-in agent: a failed shard fails the proof, a re-run whose artifact list fails stops before launch and keeps its artifact, "Re-run failed jobs" resumes only its packets, and the pull request carries the canon of one unsharded run', () => {
+  // a whole workflow of real wicker processes, three times over: its own time under load
+  it('3 shards with the built-in agent: a failed shard fails the proof, a re-run whose artifact list fails stops before launch and keeps its artifact, "Re-run failed jobs" resumes only its packets, and the pull request carries the canon of one unsharded run', {timeout: 180_000}, async () => {
     const generated = writeCourse(tempDir(), generateCourse({seeds: 30, seed: 41, canon: {fill: 0.2}}))
     const coursePath = 'courses/tlon vesk'
     const RUN = 'gh-4242'
@@ -199,13 +201,13 @@ describe('the written workflow, run on this machine by a stand-in for GitHub Act
     // the reference: the same course (by the same folder name: it is the course's code) launched on one machine
     const whole = join(tempDir('wicker-ci-gh-whole-'), 'tlon vesk')
     cpSync(generated, whole, {recursive: true})
-    expect(wicker(['prepare-segments', whole, '--run', RUN]).code).toBe(0)
-    expect(wicker(['launch', whole, '--run', RUN, '--stagger', '0s']).code).toBe(0)
-    expect(wicker(['merge', whole, '--yes']).code).toBe(0)
+    expect((await wickerIn(['prepare-segments', whole, '--run', RUN])).code).toBe(0)
+    expect((await wickerIn(['launch', whole, '--run', RUN, '--stagger', '0s'])).code).toBe(0)
+    expect((await wickerIn(['merge', whole, '--yes'])).code).toBe(0)
 
     // the repository: the course, and the workflow wicker writes for it, pushed to an origin
     const {top, src, origin, git} = repoWith(generated, coursePath, 'wicker-ci-gh-run-')
-    const written = wicker(['ci', 'github', coursePath, '--shards', '3', '--agent', 'builtin'], {cwd: src})
+    const written = await wickerIn(['ci', 'github', coursePath, '--shards', '3', '--agent', 'builtin'], {cwd: src})
     expect(written.code, written.stderr).toBe(0)
     git(src, 'add', '-A')
     git(src, 'commit', '-q', '-m', 'the course and its workflow')
@@ -297,11 +299,11 @@ exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"
     expect(merged(prCanon) === merged(canonBytes(whole)!.toString('utf8'))).toBe(true)
   })
 
-  it('--finish review: nothing is merged or pushed; the collected outputs are an artifact a person merges with collect, preview and merge', () => {
+  it('--finish review: nothing is merged or pushed; the collected outputs are an artifact a person merges with collect, preview and merge', async () => {
     const generated = writeCourse(tempDir(), generateCourse({seeds: 12, seed: 43, canon: {fill: 0.3}}))
     const coursePath = 'plon'
     const {top, src, origin, git} = repoWith(generated, coursePath, 'wicker-ci-gh-review-')
-    expect(wicker(['ci', 'github', coursePath, '--shards', '2', '--finish', 'review'], {cwd: src}).code).toBe(0)
+    expect((await wickerIn(['ci', 'github', coursePath, '--shards', '2', '--finish', 'review'], {cwd: src})).code).toBe(0)
     git(src, 'add', '-A')
     git(src, 'commit', '-q', '-m', 'a course and its workflow')
     git(src, 'remote', 'add', 'origin', origin)
@@ -322,11 +324,11 @@ exec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"
     const mine = join(top, 'mine')
     git(top, 'clone', '-q', origin, mine)
     const before = readFileSync(join(mine, coursePath, 'lego_baskets.json'), 'utf8')
-    expect(wicker(['collect', join(mine, coursePath), '--from', join(top, 'runner', 'artifacts', 'wicker-collected')]).code).toBe(0)
-    expect(wicker(['preview', join(mine, coursePath), '--detailed-exitcode']).code).toBe(6)
-    expect(wicker(['merge', join(mine, coursePath), '--yes']).code).toBe(0)
+    expect((await wickerIn(['collect', join(mine, coursePath), '--from', join(top, 'runner', 'artifacts', 'wicker-collected')])).code).toBe(0)
+    expect((await wickerIn(['preview', join(mine, coursePath), '--detailed-exitcode'])).code).toBe(6)
+    expect((await wickerIn(['merge', join(mine, coursePath), '--yes'])).code).toBe(0)
     const after = JSON.parse(readFileSync(join(mine, coursePath, 'lego_baskets.json'), 'utf8')) as {baskets: Record<string, unknown>}
     expect(Object.keys(after.baskets).length).toBeGreaterThan(Object.keys((JSON.parse(before) as {baskets: Record<string, unknown>}).baskets).length)
-    expect(wicker(['validate', join(mine, coursePath)]).code).toBe(0)
+    expect((await wickerIn(['validate', join(mine, coursePath)])).code).toBe(0)
   })
 })

@@ -3,6 +3,7 @@ import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {beforeAll, describe, expect, it, test} from 'vitest'
 
+import {wickerIn} from '../helpers/cli-in.js'
 import {BIN, STACK_TRACE, wicker, wickerAsync, type CliRun} from '../helpers/cli.js'
 import {copyCourse, flowCourse} from '../helpers/flow.js'
 import {tempDir} from '../helpers/fs.js'
@@ -141,9 +142,9 @@ function agentStarted(dir: string): boolean {
   })
 }
 
-/** `dir` with a lock of a live process (this test's) in it. */
+/** `dir` with a lock of a live process in it (the test runner's: wicker runs in this test's own process, whose own lock would be one it left) */
 function locked(dir: string): string {
-  plantLock(dir)
+  plantLock(dir, {pid: process.ppid})
   return dir
 }
 
@@ -190,7 +191,7 @@ describe('every command: (command, mistake) → exit code, envelope status, name
   for (const [what, row] of Object.entries(rows)) {
     test.concurrent(what, async () => {
       const args = row.args(places)
-      const run = await wickerAsync(row.human ? args : [...args, '--json'], {env: row.env, timeout: 30_000})
+      const run = await wickerIn(row.human ? args : [...args, '--json'], {env: row.env})
       expectContract(run, row, !row.human)
     }, 60_000)
   }
@@ -201,20 +202,20 @@ describe('--json outside a parsed command', () => {
     test.concurrent(what, async () => {
       const args = row.args(places)
       const json = !row.human || args.includes('--json') || row.env?.WICKER_JSON === '1'
-      const run = await wickerAsync(row.human ? args : [...args, '--json'], {env: row.env, timeout: 30_000})
+      const run = await wickerIn(row.human ? args : [...args, '--json'], {env: row.env})
       expectContract(run, row, json)
       if (json) expect(run.stderr).toBe('')
     }, 60_000)
   }
 
   it('a flag before the command: the hint is the command line that works', async () => {
-    const run = await wickerAsync(['--courses-dir', 'kelp', 'detect', 'qtl_for_qkn', '--json'])
+    const run = await wickerIn(['--courses-dir', 'kelp', 'detect', 'qtl_for_qkn', '--json'])
     expect(run.json).toMatchObject({status: 2, name: 'E_USAGE', hint: 'Run `wicker detect qtl_for_qkn --json --courses-dir kelp`.'})
   })
 
   it('--json --version is the version as a result; --version alone stays one plain line', async () => {
     const {version} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
-    expect((await wickerAsync(['--json', '--version'])).json).toEqual({status: 0, result: {cliVersion: `wicker/${version}`, version, architecture: `${process.platform}-${process.arch}`, nodeVersion: `node-${process.version}`}, warnings: []})
+    expect((await wickerIn(['--json', '--version'])).json).toEqual({status: 0, result: {cliVersion: `wicker/${version}`, version, architecture: `${process.platform}-${process.arch}`, nodeVersion: `node-${process.version}`}, warnings: []})
     expect((await wickerAsync(['--version'])).stdout).toMatch(/^wicker\/\S+ \S+ node-\S+\n$/)
   })
 })
@@ -223,7 +224,7 @@ describe('warnings noted before a failure go out with it', () => {
   it('merge --json with no --yes and no terminal, after clearing a dead process\'s lock: E_CONFIRM, status 2, and the lock in warnings', async () => {
     const dir = places.course()
     const stale = plantLock(dir, {pid: deadPid(), command: 'wicker merge'})
-    const run = await wickerAsync(['merge', dir, '--json'])
+    const run = await wickerIn(['merge', dir, '--json'])
     expectContract(run, {args: () => [], code: 2, name: 'E_CONFIRM', says: /no terminal/}, true)
     expect(run.json.warnings).toEqual([expect.stringContaining(`cleared the lock of wicker merge (pid ${stale.pid})`)])
     expect(run.json.warnings[0]).toContain(`lock.stale-${stale.lockId}`)
@@ -232,7 +233,7 @@ describe('warnings noted before a failure go out with it', () => {
   it('and without --json: the warning, then the error, on stderr', async () => {
     const dir = places.course()
     const stale = plantLock(dir, {pid: deadPid()})
-    const run = await wickerAsync(['merge', dir])
+    const run = await wickerIn(['merge', dir])
     expect(run.code).toBe(2)
     expect(run.stdout).toBe('')
     expect(run.stderr).toMatch(new RegExp(`^warning cleared the lock of wicker merge \\(pid ${stale.pid}\\)[^]*\\nerror merge needs confirmation`, 'm'))

@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest'
 
 import {missingManifestSchema} from '../../src/core/schemas/manifest.js'
 import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {synthCourse} from '../helpers/course.js'
 import {snapshotTree, tempDir, writeTree} from '../helpers/fs.js'
 
@@ -18,9 +19,9 @@ describe('the wicker binary', () => {
     for (const command of ['detect', 'validate', 'init']) expect(help.stdout).toContain(command)
   })
 
-  it('shows examples in every command\'s help', () => {
+  it('shows examples in every command\'s help', async () => {
     for (const command of ['detect', 'validate', 'init']) {
-      const help = wicker([command, '--help'])
+      const help = await wickerIn([command, '--help'])
       expect(help.code).toBe(0)
       expect(help.stdout).toContain('EXAMPLES')
       expect(help.stdout).toContain('--json')
@@ -31,8 +32,8 @@ describe('the wicker binary', () => {
 describe('detect', () => {
   const synth = synthCourse({seed: 21, seeds: 30, canon: {fill: 0.7, empty: 2, overage: 2, orphans: 1, strays: 2, pollution: 1}})
 
-  it('prints one JSON document with the counts, coverage and lists', () => {
-    const run = wicker(['detect', synth.dir, '--json'])
+  it('prints one JSON document with the counts, coverage and lists', async () => {
+    const run = await wickerIn(['detect', synth.dir, '--json'])
     expect(run.code).toBe(0)
     expect(run.json.status).toBe(0)
     const e = synth.expected
@@ -43,15 +44,15 @@ describe('detect', () => {
     expect(run.stderr).toBe('')
   })
 
-  it('exits 1 with --fail-on-missing while anything is missing', () => {
-    expect(wicker(['detect', synth.dir, '--fail-on-missing', '--json']).code).toBe(1)
+  it('exits 1 with --fail-on-missing while anything is missing', async () => {
+    expect((await wickerIn(['detect', synth.dir, '--fail-on-missing', '--json'])).code).toBe(1)
     const full = synthCourse({seed: 22, seeds: 10, canon: {fill: 1}})
-    expect(wicker(['detect', full.dir, '--fail-on-missing']).code).toBe(0)
+    expect((await wickerIn(['detect', full.dir, '--fail-on-missing'])).code).toBe(0)
   })
 
-  it('writes the missing manifest that prepare-segments reads', () => {
+  it('writes the missing manifest that prepare-segments reads', async () => {
     const out = `${tempDir()}/missing.json`
-    const run = wicker(['detect', synth.dir, '--out', out, '--json'])
+    const run = await wickerIn(['detect', synth.dir, '--out', out, '--json'])
     expect(run.json.result.manifest).toBe(out)
     const manifest = missingManifestSchema.parse(JSON.parse(readFileSync(out, 'utf8')))
     expect(manifest.missing).toHaveLength(synth.expected.missing)
@@ -59,45 +60,45 @@ describe('detect', () => {
     expect(manifest.canonSha256).toMatch(/^[0-9a-f]{64}$/)
   })
 
-  it('prints a summary and the missing LEGOs grouped by seed for a person, warnings on stderr', () => {
-    const run = wicker(['detect', synth.dir])
+  it('prints a summary and the missing LEGOs grouped by seed for a person, warnings on stderr', async () => {
+    const run = await wickerIn(['detect', synth.dir])
     expect(run.code).toBe(0)
     expect(run.stdout).toContain(`${synth.expected.present} of ${synth.expected.needed} new LEGOs have a basket`)
     expect(run.stdout).toContain('Missing, by seed:')
     expect(run.stdout).not.toContain('warning')
   })
 
-  it('finds a course by code under --courses-dir or WICKER_COURSES_DIR, from any folder', () => {
+  it('finds a course by code under --courses-dir or WICKER_COURSES_DIR, from any folder', async () => {
     const parent = synth.dir.replace(/\/[^/]+$/, '')
-    expect(wicker(['detect', synth.code, '--courses-dir', parent, '--json'], {cwd: tempDir()}).json.result.course).toBe(synth.code)
-    expect(wicker(['detect', synth.code, '--json'], {cwd: tempDir(), env: {WICKER_COURSES_DIR: parent}}).json.result.course).toBe(synth.code)
+    expect((await wickerIn(['detect', synth.code, '--courses-dir', parent, '--json'], {cwd: tempDir()})).json.result.course).toBe(synth.code)
+    expect((await wickerIn(['detect', synth.code, '--json'], {cwd: tempDir(), env: {WICKER_COURSES_DIR: parent}})).json.result.course).toBe(synth.code)
   })
 
-  it('finds courses under public/vfs/courses by default', () => {
+  it('finds courses under public/vfs/courses by default', async () => {
     const root = tempDir()
     const synthAt = synthCourse({seed: 23, seeds: 5})
     mkdirSync(`${root}/public/vfs/courses`, {recursive: true})
     writeTree(`${root}/public/vfs/courses/${synthAt.code}`, synthAt.files)
-    expect(wicker(['detect', synthAt.code, '--json'], {cwd: root}).json.result.counts.legos).toBe(synthAt.expected.legos)
+    expect((await wickerIn(['detect', synthAt.code, '--json'], {cwd: root})).json.result.counts.legos).toBe(synthAt.expected.legos)
   })
 
-  it('changes no file in the course', () => {
+  it('changes no file in the course', async () => {
     const before = snapshotTree(synth.dir)
-    wicker(['detect', synth.dir])
-    wicker(['validate', synth.dir])
+    await wickerIn(['detect', synth.dir])
+    await wickerIn(['validate', synth.dir])
     expect(snapshotTree(synth.dir)).toEqual(before)
   })
 })
 
 describe('validate', () => {
-  it('passes a clean course (exit 0) and fails a dirty one (exit 1), with findings', () => {
+  it('passes a clean course (exit 0) and fails a dirty one (exit 1), with findings', async () => {
     const clean = synthCourse({seed: 31, seeds: 25, canon: {fill: 1}})
-    const ok = wicker(['validate', clean.dir, '--json'])
+    const ok = await wickerIn(['validate', clean.dir, '--json'])
     expect(ok.code).toBe(0)
     expect(ok.json.result).toMatchObject({passed: true, gate: 'cumulative', counts: {errors: 0, warnings: 0, phrases: clean.expected.phrases}})
 
     const dirty = synthCourse({seed: 32, seeds: 25, canon: {fill: 1, gateViolations: 4}})
-    const bad = wicker(['validate', dirty.dir, '--json'])
+    const bad = await wickerIn(['validate', dirty.dir, '--json'])
     expect(bad.code).toBe(1)
     expect(bad.json.result.passed).toBe(false)
     expect(bad.json.result.checks.find((c: {id: string}) => c.id === 'gate').count).toBe(4)
@@ -105,25 +106,25 @@ describe('validate', () => {
     expect(finding).toMatchObject({check: 'gate', severity: 'error', basket: expect.any(String), phrase: expect.any(Number), message: expect.any(String)})
 
     const rate = (4 / dirty.expected.phrases) * 100
-    expect(wicker(['validate', dirty.dir, '--max-gate-violations', String(rate + 0.01)]).code).toBe(0)
-    expect(wicker(['validate', dirty.dir, '--max-gate-violations', `${rate - 0.01}%`]).code).toBe(1)
+    expect((await wickerIn(['validate', dirty.dir, '--max-gate-violations', String(rate + 0.01)])).code).toBe(0)
+    expect((await wickerIn(['validate', dirty.dir, '--max-gate-violations', `${rate - 0.01}%`])).code).toBe(1)
   })
 
-  it('takes the GATE definition from a flag or the config', () => {
+  it('takes the GATE definition from a flag or the config', async () => {
     const course = synthCourse({seed: 33, seeds: 15, canon: {fill: 1}})
-    expect(wicker(['validate', course.dir, '--gate', 'strict', '--json']).json.result.gate).toBe('strict')
+    expect((await wickerIn(['validate', course.dir, '--gate', 'strict', '--json'])).json.result.gate).toBe('strict')
     writeTree(course.dir, {'wicker.config.json': '{"gate": {"definition": "seed"}}'})
-    expect(wicker(['validate', '.', '--json'], {cwd: course.dir}).json.result.gate).toBe('seed')
+    expect((await wickerIn(['validate', '.', '--json'], {cwd: course.dir})).json.result.gate).toBe('seed')
   })
 
-  it('--strict fails on warnings', () => {
+  it('--strict fails on warnings', async () => {
     const partial = synthCourse({seed: 34, seeds: 15, canon: {fill: 0.5}})
-    expect(wicker(['validate', partial.dir]).code).toBe(0)
-    expect(wicker(['validate', partial.dir, '--strict']).code).toBe(1)
+    expect((await wickerIn(['validate', partial.dir])).code).toBe(0)
+    expect((await wickerIn(['validate', partial.dir, '--strict'])).code).toBe(1)
   })
 
-  it('prints a table of checks and the verdict for a person', () => {
-    const run = wicker(['validate', SAMPLE])
+  it('prints a table of checks and the verdict for a person', async () => {
+    const run = await wickerIn(['validate', SAMPLE])
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/check\s+severity\s+found/)
     expect(run.stdout).toContain('PASSED')
@@ -151,16 +152,16 @@ describe('bad input: a message that names the file and the fix, an exit code, ne
   ]
 
   for (const c of cases) {
-    it(`${c.name}: exit ${c.code}`, () => {
+    it(`${c.name}: exit ${c.code}`, async () => {
       const args = c.args()
       const configDir = args.find((a) => a.endsWith('qtl_for_qkn'))
-      const human = wicker(args, {cwd: configDir})
+      const human = await wickerIn(args, {cwd: configDir})
       expect(human.code).toBe(c.code)
       expect(human.stdout).toBe('')
       expect(human.stderr).toMatch(c.says)
       expect(human.stderr).toMatch(/^error /m)
       expect(human.stderr).not.toMatch(STACK_TRACE)
-      const json = wicker([...args, '--json'], {cwd: configDir})
+      const json = await wickerIn([...args, '--json'], {cwd: configDir})
       expect(json.code).toBe(c.code)
       expect(json.json).toMatchObject({status: c.code, name: c.error, message: expect.stringMatching(c.says)})
       expect(json.json.hint).toEqual(expect.any(String))
@@ -168,30 +169,30 @@ describe('bad input: a message that names the file and the fix, an exit code, ne
     })
   }
 
-  it('reports broken seeds as warnings and still loads the rest', () => {
+  it('reports broken seeds as warnings and still loads the rest', async () => {
     const dir = course({
       'lego_pairs.json': {seeds: [
         {seed_id: 'S0001', seed_pair: {known: 'mip', target: 'vé'}, legos: [{id: 'S0001L01', type: 'A', new: true, lego: {known: 'mip', target: 'vé'}}]},
         {seed_id: 'S0002', seed_pair: {known: 'dax', target: 'qó'}, legos: {S0002L01: {practice_phrases: []}}},
       ]},
     })
-    const run = wicker(['detect', dir, '--json'])
+    const run = await wickerIn(['detect', dir, '--json'])
     expect(run.code).toBe(0)
     expect(run.json.result.counts.legos).toBe(1)
     expect(run.json.warnings.join('\n')).toContain('seed S0002')
-    const human = wicker(['detect', dir])
+    const human = await wickerIn(['detect', dir])
     expect(human.stderr).toMatch(/^warning lego_pairs: seed S0002/m)
   })
 })
 
 describe('init', () => {
-  it('sets a folder up once, and a second run changes nothing', () => {
+  it('sets a folder up once, and a second run changes nothing', async () => {
     const dir = tempDir()
-    const first = wicker(['init', dir, '--json'])
+    const first = await wickerIn(['init', dir, '--json'])
     expect(first.code).toBe(0)
     expect(first.json.result.changes).toHaveLength(3)
     const before = snapshotTree(dir)
-    const second = wicker(['init', dir])
+    const second = await wickerIn(['init', dir])
     expect(second.code).toBe(0)
     expect(second.stdout).toContain('Nothing to do')
     expect(snapshotTree(dir)).toEqual(before)

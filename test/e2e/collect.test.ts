@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {flowCourse} from '../helpers/flow.js'
 import {tempDir, writeTree} from '../helpers/fs.js'
 import {schemaErrors} from '../helpers/json-schemas.js'
@@ -72,11 +73,11 @@ function scene() {
 }
 
 describe('wicker collect with the built binary', () => {
-  it('brings branches, a patch and an artifact into staging once, read-only on the repository, and preview sees every basket', () => {
+  it('brings branches, a patch and an artifact into staging once, read-only on the repository, and preview sees every basket', async () => {
     const s = scene()
     const before = repoState(s.repo)
     const args = ['collect', s.f.dir, '--repo', s.repo, '--git-branches', 'claude/*', '--patch', s.patch, '--from', s.artifact, '--json']
-    const r = wicker(args)
+    const r = await wickerIn(args)
     expect(r.stderr).not.toMatch(STACK_TRACE)
     expect(r.code).toBe(1) // the hostile entries are findings
     expect(r.json.status).toBe(1)
@@ -109,48 +110,48 @@ describe('wicker collect with the built binary', () => {
     expect(repoState(s.repo)).toEqual(before)
 
     // preview reads the collected files (not the provenance records): every missing basket is new
-    const p = wicker(['preview', s.f.dir, '--json'])
+    const p = await wickerIn(['preview', s.f.dir, '--json'])
     expect(p.code).toBe(0)
     expect(p.json.result.counts).toMatchObject({new: s.f.baskets.length, invalid: 0, stagingConflict: 0})
-    const x = wicker(['extract', s.f.dir, '--json'])
+    const x = await wickerIn(['extract', s.f.dir, '--json'])
     expect(x.json.result.files).toEqual({total: visible.length, used: visible.length, skipped: 0, bad: 0})
 
     // again: nothing written, everything skipped
-    const again = wicker(args)
+    const again = await wickerIn(args)
     expect(again.json.result.totals).toMatchObject({written: 0, skipped: r.json.result.totals.found})
     expect(readdirSync(staging).sort()).toHaveLength(visible.length * 2)
     expect(repoState(s.repo)).toEqual(before)
   })
 
-  it('refuses a ref that names no commit with exit 2, naming it, and writes nothing', () => {
+  it('refuses a ref that names no commit with exit 2, naming it, and writes nothing', async () => {
     const s = scene()
-    const r = wicker(['collect', s.f.dir, '--repo', s.repo, '--git', 'claude/a', '--git', 'claude/nope', '--json'])
+    const r = await wickerIn(['collect', s.f.dir, '--repo', s.repo, '--git', 'claude/a', '--git', 'claude/nope', '--json'])
     expect(r.code).toBe(2)
     expect(r.json).toMatchObject({status: 2, name: 'E_GIT_REF', message: expect.stringContaining('"claude/nope"')})
     expect(() => readdirSync(join(s.f.dir, S))).toThrow()
-    const human = wicker(['collect', s.f.dir, '--repo', s.repo, '--git', 'v9-missing'])
+    const human = await wickerIn(['collect', s.f.dir, '--repo', s.repo, '--git', 'v9-missing'])
     expect(human.code).toBe(2)
     expect(human.stderr).toContain('v9-missing')
     expect(human.stderr).not.toMatch(STACK_TRACE)
-    const noRepo = wicker(['collect', s.f.dir, '--repo', join(s.f.dir, 'no-such-clone'), '--git', 'main', '--json'])
+    const noRepo = await wickerIn(['collect', s.f.dir, '--repo', join(s.f.dir, 'no-such-clone'), '--git', 'main', '--json'])
     expect(noRepo.code).toBe(2)
     expect(noRepo.json).toMatchObject({name: 'E_REPO_MISSING', message: expect.stringContaining('no-such-clone')})
-    const notRepo = wicker(['collect', s.f.dir, '--git', 'main', '--json'])
+    const notRepo = await wickerIn(['collect', s.f.dir, '--git', 'main', '--json'])
     expect(notRepo.code).toBe(2)
     expect(notRepo.json.name).toBe('E_NOT_A_REPO')
   })
 
-  it('says git is missing (exit 2) when it is not on PATH, and that a source is needed', () => {
+  it('says git is missing (exit 2) when it is not on PATH, and that a source is needed', async () => {
     const s = scene()
-    const r = wicker(['collect', s.f.dir, '--repo', s.repo, '--git', 'main', '--json'], {env: {PATH: '/nonexistent-bin'}})
+    const r = await wickerIn(['collect', s.f.dir, '--repo', s.repo, '--git', 'main', '--json'], {env: {PATH: '/nonexistent-bin'}})
     expect(r.code).toBe(2)
     expect(r.json.name).toBe('E_GIT_MISSING')
     expect(schemaErrors('envelope/error.json', r.json)).toEqual([])
-    const none = wicker(['collect', s.f.dir, '--json'])
+    const none = await wickerIn(['collect', s.f.dir, '--json'])
     expect(none.code).toBe(2)
     expect(none.json.name).toBe('E_COLLECT_NOTHING')
     mkdirSync(join(s.f.dir, 'elsewhere'))
-    const single = wicker(['collect', s.f.dir, '--repo', s.repo, '--git', 'claude/a', '--staging', join(s.f.dir, 'elsewhere'), '--json'])
+    const single = await wickerIn(['collect', s.f.dir, '--repo', s.repo, '--git', 'claude/a', '--staging', join(s.f.dir, 'elsewhere'), '--json'])
     expect(single.code).toBe(0)
     expect(single.json.result).toMatchObject({staging: 'elsewhere', totals: {written: 2}})
   })

@@ -2,6 +2,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir, writeTree} from '../helpers/fs.js'
 
 /** A course whose lego_pairs.json holds no LEGO: no seeds at all, or seeds whose legos are empty. */
@@ -15,13 +16,13 @@ describe('an empty course is an error, not "100.0% coverage"', () => {
     'seeds without LEGOs': emptyCourse([{seed_id: 'S0001', seed_pair: {known: 'vrel dan', target: 'mok sif'}, legos: []}]),
   }
   for (const [what, dir] of Object.entries(courses)) {
-    it(`${what}: detect, validate, status and preview exit 2 with E_EMPTY_COURSE naming lego_pairs.json`, () => {
+    it(`${what}: detect, validate, status and preview exit 2 with E_EMPTY_COURSE naming lego_pairs.json`, async () => {
       for (const command of ['detect', 'validate', 'status', 'preview']) {
-        const run = wicker([command, dir, '--json'])
+        const run = await wickerIn([command, dir, '--json'])
         expect(run.code, `${command} (${what})`).toBe(2)
         expect(run.json.name).toBe('E_EMPTY_COURSE')
         expect(run.json.message).toContain(join(dir, 'lego_pairs.json'))
-        const human = wicker([command, dir])
+        const human = await wickerIn([command, dir])
         expect(human.stdout).not.toMatch(/coverage/)
         expect(human.stderr).toMatch(/has no LEGOs/)
       }

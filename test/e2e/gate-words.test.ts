@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir, writeTree} from '../helpers/fs.js'
 
 /** A two-LEGO Chinese course whose second LEGO is molecular (喝 + 水), and a canon using 水 alone. */
@@ -21,20 +22,20 @@ function course(config?: unknown): string {
 }
 
 describe('validate: components and word rules from the command line', () => {
-  it('components count by default; --no-components turns them off and the finding names the rule of each word', () => {
+  it('components count by default; --no-components turns them off and the finding names the rule of each word', async () => {
     const dir = course()
-    const on = wicker(['validate', dir, '--json'])
+    const on = await wickerIn(['validate', dir, '--json'])
     expect(on.code).toBe(0)
     expect(on.json.result.counts.gateViolations).toBe(0)
-    const off = wicker(['validate', dir, '--no-components', '--json'])
+    const off = await wickerIn(['validate', dir, '--no-components', '--json'])
     expect(off.code).toBe(1)
     const [finding] = off.json.result.findings.filter((f: {check: string}) => f.check === 'gate')
     expect(finding).toMatchObject({basket: 'S0001L02', phrase: 0, words: ['水'], coverage: [{word: '想要', rule: 'segment'}, {word: '水', rule: null}, {word: '喝水', rule: 'whole-lego'}]})
   })
 
-  it('a bad elision key in the config is a usage error naming the field', () => {
+  it('a bad elision key in the config is a usage error naming the field', async () => {
     const dir = course({gate: {elision: {fra: {"l'": ['le']}}}})
-    const r = wicker(['validate', '.', '--json'], {cwd: dir})
+    const r = await wickerIn(['validate', '.', '--json'], {cwd: dir})
     expect(r.code).toBe(2)
     expect(r.json.message).toContain("gate.elision.fra.l': a key is a clitic before a word (l'-)")
     expect(r.stderr).not.toMatch(STACK_TRACE)

@@ -6,6 +6,7 @@ import {beforeAll, describe, expect, it} from 'vitest'
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {BIN, STACK_TRACE, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 import {waitFor} from '../helpers/procs.js'
 
@@ -61,8 +62,8 @@ describe('inputs launch and prepare-segments refuse (exit 2, the valid range nam
     [['--only', '0'], 'E_ONLY_RANGE', '1-'],
     [['--only', '2-1'], 'E_ONLY_RANGE', 'backwards'],
     [['--only', ''], 'E_ONLY', '1-'],
-  ])('launch %j', (flags, code, range) => {
-    const r = wicker(['launch', course.dir, ...flags, '--json'])
+  ])('launch %j', async (flags, code, range) => {
+    const r = await wickerIn(['launch', course.dir, ...flags, '--json'])
     expect(r.code).toBe(2)
     expect(r.json.name).toBe(code)
     expect(`${r.json.message} ${r.json.hint}`).toContain(range)
@@ -70,23 +71,23 @@ describe('inputs launch and prepare-segments refuse (exit 2, the valid range nam
     expect(existsSync(join(course.dir, '.wicker', 'runs', course.run, 'ledger.ndjson')) ? ledger(course.dir, course.run) : []).toEqual([])
   })
 
-  it('says it to a person as a message and a hint, no stack trace', () => {
-    const human = wicker(['launch', course.dir, '--timeout', '600h'])
+  it('says it to a person as a message and a hint, no stack trace', async () => {
+    const human = await wickerIn(['launch', course.dir, '--timeout', '600h'])
     expect(human.code).toBe(2)
     expect(human.stderr).toMatch(/^error --timeout 600h is too long: durations go from 1ms to 24h\.\nhint {2}Give --timeout 24h or less\.\n$/)
     expect(human.stderr).not.toMatch(STACK_TRACE)
   })
 
-  it('launch --only names the packet count of the run', () => {
-    const r = wicker(['launch', course.dir, '--only', '99', '--json'])
+  it('launch --only names the packet count of the run', async () => {
+    const r = await wickerIn(['launch', course.dir, '--only', '99', '--json'])
     expect(r.json.message).toContain(`1-${course.packets}`)
   })
 
   it.each([
     ['S0010-S0005', 'backwards'],
     ['S0013-S0020', 'outside'],
-  ])('prepare-segments --seeds %s', (seeds, word) => {
-    const r = wicker(['prepare-segments', course.dir, '--seeds', seeds, '--json'])
+  ])('prepare-segments --seeds %s', async (seeds, word) => {
+    const r = await wickerIn(['prepare-segments', course.dir, '--seeds', seeds, '--json'])
     expect(r.code).toBe(2)
     expect(r.json.name).toBe('E_SEEDS_RANGE')
     expect(r.json.message).toContain(word)
@@ -95,12 +96,12 @@ describe('inputs launch and prepare-segments refuse (exit 2, the valid range nam
 })
 
 describe('before and after a launch', () => {
-  it('prints the estimate (with the agent\'s prices from the config) as an event and in the result, and --notify gets the summary on stdin', () => {
+  it('prints the estimate (with the agent\'s prices from the config) as an event and in the result, and --notify gets the summary on stdin', async () => {
     const {dir, packets} = preparedCourse()
     const config = join(tempDir(), 'wicker.config.json')
     writeFileSync(config, JSON.stringify({agents: {builtin: {inputUsdPerMTok: 3, outputUsdPerMTok: 15, outputTokensPerLego: 500}}}))
     const notify = recorder()
-    const r = wicker(['launch', dir, '--stagger', '0s', '--config', config, '--notify', notify.cmd, '--json'])
+    const r = await wickerIn(['launch', dir, '--stagger', '0s', '--config', config, '--notify', notify.cmd, '--json'])
     expect(r.code).toBe(0)
     const estimate = r.json.result.estimate
     expect(estimate).toMatchObject({packets})
@@ -113,17 +114,17 @@ describe('before and after a launch', () => {
     expect(got).toMatchObject({kind: 'wicker/launch-summary', status: 'finished', exitCode: 0, signal: null, packets: {ok: packets, failed: 0, total: packets}})
 
     // the same in the human output
-    const again = wicker(['launch', dir, '--stagger', '0s', '--config', config])
+    const again = await wickerIn(['launch', dir, '--stagger', '0s', '--config', config])
     expect(again.stderr).toMatch(/estimate: 0 packet\(s\)/)
   })
 
-  it('a --notify command that fails or hangs is a warning; the exit code is the launch\'s', () => {
+  it('a --notify command that fails or hangs is a warning; the exit code is the launch\'s', async () => {
     const {dir} = preparedCourse()
-    const failing = wicker(['launch', dir, '--stagger', '0s', '--only', '1', '--notify', `${process.execPath} -e process.exit(7)`, '--json'])
+    const failing = await wickerIn(['launch', dir, '--stagger', '0s', '--only', '1', '--notify', `${process.execPath} -e process.exit(7)`, '--json'])
     expect(failing.code).toBe(0)
     expect(failing.json.warnings.join('\n')).toMatch(/--notify .* exited with 7/)
     const t0 = Date.now()
-    const hanging = wicker(['launch', dir, '--stagger', '0s', '--notify', JSON.stringify([process.execPath, '-e', 'setInterval(() => {}, 1000)']), '--notify-timeout', '300ms', '--json'])
+    const hanging = await wickerIn(['launch', dir, '--stagger', '0s', '--notify', JSON.stringify([process.execPath, '-e', 'setInterval(() => {}, 1000)']), '--notify-timeout', '300ms', '--json'])
     expect(hanging.code).toBe(0)
     expect(hanging.json.warnings.join('\n')).toMatch(/did not finish within 300 ms/)
     expect(Date.now() - t0).toBeLessThan(15_000)
@@ -188,7 +189,7 @@ describe('a closed pipe on wicker\'s own output', () => {
 
   it('any command: stderr\'s reader gone is not a crash, the exit code is the one the command earned', async () => {
     const {dir} = preparedCourse(16)
-    const expected = wicker(['prepare-segments', dir, '--packet-size', '3'])
+    const expected = await wickerIn(['prepare-segments', dir, '--packet-size', '3'])
     expect(expected.stderr).not.toBe('')
     const prep = start(['prepare-segments', dir, '--packet-size', '3'])
     prep.child.stderr.destroy()

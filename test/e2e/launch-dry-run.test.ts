@@ -5,6 +5,7 @@ import {describe, expect, it} from 'vitest'
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {snapshotTree, tempDir} from '../helpers/fs.js'
 
 /** A fake agent that writes down how it was started (argv, cwd, wicker's variables), then fails. */
@@ -26,16 +27,16 @@ process.exit(3)
 }
 
 describe('launch --dry-run', () => {
-  it('prints the exact vectors a real launch then starts, and starts, locks or writes nothing', () => {
+  it('prints the exact vectors a real launch then starts, and starts, locks or writes nothing', async () => {
     const dir = writeCourse(tempDir(), generateCourse({seeds: 8, seed: 31, canon: {fill: 0}}))
-    const prep = wicker(['prepare-segments', dir, '--packet-size', '6', '--json'])
+    const prep = await wickerIn(['prepare-segments', dir, '--packet-size', '6', '--json'])
     const packets = prep.json.result.totals.packets as number
     expect(packets).toBeGreaterThan(1)
     const agent = recordingAgent()
     const args = ['launch', dir, '--agent', 'command', '--agent-cmd', agent.cmd, '--timeout', '90s', '--retries', '0', '--stagger', '0', '--halt', 'never']
     const before = snapshotTree(dir)
 
-    const dry = wicker([...args, '--dry-run', '--json'])
+    const dry = await wickerIn([...args, '--dry-run', '--json'])
     expect(dry.code, dry.stderr).toBe(0)
     const result = dry.json.result
     expect(result.dryRun).toBe(true)
@@ -49,7 +50,7 @@ describe('launch --dry-run', () => {
     expect(inv.envAtStart).toEqual(['WICKER_ATTEMPT_ID'])
 
     // the human form: one line per packet, the command as a shell would need it written
-    const text = wicker([...args, '--dry-run'])
+    const text = await wickerIn([...args, '--dry-run'])
     expect(text.code).toBe(0)
     const lines = text.stdout.trim().split('\n')
     expect(lines).toHaveLength(packets)
@@ -57,7 +58,7 @@ describe('launch --dry-run', () => {
     expect(snapshotTree(dir)).toEqual(before)
 
     // the real launch starts exactly those vectors, in that folder, with those variables
-    const real = wicker(args)
+    const real = await wickerIn(args)
     expect(real.code, real.stdout + real.stderr).toBe(1) // the fake agent fails every packet
     for (const planned of result.invocations) {
       const got = JSON.parse(readFileSync(join(agent.records, `${planned.packet}.json`), 'utf8'))
@@ -69,7 +70,7 @@ describe('launch --dry-run', () => {
     }
 
     // after a failed attempt, a dry run of --retry-failed shows attempt 2
-    const again = wicker([...args, '--retry-failed', '--dry-run', '--json'])
+    const again = await wickerIn([...args, '--retry-failed', '--dry-run', '--json'])
     expect(again.json.result.invocations.map((i: {attempt: number}) => i.attempt)).toEqual(Array(packets).fill(2))
   })
 })

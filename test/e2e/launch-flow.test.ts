@@ -6,33 +6,34 @@ import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {fakeAgents} from '../helpers/agents.js'
 import {wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 
 const FAST = ['--stagger', '0s', '--backoff', '100ms', '--grace', '300ms', '--json']
 
 describe('launch in the workflow', () => {
-  it('regenerated baskets come back as updates, not conflicts, and merge', () => {
+  it('regenerated baskets come back as updates, not conflicts, and merge', async () => {
     const synth = generateCourse({seeds: 16, seed: 31, canon: {fill: 1}})
     const dir = writeCourse(tempDir(), synth)
     const canon = JSON.parse(readFileSync(join(dir, 'lego_baskets.json'), 'utf8'))
     const ids = Object.keys(canon.baskets).filter((id) => synth.course.legoById.get(id)?.isNew).slice(-3)
-    const prep = wicker(['prepare-segments', dir, '--ids', ids.join(','), '--regenerate', '--json'])
+    const prep = await wickerIn(['prepare-segments', dir, '--ids', ids.join(','), '--regenerate', '--json'])
     expect(prep.json.result.totals.legos).toBe(3)
-    expect(wicker(['launch', dir, ...FAST]).code).toBe(0)
-    const preview = wicker(['preview', dir, '--json'])
+    expect((await wickerIn(['launch', dir, ...FAST])).code).toBe(0)
+    const preview = await wickerIn(['preview', dir, '--json'])
     const classes = Object.fromEntries(preview.json.result.items.map((i: {id: string; class: string}) => [i.id, i.class]))
     // the built-in agent's phrases differ from the generator's, so these are real updates
     for (const id of ids) expect(['update', 'identical']).toContain(classes[id])
     expect(Object.values(classes)).toContain('update')
-    expect(wicker(['merge', dir, '--yes', '--json']).json.result.updated.length).toBe(Object.values(classes).filter((c) => c === 'update').length)
+    expect((await wickerIn(['merge', dir, '--yes', '--json'])).json.result.updated.length).toBe(Object.values(classes).filter((c) => c === 'update').length)
   })
 
-  it('runs segments one after another', () => {
+  it('runs segments one after another', async () => {
     const synth = generateCourse({seeds: 24, seed: 32, canon: {fill: 0.3}})
     const dir = writeCourse(tempDir(), synth)
-    const prep = wicker(['prepare-segments', dir, '--segments', '2', '--orchestrators', '1', '--agents', '3', '--json'])
+    const prep = await wickerIn(['prepare-segments', dir, '--segments', '2', '--orchestrators', '1', '--agents', '3', '--json'])
     expect(prep.json.result.totals.segments).toBe(2)
-    const run = wicker(['launch', dir, ...FAST, '--concurrency', '4'])
+    const run = await wickerIn(['launch', dir, ...FAST, '--concurrency', '4'])
     expect(run.json.result.segments.map((s: {index: number; ok: number}) => s.index)).toEqual([1, 2])
     const plan = JSON.parse(readFileSync(join(dir, '.wicker', 'runs', prep.json.result.run, 'plan.json'), 'utf8'))
     const segmentOf = new Map(plan.packets.map((p: {id: string; segment: number}) => [p.id, p.segment]))
@@ -42,17 +43,17 @@ describe('launch in the workflow', () => {
     expect(firstStartOfSecond).toBeGreaterThan(lastEndOfFirst)
   })
 
-  it('stops launching at --max-cost-usd, from the cost agents report', () => {
+  it('stops launching at --max-cost-usd, from the cost agents report', async () => {
     const {bin, state} = fakeAgents()
     const synth = generateCourse({seeds: 24, seed: 33, canon: {fill: 0.3}})
     const dir = writeCourse(tempDir(), synth)
-    wicker(['prepare-segments', dir, '--packet-size', '4', '--json'])
-    const run = wicker(['launch', dir, '--agent', 'claude', ...FAST, '--concurrency', '1', '--max-cost-usd', '0.03'], {env: {PATH: `${bin}:${process.env.PATH}`, FAKE_MODE: 'ok', FAKE_STATE: state}})
+    await wickerIn(['prepare-segments', dir, '--packet-size', '4', '--json'])
+    const run = await wickerIn(['launch', dir, '--agent', 'claude', ...FAST, '--concurrency', '1', '--max-cost-usd', '0.03'], {env: {PATH: `${bin}:${process.env.PATH}`, FAKE_MODE: 'ok', FAKE_STATE: state}})
     expect(run.code).toBe(1)
     expect(run.json.result.halted).toMatch(/max-cost-usd/)
     expect(run.json.result.packets.ok).toBe(3) // 3 × $0.0125 ≥ $0.03
     expect(run.json.result.costUsd).toBeCloseTo(0.0375)
-    const status = wicker(['status', dir, '--json'])
+    const status = await wickerIn(['status', dir, '--json'])
     expect(status.json.result.runs).toEqual([expect.objectContaining({ok: 3, attempts: 3, active: false})])
   })
 

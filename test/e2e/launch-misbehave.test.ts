@@ -8,6 +8,7 @@ import {afterAll, afterEach, describe, expect, it} from 'vitest'
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {BIN, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 import {alive, pidsIn, tagged, waitFor} from '../helpers/procs.js'
 
@@ -97,13 +98,13 @@ function resume(dir: string, run: string, before: number) {
   return {json: again.json, redone: new Set(ledger(dir, run).slice(before).filter((e) => e.event === 'end' && e.class === 'ok').map((e) => e.packet as string))}
 }
 
-describe.each(['hang', 'ignore-term', 'daemon'] as const)('an agent that %s', (mode) => {
+describe.each(['hang', 'ignore-term', 'daemon'] as const)('an agent that %s', async (mode) => {
   describe.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
     ['SIGHUP', 129],
     ['SIGKILL', null],
-  ] as const)('and launch gets %s', (signal, expected) => {
+  ] as const)('and launch gets %s', async (signal, expected) => {
     it('stops every process of every attempt at once, and resume redoes exactly the unfinished packets', async () => {
       const {dir, run, ids} = course(41)
       const agent = agentEnv(mode, 2)
@@ -241,7 +242,7 @@ describe('a pid in the ledger that is not an agent of ours', () => {
       if (kind.startsWith('the pid')) Object.assign(entry, {startTime: String(processStartTime(stranger.pid!)), bootId: bootId(), attemptId: `${run}:${ids[0]}:1:${randomUUID()}`})
       const {appendFileSync} = await import('node:fs')
       appendFileSync(join(dir, '.wicker', 'runs', run, 'ledger.ndjson'), `${JSON.stringify(entry)}\n`)
-      const again = wicker(['launch', dir, '--only', ONLY, '--stagger', '0s', '--json'])
+      const again = await wickerIn(['launch', dir, '--only', ONLY, '--stagger', '0s', '--json'])
       expect(again.code, again.stderr).toBe(0)
       expect(alive(stranger.pid!)).toBe(true)
       expect(again.json.result.packets).toMatchObject({ok: 6})

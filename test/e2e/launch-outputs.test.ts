@@ -8,6 +8,7 @@ import {describe, expect, it} from 'vitest'
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 
 /**
@@ -49,10 +50,10 @@ describe('an odd thing at the output path is a failed attempt (invalid-output) n
     {name: 'a file over the size cap', env: {WICKER_MAX_FILE_BYTES: '64k'}, script: () => 'head -c 100000 /dev/zero | tr "\\0" a > "$WICKER_OUTPUT"', message: /100000 bytes, over the 65536-byte cap/},
   ]
   for (const [i, c] of cases.entries()) {
-    it(c.name, () => {
+    it(c.name, async () => {
       const p = prepared(40 + i)
       const packet = p.ids[0]!
-      const run = wicker(['launch', p.dir, ...FAST, '--only', '1', ...agent(c.script({runDir: p.runDir, packet}))], {env: c.env, timeout: 30_000})
+      const run = await wickerIn(['launch', p.dir, ...FAST, '--only', '1', ...agent(c.script({runDir: p.runDir, packet}))], {env: c.env, timeout: 30_000})
       expect(run.signal).toBeNull()
       expect(run.stderr).not.toMatch(STACK_TRACE)
       expect(run.code).toBe(1)
@@ -63,10 +64,10 @@ describe('an odd thing at the output path is a failed attempt (invalid-output) n
     })
   }
 
-  it('printing more than the cap stops the agent and is invalid-output, saying so', () => {
+  it('printing more than the cap stops the agent and is invalid-output, saying so', async () => {
     const p = prepared(45)
     const started = Date.now()
-    const run = wicker(['launch', p.dir, ...FAST, '--only', '1', ...agent('yes vlem; sleep 30')], {env: {WICKER_MAX_FILE_BYTES: '64k'}, timeout: 30_000})
+    const run = await wickerIn(['launch', p.dir, ...FAST, '--only', '1', ...agent('yes vlem; sleep 30')], {env: {WICKER_MAX_FILE_BYTES: '64k'}, timeout: 30_000})
     expect(run.code).toBe(1)
     expect(run.json.result.failures).toEqual([expect.objectContaining({class: 'invalid-output', message: expect.stringContaining('printed more than 65536 bytes on stdout')})])
     expect(Date.now() - started).toBeLessThan(15_000)
@@ -74,7 +75,7 @@ describe('an odd thing at the output path is a failed attempt (invalid-output) n
 })
 
 describe('in staging, only what extract would read makes a packet done', () => {
-  it('a FIFO and a symlink named like done outputs do not block launch, are not "done", and are left as they are', () => {
+  it('a FIFO and a symlink named like done outputs do not block launch, are not "done", and are left as they are', async () => {
     const p = prepared(50)
     const [first, second] = p.ids as [string, string]
     mkdirSync(join(p.dir, STAGING), {recursive: true})
@@ -84,7 +85,7 @@ describe('in staging, only what extract would read makes a packet done', () => {
     const target = validOutput(p.runDir, second)
     symlinkSync(target, link)
 
-    const run = wicker(['launch', p.dir, ...FAST, '--only', '1,2'], {timeout: 30_000})
+    const run = await wickerIn(['launch', p.dir, ...FAST, '--only', '1,2'], {timeout: 30_000})
     expect(run.signal).toBeNull()
     expect(run.code).toBe(0)
     expect(run.json.result.packets).toMatchObject({total: 2, ok: 2, skipped: 0, failed: 0})
@@ -93,10 +94,10 @@ describe('in staging, only what extract would read makes a packet done', () => {
     expect(readlinkSync(link)).toBe(target)
     expect(run.json.result.staged.sort()).toEqual([join(STAGING, `${p.run}__${first}__2.json`), join(STAGING, `${p.run}__${second}__2.json`)].sort())
     // and extract reads exactly those two, so every LEGO of both packets is there
-    const extracted = wicker(['extract', p.dir, '--json'])
+    const extracted = await wickerIn(['extract', p.dir, '--json'])
     expect(extracted.json.result.files.used).toBe(2)
     // a second launch calls them done: the same rule as extract
-    const again = wicker(['launch', p.dir, ...FAST, '--only', '1,2'], {timeout: 30_000})
+    const again = await wickerIn(['launch', p.dir, ...FAST, '--only', '1,2'], {timeout: 30_000})
     expect(again.json.result.packets).toMatchObject({total: 2, ok: 0, skipped: 2})
     expect(readFileSync(target, 'utf8').length).toBeGreaterThan(0)
   })

@@ -10,6 +10,7 @@ import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {startServer} from '../../bench/serve-process.js'
 import {BIN, STACK_TRACE, wicker, wickerAsync} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 import {schemaErrors} from '../helpers/json-schemas.js'
 import {until} from '../helpers/procs.js'
@@ -98,7 +99,7 @@ describe('launch --upload to a real wicker serve on loopback', () => {
     const {synth, dir, code} = prepared(16, 2)
     // the server's machine has its own copy of the course
     const served = writeCourse(tempDir('wicker-served-'), synth)
-    const made = wicker(['serve', 'token', 'create', served, '--json'])
+    const made = await wickerIn(['serve', 'token', 'create', served, '--json'])
     expect(made.code, made.stderr).toBe(0)
     const token = made.json.result.token as string
     const {child, listening, exited} = await startServer(served, ['--rate', '100000'])
@@ -292,7 +293,7 @@ describe('launch --upload, stopped', () => {
 })
 
 describe('launch --upload: bad input', () => {
-  it('refuses a URL that is not http(s), a token variable unset or empty, and --token-env alone: exit 2, no stack trace, nothing started', () => {
+  it('refuses a URL that is not http(s), a token variable unset or empty, and --token-env alone: exit 2, no stack trace, nothing started', async () => {
     const {dir} = prepared(4, 2, 76)
     const shards = join(dir, '.wicker', 'runs', 'r1', 'shards')
     const cases: Array<{args: string[]; env: Record<string, string | undefined>; says: RegExp}> = [
@@ -302,7 +303,7 @@ describe('launch --upload: bad input', () => {
       {args: ['--token-env', 'PEL_TOKEN'], env: {PEL_TOKEN: TOKEN}, says: /--upload/},
     ]
     for (const c of cases) {
-      const r = wicker(['launch', dir, '--run', 'r1', '--shard', '1/2', ...FAST, ...c.args], {env: c.env})
+      const r = await wickerIn(['launch', dir, '--run', 'r1', '--shard', '1/2', ...FAST, ...c.args], {env: c.env})
       expect(r.code, r.stderr).toBe(2)
       expect(r.stderr).toMatch(c.says)
       expect(r.stderr).not.toMatch(STACK_TRACE)
@@ -310,7 +311,7 @@ describe('launch --upload: bad input', () => {
       expect(existsSync(shards)).toBe(false)
       expect(existsSync(join(dir, STAGING))).toBe(false)
     }
-    const json = wicker(['launch', dir, '--run', 'r1', '--upload', 'http://127.0.0.1:9', '--json'], {env: {WICKER_TOKEN: undefined}})
+    const json = await wickerIn(['launch', dir, '--run', 'r1', '--upload', 'http://127.0.0.1:9', '--json'], {env: {WICKER_TOKEN: undefined}})
     expect([json.code, json.json.name, json.json.details, schemaErrors('envelope/error.json', json.json)]).toEqual([2, 'E_UPLOAD_TOKEN', {variable: 'WICKER_TOKEN'}, []])
   })
 })

@@ -5,6 +5,7 @@ import {describe, expect, it} from 'vitest'
 
 import {planDigest, type Plan} from '../../src/core/preview/plan.js'
 import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir, writeTree} from '../helpers/fs.js'
 
 /**
@@ -47,18 +48,18 @@ function expectLegoPairsUntouched(dir: string, bytes: Buffer, tx: string) {
 }
 
 describe('basket payloads in lego_pairs.json through preview and merge (--from-lego-pairs)', () => {
-  it('merge --from-lego-pairs adds the payload basket to canon, staging wins its id, lego_pairs.json stays byte-identical and staging is consumed', () => {
+  it('merge --from-lego-pairs adds the payload basket to canon, staging wins its id, lego_pairs.json stays byte-identical and staging is consumed', async () => {
     const dir = course()
     const bytes = readFileSync(join(dir, 'lego_pairs.json'))
     // an extraction cached without the flag is not the one preview --from-lego-pairs needs
-    expect(wicker(['extract', dir, '--json']).code).toBe(0)
-    const preview = wicker(['preview', dir, '--from-lego-pairs', '--json'])
+    expect((await wickerIn(['extract', dir, '--json'])).code).toBe(0)
+    const preview = await wickerIn(['preview', dir, '--from-lego-pairs', '--json'])
     expect(preview.code).toBe(0)
     const items = Object.fromEntries(preview.json.result.items.map((i: {id: string}) => [i.id, i]))
     expect(items.S0002L01).toMatchObject({class: 'new', action: 'apply', sources: ['lego_pairs.json']})
     expect(items.S0002L02).toMatchObject({class: 'new', action: 'apply', sources: [`${STAGING}/agent2.json`]})
 
-    const merged = wicker(['merge', dir, '--from-lego-pairs', '--yes', '--json'])
+    const merged = await wickerIn(['merge', dir, '--from-lego-pairs', '--yes', '--json'])
     expect(merged.code).toBe(0)
     const r = merged.json.result
     expect(r.status).toBe('merged')
@@ -78,17 +79,17 @@ describe('basket payloads in lego_pairs.json through preview and merge (--from-l
     expect(journal).not.toContain('lego_pairs.json')
 
     // done: a second merge finds nothing to do, and lego_pairs.json is still as it was
-    const again = wicker(['merge', dir, '--from-lego-pairs', '--yes', '--json'])
+    const again = await wickerIn(['merge', dir, '--from-lego-pairs', '--yes', '--json'])
     expect(again.code).toBe(0)
     expect(again.json.result.status).toBe('nothing-to-do')
     expect(readFileSync(join(dir, 'lego_pairs.json')).equals(bytes)).toBe(true)
   })
 
-  it('merge --plan applies a plan made with --from-lego-pairs (without the flag again), and refuses it as stale when lego_pairs.json changed', () => {
+  it('merge --plan applies a plan made with --from-lego-pairs (without the flag again), and refuses it as stale when lego_pairs.json changed', async () => {
     const dir = course()
     const bytes = readFileSync(join(dir, 'lego_pairs.json'))
     const planFile = join(dir, 'plan.json')
-    expect(wicker(['preview', dir, '--from-lego-pairs', '--out', planFile, '--json']).code).toBe(0)
+    expect((await wickerIn(['preview', dir, '--from-lego-pairs', '--out', planFile, '--json'])).code).toBe(0)
     const plan = JSON.parse(readFileSync(planFile, 'utf8'))
     expect(plan.extract.legoPairs).toEqual({file: 'lego_pairs.json', sha256: expect.stringMatching(/^[0-9a-f]{64}$/)})
     expect(plan.staging.map((s: {file: string}) => s.file)).not.toContain('lego_pairs.json')
@@ -97,44 +98,44 @@ describe('basket payloads in lego_pairs.json through preview and merge (--from-l
     // lego_pairs.json edited after the plan was made (same LEGOs, another payload phrase): stale
     const stale = course()
     const stalePlan = join(stale, 'plan.json')
-    expect(wicker(['preview', stale, '--from-lego-pairs', '--out', stalePlan]).code).toBe(0)
+    expect((await wickerIn(['preview', stale, '--from-lego-pairs', '--out', stalePlan])).code).toBe(0)
     const edited = JSON.parse(JSON.stringify(legoPairs))
     edited.seeds[1].legos[2].practice_phrases[1] = {known: 'zor mip', target: 'wib vé'}
     writeFileSync(join(stale, 'lego_pairs.json'), `${JSON.stringify(edited, null, 2)}\n`)
-    const refused = wicker(['merge', stale, '--plan', stalePlan, '--json'])
+    const refused = await wickerIn(['merge', stale, '--plan', stalePlan, '--json'])
     expect(refused.code).toBe(3)
     expect(refused.json.name).toBe('E_STALE_PLAN')
     expect(refused.json.message).toContain('lego_pairs.json')
     expect(existsSync(join(stale, 'lego_baskets.json'))).toBe(false)
 
-    const merged = wicker(['merge', dir, '--plan', planFile, '--json'])
+    const merged = await wickerIn(['merge', dir, '--plan', planFile, '--json'])
     expect(merged.code).toBe(0)
     expect(merged.json.result.status).toBe('merged')
     expect([...merged.json.result.added].sort()).toEqual(['S0001L01', 'S0002L01', 'S0002L02'])
     expect(phrasesOf(canonOf(dir).S0002L01)).toEqual(payloadPhrases)
     expectLegoPairsUntouched(dir, bytes, merged.json.result.tx)
-    const twice = wicker(['merge', dir, '--plan', planFile, '--json'])
+    const twice = await wickerIn(['merge', dir, '--plan', planFile, '--json'])
     expect(twice.json.result.status).toBe('already-applied')
   })
 
-  it('without the flag the payloads are not read: not in preview, not merged, even after `extract --from-lego-pairs` cached them', () => {
+  it('without the flag the payloads are not read: not in preview, not merged, even after `extract --from-lego-pairs` cached them', async () => {
     const dir = course()
     // one payload candidate: staging holds another S0002L02
-    expect(wicker(['extract', dir, '--from-lego-pairs', '--json']).json.result.fromLegoPairs).toBe(1)
-    const preview = wicker(['preview', dir, '--json'])
+    expect((await wickerIn(['extract', dir, '--from-lego-pairs', '--json'])).json.result.fromLegoPairs).toBe(1)
+    const preview = await wickerIn(['preview', dir, '--json'])
     expect(preview.code).toBe(0)
     expect(preview.json.result.items.map((i: {id: string}) => i.id).sort()).toEqual(['S0001L01', 'S0002L02'])
-    const merged = wicker(['merge', dir, '--yes', '--json'])
+    const merged = await wickerIn(['merge', dir, '--yes', '--json'])
     expect(merged.code).toBe(0)
     expect([...merged.json.result.added].sort()).toEqual(['S0001L01', 'S0002L02'])
     expect(canonOf(dir).S0002L01).toBeUndefined()
   })
 
-  it('refuses a forged plan that would consume or hash lego_pairs.json as a staging file, or name another file as it (exit 2, nothing moved)', () => {
+  it('refuses a forged plan that would consume or hash lego_pairs.json as a staging file, or name another file as it (exit 2, nothing moved)', async () => {
     const dir = course()
     const bytes = readFileSync(join(dir, 'lego_pairs.json'))
     const planFile = join(dir, 'plan.json')
-    expect(wicker(['preview', dir, '--from-lego-pairs', '--out', planFile]).code).toBe(0)
+    expect((await wickerIn(['preview', dir, '--from-lego-pairs', '--out', planFile])).code).toBe(0)
     const pristine = readFileSync(planFile, 'utf8')
     const sha = JSON.parse(pristine).extract.legoPairs.sha256
     writeFileSync(join(dir, '..', 'outside.json'), JSON.stringify({S0002L01: {practice_phrases: [['zor', 'wib']]}}))
@@ -156,7 +157,7 @@ describe('basket payloads in lego_pairs.json through preview and merge (--from-l
       void planId
       void createdAt
       writeFileSync(planFile, JSON.stringify({...plan, planId: planDigest(body)}))
-      const run = wicker(['merge', dir, '--plan', planFile, '--json'])
+      const run = await wickerIn(['merge', dir, '--plan', planFile, '--json'])
       expect(run.code, what).toBe(2)
       expect(run.json.name, what).toBe('E_PLAN_OUTSIDE_STAGING')
       expect(run.stderr, what).not.toMatch(STACK_TRACE)

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {BIN, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {canonBytes, flowCourse} from '../helpers/flow.js'
 import {holdLock} from '../helpers/lock.js'
 import {DIST} from '../helpers/race.js'
@@ -39,7 +40,7 @@ describe('merge --lock-timeout', () => {
   it('without it, a held lock is exit 3 at once', async () => {
     const f = flowCourse({seeds: 6})
     await holder(f.dir)
-    const run = wicker(['merge', f.dir, '--yes', '--json'])
+    const run = await wickerIn(['merge', f.dir, '--yes', '--json'])
     expect(run.code).toBe(3)
     expect(run.json.name).toBe('E_LOCK_HELD')
     expect(run.json.message).not.toMatch(/waited/)
@@ -97,9 +98,9 @@ describe('merge --lock-timeout', () => {
     expect(ours(f.dir)).toEqual(before)
   })
 
-  it('a bad duration is a usage error', () => {
+  it('a bad duration is a usage error', async () => {
     const f = flowCourse({seeds: 4})
-    const run = wicker(['merge', f.dir, '--yes', '--lock-timeout', 'soon', '--json'])
+    const run = await wickerIn(['merge', f.dir, '--yes', '--lock-timeout', 'soon', '--json'])
     expect(run.code).toBe(2)
     expect(run.json.name).toBe('E_DURATION')
   })
@@ -110,13 +111,13 @@ describe('unlock --lock-id ID [--force]', () => {
     const f = flowCourse({seeds: 4})
     const h = await holder(f.dir)
     const id = lockId(f.dir)
-    const refused = wicker(['unlock', f.dir, '--lock-id', id, '--json'])
+    const refused = await wickerIn(['unlock', f.dir, '--lock-id', id, '--json'])
     expect(refused.code).toBe(3)
     expect(refused.json.name).toBe('E_LOCK_LIVE')
     expect(refused.json.message).toContain(`pid ${h.pid}`)
     expect(refused.json.hint).toContain('--force')
     expect(lockId(f.dir)).toBe(id)
-    const forced = wicker(['unlock', f.dir, '--lock-id', id, '--force', '--json'])
+    const forced = await wickerIn(['unlock', f.dir, '--lock-id', id, '--force', '--json'])
     expect(forced.code).toBe(0)
     expect(forced.json.result.removed.pid).toBe(h.pid)
     expect(forced.json.warnings.join('\n')).toMatch(new RegExp(`pid ${h.pid} on this host, which is still running`))
@@ -127,7 +128,7 @@ describe('unlock --lock-id ID [--force]', () => {
     const f = flowCourse({seeds: 4})
     await holder(f.dir)
     const id = lockId(f.dir)
-    const run = wicker(['unlock', f.dir, '--force', id, '--json'])
+    const run = await wickerIn(['unlock', f.dir, '--force', id, '--json'])
     expect(run.code).toBe(2)
     expect(run.json.message).toContain('--force takes no value')
     expect(run.json.hint).toContain(`--lock-id ${id}`)

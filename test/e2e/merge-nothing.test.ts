@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {BIN, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {canonBytes, flowCourse} from '../helpers/flow.js'
 
 const STAGING = 'phase5_baskets_staging'
@@ -16,9 +17,9 @@ function onTerminal(args: string[], answer: string) {
 }
 
 describe('merge with nothing to merge, on a terminal', () => {
-  it('does not ask "Apply 0 change(s)?", writes no backup and no journal transaction, and says nothing to merge (exit 0)', () => {
+  it('does not ask "Apply 0 change(s)?", writes no backup and no journal transaction, and says nothing to merge (exit 0)', async () => {
     const f = flowCourse({seeds: 6})
-    const first = wicker(['merge', f.dir, '--yes', '--json'])
+    const first = await wickerIn(['merge', f.dir, '--yes', '--json'])
     expect(first.json.result.status).toBe('merged')
     // staging again holds exactly what canon now has: every basket identical, 0 operations
     const tx = first.json.result.tx as string

@@ -4,7 +4,8 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {mergedOnce} from '../../bench/kill-merge.js'
-import {BIN, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
+import {BIN} from '../helpers/cli.js'
 import {flowCourse} from '../helpers/flow.js'
 import {MID_TRANSACTION, killTrial, timeMerge, type KillAim, type KillOutcome, type Landed} from '../helpers/merge-kill.js'
 
@@ -15,7 +16,7 @@ describe.each(['serialised', 'spliced'] as const)('killing wicker merge with SIG
   it('lands kills mid-transaction, and every one recovers to canon as before or as planned with nothing lost', async () => {
     const f = flowCourse({seeds: 6})
     if (kind === 'spliced') mergedOnce(f.dir)
-    expect(wicker(['preview', f.dir, '--out', join(f.dir, 'plan.json')]).code).toBe(0)
+    expect((await wickerIn(['preview', f.dir, '--out', join(f.dir, 'plan.json')])).code).toBe(0)
     const run = timeMerge(f.dir, STEP_MS)
     const moves = (JSON.parse(readFileSync(join(f.dir, 'plan.json'), 'utf8')) as {consume: unknown[]}).consume.length
     const rand = (lo: number, hi: number) => lo + Math.random() * (hi - lo)
@@ -62,7 +63,7 @@ describe('five wicker merge processes at once on one course', () => {
     const {mkdirSync, renameSync} = await import('node:fs')
     for (let i = 0; i < 5; i++) mkdirSync(join(f.dir, `batch${i}`))
     files.forEach((name, i) => renameSync(join(f.dir, 'phase5_baskets_staging', name), join(f.dir, `batch${i % 5}`, name)))
-    for (let i = 0; i < 5; i++) expect(wicker(['preview', f.dir, '--staging', join(f.dir, `batch${i}`), '--out', join(f.dir, `plan${i}.json`)]).code).toBe(0)
+    for (let i = 0; i < 5; i++) expect((await wickerIn(['preview', f.dir, '--staging', join(f.dir, `batch${i}`), '--out', join(f.dir, `plan${i}.json`)])).code).toBe(0)
     const before = JSON.parse(readFileSync(join(f.dir, 'lego_baskets.json'), 'utf8')).baskets
 
     const runs = await Promise.all(

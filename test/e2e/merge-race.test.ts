@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {BIN, STACK_TRACE, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {copyCourse, flowCourse} from '../helpers/flow.js'
 import {deadPid, plantLock} from '../helpers/lock.js'
 
@@ -78,33 +79,33 @@ describe(`${MERGES} wicker merge processes at once over a stale lock`, () => {
     console.log(`merge race: ${TRIALS} trials × ${MERGES} merges over a stale lock, ${merged} merged, none lost`)
   }, 180_000)
 
-  it('a lock that is not wicker\'s is refused with exit 2, a message naming it and no stack trace', () => {
+  it('a lock that is not wicker\'s is refused with exit 2, a message naming it and no stack trace', async () => {
     const f = flowCourse({seeds: 6})
     mkdirSync(join(f.dir, '.wicker'))
     writeFileSync(join(f.dir, '.wicker', 'lock'), '{"lockId": "../../x", "pid": 1}')
-    const r = wicker(['merge', f.dir, '--yes', '--json'])
+    const r = await wickerIn(['merge', f.dir, '--yes', '--json'])
     expect(r.code).toBe(2)
     expect(r.json).toMatchObject({name: 'E_LOCK_INVALID', message: expect.stringContaining(join(f.dir, '.wicker', 'lock'))})
     expect(r.json.hint).toMatch(/delete .* by hand/)
     expect(r.stderr).not.toMatch(STACK_TRACE)
-    const s = wicker(['status', f.dir, '--json'])
+    const s = await wickerIn(['status', f.dir, '--json'])
     expect(s.code).toBe(0)
     expect(s.json.result.lock).toMatchObject({stale: false, problem: expect.stringMatching(/is not a lock wicker wrote/)})
   })
 
-  it('a stale lock without a token is left for a person: merge exits 3 naming `wicker unlock`, status says why, unlock --lock-id clears it', () => {
+  it('a stale lock without a token is left for a person: merge exits 3 naming `wicker unlock`, status says why, unlock --lock-id clears it', async () => {
     const f = flowCourse({seeds: 6})
     const old = plantLock(f.dir, {pid: deadPid(), token: false})
-    const m = wicker(['merge', f.dir, '--yes', '--json'])
+    const m = await wickerIn(['merge', f.dir, '--yes', '--json'])
     expect(m.code).toBe(3)
     expect(m.json).toMatchObject({name: 'E_LOCK_STALE', hint: expect.stringContaining(`wicker unlock <course> --lock-id ${old.lockId}`)})
-    const s = wicker(['status', f.dir])
+    const s = await wickerIn(['status', f.dir])
     expect(s.stdout).toContain(`that process is gone, but it has no token`)
-    expect(wicker(['unlock', f.dir, '--lock-id', 'b0b0b0b0-0000-4000-8000-000000000000', '--json']).json.name).toBe('E_LOCK_ID')
-    const u = wicker(['unlock', f.dir, '--lock-id', old.lockId])
+    expect((await wickerIn(['unlock', f.dir, '--lock-id', 'b0b0b0b0-0000-4000-8000-000000000000', '--json'])).json.name).toBe('E_LOCK_ID')
+    const u = await wickerIn(['unlock', f.dir, '--lock-id', old.lockId])
     expect(u.code).toBe(0)
     expect(u.stdout).toMatch(/Removed the lock of wicker merge/)
-    expect(wicker(['merge', f.dir, '--yes', '--json']).json.result.status).toBe('merged')
+    expect((await wickerIn(['merge', f.dir, '--yes', '--json'])).json.result.status).toBe('merged')
     expect(readdirSync(join(f.dir, '.wicker')).filter((n) => n.startsWith('lock'))).toEqual([`lock.stale-${old.lockId}`])
   })
 })

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {BIN, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 
 const SAMPLE = new URL('../../sample/courses/qtl_for_qkn', import.meta.url).pathname
@@ -24,7 +25,7 @@ function underPty(args: string[], cols = 100) {
 }
 
 describe('progress on long work', () => {
-  it('shows a spinner per step on a terminal, each finished step left as a line', () => {
+  it('shows a spinner per step on a terminal, each finished step left as a line', async () => {
     const r = underPty(['validate', SAMPLE])
     expect(r.code).toBe(0)
     expect(r.output).toMatch(SPINNER_FRAME)
@@ -33,31 +34,31 @@ describe('progress on long work', () => {
     expect(r.output).toContain('PASSED')
   })
 
-  it('prints plain lines on a terminal that reports no width (ora would clear lines for ever)', () => {
+  it('prints plain lines on a terminal that reports no width (ora would clear lines for ever)', async () => {
     const r = underPty(['validate', SAMPLE], 0)
     expect(r.code).toBe(0)
     expect(r.output).toContain('loading the course…')
     expect(r.output).not.toMatch(SPINNER_FRAME)
   })
 
-  it('prints plain start lines in CI, on stderr, and no spinner', () => {
-    const r = wicker(['validate', SAMPLE], {env: {CI: '1'}})
+  it('prints plain start lines in CI, on stderr, and no spinner', async () => {
+    const r = await wickerIn(['validate', SAMPLE], {env: {CI: '1'}})
     expect(r.code).toBe(0)
     expect(r.stderr).toContain('loading the course…\nbuilding the GATE index…\nchecking baskets…\n')
     expect(r.stderr).not.toMatch(SPINNER_FRAME)
     expect(r.stdout).not.toContain('loading the course')
   })
 
-  it('prints nothing but the one JSON document with --json, and no progress with --quiet', () => {
-    const json = wicker(['validate', SAMPLE, '--json'], {env: {CI: '1'}})
+  it('prints nothing but the one JSON document with --json, and no progress with --quiet', async () => {
+    const json = await wickerIn(['validate', SAMPLE, '--json'], {env: {CI: '1'}})
     expect(json.code).toBe(0)
     expect(json.json.result.passed).toBe(true)
     expect(json.stderr).toBe('')
-    const quiet = wicker(['detect', SAMPLE, '--quiet'], {env: {CI: '1'}})
+    const quiet = await wickerIn(['detect', SAMPLE, '--quiet'], {env: {CI: '1'}})
     expect(quiet.stderr).not.toContain('loading the course')
   })
 
-  it('shows the demo\'s steps, the launch counted in packets, under a terminal', () => {
+  it('shows the demo\'s steps, the launch counted in packets, under a terminal', async () => {
     const dir = tempDir()
     const r = underPty(['demo', join(dir, 'demo')])
     expect(r.code).toBe(0)
@@ -66,19 +67,19 @@ describe('progress on long work', () => {
     expect(r.output).toMatch(/validate +PASSED/)
   })
 
-  it('shows each step of extract, preview and merge in CI', () => {
+  it('shows each step of extract, preview and merge in CI', async () => {
     const dir = tempDir()
     const course = join(dir, 'qtl_for_qkn')
     cpSync(SAMPLE, course, {recursive: true})
     cpSync(new URL('../../sample/staging', import.meta.url).pathname, join(course, 'phase5_baskets_staging'), {recursive: true})
     const env = {CI: '1'}
-    expect(wicker(['extract', course], {env}).stderr).toContain('loading the course…\nreading staging…\n')
+    expect((await wickerIn(['extract', course], {env})).stderr).toContain('loading the course…\nreading staging…\n')
     // preview reuses extract's reading of staging when staging is unchanged
-    expect(wicker(['preview', course], {env}).stderr).toContain('loading the course…\nplanning…\n')
+    expect((await wickerIn(['preview', course], {env})).stderr).toContain('loading the course…\nplanning…\n')
     // the sample's staging holds nothing canon lacks: the built-in agent writes what merge then adds
-    expect(wicker(['prepare-segments', course, '--packet-size', '40'], {env}).code).toBe(0)
-    expect(wicker(['launch', course], {env}).code).toBe(0)
-    const merge = wicker(['merge', course, '--yes'], {env})
+    expect((await wickerIn(['prepare-segments', course, '--packet-size', '40'], {env})).code).toBe(0)
+    expect((await wickerIn(['launch', course], {env})).code).toBe(0)
+    const merge = await wickerIn(['merge', course, '--yes'], {env})
     expect(merge.code).toBe(0)
     expect(merge.stderr).toContain('reading canon…')
     expect(merge.stderr).toContain('writing canon (backup, journal, atomic replace)…')

@@ -4,6 +4,7 @@ import {execa} from 'execa'
 import {describe, expect, it} from 'vitest'
 
 import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 import {startServer} from '../../bench/serve-process.js'
 import {stagingCourse} from '../helpers/staging.js'
@@ -14,11 +15,11 @@ const STAGING = 'phase5_baskets_staging'
 describe('prepare-segments --upload', () => {
   it('renders a curl line that, run as written by a remote agent with the builtin agent\'s output, puts the basket file into staging (201, then 200 on retry)', async () => {
     const synth = stagingCourse()
-    const made = wicker(['serve', 'token', 'create', synth.dir, '--expires', '1h', '--json'])
+    const made = await wickerIn(['serve', 'token', 'create', synth.dir, '--expires', '1h', '--json'])
     expect(made.code, made.stderr).toBe(0)
     const {child, listening, exited} = await startServer(synth.dir)
     try {
-      const prepared = wicker(['prepare-segments', synth.dir, '--upload', `${listening.url}/`, '--token-env', 'DROM_TOKEN', '--run', 'skel', '--json'])
+      const prepared = await wickerIn(['prepare-segments', synth.dir, '--upload', `${listening.url}/`, '--token-env', 'DROM_TOKEN', '--run', 'skel', '--json'])
       expect(prepared.code, prepared.stderr).toBe(0)
       const {dir, segments} = prepared.json.result
       const packet = segments[0].packets[0].id as string
@@ -60,9 +61,9 @@ describe('prepare-segments --upload', () => {
     ['https://pel:secret@wicker.example.org', /credentials/],
     ['https://wicker.example.org/?token=abc', /query/],
     ['not a url', /not a URL/],
-  ])('refuses --upload %s with exit 2, naming the flag and the fix, before writing anything', (raw, why) => {
+  ])('refuses --upload %s with exit 2, naming the flag and the fix, before writing anything', async (raw, why) => {
     const synth = stagingCourse()
-    const run = wicker(['prepare-segments', synth.dir, '--upload', raw, '--json'])
+    const run = await wickerIn(['prepare-segments', synth.dir, '--upload', raw, '--json'])
     expect(run.code, run.stderr).toBe(2)
     expect(run.json.message).toMatch(/^--upload /)
     expect(run.json.message).toMatch(why)

@@ -3,6 +3,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {FILL, P, previewCourse, RENUMBERED, STAGED_L05, STAGING, STRAY} from '../helpers/preview-course.js'
 
 /**
@@ -14,10 +15,10 @@ const canonOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'lego_baskets
 const staged = (dir: string) => readdirSync(join(dir, STAGING)).filter((f) => !f.startsWith('.')).sort()
 
 describe('preview classes and merge, through the CLI', () => {
-  it('fills an empty canon basket, adopts an identical stray, and never merges a renumbered basket by policy', () => {
+  it('fills an empty canon basket, adopts an identical stray, and never merges a renumbered basket by policy', async () => {
     const dir = previewCourse()
     const plan = join(dir, '..', 'plan.json')
-    const preview = wicker(['preview', dir, '--json', '--on-conflict', 'take-staging', '--out', plan, '--detailed-exitcode'])
+    const preview = await wickerIn(['preview', dir, '--json', '--on-conflict', 'take-staging', '--out', plan, '--detailed-exitcode'])
     expect(preview.stderr).not.toMatch(STACK_TRACE)
     expect(preview.code).toBe(6)
     const r = preview.json.result
@@ -32,11 +33,11 @@ describe('preview classes and merge, through the CLI', () => {
     expect(byId('S0001L04')).toEqual(['new:apply'])
     expect(byId('S0001L05')).toEqual(['conflict:apply'])
     // the human view names the class and how to apply it
-    const shown = wicker(['preview', dir, '--on-conflict', 'take-staging'])
+    const shown = await wickerIn(['preview', dir, '--on-conflict', 'take-staging'])
     expect(shown.code).toBe(0)
     expect(shown.stdout).toMatch(/skip\s+S0001L02\s+mismatch — .*--resolutions \{"S0001L02": "staging"\}/)
 
-    const merged = wicker(['merge', dir, '--plan', plan, '--json'])
+    const merged = await wickerIn(['merge', dir, '--plan', plan, '--json'])
     expect(merged.stderr).not.toMatch(STACK_TRACE)
     expect(merged.code).toBe(0)
     expect(merged.json.result).toMatchObject({status: 'merged', added: ['S0001L04'], adopted: ['S0001L03']})
@@ -51,7 +52,7 @@ describe('preview classes and merge, through the CLI', () => {
     expect(staged(dir)).toEqual(['renumbered.json'])
 
     // take-staging again: still not merged
-    const again = wicker(['merge', dir, '--yes', '--on-conflict', 'take-staging', '--json'])
+    const again = await wickerIn(['merge', dir, '--yes', '--on-conflict', 'take-staging', '--json'])
     expect(again.code).toBe(0)
     expect(again.json.result.status).toBe('nothing-to-do')
     expect(canonOf(dir).baskets.S0001L02).toBeUndefined()
@@ -59,7 +60,7 @@ describe('preview classes and merge, through the CLI', () => {
     // only an explicit per-id resolution merges it, under lego_pairs' LEGO text
     const choices = join(dir, '..', 'choices.json')
     writeFileSync(choices, JSON.stringify({S0001L02: 'staging'}))
-    const resolved = wicker(['merge', dir, '--yes', '--resolutions', choices, '--json'])
+    const resolved = await wickerIn(['merge', dir, '--yes', '--resolutions', choices, '--json'])
     expect(resolved.stderr).not.toMatch(STACK_TRACE)
     expect(resolved.code).toBe(0)
     expect(resolved.json.result.added).toEqual(['S0001L02'])

@@ -3,7 +3,8 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {planDigest, type Plan} from '../../src/core/preview/plan.js'
-import {STACK_TRACE, wicker as run, type CliRun} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
+import {STACK_TRACE, type CliRun} from '../helpers/cli.js'
 import {tempDir, writeTree} from '../helpers/fs.js'
 
 /**
@@ -38,7 +39,8 @@ function course(): string {
   return dir
 }
 
-const wicker = (args: string[]): CliRun => run([...args, '--json'], {timeout: 20_000})
+// in process: a parse error or a refusal needs no process of its own (a hang fails at the test's timeout)
+const wicker = (args: string[]): Promise<CliRun> => wickerIn([...args, '--json'])
 
 // The envelope's error fields, whether they sit under `error` or beside `status` (issue 11 §1).
 const failure = (r: CliRun): {code?: string; name?: string; message: string; hint?: string} => r.json?.error ?? r.json ?? {message: r.stderr}
@@ -90,10 +92,10 @@ function damages(file: {wrongType: [Path, unknown]; missing: Path; escape: [Path
 }
 
 describe('a plan given to merge --plan', () => {
-  function planned(): {dir: string; plan: string} {
+  async function planned(): Promise<{dir: string; plan: string}> {
     const dir = course()
     const plan = join(dir, '..', 'plan.json')
-    const made = wicker(['preview', dir, '--out', plan])
+    const made = await wicker(['preview', dir, '--out', plan])
     expect(made.code, failure(made).message).toBe(0)
     return {dir, plan}
   }
@@ -108,33 +110,33 @@ describe('a plan given to merge --plan', () => {
   }
   const canonAfter = (dir: string) => readFileSync(join(dir, 'lego_baskets.json'), 'utf8')
 
-  it('with a field of the wrong type, a missing field or an extra level of nesting: exit 2 naming the file and the JSON path', () => {
+  it('with a field of the wrong type, a missing field or an extra level of nesting: exit 2 naming the file and the JSON path', async () => {
     const cases: Array<[(p: Plan) => void, RegExp]> = [
       [(p) => void ((p.counts as unknown as Record<string, unknown>).new = 'three'), /counts\.new: /],
       [(p) => void ((p.ops[0] as unknown as Record<string, unknown>).sources = ['oolin', 7]), /ops\[0\]\.sources\[1\]: /],
       [(p) => void delete (p as Partial<Plan>).consume, /consume: /],
     ]
     for (const [change, path] of cases) {
-      const {dir, plan} = planned()
+      const {dir, plan} = await planned()
       const before = canonAfter(dir)
       forge(plan, change)
-      expectRefused(wicker(['merge', dir, '--plan', plan, '--yes']), 2, plan, path, 'E_PLAN_INVALID')
+      expectRefused(await wicker(['merge', dir, '--plan', plan, '--yes']), 2, plan, path, 'E_PLAN_INVALID')
       expect(canonAfter(dir)).toBe(before)
     }
-    const {dir, plan} = planned()
+    const {dir, plan} = await planned()
     writeJson(plan, {plan: readJson(plan)})
-    expectRefused(wicker(['merge', dir, '--plan', plan, '--yes']), 2, plan, /kind: /, 'E_PLAN_INVALID')
+    expectRefused(await wicker(['merge', dir, '--plan', plan, '--yes']), 2, plan, /kind: /, 'E_PLAN_INVALID')
   })
 
-  it('naming a staging file outside the course: refused, nothing moved or written', () => {
-    const {dir, plan} = planned()
+  it('naming a staging file outside the course: refused, nothing moved or written', async () => {
+    const {dir, plan} = await planned()
     const outside = join(dir, '..', 'elsewhere.json')
     writeJson(outside, STAGED)
     const before = canonAfter(dir)
     forge(plan, (p) => {
       p.consume = [{file: '../elsewhere.json', stagingDir: 'phase5_baskets_staging'}]
     })
-    const r = wicker(['merge', dir, '--plan', plan, '--yes'])
+    const r = await wicker(['merge', dir, '--plan', plan, '--yes'])
     expect(r.stderr).not.toMatch(STACK_TRACE)
     expect([2, 3]).toContain(r.code)
     expect(failure(r).message).toMatch(/elsewhere\.json|outside/)
@@ -142,36 +144,36 @@ describe('a plan given to merge --plan', () => {
     expect(existsSync(outside)).toBe(true)
   })
 
-  it('with NUL bytes: exit 2 naming the file, line and column', () => {
-    const {dir, plan} = planned()
+  it('with NUL bytes: exit 2 naming the file, line and column', async () => {
+    const {dir, plan} = await planned()
     withNul(plan)
-    expectRefused(wicker(['merge', dir, '--plan', plan, '--yes']), 2, plan, /control character.* at line 1, column 21\./)
+    expectRefused(await wicker(['merge', dir, '--plan', plan, '--yes']), 2, plan, /control character.* at line 1, column 21\./)
   })
 })
 
 describe('a missing manifest given to prepare-segments --manifest', () => {
-  function manifest(): {dir: string; file: string} {
+  async function manifest(): Promise<{dir: string; file: string}> {
     const dir = course()
     const file = join(dir, '..', 'missing.json')
-    const made = wicker(['detect', dir, '--out', file])
+    const made = await wicker(['detect', dir, '--out', file])
     expect([0, 1]).toContain(made.code)
     return {dir, file}
   }
 
-  it('each corruption: exit 2 naming the file and the place, no run prepared', () => {
+  it('each corruption: exit 2 naming the file and the place, no run prepared', async () => {
     for (const [, change, what, schema] of damages({wrongType: [['missing', 0, 'id'], 12], missing: ['createdAt'], escape: [['missing', 0, 'id'], '../../S0001L02'], rootField: 'kind'})) {
-      const {dir, file} = manifest()
+      const {dir, file} = await manifest()
       change(file)
-      expectRefused(wicker(['prepare-segments', dir, '--manifest', file, '--run', 'r1']), 2, file, what, schema ? 'E_MANIFEST' : 'E_INPUT_JSON')
+      expectRefused(await wicker(['prepare-segments', dir, '--manifest', file, '--run', 'r1']), 2, file, what, schema ? 'E_MANIFEST' : 'E_INPUT_JSON')
       expect(existsSync(join(dir, '.wicker', 'runs', 'r1'))).toBe(false)
     }
   })
 })
 
 describe('a prepared run: its plan.json and packets, read back by launch', () => {
-  function prepared(): {dir: string; runDir: string; packet: string} {
+  async function prepared(): Promise<{dir: string; runDir: string; packet: string}> {
     const dir = course()
-    const made = wicker(['prepare-segments', dir, '--run', 'r1'])
+    const made = await wicker(['prepare-segments', dir, '--run', 'r1'])
     expect(made.code, failure(made).message).toBe(0)
     const runDir = join(dir, '.wicker', 'runs', 'r1')
     return {dir, runDir, packet: join(runDir, 'packets', readdirSync(join(runDir, 'packets'))[0]!)}
@@ -179,24 +181,24 @@ describe('a prepared run: its plan.json and packets, read back by launch', () =>
   const launch = (dir: string) => wicker(['launch', dir, '--run', 'r1', '--agent', 'builtin'])
   const staged = (dir: string) => readdirSync(join(dir, 'phase5_baskets_staging')).filter((f) => f.startsWith('r1__'))
 
-  it('a run plan that fails its schema: exit 2 naming the file and the field, no agent started', () => {
+  it('a run plan that fails its schema: exit 2 naming the file and the field, no agent started', async () => {
     for (const [, change, what, schema] of damages({wrongType: [['packets', 0, 'legos'], 'many'], missing: ['gate'], escape: [['packets', 0, 'id'], '../../../outside'], rootField: 'kind'})) {
-      const {dir, runDir} = prepared()
+      const {dir, runDir} = await prepared()
       change(join(runDir, 'plan.json'))
-      expectRefused(launch(dir), 2, join(runDir, 'plan.json'), what, schema ? 'E_RUN_PLAN' : 'E_INPUT_JSON')
+      expectRefused(await launch(dir), 2, join(runDir, 'plan.json'), what, schema ? 'E_RUN_PLAN' : 'E_INPUT_JSON')
       expect(staged(dir)).toEqual([])
     }
   })
 
-  it('a packet that fails its schema: exit 2 naming the packet file and the field, no agent started', () => {
+  it('a packet that fails its schema: exit 2 naming the packet file and the field, no agent started', async () => {
     const cases = [
       ...damages({wrongType: [['legos', 0, 'isFinal'], 'yes'], missing: ['chunks'], escape: [['run'], '../../elsewhere'], rootField: 'kind'}),
       ['a chunk index past its chunks', (f: string) => edit(f, ['legos', 0, 'allowed'], [999]), /legos\[0\]\.allowed\[0\]: chunk 999/, true] as const,
     ]
     for (const [, change, what, schema] of cases) {
-      const {dir, packet} = prepared()
+      const {dir, packet} = await prepared()
       change(packet)
-      expectRefused(launch(dir), 2, packet, what, schema ? 'E_PACKET' : 'E_INPUT_JSON')
+      expectRefused(await launch(dir), 2, packet, what, schema ? 'E_PACKET' : 'E_INPUT_JSON')
       expect(staged(dir)).toEqual([])
     }
   })
@@ -205,56 +207,56 @@ describe('a prepared run: its plan.json and packets, read back by launch', () =>
 describe('.wicker/state.json, damaged', () => {
   // state.json names no path: its name-like field is the lineage
   const damaged = damages({wrongType: [['generation'], 'seven'], missing: ['lineage'], escape: [['lineage'], '../../'.repeat(60)], rootField: 'lineage'})
-  function merged(): {dir: string; state: string} {
+  async function merged(): Promise<{dir: string; state: string}> {
     const dir = course()
-    const first = wicker(['merge', dir, '--yes'])
+    const first = await wicker(['merge', dir, '--yes'])
     expect(first.code, failure(first).message).toBe(0)
     // a second basket to merge over the damaged state
     writeTree(dir, {'phase5_baskets_staging/quill.json': {S0002L01: {practice_phrases: [{known: 'daff', target: 'soma'}]}}})
     return {dir, state: join(dir, '.wicker', 'state.json')}
   }
 
-  it.each(damaged)('%s: merge refuses (exit 3, E_STATE_DAMAGED) naming the file and the place, and writes nothing', (_, damage, what) => {
-    const {dir, state} = merged()
+  it.each(damaged)('%s: merge refuses (exit 3, E_STATE_DAMAGED) naming the file and the place, and writes nothing', async (_, damage, what) => {
+    const {dir, state} = await merged()
     damage(state)
     const canon = readFileSync(join(dir, 'lego_baskets.json'))
     const damaged = readFileSync(state)
-    const r = wicker(['merge', dir, '--yes'])
+    const r = await wicker(['merge', dir, '--yes'])
     expectRefused(r, 3, state, what, 'E_STATE_DAMAGED')
     expect(failure(r).hint).toContain('move')
     expect(readFileSync(join(dir, 'lego_baskets.json'))).toEqual(canon)
     expect(readFileSync(state)).toEqual(damaged)
   })
 
-  it('read-only commands say so and go on: preview and status exit 0 with a warning naming it', () => {
-    const {dir, state} = merged()
+  it('read-only commands say so and go on: preview and status exit 0 with a warning naming it', async () => {
+    const {dir, state} = await merged()
     edit(state, ['generation'], 'seven')
     for (const command of ['preview', 'status']) {
-      const r = wicker([command, dir])
+      const r = await wicker([command, dir])
       expect(r.code, failure(r).message).toBe(0)
       expect(warningsOf(r).join('\n')).toContain(state)
     }
   })
 
-  it('the way out the hint names works: moved aside, the next merge runs', () => {
-    const {dir, state} = merged()
+  it('the way out the hint names works: moved aside, the next merge runs', async () => {
+    const {dir, state} = await merged()
     edit(state, ['generation'], 'seven')
     writeFileSync(`${state}.damaged`, readFileSync(state))
     writeFileSync(state, '')
     // an empty file is damage too; only moving it away is the way out
-    expect(wicker(['merge', dir, '--yes']).code).toBe(3)
+    expect((await wicker(['merge', dir, '--yes'])).code).toBe(3)
     rmSync(state)
-    const r = wicker(['merge', dir, '--yes'])
+    const r = await wicker(['merge', dir, '--yes'])
     expect(r.code, failure(r).message).toBe(0)
   })
 })
 
 describe('the caches: ignored when damaged, with a warning, and the answer is as without them', () => {
-  it('.wicker/extract.json that extract wrote is reused; damaged, preview reads staging again and says why', () => {
+  it('.wicker/extract.json that extract wrote is reused; damaged, preview reads staging again and says why', async () => {
     const dir = course()
-    expect(wicker(['extract', dir]).code).toBe(0)
+    expect((await wicker(['extract', dir])).code).toBe(0)
     const cache = join(dir, '.wicker', 'extract.json')
-    const good = wicker(['preview', dir])
+    const good = await wicker(['preview', dir])
     expect(good.code, failure(good).message).toBe(0)
     expect(good.json.result.reusedExtract).toBe(true)
     expect(warningsOf(good).join('\n')).not.toContain(cache)
@@ -265,9 +267,9 @@ describe('the caches: ignored when damaged, with a warning, and the answer is as
       withNul,
     ]
     for (const damage of damages) {
-      expect(wicker(['extract', dir]).code).toBe(0)
+      expect((await wicker(['extract', dir])).code).toBe(0)
       damage(cache)
-      const r = wicker(['preview', dir])
+      const r = await wicker(['preview', dir])
       expect(r.code, failure(r).message).toBe(0)
       expect(r.stderr).not.toMatch(STACK_TRACE)
       expect(r.json.result.reusedExtract).toBe(false)
@@ -277,28 +279,28 @@ describe('the caches: ignored when damaged, with a warning, and the answer is as
     }
   })
 
-  it('a cache naming a staging file outside the course is not trusted for it: staging is read again', () => {
+  it('a cache naming a staging file outside the course is not trusted for it: staging is read again', async () => {
     const dir = course()
-    expect(wicker(['extract', dir]).code).toBe(0)
+    expect((await wicker(['extract', dir])).code).toBe(0)
     const cache = join(dir, '.wicker', 'extract.json')
     edit(cache, ['candidates', 0, 'sources', 0, 'file'], '../../elsewhere.json')
-    const r = wicker(['preview', dir])
+    const r = await wicker(['preview', dir])
     expect(r.code, failure(r).message).toBe(0)
     expect(r.json.result.reusedExtract).toBe(false)
     expect(r.json.result.items.flatMap((i: {sources: string[]}) => i.sources)).not.toContain('../../elsewhere.json')
   })
 
-  it('.wicker/canon-index.json, damaged: canon is read in full, with a warning naming it', () => {
+  it('.wicker/canon-index.json, damaged: canon is read in full, with a warning naming it', async () => {
     const dir = course()
-    expect(wicker(['merge', dir, '--yes']).code).toBe(0)
+    expect((await wicker(['merge', dir, '--yes'])).code).toBe(0)
     const index = join(dir, '.wicker', 'canon-index.json')
     expect(existsSync(index)).toBe(true)
-    const good = wicker(['preview', dir])
+    const good = await wicker(['preview', dir])
     expect(warningsOf(good).join('\n')).not.toContain(index)
     for (const damage of [(f: string) => edit(f, ['uncovered'], 5), (f: string) => edit(f, ['baskets'], undefined), withNul]) {
       writeTree(dir, {'.wicker/canon-index.json': {kind: 'wicker/canon-index', format: 1, sha256: 'a'.repeat(64), baskets: 2, uncovered: []}})
       damage(index)
-      const r = wicker(['preview', dir])
+      const r = await wicker(['preview', dir])
       expect(r.code, failure(r).message).toBe(0)
       expect(r.json.result.counts).toEqual(good.json.result.counts)
       expect(warningsOf(r).join('\n')).toContain(index)
@@ -307,25 +309,25 @@ describe('the caches: ignored when damaged, with a warning, and the answer is as
 })
 
 describe('wicker state that is already refused by its reader (journal, lock, ledger), with hostile bytes', () => {
-  it('a journal record of the wrong type: exit 3 naming the line; NUL bytes in the middle: a torn line, tolerated', () => {
+  it('a journal record of the wrong type: exit 3 naming the line; NUL bytes in the middle: a torn line, tolerated', async () => {
     const dir = course()
-    expect(wicker(['merge', dir, '--yes']).code).toBe(0)
+    expect((await wicker(['merge', dir, '--yes'])).code).toBe(0)
     const journal = join(dir, '.wicker', 'journal.ndjson')
     const good = readFileSync(journal, 'utf8')
     writeFileSync(journal, `${good}{"type":"begin","tx":7}\n`)
-    expectRefused(wicker(['merge', dir, '--yes']), 3, journal, /line \d+/, 'E_JOURNAL_RECORD')
+    expectRefused(await wicker(['merge', dir, '--yes']), 3, journal, /line \d+/, 'E_JOURNAL_RECORD')
     writeFileSync(journal, `${good}{"type":"be${NUL}gin"\n`)
-    const r = wicker(['merge', dir, '--yes'])
+    const r = await wicker(['merge', dir, '--yes'])
     expect(r.stderr).not.toMatch(STACK_TRACE)
     expect(r.code, failure(r).message).toBe(0)
   })
 
-  it('a lock with NUL bytes or a field of the wrong type: never taken over, merge refuses (E_LOCK_INVALID, exit 2 as store/lock.ts documents) and writes nothing', () => {
+  it('a lock with NUL bytes or a field of the wrong type: never taken over, merge refuses (E_LOCK_INVALID, exit 2 as store/lock.ts documents) and writes nothing', async () => {
     for (const [lock, what] of [[`{"lockId":${NUL}}`, /not JSON/], [JSON.stringify({lockId: 'x', pid: 'one', host: 'h', command: 'c', startedAt: 'now'}), /pid: /]] as const) {
       const dir = course()
       writeTree(dir, {'.wicker/lock': lock})
       const canon = readFileSync(join(dir, 'lego_baskets.json'))
-      expectRefused(wicker(['merge', dir, '--yes']), 2, join(dir, '.wicker', 'lock'), what, 'E_LOCK_INVALID')
+      expectRefused(await wicker(['merge', dir, '--yes']), 2, join(dir, '.wicker', 'lock'), what, 'E_LOCK_INVALID')
       expect(readFileSync(join(dir, 'lego_baskets.json'))).toEqual(canon)
       expect(readFileSync(join(dir, '.wicker', 'lock'), 'utf8')).toBe(lock)
     }
@@ -333,22 +335,22 @@ describe('wicker state that is already refused by its reader (journal, lock, led
 })
 
 describe('wicker.config.json', () => {
-  it('init writes a $schema that the loader accepts, pointing at the schema in the installed package', () => {
+  it('init writes a $schema that the loader accepts, pointing at the schema in the installed package', async () => {
     const dir = tempDir()
     writeTree(dir, {'node_modules/wicker/schemas/config.json': '{}', 'courses/.keep': ''})
-    const r = wicker(['init', join(dir, 'courses')])
+    const r = await wicker(['init', join(dir, 'courses')])
     expect(r.code, failure(r).message).toBe(0)
     const text = readFileSync(join(dir, 'courses', 'wicker.config.json'), 'utf8')
     expect(text).toContain('"$schema": "../node_modules/wicker/schemas/config.json"')
-    const check = wicker(['status', course(), '--config', join(dir, 'courses', 'wicker.config.json')])
+    const check = await wicker(['status', course(), '--config', join(dir, 'courses', 'wicker.config.json')])
     expect(check.code, failure(check).message).toBe(0)
   })
 
-  it('a field of the wrong type or an extra level of nesting: exit 2 naming the file and the field', () => {
+  it('a field of the wrong type or an extra level of nesting: exit 2 naming the file and the field', async () => {
     const dir = course()
     for (const [config, path] of [[{gate: {windowSeeds: 'ten'}}, /gate\.windowSeeds: /], [{wicker: {gate: {}}}, /wicker/]] as const) {
       writeTree(dir, {'wicker.config.json': config})
-      expectRefused(wicker(['status', dir, '--config', join(dir, 'wicker.config.json')]), 2, join(dir, 'wicker.config.json'), path, 'E_CONFIG_INVALID')
+      expectRefused(await wicker(['status', dir, '--config', join(dir, 'wicker.config.json')]), 2, join(dir, 'wicker.config.json'), path, 'E_CONFIG_INVALID')
     }
   })
 })

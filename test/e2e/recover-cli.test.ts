@@ -6,6 +6,7 @@ import {sha256Hex} from '../../src/core/hash.js'
 import {runMerge} from '../../src/core/merge/run.js'
 import {wickerPaths} from '../../src/core/store/paths.js'
 import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {FaultyDisk, canonBytes, copyCourse, flowCourse} from '../helpers/flow.js'
 import {snapshotTree, writeTree} from '../helpers/fs.js'
 
@@ -25,33 +26,33 @@ describe('wicker recover with the built binary', () => {
     const edited = readFileSync(join(f.dir, 'lego_baskets.json'), 'utf8').replace('\n}\n', ',\n  "zinto": "handed"\n}\n')
     writeFileSync(join(f.dir, 'lego_baskets.json'), edited)
 
-    const stuck = wicker(['merge', f.dir, '--yes', '--json'])
+    const stuck = await wickerIn(['merge', f.dir, '--yes', '--json'])
     expect(stuck.code).toBe(3)
     expect(stuck.json.name).toBe('E_RECOVERY')
     const tx = stuck.json.details.tx as string
     expect(stuck.json.hint).toContain(`wicker recover ${f.dir} --abandon ${tx}`)
-    expect(wicker(['extract', f.dir]).code).toBe(3)
+    expect((await wickerIn(['extract', f.dir])).code).toBe(3)
 
     const staging = snapshotTree(join(f.dir, STAGING))
-    const human = wicker(['recover', f.dir])
+    const human = await wickerIn(['recover', f.dir])
     expect(human.code).toBe(3)
     expect(human.stderr).toContain('--abandon')
     expect(human.stderr).not.toMatch(STACK_TRACE)
-    const abandoned = wicker(['recover', f.dir, '--abandon', tx, '--json'])
+    const abandoned = await wickerIn(['recover', f.dir, '--abandon', tx, '--json'])
     expect(abandoned.code).toBe(0)
     expect(abandoned.json.result).toMatchObject({outcome: 'abandoned', tx, canon: {sha256: sha256Hex(edited)}})
     expect(readFileSync(join(f.dir, abandoned.json.result.backup), 'utf8')).toBe(edited)
     expect(readFileSync(join(f.dir, 'lego_baskets.json'), 'utf8')).toBe(edited)
     expect(snapshotTree(join(f.dir, STAGING))).toEqual(staging)
-    expect(wicker(['status', f.dir]).stdout).toContain(`Abandoned (wicker recover --abandon): ${tx}`)
+    expect((await wickerIn(['status', f.dir])).stdout).toContain(`Abandoned (wicker recover --abandon): ${tx}`)
 
-    const merged = wicker(['merge', f.dir, '--yes', '--json'])
+    const merged = await wickerIn(['merge', f.dir, '--yes', '--json'])
     expect(merged.code).toBe(0)
     expect(JSON.parse(canonBytes(f.dir)!.toString('utf8')).zinto).toBe('handed')
     expect(readdirSync(join(f.dir, STAGING))).toEqual(['.applied'])
   })
 
-  it('`wicker extract` on a course carrying a planted journal: exit 3 naming the line, nothing outside the course touched', () => {
+  it('`wicker extract` on a course carrying a planted journal: exit 3 naming the line, nothing outside the course touched', async () => {
     const f = flowCourse({seeds: 4})
     const outside = writeTree(join(dirname(f.dir), 'outside'), {'x.json': '{"plonk": "vay"}\n'})
     const tx = 'merge-20261201T225145Z-a1b2c3'
@@ -59,7 +60,7 @@ describe('wicker recover with the built binary', () => {
     const record = {type: 'begin', tx, kind: 'merge', at: '2026-12-01T22:51:45Z', planId: null, target: null, before: null, after: canon, backup: null, moves: [['../outside/x.json', `${STAGING}/.applied/${tx}/x.json`, sha256Hex('{"plonk": "vay"}\n')]], counts: {added: 0, updated: 0, adopted: 0}}
     writeTree(f.dir, {'.wicker/journal.ndjson': `${JSON.stringify(record)}\n`})
     const before = snapshotTree(outside)
-    const r = wicker(['extract', f.dir])
+    const r = await wickerIn(['extract', f.dir])
     expect(r.code).toBe(3)
     expect(r.stderr).toContain('journal.ndjson line 1 is not a record wicker wrote')
     expect(r.stderr).toContain(`--abandon ${tx}`)
@@ -67,21 +68,21 @@ describe('wicker recover with the built binary', () => {
     expect(snapshotTree(outside)).toEqual(before)
   })
 
-  it('--abandon of something that is not interrupted is a usage error (exit 2)', () => {
+  it('--abandon of something that is not interrupted is a usage error (exit 2)', async () => {
     const f = flowCourse({seeds: 4})
-    const r = wicker(['recover', f.dir, '--abandon', 'merge-20261201T225145Z-a1b2c3', '--json'])
+    const r = await wickerIn(['recover', f.dir, '--abandon', 'merge-20261201T225145Z-a1b2c3', '--json'])
     expect(r.code).toBe(2)
     expect(r.json.name).toBe('E_NO_TX')
-    expect(wicker(['recover', f.dir]).stdout).toMatch(/Nothing to recover/)
+    expect((await wickerIn(['recover', f.dir])).stdout).toMatch(/Nothing to recover/)
   })
 
-  it('a merge with --staging outside the course, killed after commit, is finished by `merge --staging` there (exit 0, files moved), not refused', () => {
+  it('a merge with --staging outside the course, killed after commit, is finished by `merge --staging` there (exit 0, files moved), not refused', async () => {
     const f = flowCourse({seeds: 4})
     const ext = join(dirname(f.dir), 'ext-batch')
     cpSync(join(f.dir, STAGING), ext, {recursive: true})
     rmSync(join(f.dir, STAGING), {recursive: true})
     const files = readdirSync(ext).sort()
-    const first = wicker(['merge', f.dir, '--staging', ext, '--yes', '--json'])
+    const first = await wickerIn(['merge', f.dir, '--staging', ext, '--yes', '--json'])
     expect(first.code).toBe(0)
     const tx = first.json.result.tx as string
     // what a kill after `commit` leaves: the files not yet moved, no `done` line
@@ -89,7 +90,7 @@ describe('wicker recover with the built binary', () => {
     const journal = wickerPaths(f.dir).journal
     const lines = readFileSync(journal, 'utf8').trimEnd().split('\n')
     writeFileSync(journal, `${lines.slice(0, -1).join('\n')}\n`)
-    const again = wicker(['merge', f.dir, '--staging', ext, '--yes', '--json'])
+    const again = await wickerIn(['merge', f.dir, '--staging', ext, '--yes', '--json'])
     expect(again.code).toBe(0)
     expect(again.json.result.recovered.join('\n')).toContain(`finished merge ${tx}`)
     expect(readdirSync(join(ext, '.applied', tx)).sort()).toEqual(files)

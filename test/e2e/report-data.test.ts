@@ -8,6 +8,7 @@ import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {reportData} from '../../src/core/report/data.js'
 import {wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 
 const SAMPLE = fileURLToPath(new URL('../../sample/courses/qtl_for_qkn', import.meta.url))
@@ -17,8 +18,8 @@ describe('report data against the built CLI', () => {
   it('embeds the numbers `detect --json` and `validate --json` print for the sample course', async () => {
     const dir = join(tempDir(), 'qtl_for_qkn')
     cpSync(SAMPLE, dir, {recursive: true})
-    const detect = wicker(['detect', dir, '--json']).json.result
-    const validate = wicker(['validate', dir, '--json']).json.result
+    const detect = (await wickerIn(['detect', dir, '--json'])).json.result
+    const validate = (await wickerIn(['validate', dir, '--json'])).json.result
     const {data} = await reportData({course: dir, cwd: dir})
     expect(data.detect).toEqual({counts: detect.counts, coverage: detect.coverage})
     expect(data.validate).toEqual({gate: validate.gate, passed: validate.passed, verdict: validate.verdict, verdictReasons: validate.verdictReasons, counts: validate.counts})
@@ -33,9 +34,9 @@ describe('report data against the built CLI', () => {
 
   it("reads the ledgers of a real sharded launch with the built-in agent", async () => {
     const dir = writeCourse(tempDir(), generateCourse({seeds: 12, seed: 5, canon: {fill: 0.4}}))
-    expect(wicker(['prepare-segments', dir, '--run', 'r1', '--packet-size', '4', '--shards', '2', '--json']).code).toBe(0)
-    for (const i of [1, 2]) expect(wicker(['launch', dir, '--run', 'r1', '--shard', `${i}/2`, ...FAST, '-j', '2', '--json']).code).toBe(0)
-    const status = wicker(['status', dir, '--run', 'r1', '--json']).json.result
+    expect((await wickerIn(['prepare-segments', dir, '--run', 'r1', '--packet-size', '4', '--shards', '2', '--json'])).code).toBe(0)
+    for (const i of [1, 2]) expect((await wickerIn(['launch', dir, '--run', 'r1', '--shard', `${i}/2`, ...FAST, '-j', '2', '--json'])).code).toBe(0)
+    const status = (await wickerIn(['status', dir, '--run', 'r1', '--json'])).json.result
     const {data} = await reportData({course: dir, cwd: dir})
     expect(data.runs).toHaveLength(1)
     const [run] = data.runs

@@ -11,6 +11,7 @@ import {GATE_DEFINITIONS} from '../../src/core/schemas/gate-definitions.js'
 import type {ReportData} from '../../src/core/schemas/report.js'
 import {launchChromium, watchedPage} from '../helpers/browser.js'
 import {wicker, wickerAsync, type CliRun} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 
 // the functions given to page.evaluate run in the browser; the project's lib has no DOM types
@@ -37,7 +38,7 @@ interface Truth {
 /** What the CLI itself says of the course: detect --json, and validate --json under every GATE definition. */
 async function truthOf(dir: string): Promise<Truth> {
   const [detect, ...validates] = await Promise.all([wickerAsync(['detect', dir, '--json']), ...GATE_DEFINITIONS.map((g) => wickerAsync(['validate', dir, '--gate', g, '--json']))])
-  const plain = wicker(['validate', dir, '--json'])
+  const plain = await wickerIn(['validate', dir, '--json'])
   const ok = (r: CliRun) => {
     expect(r.json?.result, r.stderr).toBeDefined()
     return r.json.result
@@ -111,7 +112,7 @@ describe('wicker report: the page of a real course in headless Chromium', () => 
     const dir = join(tempDir(), 'qtl_for_qkn')
     cpSync(SAMPLE, dir, {recursive: true})
     const out = join(tempDir(), 'report.html')
-    const r = wicker(['report', dir, '--out', out, '--json'])
+    const r = await wickerIn(['report', dir, '--out', out, '--json'])
     expect(r.code, r.stderr).toBe(0)
     const t = await truthOf(dir)
     const data = embedded(readFileSync(out, 'utf8'))
@@ -134,7 +135,7 @@ describe('wicker report: the page of a real course in headless Chromium', () => 
     const synth = generateCourse({legos: 3000, seed: 11, canon: {fill: 0.85, gateViolations: 40, empty: 4, overage: 3, orphans: 2, strays: 2, leakage: 4, swapped: 2}})
     const dir = writeCourse(tempDir(), synth)
     const out = join(tempDir(), 'report-3000.html')
-    const r = wicker(['report', dir, '--out', out, '--json'])
+    const r = await wickerIn(['report', dir, '--out', out, '--json'])
     expect(r.code, r.stderr).toBe(0)
     const t = await truthOf(dir)
     const data = embedded(readFileSync(out, 'utf8'))
@@ -157,13 +158,13 @@ describe('wicker report: the page of a real course in headless Chromium', () => 
 
   it('after the demo: its report is printed, draws its launch run and its merge, and validate --report writes the same data', async () => {
     const root = tempDir()
-    const demo = wicker(['demo', root])
+    const demo = await wickerIn(['demo', root])
     expect(demo.code, demo.stderr).toBe(0)
     const course = join(root, 'qtl_for_qkn')
     const file = join(course, '.wicker', 'report.html')
     expect(demo.stdout.trim().split('\n').at(-1)).toBe(`The report: ${file} (open it in a browser: ${pathToFileURL(file).href})`)
     const data = embedded(readFileSync(file, 'utf8'))
-    const status = wicker(['status', course, '--json']).json.result
+    const status = (await wickerIn(['status', course, '--json'])).json.result
     expect(data.runs).toHaveLength(1)
     expect(data.runs[0]).toMatchObject({ok: data.runs[0]!.packets, failures: {}})
     expect(data.history).toEqual([expect.objectContaining({kind: 'merge', status: 'committed', coverage: expect.objectContaining({coverage: 1})})])
@@ -176,7 +177,7 @@ describe('wicker report: the page of a real course in headless Chromium', () => 
     await page.context().close()
     // validate --report: the same page data from one check, validate's own exit code and JSON
     const other = join(root, 'v.html')
-    const v = wicker(['validate', course, '--report', other, '--json'])
+    const v = await wickerIn(['validate', course, '--report', other, '--json'])
     expect(v.code).toBe(0)
     expect(v.json.result.verdict).toBe('PROCEED')
     const again = embedded(readFileSync(other, 'utf8'))
@@ -195,7 +196,7 @@ describe('wicker report: the page of a real course in headless Chromium', () => 
     if (first.seed_pair) first.seed_pair = Object.fromEntries(Object.entries(first.seed_pair).map(([k, x]) => [k, `${String(x)} ${hostile}`]))
     writeFileSync(join(dir, 'lego_pairs.json'), JSON.stringify(pairs))
     const out = join(tempDir(), 'hostile.html')
-    const r = wicker(['report', dir, '--out', out, '--json'])
+    const r = await wickerIn(['report', dir, '--out', out, '--json'])
     expect(r.code, r.stderr).toBe(0)
     const html = readFileSync(out, 'utf8')
     const data = embedded(html)
@@ -210,14 +211,14 @@ describe('wicker report: the page of a real course in headless Chromium', () => 
     await page.context().close()
   })
 
-  it('bad input: a folder that is not a course, an --out in a missing folder: exit 2 with the fix, no stack trace', () => {
+  it('bad input: a folder that is not a course, an --out in a missing folder: exit 2 with the fix, no stack trace', async () => {
     const empty = tempDir()
-    const a = wicker(['report', empty, '--json'])
+    const a = await wickerIn(['report', empty, '--json'])
     expect(a.code).toBe(2)
     expect(a.json.name).toBeDefined()
     const dir = join(tempDir(), 'qtl_for_qkn')
     cpSync(SAMPLE, dir, {recursive: true})
-    const b = wicker(['report', dir, '--out', join(empty, 'no', 'such', 'r.html')])
+    const b = await wickerIn(['report', dir, '--out', join(empty, 'no', 'such', 'r.html')])
     expect(b.code).toBe(2)
     expect(b.stderr).toContain('--out')
     expect(b.stderr).toContain('its folder does not exist')
@@ -225,7 +226,7 @@ describe('wicker report: the page of a real course in headless Chromium', () => 
     // a course folder whose .wicker is a link elsewhere: the default page is not written through it
     const outside = tempDir()
     symlinkSync(outside, join(dir, '.wicker'))
-    const c = wicker(['report', dir, '--json'])
+    const c = await wickerIn(['report', dir, '--json'])
     expect(c.code).toBe(2)
     expect(c.json.name).toBe('E_UNSAFE_PATH')
     expect(readdirSync(outside)).toEqual([])

@@ -7,6 +7,7 @@ import {describe, expect, it} from 'vitest'
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {BIN, wicker, wickerAsync} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {canonBytes, copyCourse} from '../helpers/flow.js'
 import {tempDir} from '../helpers/fs.js'
 import {alive, until} from '../helpers/procs.js'
@@ -49,12 +50,12 @@ describe('a run in three shards, gathered back', () => {
     const out = (i: number) => join(work, `shard-${i}`)
 
     // the reference: the same prepared run, launched on one machine
-    const single = wicker(['prepare-segments', whole, '--run', 'r1', '--packet-size', '4', '--json'])
+    const single = await wickerIn(['prepare-segments', whole, '--run', 'r1', '--packet-size', '4', '--json'])
     expect(single.code).toBe(0)
-    expect(wicker(['launch', whole, '--run', 'r1', ...FAST, '-j', '2']).code).toBe(0)
-    expect(wicker(['merge', whole, '--yes']).code).toBe(0)
+    expect((await wickerIn(['launch', whole, '--run', 'r1', ...FAST, '-j', '2'])).code).toBe(0)
+    expect((await wickerIn(['merge', whole, '--yes'])).code).toBe(0)
 
-    const prep = wicker(['prepare-segments', dir, '--run', 'r1', '--packet-size', '4', '--shards', '3', '--json'])
+    const prep = await wickerIn(['prepare-segments', dir, '--run', 'r1', '--packet-size', '4', '--shards', '3', '--json'])
     expect(prep.code).toBe(0)
     const layout: Array<{shard: number; indexes: number[]}> = prep.json.result.shards
     expect(layout.map((s) => s.shard)).toEqual([1, 2, 3])
@@ -96,8 +97,8 @@ describe('a run in three shards, gathered back', () => {
     expect(readdirSync(out(2))).toHaveLength(1)
 
     // what was gathered so far is not complete, and says which shard owes what
-    expect(wicker(['collect', dir, '--from', out(1), '--from', out(2), '--from', out(3)]).code).toBe(0)
-    const partial = wicker(['status', dir, '--run', 'r1', '--require-complete', '--json'])
+    expect((await wickerIn(['collect', dir, '--from', out(1), '--from', out(2), '--from', out(3)])).code).toBe(0)
+    const partial = await wickerIn(['status', dir, '--run', 'r1', '--require-complete', '--json'])
     expect(partial.code).toBe(1)
     expect(partial.json.result.run.missing.length).toBe(packetsOf(2).size - 1)
     expect(partial.json.result.run.missing.every((m: {shard: string; packet: string}) => m.shard === '2/3' && packetsOf(2).has(m.packet))).toBe(true)
@@ -105,7 +106,7 @@ describe('a run in three shards, gathered back', () => {
 
     // shard 2 again: it closes the attempt the killed launch left, and runs only its own packets not done
     const others = [files(out(1)), files(out(3)), readFileSync(ledger(dir, 'r1', '1-of-3'), 'utf8'), readFileSync(ledger(dir, 'r1', '3-of-3'), 'utf8')]
-    const again = wicker(['launch', dir, '--run', 'r1', '--shard', '2/3', '--staging', out(2), ...FAST, '-j', '2', '--json'])
+    const again = await wickerIn(['launch', dir, '--run', 'r1', '--shard', '2/3', '--staging', out(2), ...FAST, '-j', '2', '--json'])
     expect(again.code, again.stderr).toBe(0)
     expect(again.json.result.packets).toMatchObject({total: packetsOf(2).size, ok: packetsOf(2).size - 1, skipped: 1, failed: 0})
     const after = entries(ledger(dir, 'r1', '2-of-3')).slice(before.length)
@@ -115,12 +116,12 @@ describe('a run in three shards, gathered back', () => {
     expect([files(out(1)), files(out(3)), readFileSync(ledger(dir, 'r1', '1-of-3'), 'utf8'), readFileSync(ledger(dir, 'r1', '3-of-3'), 'utf8')]).toEqual(others)
 
     // gathered back: every packet done by exactly one shard, and the canon of the single run
-    expect(wicker(['collect', dir, '--from', out(1), '--from', out(2), '--from', out(3)]).code).toBe(0)
-    const status = wicker(['status', dir, '--run', 'r1', '--require-complete', '--json'])
+    expect((await wickerIn(['collect', dir, '--from', out(1), '--from', out(2), '--from', out(3)])).code).toBe(0)
+    const status = await wickerIn(['status', dir, '--run', 'r1', '--require-complete', '--json'])
     expect(status.code, status.stdout).toBe(0)
     expect(status.json.result.run).toMatchObject({shards: 3, complete: true, missing: [], duplicates: []})
-    expect(wicker(['preview', dir, '--detailed-exitcode']).code).toBe(6)
-    expect(wicker(['merge', dir, '--yes']).code).toBe(0)
+    expect((await wickerIn(['preview', dir, '--detailed-exitcode'])).code).toBe(6)
+    expect((await wickerIn(['merge', dir, '--yes'])).code).toBe(0)
     // byte for byte, but for the two metadata fields that name the merge itself (its time and transaction id)
     const merged = (d: string) => canonBytes(d)!.toString('utf8').replace(/"last_merge": "[^"]+"/, '"last_merge": "…"').replace(/"last_transaction": "[^"]+"/, '"last_transaction": "…"')
     expect(merged(dir)).toContain('"last_merge": "…"')
@@ -128,15 +129,15 @@ describe('a run in three shards, gathered back', () => {
     expect(Object.keys(JSON.parse(merged(dir)).baskets).length).toBe(startBaskets + prep.json.result.totals.legos)
   })
 
-  it('refuses a shard count other than the one the run was laid out in, and a --shard that is not one', () => {
+  it('refuses a shard count other than the one the run was laid out in, and a --shard that is not one', async () => {
     const dir = writeCourse(tempDir(), generateCourse({seeds: 8, seed: 42, canon: {fill: 0}}))
-    expect(wicker(['prepare-segments', dir, '--run', 'r2', '--shards', '2']).code).toBe(0)
-    const other = wicker(['launch', dir, '--run', 'r2', '--shard', '1/3'])
+    expect((await wickerIn(['prepare-segments', dir, '--run', 'r2', '--shards', '2'])).code).toBe(0)
+    const other = await wickerIn(['launch', dir, '--run', 'r2', '--shard', '1/3'])
     expect(other.code).toBe(2)
     expect(other.stderr).toContain('laid out in 2 shard(s)')
     expect(other.stderr).toContain('--shard I/2')
     for (const bad of ['3/2', '0/2', 'two']) {
-      const r = wicker(['launch', dir, '--run', 'r2', '--shard', bad])
+      const r = await wickerIn(['launch', dir, '--run', 'r2', '--shard', bad])
       expect(r.code, bad).toBe(2)
       expect(r.stderr).toContain('is not a shard')
       expect(r.stderr).not.toMatch(/^\s+at /m)
@@ -145,23 +146,23 @@ describe('a run in three shards, gathered back', () => {
 
     // a packet done twice (by shard 1 and by a launch of the whole run) is no proof of a clean gathering
     const work = tempDir('wicker-shards-')
-    expect(wicker(['launch', dir, '--run', 'r2', '--shard', '1/2', '--staging', join(work, 'a'), ...FAST]).code).toBe(0)
-    expect(wicker(['launch', dir, '--run', 'r2', '--staging', join(work, 'b'), ...FAST]).code).toBe(0)
+    expect((await wickerIn(['launch', dir, '--run', 'r2', '--shard', '1/2', '--staging', join(work, 'a'), ...FAST])).code).toBe(0)
+    expect((await wickerIn(['launch', dir, '--run', 'r2', '--staging', join(work, 'b'), ...FAST])).code).toBe(0)
     // collect skips content already there (the built-in agent wrote the same bytes twice): copied by hand
-    expect(wicker(['collect', dir, '--from', join(work, 'a')]).code).toBe(0)
+    expect((await wickerIn(['collect', dir, '--from', join(work, 'a')])).code).toBe(0)
     cpSync(join(work, 'b'), join(dir, 'phase5_baskets_staging'), {recursive: true})
-    const twice = wicker(['status', dir, '--run', 'r2', '--require-complete', '--json'])
+    const twice = await wickerIn(['status', dir, '--run', 'r2', '--require-complete', '--json'])
     expect(twice.code).toBe(1)
     expect(twice.json.result.run.missing).toEqual([])
     expect(twice.json.result.run.duplicates.length).toBe(readdirSync(join(work, 'a')).length)
     for (const d of twice.json.result.run.duplicates) expect(d.shards).toEqual(['1/2', 'unsharded'])
-    const human = wicker(['status', dir, '--run', 'r2', '--require-complete'])
+    const human = await wickerIn(['status', dir, '--run', 'r2', '--require-complete'])
     expect(human.code).toBe(1)
     expect(human.stdout).toContain('done twice')
   })
   it('never lets launchers split one run two ways at once, keeps the split when prepared again, and follows no planted shard folder', async () => {
     const dir = writeCourse(tempDir(), generateCourse({seeds: 10, seed: 44, canon: {fill: 0}}))
-    expect(wicker(['prepare-segments', dir, '--run', 'r3', '--packet-size', '3']).code).toBe(0)
+    expect((await wickerIn(['prepare-segments', dir, '--run', 'r3', '--packet-size', '3'])).code).toBe(0)
     const work = tempDir('wicker-shards-')
     // shard 1 of 2 holds its lock while its agent hangs
     const hanging = spawn(process.execPath, [BIN, 'launch', dir, '--run', 'r3', '--shard', '1/2', '--staging', join(work, 'a'), ...FAST, '-j', '1'], {stdio: 'ignore', env: {...process.env, WICKER_BUILTIN_FAIL: 'hang'}})
@@ -169,7 +170,7 @@ describe('a run in three shards, gathered back', () => {
       await until(() => existsSync(ledger(dir, 'r3', '1-of-2')) && entries(ledger(dir, 'r3', '1-of-2')).some((e) => e.event === 'start'), 20_000)
       // the whole run, or shards of another count, would start shard 1's packets too: refused, nothing started
       for (const split of [[], ['--shard', '1/3'], ['--shard', '3/3']]) {
-        const r = wicker(['launch', dir, '--run', 'r3', ...split, '--staging', join(work, 'b'), ...FAST, '--json'])
+        const r = await wickerIn(['launch', dir, '--run', 'r3', ...split, '--staging', join(work, 'b'), ...FAST, '--json'])
         expect(r.code, split.join(' ')).toBe(3)
         expect(r.json.name).toBe('E_RUN_SPLIT')
         expect(r.json.message).toContain('shard 1/2')
@@ -178,7 +179,7 @@ describe('a run in three shards, gathered back', () => {
       expect(existsSync(ledger(dir, 'r3', '1-of-3'))).toBe(false)
       expect(existsSync(join(work, 'b'))).toBe(false)
       // the other shard of the same split runs beside it
-      const two = wicker(['launch', dir, '--run', 'r3', '--shard', '2/2', '--staging', join(work, 'c'), ...FAST, '--json'])
+      const two = await wickerIn(['launch', dir, '--run', 'r3', '--shard', '2/2', '--staging', join(work, 'c'), ...FAST, '--json'])
       expect(two.code, two.stderr).toBe(0)
       expect(two.json.result.packets.ok).toBeGreaterThan(0)
     } finally {
@@ -187,25 +188,25 @@ describe('a run in three shards, gathered back', () => {
     }
 
     // laid out in 2, prepared again without --shards: still laid out in 2
-    expect(wicker(['prepare-segments', dir, '--run', 'r4', '--packet-size', '3', '--shards', '2']).code).toBe(0)
-    const again = wicker(['prepare-segments', dir, '--run', 'r4', '--packet-size', '3', '--json'])
+    expect((await wickerIn(['prepare-segments', dir, '--run', 'r4', '--packet-size', '3', '--shards', '2'])).code).toBe(0)
+    const again = await wickerIn(['prepare-segments', dir, '--run', 'r4', '--packet-size', '3', '--json'])
     expect(again.code).toBe(0)
     expect(again.json.result.shards).toHaveLength(2)
     expect(JSON.parse(readFileSync(join(dir, '.wicker', 'runs', 'r4', 'plan.json'), 'utf8')).shards).toBe(2)
-    expect(wicker(['launch', dir, '--run', 'r4', '--shard', '1/3', '--dry-run']).code).toBe(2)
+    expect((await wickerIn(['launch', dir, '--run', 'r4', '--shard', '1/3', '--dry-run'])).code).toBe(2)
 
     // a shard folder planted as a symlink to a folder outside the course is never read through
     const outside = tempDir('wicker-outside-')
     writeFileSync(join(outside, 'ledger.ndjson'), 'not a ledger line\n')
     mkdirSync(join(dir, '.wicker', 'runs', 'r4', 'shards'), {recursive: true})
     symlinkSync(outside, join(dir, '.wicker', 'runs', 'r4', 'shards', '1-of-2'))
-    const status = wicker(['status', dir, '--run', 'r4', '--json'])
+    const status = await wickerIn(['status', dir, '--run', 'r4', '--json'])
     expect(status.code).toBe(0)
     expect(status.json.warnings.join('\n')).toContain('1-of-2 is a symbolic link: not followed')
     expect(status.json.warnings.join('\n')).not.toContain('not a ledger entry')
     expect(status.json.result.run.perShard[0].attempts).toBeNull()
     // and a launch of that shard refuses to write through it
-    const planted = wicker(['launch', dir, '--run', 'r4', '--shard', '1/2', ...FAST])
+    const planted = await wickerIn(['launch', dir, '--run', 'r4', '--shard', '1/2', ...FAST])
     expect(planted.code).toBe(2)
     expect(planted.stderr).toContain('symlink')
     expect(readdirSync(outside)).toEqual(['ledger.ndjson'])

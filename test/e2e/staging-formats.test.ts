@@ -3,6 +3,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {snapshotTree, tempDir, writeTree} from '../helpers/fs.js'
 
 /** A small hand-made course (invented words): four seeds, S0004L01 recycled. */
@@ -54,10 +55,10 @@ const STAGING = {
 }
 
 describe('extract reads a staging folder of every new shape with the built binary', () => {
-  it('gives the exact baskets, formats and problems, and leaves staging as it was', () => {
+  it('gives the exact baskets, formats and problems, and leaves staging as it was', async () => {
     const dir = writeTree(join(tempDir(), 'spa_for_eng'), {'lego_pairs.json': LEGO_PAIRS, ...Object.fromEntries(Object.entries(STAGING).map(([name, v]) => [`phase5_baskets_staging/${name}`, v]))})
     const before = snapshotTree(join(dir, 'phase5_baskets_staging'))
-    const x = wicker(['extract', dir, '--json'])
+    const x = await wickerIn(['extract', dir, '--json'])
     expect(x.stderr).not.toMatch(STACK_TRACE)
     expect(x.code).toBe(0)
     expect(x.json.result).toMatchObject({files: {total: 8, used: 5, skipped: 3, bad: 0}, candidates: 8, duplicates: 0, stagingConflicts: 0, invalid: 0})
@@ -94,14 +95,14 @@ describe('extract reads a staging folder of every new shape with the built binar
     expect(snapshotTree(join(dir, 'phase5_baskets_staging'))).toEqual(before)
   })
 
-  it('a file whose ids were inferred, or whose empty optional slots were dropped, is consumed by the merge like any other', () => {
+  it('a file whose ids were inferred, or whose empty optional slots were dropped, is consumed by the merge like any other', async () => {
     const files = ['seed_S0002_baskets.json', 'scaffold_S0003.json'] as const
     const dir = writeTree(join(tempDir(), 'spa_for_eng'), {'lego_pairs.json': LEGO_PAIRS, ...Object.fromEntries(files.map((name) => [`phase5_baskets_staging/${name}`, STAGING[name]]))})
-    const merged = wicker(['merge', dir, '--yes', '--json'])
+    const merged = await wickerIn(['merge', dir, '--yes', '--json'])
     expect(merged.code, merged.stderr).toBe(0)
     expect(merged.json.result.added.sort()).toEqual(['S0002L01', 'S0002L02', 'S0003L01'])
     // notes, not problems: nothing of these files was left unread, so they go to .applied/ with the rest
     expect(readdirSync(join(dir, 'phase5_baskets_staging')).filter((n) => !n.startsWith('.'))).toEqual([])
-    expect(wicker(['preview', dir, '--json']).json.result.counts.new).toBe(0)
+    expect((await wickerIn(['preview', dir, '--json'])).json.result.counts.new).toBe(0)
   })
 })

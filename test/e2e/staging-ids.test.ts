@@ -3,6 +3,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir, writeTree} from '../helpers/fs.js'
 
 /**
@@ -29,33 +30,33 @@ function bigNumberedCourse(): string {
 }
 
 describe('LEGO ids over S9999', () => {
-  it('detect, extract, preview and merge carry S10000L01 and S123456L100 into canon', () => {
+  it('detect, extract, preview and merge carry S10000L01 and S123456L100 into canon', async () => {
     const dir = bigNumberedCourse()
-    const d = wicker(['detect', dir, '--json'])
+    const d = await wickerIn(['detect', dir, '--json'])
     expect(d.code).toBe(0)
     expect(d.json.result.missing.map((m: {id: string}) => m.id)).toEqual(['S9999L02', 'S10000L01', 'S10000L02', 'S123456L100'])
 
-    const x = wicker(['extract', dir, '--json'])
+    const x = await wickerIn(['extract', dir, '--json'])
     expect(x.code).toBe(0)
     expect(x.json.result).toMatchObject({files: {total: 3, used: 3, skipped: 0, bad: 0}, candidates: 4, problems: []})
 
-    const p = wicker(['preview', dir, '--json'])
+    const p = await wickerIn(['preview', dir, '--json'])
     expect(p.code).toBe(0)
     expect(p.json.result.counts).toMatchObject({new: 4, invalid: 0, orphan: 0})
 
-    const m = wicker(['merge', dir, '--yes', '--json'])
+    const m = await wickerIn(['merge', dir, '--yes', '--json'])
     expect(m.code).toBe(0)
     expect(m.json.result.added.sort()).toEqual(['S10000L01', 'S10000L02', 'S123456L100', 'S9999L02'])
     const canon = JSON.parse(readFileSync(join(dir, 'lego_baskets.json'), 'utf8'))
     expect(Object.keys(canon.baskets)).toEqual(['S9999L01', 'S9999L02', 'S10000L01', 'S10000L02', 'S123456L100'])
     expect(canon.baskets.S10000L02.practice_phrases[1]).toEqual({known: 'sarn sarn', target: 'lunta lunta'})
-    expect(wicker(['detect', dir, '--json']).json.result.counts.missing).toBe(0)
+    expect((await wickerIn(['detect', dir, '--json'])).json.result.counts.missing).toBe(0)
   })
 
-  it('still refuses a second spelling of an id (extra zero-padding) instead of merging it', () => {
+  it('still refuses a second spelling of an id (extra zero-padding) instead of merging it', async () => {
     const dir = bigNumberedCourse()
     writeTree(dir, {'phase5_baskets_staging/agent1.json': {'S09999L02': {practice_phrases: [{known: 'wint', target: 'mirel'}]}, 'S10000L001': {practice_phrases: [{known: 'quib', target: 'vexo'}]}}})
-    const x = wicker(['extract', dir, '--json'])
+    const x = await wickerIn(['extract', dir, '--json'])
     expect(x.code).toBe(0)
     const bad = x.json.result.problems.filter((p: {kind: string}) => p.kind === 'bad-id').map((p: {message: string}) => p.message)
     expect(bad).toEqual([expect.stringContaining('"S09999L02" is not a LEGO id'), expect.stringContaining('"S10000L001" is not a LEGO id')])

@@ -6,6 +6,7 @@ import {describe, expect, it} from 'vitest'
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {BIN, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 import {plantLock} from '../helpers/lock.js'
 import {alive, waitFor} from '../helpers/procs.js'
@@ -38,7 +39,7 @@ const lockNames = (folder: string) => readdirSync(folder).filter((n) => n.starts
 describe.each([
   {what: 'a shard\'s lock (launch --shard 1/2)', shards: 2, args: ['--shard', '1/2'], rel: '.wicker/runs/r1/shards/1-of-2', command: 'wicker launch r1 --shard 1/2'},
   {what: 'a run\'s lock (launch of the whole run)', shards: null, args: [], rel: '.wicker/runs/r1', command: 'wicker launch r1'},
-])('$what left by a launch SIGKILLed on another host', ({shards, args, rel, command}) => {
+])('$what left by a launch SIGKILLed on another host', async ({shards, args, rel, command}) => {
   it('blocks the next launch (exit 3, naming its id) until `wicker unlock --lock-id` removes it, kept as lock.stale-<id>; then the launch runs', async () => {
     const dir = preparedCourse(shards ? 51 : 52, shards)
     const folder = join(dir, rel)
@@ -55,31 +56,31 @@ describe.each([
     writeFileSync(lockFile, `${JSON.stringify({...lock, host: 'ci-runner-7'})}\n`)
     expect(lockNames(folder)).toEqual(['lock', `lock.${lock.lockId}`])
 
-    const blocked = wicker(['launch', dir, '--run', 'r1', ...args, ...FAST, '--json'])
+    const blocked = await wickerIn(['launch', dir, '--run', 'r1', ...args, ...FAST, '--json'])
     expect(blocked.code, blocked.stderr).toBe(3)
     expect(blocked.json).toMatchObject({name: 'E_LOCK_HELD', message: expect.stringContaining(`pid ${launch.pid} on ci-runner-7`), hint: expect.stringContaining(`wicker unlock <course> --lock-id ${lock.lockId}`)})
     expect(blocked.json.hint).toMatch(/no longer runs on ci-runner-7/)
     expect(existsSync(lockFile)).toBe(true)
     // a launcher of the other split is refused too, and told the same way out
-    const split = wicker(['launch', dir, '--run', 'r1', ...(shards ? [] : ['--shard', '1/2']), ...FAST, '--json'])
+    const split = await wickerIn(['launch', dir, '--run', 'r1', ...(shards ? [] : ['--shard', '1/2']), ...FAST, '--json'])
     expect(split.code, split.stderr).toBe(3)
     expect(split.json).toMatchObject({name: 'E_RUN_SPLIT', hint: expect.stringContaining(`wicker unlock <course> --lock-id ${lock.lockId}`)})
 
     // status shows the lock of the other host with its id, and the way out
     if (shards) {
-      const status = wicker(['status', dir, '--run', 'r1', '--json'])
+      const status = await wickerIn(['status', dir, '--run', 'r1', '--json'])
       expect(status.json.result.run.perShard[0].lock).toMatchObject({lockId: lock.lockId, host: 'ci-runner-7', pid: launch.pid, stale: false, thisHost: false})
-      expect(wicker(['status', dir, '--run', 'r1']).stdout).toContain(`shard 1/2 is locked by ${command} (pid ${launch.pid} on ci-runner-7); if that launch is gone, remove the lock with wicker unlock <course> --lock-id ${lock.lockId}`)
+      expect((await wickerIn(['status', dir, '--run', 'r1'])).stdout).toContain(`shard 1/2 is locked by ${command} (pid ${launch.pid} on ci-runner-7); if that launch is gone, remove the lock with wicker unlock <course> --lock-id ${lock.lockId}`)
     }
 
-    const unlock = wicker(['unlock', dir, '--lock-id', lock.lockId])
+    const unlock = await wickerIn(['unlock', dir, '--lock-id', lock.lockId])
     expect(unlock.code, unlock.stderr).toBe(0)
     expect(unlock.stdout).toContain(`Removed the lock of ${command} (pid ${launch.pid} on ci-runner-7): ${rel}/lock, kept as ${rel}/lock.stale-${lock.lockId}.`)
     expect(existsSync(lockFile)).toBe(false)
     expect(JSON.parse(readFileSync(join(folder, `lock.stale-${lock.lockId}`), 'utf8'))).toMatchObject({lockId: lock.lockId, host: 'ci-runner-7'})
     expect(lockNames(folder)).toEqual([`lock.stale-${lock.lockId}`])
 
-    const again = wicker(['launch', dir, '--run', 'r1', ...args, ...FAST, '--json'])
+    const again = await wickerIn(['launch', dir, '--run', 'r1', ...args, ...FAST, '--json'])
     expect(again.code, again.stderr).toBe(0)
     expect(again.json.result.packets.failed).toBe(0)
     expect(again.json.result.packets.ok).toBeGreaterThan(0)
@@ -88,14 +89,14 @@ describe.each([
 })
 
 describe('unlock --lock-id with an id no lock has', () => {
-  it('exits 2 listing every lock there is (course, run, shard) with its id and where; removes none', () => {
+  it('exits 2 listing every lock there is (course, run, shard) with its id and where; removes none', async () => {
     const dir = preparedCourse(53, 2)
     const shardDir = join(dir, '.wicker', 'runs', 'r1', 'shards', '2-of-2')
     mkdirSync(shardDir, {recursive: true})
     const course = plantLock(dir, {pid: 4242, host: 'laptop-9', command: 'wicker merge'})
     const shard = plantLock(dir, {pid: 4343, host: 'pod-wicker-1', command: 'wicker launch r1 --shard 2/2', root: shardDir})
     const wrong = '0badc0de-0000-4000-8000-000000000000'
-    const r = wicker(['unlock', dir, '--lock-id', wrong, '--json'])
+    const r = await wickerIn(['unlock', dir, '--lock-id', wrong, '--json'])
     expect(r.code).toBe(2)
     expect(r.json.name).toBe('E_LOCK_ID')
     expect(r.json.message).toContain(wrong)
@@ -106,43 +107,43 @@ describe('unlock --lock-id with an id no lock has', () => {
     expect(existsSync(join(shardDir, 'lock'))).toBe(true)
 
     // the right id removes only that lock
-    const u = wicker(['unlock', dir, '--lock-id', shard.lockId, '--json'])
+    const u = await wickerIn(['unlock', dir, '--lock-id', shard.lockId, '--json'])
     expect(u.code, u.stderr).toBe(0)
     expect(u.json.result).toMatchObject({removed: {lockId: shard.lockId}, lock: '.wicker/runs/r1/shards/2-of-2/lock', keptAs: `.wicker/runs/r1/shards/2-of-2/lock.stale-${shard.lockId}`})
     expect(existsSync(join(dir, '.wicker', 'lock'))).toBe(true)
   })
 
-  it('a lock found twice (a folder copied with its lock) is refused, exit 2 naming both; a lock wicker cannot read stays E_LOCK_INVALID', () => {
+  it('a lock found twice (a folder copied with its lock) is refused, exit 2 naming both; a lock wicker cannot read stays E_LOCK_INVALID', async () => {
     const dir = preparedCourse(57, 2)
     const runs = join(dir, '.wicker', 'runs', 'r1', 'shards')
     for (const slug of ['1-of-2', '2-of-2']) mkdirSync(join(runs, slug), {recursive: true})
     const held = plantLock(dir, {host: 'elsewhere', command: 'wicker launch r1 --shard 1/2', root: join(runs, '1-of-2')})
     plantLock(dir, {...held, root: join(runs, '2-of-2')})
-    const twice = wicker(['unlock', dir, '--lock-id', held.lockId, '--json'])
+    const twice = await wickerIn(['unlock', dir, '--lock-id', held.lockId, '--json'])
     expect(twice.code).toBe(2)
     expect(twice.json).toMatchObject({name: 'E_LOCK_COPIES', details: {locks: ['.wicker/runs/r1/shards/1-of-2/lock', '.wicker/runs/r1/shards/2-of-2/lock']}})
     expect(lockNames(join(runs, '1-of-2'))).toEqual(['lock', `lock.${held.lockId}`])
 
     const other = preparedCourse(58, null)
     writeFileSync(join(other, '.wicker', 'lock'), '{"pid": "not one"')
-    const bad = wicker(['unlock', other, '--lock-id', held.lockId, '--json'])
+    const bad = await wickerIn(['unlock', other, '--lock-id', held.lockId, '--json'])
     expect(bad.code).toBe(2)
     expect(bad.json).toMatchObject({name: 'E_LOCK_INVALID', hint: expect.stringMatching(/delete .* by hand/)})
   })
 
-  it('with no lock at all: "There was no lock", exit 0', () => {
+  it('with no lock at all: "There was no lock", exit 0', async () => {
     const dir = preparedCourse(54, 2)
-    const r = wicker(['unlock', dir, '--lock-id', '0badc0de-0000-4000-8000-000000000000'])
+    const r = await wickerIn(['unlock', dir, '--lock-id', '0badc0de-0000-4000-8000-000000000000'])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('There was no lock.')
   })
 
-  it('never reads or moves a lock through a symlinked run folder', () => {
+  it('never reads or moves a lock through a symlinked run folder', async () => {
     const dir = preparedCourse(55, null)
     const outside = tempDir()
     const planted = plantLock(dir, {root: outside, host: 'elsewhere', command: 'wicker launch r2'})
     symlinkSync(outside, join(dir, '.wicker', 'runs', 'r2'))
-    const r = wicker(['unlock', dir, '--lock-id', planted.lockId, '--json'])
+    const r = await wickerIn(['unlock', dir, '--lock-id', planted.lockId, '--json'])
     expect(r.code, r.stderr).toBe(0)
     expect(r.json.result.removed).toBeNull()
     expect(r.json.warnings.join('\n')).toMatch(/r2 is a symbolic link: not followed/)
@@ -157,13 +158,13 @@ describe('unlock of a launch still running on this host', () => {
     const launch = await hangingLaunch(dir, ['--shard', '2/2'], folder)
     try {
       const {lockId} = JSON.parse(readFileSync(join(folder, 'lock'), 'utf8')) as {lockId: string}
-      const refused = wicker(['unlock', dir, '--lock-id', lockId, '--json'])
+      const refused = await wickerIn(['unlock', dir, '--lock-id', lockId, '--json'])
       expect(refused.code).toBe(3)
       expect(refused.json).toMatchObject({name: 'E_LOCK_LIVE', message: expect.stringContaining(`pid ${launch.pid} on this host, which is still running`)})
       expect(lockNames(folder)).toEqual(['lock', `lock.${lockId}`])
       expect(alive(launch.pid)).toBe(true)
 
-      const forced = wicker(['unlock', dir, '--lock-id', lockId, '--force', '--json'])
+      const forced = await wickerIn(['unlock', dir, '--lock-id', lockId, '--force', '--json'])
       expect(forced.code, forced.stderr).toBe(0)
       expect(forced.json.result.lock).toBe('.wicker/runs/r1/shards/2-of-2/lock')
       expect(forced.json.warnings.join('\n')).toContain(`pid ${launch.pid} on this host, which is still running (--force)`)

@@ -20,14 +20,14 @@ export interface CliOptions {
 }
 
 /** The environment a user's shell would give, without the wicker settings of the one running the tests. */
-function cliEnv(extra: CliOptions['env']): NodeJS.ProcessEnv {
+export function cliEnv(extra: CliOptions['env']): NodeJS.ProcessEnv {
   const env: Record<string, string | undefined> = {...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, WICKER_JSON: undefined, WICKER_COURSES_DIR: undefined, WICKER_CONFIG: undefined, ...extra}
   // spawn would pass an undefined value on as the string "undefined"
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key]
   return env as NodeJS.ProcessEnv
 }
 
-function cliRun(code: number | null, stdout: string, stderr: string, signal: NodeJS.Signals | null): CliRun {
+export function cliRun(code: number | null, stdout: string, stderr: string, signal: NodeJS.Signals | null): CliRun {
   let json: unknown
   try {
     json = JSON.parse(stdout)

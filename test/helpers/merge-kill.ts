@@ -13,6 +13,7 @@ import {createHash} from 'node:crypto'
 import {existsSync, readdirSync, readFileSync, rmSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {wickerIn} from './cli-in.js'
 import {BIN, wicker} from './cli.js'
 import {copyCourse} from './flow.js'
 
@@ -75,27 +76,13 @@ function envWith(stepDelayMs: number | null): NodeJS.ProcessEnv {
 }
 
 /**
- * The built wicker, run without blocking: two trials run side by side, and a spawnSync in one
- * would stall the other's clock for its kill.
+ * recover and the merge after it: in this process (test/helpers/cli-in.ts), as nothing is killed
+ * there; only the merge that is killed needs a process of its own. Two trials run side by side and
+ * wickerIn never blocks the other's clock for its kill.
  */
-function run(args: string[]): Promise<{code: number | null; stdout: string; json: any}> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {stdio: ['ignore', 'pipe', 'pipe'], env: envWith(null)})
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.once('error', reject)
-    child.once('close', (code) => {
-      let json: unknown
-      try {
-        json = JSON.parse(stdout)
-      } catch {
-        json = undefined
-      }
-      resolve({code, stdout: stdout + stderr, json})
-    })
-  })
+async function run(args: string[]): Promise<{code: number | null; stdout: string; json: any}> {
+  const r = await wickerIn(args)
+  return {code: r.code, stdout: r.stdout + r.stderr, json: r.json}
 }
 
 function journal(dir: string): Record_[] {
