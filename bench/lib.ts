@@ -26,10 +26,12 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-/** One run of a command: wall time, exit code and (with `memory`) its peak resident memory. */
-export function runOnce(command: string, args: string[], options: {memory?: boolean; env?: NodeJS.ProcessEnv} = {}): {ms: number; code: number; peakMiB: number | null} {
+/** One run of a command: wall time, exit code and (with `memory`) its peak resident memory, (with `cpu`, a node process) its CPU time. */
+export function runOnce(command: string, args: string[], options: {memory?: boolean; cpu?: boolean; env?: NodeJS.ProcessEnv} = {}): {ms: number; code: number; peakMiB: number | null; cpuMs?: number} {
   const rssFile = `${OUT}rss-${process.pid}.txt`
-  const env = {...process.env, ...options.env, ...(options.memory ? {NODE_OPTIONS: `--import=${RSS_HOOK}`, WICKER_BENCH_RSS_FILE: rssFile} : {})}
+  const cpuFile = `${OUT}cpu-${process.pid}.txt`
+  const hooked = options.memory || options.cpu
+  const env = {...process.env, ...options.env, ...(hooked ? {NODE_OPTIONS: `--import=${RSS_HOOK}`} : {}), ...(options.memory ? {WICKER_BENCH_RSS_FILE: rssFile} : {}), ...(options.cpu ? {WICKER_BENCH_CPU_FILE: cpuFile} : {})}
   const start = process.hrtime.bigint()
   const result = spawnSync(command, args, {env, stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 28})
   const ms = Number(process.hrtime.bigint() - start) / 1e6
@@ -39,7 +41,12 @@ export function runOnce(command: string, args: string[], options: {memory?: bool
     peakMiB = Number(readFileSync(rssFile, 'utf8')) / 1024
     rmSync(rssFile)
   }
-  return {ms, code: result.status ?? -1, peakMiB}
+  let cpuMs: number | undefined
+  if (options.cpu && existsSync(cpuFile)) {
+    cpuMs = Number(readFileSync(cpuFile, 'utf8'))
+    rmSync(cpuFile)
+  }
+  return {ms, code: result.status ?? -1, peakMiB, ...(cpuMs === undefined ? {} : {cpuMs})}
 }
 
 /** Runs a command `runs` times (after one warm-up) and measures wall time and peak memory. */

@@ -1,7 +1,7 @@
 import type {ReportData, ReportRun, ReportSeed, ReportWorst} from '../schemas/report.js'
 import {bars, duration, num, sparkline, timeline} from './html/charts.js'
 import {escapeAttr, escapeText, isolated} from '../text/html.js'
-import {HEATMAP_SCRIPT, heatmap, percent, type HeatCell} from './html/heatmap.js'
+import {groupSize, HEATMAP_SCRIPT, heatmap, percent, type HeatCell} from './html/heatmap.js'
 import {markWords} from './html/marks.js'
 import {reportPage, type ReportSection} from './html/page.js'
 
@@ -82,7 +82,9 @@ export function cleanShare(seed: ReportSeed): number | null {
 }
 
 function coverage(d: ReportData): string {
-  const cells = (value: (s: ReportSeed) => number | null): HeatCell[] => d.seeds.map((s) => ({id: s.id, label: s.target, value: value(s), detail: seedDetail(s)}))
+  // a seed's detail is made once for both grids, and not at all when they draw groups (a group's detail is its range)
+  const details = groupSize(d.seeds.length) === 1 ? d.seeds.map(seedDetail) : null
+  const cells = (value: (s: ReportSeed) => number | null): HeatCell[] => d.seeds.map((s, i) => ({id: s.id, label: s.target, value: value(s), detail: details?.[i] ?? ''}))
   const thin = d.seeds.filter((s) => s.share !== null && s.share < 1).length
   return [
     `<p>One cell per seed, in course order (rows left to right). ${num(thin)} of ${num(d.seeds.length)} seeds have a new LEGO without a usable basket. Hover a cell, or Tab into the grid and move with the arrow keys, to see the seed's LEGOs.</p>`,
@@ -115,8 +117,15 @@ export function buckets(values: ReadonlyArray<number | null>, points: number): A
   if (values.length <= points) return [...values]
   const out: Array<number | null> = []
   for (let b = 0; b < points; b++) {
-    const part = values.slice(Math.floor((b * values.length) / points), Math.floor(((b + 1) * values.length) / points)).filter((v): v is number => v !== null)
-    out.push(part.length === 0 ? null : part.reduce((s, v) => s + v, 0) / part.length)
+    let sum = 0
+    let known = 0
+    for (let i = Math.floor((b * values.length) / points), end = Math.floor(((b + 1) * values.length) / points); i < end; i++) {
+      const v = values[i]
+      if (v === null || v === undefined) continue
+      sum += v
+      known++
+    }
+    out.push(known === 0 ? null : sum / known)
   }
   return out
 }

@@ -56,7 +56,8 @@ export function reportSummary(data: ReportData, file: string, bytes: number): Re
 export async function runReport(options: RunReportOptions): Promise<{result: ReportResult; warnings: string[]; validated: ValidateResult}> {
   const {data, warnings, validated, courseDir} = await reportData(options)
   options.onProgress?.('writing the page')
-  const html = reportHtml(data)
+  // encoded once: the write and the result's byte count use the same bytes
+  const html = Buffer.from(reportHtml(data), 'utf8')
   let file: string
   if (options.out) {
     file = await writeUserFile(options.cwd, options.out, html, options.outFlag ?? '--out')
@@ -64,7 +65,7 @@ export async function runReport(options: RunReportOptions): Promise<{result: Rep
     file = wickerPaths(courseDir).report
     await writeInside(courseDir, file, html, {durable: false})
   }
-  return {result: reportSummary(data, file, Buffer.byteLength(html)), warnings, validated}
+  return {result: reportSummary(data, file, html.length), warnings, validated}
 }
 
 /** The file as a user would type it from the working folder. */

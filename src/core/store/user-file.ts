@@ -8,7 +8,7 @@ import {writeFileAtomic} from './atomic-write.js'
  * working folder, atomically (a CI step never reads half a file). A path that cannot be a file (no
  * such folder, a folder in the way) is the user's to fix: exit 2, naming the flag.
  */
-export async function writeUserFile(cwd: string, file: string, text: string, flag: string): Promise<string> {
+export async function writeUserFile(cwd: string, file: string, text: string | Uint8Array, flag: string): Promise<string> {
   const path = resolve(cwd, file)
   try {
     await writeFileAtomic(path, text, {durable: false})

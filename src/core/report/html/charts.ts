@@ -6,8 +6,12 @@ import {escapeAttr, escapeText, isolated} from '../../text/html.js'
  * the page's CSS variables or from a colour-blind-safe palette, and never carry a number alone.
  */
 
+// made once: toLocaleString makes a formatter per call, thousands of times on a big course's page
+const INTEGER = new Intl.NumberFormat('en')
+const DECIMAL = new Intl.NumberFormat('en', {maximumFractionDigits: 6})
+
 /** A number as short text: integers as they are (with thousands separators), others with up to 3 significant decimals. */
-export const num = (n: number): string => (Number.isInteger(n) ? n.toLocaleString('en') : Number(n.toPrecision(3)).toLocaleString('en', {maximumFractionDigits: 6}))
+export const num = (n: number): string => (Number.isInteger(n) ? INTEGER.format(n) : DECIMAL.format(Number(n.toPrecision(3))))
 
 export interface SparklineOptions {
   /** what the line is, for the text alternative ("GATE rate of S0042 per run") */

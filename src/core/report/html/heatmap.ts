@@ -44,6 +44,7 @@ export const VIRIDIS = ['#440154', '#482475', '#414487', '#355f8d', '#2a788e', '
 export const NO_VALUE_FILL = '#9a9a9a'
 
 const hex = (c: string) => [1, 3, 5].map((i) => Number.parseInt(c.slice(i, i + 2), 16))
+const STOPS = VIRIDIS.map(hex)
 
 /** The colour of a value in 0..1, interpolated between the viridis stops. */
 export function scaleColour(value: number): string {
@@ -51,8 +52,10 @@ export function scaleColour(value: number): string {
   const at = value * (VIRIDIS.length - 1)
   const i = Math.min(Math.floor(at), VIRIDIS.length - 2)
   const t = at - i
-  const [a, b] = [hex(VIRIDIS[i]!), hex(VIRIDIS[i + 1]!)]
-  return `#${a.map((x, k) => Math.round(x + (b[k]! - x) * t).toString(16).padStart(2, '0')).join('')}`
+  const [a, b] = [STOPS[i]!, STOPS[i + 1]!]
+  let colour = '#'
+  for (let k = 0; k < 3; k++) colour += Math.round(a[k]! + (b[k]! - a[k]!) * t).toString(16).padStart(2, '0')
+  return colour
 }
 
 /** A share as the commands show it (99.96% is not shown as 100%). */
@@ -63,20 +66,32 @@ const valueText = (value: number | null, none: string) => (value === null ? none
 export const cellLabel = (cell: HeatCell, none = 'no value'): string =>
   `${cell.id}${cell.label && cell.label !== cell.id ? ` (${cell.label})` : ''}: ${valueText(cell.value, none)}${cell.detail ? `; ${cell.detail}` : ''}`
 
+/** How many consecutive cells each drawn cell stands for: 1 up to `max` cells, else enough to draw at most `max`. */
+export const groupSize = (cells: number, max = MAX_DRAWN_CELLS): number => (cells > max ? Math.ceil(cells / max) : 1)
+
 /** Consecutive cells in groups of `size`: each a cell whose value is the mean of the group's values. */
 export function groupCells(cells: HeatCell[], size: number): HeatCell[] {
   const groups: HeatCell[] = []
   for (let start = 0; start < cells.length; start += size) {
-    const part = cells.slice(start, start + size)
-    const values = part.flatMap((c) => (c.value === null ? [] : [c.value]))
-    const mean = values.length === 0 ? null : values.reduce((s, v) => s + v, 0) / values.length
-    const min = values.reduce((m, v) => Math.min(m, v), 1)
-    const max = values.reduce((m, v) => Math.max(m, v), 0)
+    const end = Math.min(start + size, cells.length)
+    const n = end - start
+    let values = 0
+    let sum = 0
+    let min = 1
+    let max = 0
+    for (let i = start; i < end; i++) {
+      const v = cells[i]!.value
+      if (v === null) continue
+      values++
+      sum += v
+      if (v < min) min = v
+      if (v > max) max = v
+    }
     groups.push({
-      id: `${part[0]!.id}–${part.at(-1)!.id}`,
-      label: `${part.length} cells`,
-      value: mean,
-      detail: values.length === 0 ? `none of ${part.length} has a value` : `mean of ${values.length}; lowest ${percent(min)}, highest ${percent(max)}${values.length < part.length ? `; ${part.length - values.length} without a value` : ''}`,
+      id: `${cells[start]!.id}–${cells[end - 1]!.id}`,
+      label: `${n} cells`,
+      value: values === 0 ? null : sum / values,
+      detail: values === 0 ? `none of ${n} has a value` : `mean of ${values}; lowest ${percent(min)}, highest ${percent(max)}${values < n ? `; ${n - values} without a value` : ''}`,
     })
   }
   return groups
@@ -91,19 +106,22 @@ export const defaultColumns = (n: number): number => (n <= 40 ? Math.max(n, 1) :
 export function heatmap(input: HeatmapInput): string {
   const none = input.legend.none ?? 'no value'
   const max = input.maxCells ?? MAX_DRAWN_CELLS
-  const size = input.cells.length > max ? Math.ceil(input.cells.length / max) : 1
+  const size = groupSize(input.cells.length, max)
   const drawn = size === 1 ? input.cells : groupCells(input.cells, size)
   const columns = Math.max(1, Math.floor(input.columns ?? defaultColumns(drawn.length)))
   const rows = Math.ceil(drawn.length / columns)
   const width = columns * PITCH
   const height = Math.max(rows, 1) * PITCH
-  const rects = drawn.map((cell, i) => {
+  // one label per cell, made once for its aria-label and its <title>
+  const rects: string[] = []
+  for (let i = 0; i < drawn.length; i++) {
+    const cell = drawn[i]!
     const x = (i % columns) * PITCH + 1
     const y = Math.floor(i / columns) * PITCH + 1
-    const label = isolatedAttr(cellLabel(cell, none))
+    const label = cellLabel(cell, none)
     const fill = cell.value === null ? NO_VALUE_FILL : scaleColour(cell.value)
-    return `<rect x="${x}" y="${y}" width="${CELL}" height="${CELL}" rx="2" fill="${fill}"${cell.value === null ? ' class="na"' : ''} data-i="${i}" tabindex="0" role="img" aria-label="${label}"><title>${escapeText(cellLabel(cell, none))}</title></rect>`
-  })
+    rects.push(`<rect x="${x}" y="${y}" width="${CELL}" height="${CELL}" rx="2" fill="${fill}"${cell.value === null ? ' class="na"' : ''} data-i="${i}" tabindex="0" role="img" aria-label="${isolatedAttr(label)}"><title>${escapeText(label)}</title></rect>`)
+  }
   const note =
     size === 1
       ? ''
