@@ -198,6 +198,20 @@ describe.each(['anthropic', 'openai'] as const)('launch --agent %s-batch against
   }, 90_000)
 })
 
+describe('launch --agent openai-batch: a batch that fails as a whole', () => {
+  it('fails each of its packets with the provider\'s reason, retried in a new batch up to --retries, then exit 1', async () => {
+    const {dir, packets} = prepared(8)
+    const api = await fake({provider: 'openai', key: KEY, failBatch: true})
+    const run = await launch('openai', dir, api.url, ['--retries', '1', '--halt', 'never'])
+    expect(run.code, run.stderr).toBe(1)
+    expect(api.created.map((c) => c.customIds.length)).toEqual([packets.length, packets.length])
+    expect(run.json.result.packets).toMatchObject({failed: packets.length, ok: 0})
+    expect(run.json.result.failures[0].message).toMatch(/failed as a whole: invented: line 1 is not valid/)
+    expect(ends(dir).map((e) => e.class)).toEqual([...packets, ...packets].map(() => 'crash'))
+    expect(staged(dir)).toEqual([])
+  }, 90_000)
+})
+
 describe('launch with a batch agent: mistakes told before anything is sent', () => {
   it('no key in ANTHROPIC_API_KEY, and --dry-run, are exit 2 with what to do; nothing is written to the ledger', async () => {
     const {dir} = prepared(4)

@@ -44,7 +44,7 @@ export function workerOutput(packet: string, legoIds: string[], course = 'pel') 
 
 const packetOf = (customId: string) => customId.replace(/-\d+$/, '')
 
-export async function fakeBatchServer(o: {provider: 'anthropic' | 'openai'; key: string; result?: (customId: string, request: any) => ResultKind; pollsToEnd?: number; hold?: boolean}) {
+export async function fakeBatchServer(o: {provider: 'anthropic' | 'openai'; key: string; result?: (customId: string, request: any) => ResultKind; pollsToEnd?: number; hold?: boolean; failBatch?: boolean}) {
   const calls: Call[] = []
   const created: Created[] = []
   const failures: Array<{route: Route; status: number; headers?: Record<string, string>; body?: unknown}> = []
@@ -99,6 +99,7 @@ export async function fakeBatchServer(o: {provider: 'anthropic' | 'openai'; key:
       files.set(fid, `${lines.join('\n')}\n`)
       return fid
     }
+    if (ended && o.failBatch) return {id, object: 'batch', endpoint: '/v1/chat/completions', status: 'failed', request_counts: {total: n, completed: 0, failed: 0}, output_file_id: null, error_file_id: null, errors: {object: 'list', data: [{code: 'invalid_json_line', message: 'invented: line 1 is not valid', line: 1}]}}
     return {id, object: 'batch', endpoint: '/v1/chat/completions', status: ended ? 'completed' : b.polls === 0 ? 'validating' : 'in_progress', request_counts: {total: n, completed: ended ? b.output.length : 0, failed: ended ? b.errors.length : 0}, output_file_id: ended ? fileOf('out', b.output) : null, error_file_id: ended ? fileOf('err', b.errors) : null, errors: null}
   }
 

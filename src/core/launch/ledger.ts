@@ -51,8 +51,14 @@ export class RunLedger {
   }
 
   async append(entry: LedgerEntry): Promise<void> {
-    const shard = this.shard === null ? entry : {...entry, shard: this.shard}
-    await appendNoFollow(this.file, ndjsonAppendText([fitted(shard)], ledgerEntrySchema, 'ledger'))
+    await this.appendAll([entry])
+  }
+
+  /** Several entries in one write (a batch's requests: all recorded at once, as soon as it exists). */
+  async appendAll(entries: readonly LedgerEntry[]): Promise<void> {
+    if (entries.length === 0) return
+    const lines = entries.map((entry) => fitted(this.shard === null ? entry : {...entry, shard: this.shard}))
+    await appendNoFollow(this.file, ndjsonAppendText(lines, ledgerEntrySchema, 'ledger'))
   }
 }
 

@@ -1,10 +1,12 @@
+import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {batchCostUsd, batchRequest, BATCH_LIMITS, customId, parseCustomId, readAnthropicResult, readOpenAiResult, splitBatches} from '../../../src/core/launch/batch/requests.js'
-import {summarize} from '../../../src/core/launch/ledger.js'
+import {readLedger, RunLedger, summarize} from '../../../src/core/launch/ledger.js'
 import {chatBody} from '../../../src/core/launch/openai/chat.js'
 import {openAiSettings} from '../../../src/core/launch/openai/settings.js'
 import {ledgerEntrySchema} from '../../../src/core/schemas/ledger.js'
+import {tempDir} from '../../helpers/fs.js'
 
 const P1 = 'p0123456789abcde'
 const P2 = 'p0123456789abcdf'
@@ -79,6 +81,17 @@ describe('batch agents in the ledger and the settings', () => {
     expect(s.inBatch.map((e) => [e.packet, e.attempt, e.batch?.id])).toEqual([[P1, 1, 'msgbatch_1']])
     expect(s.unfinished.map((e) => [e.packet, e.attempt])).toEqual([[P2, 2]])
     expect(ledgerEntrySchema.safeParse({event: 'start', packet: P1, attempt: 1, pid: null, at, batch: {provider: 'anthropic', id: 'x', key: 'sk'}}).success).toBe(false)
+  })
+
+  it('a batch\'s requests go into the ledger in one write, each with the shard, read back as open batch requests', async () => {
+    const file = join(tempDir(), 'ledger.ndjson')
+    const {ledger} = await RunLedger.open(file, '2/3')
+    await ledger.appendAll([P1, P2].map((packet) => ({event: 'start' as const, packet, attempt: 1, pid: null, at, batch: {provider: 'openai' as const, id: 'batch_1'}})))
+    await ledger.appendAll([])
+    const read = await readLedger(file)
+    expect(read.entries.map((e) => [e.packet, e.shard])).toEqual([[P1, '2/3'], [P2, '2/3']])
+    expect(summarize(read.entries).inBatch).toHaveLength(2)
+    await expect(ledger.appendAll([{event: 'start', packet: P1, attempt: 1, pid: null, at, batch: {provider: 'openai', id: 'no spaces allowed? yes they are'.repeat(20)}}])).rejects.toThrow(/bug: ledger record does not check/)
   })
 
   it('a batch agent defaults to the provider and its key variable, which must be set; --no-schema is refused for anthropic-batch', () => {

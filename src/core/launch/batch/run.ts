@@ -147,10 +147,11 @@ export class BatchRunner {
         break
       }
       const at = new Date()
+      // every request of the batch in one write, before anything else: what a killed launch leaves is polled, never sent again
+      await ctx.ledger.appendAll(chunk.map((r) => ({event: 'start' as const, packet: r.packet, attempt: r.attempt, pid: null, at: at.toISOString(), attemptId: r.customId, agent: ctx.agent.kind, batch: {provider: client.provider, id}})))
       for (const r of chunk) {
         r.item.sentAt = at.getTime()
         this.o.lastAttempt.set(r.packet, r.attempt)
-        await ctx.ledger.append({event: 'start', packet: r.packet, attempt: r.attempt, pid: null, at: at.toISOString(), attemptId: r.customId, agent: ctx.agent.kind, batch: {provider: client.provider, id}})
         ctx.emit({type: 'start', packet: r.packet, index: r.item.p.index, attempt: r.attempt, pid: null})
       }
       ctx.emit({type: 'batch', provider: client.provider, batch: id, requests: chunk.length, status: 'created', counts: {processing: chunk.length, succeeded: 0, errored: 0, canceled: 0, expired: 0}})
