@@ -1,5 +1,5 @@
 import type {Course} from './model.js'
-import {units, type Unit} from '../text/normalize.js'
+import {nfc_, units, type Unit} from '../text/normalize.js'
 import {languageScripts, scriptShare, scriptsDiffer, type Script} from '../text/script.js'
 
 /**
@@ -60,7 +60,7 @@ export function languageSense(course: Course): LanguageSense {
       const first = FIRST_WORD.exec(text)
       if (!first) return true
       const word = first[0].includes('Σ') ? FIRST_WORD.exec(text.toLowerCase())![0] : first[0].toLowerCase()
-      return side.get(word.normalize('NFC')) !== TARGET
+      return side.get(nfc_(word)) !== TARGET
     },
     sideOf(_text, list) {
       if (list.length === 0) return null
