@@ -1,5 +1,5 @@
 import type {Course} from './model.js'
-import {units, type Unit} from '../text/normalize.js'
+import {nfc_, units, type Unit} from '../text/normalize.js'
 import {languageScripts, scriptShare, scriptsDiffer, type Script} from '../text/script.js'
 
 /**
@@ -53,8 +53,14 @@ export function languageSense(course: Course): LanguageSense {
   return {
     scripts: null,
     mayBeKnown(text) {
-      const first = FIRST_WORD.exec(text.toLowerCase())
-      return !first || side.get(first[0].normalize('NFC')) !== TARGET
+      // the first word of the lowercased text is the lowercased first word: lowercasing keeps every
+      // character a letter, mark or digit (or not), so only the first word is lowercased, not the phrase
+      // (tested for every code point); Σ alone lowercases by what follows it (ς or σ), so a first word
+      // with one is read from the whole lowercased text, as before
+      const first = FIRST_WORD.exec(text)
+      if (!first) return true
+      const word = first[0].includes('Σ') ? FIRST_WORD.exec(text.toLowerCase())![0] : first[0].toLowerCase()
+      return side.get(nfc_(word)) !== TARGET
     },
     sideOf(_text, list) {
       if (list.length === 0) return null

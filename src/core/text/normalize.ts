@@ -55,7 +55,7 @@ export function units(text: string): Units {
  * NFC, skipping the work for text below U+0300: no character there changes under NFC (the first
  * that can is the combining grave accent), and most course text in Latin script is all there.
  */
-function nfc_(text: string): string {
+export function nfc_(text: string): string {
   return MAY_CHANGE_UNDER_NFC.test(text) ? text.normalize('NFC') : text
 }
 const MAY_CHANGE_UNDER_NFC = /[^\u0000-\u02ff]/
