@@ -50,6 +50,17 @@ export function gateRates(course: Course, canon: Canon, settings: Omit<GateIndex
   return {definitions: [...definitions], phrases, violations, perSeed}
 }
 
+/**
+ * Definitions whose words available at a LEGO are all available under another: seed's are every
+ * entry of the seeds up to the current one (components included), which holds cumulative's (LEGOs at
+ * positions up to the current one, positions in course order) and window's (sentences and LEGOs of
+ * the seeds before, the current seed's LEGOs so far, recent new LEGOs). The cover only gains from
+ * more available entries (fallbacks ask whether a form is available), so a phrase that passes one
+ * of these passes seed: seed's own test is skipped for it. gateRates, which checks every definition,
+ * is the oracle (test/unit/validate/gate-rates.test.ts).
+ */
+const WITHIN: Partial<Record<GateDefinition, GateDefinition[]>> = {seed: ['cumulative', 'window']}
+
 /** Whether a phrase of a basket of `lego` uses only words available under one definition. */
 export type PhrasePasses = (phrase: PhraseView, lego: Lego) => boolean
 
@@ -62,6 +73,8 @@ export type PhrasePasses = (phrase: PhraseView, lego: Lego) => boolean
 export function gateTally(definitions: readonly GateDefinition[], own: GateDefinition, passes: (definition: GateDefinition) => PhrasePasses): {basket(lego: Lego, phrases: number): (phrase: PhraseView, ownViolated: boolean) => void; rates: GateRates} {
   const order = GATE_DEFINITIONS.filter((d) => d === own || definitions.includes(d))
   const tests = order.map((d) => (d === own ? null : passes(d)))
+  // per definition, the earlier ones in `order` whose pass implies its own (bit i: order[i])
+  const impliedBy = order.map((d) => (WITHIN[d] ?? []).reduce((mask, sub) => (order.indexOf(sub) >= 0 && order.indexOf(sub) < order.indexOf(d) ? mask | (1 << order.indexOf(sub)) : mask), 0))
   const rates: GateRates = {definitions: order, phrases: 0, violations: order.map(() => 0), perSeed: new Map()}
   return {
     rates,
@@ -72,9 +85,13 @@ export function gateTally(definitions: readonly GateDefinition[], own: GateDefin
       seed.phrases += phrases
       const counts = seed.violations
       return (phrase, ownViolated) => {
+        let passed = 0
         for (let i = 0; i < tests.length; i++) {
           const test = tests[i]
-          if (test ? test(phrase, lego) : !ownViolated) continue
+          if ((passed & impliedBy[i]!) !== 0 || (test ? test(phrase, lego) : !ownViolated)) {
+            passed |= 1 << i
+            continue
+          }
           rates.violations[i]!++
           counts[i]!++
         }
