@@ -23,7 +23,10 @@ export default defineConfig({
     reporters: ['default', './test/reporters/slowest.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // e2e tests spawn the built CLI; two workers match the 2-core machines CI runs on
+    // e2e tests spawn the built CLI; two workers match the 2-core machines CI runs on. Processes,
+    // not threads: the in-process runner (test/helpers/cli-in.ts) changes the cwd, which a worker
+    // thread cannot, and a file's commands then run in a process of their own, as a user's do.
+    pool: 'forks',
     maxWorkers: 2,
     // GitHub's workflow parser imports its schema JSON without an import attribute, which Node 20
     // refuses: vite transforms it instead (the offline validator of `wicker ci github`'s workflow)

@@ -6,7 +6,7 @@ import {parse} from 'yaml'
 
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
-import {BIN, STACK_TRACE, wicker} from '../helpers/cli.js'
+import {BIN, STACK_TRACE} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {canonBytes} from '../helpers/flow.js'
 import {tempDir, writeTree} from '../helpers/fs.js'

@@ -3,7 +3,7 @@ import {mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {STACK_TRACE} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {flowCourse} from '../helpers/flow.js'
 import {tempDir, writeTree} from '../helpers/fs.js'

@@ -2,7 +2,6 @@ import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {wicker} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {snapshotTree, tempDir} from '../helpers/fs.js'
 

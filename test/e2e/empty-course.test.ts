@@ -1,7 +1,6 @@
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {wicker} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir, writeTree} from '../helpers/fs.js'
 

@@ -4,7 +4,6 @@ import {describe, expect, it} from 'vitest'
 
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
-import {wicker} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {snapshotTree, tempDir} from '../helpers/fs.js'
 

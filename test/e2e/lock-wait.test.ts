@@ -3,7 +3,7 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {BIN, wicker} from '../helpers/cli.js'
+import {BIN} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {canonBytes, flowCourse} from '../helpers/flow.js'
 import {holdLock} from '../helpers/lock.js'

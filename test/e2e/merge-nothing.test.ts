@@ -3,7 +3,7 @@ import {cpSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {BIN, wicker} from '../helpers/cli.js'
+import {BIN} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {canonBytes, flowCourse} from '../helpers/flow.js'
 

@@ -3,7 +3,7 @@ import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileS
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {BIN, STACK_TRACE, wicker} from '../helpers/cli.js'
+import {BIN, STACK_TRACE} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {copyCourse, flowCourse} from '../helpers/flow.js'
 import {deadPid, plantLock} from '../helpers/lock.js'

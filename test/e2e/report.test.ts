@@ -10,7 +10,7 @@ import {writeCourse} from '../../bench/synth/write.js'
 import {GATE_DEFINITIONS} from '../../src/core/schemas/gate-definitions.js'
 import type {ReportData} from '../../src/core/schemas/report.js'
 import {launchChromium, watchedPage} from '../helpers/browser.js'
-import {wicker, wickerAsync, type CliRun} from '../helpers/cli.js'
+import {wickerAsync, type CliRun} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 

@@ -4,7 +4,7 @@ import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {describe, expect, it} from 'vitest'
 
-import {STACK_TRACE, wicker, wickerAsync} from '../helpers/cli.js'
+import {STACK_TRACE, wickerAsync} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {snapshotTree, tempDir, writeTree} from '../helpers/fs.js'
 import {schemaErrors} from '../helpers/json-schemas.js'

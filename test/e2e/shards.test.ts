@@ -6,7 +6,7 @@ import {describe, expect, it} from 'vitest'
 
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
-import {BIN, wicker, wickerAsync} from '../helpers/cli.js'
+import {BIN, wickerAsync} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {canonBytes, copyCourse} from '../helpers/flow.js'
 import {tempDir} from '../helpers/fs.js'

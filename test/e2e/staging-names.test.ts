@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 
 import {planDigest} from '../../src/core/preview/plan.js'
 
-import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {STACK_TRACE} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {flowCourse} from '../helpers/flow.js'
 import {snapshotTree, tempDir} from '../helpers/fs.js'
