@@ -95,5 +95,35 @@ export function headerText(layout: CanonLayout): string {
 
 /** One member line as serializeCanon writes it at depth 2. */
 export function memberText(id: string, value: unknown): string {
-  return `    ${JSON.stringify(id)}: ${JSON.stringify(value, null, 2).replaceAll('\n', '\n    ')}`
+  return basketMemberText(id, value) ?? `    ${JSON.stringify(id)}: ${JSON.stringify(value, null, 2).replaceAll('\n', '\n    ')}`
+}
+
+const isPair = (v: unknown): v is {known: string; target: string} => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
+  const keys = Object.keys(v)
+  return keys.length === 2 && keys[0] === 'known' && keys[1] === 'target' && typeof (v as {known: unknown}).known === 'string' && typeof (v as {target: unknown}).target === 'string'
+}
+const BASKET_KEYS = ['lego', 'practice_phrases', 'is_final_lego', 'phrase_count']
+
+/**
+ * The same text for the one shape merge writes (basketValue: LEGO, phrases, is_final_lego, an
+ * integer phrase_count), built directly rather than through an indented stringify and a second pass
+ * to indent it; null for any other value, which takes the general way. A test holds the two equal.
+ */
+export function basketMemberText(id: string, value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null
+  const keys = Object.keys(value)
+  if (keys.length !== 4 || keys.some((k, i) => k !== BASKET_KEYS[i])) return null
+  const v = value as {lego: unknown; practice_phrases: unknown; is_final_lego: unknown; phrase_count: unknown}
+  const phrases = v.practice_phrases
+  if (!isPair(v.lego) || !Array.isArray(phrases) || typeof v.is_final_lego !== 'boolean' || !Number.isSafeInteger(v.phrase_count)) return null
+  const q = JSON.stringify
+  let text = `    ${q(id)}: {\n      "lego": {\n        "known": ${q(v.lego.known)},\n        "target": ${q(v.lego.target)}\n      },\n      "practice_phrases": [`
+  for (let i = 0; i < phrases.length; i++) {
+    const p: unknown = phrases[i]
+    if (!isPair(p)) return null
+    text += `${i === 0 ? '' : ','}\n        {\n          "known": ${q(p.known)},\n          "target": ${q(p.target)}\n        }`
+  }
+  text += phrases.length === 0 ? ']' : '\n      ]'
+  return `${text},\n      "is_final_lego": ${v.is_final_lego},\n      "phrase_count": ${q(v.phrase_count)}\n    }`
 }

@@ -5,13 +5,14 @@ import {describe, expect, it} from 'vitest'
 
 import {renderFormat} from '../../../bench/synth/staging.js'
 import {readCanonIndex} from '../../../src/core/canon/canon-index.js'
-import {scanLayout} from '../../../src/core/canon/layout.js'
+import {basketMemberText, memberText, scanLayout} from '../../../src/core/canon/layout.js'
 import {covers, readCanon} from '../../../src/core/canon/read.js'
-import {serializeCanon} from '../../../src/core/canon/write.js'
+import {basketValue, serializeCanon} from '../../../src/core/canon/write.js'
 import {loadCourse} from '../../../src/core/course/load.js'
 import {applyPlan, InvariantError} from '../../../src/core/merge/apply.js'
 import {runMerge} from '../../../src/core/merge/run.js'
-import type {Plan} from '../../../src/core/preview/plan.js'
+import {extractFor} from '../../../src/core/extract/run.js'
+import {makePlan, type Plan, type PlanFile} from '../../../src/core/preview/plan.js'
 import {runPreview} from '../../../src/core/preview/run.js'
 import {wickerPaths} from '../../../src/core/store/paths.js'
 import {canonBytes, copyCourse, flowCourse} from '../../helpers/flow.js'
@@ -55,6 +56,17 @@ const merged = await (async () => {
   await runMerge({course: dir, cwd: dir, yes: true, staging: [join(dir, 'first')]})
   return dir
 })()
+
+/** The plan written to `out`, with its ops' phrases read again from staging as merge reads them (the file names them, it does not carry them). */
+async function planIn(dir: string, out: string, staging: string[]): Promise<Plan> {
+  const given = JSON.parse(readFileSync(out, 'utf8')) as PlanFile
+  const course = await loadCourse(dir, {orientation: null})
+  const {full} = await both(dir)
+  const extraction = await extractFor(course, {staging}, dir)
+  const plan = makePlan({course, canon: full, extraction, lineage: given.lineage, options: given.options})
+  expect(plan.planId).toBe(given.planId)
+  return plan
+}
 
 async function both(dir: string) {
   const lazy = await readCanon(canonFile(dir), {index: wickerPaths(dir).canonIndex})
@@ -137,7 +149,7 @@ describe('merge by splicing', () => {
         stage(dir, join(dir, 'next'), regenerated, 'again')
         const out = join(dir, 'plan.json')
         await runPreview({course: dir, cwd: dir, out, staging: [join(dir, 'next')], policy: {onConflict: 'take-staging'}})
-        const plan = JSON.parse(readFileSync(out, 'utf8')) as Plan
+        const plan = await planIn(dir, out, [join(dir, 'next')])
         const course = await loadCourse(dir, {orientation: null})
         const {lazy, full} = await both(dir)
         const spliced = applyPlan(course, lazy, plan, META)
@@ -171,7 +183,7 @@ describe('merge by splicing', () => {
     stage(dir, join(dir, 'next'), [half])
     const out = join(dir, 'plan.json')
     await runPreview({course: dir, cwd: dir, out, staging: [join(dir, 'next')]})
-    const plan = JSON.parse(readFileSync(out, 'utf8')) as Plan
+    const plan = await planIn(dir, out, [join(dir, 'next')])
     const course = await loadCourse(dir, {orientation: null})
     const {lazy} = await both(dir)
     const spans = lazy.layout!.spans
@@ -191,5 +203,40 @@ describe('merge by splicing', () => {
     const {result} = await runMerge({course: dir, cwd: dir, yes: true, staging: [join(dir, 'two')]})
     expect(result.written).toBe('serialised')
     expect(Object.keys(JSON.parse(readFileSync(canonFile(dir), 'utf8')).baskets)[0]).toBe('12')
+  })
+})
+
+describe('a basket member written directly', () => {
+  const general = (id: string, value: unknown) => `    ${JSON.stringify(id)}: ${JSON.stringify(value, null, 2).replaceAll('\n', '\n    ')}`
+  const text = fc.oneof(fc.string({unit: 'grapheme'}), fc.string({unit: 'binary'}), fc.constantFrom('', '"', '\\', '\n', '\u2028', '\ud800', 'a\tb'))
+  const pair = fc.record({known: text, target: text})
+
+  it('is byte for byte what the indented stringify gives, for any text, final or not, with or without phrases', () => {
+    fc.assert(
+      fc.property(text, pair, fc.array(pair, {maxLength: 6}), fc.boolean(), (id, lego, phrases, isFinal) => {
+        const value = basketValue({id: 'S0001L01', seedId: 'S0001', known: lego.known, target: lego.target, isFinal, isNew: true} as Parameters<typeof basketValue>[0], phrases)
+        expect(basketMemberText(id, value)).toBe(general(id, value))
+        expect(memberText(id, value)).toBe(general(id, value))
+      }),
+      {numRuns: 500},
+    )
+  })
+
+  it('leaves any other shape to the general way', () => {
+    const lego = {known: 'brask', target: 'trep'}
+    const others: unknown[] = [
+      {lego, practice_phrases: [], is_final_lego: false},
+      {practice_phrases: [], lego, is_final_lego: false, phrase_count: 0},
+      {lego, practice_phrases: [{target: 'a', known: 'b'}], is_final_lego: false, phrase_count: 1},
+      {lego, practice_phrases: [{known: 'a', target: 'b', extra: 1}], is_final_lego: false, phrase_count: 1},
+      {lego, practice_phrases: [null], is_final_lego: false, phrase_count: 1},
+      {lego, practice_phrases: [], is_final_lego: 'no', phrase_count: 0},
+      {lego, practice_phrases: [], is_final_lego: false, phrase_count: 1.5},
+      [lego],
+    ]
+    for (const value of others) {
+      expect(basketMemberText('S0001L01', value)).toBeNull()
+      expect(memberText('S0001L01', value)).toBe(general('S0001L01', value))
+    }
   })
 })
