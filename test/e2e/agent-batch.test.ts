@@ -7,7 +7,7 @@ import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {BIN, wicker, wickerAsync} from '../helpers/cli.js'
 import {fakeBatchServer, type FakeBatchServer, type ResultKind} from '../helpers/fake-batch.js'
-import {tempDir} from '../helpers/fs.js'
+import {filesContaining, tempDir} from '../helpers/fs.js'
 
 /**
  * `launch --agent anthropic-batch` and `--agent openai-batch` against a fake of each provider's batch
@@ -54,16 +54,7 @@ const ledger = (dir: string) =>
 const ends = (dir: string) => ledger(dir).filter((e) => e.event === 'end')
 const staged = (dir: string) => (existsSync(join(dir, STAGING)) ? readdirSync(join(dir, STAGING)).filter((f) => f.startsWith('r1__')) : [])
 
-function everyFile(root: string): Array<{path: string; text: string}> {
-  const out: Array<{path: string; text: string}> = []
-  for (const e of readdirSync(root, {withFileTypes: true})) {
-    const path = join(root, e.name)
-    if (e.isDirectory()) out.push(...everyFile(path))
-    else if (e.isFile()) out.push({path, text: readFileSync(path, 'utf8')})
-  }
-  return out
-}
-const holdingKey = (dir: string) => everyFile(dir).filter((f) => f.text.includes(KEY)).map((f) => f.path)
+const holdingKey = (dir: string) => filesContaining(dir, KEY)
 
 async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void> {
   const end = Date.now() + ms

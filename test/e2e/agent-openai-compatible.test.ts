@@ -8,7 +8,7 @@ import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {wicker, wickerAsync} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
-import {tempDir} from '../helpers/fs.js'
+import {filesContaining, tempDir} from '../helpers/fs.js'
 import {alive} from '../helpers/procs.js'
 
 /**
@@ -105,17 +105,7 @@ const ledger = (dir: string) =>
     .map((l) => JSON.parse(l))
 const ends = (dir: string) => ledger(dir).filter((e) => e.event === 'end')
 
-/** Every file wicker wrote for the run (ledger, logs, work files, prompts) and staging, as text. */
-function everyFile(root: string): Array<{path: string; text: string}> {
-  const out: Array<{path: string; text: string}> = []
-  for (const e of readdirSync(root, {withFileTypes: true})) {
-    const path = join(root, e.name)
-    if (e.isDirectory()) out.push(...everyFile(path))
-    else if (e.isFile()) out.push({path, text: readFileSync(path, 'utf8')})
-  }
-  return out
-}
-const holdingKey = (dir: string) => everyFile(dir).filter((f) => f.text.includes(KEY)).map((f) => f.path)
+const holdingKey = (dir: string) => filesContaining(dir, KEY)
 
 /** Forbidden in a provider-safe schema, at any depth. */
 const UNSAFE = ['$ref', '$defs', 'minLength', 'maxLength', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minItems', 'maxItems', 'pattern', 'format', 'oneOf', 'default', '$schema']

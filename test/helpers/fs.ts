@@ -38,3 +38,17 @@ export function snapshotTree(root: string): Record<string, string> {
   walk(root)
   return out
 }
+
+/** The files below a folder (absolute paths) whose text holds `needle`: to prove a secret was written nowhere. */
+export function filesContaining(root: string, needle: string): string[] {
+  const found: string[] = []
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, {withFileTypes: true})) {
+      const path = join(dir, e.name)
+      if (e.isDirectory()) walk(path)
+      else if (e.isFile() && readFileSync(path, 'utf8').includes(needle)) found.push(path)
+    }
+  }
+  walk(root)
+  return found
+}
