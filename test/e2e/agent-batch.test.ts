@@ -3,11 +3,10 @@ import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {generateCourse} from '../../bench/synth/generate.js'
-import {writeCourse} from '../../bench/synth/write.js'
 import {BIN, wicker, wickerAsync} from '../helpers/cli.js'
 import {fakeBatchServer, type FakeBatchServer, type ResultKind} from '../helpers/fake-batch.js'
-import {filesContaining, tempDir} from '../helpers/fs.js'
+import {filesContaining} from '../helpers/fs.js'
+import {preparedRun} from '../helpers/prepared-run.js'
 
 /**
  * `launch --agent anthropic-batch` and `--agent openai-batch` against a fake of each provider's batch
@@ -30,14 +29,7 @@ async function fake(o: Parameters<typeof fakeBatchServer>[0]) {
   return s
 }
 
-/** A course prepared as run r1 in packets of 4 LEGOs. */
-function prepared(seeds: number) {
-  const dir = writeCourse(tempDir('wicker-batch-'), generateCourse({seeds, seed: 83, canon: {fill: 0}}))
-  const prep = wicker(['prepare-segments', dir, '--run', 'r1', '--packet-size', '4', '--json'])
-  expect(prep.code, prep.stderr).toBe(0)
-  const plan = JSON.parse(readFileSync(join(dir, '.wicker', 'runs', 'r1', 'plan.json'), 'utf8'))
-  return {dir, packets: plan.packets as Array<{id: string}>}
-}
+const prepared = (seeds: number) => preparedRun('wicker-batch-', seeds)
 
 const ENV_OF = {anthropic: 'ANTHROPIC_API_KEY', openai: 'OPENAI_API_KEY'} as const
 const args = (provider: 'anthropic' | 'openai', dir: string, url: string, extra: string[] = []) => ['launch', dir, '--run', 'r1', '--agent', `${provider}-batch`, '--base-url', url, '--model', 'tlon-7b', ...FAST, '--json', ...extra]

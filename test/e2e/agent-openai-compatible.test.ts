@@ -4,11 +4,10 @@ import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {generateCourse} from '../../bench/synth/generate.js'
-import {writeCourse} from '../../bench/synth/write.js'
 import {wicker, wickerAsync} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
-import {filesContaining, tempDir} from '../helpers/fs.js'
+import {filesContaining} from '../helpers/fs.js'
+import {preparedRun} from '../helpers/prepared-run.js'
 import {alive} from '../helpers/procs.js'
 
 /**
@@ -86,14 +85,7 @@ function completion(call: Call, o: {fenced?: boolean; finish?: string} = {}) {
   }
 }
 
-/** A course prepared as run r1 in packets of 4 LEGOs. */
-function prepared(seeds: number) {
-  const dir = writeCourse(tempDir('wicker-oai-'), generateCourse({seeds, seed: 83, canon: {fill: 0}}))
-  const prep = wicker(['prepare-segments', dir, '--run', 'r1', '--packet-size', '4', '--json'])
-  expect(prep.code, prep.stderr).toBe(0)
-  const plan = JSON.parse(readFileSync(join(dir, '.wicker', 'runs', 'r1', 'plan.json'), 'utf8'))
-  return {dir, packets: plan.packets as Array<{id: string}>}
-}
+const prepared = (seeds: number) => preparedRun('wicker-oai-', seeds)
 
 const launch = (dir: string, url: string, extra: string[] = [], env: Record<string, string | undefined> = {OPENAI_API_KEY: KEY}) =>
   wickerAsync(['launch', dir, '--run', 'r1', '--agent', 'openai-compatible', '--base-url', url, '--model', 'tlon-7b', ...FAST, '--json', ...extra], {env})
