@@ -44,6 +44,45 @@ export interface SchedulerOptions {
 
 export type PacketState = {class: AttemptClass; message: string; index: number; interrupted: boolean; staged: boolean}
 
+/**
+ * What a launch's runner (the Scheduler, or a batch agent's BatchRunner) keeps of the attempts that
+ * ended: each packet's last outcome, the staged outputs, the attempts and their cost, and the halt
+ * that the cost or failure limits call for (told once, as a `halt` event).
+ */
+export class AttemptBook {
+  /** the last outcome of each packet attempted in this launch */
+  readonly outcomes = new Map<string, PacketState>()
+  readonly staged: string[] = []
+  attempts = 0
+  cost = 0
+  haltReason: string | null = null
+
+  constructor(private readonly book: {halt: number; maxCostUsd: number | null; emit: (e: LaunchEvent) => void}) {}
+
+  protected halt(reason: string): void {
+    if (this.haltReason) return
+    this.haltReason = reason
+    this.book.emit({type: 'halt', reason})
+  }
+
+  /** An attempt that ended: counted, its staged output and cost kept, and the cost limit checked. */
+  protected record(packet: string, index: number, outcome: {class: AttemptClass; message: string; interrupted: boolean; staged: string | null; costUsd: number | null}): void {
+    this.attempts++
+    if (outcome.staged) this.staged.push(outcome.staged)
+    if (outcome.costUsd) this.cost += outcome.costUsd
+    this.outcomes.set(packet, {class: outcome.class, message: outcome.message, index, interrupted: outcome.interrupted, staged: outcome.staged !== null})
+    const reason = haltForCost(this.cost, this.book.maxCostUsd)
+    if (reason) this.halt(reason)
+  }
+
+  /** The failure limit (--halt), over the attempts that finished. */
+  protected checkFailures(): void {
+    const finished = [...this.outcomes.values()].filter((o) => !o.interrupted)
+    const reason = haltForFailures(finished.length, finished.filter((o) => !o.staged).length, this.book.halt)
+    if (reason) this.halt(reason)
+  }
+}
+
 export const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (ms <= 0 || signal?.aborted) return resolve()
@@ -58,13 +97,7 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', onAbort, {once: true})
   })
 
-export class Scheduler {
-  /** the last outcome of each packet attempted in this launch */
-  readonly outcomes = new Map<string, PacketState>()
-  readonly staged: string[] = []
-  attempts = 0
-  cost = 0
-  haltReason: string | null = null
+export class Scheduler extends AttemptBook {
   /** the first failure of launch's own I/O; thrown by runSegments once every attempt returned */
   private fatal: {error: unknown} | null = null
   private pausedUntil = 0
@@ -73,6 +106,7 @@ export class Scheduler {
   private readonly now: () => number
 
   constructor(private readonly o: SchedulerOptions) {
+    super(o)
     this.random = o.random ?? Math.random
     this.now = o.now ?? Date.now
   }
@@ -144,11 +178,7 @@ export class Scheduler {
         const outcome = outcomes[i] ?? null
         if (outcome === null) continue // launch stopped before the agent started: the packet did not start
         this.o.lastAttempt.set(p.id, attempt)
-        this.attempts++
-        if (outcome.staged) this.staged.push(outcome.staged)
-        if (outcome.costUsd) this.cost += outcome.costUsd
-        this.outcomes.set(p.id, {class: outcome.class, message: outcome.message, index: p.index, interrupted: outcome.interrupted, staged: outcome.staged !== null})
-        this.checkCost()
+        this.record(p.id, p.index, outcome)
         // ok, failed, interrupted and not started are counted from the outcomes at the end (launch.ts)
         if (outcome.staged || outcome.interrupted) continue
         const decision = decide(outcome, counters, this.o, this.random)
@@ -171,23 +201,6 @@ export class Scheduler {
       if (next.length > 0 && waitMs > 0) await sleep(waitMs, this.o.signal)
       pending = next
     }
-  }
-
-  private halt(reason: string): void {
-    if (this.haltReason) return
-    this.haltReason = reason
-    this.o.emit({type: 'halt', reason})
-  }
-
-  private checkFailures(): void {
-    const finished = [...this.outcomes.values()].filter((o) => !o.interrupted)
-    const reason = haltForFailures(finished.length, finished.filter((o) => !o.staged).length, this.o.halt)
-    if (reason) this.halt(reason)
-  }
-
-  private checkCost(): void {
-    const reason = haltForCost(this.cost, this.o.maxCostUsd)
-    if (reason) this.halt(reason)
   }
 }
 

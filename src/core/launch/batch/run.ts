@@ -10,8 +10,8 @@ import {acceptOutput, outputCap, type AttemptContext} from '../attempt.js'
 import type {AttemptClass} from '../classify.js'
 import type {LedgerStart} from '../ledger.js'
 import {stagedName} from '../output.js'
-import {decide, haltForCost, haltForFailures, MAX_WAIT_MS, type RetryCounters} from '../policy.js'
-import {nextAttempt, sleep, type PacketState} from '../scheduler.js'
+import {decide, MAX_WAIT_MS, type RetryCounters} from '../policy.js'
+import {AttemptBook, nextAttempt, sleep} from '../scheduler.js'
 import type {OpenAiSettings} from '../openai/settings.js'
 import {BatchHttpError, type BatchClient, type BatchStatus} from './client.js'
 import {batchCostUsd, batchRequest, BATCH_LIMITS, customId, parseCustomId, readAnthropicResult, readOpenAiResult, splitBatches, type BatchRequest, type BatchResult} from './requests.js'
@@ -59,25 +59,19 @@ interface Group {
 
 const MAX_POLL_MS = 600_000
 
-export class BatchRunner {
-  readonly outcomes = new Map<string, PacketState>()
-  readonly staged: string[] = []
-  attempts = 0
-  cost = 0
-  haltReason: string | null = null
+/** What a client call threw, as the BatchHttpError it is (or a crash, for anything else). */
+const asBatchError = (error: unknown): BatchHttpError => (error instanceof BatchHttpError ? error : new BatchHttpError(String(error), 'crash'))
+
+export class BatchRunner extends AttemptBook {
   /** for the segment tallies: packets retried at least once */
   readonly retried = new Set<string>()
 
-  constructor(private readonly o: BatchRunOptions) {}
+  constructor(private readonly o: BatchRunOptions) {
+    super({halt: o.halt, maxCostUsd: o.maxCostUsd, emit: o.ctx.emit})
+  }
 
   private stopped(): boolean {
     return this.haltReason !== null || this.o.ctx.signal.aborted
-  }
-
-  private halt(reason: string): void {
-    if (this.haltReason) return
-    this.haltReason = reason
-    this.o.ctx.emit({type: 'halt', reason})
   }
 
   /**
@@ -140,7 +134,7 @@ export class BatchRunner {
         id = await client.create(chunk, ctx.signal)
       } catch (error) {
         if (ctx.signal.aborted) break
-        const e = error instanceof BatchHttpError ? error : new BatchHttpError(String(error), 'crash')
+        const e = asBatchError(error)
         // the batch was not created: its requests were not paid for, and did not start
         for (const r of chunk) this.outcomes.set(r.packet, {class: e.class_, message: e.message, index: r.item.p.index, interrupted: false, staged: false})
         this.halt(`${e.class_} creating a batch of ${chunk.length} request(s): ${e.message}${e.class_ === 'auth' ? ' (retrying would fail every packet the same way)' : ''}`)
@@ -172,7 +166,7 @@ export class BatchRunner {
         status = await client.retrieve(g.id, ctx.signal)
       } catch (error) {
         if (ctx.signal.aborted) return []
-        const e = error instanceof BatchHttpError ? error : new BatchHttpError(String(error), 'crash')
+        const e = asBatchError(error)
         if (e.class_ === 'auth') {
           this.halt(`auth polling batch ${g.id}: ${e.message}`)
           return []
@@ -196,7 +190,7 @@ export class BatchRunner {
       } catch (error) {
         if (ctx.signal.aborted) return []
         // the results stay with the provider (29 days at Anthropic): the next launch reads them again
-        const e = error instanceof BatchHttpError ? error : new BatchHttpError(String(error), 'crash')
+        const e = asBatchError(error)
         this.halt(`${e.class_} reading the results of batch ${g.id}: ${e.message} (run launch again to read them; nothing is sent again)`)
         return []
       }
@@ -271,12 +265,7 @@ export class BatchRunner {
       staged,
     })
     ctx.emit({type: 'end', packet: packet.id, index: item.p.index, attempt: item.attempt, class: cls, message, durationMs, staged, costUsd})
-    this.attempts++
-    if (staged) this.staged.push(staged)
-    if (costUsd) this.cost += costUsd
-    this.outcomes.set(packet.id, {class: cls, message, index: item.p.index, interrupted: false, staged: staged !== null})
-    const overCost = haltForCost(this.cost, this.o.maxCostUsd)
-    if (overCost) this.halt(overCost)
+    this.record(packet.id, item.p.index, {class: cls, message, interrupted: false, staged, costUsd})
     if (staged) return null
     const decision = decide({class: cls, message, resetInMs: null}, item.counters, {retries: this.o.retries, backoffMs: this.o.backoffMs}, this.o.random)
     if ((decision.action === 'retry' || decision.action === 'pause') && !this.stopped()) {
@@ -286,11 +275,7 @@ export class BatchRunner {
       return {p: item.p, attempt, counters: decision.counters, sentAt: 0}
     }
     if (decision.action === 'halt') this.halt(`${cls} on ${packet.id}: ${decision.reason}`)
-    else {
-      const finished = [...this.outcomes.values()].filter((s) => !s.interrupted)
-      const reason = haltForFailures(finished.length, finished.filter((s) => !s.staged).length, this.o.halt)
-      if (reason) this.halt(reason)
-    }
+    else this.checkFailures()
     return null
   }
 }
