@@ -273,18 +273,9 @@ export function planFile(plan: Plan): PlanFile {
 export function planDigest(body: Omit<PlanFile, 'planId' | 'createdAt'>): string {
   const {ops, ...rest} = body
   const hash = sha256Pieces().update(JSON.stringify(rest))
-  // fed in pieces of about a megabyte: one update per op costs more than the hashing
-  let piece = ''
-  for (const o of ops) {
-    piece += `\n${JSON.stringify([o.op, o.id, o.hash, o.replaces, o.sources])}`
-    if (piece.length > PIECE) {
-      hash.update(piece)
-      piece = ''
-    }
-  }
-  return hash.update(piece).digest('hex')
+  for (const o of ops) hash.update(`\n${JSON.stringify([o.op, o.id, o.hash, o.replaces, o.sources])}`)
+  return hash.digest('hex')
 }
-const PIECE = 1 << 20
 
 /**
  * sha256 of every op's exact phrases, op by op, in order: each op as its phrase count, each side
@@ -293,16 +284,11 @@ const PIECE = 1 << 20
  */
 export function phrasesDigest(ops: ReadonlyArray<Pick<PlanOp, 'phrases'>>): string {
   const hash = sha256Pieces()
-  let piece = ''
   for (const o of ops) {
-    piece += `${o.phrases.length}\n`
-    for (const p of o.phrases) piece += `${p.known.length}:${p.known}${p.target.length}:${p.target}`
-    if (piece.length > PIECE) {
-      hash.update(piece)
-      piece = ''
-    }
+    hash.update(`${o.phrases.length}\n`)
+    for (const p of o.phrases) hash.update(`${p.known.length}:${p.known}${p.target.length}:${p.target}`)
   }
-  return hash.update(piece).digest('hex')
+  return hash.digest('hex')
 }
 
 function resolveStagingConflict(
