@@ -92,16 +92,18 @@ function staleMetadata(metadata: Record<string, unknown> | null, count: number):
   return typeof total === 'number' && total !== count ? [{kind: 'stale-metadata', message: `metadata.total_baskets says ${total}, but the canon holds ${count} basket(s).`}] : []
 }
 
+function notBaskets(value: Json, file: string): InputError {
+  return new InputError({
+    code: 'E_INPUT_CANON',
+    message: `Canon ${file} holds ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}, not an object of baskets.`,
+    hint: `Restore ${file} from its last backup (.wicker/backups/) or from version control.`,
+    details: {file},
+  })
+}
+
 /** Reads canon as it is, in any of the shapes found in real courses, keeping a finding for every irregularity. */
 export function readCanonValue(value: Json, file: string, sha256: string | null): Canon {
-  if (!isObject(value)) {
-    throw new InputError({
-      code: 'E_INPUT_CANON',
-      message: `Canon ${file} holds ${Array.isArray(value) ? 'an array' : value === null ? 'null' : `a ${typeof value}`}, not an object of baskets.`,
-      hint: `Restore ${file} from its last backup (.wicker/backups/) or from version control.`,
-      details: {file},
-    })
-  }
+  if (!isObject(value)) throw notBaskets(value, file)
   const findings: CanonFinding[] = []
   const tally = newTally()
   const baskets = new Map<string, CanonBasket>()
@@ -278,6 +280,17 @@ function canonInFull(held: Held, file: string, options: CanonReadOptions): Canon
 async function readHeld(file: string): Promise<Held> {
   const bytes = await readBytes(file)
   return {bytes, sha: sha256Hex(bytes)}
+}
+
+/**
+ * What readCanon without an index refuses, and nothing else: the same read, decoding, parse and
+ * strict checks, without the canon model (nor its hash). For a command that does not use canon but
+ * must refuse one wicker could not read (extract).
+ */
+export async function checkCanon(file: string, options: CanonReadOptions = {}): Promise<void> {
+  if (!existsSync(file)) return
+  const value = parseCanonHeld({bytes: await readBytes(file)}, file, {maxDepth: options.maxDepth ?? CANON_MAX_DEPTH, allowLoneSurrogates: options.allowLoneSurrogates})
+  if (!isObject(value)) throw notBaskets(value, file)
 }
 
 /** Reads the canon file; a missing canon is an empty canon. With `index`, bytes wicker wrote are read by their layout. */

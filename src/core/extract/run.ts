@@ -2,6 +2,7 @@ import {isAbsolute, join, resolve} from 'node:path'
 
 import type {z} from 'zod'
 
+import {checkCanon} from '../canon/read.js'
 import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import type {Course} from '../course/model.js'
 import {errnoOf} from '../errors.js'
@@ -131,7 +132,9 @@ async function quarantine(extraction: Extraction, courseDir: string, dir: string
 
 export async function runExtract(options: OpenCourseOptions & ExtractSettings): Promise<{result: RunExtractResult; warnings: string[]}> {
   options.onProgress?.('loading the course')
-  const {course, warnings} = await openCourse({...options, recover: true})
+  // canon is not used: it is only checked, with every refusal of a full read, and not turned into a model
+  const {course, warnings} = await openCourse({...options, recover: true, canon: false})
+  await checkCanon(course.files.canon, {maxDepth: options.maxDepth})
   const extraction = await extractFor(course, options, options.cwd)
   options.onProgress?.('writing .wicker/extract.json and the quarantine')
   const paths = wickerPaths(course.dir)
