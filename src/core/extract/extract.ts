@@ -14,7 +14,7 @@ import {PACKET_ID, RUN_NAME} from '../schemas/run-plan.js'
 import {decodeStaging} from '../staging/decode.js'
 import {refusalAt} from '../staging/inspect.js'
 import {salvageStaging} from '../staging/repair.js'
-import {readStagingFile, StagingChanged} from '../staging/read.js'
+import {readStagingFileSync, StagingChanged} from '../staging/read.js'
 import {sameStaging, scanStaging, stagingFingerprint, type ScanResult, type StagingEntry} from '../staging/scan.js'
 import {realDisk} from '../store/disk.js'
 import {confine, within} from '../store/inside.js'
@@ -195,7 +195,7 @@ async function readOne(entry: StagingEntry, options: ExtractOptions, context: Re
     problems.push({file: entry.name, ...rest})
   }
   if (entry.size > options.maxFileSize) return failed(report, sink, 'too-large', `${entry.size} bytes, over the ${options.maxFileSize}-byte cap (--max-file-size)`)
-  const bytes = await readStagingFile(entry)
+  const bytes = readStagingFileSync(entry)
   if (bytes === 'being-written') return failed(report, sink, 'being-written', 'changed since staging was scanned: still being written; it is read next time')
   return readFileBytes(report, basename(entry.path), bytes, options, context, sink)
 }
@@ -375,25 +375,14 @@ async function extractScan(scan: ScanResult, options: ExtractOptions): Promise<E
   }
   const context = readContext(options.course)
   const found: Found[] = []
-  // Files are read a few at a time, so the disk works while JSON is parsed; results keep file order.
-  const results = new Array<{one: Awaited<ReturnType<typeof readOne>>; problems: Problem[]}>(scan.files.length)
-  let next = 0
-  let read = 0
+  // File after file, in file order: each is read whole with plain system calls (readStagingFileSync)
+  const results: Array<{one: FileRead; problems: Problem[]}> = []
   const tick = progressEvery(options.onProgress, 'reading staging', scan.files.length, 50)
-  const worker = async () => {
-    while (next < scan.files.length) {
-      const i = next++
-      const own: Problem[] = []
-      try {
-        results[i] = {one: await readOne(scan.files[i]!, options, context, own), problems: own}
-        tick(++read)
-      } catch (error) {
-        next = scan.files.length // the other readers stop too: this attempt is over
-        throw error
-      }
-    }
+  for (const entry of scan.files) {
+    const own: Problem[] = []
+    results.push({one: await readOne(entry, options, context, own), problems: own})
+    tick(results.length)
   }
-  await Promise.all(Array.from({length: Math.min(8, scan.files.length)}, worker))
   for (const {one, problems: own} of results) {
     problems.push(...own)
     files.push(one.report)

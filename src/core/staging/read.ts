@@ -1,4 +1,4 @@
-import {constants} from 'node:fs'
+import {closeSync, constants, fstatSync, openSync, readSync} from 'node:fs'
 import {open, type FileHandle} from 'node:fs/promises'
 
 import {ioError} from '../errors.js'
@@ -61,6 +61,45 @@ export async function readStagingFile(entry: StagingEntry): Promise<Buffer | 'be
     throw ioError(error, entry.path, 'read the staging file')
   } finally {
     await handle.close().catch(() => undefined)
+  }
+}
+
+/**
+ * readStagingFile without the thread pool: the same opening, checks and answers, each step a
+ * system call made here. For extract, which reads file after file and has nothing else to do while
+ * one is read: five round trips to the thread pool per file cost more than the reads.
+ */
+export function readStagingFileSync(entry: StagingEntry): Buffer | 'being-written' {
+  let fd: number
+  try {
+    fd = openSync(entry.path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+  } catch (error) {
+    if (CHANGED.has((error as NodeJS.ErrnoException).code ?? '')) throw new StagingChanged(entry.name)
+    throw ioError(error, entry.path, 'read the staging file')
+  }
+  try {
+    const before = fstatSync(fd)
+    if (!before.isFile() || before.ino !== entry.ino) throw new StagingChanged(entry.name)
+    if (before.size !== entry.size || before.mtimeMs !== entry.mtimeMs) return 'being-written'
+    const bytes = Buffer.allocUnsafe(entry.size)
+    let got = 0
+    while (got < entry.size) {
+      const bytesRead = readSync(fd, bytes, got, entry.size - got, got)
+      if (bytesRead === 0) break
+      got += bytesRead
+    }
+    const after = fstatSync(fd)
+    if (after.size !== entry.size || after.mtimeMs !== entry.mtimeMs || got !== entry.size) return 'being-written'
+    return bytes
+  } catch (error) {
+    if (error instanceof StagingChanged) throw error
+    throw ioError(error, entry.path, 'read the staging file')
+  } finally {
+    try {
+      closeSync(fd)
+    } catch {
+      // as the async reader: a failed close loses nothing that was read
+    }
   }
 }
 
