@@ -262,15 +262,18 @@ export async function readFileBytes(report: FileReport, name: string, bytes: Buf
       p.known = tidy(p.known)
       p.target = tidy(p.target)
     }
-    phrases.forEach((p, i) => {
+    for (let i = 0; i < phrases.length; i++) {
+      const p = phrases[i]!
       // Swapped sides are fixed only when each side is clearly the other language.
       if (context.sense.mayBeKnown(p.target) && context.sense.sideOf(p.target, units(p.target)) === 'known' && context.sense.sideOf(p.known, units(p.known)) === 'target') {
         phrases[i] = {known: p.target, target: p.known}
         sink({kind: 'swapped-fixed', basket: id, at: `${raw.path}`, message: `${id}, phrase ${i}: known and target were exchanged; fixed ("${p.known}" is the target)`})
       }
-    })
+    }
     const lego = options.course.legoById.get(id)
-    if (raw.lego && lego && (tidy(raw.lego.target) !== tidy(lego.target) || (raw.lego.known !== '' && tidy(raw.lego.known) !== tidy(lego.known)))) {
+    // equal texts are equal tidied: tidy only where they differ as written
+    const differs = (a: string, b: string) => a !== b && tidy(a) !== tidy(b)
+    if (raw.lego && lego && (differs(raw.lego.target, lego.target) || (raw.lego.known !== '' && differs(raw.lego.known, lego.known)))) {
       sink({kind: 'lego-mismatch', basket: id, at: raw.path, message: `${id}: the file gives the LEGO as "${raw.lego.known}" / "${raw.lego.target}"; lego_pairs says "${lego.known}" / "${lego.target}" (lego_pairs is used)`})
     }
     let invalid: string | null = null
@@ -292,14 +295,22 @@ export async function readFileBytes(report: FileReport, name: string, bytes: Buf
 /** Collapses identical baskets, lets a later launch attempt supersede an earlier one, and keeps real conflicts apart. */
 function combine(found: Found[], problems: Problem[]): {candidates: Candidate[]; duplicates: number; superseded: number; conflicts: StagingConflict[]} {
   const byId = new Map<string, Found[]>()
-  for (const f of found) byId.set(f.id, [...(byId.get(f.id) ?? []), f])
+  for (const f of found) {
+    const list = byId.get(f.id)
+    if (list) list.push(f)
+    else byId.set(f.id, [f])
+  }
   const candidates: Candidate[] = []
   const conflicts: StagingConflict[] = []
   let duplicates = 0
   let superseded = 0
   for (const [id, list] of byId) {
     const variants = new Map<string, Found[]>()
-    for (const f of list) variants.set(f.hash, [...(variants.get(f.hash) ?? []), f])
+    for (const f of list) {
+      const same = variants.get(f.hash)
+      if (same) same.push(f)
+      else variants.set(f.hash, [f])
+    }
     duplicates += list.length - variants.size
     let kept = [...variants.values()]
     // An invalid basket (reported already) does not compete with a valid one for the same id.
