@@ -67,3 +67,22 @@ export function launchName(file: string): {run: string; packet: string; attempt:
   const shard = match[4] === undefined || index < 1 || index > count ? null : {index, count}
   return {run: match[1]!, packet: match[2]!, attempt: Number(match[3]), shard}
 }
+
+/**
+ * Whether `text` is tidy as it is (tidy(text) === text), by a look that can only say yes where that
+ * is so: nothing at or above U+0300 (NFC could change it), no white space but single inner spaces
+ * (no control character, no U+00A0). A no is "maybe not": the caller tidies. Most phrase sides are
+ * tidy already, and this costs a fraction of tidy's regular expressions.
+ */
+export function plainlyTidy(text: string): boolean {
+  // a space first is not tidy: start as if after one
+  let previous = 32
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 32) {
+      if (previous === 32) return false
+    } else if (c < 32 || c === 0xa0 || c >= 0x300) return false
+    previous = c
+  }
+  return previous !== 32 || text.length === 0
+}

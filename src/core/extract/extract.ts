@@ -21,7 +21,7 @@ import {confine, within} from '../store/inside.js'
 import {runPaths, wickerPaths} from '../store/paths.js'
 import {readJsonCache} from '../store/read-json.js'
 import {tidy, units} from '../text/normalize.js'
-import {launchName, tidyPhrasesHash, type Candidate, type Source} from './candidate.js'
+import {launchName, plainlyTidy, tidyPhrasesHash, type Candidate, type Source} from './candidate.js'
 import {formatCounts} from './counts.js'
 import {progressEvery, type OnProgress} from '../progress.js'
 
@@ -259,8 +259,8 @@ export async function readFileBytes(report: FileReport, name: string, bytes: Buf
     // tidied in place: readPhrases made each pair afresh, so no second object per phrase
     const phrases = read.phrases
     for (const p of phrases) {
-      p.known = tidy(p.known)
-      p.target = tidy(p.target)
+      if (!plainlyTidy(p.known)) p.known = tidy(p.known)
+      if (!plainlyTidy(p.target)) p.target = tidy(p.target)
     }
     for (let i = 0; i < phrases.length; i++) {
       const p = phrases[i]!

@@ -41,8 +41,12 @@ export function jsonText(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`
 }
 
-/** Pieces of text are gathered up to this size before they are written. */
-const PIECE = 1 << 20
+/**
+ * Pieces of text are gathered up to this size (in UTF-16 units) before they are handed on: small
+ * enough to be young garbage (the writer gathers them into megabyte buffers, Disk.writeFile), not
+ * strings in the large-object space that only a full collection frees.
+ */
+const PIECE = 1 << 14
 
 /**
  * The JSON text of an object, in pieces, for a file too large to hold twice (.wicker/extract.json):

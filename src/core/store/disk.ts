@@ -138,9 +138,25 @@ async function withHandle(path: string, how: keyof typeof HOW, work: (h: FileHan
 }
 
 /** Writes data whole; pieces one after another (each writeFile goes on from where the last ended). */
+/** Text written in pieces is gathered into buffers of this size: one write each. */
+const WRITE_PIECE = 1 << 20
+
 async function writeAll(handle: FileHandle, data: FileData): Promise<void> {
   if (typeof data === 'string' || data instanceof Uint8Array) return handle.writeFile(data)
-  for (const piece of data) await handle.writeFile(piece)
+  // each piece goes into the buffer as UTF-8 as it comes (the same bytes as writing it): no string
+  // of a megabyte is made to gather them, which would be garbage of the old generation
+  const buffer = Buffer.allocUnsafe(WRITE_PIECE)
+  let used = 0
+  for (const piece of data) {
+    const size = Buffer.byteLength(piece)
+    if (used > 0 && used + size > WRITE_PIECE) {
+      await handle.writeFile(buffer.subarray(0, used))
+      used = 0
+    }
+    if (size > WRITE_PIECE) await handle.writeFile(piece)
+    else used += buffer.write(piece, used)
+  }
+  if (used > 0) await handle.writeFile(buffer.subarray(0, used))
 }
 
 const HASH_PIECE = 8 << 20
