@@ -149,5 +149,13 @@ export interface Refusal {
 export function refusalAt(value: unknown, json: string, limits: InspectLimits): Refusal | null {
   const [first] = strictProblems(json, {maxDepth: limits.maxDepth, maxProblems: 1})
   if (first) return {path: first.path, message: describeProblem(first)}
-  return inspectAt(value, limits)
+  return MAY_HOLD_UNSAFE_NUMBER.test(json) ? inspectAt(value, limits) : null
 }
+
+/**
+ * Once the text check passed (it refuses the same keys and the same depth as the walk), the walk can
+ * only refuse a number: one out of range or an integer of 2^53 or more. Neither can be written
+ * without an exponent or 16 digits in a row (15 digits stay under 2^53), so where the text has
+ * neither anywhere (strings included), the walk has nothing to find and is not made.
+ */
+const MAY_HOLD_UNSAFE_NUMBER = /\d{16}|\d[eE]/

@@ -22,6 +22,11 @@ describe('the walk over a parsed staging value', () => {
     expect(inspectValue(Object.fromEntries([['ok', 1], ['constructor', 'x']]), {maxDepth: 64})).toBe('the key "constructor" at $ is refused (it could pollute object prototypes)')
   })
 
+  it('refuses what only the walk refuses wherever the text could hold it, and passes 15 digits without an exponent', () => {
+    for (const n of ['9007199254740992', '-9007199254740993', '12345678901234567890', '1e16', '1E300', '9.5e15', '-2.5e+20']) expect(refused(`{"a": [${n}]}`), n).not.toBeNull()
+    for (const n of ['999999999999999', '-999999999999999', '999999999999999.5', '0.123456789012345', '-0']) expect(refused(`{"a": [${n}], "e": "x1"}`), n).toBeNull()
+  })
+
   it('passes a value with nothing to refuse', () => {
     expect(refused('{"S0001L01": {"practice_phrases": [["a", "b", "P01", 9007199254740991], {"known": "c", "target": "d", "n": -1.5}]}}')).toBeNull()
   })
