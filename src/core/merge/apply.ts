@@ -1,5 +1,4 @@
 import {CONTAINER_CLOSE, headerText, MEMBER_SEPARATOR, memberText, scanLayout, type CanonLayout} from '../canon/layout.js'
-import {canonPieces, Pieces} from './pieces.js'
 import {isUsable, type Canon} from '../canon/model.js'
 import {covers, readCanonValue} from '../canon/read.js'
 import {basketValue, buildCanonDoc, courseRank, serializeCanon, type CanonEdit} from '../canon/write.js'
@@ -62,10 +61,7 @@ export function applyPlan(course: Course, canon: Canon, plan: Plan, meta: {tx: s
   } else {
     const doc = buildCanonDoc(course, canon, edit)
     checkInvariants(course, canon, doc, plan, changed)
-    // the whole document, with each basket serialised the way a splice writes it (the same bytes as serializeCanon)
-    const [head, nested] = canon.containerPath
-    const laid = nested === undefined ? canonPieces(doc, head ?? 'baskets') : null
-    bytes = laid ? laid.join().bytes : Buffer.from(serializeCanon(doc), 'utf8')
+    bytes = Buffer.from(serializeCanon(doc), 'utf8')
   }
   const written = spliced ? 'spliced' : 'serialised'
   const touched = new Set(plan.ops.map((o) => o.id))
@@ -83,7 +79,7 @@ const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/
  * is exactly what serialising the whole document gives (a property test holds the two to it), or
  * null where that cannot be promised (adoption, baskets out of course order, integer-like keys).
  */
-function splice(course: Course, canon: Canon, layout: CanonLayout, edit: CanonEdit): Spliced | null {
+function splice(course: Course, canon: Canon, layout: CanonLayout, edit: CanonEdit): {bytes: Buffer; members: Map<string, Buffer>} | null {
   if (edit.adopted.size > 0) return null
   const rank = courseRank(course)
   let last = -1
@@ -99,22 +95,26 @@ function splice(course: Course, canon: Canon, layout: CanonLayout, edit: CanonEd
   const rest = serializeCanon(buildCanonDoc(course, {...canon, baskets: new Map()}, {...edit, set: new Map()}))
   const EMPTY = '"baskets": {}\n}\n'
   if (!rest.endsWith(EMPTY)) return null
-  const pieces = new Pieces()
-  pieces.add(`${rest.slice(0, -EMPTY.length)}"baskets": {\n`)
+  const parts: Buffer[] = [Buffer.from(`${rest.slice(0, -EMPTY.length)}"baskets": {\n`)]
+  const separator = Buffer.from(MEMBER_SEPARATOR)
   const spans = layout.spans
-  /** the piece written for each basket the plan sets */
-  const members = new Map<string, number>()
-  const member = (id: string, value: unknown) => members.set(id, pieces.add(memberText(id, value)))
+  /** the bytes written for each basket the plan sets */
+  const members = new Map<string, Buffer>()
+  const member = (id: string, value: unknown) => {
+    const bytes = Buffer.from(memberText(id, value))
+    members.set(id, bytes)
+    return bytes
+  }
   // Untouched baskets next to each other in canon are one stretch of bytes (separators included), copied as one piece.
   let run: {start: number; end: number} | null = null
   let count = 0
   const flush = () => {
-    if (run) pieces.add(layout.bytes.subarray(run.start, run.end))
+    if (run) parts.push(layout.bytes.subarray(run.start, run.end))
     run = null
   }
   const next = () => {
     flush()
-    if (count++ > 0) pieces.add(MEMBER_SEPARATOR)
+    if (count++ > 0) parts.push(separator)
   }
   let i = 0
   let j = 0
@@ -125,7 +125,7 @@ function splice(course: Course, canon: Canon, layout: CanonLayout, edit: CanonEd
       const value = edit.set.get(span.id)
       if (value !== undefined) {
         next()
-        member(span.id, value)
+        parts.push(member(span.id, value))
       } else if (run) run.end = span.end
       else {
         next()
@@ -134,19 +134,12 @@ function splice(course: Course, canon: Canon, layout: CanonLayout, edit: CanonEd
     } else {
       const id = added[j++]!
       next()
-      member(id, edit.set.get(id))
+      parts.push(member(id, edit.set.get(id)))
     }
   }
   flush()
-  pieces.add(CONTAINER_CLOSE)
-  const {bytes, at} = pieces.join()
-  return {bytes, members: new Map([...members].map(([id, piece]) => [id, at(piece)]))}
-}
-
-/** Spliced canon bytes, and where in them each basket the plan sets was written ([start, end), as a layout span gives it). */
-interface Spliced {
-  bytes: Buffer
-  members: Map<string, {start: number; end: number}>
+  parts.push(Buffer.from(CONTAINER_CLOSE))
+  return {bytes: Buffer.concat(parts), members}
 }
 
 /**
@@ -155,7 +148,7 @@ interface Spliced {
  * it, in its place; nothing is lost or added beyond the plan; the rest of the document is unchanged
  * but for metadata; and every written basket is what the plan says.
  */
-function checkSplice(course: Course, canon: Canon, before: CanonLayout, spliced: Spliced, plan: Plan, edit: CanonEdit, changed: {added: string[]; adopted: Set<string>}): void {
+function checkSplice(course: Course, canon: Canon, before: CanonLayout, spliced: {bytes: Buffer; members: Map<string, Buffer>}, plan: Plan, edit: CanonEdit, changed: {added: string[]; adopted: Set<string>}): void {
   const {bytes, members} = spliced
   const after = scanLayout(bytes)
   if (!after) throw new InvariantError('the canon written would not read back by its own layout')
@@ -167,8 +160,7 @@ function checkSplice(course: Course, canon: Canon, before: CanonLayout, spliced:
     const was = old.get(span.id)
     const member = members.get(span.id)
     if (touched.has(span.id)) {
-      // its bytes are exactly the ones serialised for it, where they were put (pieces.ts)
-      if (!member || member.start !== span.start || member.end !== span.end) throw new InvariantError(`basket ${span.id} would not be written as planned`)
+      if (!member || bytes.compare(member, 0, member.length, span.start, span.end) !== 0) throw new InvariantError(`basket ${span.id} would not be written as planned`)
     } else if (!was) throw new InvariantError(`basket ${span.id} would appear without being in the plan`)
     else if (bytes.compare(before.bytes, was.start, was.end, span.start, span.end) !== 0) throw new InvariantError(`basket ${span.id} would change without being in the plan`)
   }
