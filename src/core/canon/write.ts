@@ -33,9 +33,16 @@ export function basketValue(lego: Lego, phrases: TextPair[]): Record<string, unk
 
 /** Where a basket goes in canon: its LEGO's place in the course; ids the course does not know go last. */
 export function courseRank(course: Course): (id: string) => number {
-  const order = new Map(course.legos.map((l, i) => [l.id, i]))
-  return (id) => order.get(id) ?? Number.MAX_SAFE_INTEGER
+  let rank = ranks.get(course)
+  if (!rank) {
+    const order = new Map(course.legos.map((l, i) => [l.id, i]))
+    rank = (id) => order.get(id) ?? Number.MAX_SAFE_INTEGER
+    ranks.set(course, rank)
+  }
+  return rank
 }
+/** one order per course: a merge asks for it three times, and 100,000 LEGOs are worth mapping once */
+const ranks = new WeakMap<Course, (id: string) => number>()
 
 export function buildCanonDoc(course: Course, canon: Canon, edit: CanonEdit): Record<string, unknown> {
   const baskets = bare()

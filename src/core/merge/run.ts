@@ -22,6 +22,7 @@ import {readNamedJson} from '../store/named-file.js'
 import {readState} from '../store/state.js'
 import {applyPlan} from './apply.js'
 import {recover} from '../transaction/recover.js'
+import {remembering} from '../transaction/remembering.js'
 import {appliedPath, canonFileNow, newTxId, runTransaction, type TxContext} from '../transaction/transaction.js'
 
 export interface RunMergeOptions extends OpenCourseOptions, ExtractSettings {
@@ -94,6 +95,8 @@ function stale(what: string, plan: PlanFile): never {
  */
 export async function checkPlanPaths(course: Course, plan: PlanFile, dirs: string[], options: {disk?: Disk; named?: string[]} = {}): Promise<void> {
   const shown = dirs.map((d) => (within(course.dir, d) ? relative(course.dir, d) : d))
+  // one pass: the folders every file is judged by are looked up once, not once per file
+  const disk = remembering(options.disk ?? realDisk)
   // the same rule a journal record's moves are judged by (record-check.ts)
   const trust = {courseDir: course.dir, wickerDir: wickerPaths(course.dir).root, named: options.named ?? []}
   // 40,000 ops name a few hundred files: each (file, folder) is judged once
@@ -102,7 +105,7 @@ export async function checkPlanPaths(course: Course, plan: PlanFile, dirs: strin
     const key = `${stagingDir ?? ''}\0${file}`
     let ok = judged.get(key)
     if (ok === undefined) {
-      ok = !file.includes('\0') && !stagingDir?.includes('\0') && (await stagingPath(options.disk ?? realDisk, file, stagingDir, dirs, trust)) !== null
+      ok = !file.includes('\0') && !stagingDir?.includes('\0') && (await stagingPath(disk, file, stagingDir, dirs, trust)) !== null
       judged.set(key, ok)
     }
     if (ok) return

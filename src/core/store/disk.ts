@@ -166,12 +166,14 @@ export const realDisk: Disk = {
   // append while they are read, and the lines there at the open are what the reader wants
   readFile: (path) => readCourseFile(path, {appendOnly: path.endsWith('.ndjson')}),
   async sha256(path) {
-    const {handle} = await openRegular(path)
-    const piece = Buffer.allocUnsafe(HASH_PIECE)
+    const {handle, size} = await openRegular(path)
+    // no bigger than the file: 900 staging files of 80 kB hashed through 8 MB each is 7 GB of
+    // allocation, and the collections it sets off (a file that grew since is read in more pieces)
+    const piece = Buffer.allocUnsafe(Math.min(HASH_PIECE, Math.max(size, 1)))
     const hash = sha256Pieces()
     try {
       for (;;) {
-        const {bytesRead} = await handle.read(piece, 0, HASH_PIECE, null)
+        const {bytesRead} = await handle.read(piece, 0, piece.length, null)
         if (bytesRead === 0) return hash.digest('hex')
         hash.update(piece.subarray(0, bytesRead))
       }

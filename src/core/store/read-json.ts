@@ -1,3 +1,5 @@
+import {isUtf8} from 'node:buffer'
+
 import type {z} from 'zod'
 
 import {errnoOf, InputError, WickerError} from '../errors.js'
@@ -57,17 +59,18 @@ export async function readBytes(file: string, options: ReadOptions = {}): Promis
   return readCourseFile(file, options)
 }
 
-const utf8 = new TextDecoder('utf-8', {fatal: true})
-
 /**
  * UTF-8 text of a file's bytes, a leading BOM dropped. Strict: an invalid byte is refused with its
  * place rather than read as U+FFFD, which would then be written on (a LEGO's text goes into canon).
  */
 export function decodeText(bytes: Buffer, file = 'the file'): string {
+  // a native check, then Buffer's decoder: the strict TextDecoder's answer (and its one dropped BOM)
+  // in well under its time, which on a 17 MB lego_pairs.json or a 12 MB plan is most of a second
   let text: string
-  try {
-    text = utf8.decode(bytes)
-  } catch {
+  if (isUtf8(bytes)) {
+    text = bytes.toString('utf8')
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  } else {
     const at = firstInvalid(bytes)
     const {line, column} = locate(bytes.toString('latin1', 0, at), at) // latin1: one char per byte
     throw new InputError({

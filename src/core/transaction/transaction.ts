@@ -10,6 +10,7 @@ import {nextState, readState, writeState} from '../store/state.js'
 import {makeRealFolder} from '../store/wicker-folder.js'
 import {betweenSteps} from './step-delay.js'
 import {canonTarget, checkBegin, type CheckedMove} from './record-check.js'
+import {remembering} from './remembering.js'
 
 export {appliedPath} from './record-check.js'
 
@@ -182,7 +183,8 @@ export async function runTransaction(ctx: TxContext, tx: string, spec: TxSpec): 
     counts: spec.counts,
   }
   // The same check recovery makes: a plan is a file too, and may name paths outside the course.
-  const checked = await checkBegin(ctx, begin, {trustedRoots: spec.stagingRoots})
+  // one pass over every move: the folders they share are looked up once (remembering.ts)
+  const checked = await checkBegin({...ctx, disk: remembering(ctx.disk)}, begin, {trustedRoots: spec.stagingRoots})
   // a record about to be written moves only what can be vouched for now
   const unsafe = 'reason' in checked ? checked.reason : checked.unverified.length > 0 ? `moves[${checked.unverified[0]!.index}] is in ${checked.unverified[0]!.root}, outside the course's staging folders` : null
   if (unsafe !== null || 'reason' in checked) throw new BlockedError({code: 'E_UNSAFE_PATH', message: `${spec.kind} refused: ${unsafe}; nothing was written.`, hint: 'wicker moves only files inside the course\'s staging folders, or in a --staging folder you name on the command line (pass the same --staging folders the plan was made with). Otherwise make the plan again with `wicker preview --out`.'})

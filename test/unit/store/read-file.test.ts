@@ -1,10 +1,11 @@
 import {execFileSync, spawn} from 'node:child_process'
-import {mkdirSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
+import {appendFileSync, mkdirSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {errnoToIoError, EXIT, WickerError} from '../../../src/core/errors.js'
+import {sha256Hex} from '../../../src/core/hash.js'
 import {realDisk} from '../../../src/core/store/disk.js'
 import {maxFileBytes, readCourseFile} from '../../../src/core/store/read-file.js'
 import {readBytes} from '../../../src/core/store/read-json.js'
@@ -106,6 +107,22 @@ describe('the guarded reader of course files', () => {
     const course = tempDir()
     symlinkSync(join(outside, 'shared-canon.json'), join(course, 'lego_baskets.json'))
     expect((await readBytes(join(course, 'lego_baskets.json'))).toString()).toBe('{"baskets": {}}\n')
+  })
+
+  it('hashes a file of any size whole, in pieces no bigger than the file (and a file that grew since, whole)', async () => {
+    const dir = tempDir()
+    for (const size of [0, 1, 4096, (8 << 20) + 3]) {
+      const bytes = Buffer.alloc(size, 'kelmar ')
+      writeFileSync(join(dir, `f${size}`), bytes)
+      expect(await realDisk.sha256(join(dir, `f${size}`))).toBe(sha256Hex(bytes))
+    }
+    // grown between the open (which sizes the piece) and the read: every byte there is read
+    const file = join(dir, 'growing')
+    writeFileSync(file, 'a')
+    const grow = setImmediate(() => appendFileSync(file, 'b'.repeat(100)))
+    const hash = await realDisk.sha256(file)
+    clearImmediate(grow)
+    expect([sha256Hex('a'), sha256Hex(`a${'b'.repeat(100)}`)]).toContain(hash)
   })
 
   it('turns an errno error nobody wrapped into exit 4 with the path and the operation', () => {

@@ -1,10 +1,11 @@
 import {execFileSync} from 'node:child_process'
 import {join} from 'node:path'
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {z} from 'zod'
 
 import {BlockedError} from '../../../src/core/errors.js'
-import {readJson, readJsonCache} from '../../../src/core/store/read-json.js'
+import {decodeText, readJson, readJsonCache} from '../../../src/core/store/read-json.js'
 import {tempDir, writeTree} from '../../helpers/fs.js'
 
 const schema = z.object({kind: z.literal('zemb'), rows: z.array(z.object({id: z.string(), n: z.int()}))})
@@ -40,5 +41,33 @@ describe('readJsonCache: a cache is never an error', () => {
     expect(await readJsonCache(join(dir, 'nul.json'), schema)).toMatchObject({ok: false, problem: expect.stringMatching(/not valid JSON/)})
     expect(await readJsonCache(join(dir, 'bad.json'), schema)).toMatchObject({ok: false, problem: expect.stringMatching(/^rows: /), value: {kind: 'zemb', rows: 'none'}})
     expect(await readJsonCache(join(dir, 'good.json'), schema)).toEqual({ok: true, value: {kind: 'zemb', rows: []}})
+  })
+})
+
+describe('decodeText', () => {
+  const fatal = new TextDecoder('utf-8', {fatal: true})
+  const bytes = fc.oneof(
+    fc.uint8Array({maxLength: 40}),
+    fc.string({unit: 'binary'}).map((s) => new Uint8Array(Buffer.from(s, 'utf8'))),
+    fc.constantFrom([0xef, 0xbb, 0xbf], [0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x7b], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]).map((b) => new Uint8Array(b)),
+  )
+  const bom = fc.constantFrom([], [0xef, 0xbb, 0xbf], [0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf])
+
+  it('reads what the strict TextDecoder reads (a BOM dropped, and a second one), and refuses what it refuses', () => {
+    fc.assert(
+      fc.property(bom, bytes, (head, body) => {
+        const all = Buffer.concat([Buffer.from(head), body])
+        let expected: string | null
+        try {
+          const text = fatal.decode(all)
+          expected = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+        } catch {
+          expected = null
+        }
+        if (expected === null) expect(() => decodeText(all, 'kelmar.json')).toThrow(/kelmar\.json is not valid UTF-8/)
+        else expect(decodeText(all, 'kelmar.json')).toBe(expected)
+      }),
+      {numRuns: 2000},
+    )
   })
 })
