@@ -5,6 +5,12 @@ import {defineConfig} from 'vitest/config'
 /** the packages vite transforms for the tests instead of Node loading them (see below) */
 const INLINE = ['@actions/workflow-parser', '@actions/expressions']
 
+/**
+ * Unit test files that must each have a module graph of their own: they replace a module with
+ * vi.mock, which a module already loaded by an earlier file would ignore.
+ */
+const OWN_MODULES = ['test/unit/serve/tokens.test.ts']
+
 export default defineConfig({
   plugins: [
     {
@@ -18,7 +24,7 @@ export default defineConfig({
     },
   ],
   test: {
-    include: ['test/**/*.test.ts'],
+    // the test files: test/**/*.test.ts, in the two projects below
     // the default output, then the ten slowest test files (test/reporters/slowest.ts)
     reporters: ['default', './test/reporters/slowest.ts'],
     testTimeout: 60_000,
@@ -31,5 +37,22 @@ export default defineConfig({
     // GitHub's workflow parser imports its schema JSON without an import attribute, which Node 20
     // refuses: vite transforms it instead (the offline validator of `wicker ci github`'s workflow)
     server: {deps: {inline: INLINE}},
+    // removes each test file's temporary folders after it (test/helpers/fs.ts)
+    setupFiles: ['./test/setup/temp-dirs.ts'],
+    projects: [
+      {
+        // Unit test files share their worker's modules (isolate: false): each file then costs its
+        // tests, not a fresh start of vitest's runner, zod and the code under test (the import phase
+        // was a third of the unit files' time). They call code in the test process and leave nothing
+        // behind in it (env, cwd, mocks are put back in the test that changes them).
+        extends: true,
+        test: {name: 'unit', include: ['test/unit/**/*.test.ts'], exclude: OWN_MODULES, isolate: false},
+      },
+      {
+        // the built CLI in process (test/helpers/cli-in.ts) and module mocks: a fresh process per file
+        extends: true,
+        test: {name: 'isolated', include: ['test/e2e/**/*.test.ts', ...OWN_MODULES]},
+      },
+    ],
   },
 })
