@@ -8,10 +8,11 @@ import {defineConfig} from 'vitest/config'
 const INLINE = ['@actions/workflow-parser', '@actions/expressions']
 
 /**
- * Unit test files that must each have a module graph of their own: they replace a module with
- * vi.mock, which a module already loaded by an earlier file would ignore.
+ * Test files that each get a process and a module graph of their own: the one that replaces a module
+ * with vi.mock (a module an earlier file loaded would ignore it), and the launch and agent e2e files
+ * (long runs of agents and signals, kept as they were).
  */
-const OWN_MODULES = ['test/unit/serve/tokens.test.ts']
+const OWN_PROCESS = ['test/unit/serve/tokens.test.ts', 'test/e2e/launch*.test.ts', 'test/e2e/agent-*.test.ts']
 
 /**
  * Where the tests' temporary folders go (TMPDIR for every test and every wicker it starts): a folder
@@ -48,7 +49,6 @@ export default defineConfig({
     },
   ],
   test: {
-    // the test files: test/**/*.test.ts, in the two projects below
     // the default output, then the ten slowest test files (test/reporters/slowest.ts)
     reporters: ['default', './test/reporters/slowest.ts'],
     testTimeout: 60_000,
@@ -64,19 +64,20 @@ export default defineConfig({
     env: {TMPDIR: testTmpdir()},
     // removes each test file's temporary folders after it (test/helpers/fs.ts)
     setupFiles: ['./test/setup/temp-dirs.ts'],
+    // the test files (test/**/*.test.ts), in two projects
     projects: [
       {
-        // Unit test files share their worker's modules (isolate: false): each file then costs its
-        // tests, not a fresh start of vitest's runner, zod and the code under test (the import phase
-        // was a third of the unit files' time). They call code in the test process and leave nothing
-        // behind in it (env, cwd, mocks are put back in the test that changes them).
+        // These files share their worker's modules (isolate: false): each file then costs its tests,
+        // not a fresh start of vitest's runner, zod, oclif and the code under test (half of a small
+        // file's time). They leave nothing behind in the process: env, cwd, argv, stdio and exit
+        // code are put back by the test that changes them (the in-process CLI, test/helpers/cli-in.ts,
+        // restores them after every run), and temporary folders go after each file.
         extends: true,
-        test: {name: 'unit', include: ['test/unit/**/*.test.ts'], exclude: OWN_MODULES, isolate: false},
+        test: {name: 'shared', include: ['test/**/*.test.ts'], exclude: OWN_PROCESS, isolate: false},
       },
       {
-        // the built CLI in process (test/helpers/cli-in.ts) and module mocks: a fresh process per file
         extends: true,
-        test: {name: 'isolated', include: ['test/e2e/**/*.test.ts', ...OWN_MODULES]},
+        test: {name: 'isolated', include: OWN_PROCESS},
       },
     ],
   },
