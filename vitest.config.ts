@@ -1,9 +1,40 @@
-import {readFileSync} from 'node:fs'
+import {accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 
 import {defineConfig} from 'vitest/config'
 
 /** the packages vite transforms for the tests instead of Node loading them (see below) */
 const INLINE = ['@actions/workflow-parser', '@actions/expressions']
+
+/**
+ * Test files that each get a process and a module graph of their own: the one that replaces a module
+ * with vi.mock (a module an earlier file loaded would ignore it), and the launch and agent e2e files
+ * (long runs of agents and signals, kept as they were).
+ */
+const OWN_PROCESS = ['test/unit/serve/tokens.test.ts', 'test/e2e/launch*.test.ts', 'test/e2e/agent-*.test.ts']
+
+/**
+ * Where the tests' temporary folders go (TMPDIR for every test and every wicker it starts): a folder
+ * of this run's own, in memory (/dev/shm) where there is one, removed when the run ends.
+ * Courses there are the same files; only fsync, which no test can observe (no test pulls the power),
+ * costs nothing there, where on a disk it was half of a merge's time. WICKER_TEST_TMPDIR picks
+ * another place (e.g. the disk's tmpdir, to run the tests there).
+ */
+function testTmpdir(): string {
+  const usable = (dir: string) => {
+    try {
+      accessSync(dir, constants.W_OK)
+      return statSync(dir).isDirectory()
+    } catch {
+      return false
+    }
+  }
+  const base = process.env.WICKER_TEST_TMPDIR ?? (process.platform === 'linux' && usable('/dev/shm') ? '/dev/shm' : tmpdir())
+  const dir = mkdtempSync(join(base, 'wicker-tests-'))
+  process.once('exit', () => rmSync(dir, {recursive: true, force: true}))
+  return dir
+}
 
 export default defineConfig({
   plugins: [
@@ -18,7 +49,6 @@ export default defineConfig({
     },
   ],
   test: {
-    include: ['test/**/*.test.ts'],
     // the default output, then the ten slowest test files (test/reporters/slowest.ts)
     reporters: ['default', './test/reporters/slowest.ts'],
     testTimeout: 60_000,
@@ -31,5 +61,24 @@ export default defineConfig({
     // GitHub's workflow parser imports its schema JSON without an import attribute, which Node 20
     // refuses: vite transforms it instead (the offline validator of `wicker ci github`'s workflow)
     server: {deps: {inline: INLINE}},
+    env: {TMPDIR: testTmpdir()},
+    // removes each test file's temporary folders after it (test/helpers/fs.ts)
+    setupFiles: ['./test/setup/temp-dirs.ts'],
+    // the test files (test/**/*.test.ts), in two projects
+    projects: [
+      {
+        // These files share their worker's modules (isolate: false): each file then costs its tests,
+        // not a fresh start of vitest's runner, zod, oclif and the code under test (half of a small
+        // file's time). They leave nothing behind in the process: env, cwd, argv, stdio and exit
+        // code are put back by the test that changes them (the in-process CLI, test/helpers/cli-in.ts,
+        // restores them after every run), and temporary folders go after each file.
+        extends: true,
+        test: {name: 'shared', include: ['test/**/*.test.ts'], exclude: OWN_PROCESS, isolate: false},
+      },
+      {
+        extends: true,
+        test: {name: 'isolated', include: OWN_PROCESS},
+      },
+    ],
   },
 })

@@ -1,12 +1,13 @@
 import {mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join, relative} from 'node:path'
-import {afterAll} from 'vitest'
 
 const made: string[] = []
-afterAll(() => {
-  for (const dir of made) rmSync(dir, {recursive: true, force: true})
-})
+
+/** Removes the temporary folders made so far: after each test file (test/setup/temp-dirs.ts). */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, {recursive: true, force: true})
+}
 
 /** A temporary folder, removed after the test file. */
 export function tempDir(prefix = 'wicker-test-'): string {

@@ -11,6 +11,16 @@ export function deadPid(): number {
   return child.error ? spawnSync(process.execPath, ['-e', '']).pid : child.pid
 }
 
+/** No process has this pid (kill -0 finds none), without starting a `kill` process to ask. */
+export function pidFree(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return false
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH'
+  }
+}
+
 export interface PlantedLock {
   lockId: string
   pid: number
