@@ -1,4 +1,4 @@
-import {accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs'
+import {accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync, statfsSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -16,7 +16,7 @@ const OWN_PROCESS = ['test/unit/serve/tokens.test.ts', 'test/e2e/launch*.test.ts
 
 /**
  * Where the tests' temporary folders go (TMPDIR for every test and every wicker it starts): a folder
- * of this run's own, in memory (/dev/shm) where there is one, removed when the run ends.
+ * of this run's own, in memory (/dev/shm) where there is one with 2 GiB free, removed when the run ends.
  * Courses there are the same files; only fsync, which no test can observe (no test pulls the power),
  * costs nothing there, where on a disk it was half of a merge's time. WICKER_TEST_TMPDIR picks
  * another place (e.g. the disk's tmpdir, to run the tests there).
@@ -25,7 +25,9 @@ function testTmpdir(): string {
   const usable = (dir: string) => {
     try {
       accessSync(dir, constants.W_OK)
-      return statSync(dir).isDirectory()
+      // a container's /dev/shm is often 64 MB: the tests' courses need more, so take it only with room
+      const fs = statfsSync(dir)
+      return statSync(dir).isDirectory() && fs.bavail * fs.bsize >= 2 * 2 ** 30
     } catch {
       return false
     }
