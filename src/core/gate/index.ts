@@ -1,7 +1,7 @@
 import type {Course, Lego} from '../course/model.js'
 import type {GateSettings} from '../schemas/config.js'
 import type {Unit} from '../text/normalize.js'
-import {cover, coversAll, EntryTrie, type Cover, type CoverRules} from './cover.js'
+import {cover, coverCountBelow, coversAll, EntryTrie, type Cover, type CoverCount, type CoverRules} from './cover.js'
 import {GATE_RULES, pack, unpackRule, type GateRule} from './rules.js'
 import {legoChunks, legoVocabulary, textVocabulary, type Put, type VocabularyOptions} from './vocabulary.js'
 import {vocabularyPieces, wordFallback, type WordFallback} from './word-forms.js'
@@ -28,6 +28,8 @@ export interface GateIndex {
   check(target: readonly Unit[], lego: Lego, explain?: boolean): Cover
   /** whether the phrase uses only words available at `lego`: `check(...).uncovered` is empty, found faster */
   passes(target: readonly Unit[], lego: Lego): boolean
+  /** `check(...)`'s entries and whether it covers every unit, without the words (found faster) */
+  count(target: readonly Unit[], lego: Lego): CoverCount
 }
 
 /** The settings the index needs; `elision` adds to the built-in tables (gate.elision in config). */
@@ -49,8 +51,13 @@ function earliestIndex(definition: GateIndex['definition'], add: (put: (entry: U
     definition,
     check: (target, lego, explain) => cover(target, trie, rulesAt(lego, explain)),
     passes: (target, lego) => coversAll(target, trie, rulesAt(lego)),
+    count: fallback
+      ? (target, lego) => countOf(cover(target, trie, rulesAt(lego)))
+      : (target, lego) => coverCountBelow(target, trie, (at(lego) + 1) * 8),
   }
 }
+
+const countOf = (c: Cover): CoverCount => ({entries: c.entries, covered: c.uncovered.length === 0})
 
 function sortedHasIn(list: number[], lo: number, hi: number): boolean {
   if (hi < lo) return false
@@ -115,6 +122,7 @@ function windowIndex(course: Course, settings: GateIndexSettings, vocabulary: Vo
     definition: 'window',
     check: (target, lego, explain) => cover(target, trie, rulesAt(lego, explain)),
     passes: (target, lego) => coversAll(target, trie, rulesAt(lego)),
+    count: (target, lego) => countOf(cover(target, trie, rulesAt(lego))),
   }
 }
 
