@@ -1,4 +1,4 @@
-import type {Canon, CanonBasket} from '../canon/model.js'
+import type {Canon, CanonBasket, CanonPhrase} from '../canon/model.js'
 import type {Course, Lego} from '../course/model.js'
 import type {CoverCount} from '../gate/cover.js'
 import type {GateIndex} from '../gate/index.js'
@@ -91,4 +91,6 @@ export interface BasketUnderCheck {
   basket: CanonBasket
   lego: Lego
   phrases: PhraseView[]
+  /** basket.phrases, read once (unreadable ones null) */
+  all: ReadonlyArray<CanonPhrase | null>
 }

@@ -83,12 +83,14 @@ function checkCanon(course: Course, canon: Canon, options: ValidateOptions, rate
   let checked = 0
   for (const basket of canon.baskets.values()) {
     tick(++checked)
-    checkEncoding(ctx, basket)
+    // a SpanBasket makes its phrases each time they are asked for: once here, for every check
+    const all = basket.phrases
+    checkEncoding(ctx, basket, all)
     const lego = course.legoById.get(basket.id)
     if (!lego) continue
-    const readable = phraseViews(basket)
+    const readable = phraseViews(basket, all)
     phrases += readable.length
-    const item = {basket, lego, phrases: readable}
+    const item = {basket, lego, phrases: readable, all}
     checkBasket(ctx, item, seedIndex.get(lego.seedId) ?? 0)
     gateViolations += checkLanguage(ctx, item, sense, tally?.basket(lego, readable.length))
   }
