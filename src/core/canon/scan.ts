@@ -93,7 +93,7 @@ export class SpanBasket implements CanonBasket {
     private readonly spans: Spans,
     /** the span of the basket's value */
     private readonly start: number,
-    private readonly end: number,
+    readonly end: number,
     /** the lego's known and target spans ([-1, …] without a lego) */
     private readonly legoAt: readonly [number, number, number, number],
     /** where this basket's phrases start in `spans`, and how many there are */
@@ -277,8 +277,8 @@ function pairAt(scan: Scanner, i: number, out: Int32Array): number {
   }
 }
 
-/** A basket in wicker's shape spanning [start, end), as a SpanBasket; null for any other value. */
-function spanBasket(scan: Scanner, spans: Spans, id: string, start: number, end: number): SpanBasket | null {
+/** A basket in wicker's shape starting at `start`, as a SpanBasket; null for any other value. */
+function spanBasket(scan: Scanner, spans: Spans, id: string, start: number): SpanBasket | null {
   const {text} = scan
   if (text.charCodeAt(start) !== OPEN_OBJECT) return null
   const pair = new Int32Array(4)
@@ -353,8 +353,7 @@ function spanBasket(scan: Scanner, spans: Spans, id: string, start: number, end:
       break
     }
   }
-  if (i !== end) return fail()
-  return new SpanBasket(id, isFinalLego, phraseCount, usable, text, spans, start, end, legoAt, mark, (spans.length - mark) / 4)
+  return new SpanBasket(id, isFinalLego, phraseCount, usable, text, spans, start, i, legoAt, mark, (spans.length - mark) / 4)
 }
 
 /** A container key the scan reads itself: no escape, not numeric (JSON.parse would reorder it), no prototype key. */
@@ -420,9 +419,11 @@ export function scanCanon(bytes: Buffer, maxDepth: number): ScannedCanon | null 
       i = scan.skipSpace(read.close + 1)
       if (text.charCodeAt(i) !== COLON) return null
       const start = scan.skipSpace(i + 1)
-      const end = scan.valueEnd(start)
+      // a basket in wicker's shape is read to its end by its own parser; any other value is skipped to its end
+      const basket = shaped ? spanBasket(scan, spans, read.key, start) : null
+      const end = basket ? basket.end : scan.valueEnd(start)
       if (end < 0) return null
-      members.push((shaped ? spanBasket(scan, spans, read.key, start, end) : null) ?? {id: read.key, start, end})
+      members.push(basket ?? {id: read.key, start, end})
       i = scan.skipSpace(end)
       if (text.charCodeAt(i) === COMMA) {
         i = scan.skipSpace(i + 1)

@@ -43,7 +43,12 @@ export function languageSense(course: Course): LanguageSense {
   const KNOWN = 1
   const TARGET = 2
   const side = new Map<string, number>()
+  // a text marks the same units each time: LEGO texts recur across a course, so each is read once per side
+  const marked = [new Set<string>(), new Set<string>(), new Set<string>()]
   const mark = (text: string, flag: number) => {
+    const done = marked[flag]!
+    if (done.has(text)) return
+    done.add(text)
     for (const u of units(text)) side.set(u, (side.get(u) ?? 0) | flag)
   }
   for (const seed of course.seeds) {
