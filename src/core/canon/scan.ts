@@ -378,7 +378,7 @@ export function scanCanon(bytes: Buffer, maxDepth: number): ScannedCanon | null 
   const scan = new Scanner(text)
   // the top-level object's members, to find "baskets" among them
   let i = scan.skipSpace(1)
-  let container: {start: number; end: number} | null = null
+  let container: {start: number; end: number; members: ScannedCanon['members']} | null = null
   if (text.charCodeAt(i) === CLOSE_OBJECT) return null
   for (;;) {
     if (text.charCodeAt(i) !== QUOTE) return null
@@ -388,13 +388,16 @@ export function scanCanon(bytes: Buffer, maxDepth: number): ScannedCanon | null 
     i = scan.skipSpace(close + 1)
     if (text.charCodeAt(i) !== COLON) return null
     i = scan.skipSpace(i + 1)
-    const end = scan.valueEnd(i)
-    if (end < 0) return null
+    let end: number
     if (isBaskets) {
       // a second "baskets" is a duplicate key: the full read refuses it
       if (container || text.charCodeAt(i) !== OPEN_OBJECT) return null
-      container = {start: i, end}
-    }
+      const read = containerMembers(scan, i, maxDepth)
+      if (!read) return null
+      container = {start: i, end: read.end, members: read.members}
+      end = read.end
+    } else end = scan.valueEnd(i)
+    if (end < 0) return null
     i = scan.skipSpace(end)
     if (text.charCodeAt(i) === COMMA) {
       i = scan.skipSpace(i + 1)
@@ -404,35 +407,38 @@ export function scanCanon(bytes: Buffer, maxDepth: number): ScannedCanon | null 
     break
   }
   if (!container) return null
+  return {text, header: `${text.slice(0, container.start)}{}${text.slice(container.end)}`, members: container.members}
+}
+
+/** The members of the container whose `{` is at `open`, and the offset after its `}`; null when it is not read here. */
+function containerMembers(scan: Scanner, open: number, maxDepth: number): {members: ScannedCanon['members']; end: number} | null {
+  const {text} = scan
   const members: ScannedCanon['members'] = []
   const seen = new Set<string>()
   const spans = new Spans()
   // phrases open at depth 4 of the document (document, container, basket, practice_phrases)
   const shaped = maxDepth > 4
-  i = scan.skipSpace(container.start + 1)
-  if (text.charCodeAt(i) !== CLOSE_OBJECT) {
-    for (;;) {
-      if (text.charCodeAt(i) !== QUOTE) return null
-      const read = plainKey(scan, i)
-      if (read === null || seen.has(read.key)) return null
-      seen.add(read.key)
-      i = scan.skipSpace(read.close + 1)
-      if (text.charCodeAt(i) !== COLON) return null
-      const start = scan.skipSpace(i + 1)
-      // a basket in wicker's shape is read to its end by its own parser; any other value is skipped to its end
-      const basket = shaped ? spanBasket(scan, spans, read.key, start) : null
-      const end = basket ? basket.end : scan.valueEnd(start)
-      if (end < 0) return null
-      members.push(basket ?? {id: read.key, start, end})
-      i = scan.skipSpace(end)
-      if (text.charCodeAt(i) === COMMA) {
-        i = scan.skipSpace(i + 1)
-        continue
-      }
-      if (text.charCodeAt(i) !== CLOSE_OBJECT) return null
-      break
+  let i = scan.skipSpace(open + 1)
+  if (text.charCodeAt(i) === CLOSE_OBJECT) return {members, end: i + 1}
+  for (;;) {
+    if (text.charCodeAt(i) !== QUOTE) return null
+    const read = plainKey(scan, i)
+    if (read === null || seen.has(read.key)) return null
+    seen.add(read.key)
+    i = scan.skipSpace(read.close + 1)
+    if (text.charCodeAt(i) !== COLON) return null
+    const start = scan.skipSpace(i + 1)
+    // a basket in wicker's shape is read to its end by its own parser; any other value is skipped to its end
+    const basket = shaped ? spanBasket(scan, spans, read.key, start) : null
+    const end = basket ? basket.end : scan.valueEnd(start)
+    if (end < 0) return null
+    members.push(basket ?? {id: read.key, start, end})
+    i = scan.skipSpace(end)
+    if (text.charCodeAt(i) === COMMA) {
+      i = scan.skipSpace(i + 1)
+      continue
     }
+    if (text.charCodeAt(i) !== CLOSE_OBJECT) return null
+    return {members, end: i + 1}
   }
-  if (i + 1 !== container.end) return null
-  return {text, header: `${text.slice(0, container.start)}{}${text.slice(container.end)}`, members}
 }
