@@ -47,17 +47,34 @@ function earliestIndex(definition: GateIndex['definition'], add: (put: (entry: U
     const bound = (at(lego) + 1) * 8
     return {available: (value) => value < bound, ruleOf: unpackRule, fallback, explain}
   }
+  const rulesOf = lastRules(rulesAt)
   return {
     definition,
-    check: (target, lego, explain) => cover(target, trie, rulesAt(lego, explain)),
-    passes: (target, lego) => coversAll(target, trie, rulesAt(lego)),
+    check: (target, lego, explain) => cover(target, trie, explain ? rulesAt(lego, explain) : rulesOf(lego)),
+    passes: (target, lego) => coversAll(target, trie, rulesOf(lego)),
     count: fallback
-      ? (target, lego) => countOf(cover(target, trie, rulesAt(lego)))
+      ? (target, lego) => countOf(cover(target, trie, rulesOf(lego)))
       : (target, lego) => coverCountBelow(target, trie, (at(lego) + 1) * 8),
   }
 }
 
 const countOf = (c: Cover): CoverCount => ({entries: c.entries, covered: c.uncovered.length === 0})
+
+/**
+ * The rules of the LEGO asked about last, kept: a basket's phrases are checked one after another
+ * for the same LEGO, so its rules are made once per basket rather than once per phrase.
+ */
+function lastRules<T>(rulesAt: (lego: Lego) => CoverRules<T>): (lego: Lego) => CoverRules<T> {
+  let lego: Lego | null = null
+  let rules: CoverRules<T> | null = null
+  return (asked) => {
+    if (asked !== lego || rules === null) {
+      lego = asked
+      rules = rulesAt(asked)
+    }
+    return rules
+  }
+}
 
 function sortedHasIn(list: number[], lo: number, hi: number): boolean {
   if (hi < lo) return false
@@ -111,18 +128,26 @@ function windowIndex(course: Course, settings: GateIndexSettings, vocabulary: Vo
     const reached = (w: Where | undefined) =>
       w !== undefined &&
       (sortedHasIn(w.seeds, seedIndex - settings.windowSeeds, seedIndex - 1) || sortedHasIn(w.positions, start, lego.position) || sortedHasIn(w.recent, k - settings.recentNewLegos, k - 1))
+    // whether an entry is reached depends only on the entry and this LEGO: worked out once per entry
+    // for all the phrases of a basket (its LEGO's words recur in every phrase)
+    const known = new Map<Array<Where | undefined>, boolean>()
     return {
-      available: (byRule) => byRule.some(reached),
+      available: (byRule) => {
+        let reachedHere = known.get(byRule)
+        if (reachedHere === undefined) known.set(byRule, (reachedHere = byRule.some(reached)))
+        return reachedHere
+      },
       ruleOf: (byRule) => GATE_RULES[byRule.findIndex(reached)] ?? 'word',
       fallback,
       explain,
     }
   }
+  const rulesOf = lastRules(rulesAt)
   return {
     definition: 'window',
-    check: (target, lego, explain) => cover(target, trie, rulesAt(lego, explain)),
-    passes: (target, lego) => coversAll(target, trie, rulesAt(lego)),
-    count: (target, lego) => countOf(cover(target, trie, rulesAt(lego))),
+    check: (target, lego, explain) => cover(target, trie, explain ? rulesAt(lego, explain) : rulesOf(lego)),
+    passes: (target, lego) => coversAll(target, trie, rulesOf(lego)),
+    count: (target, lego) => countOf(cover(target, trie, rulesOf(lego))),
   }
 }
 
