@@ -45,7 +45,8 @@ export function checkBasket(ctx: CheckContext, item: BasketUnderCheck, seedIndex
     report('phrase-count', id, null, `basket ${id} has ${count} phrase(s); expected ${early ? `at most ${settings.phrasesPerBasket} (first ${settings.earlySeeds} seeds)` : settings.phrasesPerBasket}.`)
   } else if (!early && settings.phrasesPerBasket === 10 && phrases.length === 10) {
     const shape = [0, 0, 0, 0]
-    for (const phrase of phrases) shape[bucket(ctx.chunkCover(phrase, lego).entries)]!++
+    // a cover uses at most one entry per unit: a phrase of one or two units is in the first bucket
+    for (const phrase of phrases) shape[phrase.targetUnits.length <= 2 ? 0 : bucket(ctx.chunkCover(phrase, lego).entries)]!++
     if (shape.some((n, i) => n !== EXPECTED_SHAPE[i])) {
       report('phrase-count', id, null, `basket ${id} uses ${shape.join('-')} phrases of 1–2/3/4/5+ LEGOs; expected ${EXPECTED_SHAPE.join('-')}.`)
     }
