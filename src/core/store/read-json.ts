@@ -1,3 +1,4 @@
+import {isUtf8} from 'node:buffer'
 import type {z} from 'zod'
 
 import {errnoOf, InputError, WickerError} from '../errors.js'
@@ -65,6 +66,13 @@ const utf8 = new TextDecoder('utf-8', {fatal: true})
  */
 export function decodeText(bytes: Buffer, file = 'the file'): string {
   let text: string
+  // a native check, then Buffer's decoder: the strict TextDecoder's answer in a fraction of its time
+  // (as staging/decode.ts does); TextDecoder dropped one leading BOM, so the first is dropped here
+  if (isUtf8(bytes)) {
+    text = bytes.toString('utf8')
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+  }
   try {
     text = utf8.decode(bytes)
   } catch {

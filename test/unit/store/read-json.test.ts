@@ -1,10 +1,11 @@
 import {execFileSync} from 'node:child_process'
 import {join} from 'node:path'
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {z} from 'zod'
 
 import {BlockedError} from '../../../src/core/errors.js'
-import {readJson, readJsonCache} from '../../../src/core/store/read-json.js'
+import {decodeText, readJson, readJsonCache} from '../../../src/core/store/read-json.js'
 import {tempDir, writeTree} from '../../helpers/fs.js'
 
 const schema = z.object({kind: z.literal('zemb'), rows: z.array(z.object({id: z.string(), n: z.int()}))})
@@ -40,5 +41,29 @@ describe('readJsonCache: a cache is never an error', () => {
     expect(await readJsonCache(join(dir, 'nul.json'), schema)).toMatchObject({ok: false, problem: expect.stringMatching(/not valid JSON/)})
     expect(await readJsonCache(join(dir, 'bad.json'), schema)).toMatchObject({ok: false, problem: expect.stringMatching(/^rows: /), value: {kind: 'zemb', rows: 'none'}})
     expect(await readJsonCache(join(dir, 'good.json'), schema)).toEqual({ok: true, value: {kind: 'zemb', rows: []}})
+  })
+})
+
+describe('decodeText: the native UTF-8 check gives the strict TextDecoder\'s answer', () => {
+  const strict = new TextDecoder('utf-8', {fatal: true})
+  const reference = (bytes: Buffer): string | null => {
+    try {
+      const text = strict.decode(bytes)
+      return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+    } catch {
+      return null
+    }
+  }
+  it('on random bytes, valid and not, with and without byte order marks', () => {
+    const pieces = [[0xef, 0xbb, 0xbf], [0x61], [0xc3, 0xa9], [0xe2, 0x80, 0x99], [0xf0, 0x9f, 0x98, 0x80], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xff], [0x80], [0xf4, 0x90, 0x80, 0x80], [0x00], [0x0a]]
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), {maxLength: 12}), (list) => {
+        const bytes = Buffer.from(list.flat())
+        const want = reference(bytes)
+        if (want === null) expect(() => decodeText(bytes, 'x.json')).toThrow(/not valid UTF-8/)
+        else expect(decodeText(bytes, 'x.json')).toBe(want)
+      }),
+      {numRuns: 3000},
+    )
   })
 })
