@@ -18,6 +18,8 @@ export interface CanonBasket {
   phraseCount: unknown
   /** the basket exactly as it is in the file: written back untouched when a merge does not change it */
   raw: unknown
+  /** whether some phrase is usable, when known without reading the phrases (a SpanBasket, scan.ts) */
+  usable?: boolean
 }
 
 export type CanonFindingKind = 'legacy-shape' | 'pollution' | 'english-key' | 'stale-metadata' | 'bad-basket' | 'bad-phrase' | 'non-lego-key'
@@ -54,4 +56,9 @@ export interface Canon {
 /** A phrase is usable when both sides hold text. */
 export function isUsable<P extends TextPair>(phrase: P | null): phrase is P {
   return phrase !== null && phrase.known.trim() !== '' && phrase.target.trim() !== ''
+}
+
+/** Whether a basket has a usable phrase (read from `usable` when the basket knows it). */
+export function hasUsable(basket: CanonBasket): boolean {
+  return basket.usable ?? basket.phrases.some(isUsable)
 }

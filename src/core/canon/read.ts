@@ -6,10 +6,11 @@ import {sha256Hex} from '../hash.js'
 import {readBytes} from '../store/read-json.js'
 import {readCanonIndex, type CanonIndex} from './canon-index.js'
 import {headerText, scanLayout, type BasketSpan, type CanonLayout} from './layout.js'
-import {isUsable, type BasketLocation, type Canon, type CanonBasket, type CanonFinding, type CanonPhrase} from './model.js'
+import {hasUsable, isUsable, type BasketLocation, type Canon, type CanonBasket, type CanonFinding, type CanonPhrase} from './model.js'
 import {isObject} from '../json.js'
 import {memberPath} from '../strict-json.js'
-import {CANON_MAX_DEPTH, parseCanonHeld, parseCanonStrict} from './strict.js'
+import {scanCanon, SpanBasket} from './scan.js'
+import {CANON_MAX_DEPTH, parseCanonHeld, parseCanonQuiet, parseCanonStrict, REFUSED} from './strict.js'
 
 /** Fields the old upload server spread into the canon's top level (DOMAIN.md §2). */
 export const UPLOAD_FIELDS = new Set(['seed', 'seedId', 'seed_id', 'agentId', 'agent_id', 'stagingOnly', 'courseCode', 'course_code', 'browserId', 'seedRange', 'uploadedAt', 'timestamp'])
@@ -101,8 +102,12 @@ function notBaskets(value: Json, file: string): InputError {
   })
 }
 
-/** Reads canon as it is, in any of the shapes found in real courses, keeping a finding for every irregularity. */
-export function readCanonValue(value: Json, file: string, sha256: string | null): Canon {
+/**
+ * Reads canon as it is, in any of the shapes found in real courses, keeping a finding for every
+ * irregularity. `members`, when given, are the members of `value.baskets` (which is then `{}`),
+ * each parsed only when its turn comes (a scanned canon, scan.ts).
+ */
+export function readCanonValue(value: Json, file: string, sha256: string | null, members?: Iterable<[string, Json]>): Canon {
   if (!isObject(value)) throw notBaskets(value, file)
   const findings: CanonFinding[] = []
   const tally = newTally()
@@ -126,9 +131,9 @@ export function readCanonValue(value: Json, file: string, sha256: string | null)
   if (source !== undefined && !isObject(source)) {
     findings.push({kind: 'bad-basket', message: `"${container}" is ${Array.isArray(source) ? 'an array' : typeof source}, not an object of LEGO ids; its content was not read.`})
   } else if (source !== undefined) {
-    for (const [id, basket] of Object.entries(source)) {
+    for (const [id, basket] of container === 'baskets' && members ? members : Object.entries(source)) {
       if (!LEGO_ID.test(id)) findings.push({kind: 'non-lego-key', basket: id, message: `"${container}" has the key ${JSON.stringify(id)}, which is not a LEGO id.`})
-      const read = readBasket(id, basket, container === 'data' ? 'data' : 'baskets', findings, tally)
+      const read = basket instanceof SpanBasket ? basket : readBasket(id, basket, container === 'data' ? 'data' : 'baskets', findings, tally)
       if (read) baskets.set(id, read)
     }
   }
@@ -162,7 +167,9 @@ export function emptyCanon(file: string): Canon {
 
 /** Whether canon holds a basket for this id with at least one usable phrase. */
 export function covers(canon: Canon, id: string): boolean {
-  return canon.baskets instanceof LazyBaskets ? canon.baskets.covers(id) : canon.baskets.get(id)?.phrases.some(isUsable) === true
+  if (canon.baskets instanceof LazyBaskets) return canon.baskets.covers(id)
+  const basket = canon.baskets.get(id)
+  return basket !== undefined && hasUsable(basket)
 }
 
 /**
@@ -238,6 +245,8 @@ export class LazyBaskets implements ReadonlyMap<string, CanonBasket> {
  */
 export interface CanonReadOptions {
   maxDepth?: number
+  /** the canon is only read (validate, detect, report): baskets in wicker's shape may keep their phrases as spans of the file's text (scan.ts) */
+  spans?: boolean
   /** validate only: read lone surrogate escapes (it flags them) instead of refusing canon */
   allowLoneSurrogates?: boolean
 }
@@ -272,9 +281,46 @@ function canonByLayout(held: Held, file: string, index: CanonIndex | null, optio
 /**
  * Canon parsed and checked in full. The bytes are let go once decoded (parseCanonHeld): no frame on
  * the way holds them in a local, so a 100 MB canon's bytes are not kept beside its text and parse.
+ * With `spans` (commands that only read canon), a canon the scan of scan.ts reads is read that way.
  */
 function canonInFull(held: Held, file: string, options: CanonReadOptions): Canon {
-  return readCanonValue(parseCanonHeld(held, file, {maxDepth: options.maxDepth ?? CANON_MAX_DEPTH, allowLoneSurrogates: options.allowLoneSurrogates}), file, held.sha)
+  return (options.spans ? canonBySpans(held, file, options) : null) ?? readCanonValue(parseCanonHeld(held, file, {maxDepth: options.maxDepth ?? CANON_MAX_DEPTH, allowLoneSurrogates: options.allowLoneSurrogates}), file, held.sha)
+}
+
+class Refused extends Error {}
+
+/**
+ * Canon from one scan of its text (scan.ts): baskets in wicker's shape keep their phrases as spans
+ * of the text, any other basket is parsed and checked on its own when readCanonValue comes to it.
+ * Everything the full read would refuse (a strict problem, bad JSON anywhere) gives null, and the
+ * full read then refuses it with its places.
+ */
+function canonBySpans(held: Held, file: string, options: CanonReadOptions): Canon | null {
+  const maxDepth = options.maxDepth ?? CANON_MAX_DEPTH
+  const scanned = scanCanon(held.bytes!, maxDepth)
+  if (!scanned) return null
+  const strict = {allowLoneSurrogates: options.allowLoneSurrogates}
+  const header = parseCanonQuiet(scanned.header, {...strict, maxDepth})
+  if (header === REFUSED) return null
+  const {text} = scanned
+  function* members(): Generator<[string, Json]> {
+    for (const member of scanned!.members) {
+      if (member instanceof SpanBasket) {
+        yield [member.id, member]
+        continue
+      }
+      // the container sits at depth 1, so a basket's value opens at depth 2
+      const value = parseCanonQuiet(text.slice(member.start, member.end), {...strict, maxDepth: maxDepth - 2})
+      if (value === REFUSED) throw new Refused()
+      yield [member.id, value]
+    }
+  }
+  try {
+    return readCanonValue(header, file, held.sha, members())
+  } catch (error) {
+    if (error instanceof Refused) return null
+    throw error
+  }
 }
 
 async function readHeld(file: string): Promise<Held> {

@@ -101,6 +101,25 @@ export interface CanonParseOptions {
   allowLoneSurrogates?: boolean
 }
 
+/** What parseCanonQuiet gives for text it would refuse (or that is no JSON): the caller reads the file in full. */
+export const REFUSED: unique symbol = Symbol('refused')
+
+/**
+ * A part of canon (a basket's value, the rest of the document) parsed with the strict checks of
+ * parseCanonStrict at `maxDepth` (depths counted from the part), for a caller that only needs to
+ * know whether it passes: REFUSED instead of a refusal, the full read then names the places.
+ */
+export function parseCanonQuiet(text: string, options: {maxDepth: number; allowLoneSurrogates?: boolean}): unknown {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return REFUSED
+  }
+  const problems = strictProblems(text, {maxDepth: options.maxDepth, maxProblems: 1, kinds: options.allowLoneSurrogates ? ALL_BUT_SURROGATES : undefined})
+  return problems.length > 0 ? REFUSED : value
+}
+
 export function parseCanonStrict(bytes: Uint8Array, file: string, options: CanonParseOptions = {}): unknown {
   return parseCanonHeld({bytes}, file, options)
 }

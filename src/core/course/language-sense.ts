@@ -9,8 +9,12 @@ import {languageScripts, scriptShare, scriptsDiffer, type Script} from '../text/
 export interface LanguageSense {
   /** 'known' | 'target' when the side is clearly in that language, else null */
   sideOf(text: string, list: readonly Unit[]): 'known' | 'target' | null
-  /** a cheap first look: false when the text's first word already shows it is not in the known language */
-  mayBeKnown(text: string): boolean
+  /**
+   * a cheap first look: false when the text's first word already shows it is not in the known
+   * language; `list`, when given, is `unitsOfNfc(text)` of this NFC text, whose first unit holds
+   * that word already lowercased
+   */
+  mayBeKnown(text: string, list?: readonly Unit[]): boolean
   /** scripts expected on each side, or null where the course languages are unknown */
   scripts: {known: Script[]; target: Script[]} | null
 }
@@ -39,7 +43,12 @@ export function languageSense(course: Course): LanguageSense {
   const KNOWN = 1
   const TARGET = 2
   const side = new Map<string, number>()
+  // a text marks the same units each time: LEGO texts recur across a course, so each is read once per side
+  const marked = [new Set<string>(), new Set<string>(), new Set<string>()]
   const mark = (text: string, flag: number) => {
+    const done = marked[flag]!
+    if (done.has(text)) return
+    done.add(text)
     for (const u of units(text)) side.set(u, (side.get(u) ?? 0) | flag)
   }
   for (const seed of course.seeds) {
@@ -52,7 +61,16 @@ export function languageSense(course: Course): LanguageSense {
   }
   return {
     scripts: null,
-    mayBeKnown(text) {
+    mayBeKnown(text, list) {
+      if (list) {
+        // the first word of the lowercased text is the first unit up to its first apostrophe: the
+        // units are WORD's matches in the lowercased text (Σ read in context), WORD's letters, marks
+        // and digits are FIRST_WORD's, and an apostrophe is the one other character a unit holds
+        if (list.length === 0) return true
+        const unit = list[0]!
+        const cut = unit.indexOf("'")
+        return side.get(nfc_(cut < 0 ? unit : unit.slice(0, cut))) !== TARGET
+      }
       // the first word of the lowercased text is the lowercased first word: lowercasing keeps every
       // character a letter, mark or digit (or not), so only the first word is lowercased, not the phrase
       // (tested for every code point); Σ alone lowercases by what follows it (ς or σ), so a first word

@@ -1,4 +1,4 @@
-import {isUsable, type Canon} from '../canon/model.js'
+import {hasUsable, type Canon} from '../canon/model.js'
 import {covers} from '../canon/read.js'
 import type {Course, LegoPairsShape, OrientationDecision} from '../course/model.js'
 import type {MissingLego} from '../schemas/manifest.js'
@@ -71,7 +71,7 @@ export function detect(course: Course, canon: Canon): DetectResult {
   const overage: string[] = []
   const orphans: string[] = []
   for (const basket of canon.baskets.values()) {
-    if (!basket.phrases.some(isUsable)) empty.push(basket.id)
+    if (!hasUsable(basket)) empty.push(basket.id)
     const lego = course.legoById.get(basket.id)
     if (!lego) orphans.push(basket.id)
     else if (!lego.isNew) overage.push(basket.id)

@@ -141,6 +141,62 @@ export function cover<T>(units: readonly Unit[], trie: EntryTrie<T>, given: Cove
   return result
 }
 
+/** The two numbers of a cover, without its words: what the shape check and a pass/fail rate need. */
+export interface CoverCount {
+  /** as Cover.entries: entries used, each uncovered unit counting as one */
+  entries: number
+  /** no unit is left uncovered: Cover.uncovered is empty */
+  covered: boolean
+}
+
+/**
+ * `cover(...)`'s entries and number of uncovered units for a trie of packed numbers available below
+ * `bound` (earliest-position indexes), with no word forms: the same DP, but no closures, no words
+ * and no description of a finding. Values are a lexicographic minimum (misses, then entries), so the
+ * choice among equal steps that `cover` makes for its report does not change them.
+ */
+export function coverCountBelow(units: readonly Unit[], trie: EntryTrie<number>, bound: number): CoverCount {
+  const n = units.length
+  if (trie.depth <= 1) {
+    let misses = 0
+    const children = trie.root.children
+    for (let i = 0; i < n; i++) {
+      const value = children?.get(units[i]!)?.value
+      if (value === undefined || value >= bound) misses++
+    }
+    return {entries: n, covered: misses === 0}
+  }
+  const {misses, count} = scratch(n + 1)
+  misses.fill(UNREACHED, 0, n + 1)
+  count.fill(UNREACHED, 0, n + 1)
+  misses[0] = 0
+  count[0] = 0
+  const root = trie.root
+  for (let i = 0; i < n; i++) {
+    const m = misses[i]!
+    if (m === UNREACHED) continue
+    const c = count[i]! + 1
+    let node: TrieNode<number> | undefined = root
+    for (let j = i; j < n; j++) {
+      const children: Map<string, TrieNode<number>> | null = node.children
+      if (children === null) break
+      node = children.get(units[j]!)
+      if (node === undefined) break
+      const value = node.value
+      const to = j + 1
+      if (value !== undefined && value < bound && (m < misses[to]! || (m === misses[to] && c < count[to]!))) {
+        misses[to] = m
+        count[to] = c
+      }
+    }
+    if (m + 1 < misses[i + 1]! || (m + 1 === misses[i + 1] && c < count[i + 1]!)) {
+      misses[i + 1] = m + 1
+      count[i + 1] = c
+    }
+  }
+  return {entries: count[n]!, covered: misses[n] === 0}
+}
+
 /**
  * Whether no unit of a phrase is left uncovered (`cover(...).uncovered` is empty), for callers that
  * need only that. When every unit is itself an available entry no cover leaves one out, so the DP

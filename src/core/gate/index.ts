@@ -1,7 +1,7 @@
 import type {Course, Lego} from '../course/model.js'
 import type {GateSettings} from '../schemas/config.js'
 import type {Unit} from '../text/normalize.js'
-import {cover, coversAll, EntryTrie, type Cover, type CoverRules} from './cover.js'
+import {cover, coverCountBelow, coversAll, EntryTrie, type Cover, type CoverCount, type CoverRules} from './cover.js'
 import {GATE_RULES, pack, unpackRule, type GateRule} from './rules.js'
 import {legoChunks, legoVocabulary, textVocabulary, type Put, type VocabularyOptions} from './vocabulary.js'
 import {vocabularyPieces, wordFallback, type WordFallback} from './word-forms.js'
@@ -28,6 +28,8 @@ export interface GateIndex {
   check(target: readonly Unit[], lego: Lego, explain?: boolean): Cover
   /** whether the phrase uses only words available at `lego`: `check(...).uncovered` is empty, found faster */
   passes(target: readonly Unit[], lego: Lego): boolean
+  /** `check(...)`'s entries and whether it covers every unit, without the words (found faster) */
+  count(target: readonly Unit[], lego: Lego): CoverCount
 }
 
 /** The settings the index needs; `elision` adds to the built-in tables (gate.elision in config). */
@@ -45,10 +47,32 @@ function earliestIndex(definition: GateIndex['definition'], add: (put: (entry: U
     const bound = (at(lego) + 1) * 8
     return {available: (value) => value < bound, ruleOf: unpackRule, fallback, explain}
   }
+  const rulesOf = lastRules(rulesAt)
   return {
     definition,
-    check: (target, lego, explain) => cover(target, trie, rulesAt(lego, explain)),
-    passes: (target, lego) => coversAll(target, trie, rulesAt(lego)),
+    check: (target, lego, explain) => cover(target, trie, explain ? rulesAt(lego, explain) : rulesOf(lego)),
+    passes: (target, lego) => coversAll(target, trie, rulesOf(lego)),
+    count: fallback
+      ? (target, lego) => countOf(cover(target, trie, rulesOf(lego)))
+      : (target, lego) => coverCountBelow(target, trie, (at(lego) + 1) * 8),
+  }
+}
+
+const countOf = (c: Cover): CoverCount => ({entries: c.entries, covered: c.uncovered.length === 0})
+
+/**
+ * The rules of the LEGO asked about last, kept: a basket's phrases are checked one after another
+ * for the same LEGO, so its rules are made once per basket rather than once per phrase.
+ */
+function lastRules<T>(rulesAt: (lego: Lego) => CoverRules<T>): (lego: Lego) => CoverRules<T> {
+  let lego: Lego | null = null
+  let rules: CoverRules<T> | null = null
+  return (asked) => {
+    if (asked !== lego || rules === null) {
+      lego = asked
+      rules = rulesAt(asked)
+    }
+    return rules
   }
 }
 
@@ -104,17 +128,26 @@ function windowIndex(course: Course, settings: GateIndexSettings, vocabulary: Vo
     const reached = (w: Where | undefined) =>
       w !== undefined &&
       (sortedHasIn(w.seeds, seedIndex - settings.windowSeeds, seedIndex - 1) || sortedHasIn(w.positions, start, lego.position) || sortedHasIn(w.recent, k - settings.recentNewLegos, k - 1))
+    // whether an entry is reached depends only on the entry and this LEGO: worked out once per entry
+    // for all the phrases of a basket (its LEGO's words recur in every phrase)
+    const known = new Map<Array<Where | undefined>, boolean>()
     return {
-      available: (byRule) => byRule.some(reached),
+      available: (byRule) => {
+        let reachedHere = known.get(byRule)
+        if (reachedHere === undefined) known.set(byRule, (reachedHere = byRule.some(reached)))
+        return reachedHere
+      },
       ruleOf: (byRule) => GATE_RULES[byRule.findIndex(reached)] ?? 'word',
       fallback,
       explain,
     }
   }
+  const rulesOf = lastRules(rulesAt)
   return {
     definition: 'window',
-    check: (target, lego, explain) => cover(target, trie, rulesAt(lego, explain)),
-    passes: (target, lego) => coversAll(target, trie, rulesAt(lego)),
+    check: (target, lego, explain) => cover(target, trie, explain ? rulesAt(lego, explain) : rulesOf(lego)),
+    passes: (target, lego) => coversAll(target, trie, rulesOf(lego)),
+    count: (target, lego) => countOf(cover(target, trie, rulesOf(lego))),
   }
 }
 

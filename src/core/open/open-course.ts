@@ -30,6 +30,8 @@ export interface OpenCourseOptions {
   maxDepth?: number
   /** validate only: read canon's lone surrogate escapes to flag them, instead of refusing canon */
   allowLoneSurrogates?: boolean
+  /** the command only reads canon (validate, detect, report): baskets may keep their phrases as spans of its text (canon/scan.ts) */
+  readOnly?: boolean
   /**
    * where warnings are collected (OpenedCourse.warnings is this very array): a caller that passes one
    * still has what was noted before a failure (a stale lock moved aside, then a refusal)
@@ -78,7 +80,7 @@ export async function openCourse(options: OpenCourseOptions & StagingGiven): Pro
   }
   // Both files are parsed in full; reading them together overlaps the disk with the parsing.
   const canonFile = join(found.dir, COURSE_FILES.canon)
-  const [course, canon] = await Promise.all([loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null}), options.canon === false ? emptyCanon(canonFile) : readCanon(canonFile, {index: options.lazyCanon ? wickerPaths(found.dir).canonIndex : undefined, maxDepth: options.maxDepth, allowLoneSurrogates: options.allowLoneSurrogates, warnings})])
+  const [course, canon] = await Promise.all([loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null}), options.canon === false ? emptyCanon(canonFile) : readCanon(canonFile, {index: options.lazyCanon ? wickerPaths(found.dir).canonIndex : undefined, maxDepth: options.maxDepth, allowLoneSurrogates: options.allowLoneSurrogates, spans: options.readOnly, warnings})])
   if (course.orientation.arrays) warnings.push(`array pairs read as [${course.orientation.order === 'known-target' ? 'known, target' : 'target, known'}] (${course.orientation.evidence})`)
   for (const finding of course.findings) warnings.push(`lego_pairs: ${finding.message}`)
   return {course, canon, config, configFile, warnings}

@@ -62,7 +62,76 @@ const MAY_CHANGE_UNDER_NFC = /[^\u0000-\u02ff]/
 
 /** `units` for text already in NFC (e.g. from `tidy`), saving a second normalisation. */
 export function unitsOfNfc(text: string): Units {
-  let folded = text.toLowerCase()
+  const folded = text.toLowerCase()
+  return wordsBelow300(folded) ?? wordsOf(folded)
+}
+
+/**
+ * Classes of the characters below U+0300 (no unspaced script lives there), from the very character
+ * classes WORD uses: a letter, mark or digit, the apostrophe, anything else.
+ */
+const OTHER = 0
+const LMN = 1
+const APOSTROPHE = 2
+const CLASS_BELOW_300 = (() => {
+  const classes = new Uint8Array(0x300)
+  const lmn = /^[\p{L}\p{M}\p{N}]$/u
+  for (let c = 0; c < 0x300; c++) {
+    const ch = String.fromCharCode(c)
+    if (HAS_UNSPACED.test(ch)) throw new Error('an unspaced character below U+0300')
+    classes[c] = ch === "'" ? APOSTROPHE : lmn.test(ch) ? LMN : OTHER
+  }
+  return classes
+})()
+const CURLY_APOSTROPHE = 0x2019
+
+/**
+ * WORD's matches in lowercased text all below U+0300 (the typographic apostrophe aside, folded to
+ * "'"), by a loop over the characters instead of the Unicode regex: a run of letters, marks and
+ * digits, continued by an apostrophe followed by another such run. null when some character is
+ * outside that range: the regex then decides (test/unit/text/normalize.test.ts holds the two equal).
+ */
+function wordsBelow300(folded: string): Units | null {
+  const out: Units = []
+  const n = folded.length
+  let i = 0
+  while (i < n) {
+    const c = folded.charCodeAt(i)
+    if (c >= 0x300 && c !== CURLY_APOSTROPHE) return null
+    if (c >= 0x300 || CLASS_BELOW_300[c] !== LMN) {
+      i++
+      continue
+    }
+    const start = i
+    let curly = false
+    i++
+    for (;;) {
+      while (i < n) {
+        const d = folded.charCodeAt(i)
+        if (d < 0x300 && CLASS_BELOW_300[d] === LMN) i++
+        else if (d >= 0x300 && d !== CURLY_APOSTROPHE) return null
+        else break
+      }
+      if (i + 1 >= n) break
+      const a = folded.charCodeAt(i)
+      const next = folded.charCodeAt(i + 1)
+      if (next >= 0x300 && next !== CURLY_APOSTROPHE) return null
+      if ((a === CURLY_APOSTROPHE || CLASS_BELOW_300[a] === APOSTROPHE) && next < 0x300 && CLASS_BELOW_300[next] === LMN) {
+        if (a === CURLY_APOSTROPHE) curly = true
+        i += 2
+        continue
+      }
+      break
+    }
+    const word = folded.slice(start, i)
+    out.push(curly ? word.replaceAll('’', "'") : word)
+  }
+  return out
+}
+
+/** The general way: WORD's matches, and each unspaced character a unit of its own. */
+function wordsOf(lowered: string): Units {
+  let folded = lowered
   if (folded.includes('’')) folded = folded.replace(/’/gu, "'")
   const words = folded.match(WORD)
   if (words === null) return []

@@ -1,6 +1,6 @@
-import type {Canon, CanonBasket} from '../canon/model.js'
+import type {Canon, CanonBasket, CanonPhrase} from '../canon/model.js'
 import type {Course, Lego} from '../course/model.js'
-import type {Cover} from '../gate/cover.js'
+import type {CoverCount} from '../gate/cover.js'
 import type {GateIndex} from '../gate/index.js'
 import type {CoveredWord} from '../gate/rules.js'
 import type {CheckId} from '../schemas/check-ids.js'
@@ -67,7 +67,7 @@ export interface CheckContext {
   /** whole-chunk index used to count the LEGOs a phrase is built from */
   chunks: GateIndex
   /** a phrase's cover by `chunks`, worked out once (the shape check and the strict GATE rate both read it) */
-  chunkCover(phrase: PhraseView, lego: Lego): Cover
+  chunkCover(phrase: PhraseView, lego: Lego): CoverCount
   report(check: CheckId, basket: string | null, phrase: number | null, message: string, words?: string[], coverage?: CoveredWord[], side?: Finding['side']): void
 }
 
@@ -84,11 +84,13 @@ export interface PhraseView {
   /** comparison key of the target: units joined */
   targetKey: string
   /** CheckContext.chunkCover's memo */
-  chunkCover?: Cover
+  chunkCover?: CoverCount
 }
 
 export interface BasketUnderCheck {
   basket: CanonBasket
   lego: Lego
   phrases: PhraseView[]
+  /** basket.phrases, read once (unreadable ones null) */
+  all: ReadonlyArray<CanonPhrase | null>
 }

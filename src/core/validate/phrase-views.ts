@@ -1,17 +1,35 @@
-import type {CanonBasket} from '../canon/model.js'
-import {keyOf, tidy, units, unitsOfNfc} from '../text/normalize.js'
+import type {CanonBasket, CanonPhrase} from '../canon/model.js'
+import {keyOf, tidy, units, unitsOfNfc, type Units} from '../text/normalize.js'
 import type {PhraseView} from './model.js'
 
+/** One readable phrase: a class, so a view costs one object and its known side is tokenised on first use. */
+class View implements PhraseView {
+  readonly targetUnits: Units
+  readonly targetKey: string
+  chunkCover?: PhraseView['chunkCover']
+  #knownUnits: Units | undefined
+
+  constructor(
+    readonly index: number,
+    readonly known: string,
+    readonly target: string,
+  ) {
+    this.targetUnits = unitsOfNfc(target)
+    this.targetKey = keyOf(this.targetUnits)
+  }
+
+  knownUnits(): Units {
+    return (this.#knownUnits ??= units(this.known))
+  }
+}
+
 /** A basket's readable phrases, tidied and tokenised once (the known side on first use): what every check reads. */
-export function phraseViews(basket: CanonBasket): PhraseView[] {
+export function phraseViews(basket: CanonBasket, phrases: ReadonlyArray<CanonPhrase | null> = basket.phrases): PhraseView[] {
   const readable: PhraseView[] = []
-  basket.phrases.forEach((phrase, index) => {
-    if (!phrase) return
-    const known = phrase.known
-    const target = tidy(phrase.target)
-    const targetUnits = unitsOfNfc(target)
-    let knownUnits: ReturnType<typeof unitsOfNfc> | undefined
-    readable.push({index, known, target, knownUnits: () => (knownUnits ??= units(known)), targetUnits, targetKey: keyOf(targetUnits)})
-  })
+  for (let index = 0; index < phrases.length; index++) {
+    const phrase = phrases[index]
+    if (phrase) readable.push(new View(index, phrase.known, tidy(phrase.target)))
+  }
   return readable
 }
+

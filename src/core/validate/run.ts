@@ -13,7 +13,7 @@ export interface RunValidateOptions extends OpenCourseOptions {
 
 export async function runValidate(options: RunValidateOptions): Promise<{result: ValidateResult; warnings: string[]}> {
   options.onProgress?.('loading the course')
-  const {course, canon, config, configFile, warnings} = await openCourse({...options, allowLoneSurrogates: true})
+  const {course, canon, config, configFile, warnings} = await openCourse({...options, allowLoneSurrogates: true, readOnly: true})
   requireLegos(course)
   const gate = parseSettings(gateSettingsSchema, {config: config.gate, flags: options.gate, section: 'gate', file: configFile})
   const settings = parseSettings(validateSettingsSchema, {config: config.validate, flags: options.validate, section: 'validate', file: configFile})

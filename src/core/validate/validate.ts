@@ -66,7 +66,7 @@ function checkCanon(course: Course, canon: Canon, options: ValidateOptions, rate
     options,
     gate: buildGateIndex(course, options.gate),
     chunks,
-    chunkCover: (phrase, lego) => (phrase.chunkCover ??= chunks.check(phrase.targetUnits, lego)),
+    chunkCover: (phrase, lego) => (phrase.chunkCover ??= chunks.count(phrase.targetUnits, lego)),
     report(check, basket, phrase, message, words, coverage, side) {
       findings.push({check, severity: CHECKS[check].severity, basket, phrase, message, ...(words ? {words} : {}), ...(coverage ? {coverage} : {}), ...(side ? {side} : {})})
     },
@@ -83,12 +83,14 @@ function checkCanon(course: Course, canon: Canon, options: ValidateOptions, rate
   let checked = 0
   for (const basket of canon.baskets.values()) {
     tick(++checked)
-    checkEncoding(ctx, basket)
+    // a SpanBasket makes its phrases each time they are asked for: once here, for every check
+    const all = basket.phrases
+    checkEncoding(ctx, basket, all)
     const lego = course.legoById.get(basket.id)
     if (!lego) continue
-    const readable = phraseViews(basket)
+    const readable = phraseViews(basket, all)
     phrases += readable.length
-    const item = {basket, lego, phrases: readable}
+    const item = {basket, lego, phrases: readable, all}
     checkBasket(ctx, item, seedIndex.get(lego.seedId) ?? 0)
     gateViolations += checkLanguage(ctx, item, sense, tally?.basket(lego, readable.length))
   }
@@ -121,7 +123,7 @@ function checkCanon(course: Course, canon: Canon, options: ValidateOptions, rate
 /** A GATE test for gateTally: strict reads the chunk cover the shape check already made, the others their own index. */
 function phrasePasses(course: Course, ctx: CheckContext, definition: GateDefinition): PhrasePasses {
   // strict uses whole chunks only: components and elision, the settings that differ from ctx.chunks', do not change it
-  if (definition === 'strict') return (phrase, lego) => ctx.chunkCover(phrase, lego).uncovered.length === 0
+  if (definition === 'strict') return (phrase, lego) => ctx.chunkCover(phrase, lego).covered
   const index = buildGateIndex(course, {...ctx.options.gate, definition})
   return (phrase, lego) => index.passes(phrase.targetUnits, lego)
 }

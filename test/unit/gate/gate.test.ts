@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import type {Course} from '../../../src/core/course/model.js'
@@ -137,5 +138,28 @@ describe('GATE on Chinese and mixed text', async () => {
   it('seed counts every character sequence of seed sentences up to the current seed', () => {
     expect(gate(course, 'seed')('甲乙丙', 'S0001L01')).toEqual([])
     expect(gate(course, 'seed')('丁戊己', 'S0001L01')).toEqual(['丁戊己'])
+  })
+})
+
+describe('count: the cover\'s entries and whether it covers all, as check gives them', async () => {
+  const courses = [(await courseFrom('qtl_for_qkn', latin)).course, (await courseFrom('cmn_for_qkn', han)).course]
+  it('for every definition, LEGO and phrase of known and unknown words', () => {
+    for (const course of courses) {
+      const words = [...new Set(course.legos.flatMap((l) => [...units(l.target), ...units(l.components.map((c) => c.target).join(' '))]))]
+      const pool = [...words, ...course.legos.map((l) => l.target), 'zorí', 'espanol', '庚', 'ok', '丁戊']
+      for (const definition of ['strict', 'cumulative', 'window', 'seed'] as const) {
+        for (const components of [false, true]) {
+          const index = buildGateIndex(course, {definition, windowSeeds: 1, recentNewLegos: 2, components})
+          fc.assert(
+            fc.property(fc.array(fc.constantFrom(...pool), {maxLength: 8}), fc.constantFrom(...course.legos), (parts, lego) => {
+              const list = units(parts.join(course.targetLanguage === 'cmn' ? '' : ' '))
+              const full = index.check(list, lego)
+              expect(index.count(list, lego)).toEqual({entries: full.entries, covered: full.uncovered.length === 0})
+            }),
+            {numRuns: 300},
+          )
+        }
+      }
+    }
   })
 })

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
 import {fold, isUnspaced, tidy, unitKey, units, wordCount} from '../../../src/core/text/normalize.js'
@@ -39,5 +40,52 @@ describe('units', () => {
   it('counts a run of unspaced script as one word', () => {
     expect(wordCount('甲乙丙 ok 丁')).toBe(3)
     expect(wordCount('uno dós, trés!')).toBe(3)
+  })
+})
+
+describe('units: the loop below U+0300 gives what the Unicode regex gives', () => {
+  // the tokeniser as it was before the loop: WORD's matches, unspaced characters one by one
+  const HAS = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u
+  const WORD = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}\p{N}]+)*/gu
+  function reference(text: string): string[] {
+    let folded = text.normalize('NFC').toLowerCase()
+    if (folded.includes('’')) folded = folded.replace(/’/gu, "'")
+    const words = folded.match(WORD) ?? []
+    const out: string[] = []
+    for (const word of words) {
+      if (!HAS.test(word)) {
+        out.push(word)
+        continue
+      }
+      let spaced = ''
+      for (const ch of word) {
+        if (HAS.test(ch)) {
+          if (spaced.replace(/^'+|'+$/g, '') !== '') out.push(spaced.replace(/^'+|'+$/g, ''))
+          spaced = ''
+          out.push(ch)
+        } else spaced += ch
+      }
+      if (spaced.replace(/^'+|'+$/g, '') !== '') out.push(spaced.replace(/^'+|'+$/g, ''))
+    }
+    return out
+  }
+
+  it('on every character below U+0300 alone and between letters', () => {
+    for (let c = 0; c < 0x300; c++) {
+      const ch = String.fromCharCode(c)
+      for (const text of [ch, `a${ch}b`, `${ch}${ch}x`, `x'${ch}`, `x’${ch}y`]) expect([...units(text)]).toEqual(reference(text))
+    }
+  })
+
+  it('on random text of letters, apostrophes, punctuation, marks and other scripts', () => {
+    const alphabet = [..."aZéÄñßİıµ0٣'’ -.,!?¿«»\t\u00a0\u00ad\u0300\u0301Σσς甲乙ไทยКж"]
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), {maxLength: 24}), (chars) => {
+        const text = chars.join('')
+        expect([...units(text)]).toEqual(reference(text))
+        expect(units(text).unspaced === true).toBe(HAS.test(text.normalize('NFC').toLowerCase()) && reference(text).some((u) => HAS.test(u)))
+      }),
+      {numRuns: 3000},
+    )
   })
 })

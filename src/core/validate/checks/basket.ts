@@ -12,7 +12,7 @@ function bucket(legosUsed: number): number {
 
 /** Checks of one basket's form: count and shape, containment, duplicates, final sentence, derived fields. */
 export function checkBasket(ctx: CheckContext, item: BasketUnderCheck, seedIndex: number): void {
-  const {basket, lego, phrases} = item
+  const {basket, lego, phrases, all} = item
   const {report, options, course} = ctx
   const settings = options.validate
   const id = basket.id
@@ -24,7 +24,8 @@ export function checkBasket(ctx: CheckContext, item: BasketUnderCheck, seedIndex
   const contains = pieces ? (key: string) => containsInOrder(key, pieceKeys) : (key: string) => ` ${key} `.includes(legoKey)
   const seen = new Map<string, number>()
   const unspacedTarget = languageScripts(course.targetLanguage ?? '').some((s) => s === 'Han' || s === 'Thai' || s === 'Kana')
-  for (const {index, known, target, knownUnits, targetUnits, targetKey: key} of phrases) {
+  for (const phrase of phrases) {
+    const {index, known, target, targetUnits, targetKey: key} = phrase
     const blankKnown = !/\S/.test(known)
     if (blankKnown || target === '') {
       report('blank', id, index, `phrase ${index} has an empty ${blankKnown ? 'known' : 'target'} side.`)
@@ -34,17 +35,18 @@ export function checkBasket(ctx: CheckContext, item: BasketUnderCheck, seedIndex
     const first = seen.get(key)
     if (first !== undefined) report('duplicate-phrase', id, index, `phrase ${index} repeats phrase ${first}: "${target}".`)
     else seen.set(key, index)
-    const words = wordCount(unspacedTarget ? knownUnits() : targetUnits)
+    const words = wordCount(unspacedTarget ? phrase.knownUnits() : targetUnits)
     if (words > settings.maxWords) report('too-long', id, index, `phrase ${index} has ${words} words (over ${settings.maxWords}).`)
   }
 
-  const count = basket.phrases.length
+  const count = all.length
   const early = seedIndex < settings.earlySeeds
   if (early ? count > settings.phrasesPerBasket : count !== settings.phrasesPerBasket) {
     report('phrase-count', id, null, `basket ${id} has ${count} phrase(s); expected ${early ? `at most ${settings.phrasesPerBasket} (first ${settings.earlySeeds} seeds)` : settings.phrasesPerBasket}.`)
   } else if (!early && settings.phrasesPerBasket === 10 && phrases.length === 10) {
     const shape = [0, 0, 0, 0]
-    for (const phrase of phrases) shape[bucket(ctx.chunkCover(phrase, lego).entries)]!++
+    // a cover uses at most one entry per unit: a phrase of one or two units is in the first bucket
+    for (const phrase of phrases) shape[phrase.targetUnits.length <= 2 ? 0 : bucket(ctx.chunkCover(phrase, lego).entries)]!++
     if (shape.some((n, i) => n !== EXPECTED_SHAPE[i])) {
       report('phrase-count', id, null, `basket ${id} uses ${shape.join('-')} phrases of 1–2/3/4/5+ LEGOs; expected ${EXPECTED_SHAPE.join('-')}.`)
     }
@@ -52,9 +54,9 @@ export function checkBasket(ctx: CheckContext, item: BasketUnderCheck, seedIndex
 
   if (lego.isFinal && phrases.length > 0) {
     const seed = course.seeds[seedIndex]
-    const last = basket.phrases.at(-1)
+    const last = all.at(-1)
     if (seed && seed.target.trim() !== '' && (!last || unitKey(last.target) !== unitKey(seed.target))) {
-      report('final-sentence', id, basket.phrases.length - 1, `the final LEGO's last phrase is "${last ? tidy(last.target) : '(unreadable)'}", not the seed sentence "${tidy(seed.target)}".`)
+      report('final-sentence', id, all.length - 1, `the final LEGO's last phrase is "${last ? tidy(last.target) : '(unreadable)'}", not the seed sentence "${tidy(seed.target)}".`)
     }
   }
 
@@ -64,8 +66,9 @@ export function checkBasket(ctx: CheckContext, item: BasketUnderCheck, seedIndex
   if (basket.isFinalLego !== undefined && basket.isFinalLego !== lego.isFinal) report('derived-fields', id, null, `is_final_lego is ${JSON.stringify(basket.isFinalLego)}; ${lego.id} is ${lego.isFinal ? '' : 'not '}the final LEGO of ${lego.seedId}.`)
   if (basket.phraseCount !== undefined && basket.phraseCount !== count) report('derived-fields', id, null, `phrase_count is ${JSON.stringify(basket.phraseCount)}; the basket has ${count} phrase(s).`)
 
-  if (!basket.lego) report('lego-text', id, null, `basket ${id} has no lego text.`)
-  else if (tidy(basket.lego.target) !== tidy(lego.target) || (basket.lego.known !== '' && tidy(basket.lego.known) !== tidy(lego.known))) {
-    report('lego-text', id, null, `lego is "${basket.lego.known}" / "${basket.lego.target}"; lego_pairs says "${lego.known}" / "${lego.target}".`)
+  const text = basket.lego
+  if (!text) report('lego-text', id, null, `basket ${id} has no lego text.`)
+  else if (tidy(text.target) !== tidy(lego.target) || (text.known !== '' && tidy(text.known) !== tidy(lego.known))) {
+    report('lego-text', id, null, `lego is "${text.known}" / "${text.target}"; lego_pairs says "${lego.known}" / "${lego.target}".`)
   }
 }

@@ -1,4 +1,4 @@
-import type {CanonBasket} from '../../canon/model.js'
+import type {CanonBasket, CanonPhrase} from '../../canon/model.js'
 import type {CheckContext} from '../model.js'
 
 /** A UTF-16 surrogate with no partner: JSON can carry it ("\ud800"), UTF-8 cannot encode it. */
@@ -6,6 +6,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** Where the first lone surrogate is, as "\\ud800 at character 4", or null when the text is well formed. */
 export function loneSurrogate(text: string): string | null {
+  // well-formed text (almost all of it) has none: a native check, before the regex
+  if ((text as string & {isWellFormed(): boolean}).isWellFormed()) return null
   const match = LONE_SURROGATE.exec(text)
   return match ? `\\u${match[0].charCodeAt(0).toString(16)} at character ${match.index}` : null
 }
@@ -15,17 +17,18 @@ export function loneSurrogate(text: string): string | null {
  * usually from a broken \u escape in an agent's output. Every tool that reads canon as UTF-8 turns it
  * into U+FFFD or fails, so it is an error, whichever LEGO the basket is for.
  */
-export function checkEncoding(ctx: CheckContext, basket: CanonBasket): void {
+export function checkEncoding(ctx: CheckContext, basket: CanonBasket, phrases: ReadonlyArray<CanonPhrase | null> = basket.phrases): void {
   const sides = (known: string, target: string) => [['known', known], ['target', target]] as const
-  basket.phrases.forEach((phrase, index) => {
+  phrases.forEach((phrase, index) => {
     if (!phrase) return
     for (const [side, text] of sides(phrase.known, phrase.target)) {
       const where = loneSurrogate(text)
       if (where) ctx.report('encoding', basket.id, index, `phrase ${index} has a lone surrogate (${where}) in its ${side} side: text that cannot be written as UTF-8; rewrite the phrase.`)
     }
   })
-  if (basket.lego) {
-    for (const [side, text] of sides(basket.lego.known, basket.lego.target)) {
+  const lego = basket.lego
+  if (lego) {
+    for (const [side, text] of sides(lego.known, lego.target)) {
       const where = loneSurrogate(text)
       if (where) ctx.report('encoding', basket.id, null, `the lego text has a lone surrogate (${where}) in its ${side} side: text that cannot be written as UTF-8; take it from lego_pairs.`)
     }

@@ -8,7 +8,7 @@ export const isBlank = (p: PhraseView): boolean => p.target === '' || !/\S/.test
 
 /** Swapped needs both sides to look like the other language; the known side is read only then. A swapped phrase is not checked for GATE. */
 export const isSwapped = (p: PhraseView, sense: LanguageSense): boolean =>
-  sense.mayBeKnown(p.target) && sense.sideOf(p.target, p.targetUnits) === 'known' && sense.sideOf(p.known, p.knownUnits()) === 'target'
+  sense.mayBeKnown(p.target, p.targetUnits) && sense.sideOf(p.target, p.targetUnits) === 'known' && sense.sideOf(p.known, p.knownUnits()) === 'target'
 
 
 /** GATE, wrong-language leakage and swapped sides, phrase by phrase; `onGate` hears each phrase GATE checked, and whether it violated. */

@@ -1,4 +1,4 @@
-import {isUsable} from '../../canon/model.js'
+import {hasUsable} from '../../canon/model.js'
 import type {CheckContext} from '../model.js'
 
 /** Course-wide checks: what canon holds, where, and in what shape; what lego_pairs lacks. */
@@ -28,11 +28,11 @@ export function checkStructure(ctx: CheckContext): void {
     if (!lego.isNew) continue
     const basket = canon.baskets.get(lego.id)
     if (!basket) report('coverage', lego.id, null, `new LEGO ${lego.id} "${lego.target}" has no basket.`)
-    else if (!basket.phrases.some(isUsable)) report('coverage', lego.id, null, `new LEGO ${lego.id} "${lego.target}" has only an empty basket.`)
+    else if (!hasUsable(basket)) report('coverage', lego.id, null, `new LEGO ${lego.id} "${lego.target}" has only an empty basket.`)
   }
   for (const basket of canon.baskets.values()) {
     const lego = course.legoById.get(basket.id)
-    if (!basket.phrases.some(isUsable)) report('empty-basket', basket.id, null, `basket ${basket.id} has no usable phrase.`)
+    if (!hasUsable(basket)) report('empty-basket', basket.id, null, `basket ${basket.id} has no usable phrase.`)
     if (!lego) report('orphan', basket.id, null, `basket ${basket.id} is for no LEGO of ${course.code}.`)
     else if (!lego.isNew) report('overage', basket.id, null, `basket ${basket.id} is for LEGO "${lego.target}", which is not new (new: false); only new LEGOs get a basket.`)
   }
