@@ -293,7 +293,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
           lastAttempt: summary.lastAttempt,
           signal: stop.signal,
           abort: (reason) => stop.abort(reason),
-          attempt: (p, attempt) => runAttempt(context, p, packets.get(p.id)!, attempt),
+          attempt: (p, attempt, exited) => runAttempt(context, p, packets.get(p.id)!, attempt, exited),
           ...(options.sessions === 'orchestrator' ? {session: (items: ReadonlyArray<{packet: PreparedPacket; attempt: number}>) => runSession(context, items.map((i) => ({prepared: i.packet, packet: packets.get(i.packet.id)!, attempt: i.attempt}))), groupSize: options.groupSize ?? DEFAULT_GROUP_SIZE} : {}),
           emit,
         })
