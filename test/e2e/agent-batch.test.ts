@@ -1,11 +1,11 @@
 import {spawn} from 'node:child_process'
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {cpSync, existsSync, readdirSync, readFileSync} from 'node:fs'
+import {basename, join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {BIN, wicker, wickerAsync} from '../helpers/cli.js'
 import {fakeBatchServer, type FakeBatchServer, type ResultKind} from '../helpers/fake-batch.js'
-import {filesContaining} from '../helpers/fs.js'
+import {filesContaining, tempDir} from '../helpers/fs.js'
 import {preparedRun} from '../helpers/prepared-run.js'
 
 /**
@@ -29,7 +29,15 @@ async function fake(o: Parameters<typeof fakeBatchServer>[0]) {
   return s
 }
 
-const prepared = (seeds: number) => preparedRun('wicker-batch-', seeds)
+/** Each size of course prepared once per file (preparedRun); every test gets a copy of its own. */
+const templates = new Map<number, ReturnType<typeof preparedRun>>()
+function prepared(seeds: number): ReturnType<typeof preparedRun> {
+  let template = templates.get(seeds)
+  if (!template) templates.set(seeds, (template = preparedRun('wicker-batch-', seeds)))
+  const dir = join(tempDir('wicker-batch-'), basename(template.dir))
+  cpSync(template.dir, dir, {recursive: true})
+  return {...template, dir}
+}
 
 const ENV_OF = {anthropic: 'ANTHROPIC_API_KEY', openai: 'OPENAI_API_KEY'} as const
 const args = (provider: 'anthropic' | 'openai', dir: string, url: string, extra: string[] = []) => ['launch', dir, '--run', 'r1', '--agent', `${provider}-batch`, '--base-url', url, '--model', 'tlon-7b', ...FAST, '--json', ...extra]

@@ -1,13 +1,13 @@
 import {spawn} from 'node:child_process'
 import {randomUUID} from 'node:crypto'
-import {existsSync, mkdirSync, readdirSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {cpSync, existsSync, mkdirSync, readdirSync, readFileSync} from 'node:fs'
+import {basename, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {afterAll, afterEach, describe, expect, it} from 'vitest'
+import {afterAll, describe, expect, it} from 'vitest'
 
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
-import {BIN, wicker} from '../helpers/cli.js'
+import {BIN, wicker, wickerAsync} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 import {alive, pidsIn, tagged, waitFor} from '../helpers/procs.js'
@@ -26,20 +26,51 @@ const GRACE_MS = 500
 const ONLY = '1-6'
 const figures: string[] = []
 const tags: string[] = []
-// a safety net for a failing run only (every assertion is made before): nothing a test started may linger
-afterEach(() => {
+// a safety net for a failing run only (every assertion is made before): nothing a test started may
+// linger, once every test is over (the signal cases run side by side: one's end is not another's)
+afterAll(() => {
   for (const tag of tags.splice(0)) for (const pid of tagged('MISBEHAVE_TAG', tag)) process.kill(pid, 'SIGKILL')
 })
 
+/** Each seed's course, generated and prepared once per file; every test gets a copy of its own. */
+const templates = new Map<number, {dir: string; run: string; ids: string[]}>()
+
 function course(seed: number) {
-  const dir = writeCourse(tempDir(), generateCourse({seeds: 12, seed, canon: {fill: 0.4}}))
-  const prep = wicker(['prepare-segments', dir, '--packet-size', '2', '--json'])
-  expect(prep.code).toBe(0)
-  const run = prep.json.result.run as string
-  const plan = JSON.parse(readFileSync(join(dir, '.wicker', 'runs', run, 'plan.json'), 'utf8')) as {packets: Array<{id: string; index: number}>}
-  const ids = plan.packets.filter((p) => p.index <= 6).map((p) => p.id)
-  expect(ids).toHaveLength(6)
-  return {dir, run, ids}
+  let template = templates.get(seed)
+  if (!template) {
+    const dir = writeCourse(tempDir(), generateCourse({seeds: 12, seed, canon: {fill: 0.4}}))
+    const prep = wicker(['prepare-segments', dir, '--packet-size', '2', '--json'])
+    expect(prep.code).toBe(0)
+    const run = prep.json.result.run as string
+    const plan = JSON.parse(readFileSync(join(dir, '.wicker', 'runs', run, 'plan.json'), 'utf8')) as {packets: Array<{id: string; index: number}>}
+    const ids = plan.packets.filter((p) => p.index <= 6).map((p) => p.id)
+    expect(ids).toHaveLength(6)
+    template = {dir, run, ids}
+    templates.set(seed, template)
+  }
+  const dir = join(tempDir(), basename(template.dir))
+  cpSync(template.dir, dir, {recursive: true})
+  return {dir, run: template.run, ids: template.ids}
+}
+
+/**
+ * The signal cases run side by side, this many at once: each waits mostly on its agents and on the
+ * stop. Nothing in them may block the test process (no spawnSync once they run), or the stop times
+ * measured by another case would grow.
+ */
+const SIDE_BY_SIDE = 3
+let free = SIDE_BY_SIDE
+const waiting: Array<() => void> = []
+async function sideBySide<T>(work: () => Promise<T>): Promise<T> {
+  if (free > 0) free--
+  else await new Promise<void>((resolve) => waiting.push(resolve))
+  try {
+    return await work()
+  } finally {
+    const next = waiting.shift()
+    if (next) next()
+    else free++
+  }
 }
 
 function agentEnv(mode: string, good: number) {
@@ -92,20 +123,20 @@ function startLaunch(args: string[], env: Record<string, string>, killAfterMs = 
 }
 
 /** Redoes what is left with the built-in agent; returns the packets it ran. */
-function resume(dir: string, run: string, before: number) {
-  const again = wicker(['launch', dir, '--only', ONLY, '--stagger', '0s', '--json'])
+async function resume(dir: string, run: string, before: number) {
+  const again = await wickerAsync(['launch', dir, '--only', ONLY, '--stagger', '0s', '--json'])
   expect(again.code, again.stderr).toBe(0)
   return {json: again.json, redone: new Set(ledger(dir, run).slice(before).filter((e) => e.event === 'end' && e.class === 'ok').map((e) => e.packet as string))}
 }
 
-describe.each(['hang', 'ignore-term', 'daemon'] as const)('an agent that %s', async (mode) => {
+describe.concurrent.each(['hang', 'ignore-term', 'daemon'] as const)('an agent that %s', async (mode) => {
   describe.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
     ['SIGHUP', 129],
     ['SIGKILL', null],
   ] as const)('and launch gets %s', async (signal, expected) => {
-    it('stops every process of every attempt at once, and resume redoes exactly the unfinished packets', async () => {
+    it('stops every process of every attempt at once, and resume redoes exactly the unfinished packets', () => sideBySide(async () => {
       const {dir, run, ids} = course(41)
       const agent = agentEnv(mode, 2)
       const launch = startLaunch(launchArgs(dir), agent.env)
@@ -147,10 +178,10 @@ describe.each(['hang', 'ignore-term', 'daemon'] as const)('an agent that %s', as
       const first = ledger(dir, run)
       const okBefore = new Set(first.filter((e) => e.event === 'end' && e.class === 'ok').map((e) => e.packet as string))
       expect(okBefore.size).toBe(2)
-      const {redone, json} = resume(dir, run, first.length)
+      const {redone, json} = await resume(dir, run, first.length)
       expect([...redone].sort()).toEqual(ids.filter((id) => !okBefore.has(id)).sort())
       expect(json.result.packets).toMatchObject({ok: 4, skipped: 2, failed: 0})
-    }, 60_000)
+    }), 150_000) // its wait for a turn included
   })
 })
 
