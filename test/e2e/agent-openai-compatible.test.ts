@@ -4,7 +4,7 @@ import {cpSync, readdirSync, readFileSync} from 'node:fs'
 import {basename, join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {wicker, wickerAsync} from '../helpers/cli.js'
+import {wicker} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {filesContaining, tempDir} from '../helpers/fs.js'
 import {preparedRun} from '../helpers/prepared-run.js'
@@ -96,7 +96,7 @@ function prepared(seeds: number): ReturnType<typeof preparedRun> {
 }
 
 const launch = (dir: string, url: string, extra: string[] = [], env: Record<string, string | undefined> = {OPENAI_API_KEY: KEY}) =>
-  wickerAsync(['launch', dir, '--run', 'r1', '--agent', 'openai-compatible', '--base-url', url, '--model', 'tlon-7b', ...FAST, '--json', ...extra], {env})
+  wickerIn(['launch', dir, '--run', 'r1', '--agent', 'openai-compatible', '--base-url', url, '--model', 'tlon-7b', ...FAST, '--json', ...extra], {env})
 
 const ledger = (dir: string) =>
   readFileSync(join(dir, '.wicker', 'runs', 'r1', 'ledger.ndjson'), 'utf8')

@@ -102,8 +102,11 @@ async function freePort(): Promise<number> {
   return port
 }
 
-const launch = (dir: string, shard: string, staging: string, upload: string, env: Record<string, string | undefined> = {WICKER_TOKEN: TOKEN}, extra: string[] = []) =>
-  wickerAsync(['launch', dir, '--run', 'r1', '--shard', shard, '--staging', staging, ...FAST, '-j', '2', '--upload', upload, '--upload-backoff', `${UPLOAD_BACKOFF_MS}ms`, '--json', ...extra], {env})
+const launchArgs = (dir: string, shard: string, staging: string, upload: string, extra: string[] = []) => ['launch', dir, '--run', 'r1', '--shard', shard, '--staging', staging, ...FAST, '-j', '2', '--upload', upload, '--upload-backoff', `${UPLOAD_BACKOFF_MS}ms`, '--json', ...extra]
+/** A launch in this process (the fake servers answer while it runs): no Node start and oclif load per launch. */
+const launch = (dir: string, shard: string, staging: string, upload: string, env: Record<string, string | undefined> = {WICKER_TOKEN: TOKEN}, extra: string[] = []) => wickerIn(launchArgs(dir, shard, staging, upload, extra), {env})
+/** A launch as a process of its own: two shards at once, as two machines would run them. */
+const launchProcess = (dir: string, shard: string, staging: string, upload: string, env: Record<string, string | undefined>) => wickerAsync(launchArgs(dir, shard, staging, upload), {env})
 
 describe('launch --upload to a real wicker serve on loopback', () => {
   it('puts every output of both shards into the served course\'s staging, the same bytes as staged here; running again sends nothing', async () => {
@@ -130,7 +133,7 @@ describe('launch --upload to a real wicker serve on loopback', () => {
     const work = tempDir('wicker-up-out-')
     const out = (i: number) => join(work, `shard-${i}`)
     try {
-      const runs = await Promise.all([1, 2].map((i) => launch(dir, `${i}/2`, out(i), `${via}/`, {WICKER_TOKEN: token})))
+      const runs = await Promise.all([1, 2].map((i) => launchProcess(dir, `${i}/2`, out(i), `${via}/`, {WICKER_TOKEN: token})))
       const staged = {...localFiles(out(1)), ...localFiles(out(2))}
       runs.forEach((r, i) => {
         expect(r.code, r.stderr).toBe(0)
@@ -144,7 +147,7 @@ describe('launch --upload to a real wicker serve on loopback', () => {
 
       // again: every packet is done and every output delivered, so not one request goes out
       const mtimes = readdirSync(join(served, STAGING)).map((f) => statSync(join(served, STAGING, f)).mtimeMs)
-      const again = await Promise.all([1, 2].map((i) => launch(dir, `${i}/2`, out(i), via, {WICKER_TOKEN: token})))
+      const again = await Promise.all([1, 2].map((i) => launchProcess(dir, `${i}/2`, out(i), via, {WICKER_TOKEN: token})))
       again.forEach((r, i) => {
         expect(r.code, r.stderr).toBe(0)
         expect(r.json.result.packets.skipped).toBe(r.json.result.packets.total)
@@ -230,7 +233,7 @@ describe('launch --upload against a fake server', () => {
     for (const f of logs) expect(f.bytes.includes(TOKEN), f.path).toBe(false)
 
     // the human output: one line with the counts, each failure with its status
-    const human = await wickerAsync(['launch', dir, '--run', 'r1', '--shard', '1/2', '--staging', staging, ...FAST, '--upload', fake.url], {env: {WICKER_TOKEN: TOKEN}})
+    const human = await wickerIn(['launch', dir, '--run', 'r1', '--shard', '1/2', '--staging', staging, ...FAST, '--upload', fake.url], {env: {WICKER_TOKEN: TOKEN}})
     expect(human.code).toBe(1)
     expect(human.stdout).toMatch(new RegExp(`Uploads to ${fake.url}: 0 sent, 0 already delivered, ${names.length} failed\\. Run the same command again to send them\\.`))
     expect(human.stdout).toContain('401 ')
