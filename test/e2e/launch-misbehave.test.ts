@@ -3,7 +3,7 @@ import {randomUUID} from 'node:crypto'
 import {cpSync, existsSync, mkdirSync, readdirSync, readFileSync} from 'node:fs'
 import {basename, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {afterAll, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
@@ -53,12 +53,18 @@ function course(seed: number) {
   return {dir, run: template.run, ids: template.ids}
 }
 
+// prepared before any case runs: a prepare is a spawnSync, which must not hold up cases running side by side
+beforeAll(() => {
+  course(41)
+  course(42)
+})
+
 /**
- * The signal cases run side by side, this many at once: each waits mostly on its agents and on the
+ * The cases run side by side, this many at once: each waits mostly on its agents and on the
  * stop. Nothing in them may block the test process (no spawnSync once they run), or the stop times
  * measured by another case would grow.
  */
-const SIDE_BY_SIDE = 3
+const SIDE_BY_SIDE = 2
 let free = SIDE_BY_SIDE
 const waiting: Array<() => void> = []
 async function sideBySide<T>(work: () => Promise<T>): Promise<T> {
@@ -185,8 +191,8 @@ describe.concurrent.each(['hang', 'ignore-term', 'daemon'] as const)('an agent t
   })
 })
 
-describe('agents that finish but misbehave on the way out', () => {
-  it('a child that keeps stdout open does not hang the attempt, and is stopped', async () => {
+describe.concurrent('agents that finish but misbehave on the way out', () => {
+  it('a child that keeps stdout open does not hang the attempt, and is stopped', () => sideBySide(async () => {
     const {dir, run, ids} = course(42)
     const agent = agentEnv('hold-stdout', 0)
     const t0 = Date.now()
@@ -198,10 +204,10 @@ describe('agents that finish but misbehave on the way out', () => {
     expect(new Set(ledger(dir, run).filter((e) => e.event === 'end' && e.class === 'ok').map((e) => e.packet))).toEqual(new Set(ids))
     expect(recordedPids(agent.state).filter(alive)).toEqual([])
     expect(await waitFor(() => tagged('MISBEHAVE_TAG', agent.tag).length === 0, 1000)).toBe(true)
-  }, 60_000)
+  }), 120_000) // its wait for a turn included
 
-  it('daemons an agent leaves behind (setsid, double fork) are stopped when it exits', async () => {
-    const {dir, run, ids} = course(43)
+  it('daemons an agent leaves behind (setsid, double fork) are stopped when it exits', () => sideBySide(async () => {
+    const {dir, run, ids} = course(42)
     const agent = agentEnv('daemon-exit', 0)
     const launch = startLaunch(launchArgs(dir), agent.env)
     const exit = await launch.exited
@@ -210,10 +216,10 @@ describe('agents that finish but misbehave on the way out', () => {
     const pids = recordedPids(agent.state)
     expect(pids.length).toBe(6 * 3)
     expect(await waitFor(() => pids.every((p) => !alive(p)) && tagged('MISBEHAVE_TAG', agent.tag).length === 0, 1000)).toBe(true)
-  }, 60_000)
+  }), 120_000) // its wait for a turn included
 
-  it('a FIFO at the output path is a failed attempt with a message, never a hang', async () => {
-    const {dir} = course(44)
+  it('a FIFO at the output path is a failed attempt with a message, never a hang', () => sideBySide(async () => {
+    const {dir} = course(42)
     const agent = agentEnv('fifo', 0)
     const t0 = Date.now()
     const exit = await startLaunch(launchArgs(dir), agent.env, 30_000).exited
@@ -222,10 +228,10 @@ describe('agents that finish but misbehave on the way out', () => {
     const result = JSON.parse(exit.stdout).result
     expect(result.packets).toMatchObject({total: 6, ok: 0, failed: 6})
     for (const f of result.failures) expect(f).toMatchObject({class: 'invalid-output', message: expect.stringMatching(/FIFO|named pipe|not a regular file/i)})
-  }, 60_000)
+  }), 120_000) // its wait for a turn included
 
-  it('output without end is stopped at the cap: a failed attempt, launch carries on', async () => {
-    const {dir} = course(45)
+  it('output without end is stopped at the cap: a failed attempt, launch carries on', () => sideBySide(async () => {
+    const {dir} = course(42)
     const agent = agentEnv('endless', 3)
     const t0 = Date.now()
     const exit = await startLaunch(launchArgs(dir), agent.env).exited
@@ -235,19 +241,19 @@ describe('agents that finish but misbehave on the way out', () => {
     expect(result.packets).toMatchObject({total: 6, ok: 3, failed: 3})
     for (const f of result.failures) expect(f).toMatchObject({class: 'invalid-output', message: expect.stringMatching(/more than/i)})
     expect(recordedPids(agent.state).filter(alive)).toEqual([])
-  }, 60_000)
+  }), 120_000) // its wait for a turn included
 
-  it('an output file written before endless printing is still judged, and staged', async () => {
-    const {dir} = course(48)
+  it('an output file written before endless printing is still judged, and staged', () => sideBySide(async () => {
+    const {dir} = course(42)
     const agent = agentEnv('answer-then-endless', 0)
     const exit = await startLaunch(launchArgs(dir), agent.env).exited
     expect(exit.code).toBe(0)
     expect(JSON.parse(exit.stdout).result.packets).toMatchObject({total: 6, ok: 6, failed: 0})
     expect(recordedPids(agent.state).filter(alive)).toEqual([])
-  }, 60_000)
+  }), 120_000) // its wait for a turn included
 
-  it('a character cut across two writes comes out whole', async () => {
-    const {dir, run} = course(46)
+  it('a character cut across two writes comes out whole', () => sideBySide(async () => {
+    const {dir, run} = course(42)
     const agent = agentEnv('split-utf8', 0)
     const exit = await startLaunch(launchArgs(dir), agent.env).exited
     expect(exit.code).toBe(0)
@@ -259,7 +265,7 @@ describe('agents that finish but misbehave on the way out', () => {
       expect(text).toContain('café €')
       expect(text).not.toContain('\uFFFD')
     }
-  }, 60_000)
+  }), 120_000) // its wait for a turn included
 })
 
 describe('a pid in the ledger that is not an agent of ours', () => {
