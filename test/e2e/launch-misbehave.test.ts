@@ -60,9 +60,8 @@ beforeAll(() => {
 })
 
 /**
- * The cases run side by side, this many at once: each waits mostly on its agents and on the
- * stop. Nothing in them may block the test process (no spawnSync once they run), or the stop times
- * measured by another case would grow.
+ * The agents-that-finish cases run side by side, this many at once: each waits mostly on its agents.
+ * Nothing in them blocks the test process (no spawnSync once they run).
  */
 const SIDE_BY_SIDE = 2
 let free = SIDE_BY_SIDE
@@ -135,14 +134,15 @@ async function resume(dir: string, run: string, before: number) {
   return {json: again.json, redone: new Set(ledger(dir, run).slice(before).filter((e) => e.event === 'end' && e.class === 'ok').map((e) => e.packet as string))}
 }
 
-describe.concurrent.each(['hang', 'ignore-term', 'daemon'] as const)('an agent that %s', async (mode) => {
+// one at a time: each measures how soon launch exits after the signal, which cases beside it would stretch
+describe.each(['hang', 'ignore-term', 'daemon'] as const)('an agent that %s', async (mode) => {
   describe.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
     ['SIGHUP', 129],
     ['SIGKILL', null],
   ] as const)('and launch gets %s', async (signal, expected) => {
-    it('stops every process of every attempt at once, and resume redoes exactly the unfinished packets', () => sideBySide(async () => {
+    it('stops every process of every attempt at once, and resume redoes exactly the unfinished packets', async () => {
       const {dir, run, ids} = course(41)
       const agent = agentEnv(mode, 2)
       const launch = startLaunch(launchArgs(dir), agent.env)
@@ -187,7 +187,7 @@ describe.concurrent.each(['hang', 'ignore-term', 'daemon'] as const)('an agent t
       const {redone, json} = await resume(dir, run, first.length)
       expect([...redone].sort()).toEqual(ids.filter((id) => !okBefore.has(id)).sort())
       expect(json.result.packets).toMatchObject({ok: 4, skipped: 2, failed: 0})
-    }), 150_000) // its wait for a turn included
+    }, 60_000)
   })
 })
 
