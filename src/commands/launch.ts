@@ -15,6 +15,7 @@ import {launchSummary} from '../core/launch/notify.js'
 import {runNotify} from '../core/proc/notify.js'
 import {AGENTS} from '../core/schemas/config.js'
 import {intFlag} from '../cli/int-flags.js'
+import {parseDuration} from '../cli/durations.js'
 
 /** how long --notify may take once launch was stopped by a signal */
 const STOPPED_NOTIFY_MS = 5000
@@ -25,7 +26,7 @@ export default class Launch extends BaseCommand {
 
 --shard I/N runs only the packets of shard I of N, split from the prepared run by LEGO count (the same split on every machine; see prepare-segments --shards): N machines, or N pods of a Kubernetes Indexed Job, share a run without running a packet twice.
 
---upload URL also sends each output to a \`wicker serve\` (for a machine that reaches only that): staged locally first as always, then PUT to <URL>/v1/courses/<course code>/staging/<staged name> with the bearer token from $WICKER_TOKEN (or --token-env NAME), four at a time, off the agents' path. 429 waits for Retry-After, 5xx and network errors are retried with backoff; 401/403/404/409/413/415/422 are not retried and become warnings with the server's words; after a 401 (the token refused) or a server that could not be reached at all, the files left are not tried until the next run. What was delivered is in uploads.ndjson beside the ledger: at the start and at the end of a launch, every valid staged output of its packets that is not listed there with the same bytes is sent, so running the same command again delivers what a server that was down did not get, and nothing twice. The token goes only into the Authorization header (never into the ledger, logs, record, output or errors), and the agents do not get its variable.
+--upload URL also sends each output to a \`wicker serve\` (for a machine that reaches only that): staged locally first as always, then PUT to <URL>/v1/courses/<course code>/staging/<staged name> with the bearer token from $WICKER_TOKEN (or --token-env NAME), four at a time, off the agents' path. 429 waits for Retry-After, 5xx and network errors are retried with backoff (--upload-backoff, doubling: 1, 2, 4 s by default); 401/403/404/409/413/415/422 are not retried and become warnings with the server's words; after a 401 (the token refused) or a server that could not be reached at all, the files left are not tried until the next run. What was delivered is in uploads.ndjson beside the ledger: at the start and at the end of a launch, every valid staged output of its packets that is not listed there with the same bytes is sent, so running the same command again delivers what a server that was down did not get, and nothing twice. The token goes only into the Authorization header (never into the ledger, logs, record, output or errors), and the agents do not get its variable.
 
 Packets already done (a valid output in staging) are skipped, so running it again resumes; --retry-failed runs only failed packets, --only picks packets by number. Ctrl-C, SIGTERM or a hangup stops launching and stops every agent's whole process tree (TERM, then KILL after --grace); a second Ctrl-C kills them at once. Before it starts, launch prints an estimate: packets, LEGOs, prompt tokens, and the expected cost when the config has the agent's prices (agents.<kind>.inputUsdPerMTok, outputUsdPerMTok). --notify runs a command with the summary as JSON on stdin when the launch ends. --dry-run prints, for each packet it would start, the exact argument vector, the environment variables it adds, the folder and the timeouts (with --json: a result listing them), built by the same code a real attempt uses; it starts, locks and writes nothing.
 
@@ -80,6 +81,7 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, 
     staging: Flags.string({description: 'Staging folder for the outputs [default: phase5_baskets_staging/ in the course].'}),
     shard: Flags.string({description: 'Run only shard I of N (I/N, 1-based), so N machines with the same prepared run never run the same packet; its outputs are named <run>__<packet>__<attempt>__shard-I-of-N.json and its ledger is .wicker/runs/<run>/shards/I-of-N/ledger.ndjson.'}),
     upload: Flags.string({description: 'Base URL of a `wicker serve` (https://wicker.example.org): each output, once staged here, is also PUT there; running the command again sends what was not delivered.'}),
+    'upload-backoff': Flags.string({description: 'With --upload: the first wait before a PUT is sent again after a 5xx, a timeout or a network error; it doubles each time, 4 tries in all (0 to 24h) [default: 1s].', dependsOn: ['upload']}),
     'token-env': Flags.string({description: 'Environment variable holding the bearer token for --upload (never the token itself) [default: WICKER_TOKEN].', dependsOn: ['upload']}),
     notify: Flags.string({description: 'Command run when the launch finishes, halts or is stopped, with the summary as JSON on stdin: a JSON array or space-separated words (no shell). Its failure is a warning.'}),
     'notify-timeout': Flags.string({description: 'Time the --notify command gets before it is stopped (1ms to 24h).', default: '30s'}),
@@ -118,6 +120,7 @@ Exit codes: 0 every packet ok; 1 findings (some packets failed, the run halted, 
       shard: flags.shard ?? null,
       upload: flags.upload ?? null,
       tokenEnv: flags['token-env'] ?? null,
+      uploadBackoffMs: flags['upload-backoff'] === undefined ? undefined : parseDuration(flags['upload-backoff'], 'upload-backoff', {zero: true}),
     }
     if (flags['dry-run']) {
       const {result, warnings} = await dryRunLaunch(runOptions)

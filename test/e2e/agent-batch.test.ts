@@ -1,11 +1,12 @@
 import {spawn} from 'node:child_process'
-import {existsSync, readdirSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {cpSync, existsSync, readdirSync, readFileSync} from 'node:fs'
+import {basename, join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {BIN, wicker, wickerAsync} from '../helpers/cli.js'
+import {BIN} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {fakeBatchServer, type FakeBatchServer, type ResultKind} from '../helpers/fake-batch.js'
-import {filesContaining} from '../helpers/fs.js'
+import {filesContaining, tempDir} from '../helpers/fs.js'
 import {preparedRun} from '../helpers/prepared-run.js'
 
 /**
@@ -29,11 +30,21 @@ async function fake(o: Parameters<typeof fakeBatchServer>[0]) {
   return s
 }
 
-const prepared = (seeds: number) => preparedRun('wicker-batch-', seeds)
+/** Each size of course prepared once per file (preparedRun); every test gets a copy of its own. */
+const templates = new Map<number, ReturnType<typeof preparedRun>>()
+function prepared(seeds: number): ReturnType<typeof preparedRun> {
+  let template = templates.get(seeds)
+  if (!template) templates.set(seeds, (template = preparedRun('wicker-batch-', seeds)))
+  const dir = join(tempDir('wicker-batch-'), basename(template.dir))
+  cpSync(template.dir, dir, {recursive: true})
+  return {...template, dir}
+}
 
 const ENV_OF = {anthropic: 'ANTHROPIC_API_KEY', openai: 'OPENAI_API_KEY'} as const
 const args = (provider: 'anthropic' | 'openai', dir: string, url: string, extra: string[] = []) => ['launch', dir, '--run', 'r1', '--agent', `${provider}-batch`, '--base-url', url, '--model', 'tlon-7b', ...FAST, '--json', ...extra]
-const launch = (provider: 'anthropic' | 'openai', dir: string, url: string, extra: string[] = []) => wickerAsync(args(provider, dir, url, extra), {env: {[ENV_OF[provider]]: KEY}})
+// in this process (the fake API answers while it runs): no Node start and oclif load per launch; the
+// cases that kill or stop a launch start one of its own
+const launch = (provider: 'anthropic' | 'openai', dir: string, url: string, extra: string[] = []) => wickerIn(args(provider, dir, url, extra), {env: {[ENV_OF[provider]]: KEY}})
 
 const ledgerFile = (dir: string) => join(dir, '.wicker', 'runs', 'r1', 'ledger.ndjson')
 const ledger = (dir: string) =>
@@ -87,7 +98,7 @@ describe.each(['anthropic', 'openai'] as const)('launch --agent %s-batch against
     // progress: the counts as the batch went
     const events = run.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((e) => e.type === 'batch')
     expect(events.at(-1)).toMatchObject({batch: api.created[0]!.id, counts: {succeeded: packets.length, processing: 0}})
-    expect(wicker(['extract', dir, '--json']).code).toBe(0)
+    expect((await wickerIn(['extract', dir, '--json'])).code).toBe(0)
     expect(holdingKey(dir)).toEqual([])
   }, 90_000)
 
@@ -198,10 +209,10 @@ describe('launch --agent openai-batch: a batch that fails as a whole', () => {
 describe('launch with a batch agent: mistakes told before anything is sent', () => {
   it('no key in ANTHROPIC_API_KEY, and --dry-run, are exit 2 with what to do; nothing is written to the ledger', async () => {
     const {dir} = prepared(4)
-    const noKey = wicker(['launch', dir, '--run', 'r1', '--agent', 'anthropic-batch', '--model', 'm', '--json'], {env: {ANTHROPIC_API_KEY: undefined}})
+    const noKey = await wickerIn(['launch', dir, '--run', 'r1', '--agent', 'anthropic-batch', '--model', 'm', '--json'], {env: {ANTHROPIC_API_KEY: undefined}})
     expect(noKey.code).toBe(2)
     expect(noKey.json).toMatchObject({name: 'E_API_KEY', message: expect.stringMatching(/ANTHROPIC_API_KEY: that environment variable is not set/)})
-    const dry = wicker(['launch', dir, '--run', 'r1', '--agent', 'openai-batch', '--model', 'm', '--dry-run', '--json'], {env: {OPENAI_API_KEY: KEY}})
+    const dry = await wickerIn(['launch', dir, '--run', 'r1', '--agent', 'openai-batch', '--model', 'm', '--dry-run', '--json'], {env: {OPENAI_API_KEY: KEY}})
     expect(dry.code).toBe(2)
     expect(dry.json).toMatchObject({name: 'E_DRY_RUN'})
     expect(existsSync(ledgerFile(dir))).toBe(false)

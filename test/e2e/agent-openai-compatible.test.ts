@@ -1,12 +1,12 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
-import {readdirSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {cpSync, readdirSync, readFileSync} from 'node:fs'
+import {basename, join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
-import {wicker, wickerAsync} from '../helpers/cli.js'
+import {wicker} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
-import {filesContaining} from '../helpers/fs.js'
+import {filesContaining, tempDir} from '../helpers/fs.js'
 import {preparedRun} from '../helpers/prepared-run.js'
 import {alive} from '../helpers/procs.js'
 
@@ -85,10 +85,18 @@ function completion(call: Call, o: {fenced?: boolean; finish?: string} = {}) {
   }
 }
 
-const prepared = (seeds: number) => preparedRun('wicker-oai-', seeds)
+/** Each size of course prepared once per file (preparedRun); every test gets a copy of its own. */
+const templates = new Map<number, ReturnType<typeof preparedRun>>()
+function prepared(seeds: number): ReturnType<typeof preparedRun> {
+  let template = templates.get(seeds)
+  if (!template) templates.set(seeds, (template = preparedRun('wicker-oai-', seeds)))
+  const dir = join(tempDir('wicker-oai-'), basename(template.dir))
+  cpSync(template.dir, dir, {recursive: true})
+  return {...template, dir}
+}
 
 const launch = (dir: string, url: string, extra: string[] = [], env: Record<string, string | undefined> = {OPENAI_API_KEY: KEY}) =>
-  wickerAsync(['launch', dir, '--run', 'r1', '--agent', 'openai-compatible', '--base-url', url, '--model', 'tlon-7b', ...FAST, '--json', ...extra], {env})
+  wickerIn(['launch', dir, '--run', 'r1', '--agent', 'openai-compatible', '--base-url', url, '--model', 'tlon-7b', ...FAST, '--json', ...extra], {env})
 
 const ledger = (dir: string) =>
   readFileSync(join(dir, '.wicker', 'runs', 'r1', 'ledger.ndjson'), 'utf8')
@@ -163,14 +171,14 @@ describe('launch --agent openai-compatible against a fake chat-completions serve
 
   it('a 429 with Retry-After pauses for exactly that long, then the packet succeeds', async () => {
     const {dir} = prepared(4)
-    const fake = await fakeServer((call, nth) => (nth === 1 ? {status: 429, headers: {'retry-after': '2'}, body: {error: {message: 'Rate limit reached for tlon-7b', type: 'requests'}}} : completion(call)))
+    const fake = await fakeServer((call, nth) => (nth === 1 ? {status: 429, headers: {'retry-after': '1'}, body: {error: {message: 'Rate limit reached for tlon-7b', type: 'requests'}}} : completion(call)))
     const run = await launch(dir, fake.url, ['--only', '1', '--retries', '0'])
     expect(run.code, run.stderr).toBe(0)
     expect(fake.calls).toHaveLength(2)
     // --backoff is 100ms: a pause this long is the Retry-After's
     const gap = fake.calls[1]!.at - fake.calls[0]!.at
-    expect(gap).toBeGreaterThanOrEqual(1900)
-    expect(gap).toBeLessThan(4500)
+    expect(gap).toBeGreaterThanOrEqual(950)
+    expect(gap).toBeLessThan(3500)
     expect(ends(dir).map((e) => e.class)).toEqual(['rate-limited', 'ok'])
     expect(ends(dir)[0].message).toMatch(/HTTP 429.*Rate limit reached/)
   }, 60_000)

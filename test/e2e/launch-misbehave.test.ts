@@ -1,13 +1,13 @@
 import {spawn} from 'node:child_process'
 import {randomUUID} from 'node:crypto'
-import {existsSync, mkdirSync, readdirSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {cpSync, existsSync, mkdirSync, readdirSync, readFileSync} from 'node:fs'
+import {basename, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {afterAll, afterEach, describe, expect, it} from 'vitest'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
-import {BIN, wicker} from '../helpers/cli.js'
+import {BIN, wicker, wickerAsync} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 import {alive, pidsIn, tagged, waitFor} from '../helpers/procs.js'
@@ -26,20 +26,56 @@ const GRACE_MS = 500
 const ONLY = '1-6'
 const figures: string[] = []
 const tags: string[] = []
-// a safety net for a failing run only (every assertion is made before): nothing a test started may linger
-afterEach(() => {
+// a safety net for a failing run only (every assertion is made before): nothing a test started may
+// linger, once every test is over (the signal cases run side by side: one's end is not another's)
+afterAll(() => {
   for (const tag of tags.splice(0)) for (const pid of tagged('MISBEHAVE_TAG', tag)) process.kill(pid, 'SIGKILL')
 })
 
+/** Each seed's course, generated and prepared once per file; every test gets a copy of its own. */
+const templates = new Map<number, {dir: string; run: string; ids: string[]}>()
+
 function course(seed: number) {
-  const dir = writeCourse(tempDir(), generateCourse({seeds: 12, seed, canon: {fill: 0.4}}))
-  const prep = wicker(['prepare-segments', dir, '--packet-size', '2', '--json'])
-  expect(prep.code).toBe(0)
-  const run = prep.json.result.run as string
-  const plan = JSON.parse(readFileSync(join(dir, '.wicker', 'runs', run, 'plan.json'), 'utf8')) as {packets: Array<{id: string; index: number}>}
-  const ids = plan.packets.filter((p) => p.index <= 6).map((p) => p.id)
-  expect(ids).toHaveLength(6)
-  return {dir, run, ids}
+  let template = templates.get(seed)
+  if (!template) {
+    const dir = writeCourse(tempDir(), generateCourse({seeds: 12, seed, canon: {fill: 0.4}}))
+    const prep = wicker(['prepare-segments', dir, '--packet-size', '2', '--json'])
+    expect(prep.code).toBe(0)
+    const run = prep.json.result.run as string
+    const plan = JSON.parse(readFileSync(join(dir, '.wicker', 'runs', run, 'plan.json'), 'utf8')) as {packets: Array<{id: string; index: number}>}
+    const ids = plan.packets.filter((p) => p.index <= 6).map((p) => p.id)
+    expect(ids).toHaveLength(6)
+    template = {dir, run, ids}
+    templates.set(seed, template)
+  }
+  const dir = join(tempDir(), basename(template.dir))
+  cpSync(template.dir, dir, {recursive: true})
+  return {dir, run: template.run, ids: template.ids}
+}
+
+// prepared before any case runs: a prepare is a spawnSync, which must not hold up cases running side by side
+beforeAll(() => {
+  course(41)
+  course(42)
+})
+
+/**
+ * The agents-that-finish cases run side by side, this many at once: each waits mostly on its agents.
+ * Nothing in them blocks the test process (no spawnSync once they run).
+ */
+const SIDE_BY_SIDE = 2
+let free = SIDE_BY_SIDE
+const waiting: Array<() => void> = []
+async function sideBySide<T>(work: () => Promise<T>): Promise<T> {
+  if (free > 0) free--
+  else await new Promise<void>((resolve) => waiting.push(resolve))
+  try {
+    return await work()
+  } finally {
+    const next = waiting.shift()
+    if (next) next()
+    else free++
+  }
 }
 
 function agentEnv(mode: string, good: number) {
@@ -92,12 +128,13 @@ function startLaunch(args: string[], env: Record<string, string>, killAfterMs = 
 }
 
 /** Redoes what is left with the built-in agent; returns the packets it ran. */
-function resume(dir: string, run: string, before: number) {
-  const again = wicker(['launch', dir, '--only', ONLY, '--stagger', '0s', '--json'])
+async function resume(dir: string, run: string, before: number) {
+  const again = await wickerAsync(['launch', dir, '--only', ONLY, '--stagger', '0s', '--json'])
   expect(again.code, again.stderr).toBe(0)
   return {json: again.json, redone: new Set(ledger(dir, run).slice(before).filter((e) => e.event === 'end' && e.class === 'ok').map((e) => e.packet as string))}
 }
 
+// one at a time: each measures how soon launch exits after the signal, which cases beside it would stretch
 describe.each(['hang', 'ignore-term', 'daemon'] as const)('an agent that %s', async (mode) => {
   describe.each([
     ['SIGINT', 130],
@@ -147,15 +184,15 @@ describe.each(['hang', 'ignore-term', 'daemon'] as const)('an agent that %s', as
       const first = ledger(dir, run)
       const okBefore = new Set(first.filter((e) => e.event === 'end' && e.class === 'ok').map((e) => e.packet as string))
       expect(okBefore.size).toBe(2)
-      const {redone, json} = resume(dir, run, first.length)
+      const {redone, json} = await resume(dir, run, first.length)
       expect([...redone].sort()).toEqual(ids.filter((id) => !okBefore.has(id)).sort())
       expect(json.result.packets).toMatchObject({ok: 4, skipped: 2, failed: 0})
     }, 60_000)
   })
 })
 
-describe('agents that finish but misbehave on the way out', () => {
-  it('a child that keeps stdout open does not hang the attempt, and is stopped', async () => {
+describe.concurrent('agents that finish but misbehave on the way out', () => {
+  it('a child that keeps stdout open does not hang the attempt, and is stopped', () => sideBySide(async () => {
     const {dir, run, ids} = course(42)
     const agent = agentEnv('hold-stdout', 0)
     const t0 = Date.now()
@@ -167,10 +204,10 @@ describe('agents that finish but misbehave on the way out', () => {
     expect(new Set(ledger(dir, run).filter((e) => e.event === 'end' && e.class === 'ok').map((e) => e.packet))).toEqual(new Set(ids))
     expect(recordedPids(agent.state).filter(alive)).toEqual([])
     expect(await waitFor(() => tagged('MISBEHAVE_TAG', agent.tag).length === 0, 1000)).toBe(true)
-  }, 60_000)
+  }), 120_000) // its wait for a turn included
 
-  it('daemons an agent leaves behind (setsid, double fork) are stopped when it exits', async () => {
-    const {dir, run, ids} = course(43)
+  it('daemons an agent leaves behind (setsid, double fork) are stopped when it exits', () => sideBySide(async () => {
+    const {dir, run, ids} = course(42)
     const agent = agentEnv('daemon-exit', 0)
     const launch = startLaunch(launchArgs(dir), agent.env)
     const exit = await launch.exited
@@ -179,10 +216,10 @@ describe('agents that finish but misbehave on the way out', () => {
     const pids = recordedPids(agent.state)
     expect(pids.length).toBe(6 * 3)
     expect(await waitFor(() => pids.every((p) => !alive(p)) && tagged('MISBEHAVE_TAG', agent.tag).length === 0, 1000)).toBe(true)
-  }, 60_000)
+  }), 120_000) // its wait for a turn included
 
-  it('a FIFO at the output path is a failed attempt with a message, never a hang', async () => {
-    const {dir} = course(44)
+  it('a FIFO at the output path is a failed attempt with a message, never a hang', () => sideBySide(async () => {
+    const {dir} = course(42)
     const agent = agentEnv('fifo', 0)
     const t0 = Date.now()
     const exit = await startLaunch(launchArgs(dir), agent.env, 30_000).exited
@@ -191,10 +228,10 @@ describe('agents that finish but misbehave on the way out', () => {
     const result = JSON.parse(exit.stdout).result
     expect(result.packets).toMatchObject({total: 6, ok: 0, failed: 6})
     for (const f of result.failures) expect(f).toMatchObject({class: 'invalid-output', message: expect.stringMatching(/FIFO|named pipe|not a regular file/i)})
-  }, 60_000)
+  }), 120_000) // its wait for a turn included
 
-  it('output without end is stopped at the cap: a failed attempt, launch carries on', async () => {
-    const {dir} = course(45)
+  it('output without end is stopped at the cap: a failed attempt, launch carries on', () => sideBySide(async () => {
+    const {dir} = course(42)
     const agent = agentEnv('endless', 3)
     const t0 = Date.now()
     const exit = await startLaunch(launchArgs(dir), agent.env).exited
@@ -204,19 +241,19 @@ describe('agents that finish but misbehave on the way out', () => {
     expect(result.packets).toMatchObject({total: 6, ok: 3, failed: 3})
     for (const f of result.failures) expect(f).toMatchObject({class: 'invalid-output', message: expect.stringMatching(/more than/i)})
     expect(recordedPids(agent.state).filter(alive)).toEqual([])
-  }, 60_000)
+  }), 120_000) // its wait for a turn included
 
-  it('an output file written before endless printing is still judged, and staged', async () => {
-    const {dir} = course(48)
+  it('an output file written before endless printing is still judged, and staged', () => sideBySide(async () => {
+    const {dir} = course(42)
     const agent = agentEnv('answer-then-endless', 0)
     const exit = await startLaunch(launchArgs(dir), agent.env).exited
     expect(exit.code).toBe(0)
     expect(JSON.parse(exit.stdout).result.packets).toMatchObject({total: 6, ok: 6, failed: 0})
     expect(recordedPids(agent.state).filter(alive)).toEqual([])
-  }, 60_000)
+  }), 120_000) // its wait for a turn included
 
-  it('a character cut across two writes comes out whole', async () => {
-    const {dir, run} = course(46)
+  it('a character cut across two writes comes out whole', () => sideBySide(async () => {
+    const {dir, run} = course(42)
     const agent = agentEnv('split-utf8', 0)
     const exit = await startLaunch(launchArgs(dir), agent.env).exited
     expect(exit.code).toBe(0)
@@ -228,7 +265,7 @@ describe('agents that finish but misbehave on the way out', () => {
       expect(text).toContain('café €')
       expect(text).not.toContain('\uFFFD')
     }
-  }, 60_000)
+  }), 120_000) // its wait for a turn included
 })
 
 describe('a pid in the ledger that is not an agent of ours', () => {

@@ -1,8 +1,8 @@
 import {spawn} from 'node:child_process'
 import {createServer, request, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
-import {existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {cpSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {basename, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {afterEach, describe, expect, it} from 'vitest'
 
@@ -17,17 +17,28 @@ import {until} from '../helpers/procs.js'
 
 const BUILTIN = fileURLToPath(new URL('../../dist/agent/builtin.js', import.meta.url))
 const FAST = ['--stagger', '0s', '--backoff', '100ms', '--grace', '300ms']
+/** --upload-backoff of every upload here: waits of 200, 400, 800 ms instead of 1, 2, 4 s */
+const UPLOAD_BACKOFF_MS = 200
 const STAGING = 'phase5_baskets_staging'
 /** invented: the fake servers only compare it; a real serve's token is made with `serve token create` */
 const TOKEN = 'wkr_fake0tok3n0for0the0tests0only0x9q'
 
-/** A course prepared in `shards` shards (run r1), with the code the PUT URLs name. */
+/** A course prepared in `shards` shards (run r1), with the code the PUT URLs name: prepared once per file, each test gets a copy. */
+const templates = new Map<string, {synth: ReturnType<typeof generateCourse>; dir: string; code: string}>()
 function prepared(seeds: number, shards: number, seed = 71) {
-  const synth = generateCourse({seeds, seed, canon: {fill: 0}})
-  const dir = writeCourse(tempDir('wicker-up-'), synth)
-  const prep = wicker(['prepare-segments', dir, '--run', 'r1', '--packet-size', '4', '--shards', String(shards), '--json'])
-  expect(prep.code, prep.stderr).toBe(0)
-  return {synth, dir, code: JSON.parse(readFileSync(join(dir, '.wicker', 'runs', 'r1', 'plan.json'), 'utf8')).course as string}
+  const key = `${seeds} ${shards} ${seed}`
+  let template = templates.get(key)
+  if (!template) {
+    const synth = generateCourse({seeds, seed, canon: {fill: 0}})
+    const dir = writeCourse(tempDir('wicker-up-'), synth)
+    const prep = wicker(['prepare-segments', dir, '--run', 'r1', '--packet-size', '4', '--shards', String(shards), '--json'])
+    expect(prep.code, prep.stderr).toBe(0)
+    template = {synth, dir, code: JSON.parse(readFileSync(join(dir, '.wicker', 'runs', 'r1', 'plan.json'), 'utf8')).course as string}
+    templates.set(key, template)
+  }
+  const dir = join(tempDir('wicker-up-'), basename(template.dir))
+  cpSync(template.dir, dir, {recursive: true})
+  return {...template, dir}
 }
 
 /** Every file below `root` (recursively) with its bytes. */
@@ -91,8 +102,11 @@ async function freePort(): Promise<number> {
   return port
 }
 
-const launch = (dir: string, shard: string, staging: string, upload: string, env: Record<string, string | undefined> = {WICKER_TOKEN: TOKEN}, extra: string[] = []) =>
-  wickerAsync(['launch', dir, '--run', 'r1', '--shard', shard, '--staging', staging, ...FAST, '-j', '2', '--upload', upload, '--json', ...extra], {env})
+const launchArgs = (dir: string, shard: string, staging: string, upload: string, extra: string[] = []) => ['launch', dir, '--run', 'r1', '--shard', shard, '--staging', staging, ...FAST, '-j', '2', '--upload', upload, '--upload-backoff', `${UPLOAD_BACKOFF_MS}ms`, '--json', ...extra]
+/** A launch in this process (the fake servers answer while it runs): no Node start and oclif load per launch. */
+const launch = (dir: string, shard: string, staging: string, upload: string, env: Record<string, string | undefined> = {WICKER_TOKEN: TOKEN}, extra: string[] = []) => wickerIn(launchArgs(dir, shard, staging, upload, extra), {env})
+/** A launch as a process of its own: two shards at once, as two machines would run them. */
+const launchProcess = (dir: string, shard: string, staging: string, upload: string, env: Record<string, string | undefined>) => wickerAsync(launchArgs(dir, shard, staging, upload), {env})
 
 describe('launch --upload to a real wicker serve on loopback', () => {
   it('puts every output of both shards into the served course\'s staging, the same bytes as staged here; running again sends nothing', async () => {
@@ -119,7 +133,7 @@ describe('launch --upload to a real wicker serve on loopback', () => {
     const work = tempDir('wicker-up-out-')
     const out = (i: number) => join(work, `shard-${i}`)
     try {
-      const runs = await Promise.all([1, 2].map((i) => launch(dir, `${i}/2`, out(i), `${via}/`, {WICKER_TOKEN: token})))
+      const runs = await Promise.all([1, 2].map((i) => launchProcess(dir, `${i}/2`, out(i), `${via}/`, {WICKER_TOKEN: token})))
       const staged = {...localFiles(out(1)), ...localFiles(out(2))}
       runs.forEach((r, i) => {
         expect(r.code, r.stderr).toBe(0)
@@ -133,7 +147,7 @@ describe('launch --upload to a real wicker serve on loopback', () => {
 
       // again: every packet is done and every output delivered, so not one request goes out
       const mtimes = readdirSync(join(served, STAGING)).map((f) => statSync(join(served, STAGING, f)).mtimeMs)
-      const again = await Promise.all([1, 2].map((i) => launch(dir, `${i}/2`, out(i), via, {WICKER_TOKEN: token})))
+      const again = await Promise.all([1, 2].map((i) => launchProcess(dir, `${i}/2`, out(i), via, {WICKER_TOKEN: token})))
       again.forEach((r, i) => {
         expect(r.code, r.stderr).toBe(0)
         expect(r.json.result.packets.skipped).toBe(r.json.result.packets.total)
@@ -158,7 +172,7 @@ describe('launch --upload to a real wicker serve on loopback', () => {
 describe('launch --upload against a fake server', () => {
   it('waits for Retry-After after a 429, then delivers (201)', async () => {
     const {dir} = prepared(6, 2, 72)
-    const fake = await fakeServer((_, nth) => (nth === 1 ? {status: 429, headers: {'retry-after': '2'}, body: {title: 'Too many uploads', status: 429}} : {status: 201}))
+    const fake = await fakeServer((_, nth) => (nth === 1 ? {status: 429, headers: {'retry-after': '1'}, body: {title: 'Too many uploads', status: 429}} : {status: 201}))
     const staging = join(tempDir(), 'out')
     const r = await launch(dir, '1/2', staging, fake.url)
     expect(r.code, r.stderr).toBe(0)
@@ -168,14 +182,15 @@ describe('launch --upload against a fake server', () => {
     for (const name of names) {
       const mine = fake.puts.filter((p) => p.name === name)
       expect(mine).toHaveLength(2)
-      expect(mine[1]!.at - mine[0]!.at).toBeGreaterThanOrEqual(1950)
+      // Retry-After's second, not --upload-backoff's 200 ms
+      expect(mine[1]!.at - mine[0]!.at).toBeGreaterThanOrEqual(950)
       expect(mine[1]!.body).toBe(readFileSync(join(staging, name), 'utf8'))
       expect([mine[1]!.auth, mine[1]!.type]).toEqual([`Bearer ${TOKEN}`, 'application/json'])
     }
   }, 60_000)
 
   it('retries a 500 with a growing wait and delivers on the third try', async () => {
-    const {dir} = prepared(6, 2, 73)
+    const {dir} = prepared(6, 2, 72)
     const fake = await fakeServer((_, nth) => (nth <= 2 ? {status: 500, body: {title: 'Internal error'}} : {status: 201}))
     const staging = join(tempDir(), 'out')
     const r = await launch(dir, '2/2', staging, fake.url)
@@ -185,13 +200,15 @@ describe('launch --upload against a fake server', () => {
     for (const name of names) {
       const at = fake.puts.filter((p) => p.name === name).map((p) => p.at)
       expect(at).toHaveLength(3)
-      expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(950)
-      expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(1950)
+      // --upload-backoff, doubled: the waits are the flag's, not the 1 s default's
+      expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(UPLOAD_BACKOFF_MS - 10)
+      expect(at[1]! - at[0]!).toBeLessThan(950)
+      expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(2 * UPLOAD_BACKOFF_MS - 10)
     }
   }, 60_000)
 
   it('takes a 401 as final: no retry, exit 1, a warning with the server\'s words, and the token nowhere, not even in the agent\'s environment', async () => {
-    const {dir} = prepared(6, 2, 74)
+    const {dir} = prepared(6, 2, 72)
     const fake = await fakeServer(() => ({status: 401, headers: {'www-authenticate': 'Bearer'}, body: {title: 'Token refused', status: 401, detail: 'unknown token for course pel'}}))
     // an agent that prints its whole environment (into launch's logs), then does the built-in agent's work
     const agent = join(tempDir(), 'env-agent.mjs')
@@ -216,7 +233,7 @@ describe('launch --upload against a fake server', () => {
     for (const f of logs) expect(f.bytes.includes(TOKEN), f.path).toBe(false)
 
     // the human output: one line with the counts, each failure with its status
-    const human = await wickerAsync(['launch', dir, '--run', 'r1', '--shard', '1/2', '--staging', staging, ...FAST, '--upload', fake.url], {env: {WICKER_TOKEN: TOKEN}})
+    const human = await wickerIn(['launch', dir, '--run', 'r1', '--shard', '1/2', '--staging', staging, ...FAST, '--upload', fake.url], {env: {WICKER_TOKEN: TOKEN}})
     expect(human.code).toBe(1)
     expect(human.stdout).toMatch(new RegExp(`Uploads to ${fake.url}: 0 sent, 0 already delivered, ${names.length} failed\\. Run the same command again to send them\\.`))
     expect(human.stdout).toContain('401 ')
@@ -259,7 +276,7 @@ describe('launch --upload against a fake server', () => {
 
 describe('launch --upload, stopped', () => {
   it('Ctrl-C while the server does not answer stops the uploads too: exit 130 at once, the outputs staged here', async () => {
-    const {dir} = prepared(6, 2, 77)
+    const {dir} = prepared(6, 2, 72)
     const server = createServer(() => undefined)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     servers.push(server)
@@ -293,7 +310,7 @@ describe('launch --upload, stopped', () => {
 })
 
 describe('launch --upload: bad input', () => {
-  it('refuses a URL that is not http(s), a token variable unset or empty, and --token-env alone: exit 2, no stack trace, nothing started', async () => {
+  it('refuses a URL that is not http(s), a token variable unset or empty, a bad --upload-backoff, and --token-env or --upload-backoff alone: exit 2, no stack trace, nothing started', async () => {
     const {dir} = prepared(4, 2, 76)
     const shards = join(dir, '.wicker', 'runs', 'r1', 'shards')
     const cases: Array<{args: string[]; env: Record<string, string | undefined>; says: RegExp}> = [
@@ -301,6 +318,8 @@ describe('launch --upload: bad input', () => {
       {args: ['--upload', 'http://127.0.0.1:9'], env: {WICKER_TOKEN: undefined}, says: /environment variable WICKER_TOKEN, which is not set/},
       {args: ['--upload', 'http://127.0.0.1:9', '--token-env', 'PEL_TOKEN'], env: {PEL_TOKEN: '', WICKER_TOKEN: TOKEN}, says: /environment variable PEL_TOKEN, which is empty/},
       {args: ['--token-env', 'PEL_TOKEN'], env: {PEL_TOKEN: TOKEN}, says: /--upload/},
+      {args: ['--upload', 'http://127.0.0.1:9', '--upload-backoff', 'soon'], env: {WICKER_TOKEN: TOKEN}, says: /--upload-backoff soon is not a duration/},
+      {args: ['--upload-backoff', '1s'], env: {WICKER_TOKEN: TOKEN}, says: /--upload/},
     ]
     for (const c of cases) {
       const r = await wickerIn(['launch', dir, '--run', 'r1', '--shard', '1/2', ...FAST, ...c.args], {env: c.env})

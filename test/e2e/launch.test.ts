@@ -1,6 +1,6 @@
 import {spawn} from 'node:child_process'
-import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {cpSync, existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {basename, join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {generateCourse} from '../../bench/synth/generate.js'
@@ -13,12 +13,23 @@ import {tempDir, writeTree} from '../helpers/fs.js'
 
 const FAST = ['--stagger', '0s', '--backoff', '100ms', '--grace', '300ms', '--json']
 
+/** Each kind of course, generated and prepared once per file: every test gets a copy of its own. */
+const templates = new Map<string, {dir: string; run: string; packets: number; legos: number}>()
+
 function prepared(options: {seeds?: number; packetSize?: number; seed?: number} = {}) {
-  const synth = generateCourse({seeds: options.seeds ?? 16, seed: options.seed ?? 13, canon: {fill: 0.5}})
-  const dir = writeCourse(tempDir(), synth)
-  const prep = wicker(['prepare-segments', dir, '--packet-size', String(options.packetSize ?? 8), '--json'])
-  expect(prep.code).toBe(0)
-  return {dir, run: prep.json.result.run as string, packets: prep.json.result.totals.packets as number, legos: prep.json.result.totals.legos as number}
+  const key = JSON.stringify([options.seeds ?? 16, options.seed ?? 13, options.packetSize ?? 8])
+  let template = templates.get(key)
+  if (!template) {
+    const synth = generateCourse({seeds: options.seeds ?? 16, seed: options.seed ?? 13, canon: {fill: 0.5}})
+    const dir = writeCourse(tempDir(), synth)
+    const prep = wicker(['prepare-segments', dir, '--packet-size', String(options.packetSize ?? 8), '--json'])
+    expect(prep.code).toBe(0)
+    template = {dir, run: prep.json.result.run as string, packets: prep.json.result.totals.packets as number, legos: prep.json.result.totals.legos as number}
+    templates.set(key, template)
+  }
+  const dir = join(tempDir(), basename(template.dir))
+  cpSync(template.dir, dir, {recursive: true})
+  return {...template, dir}
 }
 
 const ledger = (dir: string, run: string) =>
@@ -194,8 +205,19 @@ describe('launch with (fake) claude, codex and gemini', () => {
     expect(ends(p.dir, p.run)[0]).toMatchObject({class: 'ok', tokens: {input: 1000, output: 700}})
     expect((await wickerIn(['launch', p.dir, '--agent', 'codex', ...FAST, '--only', '2', '--retries', '0', '--halt', 'never'], {env: env('turn-failed')})).json.result.failures[0]).toMatchObject({class: 'crash', message: expect.stringContaining('stream disconnected')})
     const limited = ends(p.dir, p.run).length
-    await wickerIn(['launch', p.dir, '--agent', 'codex', ...FAST, '--only', '3', '--halt', 'never', '--timeout', '20s'], {env: env('usage-limit')})
-    expect(ends(p.dir, p.run)[limited]).toMatchObject({class: 'rate-limited'})
+    // it would pause and try again up to 10 times: once the first attempt is classified, Ctrl-C
+    const child = spawn(process.execPath, [BIN, 'launch', p.dir, '--agent', 'codex', ...FAST, '--only', '3', '--halt', 'never', '--timeout', '20s'], {env: {...process.env, ...env('usage-limit')}, stdio: 'ignore'})
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)))
+    expect(await waitFor(() => {
+      try {
+        return ends(p.dir, p.run).length > limited
+      } catch {
+        return false // a line being written
+      }
+    }, 20_000)).toBe(true)
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    expect(ends(p.dir, p.run)[limited]).toMatchObject({class: 'rate-limited', message: expect.stringContaining('usage limit')})
   })
 
   it('gemini: the response field holds the JSON; exit 42 is an input error (auth class), never retried', async () => {

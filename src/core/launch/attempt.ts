@@ -101,8 +101,12 @@ export function agentEnv(added: Record<string, string>, withheld: readonly strin
   return env
 }
 
-/** Runs one attempt; null when launch was stopped before the agent started (the packet did not start). */
-export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet: Packet, attempt: number): Promise<AttemptOutcome | null> {
+/**
+ * Runs one attempt; null when launch was stopped before the agent started (the packet did not start).
+ * `exited` is called once the agent has exited and its output checked valid, before that output is
+ * staged and the attempt's end ledgered (the scheduler may then start the next agent meanwhile).
+ */
+export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet: Packet, attempt: number, exited?: (ok: {costUsd: number | null}) => void): Promise<AttemptOutcome | null> {
   const inv = agentInvocation(ctx, p, attempt)
   await ctx.folders()
   const outputFile = inv.env.WICKER_OUTPUT!
@@ -145,14 +149,9 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
   if (startFailure) throw startFailure
   const pid = (identity as ProcIdentity | null)?.pid ?? result.pid
 
-  const logBase = launchPaths(ctx.runDir, ctx.shard).logBase(p.id, attempt)
-  // each attempt's logs are written once, whole: by rename, which replaces a planted symlink rather than follow it
-  await writeFileAtomic(`${logBase}.stdout`, result.stdout, {durable: false})
-  await writeFileAtomic(`${logBase}.stderr`, result.stderr, {durable: false})
   const report = ctx.agent.read(result.stdout, result.exitCode)
-
   const cap = outputCap()
-  const accepted = await acceptOutput(ctx, packet, attempt, {printed: report.text, overflow: result.overflow, cap})
+  const candidate = await readOutput(ctx, packet, attempt, {printed: report.text, overflow: result.overflow, cap})
   const verdict = classify({
     exitCode: result.exitCode,
     signal: result.signal,
@@ -162,10 +161,18 @@ export async function runAttempt(ctx: AttemptContext, p: PreparedPacket, packet:
     agentError: report.error,
     rateLimit: report.rateLimit,
     authExit: ctx.agent.authExit(result.exitCode),
-    output: accepted.checked.valid ? {valid: true} : accepted.checked,
-    refused: accepted.refused,
+    output: candidate.checked.valid ? {valid: true} : candidate.checked,
+    refused: candidate.refused,
     reported: report.class ? {class: report.class, resetInMs: report.resetInMs ?? null} : null,
   })
+  // ok: nothing is left to decide, so the slot is free while the output is staged and the end written
+  if (verdict.class === 'ok' && !result.stopped) exited?.({costUsd: report.costUsd})
+
+  const logBase = launchPaths(ctx.runDir, ctx.shard).logBase(p.id, attempt)
+  // each attempt's logs are written once, whole: by rename, which replaces a planted symlink rather than follow it
+  await writeFileAtomic(`${logBase}.stdout`, result.stdout, {durable: false})
+  await writeFileAtomic(`${logBase}.stderr`, result.stderr, {durable: false})
+  const accepted = await stageChecked(ctx, packet, attempt, candidate)
   const staged = accepted.staged
   const checked = accepted.checked
 
@@ -208,7 +215,20 @@ export async function acceptOutput(
   packet: Packet,
   attempt: number,
   printed: {printed: string; overflow: 'stdout' | 'stderr' | null; cap: number},
-): Promise<{checked: {valid: true; json: unknown} | {valid: false; reason: string}; refused: string | null; staged: string | null}> {
+): Promise<Accepted> {
+  return stageChecked(ctx, packet, attempt, await readOutput(ctx, packet, attempt, printed))
+}
+
+type Checked = {valid: true; json: unknown} | {valid: false; reason: string}
+type Accepted = {checked: Checked; refused: string | null; staged: string | null}
+
+/** acceptOutput's first half: the candidate output read and checked, nothing written. */
+async function readOutput(
+  ctx: Pick<AttemptContext, 'course' | 'runDir' | 'shard'>,
+  packet: Packet,
+  attempt: number,
+  printed: {printed: string; overflow: 'stdout' | 'stderr' | null; cap: number},
+): Promise<{checked: Checked; refused: string | null}> {
   const outputFile = launchPaths(ctx.runDir, ctx.shard).workFile(packet.id, attempt)
   const work = await readWorkOutput(outputFile)
   let refused: string | null = null
@@ -218,7 +238,12 @@ export async function acceptOutput(
   else if (work.kind !== 'bytes' && printed.overflow) refused = `printed more than ${mib(printed.cap)} on ${printed.overflow} (it was stopped)`
   const bytes = refused ? null : work.kind === 'bytes' ? work.bytes : Buffer.from(printed.printed, 'utf8')
   const checked = bytes === null ? {valid: false as const, reason: refused!} : bytes.length > 0 ? await checkOutput(bytes, packet, ctx.course) : {valid: false as const, reason: 'no output'}
+  return {checked, refused}
+}
+
+/** acceptOutput's second half: a valid output staged (atomically, never over a file). */
+async function stageChecked(ctx: Pick<AttemptContext, 'course' | 'run' | 'shard' | 'stagingDir'>, packet: Packet, attempt: number, read: {checked: Checked; refused: string | null}): Promise<Accepted> {
   let staged: string | null = null
-  if (checked.valid) staged = relative(ctx.course.dir, await stageOutput(ctx.stagingDir, stagedName(ctx.run, packet.id, attempt, ctx.shard), `${JSON.stringify(checked.json, null, 2)}\n`))
-  return {checked, refused, staged}
+  if (read.checked.valid) staged = relative(ctx.course.dir, await stageOutput(ctx.stagingDir, stagedName(ctx.run, packet.id, attempt, ctx.shard), `${JSON.stringify(read.checked.json, null, 2)}\n`))
+  return {...read, staged}
 }

@@ -238,7 +238,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
       // a symlink at the record's name is refused before anything is sent
       const opened = await UploadRecord.open(files.uploads)
       warnings.push(...opened.warnings)
-      uploader = new Uploader({...upload, course: course.code, record: opened.record, signal: uploads.signal})
+      uploader = new Uploader({...upload, course: course.code, record: opened.record, signal: uploads.signal, ...(options.uploadBackoffMs === undefined ? {} : {backoffMs: options.uploadBackoffMs})})
       // what earlier launches staged and did not deliver (a server that was down) goes first
       for (const entry of done.values()) uploader.offer(entry.path)
     }
@@ -293,7 +293,7 @@ export async function runLaunch(options: LaunchOptions): Promise<{result: Launch
           lastAttempt: summary.lastAttempt,
           signal: stop.signal,
           abort: (reason) => stop.abort(reason),
-          attempt: (p, attempt) => runAttempt(context, p, packets.get(p.id)!, attempt),
+          attempt: (p, attempt, exited) => runAttempt(context, p, packets.get(p.id)!, attempt, exited),
           ...(options.sessions === 'orchestrator' ? {session: (items: ReadonlyArray<{packet: PreparedPacket; attempt: number}>) => runSession(context, items.map((i) => ({prepared: i.packet, packet: packets.get(i.packet.id)!, attempt: i.attempt}))), groupSize: options.groupSize ?? DEFAULT_GROUP_SIZE} : {}),
           emit,
         })

@@ -28,7 +28,13 @@ export interface SchedulerOptions {
   /** stops everything: launch's signal, or a fatal failure here */
   signal: AbortSignal
   abort: (reason: unknown) => void
-  attempt: (p: PreparedPacket, attempt: number) => Promise<AttemptOutcome | null>
+  /**
+   * One attempt of one packet. It may call `exited` once its agent has exited and it knows the
+   * attempt is ok (its output checked valid), before it stages the output and writes the ledger: the
+   * slot is then free for the next start at once. The packet counts as done only when the attempt
+   * returns (staged and ledgered); until then it counts as finishing well for --halt.
+   */
+  attempt: (p: PreparedPacket, attempt: number, exited?: (ok: {costUsd: number | null}) => void) => Promise<AttemptOutcome | null>
   /**
    * `launch --sessions orchestrator`: one session runs a group of packets (each with its own attempt)
    * and says what came of each (null: launch was stopped before it started). Without it, every
@@ -75,10 +81,10 @@ export class AttemptBook {
     if (reason) this.halt(reason)
   }
 
-  /** The failure limit (--halt), over the attempts that finished. */
-  protected checkFailures(): void {
+  /** The failure limit (--halt), over the attempts that finished, those found ok and being staged included. */
+  protected checkFailures(finishingOk = 0): void {
     const finished = [...this.outcomes.values()].filter((o) => !o.interrupted)
-    const reason = haltForFailures(finished.length, finished.filter((o) => !o.staged).length, this.book.halt)
+    const reason = haltForFailures(finished.length + finishingOk, finished.filter((o) => !o.staged).length, this.book.halt)
     if (reason) this.halt(reason)
   }
 }
@@ -102,6 +108,8 @@ export class Scheduler extends AttemptBook {
   private fatal: {error: unknown} | null = null
   private pausedUntil = 0
   private lastStart = 0
+  /** attempts found ok whose output is being staged and ledgered now (their slot already given back) */
+  private finishingOk = 0
   private readonly random: () => number
   private readonly now: () => number
 
@@ -126,19 +134,25 @@ export class Scheduler extends AttemptBook {
 
   private async runAll(list: PreparedPacket[], tally: SegmentTally): Promise<void> {
     const queue = this.o.session ? sessionGroups(list, this.o.groupSize ?? 1) : list.map((p) => [p])
-    const worker = async () => {
-      while (queue.length > 0 && !this.stopped()) {
-        const group = queue.shift()!
-        try {
-          await this.runGroup(group, tally)
-        } catch (error) {
-          // kept, not thrown here: the other workers' attempts must be stopped and awaited first
+    const slots = new Slots(Math.max(1, this.o.concurrency))
+    const running = new Set<Promise<void>>()
+    while (queue.length > 0 && !this.stopped()) {
+      await slots.take()
+      if (this.stopped()) {
+        slots.give()
+        break
+      }
+      const group = queue.shift()!
+      const done: Promise<void> = this.runGroup(group, tally, slots)
+        .catch((error: unknown) => {
+          // kept, not thrown here: the other attempts must be stopped and awaited first
           this.fatal ??= {error}
           this.o.abort(error)
-        }
-      }
+        })
+        .finally(() => running.delete(done))
+      running.add(done)
     }
-    await Promise.all(Array.from({length: Math.max(1, Math.min(this.o.concurrency, queue.length))}, worker))
+    while (running.size > 0) await Promise.all(running)
   }
 
   /** Waits for the stagger after the previous start, and for any rate-limit pause. */
@@ -154,53 +168,108 @@ export class Scheduler extends AttemptBook {
   }
 
   /** One attempt of every packet of the group: by its own agent, or by one session for all of them. */
-  private async runAttempts(items: Array<{packet: PreparedPacket; attempt: number}>): Promise<Array<AttemptOutcome | null>> {
+  private async runAttempts(items: Array<{packet: PreparedPacket; attempt: number}>, exited: (ok: {costUsd: number | null}) => void): Promise<Array<AttemptOutcome | null>> {
     if (this.o.session) return this.o.session(items)
+    if (items.length === 1) return [await this.o.attempt(items[0]!.packet, items[0]!.attempt, exited)]
     return Promise.all(items.map((i) => this.o.attempt(i.packet, i.attempt)))
   }
 
   /**
    * Runs a group's packets (one packet, or an orchestrator session's group) until each is done,
    * failed or stopped: the packets that are to be retried go again together, after the longest of
-   * their backoffs (a rate limit pauses the agent for every packet instead).
+   * their backoffs (a rate limit pauses the agent for every packet instead). It is started holding
+   * one of the `concurrency` slots, and holds one while an agent runs and while it waits to retry;
+   * an attempt found ok gives it back as soon as its agent exited (see `attempt`).
    */
-  private async runGroup(group: PreparedPacket[], tally: SegmentTally): Promise<void> {
+  private async runGroup(group: PreparedPacket[], tally: SegmentTally, slots: Slots): Promise<void> {
     let pending = group.map((p) => ({p, counters: {tries: 0, rateLimits: 0} as RetryCounters}))
-    while (pending.length > 0) {
-      await this.gate()
-      if (this.stopped()) return
-      const items = pending.map((x) => ({packet: x.p, attempt: nextAttempt(this.o.lastAttempt, x.p.id)}))
-      const outcomes = await this.runAttempts(items)
-      const next: typeof pending = []
-      let waitMs = 0
-      for (const [i, {p, counters}] of pending.entries()) {
-        const attempt = items[i]!.attempt
-        const outcome = outcomes[i] ?? null
-        if (outcome === null) continue // launch stopped before the agent started: the packet did not start
-        this.o.lastAttempt.set(p.id, attempt)
-        this.record(p.id, p.index, outcome)
-        // ok, failed, interrupted and not started are counted from the outcomes at the end (launch.ts)
-        if (outcome.staged || outcome.interrupted) continue
-        const decision = decide(outcome, counters, this.o, this.random)
-        if (decision.action === 'retry' || decision.action === 'pause') {
-          next.push({p, counters: decision.counters})
-          tally.retried++
-          if (decision.action === 'pause') {
-            // a rate limit pauses this agent for every packet
-            this.pausedUntil = Math.max(this.pausedUntil, this.now() + decision.inMs)
-            this.o.emit({type: 'pause', agent: this.o.agent, untilMs: decision.inMs, reason: outcome.message})
-          } else {
-            this.o.emit({type: 'retry', packet: p.id, index: p.index, attempt: attempt + 1, inMs: decision.inMs})
-            waitMs = Math.max(waitMs, decision.inMs)
-          }
-          continue
-        }
-        if (decision.action === 'halt') this.halt(`${outcome.class} on ${p.id}: ${decision.reason}`)
-        else this.checkFailures()
-      }
-      if (next.length > 0 && waitMs > 0) await sleep(waitMs, this.o.signal)
-      pending = next
+    let holding = true
+    const give = () => {
+      if (holding) slots.give()
+      holding = false
     }
+    try {
+      while (pending.length > 0) {
+        if (!holding) {
+          await slots.take()
+          holding = true
+        }
+        pending = await this.runRound(pending, tally, give)
+      }
+    } finally {
+      give()
+    }
+  }
+
+  /** One round of a group: an attempt of each pending packet, and what is to be retried after it. */
+  private async runRound(pending: Array<{p: PreparedPacket; counters: RetryCounters}>, tally: SegmentTally, give: () => void): Promise<Array<{p: PreparedPacket; counters: RetryCounters}>> {
+    await this.gate()
+    if (this.stopped()) return []
+    const items = pending.map((x) => ({packet: x.p, attempt: nextAttempt(this.o.lastAttempt, x.p.id)}))
+    let finishing = false
+    const exited = ({costUsd}: {costUsd: number | null}) => {
+      // with a cost limit, a reported cost is counted before anything more starts
+      if (finishing || (costUsd && this.o.maxCostUsd !== null)) return
+      finishing = true
+      this.finishingOk++
+      give()
+    }
+    let outcomes: Array<AttemptOutcome | null>
+    try {
+      outcomes = await this.runAttempts(items, exited)
+    } finally {
+      if (finishing) this.finishingOk--
+    }
+    const next: typeof pending = []
+    let waitMs = 0
+    for (const [i, {p, counters}] of pending.entries()) {
+      const attempt = items[i]!.attempt
+      const outcome = outcomes[i] ?? null
+      if (outcome === null) continue // launch stopped before the agent started: the packet did not start
+      this.o.lastAttempt.set(p.id, attempt)
+      this.record(p.id, p.index, outcome)
+      // ok, failed, interrupted and not started are counted from the outcomes at the end (launch.ts)
+      if (outcome.staged || outcome.interrupted) continue
+      const decision = decide(outcome, counters, this.o, this.random)
+      if (decision.action === 'retry' || decision.action === 'pause') {
+        next.push({p, counters: decision.counters})
+        tally.retried++
+        if (decision.action === 'pause') {
+          // a rate limit pauses this agent for every packet
+          this.pausedUntil = Math.max(this.pausedUntil, this.now() + decision.inMs)
+          this.o.emit({type: 'pause', agent: this.o.agent, untilMs: decision.inMs, reason: outcome.message})
+        } else {
+          this.o.emit({type: 'retry', packet: p.id, index: p.index, attempt: attempt + 1, inMs: decision.inMs})
+          waitMs = Math.max(waitMs, decision.inMs)
+        }
+        continue
+      }
+      if (decision.action === 'halt') this.halt(`${outcome.class} on ${p.id}: ${decision.reason}`)
+      else this.checkFailures(this.finishingOk)
+    }
+    if (next.length > 0 && waitMs > 0) await sleep(waitMs, this.o.signal)
+    return next
+  }
+}
+
+/** The `concurrency` slots of a segment: taken in the order asked for. */
+class Slots {
+  private readonly waiting: Array<() => void> = []
+
+  constructor(private free: number) {}
+
+  async take(): Promise<void> {
+    if (this.free > 0) {
+      this.free--
+      return
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve))
+  }
+
+  give(): void {
+    const next = this.waiting.shift()
+    if (next) next()
+    else this.free++
   }
 }
 

@@ -48,6 +48,8 @@ export interface LaunchOptions extends OpenCourseOptions {
   maxContext?: number | null
   /** `--poll-interval`: a batch agent's first wait between polls (it grows by half each poll, to 10 times this) */
   pollMs?: number
+  /** `--upload-backoff`: the first wait before a PUT is sent again after a 5xx, a timeout or a network error (doubling) [default: 1 s] */
+  uploadBackoffMs?: number
   /** a batch agent's list prices (the config's agents.<kind>); its cost is half of them [default: Sonnet's $3/$15, GPT-4.1's $2/$8] */
   listPrice?: {inputUsdPerMTok: number; outputUsdPerMTok: number} | null
   /** where the token and key variables are read [default: process.env] */

@@ -46,9 +46,17 @@ export function processStartTime(pid: number): number | null {
 
 /** Field 22 of a /proc/<pid>/stat line; null when the line is not one. */
 export function parseStartTime(stat: string): number | null {
+  const fields = statFields(stat)
+  return fields === null ? null : startTimeOf(fields)
+}
+
+/** The fields of a stat line from field 3 on (after the last `)`); null when it has none. */
+function statFields(stat: string): string[] | null {
   const close = stat.lastIndexOf(')')
-  if (close < 0) return null
-  const fields = stat.slice(close + 1).trim().split(/\s+/)
+  return close < 0 ? null : stat.slice(close + 1).trim().split(/\s+/)
+}
+
+function startTimeOf(fields: readonly string[]): number | null {
   const ticks = fields[22 - 3]
   if (ticks === undefined || !/^\d{1,20}$/.test(ticks)) return null
   const value = Number(ticks)
@@ -65,12 +73,11 @@ export interface ProcStat {
 
 /** Fields 3, 5 and 22 of a /proc/<pid>/stat line, counted after the last `)` as above; null when it is not one. */
 export function parseStat(stat: string): ProcStat | null {
-  const close = stat.lastIndexOf(')')
-  if (close < 0) return null
-  const fields = stat.slice(close + 1).trim().split(/\s+/)
+  const fields = statFields(stat)
+  if (fields === null) return null
   const state = fields[0]
   const pgrp = Number(fields[5 - 3])
-  const startTime = parseStartTime(stat)
+  const startTime = startTimeOf(fields)
   if (state === undefined || !Number.isSafeInteger(pgrp) || startTime === null) return null
   return {state, pgrp, startTime}
 }

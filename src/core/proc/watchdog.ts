@@ -51,6 +51,9 @@ function startProcess() {
   })
 }
 
+/** How long an attempt's end may wait to be told to the watchdog with the next start. */
+const UNREGISTER_MS = 100
+
 class PipeWatchdog implements Watchdog {
   private readonly process = startProcess()
   private alive = true
@@ -71,16 +74,27 @@ class PipeWatchdog implements Watchdog {
     return this.process.pid
   }
 
-  private send(message: object): void {
-    if (this.alive) this.process.stdin.write(`${JSON.stringify(message)}\n`)
+  /** ends of attempts not told yet: they go with the next start, or UNREGISTER_MS later (one write, not two, per packet) */
+  private ended = ''
+  private flushing: NodeJS.Timeout | null = null
+
+  private send(lines: string): void {
+    if (this.flushing) clearTimeout(this.flushing)
+    this.flushing = null
+    const text = `${this.ended}${lines}`
+    this.ended = ''
+    if (this.alive && text) this.process.stdin.write(text)
   }
 
   register(key: TreeKey, graceMs: number): void {
-    this.send({op: '+', pgid: key.pgid, attemptId: key.attemptId, since: key.since, graceMs})
+    this.send(`${JSON.stringify({op: '+', pgid: key.pgid, attemptId: key.attemptId, since: key.since, graceMs})}\n`)
   }
 
   unregister(attemptId: string): void {
-    this.send({op: '-', attemptId})
+    // an attempt the watchdog still holds a moment after it ended is harmless: its tree is gone, and a
+    // stop finds nothing (a group id is not reused while the group has a member; the start time guards the leader)
+    this.ended += `${JSON.stringify({op: '-', attemptId})}\n`
+    this.flushing ??= setTimeout(() => this.send(''), UNREGISTER_MS).unref()
   }
 }
 

@@ -82,3 +82,67 @@ describe('a failure of launch\'s own I/O', () => {
     expect(firstReturned).toBe(true)
   })
 })
+
+describe('a slot is free once an attempt is found ok, while its output is staged', () => {
+  /** Attempts whose agents "exit" at once and whose staging waits for `release`; the log says what happened in which order. */
+  function stagingWaits(options: {ok: boolean; costUsd?: number | null}) {
+    const log: string[] = []
+    const releases: Array<() => void> = []
+    let agents = 0
+    let most = 0
+    const attempt: SchedulerOptions['attempt'] = async (p, _attempt, exited) => {
+      log.push(`start ${p.index}`)
+      most = Math.max(most, ++agents)
+      await new Promise((resolve) => setTimeout(resolve, 5))
+      agents--
+      if (options.ok) exited?.({costUsd: options.costUsd ?? null})
+      await new Promise<void>((resolve) => releases.push(resolve))
+      log.push(`end ${p.index}`)
+      return outcome(options.ok ? {staged: `${p.index}.json`, costUsd: options.costUsd ?? null} : {class: 'crash'})
+    }
+    const release = async () => {
+      // lets every attempt that can start start, then ends the oldest unfinished one
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        const next = releases.shift()
+        if (!next) return
+        next()
+      }
+    }
+    return {log, attempt, release, most: () => most}
+  }
+
+  it('the next agent starts before the previous attempt ended; every packet is ok only once staged; never more agents than --concurrency', async () => {
+    const w = stagingWaits({ok: true})
+    const {s} = scheduler(w.attempt, {concurrency: 1})
+    const t = tally()
+    const run = s.runSegments([{packets, tally: t}])
+    await w.release()
+    await run
+    expect(w.log.indexOf('start 2')).toBeLessThan(w.log.indexOf('end 1'))
+    expect(w.log.indexOf('start 3')).toBeLessThan(w.log.indexOf('end 2'))
+    expect(w.most()).toBe(1)
+    expect(countOutcomes(packets, s.outcomes)).toEqual({ok: 3, interrupted: 0, failed: 0, notStarted: 0})
+    expect(s.staged).toEqual(['1.json', '2.json', '3.json'])
+  })
+
+  it('a failed attempt keeps its slot until it is decided (retry, halt): nothing else starts meanwhile', async () => {
+    const w = stagingWaits({ok: false})
+    const {s} = scheduler(w.attempt, {concurrency: 1, retries: 0})
+    const run = s.runSegments([{packets, tally: tally()}])
+    await w.release()
+    await run
+    expect(w.log).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3'])
+  })
+
+  it('with --max-cost-usd, an attempt that reported a cost keeps its slot until the cost is counted', async () => {
+    const w = stagingWaits({ok: true, costUsd: 1})
+    const {s} = scheduler(w.attempt, {concurrency: 1, maxCostUsd: 2})
+    const run = s.runSegments([{packets, tally: tally()}])
+    await w.release()
+    await run
+    // the second attempt reached the limit: the third never started
+    expect(w.log).toEqual(['start 1', 'end 1', 'start 2', 'end 2'])
+    expect(s.haltReason).toContain('--max-cost-usd')
+  })
+})
