@@ -35,7 +35,7 @@ function course(change: (dir: string) => void = () => undefined): string {
 type Run = CliRun
 
 /** The built binary with a short timeout: a hang shows as signal SIGKILL instead of a code. */
-const wicker = (args: string[], env: Record<string, string> = {}): Run => run([...args, '--json'], {env, timeout: 8000})
+const wicker = (args: string[], env: Record<string, string> = {}): Run => run([...args, '--json'], {env, timeout: 20_000})
 
 /** The command ended by itself with `code`, an error envelope naming `file`, and no stack trace. */
 function expectRefusal(run: Run, code: number, file: string, what: RegExp): void {

@@ -38,37 +38,12 @@ async function openStaged(path: string): Promise<FileHandle | null> {
  * place: it is read next time, and does not make the rest of staging wait).
  */
 export async function readStagingFile(entry: StagingEntry): Promise<Buffer | 'being-written'> {
-  const handle = await openStaged(entry.path)
-  if (!handle) throw new StagingChanged(entry.name)
-  try {
-    const before = await handle.stat()
-    if (!before.isFile() || before.ino !== entry.ino) throw new StagingChanged(entry.name)
-    if (before.size !== entry.size || before.mtimeMs !== entry.mtimeMs) return 'being-written'
-    // the size the scan saw, in as few reads as the file system gives it (a file that shrank ends
-    // early; one that grew or changed shows in the stat after)
-    const bytes = Buffer.allocUnsafe(entry.size)
-    let got = 0
-    while (got < entry.size) {
-      const {bytesRead} = await handle.read(bytes, got, entry.size - got, got)
-      if (bytesRead === 0) break
-      got += bytesRead
-    }
-    const after = await handle.stat()
-    if (after.size !== entry.size || after.mtimeMs !== entry.mtimeMs || got !== entry.size) return 'being-written'
-    return bytes
-  } catch (error) {
-    if (error instanceof StagingChanged) throw error
-    throw ioError(error, entry.path, 'read the staging file')
-  } finally {
-    await handle.close().catch(() => undefined)
-  }
+  // the same system calls made here: a staging file is read in a few of them, and the thread pool's
+  // round trips cost more than the reads (launch and orientation read one file at a time)
+  return readStagingFileSync(entry)
 }
 
-/**
- * readStagingFile without the thread pool: the same opening, checks and answers, each step a
- * system call made here. For extract, which reads file after file and has nothing else to do while
- * one is read: five round trips to the thread pool per file cost more than the reads.
- */
+/** readStagingFile for callers that read file after file (extract): each step a system call made here. */
 export function readStagingFileSync(entry: StagingEntry): Buffer | 'being-written' {
   let fd: number
   try {
