@@ -18,8 +18,8 @@
  * key or there twice, a refused part): the caller reads the file in full, which refuses it with
  * its places or reads it as before.
  */
-import {isUtf8} from 'node:buffer'
 
+import {strictUtf8} from '../store/read-json.js'
 import {FORBIDDEN_KEYS} from '../strict-json.js'
 import type {TextPair} from '../course/model.js'
 import type {CanonBasket, CanonPhrase} from './model.js'
@@ -372,9 +372,9 @@ function plainKey(scan: Scanner, open: number): {key: string; close: number} | n
  * is read here only when its phrases (at depth 4 of the document) are within it.
  */
 export function scanCanon(bytes: Buffer, maxDepth: number): ScannedCanon | null {
-  if (bytes[0] !== OPEN_OBJECT || bytes.indexOf(0) >= 0 || !isUtf8(bytes)) return null
-  const text = bytes.toString('utf8')
-  if (CONTROL.test(text)) return null
+  if (bytes[0] !== OPEN_OBJECT || bytes.indexOf(0) >= 0) return null
+  const text = strictUtf8(bytes)
+  if (text === null || CONTROL.test(text)) return null
   const scan = new Scanner(text)
   // the top-level object's members, to find "baskets" among them
   let i = scan.skipSpace(1)

@@ -1,6 +1,4 @@
-import {Buffer, isUtf8} from 'node:buffer'
-
-import {locate, parseJsonText} from '../store/read-json.js'
+import {locate, parseJsonText, strictUtf8} from '../store/read-json.js'
 
 /**
  * Staging bytes → JSON value, trusting nothing: strict UTF-8 (a BOM is accepted, UTF-16 with a BOM
@@ -32,11 +30,9 @@ export function decodeBytes(bytes: Uint8Array): {ok: true; text: string; notes: 
     notes.push('decoded as UTF-16BE (it has a UTF-16 BOM)')
     return utf16('utf-16be', bytes.subarray(2), notes)
   }
-  // a native check, then Buffer's decoder: the strict TextDecoder's answer, in well under its time
-  if (!isUtf8(bytes)) return {ok: false, kind: 'encoding', message: `not valid UTF-8 (bad byte sequence at byte ${firstInvalidUtf8(bytes)}); save it as UTF-8`}
-  let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
   // as TextDecoder does, one leading BOM is dropped without a word; a second is told
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  let text = strictUtf8(bytes)
+  if (text === null) return {ok: false, kind: 'encoding', message: `not valid UTF-8 (bad byte sequence at byte ${firstInvalidUtf8(bytes)}); save it as UTF-8`}
   if (text.charCodeAt(0) === 0xfeff) {
     text = text.slice(1)
     notes.push('a UTF-8 BOM was skipped')
