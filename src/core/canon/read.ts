@@ -252,7 +252,11 @@ export interface CanonReadOptions {
 }
 
 export function canonFromBytes(bytes: Buffer, file: string, sha: string, index: CanonIndex | null, options: CanonReadOptions = {}): Canon {
-  const held = {bytes: bytes as Buffer | null, sha}
+  return canonFromHeld({bytes, sha}, file, index, options)
+}
+
+/** Canon by its layout when the index vouches for the bytes, else in full. */
+function canonFromHeld(held: Held, file: string, index: CanonIndex | null, options: CanonReadOptions): Canon {
   return canonByLayout(held, file, index, options) ?? canonInFull(held, file, options)
 }
 
@@ -345,5 +349,5 @@ export async function readCanon(file: string, options: CanonReadOptions & {index
   if (!existsSync(file)) return emptyCanon(file)
   const held = await readHeld(file)
   const index = options.index ? await readCanonIndex(options.index, held.sha, options.warnings) : null
-  return canonByLayout(held, file, index, options) ?? canonInFull(held, file, options)
+  return canonFromHeld(held, file, index, options)
 }

@@ -44,15 +44,8 @@ const gone = (error: unknown) => ['ENOENT', 'ENOTDIR'].includes((error as NodeJS
  * .applied/) was simply not there: the scan is a snapshot, and extract checks it still holds.
  */
 export async function scanStaging(dirs: string[], courseDir: string): Promise<ScanResult> {
-  return scanStagingNow(dirs, courseDir)
-}
-
-/**
- * The scan itself, with plain system calls: a listing and an lstat per file, one after the other,
- * cost less made here than as as many round trips to the thread pool (and the scan is a snapshot
- * either way: what changes meanwhile shows in the next scan).
- */
-function scanStagingNow(dirs: string[], courseDir: string): ScanResult {
+  // plain system calls: a listing and an lstat per file, one after the other, cost less made here
+  // than as as many round trips to the thread pool (what changes meanwhile shows in the next scan)
   const result: ScanResult = {files: [], skipped: []}
   const show = (p: string) => (within(courseDir, p) ? relative(courseDir, p) : p)
   for (const dir of dirs) {

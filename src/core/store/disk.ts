@@ -137,10 +137,10 @@ async function withHandle(path: string, how: keyof typeof HOW, work: (h: FileHan
   }
 }
 
-/** Writes data whole; pieces one after another (each writeFile goes on from where the last ended). */
 /** Text written in pieces is gathered into buffers of this size: one write each. */
 const WRITE_PIECE = 1 << 20
 
+/** Writes data whole; pieces one after another (each writeFile goes on from where the last ended). */
 async function writeAll(handle: FileHandle, data: FileData): Promise<void> {
   if (typeof data === 'string' || data instanceof Uint8Array) return handle.writeFile(data)
   // each piece goes into the buffer as UTF-8 as it comes (the same bytes as writing it): no string

@@ -32,4 +32,3 @@ export function phraseViews(basket: CanonBasket, phrases: ReadonlyArray<CanonPhr
   }
   return readable
 }
-
