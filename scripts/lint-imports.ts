@@ -34,7 +34,7 @@ export function coreUnit(path: string): string | null {
  * own layer or above. A new folder of src/core goes into the layer of what it needs.
  */
 export const CORE_LAYERS: ReadonlyArray<readonly string[]> = [
-  ['errors', 'defined', 'json', 'ids', 'hash', 'text', 'strict-json', 'bug-report', 'progress', 'version'],
+  ['errors', 'defined', 'json', 'ids', 'hash', 'text', 'strict-json', 'bug-report', 'progress', 'version', 'package-root'],
   ['schemas', 'proc'],
   ['store'],
   ['config', 'staging'],

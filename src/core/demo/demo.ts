@@ -1,10 +1,10 @@
 import {existsSync} from 'node:fs'
 import {join, resolve} from 'node:path'
-import {fileURLToPath} from 'node:url'
 
 import {readCanon} from '../canon/read.js'
 import {runDetect} from '../detect/run.js'
 import {ioError} from '../errors.js'
+import {packageFile} from '../package-root.js'
 import {runExtract} from '../extract/run.js'
 import {makeFolder} from '../store/make-folder.js'
 import {runLaunch} from '../launch/launch.js'
@@ -20,7 +20,7 @@ import type {OnProgress} from '../progress.js'
  * → launch → extract → preview → merge → validate, and the report page. A second run in the same folder changes nothing
  * and says so.
  */
-export const SAMPLE = fileURLToPath(new URL('../../../sample/', import.meta.url))
+export const SAMPLE = packageFile('sample/')
 export const SAMPLE_CODE = 'qtl_for_qkn'
 
 /** What each step did, as data (cli/render/demo.ts says it in words). */

@@ -1,6 +1,7 @@
-import {fileURLToPath} from 'node:url'
+import {join} from 'node:path'
 
 import {UsageError} from '../errors.js'
+import {CODE_TREE} from '../package-root.js'
 import type {AGENTS} from '../schemas/config.js'
 import {ATTEMPT_CLASSES} from '../schemas/ledger.js'
 import {findProgram} from '../proc/program.js'
@@ -73,8 +74,8 @@ export interface Agent {
   batch?: 'anthropic' | 'openai'
 }
 
-export const BUILTIN_AGENT = fileURLToPath(new URL('../../agent/builtin.js', import.meta.url))
-export const OPENAI_AGENT = fileURLToPath(new URL('../../agent/openai-compatible.js', import.meta.url))
+export const BUILTIN_AGENT = join(CODE_TREE, 'agent', 'builtin.js')
+export const OPENAI_AGENT = join(CODE_TREE, 'agent', 'openai-compatible.js')
 
 function jsonLines(stdout: string): Array<Record<string, unknown>> {
   const out: Array<Record<string, unknown>> = []

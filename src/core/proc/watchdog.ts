@@ -1,10 +1,11 @@
 import {existsSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
-import {fileURLToPath, pathToFileURL} from 'node:url'
+import {pathToFileURL} from 'node:url'
 
 import {execa} from 'execa'
 
+import {CODE_TREE} from '../package-root.js'
 import {MARKER, type TreeKey} from './tree.js'
 
 /**
@@ -23,7 +24,8 @@ export interface Watchdog {
   readonly pid: number | undefined
 }
 
-const here = dirname(fileURLToPath(import.meta.url))
+/** this file's folder in src/ or dist/ (not the bundle's chunk it may run from) */
+const here = join(CODE_TREE, 'core', 'proc')
 
 /** The compiled script next to this file; from the TypeScript sources (tests) the .ts through tsx. */
 function script(): {args: string[]; cwd: string} {

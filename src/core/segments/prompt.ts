@@ -1,8 +1,7 @@
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
-import {fileURLToPath} from 'node:url'
-
 import {UsageError} from '../errors.js'
+import {packageFile} from '../package-root.js'
 import {readCourseFile} from '../store/read-file.js'
 
 /**
@@ -10,7 +9,7 @@ import {readCourseFile} from '../store/read-file.js'
  * know, or one it has no value for, is an error before any agent starts; so is a worker template
  * that never says where to write.
  */
-export const TEMPLATE_DIR = fileURLToPath(new URL('../../../templates/', import.meta.url))
+export const TEMPLATE_DIR = packageFile('templates/')
 
 export const WORKER_PLACEHOLDERS = [
   'course',
