@@ -34,7 +34,8 @@ export function coreUnit(path: string): string | null {
  * own layer or above. A new folder of src/core goes into the layer of what it needs.
  */
 export const CORE_LAYERS: ReadonlyArray<readonly string[]> = [
-  ['errors', 'defined', 'json', 'ids', 'hash', 'text', 'strict-json', 'bug-report', 'progress', 'version', 'package-root'],
+  ['package-root'],
+  ['errors', 'defined', 'json', 'ids', 'hash', 'text', 'strict-json', 'bug-report', 'progress', 'version'],
   ['schemas', 'proc'],
   ['store'],
   ['config', 'staging'],
