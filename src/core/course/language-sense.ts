@@ -22,7 +22,16 @@ export interface LanguageSense {
 /** Share of units found in one vocabulary needed to call a side that language. */
 const CLEAR = 0.8
 
+/** One sense per course: validate and the report's GATE rates ask for the same one. */
+const senses = new WeakMap<Course, LanguageSense>()
+
 export function languageSense(course: Course): LanguageSense {
+  let sense = senses.get(course)
+  if (!sense) senses.set(course, (sense = makeSense(course)))
+  return sense
+}
+
+function makeSense(course: Course): LanguageSense {
   if (course.knownLanguage && course.targetLanguage) {
     const known = languageScripts(course.knownLanguage)
     const target = languageScripts(course.targetLanguage)
@@ -43,13 +52,16 @@ export function languageSense(course: Course): LanguageSense {
   const KNOWN = 1
   const TARGET = 2
   const side = new Map<string, number>()
-  // a text marks the same units each time: LEGO texts recur across a course, so each is read once per side
-  const marked = [new Set<string>(), new Set<string>(), new Set<string>()]
+  // one lookup per unit, and a write only for a unit new to this side. (Skipping texts already read
+  // cost more than reading them again: hashing each whole text, with most texts met once.)
   const mark = (text: string, flag: number) => {
-    const done = marked[flag]!
-    if (done.has(text)) return
-    done.add(text)
-    for (const u of units(text)) side.set(u, (side.get(u) ?? 0) | flag)
+    const list = units(text)
+    for (let i = 0; i < list.length; i++) {
+      const unit = list[i]!
+      const flags = side.get(unit)
+      if (flags === undefined) side.set(unit, flag)
+      else if ((flags & flag) === 0) side.set(unit, flags | flag)
+    }
   }
   for (const seed of course.seeds) {
     mark(seed.known, KNOWN)
