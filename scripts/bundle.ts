@@ -20,14 +20,15 @@ import {build} from 'esbuild'
 
 const DIST = 'dist'
 
-/** Files loaded by path (a folder: every .js file under it). */
+/** Files loaded by path (a folder: every .js file under it), and every worker thread's script (`*-worker.js`). */
 const ENTRIES = ['cli/main.js', 'commands', 'cli/hooks', 'index.js', 'agent', 'core/proc/watchdog-main.js']
+const WORKER = /-worker\.js$/
 
-function jsFiles(path: string): string[] {
+function jsFiles(path: string, keep: (file: string) => boolean = () => true): string[] {
   const full = join(DIST, path)
   if (path.endsWith('.js')) return [full]
   return readdirSync(full, {recursive: true, encoding: 'utf8'})
-    .filter((f) => f.endsWith('.js'))
+    .filter((f) => f.endsWith('.js') && keep(f))
     .map((f) => join(full, f))
 }
 
@@ -37,7 +38,7 @@ const external = Object.keys(pkg.dependencies)
   .filter((name) => name !== 'zod')
   .flatMap((name) => [name, `${name}/*`])
 
-const entryPoints = ENTRIES.flatMap(jsFiles)
+const entryPoints = [...ENTRIES.flatMap((entry) => jsFiles(entry)), ...jsFiles('core', (f) => WORKER.test(f))]
 const result = await build({
   entryPoints,
   outdir: DIST,

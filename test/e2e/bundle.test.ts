@@ -13,7 +13,7 @@ const jsUnder = (dir: string): string[] =>
     .map((f) => join(DIST, dir, f))
 
 /** What the CLI loads by path (scripts/bundle.ts's ENTRIES), and the chunks they share. */
-const LOADED = [join(DIST, 'cli/main.js'), join(DIST, 'index.js'), join(DIST, 'core/proc/watchdog-main.js'), ...jsUnder('commands'), ...jsUnder('cli/hooks'), ...jsUnder('agent'), ...jsUnder('chunks')]
+const LOADED = [join(DIST, 'cli/main.js'), join(DIST, 'index.js'), join(DIST, 'core/proc/watchdog-main.js'), ...jsUnder('commands'), ...jsUnder('cli/hooks'), ...jsUnder('agent'), ...jsUnder('chunks'), ...jsUnder('core').filter((f) => f.endsWith('-worker.js'))]
 
 /** The relative specifiers of a built file's static and dynamic imports. */
 function relativeImports(file: string): string[] {
