@@ -9,10 +9,11 @@ const INLINE = ['@actions/workflow-parser', '@actions/expressions']
 
 /**
  * Test files that each get a process and a module graph of their own: the one that replaces a module
- * with vi.mock (a module an earlier file loaded would ignore it), and the launch and agent e2e files
- * (long runs of agents and signals, kept as they were).
+ * with vi.mock (a module an earlier file loaded would ignore it). The launch and agent e2e files share
+ * their worker's modules like every other file (their in-process launches then load wicker's code
+ * once per worker, not once per file); their real launches, signals and kills are processes anyway.
  */
-const OWN_PROCESS = ['test/unit/serve/tokens.test.ts', 'test/e2e/launch*.test.ts', 'test/e2e/agent-*.test.ts']
+const OWN_PROCESS = ['test/unit/serve/tokens.test.ts']
 
 /**
  * Where the tests' temporary folders go (TMPDIR for every test and every wicker it starts): a folder

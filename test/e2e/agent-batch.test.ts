@@ -31,10 +31,10 @@ async function fake(o: Parameters<typeof fakeBatchServer>[0]) {
 }
 
 /** Each size of course prepared once per file (preparedRun); every test gets a copy of its own. */
-const templates = new Map<number, ReturnType<typeof preparedRun>>()
-function prepared(seeds: number): ReturnType<typeof preparedRun> {
+const templates = new Map<number, Awaited<ReturnType<typeof preparedRun>>>()
+async function prepared(seeds: number): Promise<Awaited<ReturnType<typeof preparedRun>>> {
   let template = templates.get(seeds)
-  if (!template) templates.set(seeds, (template = preparedRun('wicker-batch-', seeds)))
+  if (!template) templates.set(seeds, (template = await preparedRun('wicker-batch-', seeds)))
   const dir = join(tempDir('wicker-batch-'), basename(template.dir))
   cpSync(template.dir, dir, {recursive: true})
   return {...template, dir}
@@ -69,7 +69,7 @@ async function until(what: string, ok: () => boolean, ms = 30_000): Promise<void
 
 describe.each(['anthropic', 'openai'] as const)('launch --agent %s-batch against a fake batch API on 127.0.0.1', (provider) => {
   it('sends every packet in one batch (custom_id = packet and attempt), stages every output, counts tokens at the batch price; the key is in no file', async () => {
-    const {dir, packets} = prepared(12)
+    const {dir, packets} = await prepared(12)
     const api = await fake({provider, key: KEY, pollsToEnd: 3})
     const run = await launch(provider, dir, api.url)
     expect(run.code, run.stderr).toBe(0)
@@ -103,7 +103,7 @@ describe.each(['anthropic', 'openai'] as const)('launch --agent %s-batch against
   }, 90_000)
 
   it('errored, expired and canceled requests (and an output that does not check) are sent again as one smaller batch, and then succeed', async () => {
-    const {dir, packets} = prepared(20)
+    const {dir, packets} = await prepared(20)
     expect(packets.length).toBeGreaterThanOrEqual(5)
     const bad: ResultKind[] = ['errored', 'expired', 'canceled', 'garbage']
     const kindOf = new Map(packets.slice(0, 4).map((p, i) => [`${p.id}-1`, bad[i]!]))
@@ -121,7 +121,7 @@ describe.each(['anthropic', 'openai'] as const)('launch --agent %s-batch against
   }, 90_000)
 
   it('a 429 with Retry-After on create waits that long and sends it again; a 500 while polling is polled through', async () => {
-    const {dir, packets} = prepared(8)
+    const {dir, packets} = await prepared(8)
     const api = await fake({provider, key: KEY})
     api.failNext({route: 'create', status: 429, headers: {'retry-after': '1'}, body: {error: {message: 'rate limited'}}})
     api.failNext({route: 'retrieve', status: 500})
@@ -136,7 +136,7 @@ describe.each(['anthropic', 'openai'] as const)('launch --agent %s-batch against
   }, 90_000)
 
   it('a 401 creates nothing, is not retried, and stops the run (exit 1); the key is in no file', async () => {
-    const {dir} = prepared(8)
+    const {dir} = await prepared(8)
     const api = await fake({provider, key: `${KEY}-other`})
     const run = await launch(provider, dir, api.url, ['--retries', '3'])
     expect(run.code, run.stderr).toBe(1)
@@ -148,7 +148,7 @@ describe.each(['anthropic', 'openai'] as const)('launch --agent %s-batch against
   }, 90_000)
 
   it('killed (SIGKILL) once its batch is created, then started again: polls the same batch, creates none, and stages every output', async () => {
-    const {dir, packets} = prepared(12)
+    const {dir, packets} = await prepared(12)
     const api = await fake({provider, key: KEY, hold: true})
     const child = spawn(process.execPath, [BIN, ...args(provider, dir, api.url)], {env: {...process.env, [ENV_OF[provider]]: KEY, NO_COLOR: '1'}, stdio: 'ignore'})
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)))
@@ -176,7 +176,7 @@ describe.each(['anthropic', 'openai'] as const)('launch --agent %s-batch against
   }, 90_000)
 
   it('stopped (SIGTERM) while it polls: exit 143, the batch left open in the ledger (no interrupted entry closes it), and the next launch reads it', async () => {
-    const {dir, packets} = prepared(8)
+    const {dir, packets} = await prepared(8)
     const api = await fake({provider, key: KEY, hold: true})
     const child = spawn(process.execPath, [BIN, ...args(provider, dir, api.url)], {env: {...process.env, [ENV_OF[provider]]: KEY, NO_COLOR: '1'}, stdio: 'ignore'})
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
@@ -194,7 +194,7 @@ describe.each(['anthropic', 'openai'] as const)('launch --agent %s-batch against
 
 describe('launch --agent openai-batch: a batch that fails as a whole', () => {
   it('fails each of its packets with the provider\'s reason, retried in a new batch up to --retries, then exit 1', async () => {
-    const {dir, packets} = prepared(8)
+    const {dir, packets} = await prepared(8)
     const api = await fake({provider: 'openai', key: KEY, failBatch: true})
     const run = await launch('openai', dir, api.url, ['--retries', '1', '--halt', 'never'])
     expect(run.code, run.stderr).toBe(1)
@@ -208,7 +208,7 @@ describe('launch --agent openai-batch: a batch that fails as a whole', () => {
 
 describe('launch with a batch agent: mistakes told before anything is sent', () => {
   it('no key in ANTHROPIC_API_KEY, and --dry-run, are exit 2 with what to do; nothing is written to the ledger', async () => {
-    const {dir} = prepared(4)
+    const {dir} = await prepared(4)
     const noKey = await wickerIn(['launch', dir, '--run', 'r1', '--agent', 'anthropic-batch', '--model', 'm', '--json'], {env: {ANTHROPIC_API_KEY: undefined}})
     expect(noKey.code).toBe(2)
     expect(noKey.json).toMatchObject({name: 'E_API_KEY', message: expect.stringMatching(/ANTHROPIC_API_KEY: that environment variable is not set/)})

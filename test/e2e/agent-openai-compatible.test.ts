@@ -86,10 +86,10 @@ function completion(call: Call, o: {fenced?: boolean; finish?: string} = {}) {
 }
 
 /** Each size of course prepared once per file (preparedRun); every test gets a copy of its own. */
-const templates = new Map<number, ReturnType<typeof preparedRun>>()
-function prepared(seeds: number): ReturnType<typeof preparedRun> {
+const templates = new Map<number, Awaited<ReturnType<typeof preparedRun>>>()
+async function prepared(seeds: number): Promise<Awaited<ReturnType<typeof preparedRun>>> {
   let template = templates.get(seeds)
-  if (!template) templates.set(seeds, (template = preparedRun('wicker-oai-', seeds)))
+  if (!template) templates.set(seeds, (template = await preparedRun('wicker-oai-', seeds)))
   const dir = join(tempDir('wicker-oai-'), basename(template.dir))
   cpSync(template.dir, dir, {recursive: true})
   return {...template, dir}
@@ -128,7 +128,7 @@ function unsafeParts(schema: any, path = '$'): string[] {
 
 describe('launch --agent openai-compatible against a fake chat-completions server on 127.0.0.1', () => {
   it('stages a valid output for every packet of the course, with response_format holding a provider-safe schema of the packet\'s LEGOs; the key is in no file', async () => {
-    const {dir, packets} = prepared(12)
+    const {dir, packets} = await prepared(12)
     const fake = await fakeServer((call) => completion(call))
     const run = await launch(dir, fake.url, ['-j', '2'])
     expect(run.code, run.stderr).toBe(0)
@@ -159,7 +159,7 @@ describe('launch --agent openai-compatible against a fake chat-completions serve
   }, 60_000)
 
   it('--no-schema sends no response_format and asks for the JSON alone; a fenced answer is read all the same', async () => {
-    const {dir} = prepared(4)
+    const {dir} = await prepared(4)
     const fake = await fakeServer((call) => completion(call, {fenced: true}))
     const run = await launch(dir, fake.url, ['--no-schema', '--only', '1'])
     expect(run.code, run.stderr).toBe(0)
@@ -170,7 +170,7 @@ describe('launch --agent openai-compatible against a fake chat-completions serve
   }, 60_000)
 
   it('a 429 with Retry-After pauses for exactly that long, then the packet succeeds', async () => {
-    const {dir} = prepared(4)
+    const {dir} = await prepared(4)
     const fake = await fakeServer((call, nth) => (nth === 1 ? {status: 429, headers: {'retry-after': '1'}, body: {error: {message: 'Rate limit reached for tlon-7b', type: 'requests'}}} : completion(call)))
     const run = await launch(dir, fake.url, ['--only', '1', '--retries', '0'])
     expect(run.code, run.stderr).toBe(0)
@@ -184,7 +184,7 @@ describe('launch --agent openai-compatible against a fake chat-completions serve
   }, 60_000)
 
   it('a 401 is never retried and stops the run (auth, exit 1); the key the server echoes is blotted out of the ledger and logs', async () => {
-    const {dir, packets} = prepared(12)
+    const {dir, packets} = await prepared(12)
     expect(packets.length).toBeGreaterThan(1)
     const fake = await fakeServer((call) => ({status: 401, body: {error: {message: `Incorrect API key provided: ${call.auth}`, type: 'invalid_request_error', code: 'invalid_api_key'}}}))
     const run = await launch(dir, fake.url, ['-j', '1', '--retries', '3'])
@@ -198,7 +198,7 @@ describe('launch --agent openai-compatible against a fake chat-completions serve
   }, 60_000)
 
   it('a 500 is a crash, retried: the second request succeeds', async () => {
-    const {dir} = prepared(4)
+    const {dir} = await prepared(4)
     const fake = await fakeServer((call, nth) => (nth === 1 ? {status: 500, body: {error: {message: 'the model runner fell over'}}} : completion(call)))
     const run = await launch(dir, fake.url, ['--only', '1', '--retries', '1'])
     expect(run.code, run.stderr).toBe(0)
@@ -207,7 +207,7 @@ describe('launch --agent openai-compatible against a fake chat-completions serve
   }, 60_000)
 
   it('an answer whose output does not check is invalid output and retried, though its usage says 401 tokens (no auth guessed from numbers)', async () => {
-    const {dir} = prepared(4)
+    const {dir} = await prepared(4)
     const fake = await fakeServer((call, nth) => (nth === 1 ? {status: 200, body: {choices: [{message: {content: '{"course": "pel", "packet": "x", "baskets": {}}'}, finish_reason: 'stop'}], usage: {prompt_tokens: 401, completion_tokens: 429}}} : completion(call)))
     const run = await launch(dir, fake.url, ['--only', '1', '--retries', '1'])
     expect(run.code, run.stderr).toBe(0)
@@ -216,7 +216,7 @@ describe('launch --agent openai-compatible against a fake chat-completions serve
   }, 60_000)
 
   it('an answer cut at the output limit (finish_reason "length") is invalid output, with a message', async () => {
-    const {dir} = prepared(4)
+    const {dir} = await prepared(4)
     const fake = await fakeServer((call) => completion(call, {finish: 'length'}))
     const run = await launch(dir, fake.url, ['--only', '1', '--retries', '0'])
     expect(run.code).toBe(1)
@@ -225,7 +225,7 @@ describe('launch --agent openai-compatible against a fake chat-completions serve
   }, 60_000)
 
   it('an answer past 16 MiB is refused unread (invalid output), not held in memory whole', async () => {
-    const {dir} = prepared(4)
+    const {dir} = await prepared(4)
     const fake = await fakeServer(() => ({status: 200, body: `{"choices": [{"message": {"content": "${'vorp '.repeat(3.5 * 1024 ** 2)}"}}]}`}))
     const run = await launch(dir, fake.url, ['--only', '1', '--retries', '0'])
     expect(run.code).toBe(1)
@@ -233,7 +233,7 @@ describe('launch --agent openai-compatible against a fake chat-completions serve
   }, 60_000)
 
   it('a server that sends its headers and then dribbles forever is stopped by --timeout: the agent process is gone, the attempt is a timeout', async () => {
-    const {dir} = prepared(4)
+    const {dir} = await prepared(4)
     const fake = await fakeServer(() => 'dribble')
     const run = await launch(dir, fake.url, ['--only', '1', '--retries', '0', '--timeout', '3s', '--idle-timeout', '30s'])
     expect(run.code).toBe(1)
@@ -247,7 +247,7 @@ describe('launch --agent openai-compatible against a fake chat-completions serve
 
   // the agent process needs a few hundred ms to start and send on a busy machine: the limits leave it that
   it('a server that never answers is stopped by --timeout too', async () => {
-    const {dir} = prepared(4)
+    const {dir} = await prepared(4)
     const fake = await fakeServer(() => 'hang')
     const run = await launch(dir, fake.url, ['--only', '1', '--retries', '0', '--timeout', '3s'])
     expect(run.code).toBe(1)
@@ -257,7 +257,7 @@ describe('launch --agent openai-compatible against a fake chat-completions serve
   }, 60_000)
 
   it('a prompt over --max-context is refused without a request (over-context, not retried)', async () => {
-    const {dir} = prepared(4)
+    const {dir} = await prepared(4)
     const fake = await fakeServer((call) => completion(call))
     const run = await launch(dir, fake.url, ['--only', '1', '--retries', '3', '--max-context', '50'])
     expect(run.code).toBe(1)
@@ -271,7 +271,7 @@ describe('launch --agent openai-compatible against a fake chat-completions serve
   }, 60_000)
 
   it('refuses a --base-url that is not http(s) (exit 2, nothing sent), warns for plain http to another machine, and --dry-run shows the settings but never the key', async () => {
-    const {dir} = prepared(4)
+    const {dir} = await prepared(4)
     const ftp = await wickerIn(['launch', dir, '--agent', 'openai-compatible', '--base-url', 'ftp://127.0.0.1/v1', '--model', 'tlon-7b', '--json'])
     expect(ftp.code).toBe(2)
     expect(ftp.json).toMatchObject({name: 'E_BASE_URL', message: expect.stringMatching(/ftp is not http or https/)})

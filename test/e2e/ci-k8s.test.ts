@@ -5,7 +5,7 @@ import {parse} from 'yaml'
 
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
-import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {STACK_TRACE} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 import {schemaErrors} from '../helpers/json-schemas.js'
@@ -15,12 +15,12 @@ const {Job} = await import('kubernetes-models/batch/v1/Job')
 const IMAGE = 'registry.example.invalid/drom/wicker:0.1.0'
 
 /** A course in a folder whose name has a space, and its run prepared; the cwd the commands run in. */
-function preparedCourse() {
+async function preparedCourse() {
   const parent = tempDir('wicker-ci-k8s-')
   const made = writeCourse(parent, generateCourse({seeds: 8, seed: 17, canon: {fill: 0.25}}))
   const dir = join(parent, 'kesh course')
   renameSync(made, dir)
-  const prepared = wicker(['prepare-segments', dir, '--packet-size', '4', '--json'])
+  const prepared = await wickerIn(['prepare-segments', dir, '--packet-size', '4', '--json'])
   expect(prepared.code, prepared.stderr).toBe(0)
   return {dir, cwd: tempDir('wicker-ci-k8s-cwd-'), run: prepared.json.result.run as string}
 }
@@ -29,7 +29,7 @@ const k8s = (args: string[], cwd: string) => wickerIn(['ci', 'k8s', ...args], {c
 
 describe('wicker ci k8s writes a Job and a Dockerfile you own', () => {
   it('a wicker-k8s folder planted as a symbolic link where it is run (a cloned repository) is refused: nothing is written where it points', async () => {
-    const {dir, cwd} = preparedCourse()
+    const {dir, cwd} = await preparedCourse()
     const elsewhere = tempDir('wicker-ci-k8s-elsewhere-')
     symlinkSync(elsewhere, join(cwd, 'wicker-k8s'))
     const run = await k8s([dir, '--shards', '2', '--image', IMAGE], cwd)
@@ -40,7 +40,7 @@ describe('wicker ci k8s writes a Job and a Dockerfile you own', () => {
   })
 
   it('writes both, valid; the same again leaves them; an edited job.yaml is refused (exit 3) until --force, which keeps a .bak', async () => {
-    const {dir, cwd, run} = preparedCourse()
+    const {dir, cwd, run} = await preparedCourse()
     const args = [dir, '--shards', '3', '--image', IMAGE, '--agent', 'claude', '--namespace', 'langs']
     const first = await k8s([...args, '--json'], cwd)
     expect(first.code, first.stderr).toBe(0)
@@ -109,7 +109,7 @@ describe('wicker ci k8s writes a Job and a Dockerfile you own', () => {
   })
 
   it('writes to --out, and says the next steps on stderr in human mode', async () => {
-    const {dir, cwd} = preparedCourse()
+    const {dir, cwd} = await preparedCourse()
     const run = await k8s([dir, '--shards', '2', '--image', IMAGE, '--out', 'deploy/k8s', '--parallelism', '50'], cwd)
     expect(run.code, run.stderr).toBe(0)
     // more pods at once than shards: said, and the Job asks for what it can use
@@ -130,8 +130,8 @@ describe('wicker ci k8s writes a Job and a Dockerfile you own', () => {
   })
 })
 
-describe('wicker ci k8s refuses bad input: exit 2, the flag named, no stack trace, nothing written', () => {
-  const {dir, cwd, run} = preparedCourse()
+describe('wicker ci k8s refuses bad input: exit 2, the flag named, no stack trace, nothing written', async () => {
+  const {dir, cwd, run} = await preparedCourse()
   const cases: Array<[string, string[], RegExp]> = [
     ['no --image', [dir, '--shards', '3'], /--image|image/],
     ['an empty --image', [dir, '--shards', '3', '--image', ''], /--image/],
@@ -168,7 +168,7 @@ describe('wicker ci k8s refuses bad input: exit 2, the flag named, no stack trac
   })
 
   it('a run prepared in another number of shards is refused, naming both numbers', async () => {
-    const {dir: course, cwd: here, run: name} = preparedCourse()
+    const {dir: course, cwd: here, run: name} = await preparedCourse()
     const planFile = join(course, '.wicker/runs', name, 'plan.json')
     const plan = JSON.parse(readFileSync(planFile, 'utf8'))
     const packets = plan.packets.map((p: object, i: number) => ({...p, shard: (i % 2) + 1}))

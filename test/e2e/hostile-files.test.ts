@@ -4,12 +4,14 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {STACK_TRACE, wicker as run, type CliRun} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir, writeTree} from '../helpers/fs.js'
 
 /**
  * The built CLI against course folders whose files are not what they should be: FIFOs, devices,
  * folders, a file where a folder belongs, and canon another tool wrote with content JSON.parse
- * cannot keep. Each must end within seconds with a message and a documented exit code.
+ * cannot keep. Each must end within seconds with a message and a documented exit code. The files a
+ * read could block on (FIFO, /dev/zero) meet a process of wicker's own; the others run in process.
  */
 const CODE = 'qtl_for_qkn'
 const LEGO_PAIRS = {
@@ -34,8 +36,13 @@ function course(change: (dir: string) => void = () => undefined): string {
 
 type Run = CliRun
 
-/** The built binary with a short timeout: a hang shows as signal SIGKILL instead of a code. */
+/**
+ * The built binary with a short timeout: a hang shows as signal SIGKILL instead of a code. For the
+ * files whose read can block for ever (a FIFO, /dev/zero): a process of its own, so a hang is killed.
+ */
 const wicker = (args: string[], env: Record<string, string> = {}): Run => run([...args, '--json'], {env, timeout: 20_000})
+/** The same command in the test's process (test/helpers/cli-in.ts), for files that cannot block a read. */
+const wickerHere = (args: string[], env: Record<string, string> = {}): Promise<Run> => wickerIn([...args, '--json'], {env})
 
 /** The command ended by itself with `code`, an error envelope naming `file`, and no stack trace. */
 function expectRefusal(run: Run, code: number, file: string, what: RegExp): void {
@@ -69,47 +76,47 @@ describe('course files that are not regular files', () => {
     }
   })
 
-  it('a folder as lego_pairs.json or as canon is exit 4 naming it, never exit 10', () => {
+  it('a folder as lego_pairs.json or as canon is exit 4 naming it, never exit 10', async () => {
     for (const [name, command] of [['lego_pairs.json', 'validate'], ['lego_baskets.json', 'preview']] as const) {
       const dir = course((d) => {
         rmSync(join(d, name))
         mkdirSync(join(d, name))
       })
-      expectRefusal(wicker([command, dir]), 4, join(dir, name), /is a folder/)
+      expectRefusal(await wickerHere([command, dir]), 4, join(dir, name), /is a folder/)
     }
   })
 
-  it('a course file over the size cap is refused before it is read (exit 2), and the cap can be raised', () => {
+  it('a course file over the size cap is refused before it is read (exit 2), and the cap can be raised', async () => {
     const dir = course()
-    const over = wicker(['detect', dir], {WICKER_MAX_FILE_BYTES: '300'})
+    const over = await wickerHere(['detect', dir], {WICKER_MAX_FILE_BYTES: '300'})
     expectRefusal(over, 2, join(dir, 'lego_pairs.json'), /over the 300-byte cap/)
     expect(over.json.hint).toContain('WICKER_MAX_FILE_BYTES')
-    expect(wicker(['detect', dir], {WICKER_MAX_FILE_BYTES: '1m'}).code).toBe(0)
+    expect((await wickerHere(['detect', dir], {WICKER_MAX_FILE_BYTES: '1m'})).code).toBe(0)
   })
 
-  it('.wicker being a file: every command that writes under it exits 4 with the path', () => {
+  it('.wicker being a file: every command that writes under it exits 4 with the path', async () => {
     const dir = course((d) => writeFileSync(join(d, '.wicker'), 'not a folder\n'))
-    for (const command of [['merge', '--yes'], ['extract'], ['prepare-segments']]) expectRefusal(wicker([...command, dir]), 4, join(dir, '.wicker'), /EEXIST|ENOTDIR/)
+    for (const command of [['merge', '--yes'], ['extract'], ['prepare-segments']]) expectRefusal(await wickerHere([...command, dir]), 4, join(dir, '.wicker'), /EEXIST|ENOTDIR/)
   })
 
   // chmod does not stop root from writing, and there is no read-only mount here; errnoToIoError is
   // tested in-process with a real EROFS-shaped error in test/unit/store/read-file.test.ts
-  it.skipIf(process.getuid?.() === 0)('a read-only course folder: merge exits 4 naming the path (skipped as root)', () => {
+  it.skipIf(process.getuid?.() === 0)('a read-only course folder: merge exits 4 naming the path (skipped as root)', async () => {
     const dir = course()
     execFileSync('chmod', ['555', dir])
     try {
-      expectRefusal(wicker(['merge', '--yes', dir]), 4, dir, /EACCES|permission/i)
+      expectRefusal(await wickerHere(['merge', '--yes', dir]), 4, dir, /EACCES|permission/i)
     } finally {
       execFileSync('chmod', ['755', dir])
     }
   })
 
-  it('the staging folder being a file is exit 4 with its path', () => {
+  it('the staging folder being a file is exit 4 with its path', async () => {
     const dir = course((d) => {
       rmSync(join(d, 'phase5_baskets_staging'), {recursive: true})
       writeFileSync(join(d, 'phase5_baskets_staging'), 'not a folder\n')
     })
-    expectRefusal(wicker(['merge', '--yes', dir]), 4, join(dir, 'phase5_baskets_staging'), /ENOTDIR/)
+    expectRefusal(await wickerHere(['merge', '--yes', dir]), 4, join(dir, 'phase5_baskets_staging'), /ENOTDIR/)
   })
 })
 
@@ -123,10 +130,10 @@ describe('canon another tool wrote, with content JSON.parse cannot keep', () => 
   }
 
   for (const [name, [bytes, place]] of Object.entries(cases)) {
-    it(`merge refuses ${name} with the place, and canon stays byte for byte`, () => {
+    it(`merge refuses ${name} with the place, and canon stays byte for byte`, async () => {
       const dir = course((d) => writeFileSync(join(d, 'lego_baskets.json'), bytes))
       const canon = join(dir, 'lego_baskets.json')
-      const run = wicker(['merge', '--yes', dir])
+      const run = await wickerHere(['merge', '--yes', dir])
       expectRefusal(run, 2, canon, place)
       expect(run.json.name).toBe('E_CANON_STRICT')
       expect(readFileSync(canon).equals(Buffer.from(bytes))).toBe(true)
@@ -134,21 +141,21 @@ describe('canon another tool wrote, with content JSON.parse cannot keep', () => 
     })
   }
 
-  it('read-only commands refuse such a canon too (exit 2), rather than report from a lossy parse', () => {
+  it('read-only commands refuse such a canon too (exit 2), rather than report from a lossy parse', async () => {
     const dir = course((d) => writeFileSync(join(d, 'lego_baskets.json'), cases['a basket id present twice']![0]))
-    for (const command of ['detect', 'status']) expectRefusal(wicker([command, dir]), 2, join(dir, 'lego_baskets.json'), /appears twice/)
+    for (const command of ['detect', 'status']) expectRefusal(await wickerHere([command, dir]), 2, join(dir, 'lego_baskets.json'), /appears twice/)
   })
 })
 
 describe('staging with a lone surrogate', () => {
-  it('is refused by extract and never reaches canon', () => {
+  it('is refused by extract and never reaches canon', async () => {
     const dir = course((d) => writeFileSync(join(d, 'phase5_baskets_staging/t1.json'), STAGED('qoux@').replace('@', '\\ud800')))
     const before = readFileSync(join(dir, 'lego_baskets.json'))
-    const extract = wicker(['extract', dir])
+    const extract = await wickerHere(['extract', dir])
     expect(extract.signal).toBeNull()
     const problem = extract.json.result.problems.find((p: {file: string}) => p.file.endsWith('t1.json'))
     expect(problem).toMatchObject({kind: 'hostile', message: expect.stringMatching(/lone surrogate \\ud800/)})
-    const merge = wicker(['merge', '--yes', dir])
+    const merge = await wickerHere(['merge', '--yes', dir])
     expect(merge.json.result?.added ?? []).toEqual([])
     expect(readFileSync(join(dir, 'lego_baskets.json')).equals(before)).toBe(true)
   })

@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {afterAll, describe, expect, it} from 'vitest'
 
 import {fakeAgents} from '../helpers/agents.js'
-import {wicker, type CliRun} from '../helpers/cli.js'
+import {type CliRun} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {synthCourse} from '../helpers/course.js'
 import {tempDir} from '../helpers/fs.js'
@@ -19,7 +19,7 @@ const FAST = ['--stagger', '0s', '--backoff', '100ms', '--grace', '300ms']
 // half a canon and no staging: launch's outputs are what extract, preview and merge then read
 const {dir} = synthCourse({seeds: 12, seed: 41, canon: {fill: 0.5}})
 // `unlock --lock-id ID` once the lock-id flag exists (issue 11), `--force ID` before
-const lockIdFlag = wicker(['unlock', '--help']).stdout.includes('--lock-id') ? '--lock-id' : '--force'
+const lockIdFlag = (await wickerIn(['unlock', '--help'])).stdout.includes('--lock-id') ? '--lock-id' : '--force'
 const results: Array<{command: string; run: CliRun}> = []
 const errors: Array<{command: string; run: CliRun}> = []
 

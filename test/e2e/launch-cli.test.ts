@@ -11,9 +11,10 @@ import {tempDir} from '../helpers/fs.js'
 import {waitFor} from '../helpers/procs.js'
 
 /** A small course with a prepared run: `packets` packets of whole seeds. */
-function preparedCourse(seeds = 12) {
+async function preparedCourse(seeds = 12) {
   const dir = writeCourse(tempDir(), generateCourse({seeds, seed: 23, canon: {fill: 0}}))
-  const prep = wicker(['prepare-segments', dir, '--packet-size', '8', '--json'])
+  // in process: the prepare is not what these tests are about
+  const prep = await wickerIn(['prepare-segments', dir, '--packet-size', '8', '--json'])
   expect(prep.code).toBe(0)
   return {dir, run: prep.json.result.run as string, packets: prep.json.result.totals.packets as number}
 }
@@ -46,9 +47,9 @@ function start(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('inputs launch and prepare-segments refuse (exit 2, the valid range named)', () => {
-  let course: ReturnType<typeof preparedCourse>
-  beforeAll(() => {
-    course = preparedCourse()
+  let course: Awaited<ReturnType<typeof preparedCourse>>
+  beforeAll(async () => {
+    course = await preparedCourse()
   })
 
   it.each([
@@ -97,7 +98,7 @@ describe('inputs launch and prepare-segments refuse (exit 2, the valid range nam
 
 describe('before and after a launch', () => {
   it('prints the estimate (with the agent\'s prices from the config) as an event and in the result, and --notify gets the summary on stdin', async () => {
-    const {dir, packets} = preparedCourse()
+    const {dir, packets} = await preparedCourse()
     const config = join(tempDir(), 'wicker.config.json')
     writeFileSync(config, JSON.stringify({agents: {builtin: {inputUsdPerMTok: 3, outputUsdPerMTok: 15, outputTokensPerLego: 500}}}))
     const notify = recorder()
@@ -119,7 +120,7 @@ describe('before and after a launch', () => {
   })
 
   it('a --notify command that fails or hangs is a warning; the exit code is the launch\'s', async () => {
-    const {dir} = preparedCourse()
+    const {dir} = await preparedCourse()
     const failing = await wickerIn(['launch', dir, '--stagger', '0s', '--only', '1', '--notify', `${process.execPath} -e process.exit(7)`, '--json'])
     expect(failing.code).toBe(0)
     expect(failing.json.warnings.join('\n')).toMatch(/--notify .* exited with 7/)
@@ -133,7 +134,7 @@ describe('before and after a launch', () => {
 
 describe('signals to launch', () => {
   it('SIGTERM: "stopping every agent (again to kill now)" once, exit 143, counts that add up, never-started packets as not started, and --notify told', async () => {
-    const {dir, run, packets} = preparedCourse(40)
+    const {dir, run, packets} = await preparedCourse(40)
     const notify = recorder()
     const launch = start(['launch', dir, '--stagger', '0s', '--concurrency', '1', '--grace', '200ms', '--notify', notify.cmd], {WICKER_BUILTIN_DELAY_MS: '400'})
     expect(await waitFor(() => existsSync(join(dir, '.wicker', 'runs', run, 'ledger.ndjson')) && ledger(dir, run).some((e) => e.event === 'end'), 20_000)).toBe(true)
@@ -151,7 +152,7 @@ describe('signals to launch', () => {
   })
 
   it('SIGINT twice: the second one asks to kill at once, exit 130', async () => {
-    const {dir, run} = preparedCourse(24)
+    const {dir, run} = await preparedCourse(24)
     const launch = start(['launch', dir, '--stagger', '0s', '--concurrency', '2', '--grace', '5s'], {WICKER_BUILTIN_DELAY_MS: '400'})
     expect(await waitFor(() => /started/.test(launch.err()), 20_000)).toBe(true)
     launch.child.kill('SIGINT')
@@ -165,7 +166,7 @@ describe('signals to launch', () => {
 
 describe('a closed pipe on wicker\'s own output', () => {
   it('the reader of stderr going away mid-run: launch carries on, finishes every packet, releases its lock, exits 0', async () => {
-    const {dir, run, packets} = preparedCourse(24)
+    const {dir, run, packets} = await preparedCourse(24)
     const launch = start(['launch', dir, '--stagger', '0s', '--concurrency', '2'], {WICKER_BUILTIN_DELAY_MS: '150'})
     // read the first progress line, then close our end of the pipe: every later write gets EPIPE
     expect(await waitFor(() => launch.err().includes('\n'), 20_000)).toBe(true)
@@ -177,7 +178,7 @@ describe('a closed pipe on wicker\'s own output', () => {
   })
 
   it('`launch --json | true`: stdout\'s reader is gone before the envelope is written; the work is done, the exit code is the work\'s', async () => {
-    const {dir, run, packets} = preparedCourse(16)
+    const {dir, run, packets} = await preparedCourse(16)
     const launch = start(['launch', dir, '--stagger', '0s', '--json'])
     // like `| true`: the reader closes its end at once, so the envelope's write gets EPIPE
     launch.child.stdout.destroy()
@@ -188,7 +189,7 @@ describe('a closed pipe on wicker\'s own output', () => {
   })
 
   it('any command: stderr\'s reader gone is not a crash, the exit code is the one the command earned', async () => {
-    const {dir} = preparedCourse(16)
+    const {dir} = await preparedCourse(16)
     const expected = await wickerIn(['prepare-segments', dir, '--packet-size', '3'])
     expect(expected.stderr).not.toBe('')
     const prep = start(['prepare-segments', dir, '--packet-size', '3'])

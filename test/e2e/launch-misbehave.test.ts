@@ -7,7 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
-import {BIN, wicker, wickerAsync} from '../helpers/cli.js'
+import {BIN} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 import {alive, pidsIn, tagged, waitFor} from '../helpers/procs.js'
@@ -35,28 +35,29 @@ afterAll(() => {
 /** Each seed's course, generated and prepared once per file; every test gets a copy of its own. */
 const templates = new Map<number, {dir: string; run: string; ids: string[]}>()
 
+/** Generates and prepares a seed's course (in process: no spawnSync to hold up cases side by side). */
+async function prepare(seed: number) {
+  const dir = writeCourse(tempDir(), generateCourse({seeds: 12, seed, canon: {fill: 0.4}}))
+  const prep = await wickerIn(['prepare-segments', dir, '--packet-size', '2', '--json'])
+  expect(prep.code).toBe(0)
+  const run = prep.json.result.run as string
+  const plan = JSON.parse(readFileSync(join(dir, '.wicker', 'runs', run, 'plan.json'), 'utf8')) as {packets: Array<{id: string; index: number}>}
+  const ids = plan.packets.filter((p) => p.index <= 6).map((p) => p.id)
+  expect(ids).toHaveLength(6)
+  templates.set(seed, {dir, run, ids})
+}
+
 function course(seed: number) {
-  let template = templates.get(seed)
-  if (!template) {
-    const dir = writeCourse(tempDir(), generateCourse({seeds: 12, seed, canon: {fill: 0.4}}))
-    const prep = wicker(['prepare-segments', dir, '--packet-size', '2', '--json'])
-    expect(prep.code).toBe(0)
-    const run = prep.json.result.run as string
-    const plan = JSON.parse(readFileSync(join(dir, '.wicker', 'runs', run, 'plan.json'), 'utf8')) as {packets: Array<{id: string; index: number}>}
-    const ids = plan.packets.filter((p) => p.index <= 6).map((p) => p.id)
-    expect(ids).toHaveLength(6)
-    template = {dir, run, ids}
-    templates.set(seed, template)
-  }
+  const template = templates.get(seed)
+  if (!template) throw new Error(`course ${seed} was not prepared in beforeAll`)
   const dir = join(tempDir(), basename(template.dir))
   cpSync(template.dir, dir, {recursive: true})
   return {dir, run: template.run, ids: template.ids}
 }
 
-// prepared before any case runs: a prepare is a spawnSync, which must not hold up cases running side by side
-beforeAll(() => {
-  course(41)
-  course(42)
+// prepared before any case runs
+beforeAll(async () => {
+  for (const seed of [41, 42, 47]) await prepare(seed)
 })
 
 /**
@@ -127,21 +128,34 @@ function startLaunch(args: string[], env: Record<string, string>, killAfterMs = 
   return {child, exited}
 }
 
-/** Redoes what is left with the built-in agent; returns the packets it ran. */
+/**
+ * Redoes what is left with the built-in agent; returns the packets it ran. In process: nothing signals
+ * this launch, and the signal cases run one at a time.
+ */
 async function resume(dir: string, run: string, before: number) {
-  const again = await wickerAsync(['launch', dir, '--only', ONLY, '--stagger', '0s', '--json'])
+  const again = await wickerIn(['launch', dir, '--only', ONLY, '--stagger', '0s', '--json'])
   expect(again.code, again.stderr).toBe(0)
   return {json: again.json, redone: new Set(ledger(dir, run).slice(before).filter((e) => e.event === 'end' && e.class === 'ok').map((e) => e.packet as string))}
 }
 
+/**
+ * Each kind of agent with one of the three stop signals, and with SIGKILL. SIGINT, SIGTERM and SIGHUP
+ * go to one handler (src/cli/stop-signals.ts: the first of them aborts the same stop, only the exit
+ * code is the signal's), so each is sent once, each to a different kind of agent, and every kind gets
+ * an orderly stop; SIGKILL leaves it to the watchdog, which every kind gets too.
+ */
+const SIGNAL_CASES = [
+  ['hang', 'SIGINT', 130],
+  ['hang', 'SIGKILL', null],
+  ['ignore-term', 'SIGTERM', 143],
+  ['ignore-term', 'SIGKILL', null],
+  ['daemon', 'SIGHUP', 129],
+  ['daemon', 'SIGKILL', null],
+] as const
+
 // one at a time: each measures how soon launch exits after the signal, which cases beside it would stretch
 describe.each(['hang', 'ignore-term', 'daemon'] as const)('an agent that %s', async (mode) => {
-  describe.each([
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-    ['SIGHUP', 129],
-    ['SIGKILL', null],
-  ] as const)('and launch gets %s', async (signal, expected) => {
+  describe.each(SIGNAL_CASES.filter(([m]) => m === mode).map(([, signal, expected]) => [signal, expected] as const))('and launch gets %s', async (signal, expected) => {
     it('stops every process of every attempt at once, and resume redoes exactly the unfinished packets', async () => {
       const {dir, run, ids} = course(41)
       const agent = agentEnv(mode, 2)
@@ -191,6 +205,13 @@ describe.each(['hang', 'ignore-term', 'daemon'] as const)('an agent that %s', as
   })
 })
 
+/**
+ * The output cap is min(16 MiB, WICKER_MAX_FILE_BYTES) (src/core/launch/attempt.ts outputCap): 1 MiB
+ * here, so an endless printer is stopped after 1 MiB instead of 16 (the same stop, 1/16 of the bytes
+ * through the pipes); the answers themselves are a few KiB.
+ */
+const SMALL_CAP = {WICKER_MAX_FILE_BYTES: '1m'}
+
 describe.concurrent('agents that finish but misbehave on the way out', () => {
   it('a child that keeps stdout open does not hang the attempt, and is stopped', () => sideBySide(async () => {
     const {dir, run, ids} = course(42)
@@ -234,19 +255,19 @@ describe.concurrent('agents that finish but misbehave on the way out', () => {
     const {dir} = course(42)
     const agent = agentEnv('endless', 3)
     const t0 = Date.now()
-    const exit = await startLaunch(launchArgs(dir), agent.env).exited
+    const exit = await startLaunch(launchArgs(dir), {...agent.env, ...SMALL_CAP}).exited
     figures.push(`endless: 3 ok + 3 stopped at the output cap in ${exit.at - t0} ms`)
     expect(exit.code).toBe(1)
     const result = JSON.parse(exit.stdout).result
     expect(result.packets).toMatchObject({total: 6, ok: 3, failed: 3})
-    for (const f of result.failures) expect(f).toMatchObject({class: 'invalid-output', message: expect.stringMatching(/more than/i)})
+    for (const f of result.failures) expect(f).toMatchObject({class: 'invalid-output', message: expect.stringMatching(/more than 1 MiB/i)})
     expect(recordedPids(agent.state).filter(alive)).toEqual([])
   }), 120_000) // its wait for a turn included
 
   it('an output file written before endless printing is still judged, and staged', () => sideBySide(async () => {
     const {dir} = course(42)
     const agent = agentEnv('answer-then-endless', 0)
-    const exit = await startLaunch(launchArgs(dir), agent.env).exited
+    const exit = await startLaunch(launchArgs(dir), {...agent.env, ...SMALL_CAP}).exited
     expect(exit.code).toBe(0)
     expect(JSON.parse(exit.stdout).result.packets).toMatchObject({total: 6, ok: 6, failed: 0})
     expect(recordedPids(agent.state).filter(alive)).toEqual([])

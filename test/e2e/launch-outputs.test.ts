@@ -7,7 +7,7 @@ import {describe, expect, it} from 'vitest'
 
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
-import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {STACK_TRACE} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 
@@ -21,9 +21,9 @@ const BUILTIN = fileURLToPath(new URL('../../dist/agent/builtin.js', import.meta
 const FAST = ['--stagger', '0s', '--grace', '300ms', '--retries', '0', '--halt', 'never', '--json']
 const STAGING = 'phase5_baskets_staging'
 
-function prepared(seed: number) {
+async function prepared(seed: number) {
   const dir = writeCourse(tempDir(), generateCourse({seeds: 6, seed, canon: {fill: 0}}))
-  const prep = wicker(['prepare-segments', dir, '--packet-size', '3', '--json'])
+  const prep = await wickerIn(['prepare-segments', dir, '--packet-size', '3', '--json'])
   expect(prep.code).toBe(0)
   const run = prep.json.result.run as string
   const ids = prep.json.result.segments.flatMap((s: {packets: Array<{id: string}>}) => s.packets.map((p) => p.id)) as string[]
@@ -51,7 +51,7 @@ describe('an odd thing at the output path is a failed attempt (invalid-output) n
   ]
   for (const [i, c] of cases.entries()) {
     it(c.name, async () => {
-      const p = prepared(40 + i)
+      const p = await prepared(40 + i)
       const packet = p.ids[0]!
       const run = await wickerIn(['launch', p.dir, ...FAST, '--only', '1', ...agent(c.script({runDir: p.runDir, packet}))], {env: c.env, timeout: 30_000})
       expect(run.signal).toBeNull()
@@ -65,7 +65,7 @@ describe('an odd thing at the output path is a failed attempt (invalid-output) n
   }
 
   it('printing more than the cap stops the agent and is invalid-output, saying so', async () => {
-    const p = prepared(45)
+    const p = await prepared(45)
     const started = Date.now()
     const run = await wickerIn(['launch', p.dir, ...FAST, '--only', '1', ...agent('yes vlem; sleep 30')], {env: {WICKER_MAX_FILE_BYTES: '64k'}, timeout: 30_000})
     expect(run.code).toBe(1)
@@ -76,7 +76,7 @@ describe('an odd thing at the output path is a failed attempt (invalid-output) n
 
 describe('in staging, only what extract would read makes a packet done', () => {
   it('a FIFO and a symlink named like done outputs do not block launch, are not "done", and are left as they are', async () => {
-    const p = prepared(50)
+    const p = await prepared(50)
     const [first, second] = p.ids as [string, string]
     mkdirSync(join(p.dir, STAGING), {recursive: true})
     const fifo = join(p.dir, STAGING, `${p.run}__${first}__1.json`)

@@ -5,7 +5,8 @@ import {describe, expect, it} from 'vitest'
 
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
-import {BIN, wicker} from '../helpers/cli.js'
+import {BIN} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 import {alive, waitFor} from '../helpers/procs.js'
 
@@ -23,7 +24,8 @@ describe.each([
   it(`${signal === 'SIGKILL' ? 'its agents stop, and finished outputs are salvaged' : 'stops every agent (checked by pid)'}, and the next launch redoes exactly the unfinished packets`, async () => {
     const synth = generateCourse({seeds: 24, seed: 17, canon: {fill: 0.4}})
     const dir = writeCourse(tempDir(), synth)
-    const prep = wicker(['prepare-segments', dir, '--packet-size', '4', '--json'])
+    // the prepare and the resume in process: only the killed launch needs a process of its own
+    const prep = await wickerIn(['prepare-segments', dir, '--packet-size', '4', '--json'])
     const run = prep.json.result.run as string
     const total = prep.json.result.totals.packets as number
     // slow agents, two at a time: some packets finish, some are running, some never start
@@ -53,7 +55,7 @@ describe.each([
     expect(okBefore.size).toBeLessThan(total)
     void file
 
-    const resumed = wicker(['launch', dir, '--stagger', '0s', '--json'])
+    const resumed = await wickerIn(['launch', dir, '--stagger', '0s', '--json'])
     expect(resumed.code).toBe(0)
     const after = ledger(dir, run).slice(first.length)
     const redone = new Set(after.filter((e) => e.event === 'end').map((e) => e.packet))

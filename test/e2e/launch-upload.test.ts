@@ -9,7 +9,7 @@ import {afterEach, describe, expect, it} from 'vitest'
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {startServer} from '../../bench/serve-process.js'
-import {BIN, STACK_TRACE, wicker, wickerAsync} from '../helpers/cli.js'
+import {BIN, STACK_TRACE, wickerAsync} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 import {schemaErrors} from '../helpers/json-schemas.js'
@@ -25,13 +25,14 @@ const TOKEN = 'wkr_fake0tok3n0for0the0tests0only0x9q'
 
 /** A course prepared in `shards` shards (run r1), with the code the PUT URLs name: prepared once per file, each test gets a copy. */
 const templates = new Map<string, {synth: ReturnType<typeof generateCourse>; dir: string; code: string}>()
-function prepared(seeds: number, shards: number, seed = 71) {
+async function prepared(seeds: number, shards: number, seed = 71) {
   const key = `${seeds} ${shards} ${seed}`
   let template = templates.get(key)
   if (!template) {
     const synth = generateCourse({seeds, seed, canon: {fill: 0}})
     const dir = writeCourse(tempDir('wicker-up-'), synth)
-    const prep = wicker(['prepare-segments', dir, '--run', 'r1', '--packet-size', '4', '--shards', String(shards), '--json'])
+    // in process: the prepare is not what this file tests
+    const prep = await wickerIn(['prepare-segments', dir, '--run', 'r1', '--packet-size', '4', '--shards', String(shards), '--json'])
     expect(prep.code, prep.stderr).toBe(0)
     template = {synth, dir, code: JSON.parse(readFileSync(join(dir, '.wicker', 'runs', 'r1', 'plan.json'), 'utf8')).course as string}
     templates.set(key, template)
@@ -110,7 +111,7 @@ const launchProcess = (dir: string, shard: string, staging: string, upload: stri
 
 describe('launch --upload to a real wicker serve on loopback', () => {
   it('puts every output of both shards into the served course\'s staging, the same bytes as staged here; running again sends nothing', async () => {
-    const {synth, dir, code} = prepared(16, 2)
+    const {synth, dir, code} = await prepared(16, 2)
     // the server's machine has its own copy of the course
     const served = writeCourse(tempDir('wicker-served-'), synth)
     const made = await wickerIn(['serve', 'token', 'create', served, '--json'])
@@ -171,7 +172,7 @@ describe('launch --upload to a real wicker serve on loopback', () => {
 
 describe('launch --upload against a fake server', () => {
   it('waits for Retry-After after a 429, then delivers (201)', async () => {
-    const {dir} = prepared(6, 2, 72)
+    const {dir} = await prepared(6, 2, 72)
     const fake = await fakeServer((_, nth) => (nth === 1 ? {status: 429, headers: {'retry-after': '1'}, body: {title: 'Too many uploads', status: 429}} : {status: 201}))
     const staging = join(tempDir(), 'out')
     const r = await launch(dir, '1/2', staging, fake.url)
@@ -190,7 +191,7 @@ describe('launch --upload against a fake server', () => {
   }, 60_000)
 
   it('retries a 500 with a growing wait and delivers on the third try', async () => {
-    const {dir} = prepared(6, 2, 72)
+    const {dir} = await prepared(6, 2, 72)
     const fake = await fakeServer((_, nth) => (nth <= 2 ? {status: 500, body: {title: 'Internal error'}} : {status: 201}))
     const staging = join(tempDir(), 'out')
     const r = await launch(dir, '2/2', staging, fake.url)
@@ -208,7 +209,7 @@ describe('launch --upload against a fake server', () => {
   }, 60_000)
 
   it('takes a 401 as final: no retry, exit 1, a warning with the server\'s words, and the token nowhere, not even in the agent\'s environment', async () => {
-    const {dir} = prepared(6, 2, 72)
+    const {dir} = await prepared(6, 2, 72)
     const fake = await fakeServer(() => ({status: 401, headers: {'www-authenticate': 'Bearer'}, body: {title: 'Token refused', status: 401, detail: 'unknown token for course pel'}}))
     // an agent that prints its whole environment (into launch's logs), then does the built-in agent's work
     const agent = join(tempDir(), 'env-agent.mjs')
@@ -241,7 +242,7 @@ describe('launch --upload against a fake server', () => {
   }, 60_000)
 
   it('stages everything while the server is down (exit 1), then sends only what was not delivered, each once', async () => {
-    const {dir} = prepared(10, 2, 75)
+    const {dir} = await prepared(10, 2, 75)
     const port = await freePort()
     const url = `http://127.0.0.1:${port}`
     const staging = join(tempDir(), 'out')
@@ -276,7 +277,7 @@ describe('launch --upload against a fake server', () => {
 
 describe('launch --upload, stopped', () => {
   it('Ctrl-C while the server does not answer stops the uploads too: exit 130 at once, the outputs staged here', async () => {
-    const {dir} = prepared(6, 2, 72)
+    const {dir} = await prepared(6, 2, 72)
     const server = createServer(() => undefined)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     servers.push(server)
@@ -311,7 +312,7 @@ describe('launch --upload, stopped', () => {
 
 describe('launch --upload: bad input', () => {
   it('refuses a URL that is not http(s), a token variable unset or empty, a bad --upload-backoff, and --token-env or --upload-backoff alone: exit 2, no stack trace, nothing started', async () => {
-    const {dir} = prepared(4, 2, 76)
+    const {dir} = await prepared(4, 2, 76)
     const shards = join(dir, '.wicker', 'runs', 'r1', 'shards')
     const cases: Array<{args: string[]; env: Record<string, string | undefined>; says: RegExp}> = [
       {args: ['--upload', 'ftp://x'], env: {WICKER_TOKEN: TOKEN}, says: /ftp is not http or https/},

@@ -6,7 +6,7 @@ import {describe, expect, it} from 'vitest'
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
 import {fakeAgents} from '../helpers/agents.js'
-import {BIN, wicker} from '../helpers/cli.js'
+import {BIN} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {alive, waitFor} from '../helpers/procs.js'
 import {tempDir, writeTree} from '../helpers/fs.js'
@@ -16,13 +16,14 @@ const FAST = ['--stagger', '0s', '--backoff', '100ms', '--grace', '300ms', '--js
 /** Each kind of course, generated and prepared once per file: every test gets a copy of its own. */
 const templates = new Map<string, {dir: string; run: string; packets: number; legos: number}>()
 
-function prepared(options: {seeds?: number; packetSize?: number; seed?: number} = {}) {
+async function prepared(options: {seeds?: number; packetSize?: number; seed?: number} = {}) {
   const key = JSON.stringify([options.seeds ?? 16, options.seed ?? 13, options.packetSize ?? 8])
   let template = templates.get(key)
   if (!template) {
     const synth = generateCourse({seeds: options.seeds ?? 16, seed: options.seed ?? 13, canon: {fill: 0.5}})
     const dir = writeCourse(tempDir(), synth)
-    const prep = wicker(['prepare-segments', dir, '--packet-size', String(options.packetSize ?? 8), '--json'])
+    // in process: a prepare is not what this file tests
+    const prep = await wickerIn(['prepare-segments', dir, '--packet-size', String(options.packetSize ?? 8), '--json'])
     expect(prep.code).toBe(0)
     template = {dir, run: prep.json.result.run as string, packets: prep.json.result.totals.packets as number, legos: prep.json.result.totals.legos as number}
     templates.set(key, template)
@@ -41,7 +42,7 @@ const ends = (dir: string, run: string) => ledger(dir, run).filter((e) => e.even
 
 describe('launch with the built-in agent', () => {
   it('writes every packet into staging, atomically and under its own name, and the ledger records each attempt', async () => {
-    const p = prepared()
+    const p = await prepared()
     const run = await wickerIn(['launch', p.dir, ...FAST])
     expect(run.code).toBe(0)
     expect(run.json.result).toMatchObject({run: p.run, agent: 'builtin', packets: {total: p.packets, ok: p.packets, failed: 0, skipped: 0}, attempts: p.packets, failures: []})
@@ -58,13 +59,13 @@ describe('launch with the built-in agent', () => {
   })
 
   it('retries a crash and succeeds; gives up after --retries on a packet that keeps failing', async () => {
-    const p = prepared()
+    const p = await prepared()
     const once = await wickerIn(['launch', p.dir, ...FAST, '--retries', '1'], {env: {WICKER_BUILTIN_FAIL: 'crash', WICKER_BUILTIN_FAIL_UNTIL: '1'}})
     expect(once.code).toBe(0)
     expect(once.json.result.attempts).toBe(2 * p.packets)
     expect(ends(p.dir, p.run).map((e) => e.class).sort()).toEqual([...new Array(p.packets).fill('crash'), ...new Array(p.packets).fill('ok')].sort())
 
-    const q = prepared({seed: 14})
+    const q = await prepared({seed: 14})
     const always = await wickerIn(['launch', q.dir, ...FAST, '--retries', '2', '--halt', 'never'], {env: {WICKER_BUILTIN_FAIL: 'crash'}})
     expect(always.code).toBe(1)
     expect(always.json.result.attempts).toBe(3 * q.packets)
@@ -72,7 +73,7 @@ describe('launch with the built-in agent', () => {
   })
 
   it('classifies garbage as invalid-output, a silent hang as timeout, and a slow answer as ok', async () => {
-    const p = prepared()
+    const p = await prepared()
     const garbage = await wickerIn(['launch', p.dir, ...FAST, '--retries', '0', '--halt', 'never', '--only', '1'], {env: {WICKER_BUILTIN_FAIL: 'garbage'}})
     expect(garbage.json.result.failures).toEqual([expect.objectContaining({index: 1, class: 'invalid-output'})])
     const hang = await wickerIn(['launch', p.dir, ...FAST, '--retries', '0', '--halt', 'never', '--only', '2', '--idle-timeout', '1s'], {env: {WICKER_BUILTIN_FAIL: 'silent-hang'}})
@@ -83,7 +84,7 @@ describe('launch with the built-in agent', () => {
   })
 
   it('--retry-failed runs only the failed packets; --only picks packets by number', async () => {
-    const p = prepared({seeds: 24, packetSize: 6})
+    const p = await prepared({seeds: 24, packetSize: 6})
     const first = await wickerIn(['launch', p.dir, ...FAST, '--retries', '0', '--halt', 'never'], {env: {WICKER_BUILTIN_FAIL: 'crash', WICKER_BUILTIN_FAIL_RATE: '0.5'}})
     const failed = first.json.result.failures.map((f: {packet: string}) => f.packet).sort()
     expect(failed.length).toBeGreaterThan(0)
@@ -96,7 +97,7 @@ describe('launch with the built-in agent', () => {
   })
 
   it('runs many agents at once without a Node warning on stderr (it would tear the live view)', async () => {
-    const p = prepared({seeds: 16, packetSize: 1, seed: 19})
+    const p = await prepared({seeds: 16, packetSize: 1, seed: 19})
     expect(p.packets).toBeGreaterThanOrEqual(12)
     const run = await wickerIn(['launch', p.dir, ...FAST, '--concurrency', '16'], {env: {WICKER_BUILTIN_DELAY_MS: '400'}})
     expect(run.code).toBe(0)
@@ -105,7 +106,7 @@ describe('launch with the built-in agent', () => {
   })
 
   it('halts once the share of failed packets reaches --halt', async () => {
-    const p = prepared({seeds: 30, packetSize: 4})
+    const p = await prepared({seeds: 30, packetSize: 4})
     const run = await wickerIn(['launch', p.dir, ...FAST, '--retries', '0', '--concurrency', '1', '--halt', '50%'], {env: {WICKER_BUILTIN_FAIL: 'crash'}})
     expect(run.code).toBe(1)
     expect(run.json.result.halted).toMatch(/4 of 4 finished packets failed/)
@@ -119,7 +120,7 @@ describe('launch with (fake) claude, codex and gemini', () => {
   const env = (mode: string, extra: Record<string, string> = {}) => ({PATH: `${bin}:${process.env.PATH}`, FAKE_MODE: mode, FAKE_STATE: state, ...extra})
 
   it('claude: the JSON comes from the result text, with cost and tokens, and claude runs headless with stdin', async () => {
-    const p = prepared()
+    const p = await prepared()
     const record = join(tempDir(), 'calls.ndjson')
     const run = await wickerIn(['launch', p.dir, '--agent', 'claude', ...FAST], {env: env('ok', {FAKE_RECORD: record})})
     expect(run.code).toBe(0)
@@ -131,7 +132,7 @@ describe('launch with (fake) claude, codex and gemini', () => {
   })
 
   it('claude: exit 0 with an error result is a crash, and is retried', async () => {
-    const p = prepared()
+    const p = await prepared()
     const run = await wickerIn(['launch', p.dir, '--agent', 'claude', ...FAST, '--retries', '1', '--halt', 'never'], {env: env('error-result')})
     expect(run.code).toBe(1)
     expect(run.json.result.attempts).toBe(2 * p.packets)
@@ -139,7 +140,7 @@ describe('launch with (fake) claude, codex and gemini', () => {
   })
 
   it('claude: a rate limit with a reset time pauses, waits for the reset, and the packet then succeeds', async () => {
-    const p = prepared()
+    const p = await prepared()
     const started = Date.now()
     const run = await wickerIn(['launch', p.dir, '--agent', 'claude', ...FAST, '--retries', '0'], {env: env('ratelimit-once', {FAKE_STATE: tempDir()})})
     expect(run.code).toBe(0)
@@ -153,7 +154,7 @@ describe('launch with (fake) claude, codex and gemini', () => {
   })
 
   it('claude: stream-json events and an output file the agent wrote; an allowed_warning rate-limit event changes nothing', async () => {
-    const p = prepared()
+    const p = await prepared()
     const run = await wickerIn(['launch', p.dir, '--agent', 'claude', '--agent-bin', join(bin, 'claude'), ...FAST, '--only', '1'], {env: {FAKE_MODE: 'write', FAKE_STATE: state}})
     expect(run.code).toBe(0)
     expect(run.json.result.packets.ok).toBe(1)
@@ -161,7 +162,7 @@ describe('launch with (fake) claude, codex and gemini', () => {
   })
 
   it('claude: a rejected rate-limit event pauses the launch until its resetsAt (not the reset its words name), then the packet is done', async () => {
-    const p = prepared()
+    const p = await prepared()
     const fresh = tempDir()
     const run = await wickerIn(['launch', p.dir, '--agent', 'claude', '--agent-bin', join(bin, 'claude'), ...FAST, '--only', '1', '--retries', '0'], {env: {FAKE_MODE: 'rejected-once', FAKE_STATE: fresh}})
     expect(run.code).toBe(0)
@@ -180,7 +181,7 @@ describe('launch with (fake) claude, codex and gemini', () => {
   })
 
   it('claude: one that prints its events and then hangs is still stopped by --idle-timeout', async () => {
-    const p = prepared()
+    const p = await prepared()
     const started = Date.now()
     const run = await wickerIn(['launch', p.dir, '--agent', 'claude', '--agent-bin', join(bin, 'claude'), ...FAST, '--only', '1', '--retries', '0', '--halt', 'never', '--idle-timeout', '1s'], {env: {FAKE_MODE: 'stream-hang', FAKE_STATE: state}})
     expect(run.code).toBe(1)
@@ -189,7 +190,7 @@ describe('launch with (fake) claude, codex and gemini', () => {
   })
 
   it('claude: garbage is invalid-output; a hang is a timeout; bad credentials stop the run without retries', async () => {
-    const p = prepared()
+    const p = await prepared()
     expect((await wickerIn(['launch', p.dir, '--agent', 'claude', ...FAST, '--retries', '0', '--only', '1', '--halt', 'never'], {env: env('garbage')})).json.result.failures[0].class).toBe('invalid-output')
     expect((await wickerIn(['launch', p.dir, '--agent', 'claude', ...FAST, '--retries', '0', '--only', '2', '--halt', 'never', '--idle-timeout', '1s'], {env: env('hang')})).json.result.failures[0].class).toBe('timeout')
     const auth = await wickerIn(['launch', p.dir, '--agent', 'claude', ...FAST, '--retries', '3', '--concurrency', '1'], {env: env('auth')})
@@ -199,7 +200,7 @@ describe('launch with (fake) claude, codex and gemini', () => {
   })
 
   it('codex: JSONL events; turn.failed with exit 0 is a crash; a usage limit is rate-limited', async () => {
-    const p = prepared()
+    const p = await prepared()
     const ok = await wickerIn(['launch', p.dir, '--agent', 'codex', ...FAST, '--only', '1'], {env: env('ok')})
     expect(ok.json.result.packets.ok).toBe(1)
     expect(ends(p.dir, p.run)[0]).toMatchObject({class: 'ok', tokens: {input: 1000, output: 700}})
@@ -221,7 +222,7 @@ describe('launch with (fake) claude, codex and gemini', () => {
   })
 
   it('gemini: the response field holds the JSON; exit 42 is an input error (auth class), never retried', async () => {
-    const p = prepared()
+    const p = await prepared()
     expect((await wickerIn(['launch', p.dir, '--agent', 'gemini', ...FAST, '--only', '1'], {env: env('ok')})).json.result.packets.ok).toBe(1)
     const bad = await wickerIn(['launch', p.dir, '--agent', 'gemini', ...FAST, '--only', '2', '--retries', '3'], {env: env('bad-input')})
     expect(bad.json.result.failures[0].class).toBe('auth')
@@ -229,7 +230,7 @@ describe('launch with (fake) claude, codex and gemini', () => {
   })
 
   it('says clearly when the agent CLI is not installed: a usage error before any packet starts', async () => {
-    const p = prepared()
+    const p = await prepared()
     const run = await wickerIn(['launch', p.dir, '--agent', 'claude', '--agent-bin', '/nonexistent/claude', ...FAST, '--only', '1'])
     expect(run.code).toBe(2)
     expect(run.json).toMatchObject({name: 'E_AGENT_NOT_FOUND', message: expect.stringContaining('/nonexistent/claude')})
@@ -241,7 +242,7 @@ describe('launch --sessions orchestrator (a fake claude orchestrator)', () => {
   const claude = join(bin, 'claude')
 
   it('a session that writes only some of its packets\' outputs: those are done, the others retried together in a smaller session, then failed', async () => {
-    const p = prepared({seeds: 24, packetSize: 4})
+    const p = await prepared({seeds: 24, packetSize: 4})
     expect(p.packets).toBeGreaterThanOrEqual(4)
     const record = join(tempDir(), 'sessions.ndjson')
     const run = await wickerIn(['launch', p.dir, '--agent', 'claude', '--agent-bin', claude, ...FAST, '--sessions', 'orchestrator', '--group-size', '4', '--only', '1-4', '--retries', '1', '--halt', 'never'], {env: {FAKE_MODE: 'orchestrate', FAKE_STATE: tempDir(), FAKE_RECORD: record}})
@@ -269,7 +270,7 @@ describe('launch --sessions orchestrator (a fake claude orchestrator)', () => {
   })
 
   it('Ctrl-C during a hanging orchestrator session stops the session and the worker it started; every packet of it is interrupted', async () => {
-    const p = prepared()
+    const p = await prepared()
     const state = tempDir()
     const child = spawn(process.execPath, [BIN, 'launch', p.dir, '--agent', 'claude', '--agent-bin', claude, '--sessions', 'orchestrator', '--stagger', '0s', '--grace', '300ms', '--json'], {env: {...process.env, FAKE_MODE: 'orchestrate-hang', FAKE_STATE: state}, stdio: 'ignore'})
     const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)))
@@ -286,7 +287,7 @@ describe('launch --sessions orchestrator (a fake claude orchestrator)', () => {
   })
 
   it('refuses an agent that cannot start workers of its own, and --group-size without orchestrator sessions', async () => {
-    const p = prepared()
+    const p = await prepared()
     expect((await wickerIn(['launch', p.dir, ...FAST, '--sessions', 'orchestrator'])).json).toMatchObject({status: 2, name: 'E_SESSIONS'})
     expect((await wickerIn(['launch', p.dir, ...FAST, '--group-size', '3'])).json).toMatchObject({status: 2, name: 'E_SESSIONS'})
     expect((await wickerIn(['launch', p.dir, '--agent', 'claude', '--agent-bin', claude, ...FAST, '--sessions', 'orchestrator', '--group-size', '0'])).code).toBe(2)

@@ -9,7 +9,12 @@ import {copyCourse, flowCourse} from '../helpers/flow.js'
 import {deadPid, plantLock} from '../helpers/lock.js'
 
 const MERGES = 4
-const TRIALS = 10
+/**
+ * The race itself (four merges over one stale lock) runs 200 times against the merge code in
+ * test/unit/merge/merge-race.test.ts; here the real CLI's side of it (exit 3 E_LOCK_HELD and its
+ * JSON, no stack trace, staging kept or moved, the stale lock kept for reading), 5 trials of 4 processes.
+ */
+const TRIALS = 5
 
 interface Run {
   i: number

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {BIN, STACK_TRACE, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 
 const ROOT = new URL('../..', import.meta.url).pathname
@@ -18,18 +19,20 @@ function noTerminal(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('what oclif users expect', () => {
-  it('answers help and -h for every command, the root help listing them all', () => {
-    const root = wicker(['help'])
+  // in process (test/helpers/cli-in.ts; cli-in.test.ts checks help is the same both ways): the bin's
+  // own --help shortcut is the next case's, with real processes
+  it('answers help and -h for every command, the root help listing them all', async () => {
+    const root = await wickerIn(['help'])
     expect(root.code).toBe(0)
     // a topic's commands (serve:token:create) are listed under their topic (serve), whose own help lists them
     for (const id of Object.keys(manifest.commands)) expect(root.stdout).toContain(id.split(':')[0])
     for (const id of Object.keys(manifest.commands).filter((c) => c.includes(':'))) {
       const topic = id.split(':').slice(0, -1)
-      expect(wicker(['help', ...topic]).stdout, id).toContain(id.replaceAll(':', ' '))
+      expect((await wickerIn(['help', ...topic])).stdout, id).toContain(id.replaceAll(':', ' '))
     }
-    expect(wicker(['help', 'validate']).stdout).toContain('$ wicker validate COURSE')
+    expect((await wickerIn(['help', 'validate'])).stdout).toContain('$ wicker validate COURSE')
     for (const id of ['validate', 'merge', 'demo', 'version']) {
-      const short = wicker([id, '-h'])
+      const short = await wickerIn([id, '-h'])
       expect(short.code, id).toBe(0)
       expect(short.stdout).toContain(`$ wicker ${id}`)
       expect(short.stdout).toContain('EXAMPLES')
@@ -42,15 +45,16 @@ describe('what oclif users expect', () => {
     for (const id of ['autocomplete', 'help', 'version']) expect(cached.stdout).toMatch(new RegExp(`^  ${id} `, 'm'))
   })
 
-  it('prints the version line from `version` as from --version, more with --verbose, an envelope with --json', () => {
+  it('prints the version line from `version` as from --version, more with --verbose, an envelope with --json', async () => {
+    // --version is the bin's own shortcut (a process); the version command runs in process
     const line = wicker(['--version']).stdout
-    const version = wicker(['version'])
+    const version = await wickerIn(['version'])
     expect(version.code).toBe(0)
     expect(version.stdout).toBe(line)
-    const verbose = wicker(['version', '--verbose'])
+    const verbose = await wickerIn(['version', '--verbose'])
     expect(verbose.stdout).toContain(line.trim())
     expect(verbose.stdout).toMatch(/Plugins: .*@oclif\/plugin-autocomplete/)
-    const json = wicker(['version', '--json'])
+    const json = await wickerIn(['version', '--json'])
     expect(json.code).toBe(0)
     expect(json.json).toMatchObject({status: 0, result: {cliVersion: line.split(' ')[0], nodeVersion: `node-${process.version}`}})
   })
@@ -68,8 +72,8 @@ describe('what oclif users expect', () => {
     expect(far.stderr).not.toContain('Did you mean')
   })
 
-  it('suggests the flag meant', () => {
-    const r = wicker(['validate', SAMPLE, '--strcit'])
+  it('suggests the flag meant', async () => {
+    const r = await wickerIn(['validate', SAMPLE, '--strcit'])
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('Nonexistent flag: --strcit (did you mean --strict?)')
   })

@@ -3,7 +3,8 @@ import {cpSync, existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
-import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {STACK_TRACE} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 
 const ROOT = new URL('../..', import.meta.url).pathname
@@ -34,7 +35,8 @@ describe('the README', () => {
     expect(named.size).toBeGreaterThan(10)
   })
 
-  it('runs every line of its sample-course examples, as written, each exiting 0', () => {
+  // in process (test/helpers/cli-in.ts): the same commands, arguments and cwd, without a Node start each
+  it('runs every line of its sample-course examples, as written, each exiting 0', async () => {
     const lines = between(README, '<!-- sample-examples -->', '<!-- sample-examples-stop -->')
       .split('\n')
       .filter((l) => l.startsWith('wicker '))
@@ -43,7 +45,7 @@ describe('the README', () => {
     const cwd = tempDir()
     cpSync(join(ROOT, 'sample'), join(cwd, 'sample'), {recursive: true})
     for (const args of lines) {
-      const r = wicker(args, {cwd})
+      const r = await wickerIn(args, {cwd})
       expect(r.code, `wicker ${args.join(' ')}\n${r.stderr}`).toBe(0)
       expect(r.stderr).not.toMatch(STACK_TRACE)
     }

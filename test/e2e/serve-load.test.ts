@@ -5,7 +5,8 @@ import {describe, expect, it} from 'vitest'
 
 import {loadCourse} from '../../src/core/course/load.js'
 import {sha256Hex} from '../../src/core/hash.js'
-import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {STACK_TRACE} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {hostileCorpus} from '../helpers/hostile-corpus.js'
 import {startServer} from '../../bench/serve-process.js'
 import {basketsFor, stagingCourse} from '../helpers/staging.js'
@@ -27,7 +28,8 @@ function prng(seed: number) {
 async function served(seed: number, extra: string[] = ['--rate', '100000']) {
   const synth = stagingCourse(8, seed)
   const course = await loadCourse(synth.dir)
-  const token = wicker(['serve', 'token', 'create', synth.dir, '--json']).json.result.token as string
+  // the token made in process; the server is the process here
+  const token = (await wickerIn(['serve', 'token', 'create', synth.dir, '--json'])).json.result.token as string
   const server = await startServer(synth.dir, extra)
   const good = basketsFor(course, 5)[0]!
   const body = (salt: string) => JSON.stringify({[good.lego.id]: {practice_phrases: basketsFor(course, 5, salt)[0]!.phrases}})

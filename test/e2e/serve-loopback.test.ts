@@ -5,6 +5,7 @@ import {describe, expect, it} from 'vitest'
 
 import {loadCourse} from '../../src/core/course/load.js'
 import {STACK_TRACE, wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {schemaErrors} from '../helpers/json-schemas.js'
 import {startServer} from '../../bench/serve-process.js'
 import {basketsFor, stagingCourse} from '../helpers/staging.js'
@@ -17,7 +18,8 @@ describe('wicker serve on loopback', () => {
   it('takes uploads from fetch byte for byte, 20 at once each once, and stops on SIGTERM with 143 and the port closed', async () => {
     const synth = stagingCourse()
     const course = await loadCourse(synth.dir)
-    const made = wicker(['serve', 'token', 'create', synth.dir, '--json'])
+    // tokens are made in process; every serve is a process of its own (it serves until stopped)
+    const made = await wickerIn(['serve', 'token', 'create', synth.dir, '--json'])
     expect(made.code, made.stderr).toBe(0)
     const token = made.json.result.token as string
     const lego = basketsFor(course, 5)[0]!.lego.id
@@ -97,7 +99,7 @@ describe('wicker serve on loopback', () => {
   it('on SIGTERM lets an upload in flight finish (201, the file whole), then exits 143', async () => {
     const synth = stagingCourse(8, 63)
     const course = await loadCourse(synth.dir)
-    const token = wicker(['serve', 'token', 'create', synth.dir, '--json']).json.result.token as string
+    const token = (await wickerIn(['serve', 'token', 'create', synth.dir, '--json'])).json.result.token as string
     const data = JSON.stringify({[basketsFor(course, 5)[0]!.lego.id]: {practice_phrases: basketsFor(course, 5)[0]!.phrases}})
     const {child, listening, exited} = await startServer(synth.dir)
     const upload = halfUpload(listening.url, `/v1/courses/${course.code}/staging/tav.json`, token, data)
@@ -113,7 +115,7 @@ describe('wicker serve on loopback', () => {
   it('leaves nothing in staging for a body cut off mid-way, or one slower than --request-timeout (408)', async () => {
     const synth = stagingCourse(8, 64)
     const course = await loadCourse(synth.dir)
-    const token = wicker(['serve', 'token', 'create', synth.dir, '--json']).json.result.token as string
+    const token = (await wickerIn(['serve', 'token', 'create', synth.dir, '--json'])).json.result.token as string
     const data = JSON.stringify({[basketsFor(course, 5)[0]!.lego.id]: {practice_phrases: basketsFor(course, 5)[0]!.phrases}})
     const {child, listening, exited} = await startServer(synth.dir, ['--request-timeout', '1s'])
     try {

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 
 import {loadCourse} from '../../src/core/course/load.js'
 import {launchChromium} from '../helpers/browser.js'
-import {wicker} from '../helpers/cli.js'
+import {wickerIn} from '../helpers/cli-in.js'
 import {startServer} from '../../bench/serve-process.js'
 import {basketsFor, stagingCourse} from '../helpers/staging.js'
 
@@ -11,7 +11,8 @@ describe('wicker serve status page in headless Chromium', () => {
     const started = Date.now()
     const synth = stagingCourse(12, 67)
     const course = await loadCourse(synth.dir)
-    const token = wicker(['serve', 'token', 'create', synth.dir, '--json']).json.result.token as string
+    // the token and the status calls in process: the server is the process here
+    const token = (await wickerIn(['serve', 'token', 'create', synth.dir, '--json'])).json.result.token as string
     const {child, listening, exited} = await startServer(synth.dir)
     const browser = await launchChromium()
     try {
@@ -22,19 +23,19 @@ describe('wicker serve status page in headless Chromium', () => {
       page.on('console', (m) => m.type() === 'error' && errors.push(m.text()))
       page.on('pageerror', (e) => errors.push(String(e)))
       const shown = async (k: string) => page.locator(`[data-k="${k}"]`).first().textContent()
-      const status = () => wicker(['status', synth.dir, '--json']).json.result
+      const status = async () => (await wickerIn(['status', synth.dir, '--json'])).json.result
 
       const res = await page.goto(`${listening.url}/?token=${token}`)
       expect(res!.status()).toBe(200)
       expect(new URL(page.url()).search).toBe('')
       await page.locator('#live', {hasText: /^live$/}).waitFor({timeout: 5000})
-      const before = status()
+      const before = await status()
       expect([await shown('present'), await shown('needed'), await shown('staging-files')]).toEqual([String(before.counts.present), String(before.counts.needed), String(before.staging.files)])
 
       const lego = basketsFor(course, 3)[0]!.lego.id
       const up = await fetch(`${listening.url}/v1/courses/${course.code}/staging/liv.json`, {method: 'PUT', body: JSON.stringify({[lego]: {practice_phrases: basketsFor(course, 3)[0]!.phrases}}), headers: {authorization: `Bearer ${token}`}})
       expect(up.status).toBe(201)
-      const after = status()
+      const after = await status()
       expect(after.staging.files).toBe(before.staging.files + 1)
       await page.locator('[data-k="staging-files"]', {hasText: String(after.staging.files)}).waitFor({timeout: 5000})
       expect(await shown('staging-candidates')).toBe(String(after.staging.candidates))

@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 
 import {generateCourse} from '../../bench/synth/generate.js'
 import {writeCourse} from '../../bench/synth/write.js'
-import {BIN, wicker} from '../helpers/cli.js'
+import {BIN} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir} from '../helpers/fs.js'
 import {plantLock} from '../helpers/lock.js'
@@ -17,9 +17,10 @@ import {alive, waitFor} from '../helpers/procs.js'
  */
 const FAST = ['--stagger', '0s', '--grace', '300ms']
 
-function preparedCourse(seed: number, shards: number | null): string {
+async function preparedCourse(seed: number, shards: number | null): Promise<string> {
   const dir = writeCourse(tempDir(), generateCourse({seeds: 12, seed, canon: {fill: 0.3}}))
-  const prep = wicker(['prepare-segments', dir, '--run', 'r1', '--packet-size', '4', ...(shards ? ['--shards', String(shards)] : []), '--json'])
+  // in process: the launches that hold locks are the processes here
+  const prep = await wickerIn(['prepare-segments', dir, '--run', 'r1', '--packet-size', '4', ...(shards ? ['--shards', String(shards)] : []), '--json'])
   expect(prep.code, prep.stderr).toBe(0)
   return dir
 }
@@ -41,7 +42,7 @@ describe.each([
   {what: 'a run\'s lock (launch of the whole run)', shards: null, args: [], rel: '.wicker/runs/r1', command: 'wicker launch r1'},
 ])('$what left by a launch SIGKILLed on another host', async ({shards, args, rel, command}) => {
   it('blocks the next launch (exit 3, naming its id) until `wicker unlock --lock-id` removes it, kept as lock.stale-<id>; then the launch runs', async () => {
-    const dir = preparedCourse(shards ? 51 : 52, shards)
+    const dir = await preparedCourse(shards ? 51 : 52, shards)
     const folder = join(dir, rel)
     const launch = await hangingLaunch(dir, args, folder)
     process.kill(launch.pid, 'SIGKILL')
@@ -90,7 +91,7 @@ describe.each([
 
 describe('unlock --lock-id with an id no lock has', () => {
   it('exits 2 listing every lock there is (course, run, shard) with its id and where; removes none', async () => {
-    const dir = preparedCourse(53, 2)
+    const dir = await preparedCourse(53, 2)
     const shardDir = join(dir, '.wicker', 'runs', 'r1', 'shards', '2-of-2')
     mkdirSync(shardDir, {recursive: true})
     const course = plantLock(dir, {pid: 4242, host: 'laptop-9', command: 'wicker merge'})
@@ -114,7 +115,7 @@ describe('unlock --lock-id with an id no lock has', () => {
   })
 
   it('a lock found twice (a folder copied with its lock) is refused, exit 2 naming both; a lock wicker cannot read stays E_LOCK_INVALID', async () => {
-    const dir = preparedCourse(57, 2)
+    const dir = await preparedCourse(57, 2)
     const runs = join(dir, '.wicker', 'runs', 'r1', 'shards')
     for (const slug of ['1-of-2', '2-of-2']) mkdirSync(join(runs, slug), {recursive: true})
     const held = plantLock(dir, {host: 'elsewhere', command: 'wicker launch r1 --shard 1/2', root: join(runs, '1-of-2')})
@@ -124,7 +125,7 @@ describe('unlock --lock-id with an id no lock has', () => {
     expect(twice.json).toMatchObject({name: 'E_LOCK_COPIES', details: {locks: ['.wicker/runs/r1/shards/1-of-2/lock', '.wicker/runs/r1/shards/2-of-2/lock']}})
     expect(lockNames(join(runs, '1-of-2'))).toEqual(['lock', `lock.${held.lockId}`])
 
-    const other = preparedCourse(58, null)
+    const other = await preparedCourse(58, null)
     writeFileSync(join(other, '.wicker', 'lock'), '{"pid": "not one"')
     const bad = await wickerIn(['unlock', other, '--lock-id', held.lockId, '--json'])
     expect(bad.code).toBe(2)
@@ -132,14 +133,14 @@ describe('unlock --lock-id with an id no lock has', () => {
   })
 
   it('with no lock at all: "There was no lock", exit 0', async () => {
-    const dir = preparedCourse(54, 2)
+    const dir = await preparedCourse(54, 2)
     const r = await wickerIn(['unlock', dir, '--lock-id', '0badc0de-0000-4000-8000-000000000000'])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('There was no lock.')
   })
 
   it('never reads or moves a lock through a symlinked run folder', async () => {
-    const dir = preparedCourse(55, null)
+    const dir = await preparedCourse(55, null)
     const outside = tempDir()
     const planted = plantLock(dir, {root: outside, host: 'elsewhere', command: 'wicker launch r2'})
     symlinkSync(outside, join(dir, '.wicker', 'runs', 'r2'))
@@ -153,7 +154,7 @@ describe('unlock --lock-id with an id no lock has', () => {
 
 describe('unlock of a launch still running on this host', () => {
   it('is refused without --force (exit 3, E_LOCK_LIVE, the lock left); --force removes it, warning with its pid', async () => {
-    const dir = preparedCourse(56, 2)
+    const dir = await preparedCourse(56, 2)
     const folder = join(dir, '.wicker', 'runs', 'r1', 'shards', '2-of-2')
     const launch = await hangingLaunch(dir, ['--shard', '2/2'], folder)
     try {

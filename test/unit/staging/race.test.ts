@@ -6,7 +6,7 @@ import {describe, expect, it} from 'vitest'
 import {loadCourse} from '../../../src/core/course/load.js'
 import {WickerError} from '../../../src/core/errors.js'
 import {extractFor} from '../../../src/core/extract/run.js'
-import {wicker} from '../../helpers/cli.js'
+import {wickerIn} from '../../helpers/cli-in.js'
 import {basketsFor, stagingCourse} from '../../helpers/staging.js'
 
 /**
@@ -94,7 +94,8 @@ describe('extract while another process changes staging', async () => {
     const churner = await start(CHURNER, dir)
     try {
       for (const command of ['extract', 'preview']) {
-        const run = wicker([command, synth.dir, '--json'])
+        // in process: the churner beside it is the other process
+        const run = await wickerIn([command, synth.dir, '--json'])
         expect([0, 3], `${command}: ${run.stdout.slice(0, 300)}`).toContain(run.code)
         if (run.code === 3) expect(run.json).toMatchObject({status: 3, name: 'E_STAGING_CHANGING', message: expect.stringContaining('staging is changing (a merge is moving files?)'), hint: expect.stringContaining('again')})
         if (run.code === 0 && command === 'extract') expect(run.json.result.candidates).toBe(20)

@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 import {readCanon} from '../../../src/core/canon/read.js'
 import {gateSettingsSchema, validateSettingsSchema} from '../../../src/core/schemas/config.js'
 import {validate} from '../../../src/core/validate/validate.js'
-import {wicker} from '../../helpers/cli.js'
+import {wickerIn} from '../../helpers/cli-in.js'
 import {loadCourse} from '../../../src/core/course/load.js'
 import {tempDir, writeTree} from '../../helpers/fs.js'
 
@@ -44,7 +44,7 @@ describe('validate: encoding', () => {
   it('makes `wicker validate` exit 1 with the finding in its JSON', async () => {
     const dir = writeTree(`${tempDir()}/qtl_for_qkn`, {'lego_pairs.json': pairs, 'lego_baskets.json': canonText})
     expect(readFileSync(join(dir, 'lego_baskets.json'), 'utf8')).toContain('\\ud800')
-    const run = wicker(['validate', dir, '--json'])
+    const run = await wickerIn(['validate', dir, '--json'])
     expect(run.code).toBe(1)
     expect(run.json.result.findings.filter((f: {check: string}) => f.check === 'encoding')).toHaveLength(2)
   })
