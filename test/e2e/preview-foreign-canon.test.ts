@@ -30,7 +30,7 @@ describe('preview of a canon another tool wrote', () => {
     const preview = await wickerIn(['preview', dir, '--json', '--on-conflict', 'take-staging', '--out', plan])
     expect(preview.stderr).not.toMatch(STACK_TRACE)
     expect(preview.code, preview.stderr).toBe(0)
-    const counts = preview.json.result.counts as Record<string, number>
+    const counts = preview.json.result.counts as {new: number; update: number; conflict: number; identical: number; fill: number}
     // the plan touches baskets canon holds, not only new ones
     expect(counts.new).toBeGreaterThan(0)
     expect(counts.update + counts.conflict + counts.identical + counts.fill).toBeGreaterThan(0)
