@@ -10,6 +10,8 @@ import {hasUsable, isUsable, type BasketLocation, type Canon, type CanonBasket, 
 import {isObject} from '../json.js'
 import {memberPath} from '../strict-json.js'
 import {scanCanon, SpanBasket} from './scan.js'
+import {ByteBasket} from './byte-basket.js'
+import {OTHER, SHAPED_USABLE, scanUsable} from './usable-scan.js'
 import {CANON_MAX_DEPTH, parseCanonHeld, parseCanonQuiet, parseCanonStrict, REFUSED} from './strict.js'
 
 /** Fields the old upload server spread into the canon's top level (DOMAIN.md §2). */
@@ -133,7 +135,7 @@ export function readCanonValue(value: Json, file: string, sha256: string | null,
   } else if (source !== undefined) {
     for (const [id, basket] of container === 'baskets' && members ? members : Object.entries(source)) {
       if (!LEGO_ID.test(id)) findings.push({kind: 'non-lego-key', basket: id, message: `"${container}" has the key ${JSON.stringify(id)}, which is not a LEGO id.`})
-      const read = basket instanceof SpanBasket ? basket : readBasket(id, basket, container === 'data' ? 'data' : 'baskets', findings, tally)
+      const read = basket instanceof SpanBasket || basket instanceof ByteBasket ? basket : readBasket(id, basket, container === 'data' ? 'data' : 'baskets', findings, tally)
       if (read) baskets.set(id, read)
     }
   }
@@ -245,8 +247,12 @@ export class LazyBaskets implements ReadonlyMap<string, CanonBasket> {
  */
 export interface CanonReadOptions {
   maxDepth?: number
-  /** the canon is only read (validate, detect, report): baskets in wicker's shape may keep their phrases as spans of the file's text (scan.ts) */
-  spans?: boolean
+  /**
+   * the canon is only read (validate, detect, report): baskets in wicker's shape may keep their
+   * phrases as spans of the file's text (scan.ts); 'usable' (detect): the caller asks of such a
+   * basket only its id and whether it has a usable phrase, told from the bytes (usable-scan.ts)
+   */
+  spans?: boolean | 'usable'
   /** validate only: read lone surrogate escapes (it flags them) instead of refusing canon */
   allowLoneSurrogates?: boolean
 }
@@ -288,7 +294,7 @@ function canonByLayout(held: Held, file: string, index: CanonIndex | null, optio
  * With `spans` (commands that only read canon), a canon the scan of scan.ts reads is read that way.
  */
 function canonInFull(held: Held, file: string, options: CanonReadOptions): Canon {
-  return (options.spans ? canonBySpans(held, file, options) : null) ?? readCanonValue(parseCanonHeld(held, file, {maxDepth: options.maxDepth ?? CANON_MAX_DEPTH, allowLoneSurrogates: options.allowLoneSurrogates}), file, held.sha)
+  return (options.spans === 'usable' ? canonByUsable(held, file, options) : options.spans ? canonBySpans(held, file, options) : null) ?? readCanonValue(parseCanonHeld(held, file, {maxDepth: options.maxDepth ?? CANON_MAX_DEPTH, allowLoneSurrogates: options.allowLoneSurrogates}), file, held.sha)
 }
 
 class Refused extends Error {}
@@ -317,6 +323,42 @@ function canonBySpans(held: Held, file: string, options: CanonReadOptions): Cano
       const value = parseCanonQuiet(text.slice(member.start, member.end), {...strict, maxDepth: maxDepth - 2})
       if (value === REFUSED) throw new Refused()
       yield [member.id, value]
+    }
+  }
+  try {
+    return readCanonValue(header, file, held.sha, members())
+  } catch (error) {
+    if (error instanceof Refused) return null
+    throw error
+  }
+}
+
+/**
+ * Canon from one scan of its bytes (usable-scan.ts), for a caller that asks of a wicker-shaped
+ * basket only its id and usable (detect): such baskets are ByteBaskets, any other basket is parsed
+ * and checked on its own, as canonBySpans does. Null where the full read must decide.
+ */
+function canonByUsable(held: Held, file: string, options: CanonReadOptions): Canon | null {
+  const maxDepth = options.maxDepth ?? CANON_MAX_DEPTH
+  const bytes = held.bytes!
+  const scanned = scanUsable(bytes, maxDepth)
+  if (!scanned) return null
+  const strict = {allowLoneSurrogates: options.allowLoneSurrogates}
+  const header = parseCanonQuiet(scanned.header, {...strict, maxDepth})
+  if (header === REFUSED) return null
+  const {ids, kinds, starts, ends} = scanned
+  function* members(): Generator<[string, Json]> {
+    for (let m = 0; m < ids.length; m++) {
+      const id = ids[m]!
+      const kind = kinds[m]!
+      if (kind !== OTHER) {
+        yield [id, new ByteBasket(id, kind === SHAPED_USABLE, bytes, starts[m]!, ends[m]!)]
+        continue
+      }
+      // the container sits at depth 1, so a basket's value opens at depth 2
+      const value = parseCanonQuiet(bytes.toString('utf8', starts[m]!, ends[m]!), {...strict, maxDepth: maxDepth - 2})
+      if (value === REFUSED) throw new Refused()
+      yield [id, value]
     }
   }
   try {
