@@ -61,8 +61,13 @@ function course(content: string | Buffer | ((file: string) => void) | null): str
 }
 
 describe('detect reads canon on a worker thread, and answers as the main thread does', () => {
-  it('is built with its worker', () => {
+  it('is built with its worker, used by default for a canon of 8 MB or more', async () => {
     expect(existsSync(fileURLToPath(new URL('../../dist/core/canon/usable-worker.js', import.meta.url)))).toBe(true)
+    const built = (await import(new URL('../../dist/core/canon/usable-off-thread.js', import.meta.url).href)) as typeof import('../../src/core/canon/usable-off-thread.js')
+    const {canReadOffThread, OFF_THREAD_BYTES} = built
+    expect(OFF_THREAD_BYTES).toBe(8 * 1024 ** 2)
+    expect([canReadOffThread(OFF_THREAD_BYTES - 1, {}), canReadOffThread(OFF_THREAD_BYTES, {}), canReadOffThread(-1, {})]).toEqual([false, true, false])
+    expect([canReadOffThread(10, {WICKER_CANON_WORKER: '1'}), canReadOffThread(OFF_THREAD_BYTES, {WICKER_CANON_WORKER: '0'})]).toEqual([true, false])
   })
 
   for (const [name, content] of Object.entries(CANONS)) {
