@@ -1,4 +1,4 @@
-import {existsSync} from 'node:fs'
+import {existsSync, statSync} from 'node:fs'
 
 import {LEGO_ID} from '../course/model.js'
 import {InputError} from '../errors.js'
@@ -10,6 +10,9 @@ import {hasUsable, isUsable, type BasketLocation, type Canon, type CanonBasket, 
 import {isObject} from '../json.js'
 import {memberPath} from '../strict-json.js'
 import {scanCanon, SpanBasket} from './scan.js'
+import {ByteBasket} from './byte-basket.js'
+import {OTHER, SHAPED_USABLE, scanUsable, type UsableScan} from './usable-scan.js'
+import {canReadOffThread, readOffThread} from './usable-off-thread.js'
 import {CANON_MAX_DEPTH, parseCanonHeld, parseCanonQuiet, parseCanonStrict, REFUSED} from './strict.js'
 
 /** Fields the old upload server spread into the canon's top level (DOMAIN.md §2). */
@@ -133,7 +136,7 @@ export function readCanonValue(value: Json, file: string, sha256: string | null,
   } else if (source !== undefined) {
     for (const [id, basket] of container === 'baskets' && members ? members : Object.entries(source)) {
       if (!LEGO_ID.test(id)) findings.push({kind: 'non-lego-key', basket: id, message: `"${container}" has the key ${JSON.stringify(id)}, which is not a LEGO id.`})
-      const read = basket instanceof SpanBasket ? basket : readBasket(id, basket, container === 'data' ? 'data' : 'baskets', findings, tally)
+      const read = basket instanceof SpanBasket || basket instanceof ByteBasket ? basket : readBasket(id, basket, container === 'data' ? 'data' : 'baskets', findings, tally)
       if (read) baskets.set(id, read)
     }
   }
@@ -245,8 +248,12 @@ export class LazyBaskets implements ReadonlyMap<string, CanonBasket> {
  */
 export interface CanonReadOptions {
   maxDepth?: number
-  /** the canon is only read (validate, detect, report): baskets in wicker's shape may keep their phrases as spans of the file's text (scan.ts) */
-  spans?: boolean
+  /**
+   * the canon is only read (validate, detect, report): baskets in wicker's shape may keep their
+   * phrases as spans of the file's text (scan.ts); 'usable' (detect): the caller asks of such a
+   * basket only its id and whether it has a usable phrase, told from the bytes (usable-scan.ts)
+   */
+  spans?: boolean | 'usable'
   /** validate only: read lone surrogate escapes (it flags them) instead of refusing canon */
   allowLoneSurrogates?: boolean
 }
@@ -288,7 +295,12 @@ function canonByLayout(held: Held, file: string, index: CanonIndex | null, optio
  * With `spans` (commands that only read canon), a canon the scan of scan.ts reads is read that way.
  */
 function canonInFull(held: Held, file: string, options: CanonReadOptions): Canon {
-  return (options.spans ? canonBySpans(held, file, options) : null) ?? readCanonValue(parseCanonHeld(held, file, {maxDepth: options.maxDepth ?? CANON_MAX_DEPTH, allowLoneSurrogates: options.allowLoneSurrogates}), file, held.sha)
+  return (options.spans === 'usable' ? canonByUsable(held, file, options) : options.spans ? canonBySpans(held, file, options) : null) ?? canonParsed(held, file, options)
+}
+
+/** Canon parsed and checked in full, whatever its shape: the read that refuses, with every place. */
+function canonParsed(held: Held, file: string, options: CanonReadOptions): Canon {
+  return readCanonValue(parseCanonHeld(held, file, {maxDepth: options.maxDepth ?? CANON_MAX_DEPTH, allowLoneSurrogates: options.allowLoneSurrogates}), file, held.sha)
 }
 
 class Refused extends Error {}
@@ -327,6 +339,50 @@ function canonBySpans(held: Held, file: string, options: CanonReadOptions): Cano
   }
 }
 
+/**
+ * Canon from one scan of its bytes (usable-scan.ts), for a caller that asks of a wicker-shaped
+ * basket only its id and usable (detect): such baskets are ByteBaskets, any other basket is parsed
+ * and checked on its own, as canonBySpans does. Null where the full read must decide.
+ */
+function canonByUsable(held: Held, file: string, options: CanonReadOptions, scanned: UsableScan | null = scanUsable(held.bytes!, options.maxDepth ?? CANON_MAX_DEPTH)): Canon | null {
+  const maxDepth = options.maxDepth ?? CANON_MAX_DEPTH
+  const bytes = held.bytes!
+  if (!scanned) return null
+  const strict = {allowLoneSurrogates: options.allowLoneSurrogates}
+  const header = parseCanonQuiet(scanned.header, {...strict, maxDepth})
+  if (header === REFUSED) return null
+  const {ids, kinds, starts, ends} = scanned
+  function* members(): Generator<[string, Json]> {
+    for (let m = 0; m < ids.length; m++) {
+      const id = ids[m]!
+      const kind = kinds[m]!
+      if (kind !== OTHER) {
+        yield [id, new ByteBasket(id, kind === SHAPED_USABLE, bytes, starts[m]!, ends[m]!)]
+        continue
+      }
+      // the container sits at depth 1, so a basket's value opens at depth 2
+      const value = parseCanonQuiet(bytes.toString('utf8', starts[m]!, ends[m]!), {...strict, maxDepth: maxDepth - 2})
+      if (value === REFUSED) throw new Refused()
+      yield [id, value]
+    }
+  }
+  try {
+    return readCanonValue(header, file, held.sha, members())
+  } catch (error) {
+    if (error instanceof Refused) return null
+    throw error
+  }
+}
+
+/** The size of the file at `file` (-1 when it cannot be told: the read then tells why). */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size
+  } catch {
+    return -1
+  }
+}
+
 async function readHeld(file: string): Promise<Held> {
   const bytes = await readBytes(file)
   return {bytes, sha: sha256Hex(bytes)}
@@ -347,6 +403,14 @@ export async function checkCanon(file: string, options: CanonReadOptions = {}): 
 export async function readCanon(file: string, options: CanonReadOptions & {index?: string; warnings?: string[]} = {}): Promise<Canon> {
   // existsSync follows links: a dangling symlink is "no canon" here, and a folder or FIFO is read (and refused)
   if (!existsSync(file)) return emptyCanon(file)
+  // detect, from the built CLI: read, hash and scan on a second core while lego_pairs loads
+  if (options.spans === 'usable' && !options.index && canReadOffThread(sizeOf(file))) {
+    const off = await readOffThread(file, options.maxDepth ?? CANON_MAX_DEPTH)
+    if (off) {
+      const held = {bytes: off.bytes, sha: off.sha}
+      return (off.scan ? canonByUsable(held, file, options, off.scan) : null) ?? canonParsed(held, file, options)
+    }
+  }
   const held = await readHeld(file)
   const index = options.index ? await readCanonIndex(options.index, held.sha, options.warnings) : null
   return canonFromHeld(held, file, index, options)

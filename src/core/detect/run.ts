@@ -22,7 +22,7 @@ export interface RunDetectResult extends DetectResult {
 
 export async function runDetect(options: RunDetectOptions): Promise<{result: RunDetectResult; warnings: string[]}> {
   options.onProgress?.('loading the course')
-  const {course, canon, warnings} = await openCourse({...options, readOnly: true})
+  const {course, canon, warnings} = await openCourse({...options, readOnly: 'usable'})
   options.onProgress?.('detecting')
   requireLegos(course)
   const result = detect(course, canon)

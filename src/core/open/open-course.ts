@@ -30,8 +30,12 @@ export interface OpenCourseOptions {
   maxDepth?: number
   /** validate only: read canon's lone surrogate escapes to flag them, instead of refusing canon */
   allowLoneSurrogates?: boolean
-  /** the command only reads canon (validate, detect, report): baskets may keep their phrases as spans of its text (canon/scan.ts) */
-  readOnly?: boolean
+  /**
+   * the command only reads canon (validate, detect, report): baskets may keep their phrases as spans
+   * of its text (canon/scan.ts); 'usable' (detect): it asks of a basket only its id and whether a
+   * phrase is usable, told from canon's bytes (canon/usable-scan.ts)
+   */
+  readOnly?: boolean | 'usable'
   /**
    * where warnings are collected (OpenedCourse.warnings is this very array): a caller that passes one
    * still has what was noted before a failure (a stale lock moved aside, then a refusal)

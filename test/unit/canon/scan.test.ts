@@ -27,7 +27,7 @@ function view(canon: Canon) {
   }
 }
 
-function readWith(text: string | Buffer, options: {spans?: boolean; allowLoneSurrogates?: boolean; maxDepth?: number}): Read {
+function readWith(text: string | Buffer, options: {spans?: boolean | 'usable'; allowLoneSurrogates?: boolean; maxDepth?: number}): Read {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text
   try {
     return {ok: true, canon: view(canonFromBytes(bytes, 'lego_baskets.json', 'sha', null, options))}
@@ -40,6 +40,8 @@ function same(text: string | Buffer, options: {allowLoneSurrogates?: boolean; ma
   const full = readWith(text, options)
   const spans = readWith(text, {...options, spans: true})
   expect(spans).toEqual(full)
+  // detect's read, from the bytes (usable-scan.ts)
+  expect(readWith(text, {...options, spans: 'usable'})).toEqual(full)
   return spans
 }
 

@@ -1,0 +1,44 @@
+import type {TextPair} from '../course/model.js'
+import type {CanonBasket, CanonPhrase} from './model.js'
+
+/**
+ * A basket in the shape wicker writes (usable-scan.ts), read from the file's bytes only when
+ * something other than its id and `usable` is asked for: its value is then parsed once (it passed
+ * the scan, so it is strict JSON of that shape) and `lego`, `phrases`, `isFinalLego`, `phraseCount`
+ * and `raw` are what readBasket makes of it. detect never asks.
+ */
+export class ByteBasket implements CanonBasket {
+  readonly location = 'baskets' as const
+  #raw: Record<string, unknown> | undefined
+
+  constructor(
+    readonly id: string,
+    /** some phrase has text on both sides */
+    readonly usable: boolean,
+    private readonly bytes: Uint8Array,
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  get raw(): Record<string, unknown> {
+    return (this.#raw ??= JSON.parse(Buffer.from(this.bytes.buffer, this.bytes.byteOffset + this.start, this.end - this.start).toString('utf8')) as Record<string, unknown>)
+  }
+
+  get lego(): TextPair | null {
+    const lego = this.raw.lego as TextPair | undefined
+    return lego ? {known: lego.known, target: lego.target} : null
+  }
+
+  get phrases(): CanonPhrase[] {
+    const list = (this.raw.practice_phrases ?? []) as TextPair[]
+    return list.map((p) => ({known: p.known, target: p.target, shape: 'object'}))
+  }
+
+  get isFinalLego(): unknown {
+    return this.raw.is_final_lego
+  }
+
+  get phraseCount(): unknown {
+    return this.raw.phrase_count
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * The worker thread of detect's canon read (usable-off-thread.ts): reads the canon file with the
+ * guarded reader, hashes it and scans it (usable-scan.ts) while the main thread loads lego_pairs.
+ * It posts the bytes (moved, not copied), the hash and the scan, compacted: the ids as one string,
+ * the kinds and spans as typed arrays. Anything that goes wrong here posts `{ok: false}`: the main
+ * thread then reads the file itself, and a mistake in the file is told there, as ever.
+ */
+import {parentPort, workerData} from 'node:worker_threads'
+
+import {sha256Hex} from '../hash.js'
+import {readCourseFile} from '../store/read-file.js'
+import {scanUsable} from './usable-scan.js'
+import type {OffThreadMessage} from './usable-off-thread.js'
+
+const {file, maxDepth} = workerData as {file: string; maxDepth: number}
+
+async function main(): Promise<void> {
+  let message: OffThreadMessage
+  const transfer: ArrayBuffer[] = []
+  try {
+    const bytes = await readCourseFile(file)
+    const sha = sha256Hex(bytes)
+    const scan = scanUsable(bytes, maxDepth)
+    // a Buffer with an ArrayBuffer of its own is moved; one in Node's pool (a small file) is copied
+    if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) transfer.push(bytes.buffer as ArrayBuffer)
+    if (scan) transfer.push(scan.kinds.buffer as ArrayBuffer, scan.starts.buffer as ArrayBuffer, scan.ends.buffer as ArrayBuffer)
+    message = {ok: true, bytes, sha, scan: scan && {header: scan.header, ids: scan.ids.join('\n'), count: scan.ids.length, kinds: scan.kinds, starts: scan.starts, ends: scan.ends}}
+  } catch {
+    message = {ok: false}
+    transfer.length = 0
+  }
+  parentPort!.postMessage(message, transfer)
+}
+
+await main()

@@ -1,0 +1,96 @@
+import {execFileSync} from 'node:child_process'
+import {existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {describe, expect, it} from 'vitest'
+
+import {STACK_TRACE, wickerAsync} from '../helpers/cli.js'
+import {tempDir, writeTree} from '../helpers/fs.js'
+
+/**
+ * The built detect reads canon on a worker thread (canon/usable-worker.ts) while lego_pairs loads;
+ * WICKER_CANON_WORKER=1 makes it do so for a canon of any size, =0 reads it on the main thread,
+ * as the unit tests do. Both must answer
+ * byte for byte the same (stdout, stderr, exit code), for good canon and for every kind of bad one:
+ * a refusal is always told by the main thread's full read, never by the worker, never as exit 10.
+ */
+const CODE = 'qtl_for_qkn'
+const LEGO_PAIRS = {
+  course: CODE,
+  seeds: [{seed_id: 'S0001', seed_pair: {known: 'feteet sto', target: 'veil qoux'}, legos: [
+    {id: 'S0001L01', type: 'A', new: true, lego: {known: 'feteet', target: 'veil'}},
+    {id: 'S0001L02', type: 'A', new: true, lego: {known: 'sto', target: 'qoux'}},
+    {id: 'S0001L03', type: 'A', new: false, lego: {known: 'mip', target: 'dax'}},
+  ]}],
+}
+const basket = (target: string) => `{"lego":{"known":"feteet","target":"veil"},"practice_phrases":[{"known":"feteet","target":"${target}"}],"is_final_lego":false,"phrase_count":1}`
+const canon = (baskets: string, rest = '') => `{"version":"1.0.0","course":"${CODE}","metadata":{"total_baskets":1}${rest},"baskets":{${baskets}}}\n`
+
+const CANONS: Record<string, string | Buffer | ((file: string) => void) | null> = {
+  'a canon in wicker shape': canon(`"S0001L01":${basket('veil')},"S0001L03":${basket('dax')},"S0009L01":${basket('zorp')}`),
+  'written with 2-space indents': `${JSON.stringify(JSON.parse(canon(`"S0001L01":${basket('veil')}`)), null, 2)}\n`,
+  'empty, escaped and legacy baskets, strays and upload fields': canon(`"S0001L01":{"practice_phrases":[{"known":" ","target":"\u3000"}]},"S0001L02":{"practice_phrases":[["sto","qo\\"ux"]]},"S0001L03":[],"x1":null`, ',"S0001L02":{"practice_phrases":[]},"seedId":"u"'),
+  'no canon': null,
+  'an empty file': '',
+  'not JSON': canon(`"S0001L01":${basket('veil')},`),
+  'a basket id twice': canon(`"S0001L01":${basket('veil')},"S0001L01":${basket('zorp')}`),
+  'a lone surrogate escape': canon(`"S0001L01":${basket('veil \\ud800')}`),
+  'a raw control character': canon(`"S0001L01":${basket('veil\u0001')}`),
+  'a big number': canon(`"S0001L01":${basket('veil')}`, ',"n":12345678901234567890'),
+  'a byte order mark': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(canon(`"S0001L01":${basket('veil')}`))]),
+  'an invalid UTF-8 byte': Buffer.concat([Buffer.from(canon(`"S0001L01":${basket('ve')}`).slice(0, 60)), Buffer.from([0xc3, 0x28]), Buffer.from(canon(`"S0001L01":${basket('ve')}`).slice(60))]),
+  'nesting 20,000 deep': canon(`"S0001L01":${'['.repeat(20_000)}${']'.repeat(20_000)}`),
+  'a prototype key': canon(`"__proto__":${basket('veil')}`),
+  'an array': '[]\n',
+  'a folder': (file) => mkdirSync(file),
+  'a FIFO': (file) => execFileSync('mkfifo', [file]),
+  'a link to /dev/zero': (file) => symlinkSync('/dev/zero', file),
+  'a dangling link': (file) => symlinkSync(join(file, '..', 'nowhere.json'), file),
+}
+
+/** progress lines say how long a step took */
+const untimed = (stderr: string) => stderr.replace(/ in \d+(\.\d+)? s\b/g, ' in … s')
+
+function course(content: string | Buffer | ((file: string) => void) | null): string {
+  const dir = join(tempDir(), CODE)
+  writeTree(dir, {'lego_pairs.json': LEGO_PAIRS})
+  const file = join(dir, 'lego_baskets.json')
+  if (typeof content === 'function') content(file)
+  else if (content !== null) writeFileSync(file, content)
+  return dir
+}
+
+describe('detect reads canon on a worker thread, and answers as the main thread does', () => {
+  it('is built with its worker, used by default for a canon of 8 MB or more', async () => {
+    expect(existsSync(fileURLToPath(new URL('../../dist/core/canon/usable-worker.js', import.meta.url)))).toBe(true)
+    const built = (await import(new URL('../../dist/core/canon/usable-off-thread.js', import.meta.url).href)) as typeof import('../../src/core/canon/usable-off-thread.js')
+    const {canReadOffThread, OFF_THREAD_BYTES} = built
+    expect(OFF_THREAD_BYTES).toBe(8 * 1024 ** 2)
+    expect([canReadOffThread(OFF_THREAD_BYTES - 1, {}), canReadOffThread(OFF_THREAD_BYTES, {}), canReadOffThread(-1, {})]).toEqual([false, true, false])
+    expect([canReadOffThread(10, {WICKER_CANON_WORKER: '1'}), canReadOffThread(OFF_THREAD_BYTES, {WICKER_CANON_WORKER: '0'})]).toEqual([true, false])
+  })
+
+  for (const [name, content] of Object.entries(CANONS)) {
+    it(`${name}: the same stdout, stderr and exit code either way`, async () => {
+      const dir = course(content)
+      for (const args of [['detect', dir, '--json'], ['detect', dir]]) {
+        const [off, on] = await Promise.all([wickerAsync(args, {env: {WICKER_CANON_WORKER: '0'}, timeout: 20_000}), wickerAsync(args, {env: {WICKER_CANON_WORKER: '1'}, timeout: 20_000})])
+        expect(on.signal, 'the command hung and was killed').toBeNull()
+        expect({code: on.code, stdout: on.stdout, stderr: untimed(on.stderr)}).toEqual({code: off.code, stdout: off.stdout, stderr: untimed(off.stderr)})
+        expect(on.code).not.toBe(10)
+        expect(on.stderr).not.toMatch(STACK_TRACE)
+      }
+      rmSync(dir, {recursive: true, force: true})
+    })
+  }
+
+  it('a size cap under the canon: the same refusal either way', async () => {
+    const dir = course(canon(`"S0001L01":${basket('veil'.repeat(100))}`))
+    const args = ['detect', dir, '--json']
+    const env = {WICKER_MAX_FILE_BYTES: '700'}
+    const [off, on] = await Promise.all([wickerAsync(args, {env: {...env, WICKER_CANON_WORKER: '0'}}), wickerAsync(args, {env: {...env, WICKER_CANON_WORKER: '1'}})])
+    expect(on.code).toBe(2)
+    expect(on.json.message).toMatch(/over the 700-byte cap/)
+    expect({code: on.code, stdout: on.stdout}).toEqual({code: off.code, stdout: off.stdout})
+  })
+})
