@@ -1,7 +1,8 @@
 import {existsSync} from 'node:fs'
-import {fileURLToPath} from 'node:url'
+import {join} from 'node:path'
 import {Worker} from 'node:worker_threads'
 
+import {CODE_TREE} from '../package-root.js'
 import type {UsableScan} from './usable-scan.js'
 
 /**
@@ -20,7 +21,8 @@ export interface OffThreadRead {
   scan: UsableScan | null
 }
 
-const WORKER = new URL('./usable-worker.js', import.meta.url)
+/** the worker's script in this code's tree (the bundle's entry in dist/; none in src/) */
+const WORKER = join(CODE_TREE, 'core', 'canon', 'usable-worker.js')
 
 /**
  * 0: canon is read on the main thread; 1: on the worker whatever its size (to compare the two);
@@ -34,7 +36,7 @@ export const OFF_THREAD_BYTES = 8 * 1024 ** 2
 export function canReadOffThread(size: number, env: NodeJS.ProcessEnv = process.env): boolean {
   const setting = env[CANON_WORKER_ENV]
   if (setting === '0' || (setting !== '1' && size < OFF_THREAD_BYTES)) return false
-  return WORKER.protocol === 'file:' && existsSync(fileURLToPath(WORKER))
+  return existsSync(WORKER)
 }
 
 /**
