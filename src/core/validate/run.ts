@@ -1,6 +1,7 @@
 import {requireLegos} from '../course/empty.js'
 import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {gateSettingsSchema, parseSettings, validateSettingsSchema, type GateSettings, type ValidateSettings} from '../schemas/config.js'
+import {checkCanonParallel, maybeStartCheckWorker} from './parallel.js'
 import {validate, type ValidateResult} from './validate.js'
 import type {OnProgress} from '../progress.js'
 
@@ -13,9 +14,17 @@ export interface RunValidateOptions extends OpenCourseOptions {
 
 export async function runValidate(options: RunValidateOptions): Promise<{result: ValidateResult; warnings: string[]}> {
   options.onProgress?.('loading the course')
-  const {course, canon, config, configFile, warnings} = await openCourse({...options, allowLoneSurrogates: true, readOnly: true})
-  requireLegos(course)
-  const gate = parseSettings(gateSettingsSchema, {config: config.gate, flags: options.gate, section: 'gate', file: configFile})
-  const settings = parseSettings(validateSettingsSchema, {config: config.validate, flags: options.validate, section: 'validate', file: configFile})
-  return {result: validate(course, canon, {gate, validate: settings, onProgress: options.onProgress}), warnings}
+  // a big canon: a worker loads the course and its GATE indexes while this thread reads canon (parallel.ts)
+  const worker = await maybeStartCheckWorker(options, null)
+  try {
+    const {course, canon, config, configFile, warnings} = await openCourse({...options, allowLoneSurrogates: true, readOnly: true})
+    requireLegos(course)
+    const gate = parseSettings(gateSettingsSchema, {config: config.gate, flags: options.gate, section: 'gate', file: configFile})
+    const settings = parseSettings(validateSettingsSchema, {config: config.validate, flags: options.validate, section: 'validate', file: configFile})
+    const validateOptions = {gate, validate: settings, onProgress: options.onProgress}
+    const result = worker ? (await checkCanonParallel(course, canon, validateOptions, null, worker)).result : validate(course, canon, validateOptions)
+    return {result, warnings}
+  } finally {
+    worker?.stop()
+  }
 }
