@@ -10,7 +10,7 @@ export interface WireChunk {
   /** the chunk's place in the run of shared baskets */
   index: number
   ids: string[]
-  /** per basket: its phrases, -1 with no lego text (else 0) in the first slot of `legoAt`... see encode */
+  /** per basket: how many phrases it has (readable or not) */
   counts: Int32Array
   /** per basket: 1 when it has lego text (its two strings come first in `text`) */
   hasLego: Uint8Array
