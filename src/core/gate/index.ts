@@ -76,39 +76,113 @@ function lastRules<T>(rulesAt: (lego: Lego) => CoverRules<T>): (lego: Lego) => C
   }
 }
 
-function sortedHasIn(list: number[], lo: number, hi: number): boolean {
-  if (hi < lo) return false
-  let a = 0
-  let b = list.length
+/** Whether `list[from..to)`, sorted ascending, holds a value in [lo, hi]. */
+function sortedHasIn(list: Int32Array, from: number, to: number, lo: number, hi: number): boolean {
+  if (hi < lo || from >= to) return false
+  let a = from
+  let b = to
   while (a < b) {
     const mid = (a + b) >> 1
     if (list[mid]! < lo) a = mid + 1
     else b = mid
   }
-  return a < list.length && list[a]! <= hi
+  return a < to && list[a]! <= hi
 }
 
-interface Where {
-  seeds: number[]
-  positions: number[]
-  recent: number[]
+/** A growing Int32Array. */
+class Ints {
+  data = new Int32Array(1 << 12)
+  length = 0
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2)
+      next.set(this.data)
+      this.data = next
+    }
+    this.data[this.length++] = value
+  }
+}
+
+const RULES = GATE_RULES.length
+
+/**
+ * Where each entry occurs under window, per rule, in flat arrays: for the group of (entry, rule)
+ * (`entry * RULES + rule`), the seeds, positions and recent-new-LEGO ordinals that teach it, each
+ * ascending and without repeats, at [start[g], start[g + 1]) of its array. Made in one pass over
+ * the course's notes, grouped by a stable counting sort (the notes come in course order, so each
+ * group's values are ascending already).
+ */
+class WindowPlaces {
+  readonly seeds: Int32Array
+  readonly positions: Int32Array
+  readonly recent: Int32Array
+  readonly seedStart: Int32Array
+  readonly positionStart: Int32Array
+  readonly recentStart: Int32Array
+
+  constructor(entries: number, group: Ints, seed: Ints, position: Ints, recent: Ints) {
+    const groups = entries * RULES
+    const n = group.length
+    const counts = new Int32Array(groups + 1)
+    for (let i = 0; i < n; i++) counts[group.data[i]! + 1]!++
+    for (let g = 0; g < groups; g++) counts[g + 1]! += counts[g]!
+    const order = new Int32Array(n)
+    const at = counts.slice(0, groups)
+    for (let i = 0; i < n; i++) order[at[group.data[i]!]!++] = i
+    const lists = (values: Ints): [Int32Array, Int32Array] => {
+      const start = new Int32Array(groups + 1)
+      const out = new Ints()
+      let i = 0
+      for (let g = 0; g < groups; g++) {
+        start[g] = out.length
+        const end = counts[g + 1]!
+        let last = -1
+        let any = false
+        for (; i < end; i++) {
+          const v = values.data[order[i]!]!
+          // -1: the note has no value of this kind (a sentence has no position, a LEGO that is not new no ordinal)
+          if (v < 0 || (any && v === last)) continue
+          out.push(v)
+          last = v
+          any = true
+        }
+      }
+      start[groups] = out.length
+      return [out.data.slice(0, out.length), start]
+    }
+    ;[this.seeds, this.seedStart] = lists(seed)
+    ;[this.positions, this.positionStart] = lists(position)
+    ;[this.recent, this.recentStart] = lists(recent)
+  }
+
+  /** whether the entry's group of this rule was noted at all (every note has a seed) */
+  has(g: number): boolean {
+    return this.seedStart[g + 1]! > this.seedStart[g]!
+  }
 }
 
 /** window keeps where each entry occurs per rule, so a finding can say which rule reached it. */
 function windowIndex(course: Course, settings: GateIndexSettings, vocabulary: VocabularyOptions, fallback: WordFallback | null): GateIndex {
-  const trie = new EntryTrie<Array<Where | undefined>>()
-  const pushOnce = (list: number[], value: number) => {
-    if (list.at(-1) !== value) list.push(value)
+  // the trie's value is the entry's number; what teaches it is noted in flat arrays
+  const trie = new EntryTrie<number>()
+  let entries = 0
+  const group = new Ints()
+  const seeds = new Ints()
+  const positions = new Ints()
+  const recents = new Ints()
+  const ruleCode = new Map(GATE_RULES.map((r, i) => [r, i]))
+  let id = 0
+  const next = (known: number | undefined) => {
+    id = known ?? entries++
+    return id
   }
-  const note = (entry: Unit[], rule: GateRule, seed: number, position: number | null, recent: number | null) =>
-    trie.upsert(entry, (byRule = []) => {
-      const code = GATE_RULES.indexOf(rule)
-      const w = (byRule[code] ??= {seeds: [], positions: [], recent: []})
-      pushOnce(w.seeds, seed)
-      if (position !== null) pushOnce(w.positions, position)
-      if (recent !== null) pushOnce(w.recent, recent)
-      return byRule
-    })
+  const note = (entry: Unit[], rule: GateRule, seed: number, position: number | null, recent: number | null) => {
+    trie.upsert(entry, next)
+    group.push(id * RULES + ruleCode.get(rule)!)
+    seeds.push(seed)
+    positions.push(position ?? -1)
+    recents.push(recent ?? -1)
+  }
   const newOrdinal = new Map<string, number>()
   let ordinal = 0
   for (const seed of course.seeds) {
@@ -119,25 +193,37 @@ function windowIndex(course: Course, settings: GateIndexSettings, vocabulary: Vo
       if (lego.isNew) ordinal++
     }
   }
+  const places = new WindowPlaces(entries, group, seeds, positions, recents)
   const seedStart = new Map(course.seeds.map((s) => [s.id, s.legos[0]?.position ?? 0]))
   const seedIndexOf = new Map(course.seeds.map((s) => [s.id, s.index]))
-  const rulesAt = (lego: Lego, explain?: boolean): CoverRules<Array<Where | undefined>> => {
+  // whether an entry is reached depends only on the entry and the LEGO: worked out once per entry
+  // and LEGO (its words recur in every phrase of a basket), marked with the LEGO's turn
+  const memoTurn = new Int32Array(entries)
+  const memo = new Uint8Array(entries)
+  let turns = 0
+  const rulesAt = (lego: Lego, explain?: boolean): CoverRules<number> => {
     const seedIndex = seedIndexOf.get(lego.seedId) ?? 0
     const k = newOrdinal.get(lego.id) ?? 0
     const start = seedStart.get(lego.seedId) ?? lego.position
-    const reached = (w: Where | undefined) =>
-      w !== undefined &&
-      (sortedHasIn(w.seeds, seedIndex - settings.windowSeeds, seedIndex - 1) || sortedHasIn(w.positions, start, lego.position) || sortedHasIn(w.recent, k - settings.recentNewLegos, k - 1))
-    // whether an entry is reached depends only on the entry and this LEGO: worked out once per entry
-    // for all the phrases of a basket (its LEGO's words recur in every phrase)
-    const known = new Map<Array<Where | undefined>, boolean>()
+    const turn = ++turns
+    const reached = (g: number) =>
+      places.has(g) &&
+      (sortedHasIn(places.seeds, places.seedStart[g]!, places.seedStart[g + 1]!, seedIndex - settings.windowSeeds, seedIndex - 1) ||
+        sortedHasIn(places.positions, places.positionStart[g]!, places.positionStart[g + 1]!, start, lego.position) ||
+        sortedHasIn(places.recent, places.recentStart[g]!, places.recentStart[g + 1]!, k - settings.recentNewLegos, k - 1))
     return {
-      available: (byRule) => {
-        let reachedHere = known.get(byRule)
-        if (reachedHere === undefined) known.set(byRule, (reachedHere = byRule.some(reached)))
-        return reachedHere
+      available: (entry) => {
+        if (memoTurn[entry] === turn) return memo[entry] === 1
+        let yes = false
+        for (let r = 0; r < RULES && !yes; r++) yes = reached(entry * RULES + r)
+        memoTurn[entry] = turn
+        memo[entry] = yes ? 1 : 0
+        return yes
       },
-      ruleOf: (byRule) => GATE_RULES[byRule.findIndex(reached)] ?? 'word',
+      ruleOf: (entry) => {
+        for (let r = 0; r < RULES; r++) if (reached(entry * RULES + r)) return GATE_RULES[r]!
+        return 'word'
+      },
       fallback,
       explain,
     }

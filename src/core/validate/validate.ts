@@ -1,15 +1,11 @@
 import type {Canon} from '../canon/model.js'
 import type {Course} from '../course/model.js'
-import {buildGateIndex} from '../gate/index.js'
 import type {GateDefinition} from '../schemas/config.js'
-import {checkBasket} from './checks/basket.js'
+import {basketChecker} from './checker.js'
 import {checkEncoding} from './checks/encoding.js'
-import {languageSense} from '../course/language-sense.js'
-import {checkLanguage} from './checks/language.js'
 import {checkStructure} from './checks/structure.js'
-import {gateTally, type GateRates, type PhrasePasses} from './gate-rates.js'
-import {phraseViews} from './phrase-views.js'
-import {CHECKS, type CheckContext, type CheckId, type Finding, type Severity, type ValidateOptions} from './model.js'
+import type {GateRates} from './gate-rates.js'
+import {CHECKS, type CheckId, type Finding, type Severity, type ValidateOptions} from './model.js'
 import {decideVerdict, verdictLimits, type Verdict} from './verdict.js'
 import {progressEvery} from '../progress.js'
 
@@ -57,44 +53,21 @@ export function validateWithGateRates(course: Course, canon: Canon, options: Val
 }
 
 function checkCanon(course: Course, canon: Canon, options: ValidateOptions, rates: readonly GateDefinition[] | null): {result: ValidateResult; gate: GateRates | null} {
-  const findings: Finding[] = []
-  options.onProgress?.('building the GATE index')
-  const chunks = buildGateIndex(course, {...options.gate, definition: 'strict', components: false})
-  const ctx: CheckContext = {
-    course,
-    canon,
-    options,
-    gate: buildGateIndex(course, options.gate),
-    chunks,
-    chunkCover: (phrase, lego) => (phrase.chunkCover ??= chunks.count(phrase.targetUnits, lego)),
-    report(check, basket, phrase, message, words, coverage, side) {
-      findings.push({check, severity: CHECKS[check].severity, basket, phrase, message, ...(words ? {words} : {}), ...(coverage ? {coverage} : {}), ...(side ? {side} : {})})
-    },
-  }
-  checkStructure(ctx)
-  const tally = rates ? gateTally(rates, options.gate.definition, (definition) => phrasePasses(course, ctx, definition)) : null
-
-  const sense = languageSense(course)
-  const seedIndex = new Map(course.seeds.map((s) => [s.id, s.index]))
-  let phrases = 0
-  let gateViolations = 0
-  for (const stray of canon.strays.values()) checkEncoding(ctx, stray)
+  const checker = basketChecker(course, canon, options, rates)
+  checkStructure(checker.ctx)
+  for (const stray of canon.strays.values()) checkEncoding(checker.ctx, stray)
   const tick = progressEvery(options.onProgress, 'checking baskets', canon.baskets.size, 500)
   let checked = 0
   for (const basket of canon.baskets.values()) {
     tick(++checked)
-    // a SpanBasket makes its phrases each time they are asked for: once here, for every check
-    const all = basket.phrases
-    checkEncoding(ctx, basket, all)
-    const lego = course.legoById.get(basket.id)
-    if (!lego) continue
-    const readable = phraseViews(basket, all)
-    phrases += readable.length
-    const item = {basket, lego, phrases: readable, all}
-    checkBasket(ctx, item, seedIndex.get(lego.seedId) ?? 0)
-    gateViolations += checkLanguage(ctx, item, sense, tally?.basket(lego, readable.length))
+    checker.check(basket)
   }
+  return {result: validateResult(course, canon, options, checker), gate: checker.rates}
+}
 
+/** The result from every finding in order and the counts of the phrases read. */
+export function validateResult(course: Course, canon: Canon, options: ValidateOptions, checked: {findings: Finding[]; phrases: number; gateViolations: number}): ValidateResult {
+  const {findings, phrases, gateViolations} = checked
   const counts = new Map<CheckId, number>()
   for (const f of findings) counts.set(f.check, (counts.get(f.check) ?? 0) + 1)
   const limits = verdictLimits(options.validate)
@@ -105,7 +78,7 @@ function checkCanon(course: Course, canon: Canon, options: ValidateOptions, rate
   const gateViolationRate = phrases === 0 ? 0 : (gateViolations / phrases) * 100
   const errors = findings.filter((f) => f.severity === 'error').length
 
-  const result: ValidateResult = {
+  return {
     course: course.code,
     gate: options.gate.definition,
     passed: verdict !== 'BLOCK',
@@ -117,13 +90,4 @@ function checkCanon(course: Course, canon: Canon, options: ValidateOptions, rate
     checks,
     findings,
   }
-  return {result, gate: tally?.rates ?? null}
-}
-
-/** A GATE test for gateTally: strict reads the chunk cover the shape check already made, the others their own index. */
-function phrasePasses(course: Course, ctx: CheckContext, definition: GateDefinition): PhrasePasses {
-  // strict uses whole chunks only: components and elision, the settings that differ from ctx.chunks', do not change it
-  if (definition === 'strict') return (phrase, lego) => ctx.chunkCover(phrase, lego).covered
-  const index = buildGateIndex(course, {...ctx.options.gate, definition})
-  return (phrase, lego) => index.passes(phrase.targetUnits, lego)
 }

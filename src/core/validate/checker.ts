@@ -1,0 +1,80 @@
+import type {Canon, CanonBasket} from '../canon/model.js'
+import type {Course} from '../course/model.js'
+import {languageSense} from '../course/language-sense.js'
+import {buildGateIndex} from '../gate/index.js'
+import type {GateDefinition} from '../schemas/config.js'
+import {checkBasket} from './checks/basket.js'
+import {checkEncoding} from './checks/encoding.js'
+import {checkLanguage} from './checks/language.js'
+import {gateTally, type GateRates, type PhrasePasses} from './gate-rates.js'
+import {CHECKS, type CheckContext, type Finding, type ValidateOptions} from './model.js'
+import {phraseViews} from './phrase-views.js'
+
+/**
+ * What validate does per basket, with everything it needs built once: the GATE indexes, the
+ * language sense, the GATE tally of the report's definitions. validate's own loop (validate.ts) and
+ * a check worker (check-worker.ts) each make one and feed it baskets; findings go to `findings`,
+ * which the caller may swap between baskets (a worker's share is kept apart by chunk).
+ */
+export interface BasketChecker {
+  ctx: CheckContext
+  /** where reports go; replace it to collect a run of baskets apart */
+  findings: Finding[]
+  /** phrases validate read in the baskets of the course's LEGOs */
+  phrases: number
+  gateViolations: number
+  /** the GATE tally of the report's definitions; null without them */
+  rates: GateRates | null
+  /** the checks of one basket of canon's container, in validate's order */
+  check(basket: CanonBasket): void
+}
+
+export function basketChecker(course: Course, canon: Canon, options: ValidateOptions, rates: readonly GateDefinition[] | null): BasketChecker {
+  options.onProgress?.('building the GATE index')
+  const chunks = buildGateIndex(course, {...options.gate, definition: 'strict', components: false})
+  const checker: BasketChecker = {
+    ctx: null as unknown as CheckContext,
+    findings: [],
+    phrases: 0,
+    gateViolations: 0,
+    rates: null,
+    check: () => undefined,
+  }
+  const ctx: CheckContext = {
+    course,
+    canon,
+    options,
+    gate: buildGateIndex(course, options.gate),
+    chunks,
+    chunkCover: (phrase, lego) => (phrase.chunkCover ??= chunks.count(phrase.targetUnits, lego)),
+    report(check, basket, phrase, message, words, coverage, side) {
+      checker.findings.push({check, severity: CHECKS[check].severity, basket, phrase, message, ...(words ? {words} : {}), ...(coverage ? {coverage} : {}), ...(side ? {side} : {})})
+    },
+  }
+  checker.ctx = ctx
+  const tally = rates ? gateTally(rates, options.gate.definition, (definition) => phrasePasses(course, ctx, definition)) : null
+  checker.rates = tally?.rates ?? null
+  const sense = languageSense(course)
+  const seedIndex = new Map(course.seeds.map((s) => [s.id, s.index]))
+  checker.check = (basket) => {
+    // a SpanBasket makes its phrases each time they are asked for: once here, for every check
+    const all = basket.phrases
+    checkEncoding(ctx, basket, all)
+    const lego = course.legoById.get(basket.id)
+    if (!lego) return
+    const readable = phraseViews(basket, all)
+    checker.phrases += readable.length
+    const item = {basket, lego, phrases: readable, all}
+    checkBasket(ctx, item, seedIndex.get(lego.seedId) ?? 0)
+    checker.gateViolations += checkLanguage(ctx, item, sense, tally?.basket(lego, readable.length))
+  }
+  return checker
+}
+
+/** A GATE test for gateTally: strict reads the chunk cover the shape check already made, the others their own index. */
+function phrasePasses(course: Course, ctx: CheckContext, definition: GateDefinition): PhrasePasses {
+  // strict uses whole chunks only: components and elision, the settings that differ from ctx.chunks', do not change it
+  if (definition === 'strict') return (phrase, lego) => ctx.chunkCover(phrase, lego).covered
+  const index = buildGateIndex(course, {...ctx.options.gate, definition})
+  return (phrase, lego) => index.passes(phrase.targetUnits, lego)
+}
