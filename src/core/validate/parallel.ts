@@ -2,12 +2,13 @@ import {existsSync, statSync} from 'node:fs'
 import {availableParallelism} from 'node:os'
 import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
-import {fileURLToPath, pathToFileURL} from 'node:url'
+import {pathToFileURL} from 'node:url'
 import {MessageChannel, Worker} from 'node:worker_threads'
 
 import type {Canon, CanonBasket} from '../canon/model.js'
 import {loadConfig} from '../config.js'
 import {findCourse, resolveCoursesDir} from '../course/find.js'
+import {CODE_TREE} from '../package-root.js'
 import {COURSE_FILES} from '../course/load.js'
 import type {ArrayOrder, Course} from '../course/model.js'
 import type {OpenCourseOptions} from '../open/open-course.js'
@@ -93,7 +94,8 @@ function fileStamps(dir: string): string {
     .join('|')
 }
 
-const here = dirname(fileURLToPath(import.meta.url))
+/** this file's folder in src/ or dist/ (not the bundle's chunk it may run from) */
+const here = join(CODE_TREE, 'core', 'validate')
 
 /**
  * The compiled worker next to this file; from the TypeScript sources (tests) the .ts, through tsx's
