@@ -26,7 +26,81 @@ export interface ErrorEnvelope {
 export type Envelope = ResultEnvelope | ErrorEnvelope
 
 export function writeEnvelope(stream: NodeJS.WritableStream, envelope: Envelope): void {
-  writeTo(stream, `${JSON.stringify(envelope, null, 2)}\n`)
+  let text: string
+  try {
+    text = JSON.stringify(envelope, null, 2)
+  } catch (error) {
+    // longer than the longest string V8 can make (~512 MiB: validate's findings on a huge course
+    // under a narrow GATE window): the same text, written piece by piece
+    if (!(error instanceof RangeError)) throw error
+    let batch = ''
+    for (const piece of jsonPieces(envelope)) {
+      batch += piece
+      if (batch.length >= WRITE_BATCH) {
+        writeTo(stream, batch)
+        batch = ''
+      }
+    }
+    writeTo(stream, `${batch}\n`)
+    return
+  }
+  writeTo(stream, `${text}\n`)
+}
+
+/** characters gathered before one write, when an envelope is written piece by piece */
+const WRITE_BATCH = 1 << 20
+
+/** What JSON.stringify leaves out of an object (and writes as null in an array). */
+const skipped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol'
+
+/**
+ * `JSON.stringify(value, null, 2)` as a sequence of strings that join to it, for a value whose text
+ * is too long for one string: each member is stringified whole where it fits, else taken apart the
+ * same way. (JSON text holds no raw line feed inside a string, so re-indenting a member's text is
+ * putting the indent after each line feed.)
+ */
+export function* jsonPieces(value: unknown, indent = ''): Generator<string> {
+  const v = value !== null && typeof value === 'object' && typeof (value as {toJSON?: unknown}).toJSON === 'function' ? (value as {toJSON(): unknown}).toJSON() : value
+  if (v === null || typeof v !== 'object') {
+    yield JSON.stringify(v)
+    return
+  }
+  const inner = `${indent}  `
+  const member = function* (item: unknown): Generator<string> {
+    let text: string
+    try {
+      const whole = JSON.stringify(item, null, 2)
+      text = whole.includes('\n') ? whole.replaceAll('\n', `\n${inner}`) : whole
+    } catch (error) {
+      // too long as it is, or once indented
+      if (!(error instanceof RangeError)) throw error
+      yield* jsonPieces(item, inner)
+      return
+    }
+    yield text
+  }
+  if (Array.isArray(v)) {
+    if (v.length === 0) {
+      yield '[]'
+      return
+    }
+    for (let i = 0; i < v.length; i++) {
+      yield `${i === 0 ? '[' : ','}\n${inner}`
+      if (skipped(v[i])) yield 'null'
+      else yield* member(v[i])
+    }
+    yield `\n${indent}]`
+    return
+  }
+  const record = v as Record<string, unknown>
+  let first = true
+  for (const key of Object.keys(record)) {
+    if (skipped(record[key])) continue
+    yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `
+    first = false
+    yield* member(record[key])
+  }
+  yield first ? '{}' : `\n${indent}}`
 }
 
 export function resultEnvelope<R>(status: number, result: R, warnings: readonly string[]): ResultEnvelope<R> {
