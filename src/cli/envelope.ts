@@ -28,10 +28,11 @@ export type Envelope = ResultEnvelope | ErrorEnvelope
 export function writeEnvelope(stream: NodeJS.WritableStream, envelope: Envelope): void {
   let text: string
   try {
-    text = JSON.stringify(envelope, null, 2)
-  } catch (error) {
     // longer than the longest string V8 can make (~512 MiB: validate's findings on a huge course
     // under a narrow GATE window): the same text, written piece by piece
+    if (!mayFit(envelope)) throw new RangeError('too long for one string')
+    text = JSON.stringify(envelope, null, 2)
+  } catch (error) {
     if (!(error instanceof RangeError)) throw error
     let batch = ''
     for (const piece of jsonPieces(envelope)) {
@@ -49,6 +50,36 @@ export function writeEnvelope(stream: NodeJS.WritableStream, envelope: Envelope)
 
 /** characters gathered before one write, when an envelope is written piece by piece */
 const WRITE_BATCH = 1 << 20
+
+/** a value whose text is surely longer than this is taken apart without trying it whole */
+const ONE_STRING = 2 ** 28
+
+/**
+ * Whether a value's JSON text may fit in one string: false once its strings' lengths and keys alone
+ * pass ONE_STRING (a try at stringifying it would build that much and throw). An estimate only: a
+ * try that still fails is caught and taken apart all the same.
+ */
+function mayFit(value: unknown): boolean {
+  let budget = ONE_STRING
+  const stack: unknown[] = [value]
+  while (stack.length > 0) {
+    const v = stack.pop()
+    if (typeof v === 'string') budget -= v.length + 2
+    else if (v !== null && typeof v === 'object') {
+      if (Array.isArray(v)) {
+        budget -= v.length
+        for (let i = 0; i < v.length; i++) stack.push(v[i])
+      } else {
+        for (const key of Object.keys(v)) {
+          budget -= key.length + 4
+          stack.push((v as Record<string, unknown>)[key])
+        }
+      }
+    } else budget -= 8
+    if (budget < 0) return false
+  }
+  return true
+}
 
 /** What JSON.stringify leaves out of an object (and writes as null in an array). */
 const skipped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol'
@@ -69,6 +100,7 @@ export function* jsonPieces(value: unknown, indent = ''): Generator<string> {
   const member = function* (item: unknown): Generator<string> {
     let text: string
     try {
+      if (!mayFit(item)) throw new RangeError('too long for one string')
       const whole = JSON.stringify(item, null, 2)
       text = whole.includes('\n') ? whole.replaceAll('\n', `\n${inner}`) : whole
     } catch (error) {
