@@ -26,26 +26,22 @@ export interface ErrorEnvelope {
 export type Envelope = ResultEnvelope | ErrorEnvelope
 
 export function writeEnvelope(stream: NodeJS.WritableStream, envelope: Envelope): void {
-  let text: string
-  try {
-    // longer than the longest string V8 can make (~512 MiB: validate's findings on a huge course
-    // under a narrow GATE window): the same text, written piece by piece
-    if (!mayFit(envelope)) throw new RangeError('too long for one string')
-    text = JSON.stringify(envelope, null, 2)
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error
-    let batch = ''
-    for (const piece of jsonPieces(envelope)) {
-      batch += piece
-      if (batch.length >= WRITE_BATCH) {
-        writeTo(stream, batch)
-        batch = ''
-      }
-    }
-    writeTo(stream, `${batch}\n`)
+  const text = wholeText(envelope, '', false)
+  if (text !== null) {
+    writeTo(stream, `${text}\n`)
     return
   }
-  writeTo(stream, `${text}\n`)
+  // longer than the longest string V8 can make (~512 MiB: validate's findings on a huge course
+  // under a narrow GATE window): the same text, written piece by piece
+  let batch = ''
+  for (const piece of jsonPieces(envelope)) {
+    batch += piece
+    if (batch.length >= WRITE_BATCH) {
+      writeTo(stream, batch)
+      batch = ''
+    }
+  }
+  writeTo(stream, `${batch}\n`)
 }
 
 /** characters gathered before one write, when an envelope is written piece by piece */
@@ -81,14 +77,29 @@ function mayFit(value: unknown): boolean {
   return true
 }
 
+/**
+ * `JSON.stringify(value, null, 2)` with `indent` after each of its line feeds (JSON text holds no raw
+ * line feed inside a string), or null where that is longer than one string can be. With `estimate`,
+ * a value mayFit rules out is not tried (a try builds that much text before it throws).
+ */
+function wholeText(value: unknown, indent: string, estimate: boolean): string | null {
+  if (estimate && !mayFit(value)) return null
+  try {
+    const whole = JSON.stringify(value, null, 2)
+    return indent !== '' && whole.includes('\n') ? whole.replaceAll('\n', `\n${indent}`) : whole
+  } catch (error) {
+    if (error instanceof RangeError) return null
+    throw error
+  }
+}
+
 /** What JSON.stringify leaves out of an object (and writes as null in an array). */
 const skipped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol'
 
 /**
  * `JSON.stringify(value, null, 2)` as a sequence of strings that join to it, for a value whose text
  * is too long for one string: each member is stringified whole where it fits, else taken apart the
- * same way. (JSON text holds no raw line feed inside a string, so re-indenting a member's text is
- * putting the indent after each line feed.)
+ * same way.
  */
 export function* jsonPieces(value: unknown, indent = ''): Generator<string> {
   const v = value !== null && typeof value === 'object' && typeof (value as {toJSON?: unknown}).toJSON === 'function' ? (value as {toJSON(): unknown}).toJSON() : value
@@ -98,18 +109,9 @@ export function* jsonPieces(value: unknown, indent = ''): Generator<string> {
   }
   const inner = `${indent}  `
   const member = function* (item: unknown): Generator<string> {
-    let text: string
-    try {
-      if (!mayFit(item)) throw new RangeError('too long for one string')
-      const whole = JSON.stringify(item, null, 2)
-      text = whole.includes('\n') ? whole.replaceAll('\n', `\n${inner}`) : whole
-    } catch (error) {
-      // too long as it is, or once indented
-      if (!(error instanceof RangeError)) throw error
-      yield* jsonPieces(item, inner)
-      return
-    }
-    yield text
+    const text = wholeText(item, inner, true)
+    if (text === null) yield* jsonPieces(item, inner)
+    else yield text
   }
   if (Array.isArray(v)) {
     if (v.length === 0) {

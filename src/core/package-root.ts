@@ -1,4 +1,5 @@
 import {existsSync} from 'node:fs'
+import {createRequire} from 'node:module'
 import {dirname, join, relative, sep} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -26,3 +27,21 @@ export const CODE_TREE = join(PACKAGE_ROOT, relative(PACKAGE_ROOT, fileURLToPath
 
 /** A file of the package: `packageFile('templates', 'worker.md')`. */
 export const packageFile = (...parts: string[]): string => join(PACKAGE_ROOT, ...parts)
+
+/**
+ * A script wicker starts by its path, as a process or a worker thread (`core/proc/watchdog-main`,
+ * no extension): its compiled file in this code's tree (dist/, where the bundle makes each such
+ * script an entry), or null when this code runs from the TypeScript sources (the tests).
+ */
+export function compiledScript(name: string): string | null {
+  const compiled = join(CODE_TREE, `${name}.js`)
+  return existsSync(compiled) ? compiled : null
+}
+
+/**
+ * The same script's `.ts` under the tests, and the file of tsx that loads it: `dist/loader.mjs` for
+ * a process's --import, `dist/esm/api/index.mjs` for a worker thread to register.
+ */
+export function sourceScript(name: string, tsx: string): {source: string; tsx: string} {
+  return {source: join(PACKAGE_ROOT, 'src', `${name}.ts`), tsx: join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), tsx)}
+}

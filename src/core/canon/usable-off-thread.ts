@@ -1,8 +1,6 @@
-import {existsSync} from 'node:fs'
-import {join} from 'node:path'
 import {Worker} from 'node:worker_threads'
 
-import {CODE_TREE} from '../package-root.js'
+import {compiledScript} from '../package-root.js'
 import type {UsableScan} from './usable-scan.js'
 
 /**
@@ -21,8 +19,8 @@ export interface OffThreadRead {
   scan: UsableScan | null
 }
 
-/** the worker's script in this code's tree (the bundle's entry in dist/; none in src/) */
-const WORKER = join(CODE_TREE, 'core', 'canon', 'usable-worker.js')
+/** the worker's compiled script (the bundle's entry in dist/), or null from the TypeScript sources */
+const WORKER = compiledScript('core/canon/usable-worker')
 
 /**
  * 0: canon is read on the main thread; 1: on the worker whatever its size (to compare the two);
@@ -36,7 +34,7 @@ export const OFF_THREAD_BYTES = 8 * 1024 ** 2
 export function canReadOffThread(size: number, env: NodeJS.ProcessEnv = process.env): boolean {
   const setting = env[CANON_WORKER_ENV]
   if (setting === '0' || (setting !== '1' && size < OFF_THREAD_BYTES)) return false
-  return existsSync(WORKER)
+  return WORKER !== null
 }
 
 /**
@@ -48,6 +46,7 @@ export function readOffThread(file: string, maxDepth: number): Promise<OffThread
   return new Promise((resolve) => {
     let worker: Worker
     try {
+      if (WORKER === null) throw new Error('no compiled worker')
       worker = new Worker(WORKER, {workerData: {file, maxDepth}, stdout: true, stderr: true})
     } catch {
       resolve(null)

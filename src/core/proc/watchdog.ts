@@ -1,11 +1,8 @@
-import {existsSync} from 'node:fs'
-import {createRequire} from 'node:module'
-import {dirname, join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 
 import {execa} from 'execa'
 
-import {CODE_TREE} from '../package-root.js'
+import {compiledScript, sourceScript} from '../package-root.js'
 import {MARKER, type TreeKey} from './tree.js'
 
 /**
@@ -24,15 +21,12 @@ export interface Watchdog {
   readonly pid: number | undefined
 }
 
-/** this file's folder in src/ or dist/ (not the bundle's chunk it may run from) */
-const here = join(CODE_TREE, 'core', 'proc')
-
-/** The compiled script next to this file; from the TypeScript sources (tests) the .ts through tsx. */
+/** The compiled script; from the TypeScript sources (tests) the .ts through tsx. */
 function script(): {args: string[]; cwd: string} {
-  const compiled = join(here, 'watchdog-main.js')
-  if (existsSync(compiled)) return {args: [compiled], cwd: '/'}
-  const loader = join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs')
-  return {args: ['--import', pathToFileURL(loader).href, join(here, 'watchdog-main.ts')], cwd: '/'}
+  const compiled = compiledScript('core/proc/watchdog-main')
+  if (compiled) return {args: [compiled], cwd: '/'}
+  const {source, tsx} = sourceScript('core/proc/watchdog-main', 'dist/loader.mjs')
+  return {args: ['--import', pathToFileURL(tsx).href, source], cwd: '/'}
 }
 
 function startProcess() {

@@ -8,7 +8,7 @@ import {MessageChannel, Worker} from 'node:worker_threads'
 import type {Canon, CanonBasket} from '../canon/model.js'
 import {loadConfig} from '../config.js'
 import {findCourse, resolveCoursesDir} from '../course/find.js'
-import {CODE_TREE} from '../package-root.js'
+import {compiledScript, sourceScript} from '../package-root.js'
 import {COURSE_FILES} from '../course/load.js'
 import type {ArrayOrder, Course} from '../course/model.js'
 import type {OpenCourseOptions} from '../open/open-course.js'
@@ -94,18 +94,16 @@ function fileStamps(dir: string): string {
     .join('|')
 }
 
-/** this file's folder in src/ or dist/ (not the bundle's chunk it may run from) */
-const here = join(CODE_TREE, 'core', 'validate')
-
 /**
- * The compiled worker next to this file; from the TypeScript sources (tests) the .ts, through tsx's
- * loader registered in the worker (a worker's `--import` does not apply to its own entry).
+ * The compiled worker; from the TypeScript sources (tests) the .ts, through tsx's loader registered
+ * in the worker (a worker's `--import` does not apply to its own entry).
  */
 function workerScript(): {script: string | URL; eval: boolean} {
-  const compiled = join(here, 'check-worker.js')
-  if (existsSync(compiled)) return {script: compiled, eval: false}
-  const api = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs')).href
-  const entry = pathToFileURL(join(here, 'check-worker.ts')).href
+  const compiled = compiledScript('core/validate/check-worker')
+  if (compiled) return {script: compiled, eval: false}
+  const {source, tsx} = sourceScript('core/validate/check-worker', 'dist/esm/api/index.mjs')
+  const api = pathToFileURL(tsx).href
+  const entry = pathToFileURL(source).href
   return {script: `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}) })`, eval: true}
 }
 
