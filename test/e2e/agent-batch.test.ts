@@ -1,13 +1,13 @@
 import {spawn} from 'node:child_process'
-import {cpSync, existsSync, readdirSync, readFileSync} from 'node:fs'
-import {basename, join} from 'node:path'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {BIN} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {fakeBatchServer, type FakeBatchServer, type ResultKind} from '../helpers/fake-batch.js'
-import {filesContaining, tempDir} from '../helpers/fs.js'
-import {preparedRun} from '../helpers/prepared-run.js'
+import {filesContaining} from '../helpers/fs.js'
+import {preparedCopy} from '../helpers/prepared-run.js'
 
 /**
  * `launch --agent anthropic-batch` and `--agent openai-batch` against a fake of each provider's batch
@@ -30,15 +30,8 @@ async function fake(o: Parameters<typeof fakeBatchServer>[0]) {
   return s
 }
 
-/** Each size of course prepared once per file (preparedRun); every test gets a copy of its own. */
-const templates = new Map<number, Awaited<ReturnType<typeof preparedRun>>>()
-async function prepared(seeds: number): Promise<Awaited<ReturnType<typeof preparedRun>>> {
-  let template = templates.get(seeds)
-  if (!template) templates.set(seeds, (template = await preparedRun('wicker-batch-', seeds)))
-  const dir = join(tempDir('wicker-batch-'), basename(template.dir))
-  cpSync(template.dir, dir, {recursive: true})
-  return {...template, dir}
-}
+/** Each size of course prepared once per file; every test gets a copy of its own. */
+const prepared = (seeds: number) => preparedCopy('wicker-batch-', seeds)
 
 const ENV_OF = {anthropic: 'ANTHROPIC_API_KEY', openai: 'OPENAI_API_KEY'} as const
 const args = (provider: 'anthropic' | 'openai', dir: string, url: string, extra: string[] = []) => ['launch', dir, '--run', 'r1', '--agent', `${provider}-batch`, '--base-url', url, '--model', 'tlon-7b', ...FAST, '--json', ...extra]

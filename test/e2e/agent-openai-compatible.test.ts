@@ -1,13 +1,13 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
-import {cpSync, readdirSync, readFileSync} from 'node:fs'
-import {basename, join} from 'node:path'
+import {readdirSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 
 import {wicker} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
-import {filesContaining, tempDir} from '../helpers/fs.js'
-import {preparedRun} from '../helpers/prepared-run.js'
+import {filesContaining} from '../helpers/fs.js'
+import {preparedCopy} from '../helpers/prepared-run.js'
 import {alive} from '../helpers/procs.js'
 
 /**
@@ -85,15 +85,8 @@ function completion(call: Call, o: {fenced?: boolean; finish?: string} = {}) {
   }
 }
 
-/** Each size of course prepared once per file (preparedRun); every test gets a copy of its own. */
-const templates = new Map<number, Awaited<ReturnType<typeof preparedRun>>>()
-async function prepared(seeds: number): Promise<Awaited<ReturnType<typeof preparedRun>>> {
-  let template = templates.get(seeds)
-  if (!template) templates.set(seeds, (template = await preparedRun('wicker-oai-', seeds)))
-  const dir = join(tempDir('wicker-oai-'), basename(template.dir))
-  cpSync(template.dir, dir, {recursive: true})
-  return {...template, dir}
-}
+/** Each size of course prepared once per file; every test gets a copy of its own. */
+const prepared = (seeds: number) => preparedCopy('wicker-oai-', seeds)
 
 const launch = (dir: string, url: string, extra: string[] = [], env: Record<string, string | undefined> = {OPENAI_API_KEY: KEY}) =>
   wickerIn(['launch', dir, '--run', 'r1', '--agent', 'openai-compatible', '--base-url', url, '--model', 'tlon-7b', ...FAST, '--json', ...extra], {env})

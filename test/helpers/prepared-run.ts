@@ -1,5 +1,5 @@
-import {readFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {cpSync, readFileSync} from 'node:fs'
+import {basename, join} from 'node:path'
 import {expect} from 'vitest'
 
 import {generateCourse} from '../../bench/synth/generate.js'
@@ -14,4 +14,18 @@ export async function preparedRun(prefix: string, seeds: number): Promise<{dir: 
   expect(prep.code, prep.stderr).toBe(0)
   const plan = JSON.parse(readFileSync(join(dir, '.wicker', 'runs', 'r1', 'plan.json'), 'utf8'))
   return {dir, packets: plan.packets as Array<{id: string}>}
+}
+
+type PreparedRun = Awaited<ReturnType<typeof preparedRun>>
+/** each course prepared once per test file's module graph, by prefix and size */
+const templates = new Map<string, PreparedRun>()
+
+/** preparedRun's course made once (per prefix and size), and a copy of its own for every test. */
+export async function preparedCopy(prefix: string, seeds: number): Promise<PreparedRun> {
+  const key = `${prefix} ${seeds}`
+  let template = templates.get(key)
+  if (!template) templates.set(key, (template = await preparedRun(prefix, seeds)))
+  const dir = join(tempDir(prefix), basename(template.dir))
+  cpSync(template.dir, dir, {recursive: true})
+  return {...template, dir}
 }
