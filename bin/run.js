@@ -25,12 +25,12 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v') && !proce
   }
 }
 if (!answered) {
-  const {settings} = await import('@oclif/core')
+  // oclif's execute(), plus the JSON envelope and exit 2 for mistakes made before a command runs;
+  // oclif itself is bundled into dist/ (scripts/bundle.ts), and its settings are that copy's
+  const {main, settings} = await import('../dist/cli/main.js')
   // The built CLI runs dist/ as it is. Left on, oclif tries to register tsx or ts-node for a checkout
   // (tsconfig.json and devDependencies present) whenever NODE_ENV is "test" or "development": half a
   // second of CPU on every command the e2e tests spawn under vitest. bin/dev.js runs the sources.
   settings.enableAutoTranspile = false
-  // oclif's execute(), plus the JSON envelope and exit 2 for mistakes made before a command runs
-  const {main} = await import('../dist/cli/main.js')
   await main(args, import.meta.url)
 }

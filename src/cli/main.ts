@@ -1,5 +1,8 @@
 import {Config, flush, handle, run} from '@oclif/core'
 
+/** oclif's settings, of the copy this module runs with (bin/run.js turns its TypeScript lookup off) */
+export {settings} from '@oclif/core'
+
 import {EXIT, UsageError, WickerError} from '../core/errors.js'
 import {describeFailure, errorEnvelope, jsonWanted, resultEnvelope, writeEnvelope, type Envelope} from './envelope.js'
 import {versionResult} from './render/version.js'

@@ -1,8 +1,10 @@
-import {readFileSync, readdirSync} from 'node:fs'
+import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join, relative, resolve} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
 import {CODE_TREE, PACKAGE_ROOT} from '../../src/core/package-root.js'
+import {wicker} from '../helpers/cli.js'
 
 const ROOT = new URL('../..', import.meta.url).pathname
 const DIST = join(ROOT, 'dist')
@@ -29,6 +31,9 @@ describe('the built CLI (npm run build: tsc, then scripts/bundle.ts)', () => {
     expect(strays).toEqual([])
     // zod is bundled: no zod import is left for Node to resolve file by file
     expect(LOADED.filter((f) => /from\s*["']zod(?:\/[^"']*)?["']/.test(readFileSync(f, 'utf8'))).map((f) => relative(DIST, f))).toEqual([])
+    // so is oclif (162 CommonJS files with its dependencies), and zod without its 40 locales
+    expect(LOADED.filter((f) => /from\s*["']@oclif\/core(?:\/[^"']*)?["']|require\(["']@oclif\/core["']\)/.test(readFileSync(f, 'utf8'))).map((f) => relative(DIST, f))).toEqual([])
+    expect(LOADED.filter((f) => readFileSync(f, 'utf8').includes('// node_modules/zod/v4/locales/fr.js')).map((f) => relative(DIST, f))).toEqual([])
   })
 
   it('finds its own files from package-root.ts, the one module whose place is read from import.meta.url', () => {
@@ -42,5 +47,19 @@ describe('the built CLI (npm run build: tsc, then scripts/bundle.ts)', () => {
       .flatMap((f) => (readFileSync(join(src, f), 'utf8').match(/.*import\.meta\.url.*/g) ?? []).map((line) => `${f}: ${line.trim()}`))
       .filter((use) => !use.startsWith('core/package-root.ts:') && !/createRequire\(import\.meta\.url\)\.resolve\('[a-z]/.test(use))
     expect(uses).toEqual([])
+  })
+
+  it('runs the bundled oclif and zod: a bad config is refused with zod\'s English words, with exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wicker-bundle-'))
+    try {
+      writeFileSync(join(dir, 'wicker.config.json'), '{"concurrency": "lots"}')
+      const run = wicker(['detect', 'nowhere', '--json'], {cwd: dir})
+      expect(run.code).toBe(2)
+      const envelope = JSON.parse(run.stdout)
+      expect(envelope.name).toBe('E_CONFIG_INVALID')
+      expect(envelope.message).toContain('Unrecognized key: "concurrency"')
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })
