@@ -65,8 +65,9 @@ export default defineConfig({
     // refuses: vite transforms it instead (the offline validator of `wicker ci github`'s workflow)
     server: {deps: {inline: INLINE}},
     env: {TMPDIR: testTmpdir()},
-    // removes each test file's temporary folders after it (test/helpers/fs.ts)
-    setupFiles: ['./test/setup/temp-dirs.ts'],
+    // removes each test file's temporary folders after it (test/helpers/fs.ts); measures each file's
+    // CPU, its child processes' included, for the slowest-files list (test/setup/cpu.ts)
+    setupFiles: ['./test/setup/temp-dirs.ts', './test/setup/cpu.ts'],
     // the test files (test/**/*.test.ts), in two projects
     projects: [
       {

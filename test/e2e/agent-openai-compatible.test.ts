@@ -85,7 +85,7 @@ function completion(call: Call, o: {fenced?: boolean; finish?: string} = {}) {
   }
 }
 
-/** Each size of course prepared once per file; every test gets a copy of its own. */
+/** Each size of course prepared once per file; every test gets a copy of its own (8 seeds: 6 packets, where "every packet" is what is asserted). */
 const prepared = (seeds: number) => preparedCopy('wicker-oai-', seeds)
 
 const launch = (dir: string, url: string, extra: string[] = [], env: Record<string, string | undefined> = {OPENAI_API_KEY: KEY}) =>
@@ -121,7 +121,7 @@ function unsafeParts(schema: any, path = '$'): string[] {
 
 describe('launch --agent openai-compatible against a fake chat-completions server on 127.0.0.1', () => {
   it('stages a valid output for every packet of the course, with response_format holding a provider-safe schema of the packet\'s LEGOs; the key is in no file', async () => {
-    const {dir, packets} = await prepared(12)
+    const {dir, packets} = await prepared(8)
     const fake = await fakeServer((call) => completion(call))
     const run = await launch(dir, fake.url, ['-j', '2'])
     expect(run.code, run.stderr).toBe(0)
@@ -177,7 +177,7 @@ describe('launch --agent openai-compatible against a fake chat-completions serve
   }, 60_000)
 
   it('a 401 is never retried and stops the run (auth, exit 1); the key the server echoes is blotted out of the ledger and logs', async () => {
-    const {dir, packets} = await prepared(12)
+    const {dir, packets} = await prepared(8)
     expect(packets.length).toBeGreaterThan(1)
     const fake = await fakeServer((call) => ({status: 401, body: {error: {message: `Incorrect API key provided: ${call.auth}`, type: 'invalid_request_error', code: 'invalid_api_key'}}}))
     const run = await launch(dir, fake.url, ['-j', '1', '--retries', '3'])

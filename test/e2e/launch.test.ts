@@ -13,14 +13,18 @@ import {tempDir, writeTree} from '../helpers/fs.js'
 
 const FAST = ['--stagger', '0s', '--backoff', '100ms', '--grace', '300ms', '--json']
 
-/** Each kind of course, generated and prepared once per file: every test gets a copy of its own. */
+/**
+ * Each kind of course, generated and prepared once per file: every test gets a copy of its own. The
+ * default is small (8 seeds: 3 packets of up to 8 LEGOs, as many as the --only 1/2/3 cases need): the tests that run it assert "every packet"
+ * (counts from the prepare), so a bigger course only starts more agents for the same proof.
+ */
 const templates = new Map<string, {dir: string; run: string; packets: number; legos: number}>()
 
 async function prepared(options: {seeds?: number; packetSize?: number; seed?: number} = {}) {
-  const key = JSON.stringify([options.seeds ?? 16, options.seed ?? 13, options.packetSize ?? 8])
+  const key = JSON.stringify([options.seeds ?? 8, options.seed ?? 13, options.packetSize ?? 8])
   let template = templates.get(key)
   if (!template) {
-    const synth = generateCourse({seeds: options.seeds ?? 16, seed: options.seed ?? 13, canon: {fill: 0.5}})
+    const synth = generateCourse({seeds: options.seeds ?? 8, seed: options.seed ?? 13, canon: {fill: 0.5}})
     const dir = writeCourse(tempDir(), synth)
     // in process: a prepare is not what this file tests
     const prep = await wickerIn(['prepare-segments', dir, '--packet-size', String(options.packetSize ?? 8), '--json'])
@@ -84,7 +88,7 @@ describe('launch with the built-in agent', () => {
   })
 
   it('--retry-failed runs only the failed packets; --only picks packets by number', async () => {
-    const p = await prepared({seeds: 24, packetSize: 6})
+    const p = await prepared({seeds: 12, packetSize: 6})
     const first = await wickerIn(['launch', p.dir, ...FAST, '--retries', '0', '--halt', 'never'], {env: {WICKER_BUILTIN_FAIL: 'crash', WICKER_BUILTIN_FAIL_RATE: '0.5'}})
     const failed = first.json.result.failures.map((f: {packet: string}) => f.packet).sort()
     expect(failed.length).toBeGreaterThan(0)

@@ -1,12 +1,13 @@
 // One of many processes accepting uploads under one name at once (test/unit/serve/accept.test.ts):
 // argv: <base> <index> <trials> <course dir> <body file>. Uses the built program (npm run build).
+// Started bundled (test/helpers/race.ts bundledRacer): the static imports are what the bundle holds.
 import {readFileSync} from 'node:fs'
 
+import {loadCourse} from '../../dist/core/course/load.js'
+import {acceptUpload} from '../../dist/core/serve/intake.js'
 import {race} from './racer.mjs'
 
 const [base, index, trials, courseDir, bodyFile] = process.argv.slice(2)
-const {loadCourse} = await import(new URL('../../dist/core/course/load.js', import.meta.url))
-const {acceptUpload} = await import(new URL('../../dist/core/serve/intake.js', import.meta.url))
 const course = await loadCourse(courseDir)
 const bytes = readFileSync(bodyFile)
 await race(base, index, trials, async () => {

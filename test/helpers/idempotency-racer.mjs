@@ -5,10 +5,11 @@
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+// started bundled (test/helpers/race.ts bundledRacer): the static imports are what the bundle holds
+import {idempotencyStore} from '../../dist/core/serve/idempotency.js'
 import {race} from './racer.mjs'
 
 const [base, index, trials, courseDir] = process.argv.slice(2)
-const {idempotencyStore} = await import(new URL('../../dist/core/serve/idempotency.js', import.meta.url))
 const store = idempotencyStore(courseDir)
 await race(base, index, trials, async (dir) => {
   try {

@@ -6,7 +6,7 @@ import {describe, expect, it} from 'vitest'
 import {tempDir} from '../../helpers/fs.js'
 import {flowCourse} from '../../helpers/flow.js'
 import {deadPid, pidFree, plantLock} from '../../helpers/lock.js'
-import {DIST, startRacers} from '../../helpers/race.js'
+import {startRacers} from '../../helpers/race.js'
 
 /**
  * The race that lost a merge: several writers find the same stale lock (its holder died) at once.
@@ -34,7 +34,7 @@ describe(`${RACERS} merges at once over a stale lock`, () => {
       plantLock(dir, {pid: dead})
     }
     const before = baskets(f.dir)
-    const racers = startRacers(RACER, RACERS, (i) => [base, String(i), String(TRIALS), DIST, f.dir.split('/').pop()!])
+    const racers = startRacers(RACER, RACERS, (i) => [base, String(i), String(TRIALS), f.dir.split('/').pop()!])
     try {
       let merged = 0
       for (let t = 0; t < TRIALS; t++) {

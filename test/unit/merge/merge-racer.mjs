@@ -1,12 +1,12 @@
 // One racer of merge-race.test.ts: merges its own staging batch with the built runMerge (the code
 // `wicker merge` runs, without a process start per trial).
 import {join} from 'node:path'
-import {pathToFileURL} from 'node:url'
 
+// started bundled (test/helpers/race.ts bundledRacer): the static imports are what the bundle holds
+import {runMerge} from '../../../dist/core/merge/run.js'
 import {race} from '../../helpers/racer.mjs'
 
-const [base, index, trials, dist, name] = process.argv.slice(2)
-const {runMerge} = await import(pathToFileURL(join(dist, 'core/merge/run.js')).href)
+const [base, index, trials, name] = process.argv.slice(2)
 
 await race(base, index, trials, async (dir) => {
   try {

@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest'
 
 import {tempDir} from '../../helpers/fs.js'
 import {deadPid, pidFree, plantLock} from '../../helpers/lock.js'
-import {DIST, startRacers} from '../../helpers/race.js'
+import {startRacers} from '../../helpers/race.js'
 
 const RACER = fileURLToPath(new URL('./lock-racer.mjs', import.meta.url))
 const RACERS = 10
@@ -20,7 +20,7 @@ describe('ten processes taking one stale lock at once', () => {
       plantLock(dir, {pid: dead})
       writeFileSync(join(dir, 'counter'), '0')
     }
-    const racers = startRacers(RACER, RACERS, (i) => [base, String(i), String(TRIALS), DIST])
+    const racers = startRacers(RACER, RACERS, (i) => [base, String(i), String(TRIALS)])
     try {
       let acquired = 0
       for (let t = 0; t < TRIALS; t++) {

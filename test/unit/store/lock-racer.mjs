@@ -3,15 +3,14 @@
 // and releases.
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {pathToFileURL} from 'node:url'
 
+// started bundled (test/helpers/race.ts bundledRacer): the static imports are what the bundle holds
+import {realDisk} from '../../../dist/core/store/disk.js'
+import {acquireLock} from '../../../dist/core/store/lock.js'
+import {wickerPaths} from '../../../dist/core/store/paths.js'
 import {pause, race} from '../../helpers/racer.mjs'
 
-const [base, index, trials, dist] = process.argv.slice(2)
-const load = (file) => import(pathToFileURL(join(dist, file)).href)
-const {acquireLock} = await load('core/store/lock.js')
-const {realDisk} = await load('core/store/disk.js')
-const {wickerPaths} = await load('core/store/paths.js')
+const [base, index, trials] = process.argv.slice(2)
 
 await race(base, index, trials, async (dir) => {
   try {
