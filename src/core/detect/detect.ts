@@ -1,5 +1,5 @@
 import {hasUsable, type Canon} from '../canon/model.js'
-import {covers} from '../canon/read.js'
+import {covers, LazyBaskets} from '../canon/read.js'
 import type {Course, LegoPairsShape, OrientationDecision} from '../course/model.js'
 import type {MissingLego} from '../schemas/manifest.js'
 
@@ -58,23 +58,30 @@ export function legoPairsReport(course: Course): LegoPairsReport {
 }
 
 export function detect(course: Course, canon: Canon): DetectResult {
+  // One pass over canon's baskets finds each one's LEGO (one lookup a basket, by the key canon
+  // holds, rather than one a LEGO and one a basket), marking covered new LEGOs by position.
+  const covered = new Uint8Array(course.legos.length)
+  const empty: string[] = []
+  const overage: string[] = []
+  const orphans: string[] = []
+  // a canon read by its index answers coverage from the index (covers), as it did LEGO by LEGO
+  const lazy = canon.baskets instanceof LazyBaskets
+  for (const basket of canon.baskets.values()) {
+    const usable = hasUsable(basket)
+    if (!usable) empty.push(basket.id)
+    const lego = course.legoById.get(basket.id)
+    if (!lego) orphans.push(basket.id)
+    else if (!lego.isNew) overage.push(basket.id)
+    else if (lazy ? covers(canon, basket.id) : usable) covered[lego.position] = 1
+  }
   const missing: MissingLego[] = []
   let needed = 0
   let present = 0
   for (const lego of course.legos) {
     if (!lego.isNew) continue
     needed++
-    if (covers(canon, lego.id)) present++
+    if (covered[lego.position] === 1) present++
     else missing.push({id: lego.id, seed: lego.seedId, known: lego.known, target: lego.target, type: lego.type})
-  }
-  const empty: string[] = []
-  const overage: string[] = []
-  const orphans: string[] = []
-  for (const basket of canon.baskets.values()) {
-    if (!hasUsable(basket)) empty.push(basket.id)
-    const lego = course.legoById.get(basket.id)
-    if (!lego) orphans.push(basket.id)
-    else if (!lego.isNew) overage.push(basket.id)
   }
   const strays = [...canon.strays.keys()]
   return {
