@@ -68,6 +68,26 @@ describe('GATE by unit ids', () => {
     })
   }
 
+  it('answers by the strings when built without unit ids (validate)', async () => {
+    const synth = synthCourse({legos: 120, script: 'latin', canon: {gateViolations: 20, fill: 0.9}})
+    const course = await loadCourse(synth.dir)
+    const canon = await readCanon(course.files.canon)
+    const phrases = [...canon.baskets.values()].flatMap((b) => b.phrases.flatMap((p) => (p ? [units(p.target)] : [])))
+    let failed = 0
+    for (const definition of GATE_DEFINITIONS) {
+      const index = buildGateIndex(course, {...SETTINGS[0]!, definition})
+      phrases.forEach((target, i) => {
+        const lego = course.legos[(i * 7) % course.legos.length]!
+        // no ids to read: whatever is passed, the string paths answer
+        const passes = index.passes(target, lego)
+        expect(index.passesIds([], target, lego)).toBe(passes)
+        expect(index.countIds([], target, lego)).toEqual(index.count(target, lego))
+        if (!passes) failed++
+      })
+    }
+    expect(failed).toBeGreaterThan(20)
+  })
+
   it('refuses a unit added after phrase ids were read', () => {
     const ids = new UnitIds()
     expect(ids.add('agua')).toBe(0)
