@@ -2,11 +2,13 @@ import type {Course, Lego} from '../course/model.js'
 import type {GateSettings} from '../schemas/config.js'
 import type {Unit} from '../text/normalize.js'
 import {cover, coverCountBelow, coversAll, EntryTrie, type Cover, type CoverCount, type CoverRules} from './cover.js'
+import {allSingleBelow, countBelowIds, IdTrie, NONE, UnitIds, type PhraseIds} from './interned.js'
 import {GATE_RULES, pack, unpackRule, type GateRule} from './rules.js'
 import {legoChunks, legoVocabulary, textVocabulary, type Put, type VocabularyOptions} from './vocabulary.js'
 import {vocabularyPieces, wordFallback, type WordFallback} from './word-forms.js'
 
 export {wordEntries} from './vocabulary.js'
+export {UnitIds} from './interned.js'
 
 /**
  * The four GATE definitions of DOMAIN.md §4. Each is a trie from vocabulary entry to where in the
@@ -30,13 +32,17 @@ export interface GateIndex {
   passes(target: readonly Unit[], lego: Lego): boolean
   /** `check(...)`'s entries and whether it covers every unit, without the words (found faster) */
   count(target: readonly Unit[], lego: Lego): CoverCount
+  /** `passes`, given also the phrase's unit ids from the UnitIds the index was built with (the same answer, found faster) */
+  passesIds(ids: PhraseIds, target: readonly Unit[], lego: Lego): boolean
+  /** `count`, given also the phrase's unit ids from the UnitIds the index was built with */
+  countIds(ids: PhraseIds, target: readonly Unit[], lego: Lego): CoverCount
 }
 
 /** The settings the index needs; `elision` adds to the built-in tables (gate.elision in config). */
 export type GateIndexSettings = Pick<GateSettings, 'definition' | 'windowSeeds' | 'recentNewLegos' | 'components'> & Partial<Pick<GateSettings, 'elision'>>
 
 /** Index of entries to the earliest (position or seed index, rule) at which they are available. */
-function earliestIndex(definition: GateIndex['definition'], add: (put: (entry: Unit[], at: number, rule: GateRule) => void) => void, at: (lego: Lego) => number, fallback: WordFallback | null): GateIndex {
+function earliestIndex(definition: GateIndex['definition'], add: (put: (entry: Unit[], at: number, rule: GateRule) => void) => void, at: (lego: Lego) => number, fallback: WordFallback | null, unitIds: UnitIds | null): GateIndex {
   const trie = new EntryTrie<number>()
   add((entry, where, rule) => {
     const value = pack(where, rule)
@@ -48,13 +54,19 @@ function earliestIndex(definition: GateIndex['definition'], add: (put: (entry: U
     return {available: (value) => value < bound, ruleOf: unpackRule, fallback, explain}
   }
   const rulesOf = lastRules(rulesAt)
+  const passes = (target: readonly Unit[], lego: Lego): boolean => coversAll(target, trie, rulesOf(lego))
+  const count = fallback
+    ? (target: readonly Unit[], lego: Lego): CoverCount => countOf(cover(target, trie, rulesOf(lego)))
+    : (target: readonly Unit[], lego: Lego): CoverCount => coverCountBelow(target, trie, (at(lego) + 1) * 8)
+  const byId = unitIds ? new IdTrie(trie, unitIds) : null
   return {
     definition,
     check: (target, lego, explain) => cover(target, trie, explain ? rulesAt(lego, explain) : rulesOf(lego)),
-    passes: (target, lego) => coversAll(target, trie, rulesOf(lego)),
-    count: fallback
-      ? (target, lego) => countOf(cover(target, trie, rulesOf(lego)))
-      : (target, lego) => coverCountBelow(target, trie, (at(lego) + 1) * 8),
+    passes,
+    count,
+    // every unit an available entry by itself passes; any other phrase takes the full cover
+    passesIds: byId ? (ids, target, lego) => allSingleBelow(ids, byId, (at(lego) + 1) * 8) || passes(target, lego) : (_ids, target, lego) => passes(target, lego),
+    countIds: byId && !fallback ? (ids, target, lego) => countBelowIds(ids, target, byId, (at(lego) + 1) * 8) : (_ids, target, lego) => count(target, lego),
   }
 }
 
@@ -162,7 +174,7 @@ class WindowPlaces {
 }
 
 /** window keeps where each entry occurs per rule, so a finding can say which rule reached it. */
-function windowIndex(course: Course, settings: GateIndexSettings, vocabulary: VocabularyOptions, fallback: WordFallback | null): GateIndex {
+function windowIndex(course: Course, settings: GateIndexSettings, vocabulary: VocabularyOptions, fallback: WordFallback | null, unitIds: UnitIds | null): GateIndex {
   // the trie's value is the entry's number; what teaches it is noted in flat arrays
   const trie = new EntryTrie<number>()
   let entries = 0
@@ -229,15 +241,34 @@ function windowIndex(course: Course, settings: GateIndexSettings, vocabulary: Vo
     }
   }
   const rulesOf = lastRules(rulesAt)
+  const passes = (target: readonly Unit[], lego: Lego): boolean => coversAll(target, trie, rulesOf(lego))
+  const count = (target: readonly Unit[], lego: Lego): CoverCount => countOf(cover(target, trie, rulesOf(lego)))
+  const byId = unitIds ? new IdTrie(trie, unitIds) : null
   return {
     definition: 'window',
     check: (target, lego, explain) => cover(target, trie, explain ? rulesAt(lego, explain) : rulesOf(lego)),
-    passes: (target, lego) => coversAll(target, trie, rulesOf(lego)),
-    count: (target, lego) => countOf(cover(target, trie, rulesOf(lego))),
+    passes,
+    count,
+    passesIds: (ids, target, lego) => {
+      if (byId === null) return passes(target, lego)
+      // coversAll's first pass by ids: every unit an entry reached at this LEGO by itself
+      const {available} = rulesOf(lego)
+      for (let i = 0; i < ids.length; i++) {
+        const entry = byId.singleOf(ids[i]!)
+        if (entry === NONE || !available(entry)) return passes(target, lego)
+      }
+      return true
+    },
+    countIds: (_ids, target, lego) => count(target, lego),
   }
 }
 
-export function buildGateIndex(course: Course, settings: GateIndexSettings): GateIndex {
+/**
+ * `unitIds`: shared by the indexes whose `passesIds`/`countIds` get the same phrase ids (UnitIds.of
+ * after every build). Without it those two answer by the string paths: the ids pay for themselves
+ * only when several indexes read them (the report's four definitions), not for validate's two.
+ */
+export function buildGateIndex(course: Course, settings: GateIndexSettings, unitIds: UnitIds | null = null): GateIndex {
   const language = course.targetLanguage
   const vocabulary: VocabularyOptions = {language, components: settings.components, pieces: vocabularyPieces(language, settings.elision)}
   const fallback = wordFallback(language, settings.elision)
@@ -246,11 +277,11 @@ export function buildGateIndex(course: Course, settings: GateIndexSettings): Gat
       // whole chunks only: the phrase must tile from LEGOs exactly as taught
       return earliestIndex('strict', (put) => {
         for (const lego of course.legos) legoChunks(lego, (entry, rule) => put(entry, lego.position, rule))
-      }, (lego) => lego.position, null)
+      }, (lego) => lego.position, null, unitIds)
     case 'cumulative':
       return earliestIndex('cumulative', (put) => {
         for (const lego of course.legos) legoVocabulary(lego, vocabulary, (entry, rule) => put(entry, lego.position, rule))
-      }, (lego) => lego.position, fallback)
+      }, (lego) => lego.position, fallback, unitIds)
     case 'seed': {
       const seedIndex = new Map(course.seeds.map((s) => [s.id, s.index]))
       const all = {...vocabulary, components: true}
@@ -260,9 +291,9 @@ export function buildGateIndex(course: Course, settings: GateIndexSettings): Gat
           textVocabulary(seed.target, 'sentence', 'sentence', all, at)
           for (const lego of seed.legos) legoVocabulary(lego, all, at)
         }
-      }, (lego) => seedIndex.get(lego.seedId) ?? 0, fallback)
+      }, (lego) => seedIndex.get(lego.seedId) ?? 0, fallback, unitIds)
     }
     case 'window':
-      return windowIndex(course, settings, vocabulary, fallback)
+      return windowIndex(course, settings, vocabulary, fallback, unitIds)
   }
 }

@@ -1,13 +1,14 @@
 import type {Canon, CanonBasket} from '../canon/model.js'
 import type {Course} from '../course/model.js'
 import {languageSense} from '../course/language-sense.js'
-import {buildGateIndex} from '../gate/index.js'
+import {buildGateIndex, UnitIds, type GateIndex} from '../gate/index.js'
+import type {PhraseIds} from '../gate/interned.js'
 import type {GateDefinition} from '../schemas/config.js'
 import {checkBasket} from './checks/basket.js'
 import {checkEncoding} from './checks/encoding.js'
 import {checkLanguage} from './checks/language.js'
 import {gateTally, type GateRates, type PhrasePasses} from './gate-rates.js'
-import {CHECKS, type CheckContext, type Finding, type ValidateOptions} from './model.js'
+import {CHECKS, type CheckContext, type Finding, type PhraseView, type ValidateOptions} from './model.js'
 import {phraseViews} from './phrase-views.js'
 
 /**
@@ -31,7 +32,11 @@ export interface BasketChecker {
 
 export function basketChecker(course: Course, canon: Canon, options: ValidateOptions, rates: readonly GateDefinition[] | null): BasketChecker {
   options.onProgress?.('building the GATE index')
-  const chunks = buildGateIndex(course, {...options.gate, definition: 'strict', components: false})
+  // with the report's definitions, one id per unit for every index, so a phrase's units are looked up
+  // once (ctx.idsOf, after every build); validate's two indexes read the strings (the ids would cost
+  // their build and the look-up per unit they save)
+  const unitIds = rates ? new UnitIds() : null
+  const chunks = buildGateIndex(course, {...options.gate, definition: 'strict', components: false}, unitIds)
   const checker: BasketChecker = {
     ctx: null as unknown as CheckContext,
     findings: [],
@@ -44,15 +49,19 @@ export function basketChecker(course: Course, canon: Canon, options: ValidateOpt
     course,
     canon,
     options,
-    gate: buildGateIndex(course, options.gate),
+    gate: buildGateIndex(course, options.gate, unitIds),
     chunks,
-    chunkCover: (phrase, lego) => (phrase.chunkCover ??= chunks.count(phrase.targetUnits, lego)),
+    gatePasses: unitIds ? (phrase, lego) => ctx.gate.passesIds(idsOf(phrase), phrase.targetUnits, lego) : (phrase, lego) => ctx.gate.passes(phrase.targetUnits, lego),
+    chunkCover: unitIds
+      ? (phrase, lego) => (phrase.chunkCover ??= chunks.countIds(idsOf(phrase), phrase.targetUnits, lego))
+      : (phrase, lego) => (phrase.chunkCover ??= chunks.count(phrase.targetUnits, lego)),
     report(check, basket, phrase, message, words, coverage, side) {
       checker.findings.push({check, severity: CHECKS[check].severity, basket, phrase, message, ...(words ? {words} : {}), ...(coverage ? {coverage} : {}), ...(side ? {side} : {})})
     },
   }
   checker.ctx = ctx
-  const tally = rates ? gateTally(rates, options.gate.definition, (definition) => phrasePasses(course, ctx, definition)) : null
+  const idsOf = (phrase: PhraseView): PhraseIds => (phrase.targetIds ??= unitIds!.of(phrase.targetUnits))
+  const tally = rates ? gateTally(rates, options.gate.definition, (definition) => phrasePasses(course, ctx, definition, unitIds!, idsOf)) : null
   checker.rates = tally?.rates ?? null
   const sense = languageSense(course)
   const seedIndex = new Map(course.seeds.map((s) => [s.id, s.index]))
@@ -72,9 +81,16 @@ export function basketChecker(course: Course, canon: Canon, options: ValidateOpt
 }
 
 /** A GATE test for gateTally: strict reads the chunk cover the shape check already made, the others their own index. */
-function phrasePasses(course: Course, ctx: CheckContext, definition: GateDefinition): PhrasePasses {
+function phrasePasses(course: Course, ctx: CheckContext, definition: GateDefinition, unitIds: UnitIds, idsOf: (phrase: PhraseView) => PhraseIds): PhrasePasses {
   // strict uses whole chunks only: components and elision, the settings that differ from ctx.chunks', do not change it
   if (definition === 'strict') return (phrase, lego) => ctx.chunkCover(phrase, lego).covered
-  const index = buildGateIndex(course, {...ctx.options.gate, definition})
-  return (phrase, lego) => index.passes(phrase.targetUnits, lego)
+  if (definition === 'seed') {
+    // gateTally asks seed only about a phrase that failed cumulative and window (gate-rates.ts,
+    // WITHIN): a few hundred of the 100k course's 764k. Its index (the largest vocabulary) is built
+    // when first asked, reading strings: the shared unit ids are closed once phrases have been read.
+    let index: GateIndex | null = null
+    return (phrase, lego) => (index ??= buildGateIndex(course, {...ctx.options.gate, definition})).passes(phrase.targetUnits, lego)
+  }
+  const index = buildGateIndex(course, {...ctx.options.gate, definition}, unitIds)
+  return (phrase, lego) => index.passesIds(idsOf(phrase), phrase.targetUnits, lego)
 }

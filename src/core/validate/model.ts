@@ -2,6 +2,7 @@ import type {Canon, CanonBasket, CanonPhrase} from '../canon/model.js'
 import type {Course, Lego} from '../course/model.js'
 import type {CoverCount} from '../gate/cover.js'
 import type {GateIndex} from '../gate/index.js'
+import type {PhraseIds} from '../gate/interned.js'
 import type {CoveredWord} from '../gate/rules.js'
 import type {CheckId} from '../schemas/check-ids.js'
 import type {GateSettings, ValidateSettings} from '../schemas/config.js'
@@ -66,6 +67,8 @@ export interface CheckContext {
   gate: GateIndex
   /** whole-chunk index used to count the LEGOs a phrase is built from */
   chunks: GateIndex
+  /** `gate.passes` for a phrase of a basket of `lego` (by unit ids when several indexes share them) */
+  gatePasses(phrase: PhraseView, lego: Lego): boolean
   /** a phrase's cover by `chunks`, worked out once (the shape check and the strict GATE rate both read it) */
   chunkCover(phrase: PhraseView, lego: Lego): CoverCount
   report(check: CheckId, basket: string | null, phrase: number | null, message: string, words?: string[], coverage?: CoveredWord[], side?: Finding['side']): void
@@ -85,6 +88,8 @@ export interface PhraseView {
   targetKey: string
   /** CheckContext.chunkCover's memo */
   chunkCover?: CoverCount
+  /** its target units' ids, when the indexes share them (checker.ts) */
+  targetIds?: PhraseIds
 }
 
 export interface BasketUnderCheck {

@@ -1,5 +1,6 @@
 import type {CanonBasket, CanonPhrase} from '../canon/model.js'
 import {keyOf, tidy, units, unitsOfNfc, type Units} from '../text/normalize.js'
+import type {PhraseIds} from '../gate/interned.js'
 import type {PhraseView} from './model.js'
 
 /** One readable phrase: a class, so a view costs one object and its known side is tokenised on first use. */
@@ -7,6 +8,7 @@ class View implements PhraseView {
   readonly targetUnits: Units
   readonly targetKey: string
   chunkCover?: PhraseView['chunkCover']
+  targetIds?: PhraseIds
   #knownUnits: Units | undefined
 
   constructor(

@@ -102,6 +102,9 @@ function windowIndex(course: Course, settings: GateIndexSettings, vocabulary: Vo
     check: (target, lego, explain) => cover(target, trie, explain ? rulesAt(lego, explain) : rulesOf(lego)),
     passes: (target, lego) => coversAll(target, trie, rulesOf(lego)),
     count: (target, lego) => countOf(cover(target, trie, rulesOf(lego))),
+    // the reference has no unit ids: the string paths answer
+    passesIds: (_ids, target, lego) => coversAll(target, trie, rulesOf(lego)),
+    countIds: (_ids, target, lego) => countOf(cover(target, trie, rulesOf(lego))),
   }
 }
 

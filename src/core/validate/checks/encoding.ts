@@ -18,19 +18,26 @@ export function loneSurrogate(text: string): string | null {
  * into U+FFFD or fails, so it is an error, whichever LEGO the basket is for.
  */
 export function checkEncoding(ctx: CheckContext, basket: CanonBasket, phrases: ReadonlyArray<CanonPhrase | null> = basket.phrases): void {
-  const sides = (known: string, target: string) => [['known', known], ['target', target]] as const
-  phrases.forEach((phrase, index) => {
-    if (!phrase) return
-    for (const [side, text] of sides(phrase.known, phrase.target)) {
-      const where = loneSurrogate(text)
-      if (where) ctx.report('encoding', basket.id, index, `phrase ${index} has a lone surrogate (${where}) in its ${side} side: text that cannot be written as UTF-8; rewrite the phrase.`)
-    }
-  })
+  // once per phrase of the whole canon: no array or closure made per phrase, known side before target
+  for (let index = 0; index < phrases.length; index++) {
+    const phrase = phrases[index]
+    if (!phrase) continue
+    phraseSide(ctx, basket.id, index, 'known', phrase.known)
+    phraseSide(ctx, basket.id, index, 'target', phrase.target)
+  }
   const lego = basket.lego
   if (lego) {
-    for (const [side, text] of sides(lego.known, lego.target)) {
-      const where = loneSurrogate(text)
-      if (where) ctx.report('encoding', basket.id, null, `the lego text has a lone surrogate (${where}) in its ${side} side: text that cannot be written as UTF-8; take it from lego_pairs.`)
-    }
+    legoSide(ctx, basket.id, 'known', lego.known)
+    legoSide(ctx, basket.id, 'target', lego.target)
   }
+}
+
+function phraseSide(ctx: CheckContext, id: string, index: number, side: 'known' | 'target', text: string): void {
+  const where = loneSurrogate(text)
+  if (where) ctx.report('encoding', id, index, `phrase ${index} has a lone surrogate (${where}) in its ${side} side: text that cannot be written as UTF-8; rewrite the phrase.`)
+}
+
+function legoSide(ctx: CheckContext, id: string, side: 'known' | 'target', text: string): void {
+  const where = loneSurrogate(text)
+  if (where) ctx.report('encoding', id, null, `the lego text has a lone surrogate (${where}) in its ${side} side: text that cannot be written as UTF-8; take it from lego_pairs.`)
 }

@@ -35,7 +35,7 @@ export function checkLanguage(ctx: CheckContext, item: BasketUnderCheck, sense: 
     }
 
     // most phrases pass: the full cover (words and their rules) is worked out for a finding only
-    const violated = !ctx.gate.passes(targetUnits, item.lego)
+    const violated = !ctx.gatePasses(phrase, item.lego)
     onGate?.(phrase, violated)
     if (violated) {
       gateViolations++
