@@ -15,9 +15,10 @@ export class ByteBasket implements CanonBasket {
     readonly id: string,
     /** some phrase has text on both sides */
     readonly usable: boolean,
-    private readonly bytes: Uint8Array,
-    private readonly start: number,
-    private readonly end: number,
+    /** the canon's bytes, and the span of this basket's value in them (a first merge writes it from them: reindent.ts) */
+    readonly bytes: Uint8Array,
+    readonly start: number,
+    readonly end: number,
   ) {}
 
   get raw(): Record<string, unknown> {
