@@ -33,9 +33,15 @@ export class ByteSink {
   }
 
   bytes(src: Uint8Array, start: number, end: number): void {
-    this.reserve(end - start)
-    this.buf.set(src.subarray(start, end), this.length)
-    this.length += end - start
+    const n = end - start
+    this.reserve(n)
+    const {buf} = this
+    // most tokens are a few bytes: copied in a loop, without a view object per token
+    if (n <= 64) {
+      let at = this.length
+      for (let i = start; i < end; i++) buf[at++] = src[i]!
+    } else buf.set(src.subarray(start, end), this.length)
+    this.length += n
   }
 
   text(text: string): void {
