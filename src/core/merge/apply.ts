@@ -93,15 +93,20 @@ const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/
 function splice(course: Course, canon: Canon, layout: CanonLayout, edit: CanonEdit): {bytes: Buffer; members: Map<string, Buffer>} | null {
   if (edit.adopted.size > 0) return null
   const rank = courseRank(course)
+  // each id's rank looked up once (the merge below compares them again and again)
+  const spanRank = new Float64Array(layout.spans.length)
   let last = -1
-  for (const span of layout.spans) {
+  for (const [k, span] of layout.spans.entries()) {
     const r = rank(span.id)
     if (r < last || ARRAY_INDEX.test(span.id)) return null
-    last = r
+    spanRank[k] = last = r
   }
-  const added = [...edit.set.keys()].filter((id) => !canon.baskets.has(id))
-  if (added.some((id) => ARRAY_INDEX.test(id))) return null
-  added.sort((a, b) => rank(a) - rank(b))
+  const unsorted = [...edit.set.keys()].filter((id) => !canon.baskets.has(id))
+  if (unsorted.some((id) => ARRAY_INDEX.test(id))) return null
+  // a stable sort by rank, each rank looked up once
+  const order = unsorted.map((id, k) => ({id, r: rank(id), k})).sort((a, b) => a.r - b.r || a.k - b.k)
+  const added = order.map((o) => o.id)
+  const addedRank = order.map((o) => o.r)
 
   const rest = serializeCanon(buildCanonDoc(course, {...canon, baskets: new Map()}, {...edit, set: new Map()}))
   const EMPTY = '"baskets": {}\n}\n'
@@ -131,7 +136,7 @@ function splice(course: Course, canon: Canon, layout: CanonLayout, edit: CanonEd
   let j = 0
   while (i < spans.length || j < added.length) {
     // the merge of a stable sort: of equal rank, what canon held comes first
-    if (j >= added.length || (i < spans.length && rank(spans[i]!.id) <= rank(added[j]!))) {
+    if (j >= added.length || (i < spans.length && spanRank[i]! <= addedRank[j]!)) {
       const span = spans[i++]!
       const value = edit.set.get(span.id)
       if (value !== undefined) {
@@ -171,8 +176,9 @@ function reindented(course: Course, canon: Canon, edit: CanonEdit): {bytes: Buff
   const ids = [...new Set<string>([...canon.baskets.keys(), ...edit.set.keys()])]
   if (ids.some((id) => ARRAY_INDEX.test(id))) return null
   const rank = courseRank(course)
-  // a stable sort, as buildCanonDoc's: ids of equal rank keep the order they were in
-  ids.sort((a, b) => rank(a) - rank(b))
+  // a stable sort, as buildCanonDoc's: ids of equal rank keep the order they were in (each rank looked up once)
+  const ranked = ids.map((id, k) => ({id, r: rank(id), k})).sort((a, b) => a.r - b.r || a.k - b.k)
+  for (const [k, {id}] of ranked.entries()) ids[k] = id
   const rest = serializeCanon(buildCanonDoc(course, {...canon, baskets: new Map()}, {...edit, set: new Map()}))
   const EMPTY = '"baskets": {}\n}\n'
   if (!rest.endsWith(EMPTY)) return null
