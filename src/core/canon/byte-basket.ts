@@ -5,7 +5,8 @@ import type {CanonBasket, CanonPhrase} from './model.js'
  * A basket in the shape wicker writes (usable-scan.ts), read from the file's bytes only when
  * something other than its id and `usable` is asked for: its value is then parsed once (it passed
  * the scan, so it is strict JSON of that shape) and `lego`, `phrases`, `isFinalLego`, `phraseCount`
- * and `raw` are what readBasket makes of it. detect never asks.
+ * and `raw` are what readBasket makes of it (`raw` is the same object every time: merge's identity
+ * checks rely on it). detect never asks; preview and merge ask for the baskets the plan compares.
  */
 export class ByteBasket implements CanonBasket {
   readonly location = 'baskets' as const
