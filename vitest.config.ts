@@ -8,12 +8,12 @@ import {defineConfig} from 'vitest/config'
 const INLINE = ['@actions/workflow-parser', '@actions/expressions']
 
 /**
- * Test files that each get a process and a module graph of their own: the one that replaces a module
+ * Test files that each get a process and a module graph of their own: those that replace a module
  * with vi.mock (a module an earlier file loaded would ignore it). The launch and agent e2e files share
  * their worker's modules like every other file (their in-process launches then load wicker's code
  * once per worker, not once per file); their real launches, signals and kills are processes anyway.
  */
-const OWN_PROCESS = ['test/unit/serve/tokens.test.ts']
+const OWN_PROCESS = ['test/unit/serve/tokens.test.ts', 'test/unit/merge/reindent-invariant.test.ts']
 
 /**
  * Where the tests' temporary folders go (TMPDIR for every test and every wicker it starts): a folder

@@ -5,7 +5,8 @@ import type {CanonBasket, CanonPhrase} from './model.js'
  * A basket in the shape wicker writes (usable-scan.ts), read from the file's bytes only when
  * something other than its id and `usable` is asked for: its value is then parsed once (it passed
  * the scan, so it is strict JSON of that shape) and `lego`, `phrases`, `isFinalLego`, `phraseCount`
- * and `raw` are what readBasket makes of it. detect never asks.
+ * and `raw` are what readBasket makes of it (`raw` is the same object every time: merge's identity
+ * checks rely on it). detect never asks; preview and merge ask for the baskets the plan compares.
  */
 export class ByteBasket implements CanonBasket {
   readonly location = 'baskets' as const
@@ -15,9 +16,10 @@ export class ByteBasket implements CanonBasket {
     readonly id: string,
     /** some phrase has text on both sides */
     readonly usable: boolean,
-    private readonly bytes: Uint8Array,
-    private readonly start: number,
-    private readonly end: number,
+    /** the canon's bytes, and the span of this basket's value in them (a first merge writes it from them: reindent.ts) */
+    readonly bytes: Uint8Array,
+    readonly start: number,
+    readonly end: number,
   ) {}
 
   get raw(): Record<string, unknown> {

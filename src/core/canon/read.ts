@@ -395,8 +395,33 @@ async function readHeld(file: string): Promise<Held> {
  */
 export async function checkCanon(file: string, options: CanonReadOptions = {}): Promise<void> {
   if (!existsSync(file)) return
-  const value = parseCanonHeld({bytes: await readBytes(file)}, file, {maxDepth: options.maxDepth ?? CANON_MAX_DEPTH, allowLoneSurrogates: options.allowLoneSurrogates})
+  checkCanonBytes(await readBytes(file), file, options)
+}
+
+/** checkCanon of bytes read: canon passed by one scan of its bytes where it can be, else read in full (which refuses). */
+export function checkCanonBytes(bytes: Buffer, file: string, options: CanonReadOptions = {}): void {
+  const maxDepth = options.maxDepth ?? CANON_MAX_DEPTH
+  if (passesScan(bytes, maxDepth, options.allowLoneSurrogates)) return
+  const value = parseCanonHeld({bytes}, file, {maxDepth, allowLoneSurrogates: options.allowLoneSurrogates})
   if (!isObject(value)) throw notBaskets(value, file)
+}
+
+/**
+ * Whether canon bytes pass the full read by one scan of them (usable-scan.ts, which takes only what
+ * the full read takes, an object): every part it does not read itself (the rest of the document,
+ * baskets not in wicker's shape) parsed with the strict checks, as canonByUsable does. False: the
+ * full read decides, and refuses with its places.
+ */
+function passesScan(bytes: Buffer, maxDepth: number, allowLoneSurrogates: boolean | undefined): boolean {
+  const scanned = scanUsable(bytes, maxDepth)
+  if (!scanned) return false
+  if (parseCanonQuiet(scanned.header, {allowLoneSurrogates, maxDepth}) === REFUSED) return false
+  const {kinds, starts, ends} = scanned
+  for (let m = 0; m < kinds.length; m++) {
+    // the container sits at depth 1, so a basket's value opens at depth 2
+    if (kinds[m] === OTHER && parseCanonQuiet(bytes.toString('utf8', starts[m]!, ends[m]!), {allowLoneSurrogates, maxDepth: maxDepth - 2}) === REFUSED) return false
+  }
+  return true
 }
 
 /** Reads the canon file; a missing canon is an empty canon. With `index`, bytes wicker wrote are read by their layout. */

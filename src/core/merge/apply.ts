@@ -1,5 +1,7 @@
 import {CONTAINER_CLOSE, headerText, MEMBER_SEPARATOR, memberText, scanLayout, type CanonLayout} from '../canon/layout.js'
+import {ByteBasket} from '../canon/byte-basket.js'
 import {isUsable, type Canon} from '../canon/model.js'
+import {ByteSink, reindent, sameTokens} from '../canon/reindent.js'
 import {covers, readCanonValue} from '../canon/read.js'
 import {basketValue, buildCanonDoc, courseRank, serializeCanon, type CanonEdit} from '../canon/write.js'
 import type {Course} from '../course/model.js'
@@ -27,6 +29,8 @@ export interface Applied {
   uncovered: string[]
   /** how it was written: untouched baskets' bytes spliced through, or the whole document serialised */
   written: 'spliced' | 'serialised'
+  /** serialised from the bytes a scan read (reindent.ts) rather than from parsed baskets: the same bytes */
+  fromBytes: boolean
 }
 
 export class InvariantError extends WickerError {
@@ -54,20 +58,27 @@ export function applyPlan(course: Course, canon: Canon, plan: Plan, meta: {tx: s
   const changed = {added, adopted}
 
   const spliced = canon.layout ? splice(course, canon, canon.layout, edit) : null
+  const rewritten = spliced ? null : reindented(course, canon, edit)
+  // bytes written from the scan's that do not read back by wicker's layout are written the general way
+  const rewrittenLayout = rewritten ? scanLayout(rewritten.bytes) : null
   let bytes: Buffer
   if (spliced) {
-    checkSplice(course, canon, canon.layout!, spliced, plan, edit, changed)
+    checkSplice(course, canon, layoutBefore(canon.layout!), spliced, scanLayout(spliced.bytes), plan, edit, changed)
     bytes = spliced.bytes
+  } else if (rewritten && rewrittenLayout) {
+    checkSplice(course, canon, bytesBefore(canon), rewritten, rewrittenLayout, plan, edit, changed)
+    bytes = rewritten.bytes
   } else {
     const doc = buildCanonDoc(course, canon, edit)
     checkInvariants(course, canon, doc, plan, changed)
     bytes = Buffer.from(serializeCanon(doc), 'utf8')
   }
+  // a document written from the scan's bytes is serialised whole all the same (the same bytes)
   const written = spliced ? 'spliced' : 'serialised'
   const touched = new Set(plan.ops.map((o) => o.id))
   const uncovered = [...canon.baskets.keys()].filter((id) => !touched.has(id) && !covers(canon, id))
   for (const op of plan.ops) if (!op.phrases.some(isUsable)) uncovered.push(op.id)
-  return {bytes, sha256: sha256Hex(bytes), added, updated, adopted: [...adopted], baskets: total, uncovered, written}
+  return {bytes, sha256: sha256Hex(bytes), added, updated, adopted: [...adopted], baskets: total, uncovered, written, fromBytes: !spliced && rewrittenLayout !== null}
 }
 
 /** Keys V8 enumerates before all others, whatever their insertion order: a canon with one is written the slow way. */
@@ -82,15 +93,20 @@ const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/
 function splice(course: Course, canon: Canon, layout: CanonLayout, edit: CanonEdit): {bytes: Buffer; members: Map<string, Buffer>} | null {
   if (edit.adopted.size > 0) return null
   const rank = courseRank(course)
+  // each id's rank looked up once (the merge below compares them again and again)
+  const spanRank = new Float64Array(layout.spans.length)
   let last = -1
-  for (const span of layout.spans) {
+  for (const [k, span] of layout.spans.entries()) {
     const r = rank(span.id)
     if (r < last || ARRAY_INDEX.test(span.id)) return null
-    last = r
+    spanRank[k] = last = r
   }
-  const added = [...edit.set.keys()].filter((id) => !canon.baskets.has(id))
-  if (added.some((id) => ARRAY_INDEX.test(id))) return null
-  added.sort((a, b) => rank(a) - rank(b))
+  const unsorted = [...edit.set.keys()].filter((id) => !canon.baskets.has(id))
+  if (unsorted.some((id) => ARRAY_INDEX.test(id))) return null
+  // a stable sort by rank, each rank looked up once
+  const order = unsorted.map((id, k) => ({id, r: rank(id), k})).sort((a, b) => a.r - b.r || a.k - b.k)
+  const added = order.map((o) => o.id)
+  const addedRank = order.map((o) => o.r)
 
   const rest = serializeCanon(buildCanonDoc(course, {...canon, baskets: new Map()}, {...edit, set: new Map()}))
   const EMPTY = '"baskets": {}\n}\n'
@@ -120,7 +136,7 @@ function splice(course: Course, canon: Canon, layout: CanonLayout, edit: CanonEd
   let j = 0
   while (i < spans.length || j < added.length) {
     // the merge of a stable sort: of equal rank, what canon held comes first
-    if (j >= added.length || (i < spans.length && rank(spans[i]!.id) <= rank(added[j]!))) {
+    if (j >= added.length || (i < spans.length && spanRank[i]! <= addedRank[j]!)) {
       const span = spans[i++]!
       const value = edit.set.get(span.id)
       if (value !== undefined) {
@@ -143,32 +159,110 @@ function splice(course: Course, canon: Canon, layout: CanonLayout, edit: CanonEd
 }
 
 /**
+ * The whole document written as serialising it writes it (the same bytes: a property test holds the
+ * two to it), for a canon read by one scan of its bytes (a first merge into another tool's canon):
+ * each untouched basket is written from its bytes by reindent.ts (or, where that cannot promise
+ * stringify's text, from its value), not parsed into objects and stringified again. Null, and the
+ * general way, for anything else: a basket the scan did not read itself, adoption, integer-like
+ * keys, baskets not the document's last member.
+ */
+function reindented(course: Course, canon: Canon, edit: CanonEdit): {bytes: Buffer; members: Map<string, Buffer>} | null {
+  if (edit.adopted.size > 0 || canon.baskets.size === 0) return null
+  let size = 0
+  for (const basket of canon.baskets.values()) {
+    if (!(basket instanceof ByteBasket)) return null
+    size += basket.end - basket.start
+  }
+  const ids = [...new Set<string>([...canon.baskets.keys(), ...edit.set.keys()])]
+  if (ids.some((id) => ARRAY_INDEX.test(id))) return null
+  const rank = courseRank(course)
+  // a stable sort, as buildCanonDoc's: ids of equal rank keep the order they were in (each rank looked up once)
+  const ranked = ids.map((id, k) => ({id, r: rank(id), k})).sort((a, b) => a.r - b.r || a.k - b.k)
+  for (const [k, {id}] of ranked.entries()) ids[k] = id
+  const rest = serializeCanon(buildCanonDoc(course, {...canon, baskets: new Map()}, {...edit, set: new Map()}))
+  const EMPTY = '"baskets": {}\n}\n'
+  if (!rest.endsWith(EMPTY)) return null
+  const out = new ByteSink(size + (size >> 2) + rest.length)
+  out.text(`${rest.slice(0, -EMPTY.length)}"baskets": {\n`)
+  const members = new Map<string, Buffer>()
+  for (const [k, id] of ids.entries()) {
+    if (k > 0) out.text(MEMBER_SEPARATOR)
+    const value = edit.set.get(id)
+    if (value !== undefined) {
+      const bytes = Buffer.from(memberText(id, value))
+      members.set(id, bytes)
+      out.bytes(bytes, 0, bytes.length)
+      continue
+    }
+    const basket = canon.baskets.get(id) as ByteBasket
+    const mark = out.length
+    out.text(`    ${JSON.stringify(id)}: `)
+    if (reindent(basket.bytes, basket.start, basket.end, 2, out) < 0) {
+      out.length = mark
+      out.text(memberText(id, basket.raw))
+    }
+  }
+  out.text(CONTAINER_CLOSE)
+  // copied out of the sink's larger buffer: the canon written is not held beside its slack
+  return {bytes: Buffer.from(out.result()), members}
+}
+
+/** What checkSplice compares an untouched basket with: the canon before, by id. */
+interface Before {
+  ids: ReadonlySet<string>
+  /** whether the bytes at [start, end) of `after` hold basket `id` as it was */
+  same(id: string, after: Buffer, start: number, end: number): boolean
+}
+
+/** Spliced: each untouched basket's bytes are those of the canon before, exactly. */
+function layoutBefore(layout: CanonLayout): Before {
+  const old = new Map(layout.spans.map((s) => [s.id, s]))
+  return {
+    ids: new Set(old.keys()),
+    same: (id, after, start, end) => {
+      const was = old.get(id)!
+      return after.compare(layout.bytes, was.start, was.end, start, end) === 0
+    },
+  }
+}
+
+/** Written from a scan's bytes: each untouched basket's member holds the same tokens as its value did. */
+function bytesBefore(canon: Canon): Before {
+  return {
+    ids: new Set(canon.baskets.keys()),
+    same: (id, after, start, end) => {
+      const basket = canon.baskets.get(id) as ByteBasket
+      // the member: `    "ID": value`; its value starts after the key's closing quote and colon
+      const colon = after.indexOf(0x3a, start + 4 + Buffer.byteLength(JSON.stringify(id)))
+      return colon >= 0 && colon < end && sameTokens(basket.bytes, basket.start, basket.end, after, colon + 1, end)
+    },
+  }
+}
+
+/**
  * The invariants, checked on the spliced bytes themselves: they read back by the same layout,
  * every untouched basket's bytes are those read and every written basket's those serialised for
  * it, in its place; nothing is lost or added beyond the plan; the rest of the document is unchanged
  * but for metadata; and every written basket is what the plan says.
  */
-function checkSplice(course: Course, canon: Canon, before: CanonLayout, spliced: {bytes: Buffer; members: Map<string, Buffer>}, plan: Plan, edit: CanonEdit, changed: {added: string[]; adopted: Set<string>}): void {
+function checkSplice(course: Course, canon: Canon, before: Before, spliced: {bytes: Buffer; members: Map<string, Buffer>}, after: CanonLayout | null, plan: Plan, edit: CanonEdit, changed: {added: string[]; adopted: Set<string>}): void {
   const {bytes, members} = spliced
-  const after = scanLayout(bytes)
   if (!after) throw new InvariantError('the canon written would not read back by its own layout')
   const touched = new Set(plan.ops.map((o) => o.id))
-  const old = new Map(before.spans.map((s) => [s.id, s]))
   const now = new Set(after.spans.map((s) => s.id))
-  for (const id of old.keys()) if (!now.has(id)) throw new InvariantError(`basket ${id} would be lost`)
+  for (const id of before.ids) if (!now.has(id)) throw new InvariantError(`basket ${id} would be lost`)
   for (const span of after.spans) {
-    const was = old.get(span.id)
     const member = members.get(span.id)
     if (touched.has(span.id)) {
       if (!member || bytes.compare(member, 0, member.length, span.start, span.end) !== 0) throw new InvariantError(`basket ${span.id} would not be written as planned`)
-    } else if (!was) throw new InvariantError(`basket ${span.id} would appear without being in the plan`)
-    else if (bytes.compare(before.bytes, was.start, was.end, span.start, span.end) !== 0) throw new InvariantError(`basket ${span.id} would change without being in the plan`)
+    } else if (!before.ids.has(span.id)) throw new InvariantError(`basket ${span.id} would appear without being in the plan`)
+    else if (!before.same(span.id, bytes, span.start, span.end)) throw new InvariantError(`basket ${span.id} would change without being in the plan`)
   }
   for (const op of plan.ops) {
     if (!now.has(op.id)) throw new InvariantError(`basket ${op.id} of the plan is missing`)
     checkWritten(course, op, edit.set.get(op.id))
   }
-  checkCount(after.spans.length, before.spans.length, changed)
+  checkCount(after.spans.length, before.ids.size, changed)
   const rest = readCanonValue(parseJsonOf(headerText(after), canon.file, 'Canon'), canon.file, null)
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
   for (const key of new Set([...Object.keys(canon.topLevel), ...Object.keys(rest.topLevel)])) {

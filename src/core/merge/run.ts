@@ -81,7 +81,11 @@ export async function readCanonNow(ctx: TxContext, maxDepth?: number): Promise<{
   if (!ctx.disk.exists(ctx.canonFile)) return {bytes: null, canon: readCanonValue({}, ctx.canonFile, null), file}
   const bytes = await ctx.disk.readFile(ctx.canonFile)
   const sha = sha256Hex(bytes)
-  const canon = canonFromBytes(bytes, ctx.canonFile, sha, await readCanonIndex(ctx.paths.canonIndex, sha), {maxDepth})
+  // A canon the index does not vouch for (a first merge into another tool's canon) is read by one
+  // scan of its bytes (usable-scan.ts: the same refusals as the full read, which reads anything the
+  // scan does not take); each wicker-shaped basket is parsed from its bytes once, when the plan or the
+  // serialisation asks for it, and then is always the same value (apply.ts's identity checks).
+  const canon = canonFromBytes(bytes, ctx.canonFile, sha, await readCanonIndex(ctx.paths.canonIndex, sha), {maxDepth, spans: 'usable'})
   return {bytes, canon: {...canon, exists: true}, file}
 }
 

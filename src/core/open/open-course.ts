@@ -32,8 +32,9 @@ export interface OpenCourseOptions {
   allowLoneSurrogates?: boolean
   /**
    * the command only reads canon (validate, detect, report): baskets may keep their phrases as spans
-   * of its text (canon/scan.ts); 'usable' (detect): it asks of a basket only its id and whether a
-   * phrase is usable, told from canon's bytes (canon/usable-scan.ts)
+   * of its text (canon/scan.ts); 'usable' (detect, preview): read from canon's bytes
+   * (canon/usable-scan.ts), a wicker-shaped basket's id and usable told by the scan, anything else
+   * about it parsed from its bytes when asked
    */
   readOnly?: boolean | 'usable'
   /**

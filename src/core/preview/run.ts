@@ -88,8 +88,8 @@ async function conflictDiffs(plan: Plan, canon: Canon, extraction: Extraction, m
 export async function runPreview(options: RunPreviewOptions): Promise<{result: PreviewResult; warnings: string[]}> {
   options.onProgress?.('loading the course')
   // preview only reads canon: one another tool wrote (no layout the canon index vouches for) is read by
-  // one scan of its text, each basket's phrases made only when the plan asks for them
-  const {course, canon, warnings} = await openCourse({...options, lazyCanon: true, readOnly: true})
+  // one scan of its bytes (usable-scan.ts), each basket parsed only when the plan asks for it
+  const {course, canon, warnings} = await openCourse({...options, lazyCanon: true, readOnly: 'usable'})
   requireLegos(course)
   const paths = wickerPaths(course.dir)
   const open = transactions(await readJournal(realDisk, paths)).at(-1)

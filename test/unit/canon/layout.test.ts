@@ -206,6 +206,51 @@ describe('merge by splicing', () => {
   })
 })
 
+describe('a first merge into a canon another tool wrote', () => {
+  const layouts = [(v: unknown) => JSON.stringify(v), (v: unknown) => JSON.stringify(v, null, 4), (v: unknown) => JSON.stringify(v, null, '\t').replaceAll('": ', '"\r\n :  ')]
+  /** the template's canon rewritten: its baskets' keys reversed, their order reversed, one odd basket */
+  function foreign(dir: string, layout: number, reverseKeys: boolean, reverseOrder: boolean, odd: boolean): void {
+    const doc = JSON.parse(readFileSync(canonFile(template.dir), 'utf8'))
+    let entries = Object.entries(doc.baskets as Record<string, Record<string, unknown>>)
+    if (reverseKeys) entries = entries.map(([id, b]) => [id, Object.fromEntries(Object.entries(b).reverse())])
+    if (reverseOrder) entries.reverse()
+    doc.baskets = Object.fromEntries(entries)
+    if (odd) doc.baskets[entries[0]![0]].note = 'not wicker\'s shape'
+    writeFileSync(canonFile(dir), layouts[layout]!(doc))
+  }
+
+  it('writes the untouched baskets from the bytes it scanned, byte for byte what serialising the parsed document writes', async () => {
+    let fromBytes = 0
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(fc.integer({min: 0, max: template.baskets.length - 1}), {minLength: 1, maxLength: 8}), fc.constantFrom(0, 1, 2), fc.boolean(), fc.boolean(), fc.boolean(), async (fresh, layout, reverseKeys, reverseOrder, odd) => {
+        const dir = copyCourse(template.dir)
+        rmSync(join(dir, 'phase5_baskets_staging'), {recursive: true, force: true})
+        foreign(dir, layout, reverseKeys, reverseOrder, odd)
+        stage(dir, join(dir, 'next'), fresh)
+        const out = join(dir, 'plan.json')
+        await runPreview({course: dir, cwd: dir, out, staging: [join(dir, 'next')]})
+        const plan = await planIn(dir, out, [join(dir, 'next')])
+        const course = await loadCourse(dir, {orientation: null})
+        const scanned = await readCanon(canonFile(dir), {spans: 'usable', index: wickerPaths(dir).canonIndex})
+        const {full} = await both(dir)
+        const fast = applyPlan(course, scanned, plan, META)
+        const slow = applyPlan(course, full, plan, META)
+        expect(fast.written).toBe('serialised')
+        expect(slow.fromBytes).toBe(false)
+        // only a canon the scan read whole is written from its bytes
+        expect(fast.fromBytes).toBe(!odd)
+        if (fast.fromBytes) fromBytes++
+        expect(fast.bytes.equals(slow.bytes)).toBe(true)
+        expect(fast.sha256).toBe(slow.sha256)
+        expect(fast.uncovered).toEqual(slow.uncovered)
+      }),
+      {numRuns: 16},
+    )
+    expect(fromBytes).toBeGreaterThan(0)
+  })
+
+})
+
 describe('a basket member written directly', () => {
   const general = (id: string, value: unknown) => `    ${JSON.stringify(id)}: ${JSON.stringify(value, null, 2).replaceAll('\n', '\n    ')}`
   const text = fc.oneof(fc.string({unit: 'grapheme'}), fc.string({unit: 'binary'}), fc.constantFrom('', '"', '\\', '\n', '\u2028', '\ud800', 'a\tb'))

@@ -3,7 +3,9 @@ import {describe, expect, it} from 'vitest'
 
 import {ByteBasket} from '../../../src/core/canon/byte-basket.js'
 import {hasUsable, type Canon} from '../../../src/core/canon/model.js'
-import {canonFromBytes, covers} from '../../../src/core/canon/read.js'
+import {canonFromBytes, checkCanonBytes, covers} from '../../../src/core/canon/read.js'
+import {parseCanonStrict} from '../../../src/core/canon/strict.js'
+import {isObject} from '../../../src/core/json.js'
 import {OTHER, scanUsable, SHAPED_EMPTY, SHAPED_USABLE} from '../../../src/core/canon/usable-scan.js'
 
 /**
@@ -98,6 +100,33 @@ describe("detect's read of canon from its bytes (spans: 'usable')", () => {
     )
     // the byte scan read a good share itself, not only handed everything on
     expect(read).toBeGreaterThan(400)
+  })
+
+  it("extract's check of canon (checkCanonBytes) passes and refuses what the full read does, with its message and code", () => {
+    const outcome = (f: () => void) => {
+      try {
+        f()
+        return {ok: true}
+      } catch (error) {
+        return {ok: false, message: (error as Error).message, code: (error as {code?: unknown}).code}
+      }
+    }
+    let passed = 0
+    fc.assert(
+      fc.property(base, fc.array(splice, {minLength: 0, maxLength: 3}), fc.constantFrom(64, 5, 4, 3, 2, 1), fc.boolean(), (text, splices, maxDepth, lone) => {
+        const bytes = mutate(text, splices)
+        const full = outcome(() => {
+          const value = parseCanonStrict(bytes, 'lego_baskets.json', {maxDepth, allowLoneSurrogates: lone})
+          if (!isObject(value)) throw Object.assign(new Error('not an object'), {code: 'E_INPUT_CANON'})
+        })
+        const checked = outcome(() => checkCanonBytes(bytes, 'lego_baskets.json', {maxDepth, allowLoneSurrogates: lone}))
+        if (full.code === 'E_INPUT_CANON') expect(checked).toMatchObject({ok: false, code: 'E_INPUT_CANON'})
+        else expect(checked).toEqual(full)
+        if (checked.ok && scanUsable(bytes, maxDepth)) passed++
+      }),
+      {numRuns: 3000},
+    )
+    expect(passed).toBeGreaterThan(150)
   })
 
   it('reads wicker-shaped baskets from the bytes and parses the others', () => {
