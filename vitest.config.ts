@@ -76,6 +76,10 @@ export default defineConfig({
     // removes each test file's temporary folders after it (test/helpers/fs.ts); measures each file's
     // CPU, its child processes' included, for the slowest-files list (test/setup/cpu.ts)
     setupFiles: ['./test/setup/temp-dirs.ts', './test/setup/cpu.ts'],
+    // vite's transforms of the TypeScript (src/, test/, bench/) kept between runs, keyed by each file's
+    // content and path: a rerun transforms only what changed. In the system's temporary folder, not in
+    // node_modules (vitest's default), which may be another checkout's; WICKER_TEST_CACHE=0 turns it off.
+    experimental: {fsModuleCache: process.env.WICKER_TEST_CACHE !== '0', fsModuleCachePath: join(tmpdir(), 'wicker-vitest-cache')},
     // the test files (test/**/*.test.ts), in two projects
     projects: [
       {
