@@ -50,13 +50,15 @@ export function allFiles(modules: ReadonlyArray<FileFigures>): Array<{file: stri
 
 /**
  * A vitest reporter, beside the default one, that prints the ten slowest test files when the run ends;
- * with WICKER_TEST_CPU_JSON=<file> it also writes every file's time and CPU there, most CPU first (to
+ * with WICKER_TEST_CPU_JSON=<file> (its cpuJson option) it also writes every file's time and CPU there, most CPU first (to
  * find the many mid-sized files, which the ten slowest do not show).
  */
 export default class SlowestFiles implements Reporter {
+  /** cpuJson: the file WICKER_TEST_CPU_JSON named (vitest.config.ts reads it, and keeps it from the tests) */
+  constructor(private readonly options: {cpuJson?: string} = {}) {}
+
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
-    const out = process.env.WICKER_TEST_CPU_JSON
-    if (out) writeFileSync(out, `${JSON.stringify(allFiles(modules), null, 2)}\n`)
+    if (this.options.cpuJson) writeFileSync(this.options.cpuJson, `${JSON.stringify(allFiles(modules), null, 2)}\n`)
     if (modules.length < 2) return
     process.stdout.write(slowestText(modules))
   }
