@@ -1,11 +1,15 @@
 import {accessSync, constants, mkdtempSync, readFileSync, rmSync, statSync, statfsSync} from 'node:fs'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 
 import {defineConfig} from 'vitest/config'
 
 /** the packages vite transforms for the tests instead of Node loading them (see below) */
 const INLINE = ['@actions/workflow-parser', '@actions/expressions']
+
+/** the built CLI's files (dist/ of this package), which Node loads as they are (see server.deps below) */
+const BUILT = new RegExp(`^${join(dirname(fileURLToPath(import.meta.url)), 'dist/').replace(/[.*+?^$()|[\]\\{}]/g, '\\$&')}`)
 
 /**
  * Test files that each get a process and a module graph of their own: those that replace a module
@@ -39,6 +43,18 @@ function testTmpdir(): string {
   return dir
 }
 
+/**
+ * The run's own switches (WICKER_TEST_CPU_JSON, WICKER_TEST_CACHE, WICKER_TEST_TMPDIR), read here
+ * once and then taken out of the environment the test workers inherit: wicker hands WICKER_* variables
+ * on to the agents it starts, and the tests compare those environments exactly (e2e/launch-dry-run).
+ */
+function runSwitches(): {cpuJson?: string; cache: boolean; tmpdir: string} {
+  const switches = {cpuJson: process.env.WICKER_TEST_CPU_JSON || undefined, cache: process.env.WICKER_TEST_CACHE !== '0', tmpdir: testTmpdir()}
+  for (const name of ['WICKER_TEST_CPU_JSON', 'WICKER_TEST_CACHE', 'WICKER_TEST_TMPDIR']) delete process.env[name]
+  return switches
+}
+const SWITCHES = runSwitches()
+
 export default defineConfig({
   plugins: [
     {
@@ -53,7 +69,8 @@ export default defineConfig({
   ],
   test: {
     // the default output, then the ten slowest test files (test/reporters/slowest.ts)
-    reporters: ['default', './test/reporters/slowest.ts'],
+    // (with WICKER_TEST_CPU_JSON=<file>, every file's time and CPU are written there too)
+    reporters: ['default', ['./test/reporters/slowest.ts', {cpuJson: SWITCHES.cpuJson}]],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // e2e tests spawn the built CLI; two workers match the 2-core machines CI runs on. Processes,
@@ -63,11 +80,19 @@ export default defineConfig({
     maxWorkers: 2,
     // GitHub's workflow parser imports its schema JSON without an import attribute, which Node 20
     // refuses: vite transforms it instead (the offline validator of `wicker ci github`'s workflow)
-    server: {deps: {inline: INLINE}},
-    env: {TMPDIR: testTmpdir()},
+    // The built CLI (dist/, bundled by esbuild) is loaded by Node itself, not transformed by vite,
+    // where a test runs wicker in process (test/helpers/cli-in.ts): it is plain JavaScript already,
+    // and vite's transform of its chunks on every run was a good part of the e2e files' overhead
+    // (14 e2e files: 38.3 / 36.4 s of CPU transformed, 33.5 / 30.4 s loaded by Node).
+    server: {deps: {inline: INLINE, external: [BUILT]}},
+    env: {TMPDIR: SWITCHES.tmpdir},
     // removes each test file's temporary folders after it (test/helpers/fs.ts); measures each file's
     // CPU, its child processes' included, for the slowest-files list (test/setup/cpu.ts)
     setupFiles: ['./test/setup/temp-dirs.ts', './test/setup/cpu.ts'],
+    // vite's transforms of the TypeScript (src/, test/, bench/) kept between runs, keyed by each file's
+    // content and path: a rerun transforms only what changed. In the system's temporary folder, not in
+    // node_modules (vitest's default), which may be another checkout's; WICKER_TEST_CACHE=0 turns it off.
+    experimental: {fsModuleCache: SWITCHES.cache, fsModuleCachePath: join(tmpdir(), 'wicker-vitest-cache')},
     // the test files (test/**/*.test.ts), in two projects
     projects: [
       {

@@ -1,3 +1,5 @@
+import {writeFileSync} from 'node:fs'
+
 import type {Reporter, TestModule} from 'vitest/node'
 
 /** How many of the slowest test files `npm test` lists at its end (issue 16: drift stays visible). */
@@ -36,9 +38,27 @@ export function slowestText(modules: ReadonlyArray<FileFigures>, n = SLOWEST): s
   return `\nThe ${rows.length} slowest test files (time in their tests and hooks; ${total.toFixed(0)} s in all ${modules.length} files, two at a time${cpuNote}):\n${lines.join('\n')}\n`
 }
 
-/** A vitest reporter, beside the default one, that prints the ten slowest test files when the run ends. */
+/** Every file's figures, most CPU first (then slowest first): what WICKER_TEST_CPU_JSON gets. Pure. */
+export function allFiles(modules: ReadonlyArray<FileFigures>): Array<{file: string; seconds: number; cpu: number | null; self: number | null; children: number | null}> {
+  return modules
+    .map((m) => {
+      const cpu = m.meta().cpu
+      return {file: m.relativeModuleId, seconds: m.diagnostic().duration / 1000, cpu: cpuOf(m), self: cpu?.self ?? null, children: cpu?.children ?? null}
+    })
+    .sort((a, b) => (b.cpu ?? -1) - (a.cpu ?? -1) || b.seconds - a.seconds || a.file.localeCompare(b.file))
+}
+
+/**
+ * A vitest reporter, beside the default one, that prints the ten slowest test files when the run ends;
+ * with WICKER_TEST_CPU_JSON=<file> (its cpuJson option) it also writes every file's time and CPU there, most CPU first (to
+ * find the many mid-sized files, which the ten slowest do not show).
+ */
 export default class SlowestFiles implements Reporter {
+  /** cpuJson: the file WICKER_TEST_CPU_JSON named (vitest.config.ts reads it, and keeps it from the tests) */
+  constructor(private readonly options: {cpuJson?: string} = {}) {}
+
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+    if (this.options.cpuJson) writeFileSync(this.options.cpuJson, `${JSON.stringify(allFiles(modules), null, 2)}\n`)
     if (modules.length < 2) return
     process.stdout.write(slowestText(modules))
   }

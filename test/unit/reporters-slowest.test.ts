@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 
 import {cpuSeconds} from '../setup/cpu.js'
-import {slowest, slowestText} from '../reporters/slowest.js'
+import {allFiles, slowest, slowestText} from '../reporters/slowest.js'
 
 const file = (i: number, seconds: number, cpu?: {self: number; children: number}) => ({relativeModuleId: `test/f${i}.test.ts`, diagnostic: () => ({duration: seconds * 1000}), meta: () => (cpu ? {cpu} : {})})
 
@@ -21,6 +21,13 @@ describe('the slowest-files reporter', () => {
     expect(text).toMatch(/test\/f1\.test\.ts +30\.0 s +26\.5 s CPU\n/)
     expect(text).toMatch(/test\/f2\.test\.ts +3\.0 s +1\.3 s CPU\n/)
     expect(text).toMatch(/test\/f3\.test\.ts +1\.0 s\n/)
+  })
+
+  it('lists every file for WICKER_TEST_CPU_JSON, most CPU first, unmeasured ones last', () => {
+    const rows = allFiles([file(1, 30, {self: 2, children: 1}), file(2, 3, {self: 1.5, children: 8}), file(3, 9), file(4, 1, {self: 0.5, children: 0})])
+    expect(rows.map((r) => r.file)).toEqual(['test/f2.test.ts', 'test/f1.test.ts', 'test/f4.test.ts', 'test/f3.test.ts'])
+    expect(rows[0]).toEqual({file: 'test/f2.test.ts', seconds: 3, cpu: 9.5, self: 1.5, children: 8})
+    expect(rows[3]).toEqual({file: 'test/f3.test.ts', seconds: 9, cpu: null, self: null, children: null})
   })
 
   it('measures CPU: work in this process, and a child process once it was waited for', async () => {
