@@ -56,7 +56,7 @@ export interface CoverRules<T> {
   explain?: boolean
 }
 
-const UNREACHED = 0x7fffffff
+export const UNREACHED = 0x7fffffff
 const UNCOVERED = 0xff
 let buffers = {misses: new Int32Array(64), count: new Int32Array(64), step: new Int32Array(64), rule: new Uint8Array(64)}
 
@@ -69,8 +69,49 @@ function scratch(size: number): typeof buffers {
   return buffers
 }
 
+/** The DP's work arrays for a phrase of `n` units, every place unreached but the start. */
+export function startDp(n: number): typeof buffers {
+  const work = scratch(n + 1)
+  work.misses.fill(UNREACHED, 0, n + 1)
+  work.count.fill(UNREACHED, 0, n + 1)
+  work.misses[0] = 0
+  work.count[0] = 0
+  return work
+}
+
 /** Marks a step as matched by a trie entry; its rule is looked up only when a finding is reported. */
 const ENTRY = 0xfe
+
+/** Whether reaching place `at` with `m` misses and `c` entries beats what it holds: fewer misses, then fewer entries (the DP's lexicographic minimum). */
+export function beats(misses: Int32Array, count: Int32Array, at: number, m: number, c: number): boolean {
+  return m < misses[at]! || (m === misses[at] && c < count[at]!)
+}
+
+/**
+ * coverCountBelow's step from one place: every entry below `bound` reachable from `node` by units
+ * `j` on relaxes the place it ends at, then leaving unit `from` uncovered relaxes the next one.
+ * (interned.ts takes the first unit by its id and hands on the node it reached.)
+ */
+export function relaxFrom(node: TrieNode<number> | null | undefined, units: readonly Unit[], from: number, j: number, bound: number, misses: Int32Array, count: Int32Array): void {
+  const n = units.length
+  const m = misses[from]!
+  const c = count[from]! + 1
+  for (; j < n && node; j++) {
+    const children: Map<string, TrieNode<number>> | null = node.children
+    if (children === null) break
+    node = children.get(units[j]!)
+    if (node === undefined) break
+    const value = node.value
+    if (value !== undefined && value < bound && beats(misses, count, j + 1, m, c)) {
+      misses[j + 1] = m
+      count[j + 1] = c
+    }
+  }
+  if (beats(misses, count, from + 1, m + 1, c)) {
+    misses[from + 1] = m + 1
+    count[from + 1] = c
+  }
+}
 
 /** `rules` may be just the availability test, for callers that need no report (the builtin agent). */
 export function cover<T>(units: readonly Unit[], trie: EntryTrie<T>, given: CoverRules<T> | ((value: T) => boolean)): Cover {
@@ -79,11 +120,7 @@ export function cover<T>(units: readonly Unit[], trie: EntryTrie<T>, given: Cove
   const known = fallback ? knownWord(trie, available) : null
   if (trie.depth <= 1) return coverByWord(units, trie, rules, known)
   const n = units.length
-  const {misses, count, step, rule} = scratch(n + 1)
-  misses.fill(UNREACHED, 0, n + 1)
-  count.fill(UNREACHED, 0, n + 1)
-  misses[0] = 0
-  count[0] = 0
+  const {misses, count, step, rule} = startDp(n)
   for (let i = 0; i < n; i++) {
     const m = misses[i]!
     if (m === UNREACHED) continue
@@ -94,7 +131,7 @@ export function cover<T>(units: readonly Unit[], trie: EntryTrie<T>, given: Cove
       node = node.children?.get(units[j]!)
       if (!node) break
       const to = j + 1
-      if (node.value !== undefined && (m < misses[to]! || (m === misses[to] && c < count[to]!)) && available(node.value)) {
+      if (node.value !== undefined && beats(misses, count, to, m, c) && available(node.value)) {
         misses[to] = m
         count[to] = c
         step[to] = to - i
@@ -103,7 +140,7 @@ export function cover<T>(units: readonly Unit[], trie: EntryTrie<T>, given: Cove
       }
     }
     // a spaced word that is no entry, known by its forms
-    if (!single && known && (m < misses[i + 1]! || (m === misses[i + 1] && c < count[i + 1]!)) && !isUnspaced(units[i]!)) {
+    if (!single && known && beats(misses, count, i + 1, m, c) && !isUnspaced(units[i]!)) {
       const by = fallback!(units[i]!, known)
       if (by !== null) {
         misses[i + 1] = m
@@ -113,7 +150,7 @@ export function cover<T>(units: readonly Unit[], trie: EntryTrie<T>, given: Cove
       }
     }
     // leaving unit i uncovered
-    if (m + 1 < misses[i + 1]! || (m + 1 === misses[i + 1] && c < count[i + 1]!)) {
+    if (beats(misses, count, i + 1, m + 1, c)) {
       misses[i + 1] = m + 1
       count[i + 1] = c
       step[i + 1] = 1
@@ -166,34 +203,9 @@ export function coverCountBelow(units: readonly Unit[], trie: EntryTrie<number>,
     }
     return {entries: n, covered: misses === 0}
   }
-  const {misses, count} = scratch(n + 1)
-  misses.fill(UNREACHED, 0, n + 1)
-  count.fill(UNREACHED, 0, n + 1)
-  misses[0] = 0
-  count[0] = 0
+  const {misses, count} = startDp(n)
   const root = trie.root
-  for (let i = 0; i < n; i++) {
-    const m = misses[i]!
-    if (m === UNREACHED) continue
-    const c = count[i]! + 1
-    let node: TrieNode<number> | undefined = root
-    for (let j = i; j < n; j++) {
-      const children: Map<string, TrieNode<number>> | null = node.children
-      if (children === null) break
-      node = children.get(units[j]!)
-      if (node === undefined) break
-      const value = node.value
-      const to = j + 1
-      if (value !== undefined && value < bound && (m < misses[to]! || (m === misses[to] && c < count[to]!))) {
-        misses[to] = m
-        count[to] = c
-      }
-    }
-    if (m + 1 < misses[i + 1]! || (m + 1 === misses[i + 1] && c < count[i + 1]!)) {
-      misses[i + 1] = m + 1
-      count[i + 1] = c
-    }
-  }
+  for (let i = 0; i < n; i++) if (misses[i] !== UNREACHED) relaxFrom(root, units, i, i, bound, misses, count)
   return {entries: count[n]!, covered: misses[n] === 0}
 }
 

@@ -1,6 +1,5 @@
 import type {Unit} from '../text/normalize.js'
-import type {CoverCount} from './cover.js'
-import type {EntryTrie, TrieNode} from './cover.js'
+import {beats, relaxFrom, startDp, UNREACHED, type CoverCount, type EntryTrie, type TrieNode} from './cover.js'
 
 /**
  * GATE's tries with units as integer ids (DOMAIN.md §4 is unchanged; this is only a faster way to
@@ -122,8 +121,6 @@ export function allSingleBelow(ids: PhraseIds, trie: IdTrie, bound: number): boo
   return true
 }
 
-let work = {misses: new Int32Array(64), count: new Int32Array(64)}
-
 /** coverCountBelow (cover.ts) with the root read by unit ids: the same DP, with the same lexicographic minimum (misses, then entries). */
 export function countBelowIds(ids: PhraseIds, units: readonly Unit[], trie: IdTrie, bound: number): CoverCount {
   const n = ids.length
@@ -137,44 +134,18 @@ export function countBelowIds(ids: PhraseIds, units: readonly Unit[], trie: IdTr
     }
     return {entries: n, covered: missed === 0}
   }
-  if (work.misses.length < n + 1) {
-    const m = Math.max(n + 1, work.misses.length * 2)
-    work = {misses: new Int32Array(m), count: new Int32Array(m)}
-  }
-  const {misses, count} = work
-  misses.fill(NONE, 0, n + 1)
-  count.fill(NONE, 0, n + 1)
-  misses[0] = 0
-  count[0] = 0
+  const {misses, count} = startDp(n)
   for (let i = 0; i < n; i++) {
     const m = misses[i]!
-    if (m === NONE) continue
-    const c = count[i]! + 1
+    if (m === UNREACHED) continue
     const id = ids[i]!
-    if (id >= 0 && id < size) {
-      const to = i + 1
-      if (single[id]! < bound && (m < misses[to]! || (m === misses[to] && c < count[to]!))) {
-        misses[to] = m
-        count[to] = c
-      }
-      let node: TrieNode<number> | null | undefined = first[id]!
-      for (let j = i + 1; j < n && node; j++) {
-        const children: Map<string, TrieNode<number>> | null = node.children
-        if (children === null) break
-        node = children.get(units[j]!)
-        if (node === undefined) break
-        const value = node.value
-        const end = j + 1
-        if (value !== undefined && value < bound && (m < misses[end]! || (m === misses[end] && c < count[end]!))) {
-          misses[end] = m
-          count[end] = c
-        }
-      }
+    const known = id >= 0 && id < size
+    // the root's step by the unit's id, then the trie below it by strings, as coverCountBelow walks it
+    if (known && single[id]! < bound && beats(misses, count, i + 1, m, count[i]! + 1)) {
+      misses[i + 1] = m
+      count[i + 1] = count[i]! + 1
     }
-    if (m + 1 < misses[i + 1]! || (m + 1 === misses[i + 1] && c < count[i + 1]!)) {
-      misses[i + 1] = m + 1
-      count[i + 1] = c
-    }
+    relaxFrom(known ? first[id] : null, units, i, i + 1, bound, misses, count)
   }
   return {entries: count[n]!, covered: misses[n] === 0}
 }
