@@ -12,9 +12,7 @@
  * that value the general way. The value must already be strict JSON (usable-scan.ts vouched for
  * it): a key twice is not looked for here.
  */
-
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
+import {BACKSLASH, isJsonSpace, QUOTE} from './json-bytes.js'
 
 /** A growing byte buffer. */
 export class ByteSink {
@@ -67,10 +65,9 @@ export class ByteSink {
   }
 }
 
-const isSpace = (b: number | undefined) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09
 
 function skipSpace(src: Uint8Array, i: number, end: number): number {
-  while (i < end && isSpace(src[i])) i++
+  while (i < end && isJsonSpace(src[i])) i++
   return i
 }
 
@@ -196,8 +193,8 @@ export function sameTokens(a: Uint8Array, aStart: number, aEnd: number, b: Uint8
   let i = aStart
   let j = bStart
   for (;;) {
-    while (i < aEnd && isSpace(a[i])) i++
-    while (j < bEnd && isSpace(b[j])) j++
+    while (i < aEnd && isJsonSpace(a[i])) i++
+    while (j < bEnd && isJsonSpace(b[j])) j++
     if (i >= aEnd || j >= bEnd) return i >= aEnd && j >= bEnd
     if (a[i] !== b[j]) return false
     if (a[i] === QUOTE) {

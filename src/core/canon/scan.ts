@@ -23,17 +23,8 @@ import {strictUtf8} from '../store/read-json.js'
 import {FORBIDDEN_KEYS} from '../strict-json.js'
 import type {TextPair} from '../course/model.js'
 import type {CanonBasket, CanonPhrase} from './model.js'
+import {BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, isJsonSpace, OPEN_ARRAY, OPEN_OBJECT, QUOTE} from './json-bytes.js'
 
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
-const COLON = 0x3a
-const COMMA = 0x2c
-const OPEN_OBJECT = 0x7b
-const CLOSE_OBJECT = 0x7d
-const OPEN_ARRAY = 0x5b
-const CLOSE_ARRAY = 0x5d
-
-const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
 /** control characters JSON allows only as white space between tokens (which are the other three) */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/
 
@@ -140,7 +131,7 @@ class Scanner {
 
   skipSpace(i: number): number {
     const {text} = this
-    while (i < text.length && isSpace(text.charCodeAt(i))) i++
+    while (i < text.length && isJsonSpace(text.charCodeAt(i))) i++
     return i
   }
 
@@ -183,7 +174,7 @@ class Scanner {
     let j = i
     while (j < text.length) {
       const d = text.charCodeAt(j)
-      if (d === COMMA || d === CLOSE_OBJECT || d === CLOSE_ARRAY || isSpace(d)) break
+      if (d === COMMA || d === CLOSE_OBJECT || d === CLOSE_ARRAY || isJsonSpace(d)) break
       j++
     }
     return j > i ? j : -1
@@ -227,7 +218,7 @@ function literal(text: string, i: number): {value: boolean; end: number} | null 
   if (value === null) return null
   const end = i + (value ? 4 : 5)
   const next = text.charCodeAt(end)
-  return next === COMMA || next === CLOSE_OBJECT || isSpace(next) ? {value, end} : null
+  return next === COMMA || next === CLOSE_OBJECT || isJsonSpace(next) ? {value, end} : null
 }
 
 /** A non-negative integer of at most 15 digits at `i` (always kept exactly), followed by a delimiter. */
@@ -237,7 +228,7 @@ function integer(text: string, i: number): {value: number; end: number} | null {
   const digits = j - i
   if (digits === 0 || digits > 15 || (digits > 1 && text.charCodeAt(i) === 0x30)) return null
   const next = text.charCodeAt(j)
-  return next === COMMA || next === CLOSE_OBJECT || isSpace(next) ? {value: Number(text.slice(i, j)), end: j} : null
+  return next === COMMA || next === CLOSE_OBJECT || isJsonSpace(next) ? {value: Number(text.slice(i, j)), end: j} : null
 }
 
 /**

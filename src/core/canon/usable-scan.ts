@@ -13,19 +13,13 @@
  * refuses it with its places or reads it as before. Every value not in wicker's shape, and the
  * document with an empty container, are handed back as spans for the caller's strict parse.
  *
- * It imports nothing of wicker's, so that a worker thread can run it without loading the CLI.
+ * It imports nothing of wicker's but json-bytes.ts, so that a worker thread can run it without loading the CLI.
  */
 
 import {isUtf8} from 'node:buffer'
 
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
-const COLON = 0x3a
-const COMMA = 0x2c
-const OPEN_OBJECT = 0x7b
-const CLOSE_OBJECT = 0x7d
-const OPEN_ARRAY = 0x5b
-const CLOSE_ARRAY = 0x5d
+import {BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, isJsonSpace, OPEN_ARRAY, OPEN_OBJECT, QUOTE} from './json-bytes.js'
+
 
 /** member kinds of a UsableScan */
 export const SHAPED_EMPTY = 0
@@ -61,7 +55,7 @@ class ByteScanner {
     const {b, n} = this
     while (i < n) {
       const c = b[i]!
-      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break
+      if (!isJsonSpace(c)) break
       i++
     }
     return i
@@ -114,7 +108,7 @@ class ByteScanner {
     let j = i
     while (j < n) {
       const d = b[j]!
-      if (d === COMMA || d === CLOSE_OBJECT || d === CLOSE_ARRAY || d === 0x20 || d === 0x0a || d === 0x0d || d === 0x09) break
+      if (d === COMMA || d === CLOSE_OBJECT || d === CLOSE_ARRAY || isJsonSpace(d)) break
       j++
     }
     return j > i ? j : -1
@@ -130,7 +124,7 @@ class ByteScanner {
   /** a delimiter after a scalar in a basket: `,`, `}` or white space */
   delimiter(at: number): boolean {
     const c = this.b[at]
-    return c === COMMA || c === CLOSE_OBJECT || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
+    return c === COMMA || c === CLOSE_OBJECT || isJsonSpace(c)
   }
 
   /** The text between `start` and `end` holds something other than white space (`slice(…).trim() !== ''` of its UTF-8). */
