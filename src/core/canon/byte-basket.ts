@@ -1,12 +1,15 @@
 import type {TextPair} from '../course/model.js'
 import type {CanonBasket, CanonPhrase} from './model.js'
+import type {ShapedSpans} from './usable-scan.js'
 
 /**
  * A basket in the shape wicker writes (usable-scan.ts), read from the file's bytes only when
- * something other than its id and `usable` is asked for: its value is then parsed once (it passed
- * the scan, so it is strict JSON of that shape) and `lego`, `phrases`, `isFinalLego`, `phraseCount`
- * and `raw` are what readBasket makes of it (`raw` is the same object every time: merge's identity
- * checks rely on it). detect never asks; preview and merge ask for the baskets the plan compares.
+ * something other than its id and `usable` is asked for. With the scan's spans (`shaped`: validate,
+ * the report), `lego`, `phrases`, `isFinalLego` and `phraseCount` are decoded from the bytes they
+ * name each time they are asked for, with no parse; without them (detect, preview, merge) its value
+ * is parsed once (it passed the scan, so it is strict JSON of that shape). Either way they are what
+ * readBasket makes of the parsed value, and `raw` is the parse, the same object every time: merge's
+ * identity checks rely on it.
  */
 export class ByteBasket implements CanonBasket {
   readonly location = 'baskets' as const
@@ -17,30 +20,60 @@ export class ByteBasket implements CanonBasket {
     /** some phrase has text on both sides */
     readonly usable: boolean,
     /** the canon's bytes, and the span of this basket's value in them (a first merge writes it from them: reindent.ts) */
-    readonly bytes: Uint8Array,
+    readonly bytes: Buffer,
     readonly start: number,
     readonly end: number,
+    /** the scan's spans of every shaped basket, and which member this one is */
+    readonly shaped: ShapedSpans | null = null,
+    readonly member = -1,
   ) {}
 
   get raw(): Record<string, unknown> {
-    return (this.#raw ??= JSON.parse(Buffer.from(this.bytes.buffer, this.bytes.byteOffset + this.start, this.end - this.start).toString('utf8')) as Record<string, unknown>)
+    return (this.#raw ??= JSON.parse(this.bytes.toString('utf8', this.start, this.end)) as Record<string, unknown>)
   }
 
   get lego(): TextPair | null {
+    const {shaped} = this
+    if (shaped) {
+      const at = 4 * this.member
+      const {lego} = shaped
+      return lego[at]! < 0 ? null : {known: this.text(lego[at]!, lego[at + 1]!), target: this.text(lego[at + 2]!, lego[at + 3]!)}
+    }
     const lego = this.raw.lego as TextPair | undefined
     return lego ? {known: lego.known, target: lego.target} : null
   }
 
   get phrases(): CanonPhrase[] {
+    const {shaped} = this
+    if (shaped) {
+      const {first, phrases: spans} = shaped
+      const from = first[this.member]!
+      const out: CanonPhrase[] = new Array(first[this.member + 1]! - from)
+      for (let p = 0, at = 4 * from; p < out.length; p++, at += 4) out[p] = {known: this.text(spans[at]!, spans[at + 1]!), target: this.text(spans[at + 2]!, spans[at + 3]!), shape: 'object'}
+      return out
+    }
     const list = (this.raw.practice_phrases ?? []) as TextPair[]
     return list.map((p) => ({known: p.known, target: p.target, shape: 'object'}))
   }
 
   get isFinalLego(): unknown {
+    if (this.shaped) {
+      const final = this.shaped.final[this.member]!
+      return final < 0 ? undefined : final === 1
+    }
     return this.raw.is_final_lego
   }
 
   get phraseCount(): unknown {
+    if (this.shaped) {
+      const count = this.shaped.count[this.member]!
+      return Number.isNaN(count) ? undefined : count
+    }
     return this.raw.phrase_count
+  }
+
+  /** a plain string's bytes (no escape: the scan took it) decoded */
+  private text(start: number, end: number): string {
+    return this.bytes.toString('utf8', start, end)
   }
 }

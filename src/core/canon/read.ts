@@ -251,9 +251,11 @@ export interface CanonReadOptions {
   /**
    * the canon is only read (validate, detect, report): baskets in wicker's shape may keep their
    * phrases as spans of the file's text (scan.ts); 'usable' (detect): the caller asks of such a
-   * basket only its id and whether it has a usable phrase, told from the bytes (usable-scan.ts)
+   * basket only its id and whether it has a usable phrase, told from the bytes (usable-scan.ts);
+   * 'phrases' (validate, the report): read from the bytes too, with each phrase's span kept, so its
+   * text is decoded when asked for and never parsed (byte-basket.ts)
    */
-  spans?: boolean | 'usable'
+  spans?: boolean | 'usable' | 'phrases'
   /** validate only: read lone surrogate escapes (it flags them) instead of refusing canon */
   allowLoneSurrogates?: boolean
 }
@@ -295,7 +297,7 @@ function canonByLayout(held: Held, file: string, index: CanonIndex | null, optio
  * With `spans` (commands that only read canon), a canon the scan of scan.ts reads is read that way.
  */
 function canonInFull(held: Held, file: string, options: CanonReadOptions): Canon {
-  return (options.spans === 'usable' ? canonByUsable(held, file, options) : options.spans ? canonBySpans(held, file, options) : null) ?? canonParsed(held, file, options)
+  return (options.spans === 'usable' || options.spans === 'phrases' ? canonByUsable(held, file, options) : options.spans ? canonBySpans(held, file, options) : null) ?? canonParsed(held, file, options)
 }
 
 /** Canon parsed and checked in full, whatever its shape: the read that refuses, with every place. */
@@ -344,7 +346,7 @@ function canonBySpans(held: Held, file: string, options: CanonReadOptions): Cano
  * basket only its id and usable (detect): such baskets are ByteBaskets, any other basket is parsed
  * and checked on its own, as canonBySpans does. Null where the full read must decide.
  */
-function canonByUsable(held: Held, file: string, options: CanonReadOptions, scanned: UsableScan | null = scanUsable(held.bytes!, options.maxDepth ?? CANON_MAX_DEPTH)): Canon | null {
+function canonByUsable(held: Held, file: string, options: CanonReadOptions, scanned: UsableScan | null = scanUsable(held.bytes!, options.maxDepth ?? CANON_MAX_DEPTH, {spans: options.spans === 'phrases'})): Canon | null {
   const maxDepth = options.maxDepth ?? CANON_MAX_DEPTH
   const bytes = held.bytes!
   if (!scanned) return null
@@ -352,12 +354,13 @@ function canonByUsable(held: Held, file: string, options: CanonReadOptions, scan
   const header = parseCanonQuiet(scanned.header, {...strict, maxDepth})
   if (header === REFUSED) return null
   const {ids, kinds, starts, ends} = scanned
+  const shaped = scanned.shaped ?? null
   function* members(): Generator<[string, Json]> {
     for (let m = 0; m < ids.length; m++) {
       const id = ids[m]!
       const kind = kinds[m]!
       if (kind !== OTHER) {
-        yield [id, new ByteBasket(id, kind === SHAPED_USABLE, bytes, starts[m]!, ends[m]!)]
+        yield [id, new ByteBasket(id, kind === SHAPED_USABLE, bytes, starts[m]!, ends[m]!, shaped, m)]
         continue
       }
       // the container sits at depth 1, so a basket's value opens at depth 2
@@ -429,8 +432,8 @@ export async function readCanon(file: string, options: CanonReadOptions & {index
   // existsSync follows links: a dangling symlink is "no canon" here, and a folder or FIFO is read (and refused)
   if (!existsSync(file)) return emptyCanon(file)
   // detect, from the built CLI: read, hash and scan on a second core while lego_pairs loads
-  if (options.spans === 'usable' && !options.index && canReadOffThread(sizeOf(file))) {
-    const off = await readOffThread(file, options.maxDepth ?? CANON_MAX_DEPTH)
+  if ((options.spans === 'usable' || options.spans === 'phrases') && !options.index && canReadOffThread(sizeOf(file))) {
+    const off = await readOffThread(file, options.maxDepth ?? CANON_MAX_DEPTH, {spans: options.spans === 'phrases'})
     if (off) {
       const held = {bytes: off.bytes, sha: off.sha}
       return (off.scan ? canonByUsable(held, file, options, off.scan) : null) ?? canonParsed(held, file, options)

@@ -1,7 +1,7 @@
 import {Worker} from 'node:worker_threads'
 
 import {compiledScript} from '../package-root.js'
-import type {UsableScan} from './usable-scan.js'
+import type {ShapedSpans, UsableScan} from './usable-scan.js'
 
 /**
  * detect's canon read on a second core: a worker thread (usable-worker.ts) reads, hashes and scans
@@ -9,7 +9,7 @@ import type {UsableScan} from './usable-scan.js'
  * worker is compiled JavaScript; from the TypeScript sources (unit tests) the caller reads in-thread.
  */
 export type OffThreadMessage =
-  | {ok: true; bytes: Uint8Array; sha: string; scan: {header: string; ids: string; count: number; kinds: Uint8Array; starts: Int32Array; ends: Int32Array} | null}
+  | {ok: true; bytes: Uint8Array; sha: string; scan: {header: string; ids: string; count: number; kinds: Uint8Array; starts: Int32Array; ends: Int32Array; shaped?: ShapedSpans} | null}
   | {ok: false}
 
 export interface OffThreadRead {
@@ -42,12 +42,12 @@ export function canReadOffThread(size: number, env: NodeJS.ProcessEnv = process.
  * file could not be read, the worker failed): the caller then reads it itself, and any mistake is
  * refused there with its usual message and exit code.
  */
-export function readOffThread(file: string, maxDepth: number): Promise<OffThreadRead | null> {
+export function readOffThread(file: string, maxDepth: number, options: {spans?: boolean} = {}): Promise<OffThreadRead | null> {
   return new Promise((resolve) => {
     let worker: Worker
     try {
       if (WORKER === null) throw new Error('no compiled worker')
-      worker = new Worker(WORKER, {workerData: {file, maxDepth}, stdout: true, stderr: true})
+      worker = new Worker(WORKER, {workerData: {file, maxDepth, spans: options.spans === true}, stdout: true, stderr: true})
     } catch {
       resolve(null)
       return
@@ -62,7 +62,7 @@ export function readOffThread(file: string, maxDepth: number): Promise<OffThread
       if (!message.ok) return finish(null)
       const {bytes, sha, scan} = message
       const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-      finish({bytes: buffer, sha, scan: scan && {header: scan.header, ids: scan.count === 0 ? [] : scan.ids.split('\n'), kinds: scan.kinds, starts: scan.starts, ends: scan.ends}})
+      finish({bytes: buffer, sha, scan: scan && {header: scan.header, ids: scan.count === 0 ? [] : scan.ids.split('\n'), kinds: scan.kinds, starts: scan.starts, ends: scan.ends, ...(scan.shaped ? {shaped: scan.shaped} : {})}})
     })
     worker.once('error', () => finish(null))
     worker.once('exit', () => finish(null))

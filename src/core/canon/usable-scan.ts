@@ -37,6 +37,26 @@ export interface UsableScan {
   /** per member: the byte span of its value */
   starts: Int32Array
   ends: Int32Array
+  /** where the texts and fields of the wicker-shaped baskets are, when asked for (scanUsable's `spans`) */
+  shaped?: ShapedSpans
+}
+
+/**
+ * The pieces of every wicker-shaped basket of a scan, as byte offsets, so that its lego, phrases and
+ * fields are read without parsing it (byte-basket.ts): a string's span holds no escape (the scan
+ * takes only plain strings), so its UTF-8 decoded is the very string a parse makes of it.
+ */
+export interface ShapedSpans {
+  /** per member m (and one more): member m's phrases are entries first[m] up to first[m + 1] of `phrases` */
+  first: Int32Array
+  /** per phrase: known start, end, target start, end (without the quotes) */
+  phrases: Int32Array
+  /** per member: the lego's known start, end, target start, end; -1 where it has no lego */
+  lego: Int32Array
+  /** per member: is_final_lego, 1 true, 0 false, -1 absent */
+  final: Int8Array
+  /** per member: phrase_count, NaN where absent */
+  count: Float64Array
 }
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype'])
@@ -47,8 +67,26 @@ class ByteScanner {
   /** the two texts of the last pair read: known start, end, target start, end */
   readonly pair = new Int32Array(4)
 
-  constructor(readonly b: Uint8Array) {
+  constructor(
+    readonly b: Uint8Array,
+    /** record the pieces of each wicker-shaped basket (basketAt) */
+    readonly recording = false,
+  ) {
     this.n = b.length
+  }
+
+  /** recorded by basketAt: the phrases' spans of every basket read so far (4 a phrase), and the last basket's lego, is_final_lego and phrase_count */
+  phraseSpans = new Int32Array(0)
+  phraseLength = 0
+  readonly lego = new Int32Array(4)
+  final = -1
+  count = Number.NaN
+
+  /** keeps the spans of the pair just read */
+  #recordPair(): void {
+    if (this.phraseLength + 4 > this.phraseSpans.length) this.phraseSpans = grow(this.phraseSpans, new Int32Array(Math.max(1 << 16, this.phraseSpans.length * 2)))
+    this.phraseSpans.set(this.pair, this.phraseLength)
+    this.phraseLength += 4
   }
 
   skipSpace(i: number): number {
@@ -209,8 +247,13 @@ class ByteScanner {
    * after it, with `usable` set; -1 for any other value.
    */
   basketAt(start: number): number {
-    const {b, pair} = this
+    const {b, pair, recording} = this
     this.usable = false
+    if (recording) {
+      this.lego.fill(-1)
+      this.final = -1
+      this.count = Number.NaN
+    }
     if (b[start] !== OPEN_OBJECT) return -1
     let seen = 0
     let i = this.skipSpace(start + 1)
@@ -227,8 +270,10 @@ class ByteScanner {
       i = this.skipSpace(close + 1)
       if (b[i] !== COLON) return -1
       i = this.skipSpace(i + 1)
-      if (which === LEGO) i = this.pairAt(i)
-      else if (which === PHRASES) {
+      if (which === LEGO) {
+        i = this.pairAt(i)
+        if (recording) this.lego.set(pair)
+      } else if (which === PHRASES) {
         if (b[i] !== OPEN_ARRAY) return -1
         i = this.skipSpace(i + 1)
         if (b[i] === CLOSE_ARRAY) i++
@@ -236,6 +281,7 @@ class ByteScanner {
           for (;;) {
             i = this.pairAt(i)
             if (i < 0) return -1
+            if (recording) this.#recordPair()
             if (!this.usable && this.hasText(pair[0]!, pair[1]!) && this.hasText(pair[2]!, pair[3]!)) this.usable = true
             i = this.skipSpace(i)
             const c = b[i]
@@ -248,8 +294,18 @@ class ByteScanner {
             break
           }
         }
-      } else if (which === FINAL) i = this.literal(i)
-      else i = this.integer(i)
+      } else if (which === FINAL) {
+        if (recording) this.final = b[i] === 0x74 ? 1 : 0 // t(rue); anything else is refused by literal
+        i = this.literal(i)
+      } else {
+        const from = i
+        i = this.integer(i)
+        if (recording && i >= 0) {
+          let value = 0
+          for (let k = from; k < i; k++) value = value * 10 + (b[k]! - 0x30)
+          this.count = value
+        }
+      }
       if (i < 0) return -1
       i = this.skipSpace(i)
       const c = b[i]
@@ -294,9 +350,9 @@ const COUNT = 8
  * to parse) and the rest of the document; null: read the file in full. `maxDepth` is the strict
  * depth cap: a basket is read here only when its phrases (at depth 4 of the document) are within it.
  */
-export function scanUsable(bytes: Uint8Array, maxDepth: number): UsableScan | null {
+export function scanUsable(bytes: Uint8Array, maxDepth: number, options: {spans?: boolean} = {}): UsableScan | null {
   if (bytes[0] !== OPEN_OBJECT || bytes.indexOf(0) >= 0 || !isUtf8(bytes)) return null
-  const scan = new ByteScanner(bytes)
+  const scan = new ByteScanner(bytes, options.spans === true)
   const {n} = scan
   let i = scan.skipSpace(1)
   let container: {start: number; end: number; read: Omit<UsableScan, 'header'>} | null = null
@@ -339,9 +395,18 @@ function containerMembers(scan: ByteScanner, open: number, maxDepth: number): {m
   let starts = new Int32Array(1024)
   let ends = new Int32Array(1024)
   const seen = new Set<string>()
+  const {recording} = scan
+  let firstPhrase = new Int32Array(recording ? 1025 : 0)
+  let lego = new Int32Array(recording ? 4096 : 0)
+  let final = new Int8Array(recording ? 1024 : 0)
+  let count = new Float64Array(recording ? 1024 : 0)
   // phrases open at depth 4 of the document (document, container, basket, practice_phrases)
   const shaped = maxDepth > 4
-  const done = (end: number) => ({members: {ids, kinds: kinds.slice(0, ids.length), starts: starts.slice(0, ids.length), ends: ends.slice(0, ids.length)}, end})
+  const done = (end: number) => {
+    const m = ids.length
+    const shaped: ShapedSpans | undefined = recording ? {first: firstPhrase.slice(0, m + 1), phrases: scan.phraseSpans.slice(0, scan.phraseLength), lego: lego.slice(0, 4 * m), final: final.slice(0, m), count: count.slice(0, m)} : undefined
+    return {members: {ids, kinds: kinds.slice(0, m), starts: starts.slice(0, m), ends: ends.slice(0, m), ...(shaped ? {shaped} : {})}, end}
+  }
   let i = scan.skipSpace(open + 1)
   if (b[i] === CLOSE_OBJECT) return done(i + 1)
   for (;;) {
@@ -358,20 +423,43 @@ function containerMembers(scan: ByteScanner, open: number, maxDepth: number): {m
     if (b[i] !== COLON) return null
     const start = scan.skipSpace(i + 1)
     // a basket in wicker's shape is read to its end here; any other value is skipped to its end
+    const mark = scan.phraseLength
     let end = shaped ? scan.basketAt(start) : -1
     const kind = end >= 0 ? (scan.usable ? SHAPED_USABLE : SHAPED_EMPTY) : OTHER
-    if (end < 0) end = scan.valueEnd(start)
+    if (end < 0) {
+      // the phrases recorded of a value that turned out not to be in wicker's shape are not its
+      scan.phraseLength = mark
+      end = scan.valueEnd(start)
+    }
     if (end < 0) return null
     const at = ids.length
     if (at === kinds.length) {
       kinds = grow(kinds, new Uint8Array(at * 2))
       starts = grow(starts, new Int32Array(at * 2))
       ends = grow(ends, new Int32Array(at * 2))
+      if (recording) {
+        firstPhrase = grow(firstPhrase, new Int32Array(at * 2 + 1))
+        lego = grow(lego, new Int32Array(at * 8))
+        final = grow(final, new Int8Array(at * 2))
+        count = grow(count, new Float64Array(at * 2))
+      }
     }
     ids.push(key)
     kinds[at] = kind
     starts[at] = start
     ends[at] = end
+    if (recording) {
+      firstPhrase[at + 1] = scan.phraseLength / 4
+      if (kind === OTHER) {
+        lego.fill(-1, 4 * at, 4 * at + 4)
+        final[at] = -1
+        count[at] = Number.NaN
+      } else {
+        lego.set(scan.lego, 4 * at)
+        final[at] = scan.final
+        count[at] = scan.count
+      }
+    }
     i = scan.skipSpace(end)
     if (b[i] === COMMA) {
       i = scan.skipSpace(i + 1)
@@ -382,7 +470,7 @@ function containerMembers(scan: ByteScanner, open: number, maxDepth: number): {m
   }
 }
 
-function grow<T extends Uint8Array | Int32Array>(from: T, to: T): T {
+function grow<T extends Uint8Array | Int8Array | Int32Array | Float64Array>(from: T, to: T): T {
   to.set(from)
   return to
 }

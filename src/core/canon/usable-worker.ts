@@ -12,7 +12,7 @@ import {readCourseFile} from '../store/read-file.js'
 import {scanUsable} from './usable-scan.js'
 import type {OffThreadMessage} from './usable-off-thread.js'
 
-const {file, maxDepth} = workerData as {file: string; maxDepth: number}
+const {file, maxDepth, spans} = workerData as {file: string; maxDepth: number; spans: boolean}
 
 async function main(): Promise<void> {
   let message: OffThreadMessage
@@ -20,11 +20,12 @@ async function main(): Promise<void> {
   try {
     const bytes = await readCourseFile(file)
     const sha = sha256Hex(bytes)
-    const scan = scanUsable(bytes, maxDepth)
+    const scan = scanUsable(bytes, maxDepth, {spans})
     // a Buffer with an ArrayBuffer of its own is moved; one in Node's pool (a small file) is copied
     if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) transfer.push(bytes.buffer as ArrayBuffer)
     if (scan) transfer.push(scan.kinds.buffer as ArrayBuffer, scan.starts.buffer as ArrayBuffer, scan.ends.buffer as ArrayBuffer)
-    message = {ok: true, bytes, sha, scan: scan && {header: scan.header, ids: scan.ids.join('\n'), count: scan.ids.length, kinds: scan.kinds, starts: scan.starts, ends: scan.ends}}
+    if (scan?.shaped) transfer.push(...Object.values(scan.shaped).map((a: ArrayBufferView) => a.buffer as ArrayBuffer))
+    message = {ok: true, bytes, sha, scan: scan && {header: scan.header, ids: scan.ids.join('\n'), count: scan.ids.length, kinds: scan.kinds, starts: scan.starts, ends: scan.ends, ...(scan.shaped ? {shaped: scan.shaped} : {})}}
   } catch {
     message = {ok: false}
     transfer.length = 0

@@ -167,7 +167,7 @@ export interface ReportOptions extends OpenCourseOptions {
 /** Opens the course as validate does, runs detect, validate and the GATE pass, reads the ledgers and the journal. Read-only. */
 export async function reportData(options: ReportOptions): Promise<{data: ReportData; warnings: string[]; validated: ValidateResult; courseDir: string}> {
   options.onProgress?.('loading the course')
-  const {course, canon, config, configFile, warnings} = await openCourse({...options, allowLoneSurrogates: true, readOnly: true})
+  const {course, canon, config, configFile, warnings} = await openCourse({...options, allowLoneSurrogates: true, readOnly: 'phrases'})
   requireLegos(course)
   const gateSettings = parseSettings(gateSettingsSchema, {config: config.gate, flags: options.gate, section: 'gate', file: configFile})
   const validateSettings = parseSettings(validateSettingsSchema, {config: config.validate, flags: options.validate, section: 'validate', file: configFile})

@@ -17,7 +17,7 @@ export async function runValidate(options: RunValidateOptions): Promise<{result:
   const parallel = process.env.WICKER_CHECK_THREADS === '2' ? await import('./parallel.js') : null
   const worker = parallel ? await parallel.maybeStartCheckWorker(options, null) : null
   try {
-    const {course, canon, config, configFile, warnings} = await openCourse({...options, allowLoneSurrogates: true, readOnly: true})
+    const {course, canon, config, configFile, warnings} = await openCourse({...options, allowLoneSurrogates: true, readOnly: 'phrases'})
     requireLegos(course)
     const gate = parseSettings(gateSettingsSchema, {config: config.gate, flags: options.gate, section: 'gate', file: configFile})
     const settings = parseSettings(validateSettingsSchema, {config: config.validate, flags: options.validate, section: 'validate', file: configFile})

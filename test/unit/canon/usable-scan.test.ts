@@ -9,7 +9,8 @@ import {isObject} from '../../../src/core/json.js'
 import {OTHER, scanUsable, SHAPED_EMPTY, SHAPED_USABLE} from '../../../src/core/canon/usable-scan.js'
 
 /**
- * detect's read of canon (spans: 'usable', usable-scan.ts) scans bytes, never the decoded text. The
+ * detect's read of canon (spans: 'usable', usable-scan.ts) scans bytes, never the decoded text, and
+ * so do validate's and the report's (spans: 'phrases', which keep each phrase's span). The
  * full read stays the oracle: the same baskets (every field, read from the bytes when asked), strays,
  * metadata, top level, findings and hash, or the same refusal, for documents made hostile byte by
  * byte (every white space and control character, backslashes, quotes, invalid UTF-8, a BOM, escaped
@@ -33,7 +34,7 @@ function view(canon: Canon) {
   }
 }
 
-function readWith(bytes: Buffer, options: {spans?: boolean | 'usable'; maxDepth?: number; allowLoneSurrogates?: boolean}): Read {
+function readWith(bytes: Buffer, options: {spans?: boolean | 'usable' | 'phrases'; maxDepth?: number; allowLoneSurrogates?: boolean}): Read {
   try {
     return {ok: true, canon: view(canonFromBytes(bytes, 'lego_baskets.json', 'sha', null, options))}
   } catch (error) {
@@ -47,6 +48,8 @@ function same(input: string | Buffer, options: {maxDepth?: number; allowLoneSurr
   const full = readWith(bytes, options)
   const usable = readWith(bytes, {...options, spans: 'usable'})
   expect(usable).toEqual(full)
+  // validate's and the report's read: the same, each basket's texts and fields decoded from the spans the scan kept
+  expect(readWith(bytes, {...options, spans: 'phrases'})).toEqual(full)
   return usable
 }
 
