@@ -386,8 +386,8 @@ function sizeOf(file: string): number {
   }
 }
 
-async function readHeld(file: string): Promise<Held> {
-  const bytes = await readBytes(file)
+async function readHeld(file: string, options: {shared?: boolean} = {}): Promise<Held> {
+  const bytes = await readBytes(file, options)
   return {bytes, sha: sha256Hex(bytes)}
 }
 
@@ -439,7 +439,8 @@ export async function readCanon(file: string, options: CanonReadOptions & {index
       return (off.scan ? canonByUsable(held, file, options, off.scan) : null) ?? canonParsed(held, file, options)
     }
   }
-  const held = await readHeld(file)
+  // validate's and the report's bytes are shared with their check worker (validate/parallel.ts)
+  const held = await readHeld(file, {shared: options.spans === 'phrases'})
   const index = options.index ? await readCanonIndex(options.index, held.sha, options.warnings) : null
   return canonFromHeld(held, file, index, options)
 }

@@ -18,11 +18,13 @@ async function main(): Promise<void> {
   let message: OffThreadMessage
   const transfer: ArrayBuffer[] = []
   try {
-    const bytes = await readCourseFile(file)
+    // with the phrases' spans (validate, the report) in shared memory, which their check worker reads too
+    const bytes = await readCourseFile(file, {shared: spans})
     const sha = sha256Hex(bytes)
     const scan = scanUsable(bytes, maxDepth, {spans})
-    // a Buffer with an ArrayBuffer of its own is moved; one in Node's pool (a small file) is copied
-    if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) transfer.push(bytes.buffer as ArrayBuffer)
+    // a Buffer with an ArrayBuffer of its own is moved; one in Node's pool (a small file) is copied;
+    // shared memory is shared
+    if (!spans && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) transfer.push(bytes.buffer as ArrayBuffer)
     if (scan) transfer.push(scan.kinds.buffer as ArrayBuffer, scan.starts.buffer as ArrayBuffer, scan.ends.buffer as ArrayBuffer)
     if (scan?.shaped) transfer.push(...Object.values(scan.shaped).map((a: ArrayBufferView) => a.buffer as ArrayBuffer))
     message = {ok: true, bytes, sha, scan: scan && {header: scan.header, ids: scan.ids.join('\n'), count: scan.ids.length, kinds: scan.kinds, starts: scan.starts, ends: scan.ends, ...(scan.shaped ? {shaped: scan.shaped} : {})}}

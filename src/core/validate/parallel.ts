@@ -5,7 +5,9 @@ import {dirname, join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {MessageChannel, Worker} from 'node:worker_threads'
 
+import {ByteBasket} from '../canon/byte-basket.js'
 import type {Canon, CanonBasket} from '../canon/model.js'
+import type {ShapedSpans} from '../canon/usable-scan.js'
 import {loadConfig} from '../config.js'
 import {findCourse, resolveCoursesDir} from '../course/find.js'
 import {compiledScript, sourceScript} from '../package-root.js'
@@ -45,8 +47,8 @@ const MAX_CHUNKS = 1 << 16
 /** chunks posted ahead of the worker */
 const LOOKAHEAD = 4
 
-/** slots of the shared control array */
-export const CTRL = {go: 0, chunks: 1, posted: 2, front: 3, ready: 4} as const
+/** slots of the shared control array; `bytes`: 1 when the worker reads its baskets from canon's shared bytes (a SharedBaskets message, before the go) */
+export const CTRL = {go: 0, chunks: 1, posted: 2, front: 3, ready: 4, bytes: 5} as const
 /** who claimed a chunk */
 export const THEIRS = 1
 export const MINE = 2
@@ -79,6 +81,60 @@ export interface WorkerDone {
 }
 
 type WorkerMessage = WorkerDone | {type: 'failed'; message: string}
+
+/**
+ * The baskets to share, as the worker makes them itself (ByteBaskets over canon's bytes in shared
+ * memory): per basket its id, usable, the span of its value and its member in the scan's spans
+ * (-1: not such a basket). A chunk of such baskets only (`whole`) is not posted and none of its
+ * text is copied: each thread decodes the phrases of the chunks it claims. Any other chunk (one
+ * holding a basket not in wicker's shape) is posted as before.
+ */
+export interface SharedBaskets {
+  type: 'bytes'
+  bytes: Uint8Array
+  shaped: ShapedSpans
+  chunkBaskets: number
+  ids: string[]
+  usable: Uint8Array
+  starts: Int32Array
+  ends: Int32Array
+  members: Int32Array
+  /** per chunk: 1 when the worker makes all of its baskets itself */
+  whole: Uint8Array
+}
+
+/** The baskets as SharedBaskets, when some are ByteBaskets over one scan of bytes in shared memory; null otherwise (every chunk is posted). */
+function sharedBaskets(baskets: readonly CanonBasket[], chunkBaskets: number, chunkCount: number): SharedBaskets | null {
+  const byte = baskets.find((b): b is ByteBasket => b instanceof ByteBasket && b.shaped !== null && b.bytes.buffer instanceof SharedArrayBuffer)
+  if (!byte) return null
+  const {bytes, shaped} = byte
+  const n = baskets.length
+  const out: SharedBaskets = {type: 'bytes', bytes, shaped: shaped!, chunkBaskets, ids: new Array(n), usable: new Uint8Array(n), starts: new Int32Array(n), ends: new Int32Array(n), members: new Int32Array(n), whole: new Uint8Array(chunkCount).fill(1)}
+  for (let k = 0; k < n; k++) {
+    const basket = baskets[k]!
+    out.ids[k] = basket.id
+    if (basket instanceof ByteBasket && basket.bytes === bytes && basket.shaped === shaped) {
+      out.usable[k] = basket.usable ? 1 : 0
+      out.starts[k] = basket.start
+      out.ends[k] = basket.end
+      out.members[k] = basket.member
+    } else {
+      out.members[k] = -1
+      out.whole[Math.floor(k / chunkBaskets)] = 0
+    }
+  }
+  return out
+}
+
+/** The ByteBaskets of chunk `index` of SharedBaskets (a `whole` one): what the main thread has in canon.baskets at those places. */
+export function sharedChunk(shared: SharedBaskets, index: number): CanonBasket[] {
+  const bytes = Buffer.from(shared.bytes.buffer, shared.bytes.byteOffset, shared.bytes.byteLength)
+  const from = index * shared.chunkBaskets
+  const to = Math.min(shared.ids.length, from + shared.chunkBaskets)
+  const out: CanonBasket[] = []
+  for (let k = from; k < to; k++) out.push(new ByteBasket(shared.ids[k]!, shared.usable[k] === 1, bytes, shared.starts[k]!, shared.ends[k]!, shared.shaped, shared.members[k]!))
+  return out
+}
 
 /** The files loadCourse reads, as stat sees them: equal before and after both loads, both threads read the same bytes. */
 function fileStamps(dir: string): string {
@@ -117,6 +173,8 @@ export interface CheckWorker {
   readonly settled: boolean
   /** posts a chunk, and tells the worker one more is there */
   post(chunk: WireChunk): void
+  /** gives the worker every basket at once (before the go) */
+  share(baskets: SharedBaskets): void
   /** its answer, the process kept running until it comes: null when it failed, in any way */
   wait(): Promise<WorkerDone | null>
   stop(): void
@@ -125,7 +183,7 @@ export interface CheckWorker {
 export function startCheckWorker(init: WorkerInit): CheckWorker {
   const stamps = fileStamps(init.dir)
   const {script, eval: isCode} = workerScript()
-  const ctrl = new Int32Array(new SharedArrayBuffer(4 * 5))
+  const ctrl = new Int32Array(new SharedArrayBuffer(4 * 6))
   const claims = new Int32Array(new SharedArrayBuffer(4 * MAX_CHUNKS))
   const {port1, port2} = new MessageChannel()
   const worker = new Worker(script, {eval: isCode, workerData: {init, port: port2, ctrl: ctrl.buffer, claims: claims.buffer}, transferList: [port2], stdout: false, stderr: false})
@@ -154,6 +212,10 @@ export function startCheckWorker(init: WorkerInit): CheckWorker {
       worker.ref()
       port1.ref()
       return answer
+    },
+    share: (baskets) => {
+      port1.postMessage(baskets)
+      Atomics.store(ctrl, CTRL.bytes, 1)
     },
     post: (chunk) => {
       port1.postMessage(chunk)
@@ -213,11 +275,11 @@ export async function checkCanonParallel(course: Course, canon: Canon, options: 
   }
 }
 
-/** The result, the GATE rates, and how many chunks each thread checked (`redone`: the worker's, checked here after it failed). */
+/** The result, the GATE rates, and how many chunks each thread checked (`redone`: the worker's, checked here after it failed; `made`: how many the worker could make from shared bytes). */
 export interface Checked {
   result: ValidateResult
   gate: GateRates | null
-  chunks: {worker: number; main: number; redone: number}
+  chunks: {worker: number; main: number; redone: number; made: number}
 }
 
 async function checkShared(course: Course, canon: Canon, options: ValidateOptions, rates: readonly GateDefinition[] | null, worker: CheckWorker, share: ShareOptions): Promise<Checked> {
@@ -231,14 +293,17 @@ async function checkShared(course: Course, canon: Canon, options: ValidateOption
     worker.stop()
     for (let i = 0; i < chunkCount; i++) claims[i] = MINE
   }
+  // baskets over shared bytes: the worker makes those chunks itself, they are not posted
+  const shared = sharedBaskets(baskets, size, chunkCount)
+  if (shared) worker.share(shared)
   Atomics.store(ctrl, CTRL.chunks, chunkCount)
   Atomics.store(ctrl, CTRL.go, 1)
   Atomics.notify(ctrl, CTRL.go)
   let posted = 0
-  /** posts the chunks up to `until` (exclusive) that this thread has not claimed */
+  /** posts the chunks up to `until` (exclusive) that this thread has not claimed and the worker cannot make */
   const postUpTo = (until: number) => {
     // the worker claims in order and stops at this thread's first chunk: none after it is needed
-    for (; posted < Math.min(until, chunkCount) && Atomics.load(claims, posted) !== MINE; posted++) worker.post(encodeChunk(posted, chunkOf(posted)))
+    for (; posted < Math.min(until, chunkCount) && Atomics.load(claims, posted) !== MINE; posted++) if (shared?.whole[posted] !== 1) worker.post(encodeChunk(posted, chunkOf(posted)))
   }
   postUpTo(LOOKAHEAD)
 
@@ -289,7 +354,7 @@ async function checkShared(course: Course, canon: Canon, options: ValidateOption
   const findings = head
   for (const list of byChunk) for (const f of list) findings.push(f)
   if (gate) gate.perSeed = inBasketOrder(gate.perSeed, course, baskets)
-  return {result: validateResult(course, canon, options, {findings, phrases, gateViolations}), gate, chunks: {worker: redone > 0 ? 0 : boundary, main: chunkCount - boundary, redone}}
+  return {result: validateResult(course, canon, options, {findings, phrases, gateViolations}), gate, chunks: {worker: redone > 0 ? 0 : boundary, main: chunkCount - boundary, redone, made: shared ? shared.whole.reduce((n, w) => n + w, 0) : 0}}
 }
 
 function mergeRates(a: GateRates, b: GateRates): GateRates {

@@ -24,7 +24,7 @@ const CHUNK = 40
 type Basket = {lego?: {known: string; target: string}; practice_phrases: Array<{known: string; target: string}>; is_final_lego?: unknown; phrase_count?: unknown}
 
 /** Adds, every few baskets all through canon, a finding of each per-basket kind the generator does not make. */
-function dirty(dir: string): void {
+function dirty(dir: string, shapedOnly = false): void {
   const file = join(dir, 'lego_baskets.json')
   const canon = JSON.parse(readFileSync(file, 'utf8')) as {baskets: Record<string, Basket>}
   const ids = Object.keys(canon.baskets).filter((id) => canon.baskets[id]!.practice_phrases.length >= 4)
@@ -45,8 +45,10 @@ function dirty(dir: string): void {
     (b) => (b.practice_phrases[3]!.known = 'broken \ud800 text'), // encoding
     (b) => (b.practice_phrases[2] = {known: b.practice_phrases[2]!.target, target: b.practice_phrases[2]!.known}), // swapped, maybe
   ]
+  // shapedOnly: not the two that take a basket out of wicker's shape (a phrase that is no object, an escape)
+  const spoils = shapedOnly ? spoil.filter((_, k) => k !== 4 && k !== 9) : spoil
   ids.forEach((id, i) => {
-    if (i % 7 === 3) spoil[(i / 7) % spoil.length | 0]!(canon.baskets[id]!)
+    if (i % 7 === 3) spoils[(i / 7) % spoils.length | 0]!(canon.baskets[id]!)
   })
   // a final LEGO's last phrase that is not the seed sentence, early and late
   for (const id of [ids.find((id) => canon.baskets[id]!.is_final_lego === true), ids.findLast((id) => canon.baskets[id]!.is_final_lego === true)]) {
@@ -56,10 +58,11 @@ function dirty(dir: string): void {
   writeFileSync(file, JSON.stringify(canon))
 }
 
-async function course(script: 'latin' | 'han') {
+/** canon read as validate reads it (`'phrases'`: ByteBaskets over shared bytes, which the worker makes itself) or by spans of its text (every chunk posted) */
+async function course(script: 'latin' | 'han', readOnly: true | 'phrases' = 'phrases', shapedOnly = false) {
   const synth = synthCourse({legos: 2500, script, canon: {gateViolations: 60, swapped: 12, leakage: script === 'han' ? 12 : 0, empty: 4, overage: 4, orphans: 4, strays: 3, pollution: 2, staleMetadata: true}})
-  dirty(synth.dir)
-  const opened = await openCourse({course: synth.dir, cwd: synth.dir, allowLoneSurrogates: true, readOnly: true})
+  dirty(synth.dir, shapedOnly)
+  const opened = await openCourse({course: synth.dir, cwd: synth.dir, allowLoneSurrogates: true, readOnly})
   const options: ValidateOptions = {gate: gateSettingsSchema.parse({}), validate: validateSettingsSchema.parse({})}
   return {dir: synth.dir, ...opened, options}
 }
@@ -73,9 +76,9 @@ function init(dir: string, canonFile: string, options: ValidateOptions, rates: W
 const PER_BASKET: CheckId[] = ['schema', 'blank', 'duplicate-phrase', 'containment', 'too-long', 'derived-fields', 'lego-text', 'phrase-count', 'encoding', 'gate', 'swapped', 'final-sentence', 'empty-basket', 'overage', 'orphan']
 
 describe('validate on two threads', () => {
-  for (const script of ['latin', 'han'] as const) {
-    it(`gives the single-thread result byte for byte (${script}), the report's GATE rates too`, async () => {
-      const {dir, course: c, canon, options} = await course(script)
+  for (const [script, read] of [['latin', 'phrases'], ['han', 'phrases'], ['latin', true]] as const) {
+    it(`gives the single-thread result byte for byte (${script}, canon read ${read === true ? 'by text spans: every chunk posted' : 'from shared bytes'}), the report's GATE rates too`, async () => {
+      const {dir, course: c, canon, options} = await course(script, read)
       const single = validateWithGateRates(c, canon, options, GATE_DEFINITIONS)
       const worker = startCheckWorker(init(dir, canon.file, options, [...GATE_DEFINITIONS]))
       const shared = await checkCanonParallel(c, canon, options, GATE_DEFINITIONS, worker, {chunkBaskets: CHUNK, waitForWorker: true})
@@ -83,6 +86,12 @@ describe('validate on two threads', () => {
       expect(shared.chunks.worker).toBeGreaterThan(2)
       expect(shared.chunks.main).toBeGreaterThan(2)
       expect(shared.chunks.redone).toBe(0)
+      // from shared bytes, the worker made some chunks itself (the Latin course's spoiled baskets leave
+      // some chunks all in wicker's shape), and a chunk with a basket not in that shape was posted
+      const chunkCount = shared.chunks.worker + shared.chunks.main
+      if (read === 'phrases' && script === 'latin') expect(shared.chunks.made).toBeGreaterThan(0)
+      if (read === true) expect(shared.chunks.made).toBe(0)
+      expect(shared.chunks.made).toBeLessThan(chunkCount)
       const theirs = new Set([...canon.baskets.keys()].slice(0, shared.chunks.worker * CHUNK))
       const kinds = new Set(single.result.findings.filter((f) => f.basket !== null && theirs.has(f.basket)).map((f) => f.check))
       const expected = PER_BASKET.filter((k) => k !== 'overage' && k !== 'orphan' && k !== 'empty-basket')
@@ -96,6 +105,18 @@ describe('validate on two threads', () => {
       expect(ratesJson(shared.gate)).toBe(ratesJson(single.gate))
     })
   }
+
+  it('makes every chunk in the worker from the shared bytes when every basket is in wicker\'s shape: the same result', async () => {
+    const {dir, course: c, canon, options} = await course('latin', 'phrases', true)
+    const single = validateWithGateRates(c, canon, options, GATE_DEFINITIONS)
+    const shared = await checkCanonParallel(c, canon, options, GATE_DEFINITIONS, startCheckWorker(init(dir, canon.file, options, [...GATE_DEFINITIONS])), {chunkBaskets: CHUNK, waitForWorker: true})
+    expect(shared.chunks.made).toBe(shared.chunks.worker + shared.chunks.main)
+    expect(shared.chunks.worker).toBeGreaterThan(2)
+    expect(shared.chunks.redone).toBe(0)
+    expect(single.result.findings.length).toBeGreaterThan(100)
+    expect(JSON.stringify(shared.result)).toBe(JSON.stringify(single.result))
+    expect(ratesJson(shared.gate)).toBe(ratesJson(single.gate))
+  })
 
   it('gives validate\'s result without the report\'s rates', async () => {
     const {dir, course: c, canon, options} = await course('latin')
