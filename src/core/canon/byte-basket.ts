@@ -13,6 +13,8 @@ import type {ShapedSpans} from './usable-scan.js'
  */
 export class ByteBasket implements CanonBasket {
   readonly location = 'baskets' as const
+  /** the scan took it from valid UTF-8 (isUtf8) with no backslash: no text of it holds a lone surrogate */
+  readonly wellFormed = true as const
   #raw: Record<string, unknown> | undefined
 
   constructor(

@@ -72,6 +72,8 @@ class Spans {
  */
 export class SpanBasket implements CanonBasket {
   readonly location = 'baskets' as const
+  /** its text was decoded from valid UTF-8 and its strings hold no backslash: no lone surrogate */
+  readonly wellFormed = true as const
   #raw: unknown
 
   constructor(

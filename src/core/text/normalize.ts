@@ -67,6 +67,31 @@ export function unitsOfNfc(text: string): Units {
 }
 
 /**
+ * `unitsOfNfc` and their key (`keyOf`), the key made without joining where it can be: when the
+ * words stand in the folded text one plain space apart (most phrases), the key is that text, or
+ * the slice of it from the first word to the last, already there.
+ */
+export function unitsAndKeyOfNfc(text: string): {units: Units; key: string} {
+  const folded = text.toLowerCase()
+  const below = wordsBelow300(folded, KEY_SPAN)
+  if (below === null) {
+    const list = wordsOf(folded)
+    return {units: list, key: keyOf(list)}
+  }
+  const {from, to, joined} = KEY_SPAN
+  const key = below.length === 0 ? '' : !joined ? keyOf(below) : from === 0 && to === folded.length ? folded : folded.slice(from, to)
+  return {units: below, key}
+}
+
+/** Where wordsBelow300's words lie in its text: from the first's start to the last's end, and whether each follows the one before after exactly one space, as found. */
+interface KeySpan {
+  from: number
+  to: number
+  joined: boolean
+}
+const KEY_SPAN: KeySpan = {from: 0, to: 0, joined: true}
+
+/**
  * Classes of the characters below U+0300 (no unspaced script lives there), from the very character
  * classes WORD uses: a letter, mark or digit, the apostrophe, anything else.
  */
@@ -91,9 +116,14 @@ const CURLY_APOSTROPHE = 0x2019
  * digits, continued by an apostrophe followed by another such run. null when some character is
  * outside that range: the regex then decides (test/unit/text/normalize.test.ts holds the two equal).
  */
-function wordsBelow300(folded: string): Units | null {
+function wordsBelow300(folded: string, span: KeySpan | null = null): Units | null {
   const out: Units = []
   const n = folded.length
+  if (span) {
+    span.from = 0
+    span.to = 0
+    span.joined = true
+  }
   let i = 0
   while (i < n) {
     const c = folded.charCodeAt(i)
@@ -124,6 +154,12 @@ function wordsBelow300(folded: string): Units | null {
       break
     }
     const word = folded.slice(start, i)
+    if (span) {
+      // a folded typographic apostrophe is not the text found
+      if (curly || (out.length > 0 && !(start === span.to + 1 && folded.charCodeAt(span.to) === 0x20))) span.joined = false
+      if (out.length === 0) span.from = start
+      span.to = i
+    }
     out.push(curly ? word.replaceAll('’', "'") : word)
   }
   return out

@@ -1,5 +1,5 @@
 import type {CanonBasket, CanonPhrase} from '../canon/model.js'
-import {keyOf, tidy, units, unitsOfNfc, type Units} from '../text/normalize.js'
+import {tidy, units, unitsAndKeyOfNfc, type Units} from '../text/normalize.js'
 import type {PhraseIds} from '../gate/interned.js'
 import type {PhraseView} from './model.js'
 
@@ -16,8 +16,9 @@ class View implements PhraseView {
     readonly known: string,
     readonly target: string,
   ) {
-    this.targetUnits = unitsOfNfc(target)
-    this.targetKey = keyOf(this.targetUnits)
+    const {units: list, key} = unitsAndKeyOfNfc(target)
+    this.targetUnits = list
+    this.targetKey = key
   }
 
   knownUnits(): Units {

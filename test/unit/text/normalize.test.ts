@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
-import {fold, isUnspaced, tidy, unitKey, units, wordCount} from '../../../src/core/text/normalize.js'
+import {fold, isUnspaced, keyOf, tidy, unitKey, units, unitsAndKeyOfNfc, unitsOfNfc, wordCount} from '../../../src/core/text/normalize.js'
 
 describe('units', () => {
   it('keeps accented words whole (the old validators split "español" in two)', () => {
@@ -73,7 +73,10 @@ describe('units: the loop below U+0300 gives what the Unicode regex gives', () =
   it('on every character below U+0300 alone and between letters', () => {
     for (let c = 0; c < 0x300; c++) {
       const ch = String.fromCharCode(c)
-      for (const text of [ch, `a${ch}b`, `${ch}${ch}x`, `x'${ch}`, `x’${ch}y`]) expect([...units(text)]).toEqual(reference(text))
+      for (const text of [ch, `a${ch}b`, `${ch}${ch}x`, `x'${ch}`, `x’${ch}y`, ` ab${ch} cd${ch}`, `ab ${ch}cd`]) {
+        expect([...units(text)]).toEqual(reference(text))
+        expect(unitsAndKeyOfNfc(text.normalize('NFC')).key).toBe(reference(text).join(' '))
+      }
     }
   })
 
@@ -83,6 +86,11 @@ describe('units: the loop below U+0300 gives what the Unicode regex gives', () =
       fc.property(fc.array(fc.constantFrom(...alphabet), {maxLength: 24}), (chars) => {
         const text = chars.join('')
         expect([...units(text)]).toEqual(reference(text))
+        // the key taken from the text where the words stand one space apart is the key joined
+        const nfc = text.normalize('NFC')
+        const both = unitsAndKeyOfNfc(nfc)
+        expect([both.key, [...both.units], both.units.unspaced]).toEqual([reference(text).join(' '), [...unitsOfNfc(nfc)], unitsOfNfc(nfc).unspaced])
+        expect(keyOf(both.units)).toBe(both.key)
         expect(units(text).unspaced === true).toBe(HAS.test(text.normalize('NFC').toLowerCase()) && reference(text).some((u) => HAS.test(u)))
       }),
       {numRuns: 3000},
