@@ -1,6 +1,6 @@
 import type {TextPair} from '../course/model.js'
 import type {CanonBasket, CanonPhrase} from './model.js'
-import type {ShapedSpans} from './usable-scan.js'
+import {bytesHaveText, type ShapedSpans} from './usable-scan.js'
 
 /**
  * A basket in the shape wicker writes (usable-scan.ts), read from the file's bytes only when
@@ -72,6 +72,34 @@ export class ByteBasket implements CanonBasket {
       return Number.isNaN(count) ? undefined : count
     }
     return this.raw.phrase_count
+  }
+
+  /**
+   * With the scan's spans, one phrase's sides on their own, so that a caller that reads only the
+   * target (validate, mostly) decodes only it: how many phrases there are, phrase `p`'s target and
+   * known, and whether its known side holds text (`/\S/`), told from the bytes.
+   */
+  get phraseTotal(): number {
+    const {first} = this.shaped!
+    return first[this.member + 1]! - first[this.member]!
+  }
+
+  targetOf(p: number): string {
+    const at = 4 * (this.shaped!.first[this.member]! + p)
+    const spans = this.shaped!.phrases
+    return this.text(spans[at + 2]!, spans[at + 3]!)
+  }
+
+  knownOf(p: number): string {
+    const at = 4 * (this.shaped!.first[this.member]! + p)
+    const spans = this.shaped!.phrases
+    return this.text(spans[at]!, spans[at + 1]!)
+  }
+
+  knownHasText(p: number): boolean {
+    const at = 4 * (this.shaped!.first[this.member]! + p)
+    const spans = this.shaped!.phrases
+    return bytesHaveText(this.bytes, spans[at]!, spans[at + 1]!)
   }
 
   /** a plain string's bytes (no escape: the scan took it) decoded */

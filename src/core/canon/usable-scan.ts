@@ -167,25 +167,7 @@ class ByteScanner {
 
   /** The text between `start` and `end` holds something other than white space (`slice(…).trim() !== ''` of its UTF-8). */
   hasText(start: number, end: number): boolean {
-    const {b} = this
-    let i = start
-    while (i < end) {
-      const c = b[i]!
-      // a plain string holds no byte below 0x20, so of the ASCII white space only the space
-      if (c === 0x20) i++
-      else if (c === 0xc2 && b[i + 1] === 0xa0) i += 2 // U+00A0
-      else if (c === 0xe1 && b[i + 1] === 0x9a && b[i + 2] === 0x80) i += 3 // U+1680
-      else if (c === 0xe2) {
-        const c1 = b[i + 1]
-        const c2 = b[i + 2]!
-        // U+2000–200A, U+2028, U+2029, U+202F; U+205F
-        if ((c1 === 0x80 && ((c2 >= 0x80 && c2 <= 0x8a) || c2 === 0xa8 || c2 === 0xa9 || c2 === 0xaf)) || (c1 === 0x81 && c2 === 0x9f)) i += 3
-        else return true
-      } else if (c === 0xe3 && b[i + 1] === 0x80 && b[i + 2] === 0x80) i += 3 // U+3000
-      else if (c === 0xef && b[i + 1] === 0xbb && b[i + 2] === 0xbf) i += 3 // U+FEFF
-      else return true
-    }
-    return false
+    return bytesHaveText(this.b, start, end)
   }
 
   /**
@@ -338,6 +320,32 @@ class ByteScanner {
     }
     return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString(ascii ? 'latin1' : 'utf8')
   }
+}
+
+/**
+ * The UTF-8 of a plain string (no byte below 0x20, so of the ASCII white space only the space) between
+ * `start` and `end` holds something other than white space: `slice(…).trim() !== ''` of the text,
+ * and `/\S/.test(…)`, whose white space is trim's.
+ */
+export function bytesHaveText(b: Uint8Array, start: number, end: number): boolean {
+  let i = start
+  while (i < end) {
+    const c = b[i]!
+    // a plain string holds no byte below 0x20, so of the ASCII white space only the space
+    if (c === 0x20) i++
+    else if (c === 0xc2 && b[i + 1] === 0xa0) i += 2 // U+00A0
+    else if (c === 0xe1 && b[i + 1] === 0x9a && b[i + 2] === 0x80) i += 3 // U+1680
+    else if (c === 0xe2) {
+      const c1 = b[i + 1]
+      const c2 = b[i + 2]!
+      // U+2000–200A, U+2028, U+2029, U+202F; U+205F
+      if ((c1 === 0x80 && ((c2 >= 0x80 && c2 <= 0x8a) || c2 === 0xa8 || c2 === 0xa9 || c2 === 0xaf)) || (c1 === 0x81 && c2 === 0x9f)) i += 3
+      else return true
+    } else if (c === 0xe3 && b[i + 1] === 0x80 && b[i + 2] === 0x80) i += 3 // U+3000
+    else if (c === 0xef && b[i + 1] === 0xbb && b[i + 2] === 0xbf) i += 3 // U+FEFF
+    else return true
+  }
+  return false
 }
 
 const LEGO = 1

@@ -1,5 +1,6 @@
+import {ByteBasket} from '../canon/byte-basket.js'
 import type {Canon, CanonBasket} from '../canon/model.js'
-import type {Course} from '../course/model.js'
+import type {Course, Lego} from '../course/model.js'
 import {languageSense} from '../course/language-sense.js'
 import {buildGateIndex, UnitIds, type GateIndex} from '../gate/index.js'
 import type {PhraseIds} from '../gate/interned.js'
@@ -9,7 +10,7 @@ import {checkEncoding} from './checks/encoding.js'
 import {checkLanguage} from './checks/language.js'
 import {gateTally, type GateRates, type PhrasePasses} from './gate-rates.js'
 import {CHECKS, type CheckContext, type Finding, type PhraseView, type ValidateOptions} from './model.js'
-import {phraseViews} from './phrase-views.js'
+import {byteViews, phraseViews} from './phrase-views.js'
 
 /**
  * What validate does per basket, with everything it needs built once: the GATE indexes, the
@@ -66,14 +67,25 @@ export function basketChecker(course: Course, canon: Canon, options: ValidateOpt
   const sense = languageSense(course)
   const seedIndex = new Map(course.seeds.map((s) => [s.id, s.index]))
   checker.check = (basket) => {
+    // a basket read from canon's bytes with the scan's spans: its phrases are views of them, each
+    // known side decoded only if a check reads it (no lone surrogate can be in such a basket)
+    if (basket instanceof ByteBasket && basket.shaped) {
+      const lego = course.legoById.get(basket.id)
+      if (!lego) return
+      const readable = byteViews(basket)
+      checkViews(basket, lego, readable, readable.length, readable.at(-1) ?? null)
+      return
+    }
     // a SpanBasket makes its phrases each time they are asked for: once here, for every check
     const all = basket.phrases
     checkEncoding(ctx, basket, all)
     const lego = course.legoById.get(basket.id)
     if (!lego) return
-    const readable = phraseViews(basket, all)
+    checkViews(basket, lego, phraseViews(basket, all), all.length, all.at(-1) ?? null)
+  }
+  const checkViews = (basket: CanonBasket, lego: Lego, readable: PhraseView[], count: number, last: {target: string} | null) => {
     checker.phrases += readable.length
-    const item = {basket, lego, phrases: readable, all}
+    const item = {basket, lego, phrases: readable, count, last}
     checkBasket(ctx, item, seedIndex.get(lego.seedId) ?? 0)
     checker.gateViolations += checkLanguage(ctx, item, sense, tally?.basket(lego, readable.length))
   }

@@ -1,4 +1,4 @@
-import type {Canon, CanonBasket, CanonPhrase} from '../canon/model.js'
+import type {Canon, CanonBasket} from '../canon/model.js'
 import type {Course, Lego} from '../course/model.js'
 import type {CoverCount} from '../gate/cover.js'
 import type {GateIndex} from '../gate/index.js'
@@ -78,8 +78,10 @@ export interface CheckContext {
 export interface PhraseView {
   /** index in the basket */
   index: number
-  /** known side as written; tidy it before showing it */
-  known: string
+  /** known side as written; tidy it before showing it (read from canon's bytes on first use, for a basket read from them) */
+  readonly known: string
+  /** the known side holds no text (`!/\S/.test(known)`), told without reading it where it can be */
+  readonly knownBlank: boolean
   target: string
   /** tokenised on first use: most checks need only the target */
   knownUnits(): Units
@@ -96,6 +98,8 @@ export interface BasketUnderCheck {
   basket: CanonBasket
   lego: Lego
   phrases: PhraseView[]
-  /** basket.phrases, read once (unreadable ones null) */
-  all: ReadonlyArray<CanonPhrase | null>
+  /** how many phrases the basket has, readable or not */
+  count: number
+  /** its last phrase (its target, tidied or not), null when it is unreadable */
+  last: {target: string} | null
 }

@@ -12,7 +12,7 @@ function bucket(legosUsed: number): number {
 
 /** Checks of one basket's form: count and shape, containment, duplicates, final sentence, derived fields. */
 export function checkBasket(ctx: CheckContext, item: BasketUnderCheck, seedIndex: number): void {
-  const {basket, lego, phrases, all} = item
+  const {basket, lego, phrases} = item
   const {report, options, course} = ctx
   const settings = options.validate
   const id = basket.id
@@ -25,8 +25,8 @@ export function checkBasket(ctx: CheckContext, item: BasketUnderCheck, seedIndex
   const seen = new Map<string, number>()
   const unspacedTarget = languageScripts(course.targetLanguage ?? '').some((s) => s === 'Han' || s === 'Thai' || s === 'Kana')
   for (const phrase of phrases) {
-    const {index, known, target, targetUnits, targetKey: key} = phrase
-    const blankKnown = !/\S/.test(known)
+    const {index, target, targetUnits, targetKey: key} = phrase
+    const blankKnown = phrase.knownBlank
     if (blankKnown || target === '') {
       report('blank', id, index, `phrase ${index} has an empty ${blankKnown ? 'known' : 'target'} side.`)
       continue
@@ -39,7 +39,7 @@ export function checkBasket(ctx: CheckContext, item: BasketUnderCheck, seedIndex
     if (words > settings.maxWords) report('too-long', id, index, `phrase ${index} has ${words} words (over ${settings.maxWords}).`)
   }
 
-  const count = all.length
+  const count = item.count
   const early = seedIndex < settings.earlySeeds
   if (early ? count > settings.phrasesPerBasket : count !== settings.phrasesPerBasket) {
     report('phrase-count', id, null, `basket ${id} has ${count} phrase(s); expected ${early ? `at most ${settings.phrasesPerBasket} (first ${settings.earlySeeds} seeds)` : settings.phrasesPerBasket}.`)
@@ -54,9 +54,9 @@ export function checkBasket(ctx: CheckContext, item: BasketUnderCheck, seedIndex
 
   if (lego.isFinal && phrases.length > 0) {
     const seed = course.seeds[seedIndex]
-    const last = all.at(-1)
+    const last = item.last
     if (seed && seed.target.trim() !== '' && (!last || unitKey(last.target) !== unitKey(seed.target))) {
-      report('final-sentence', id, all.length - 1, `the final LEGO's last phrase is "${last ? tidy(last.target) : '(unreadable)'}", not the seed sentence "${tidy(seed.target)}".`)
+      report('final-sentence', id, count - 1, `the final LEGO's last phrase is "${last ? tidy(last.target) : '(unreadable)'}", not the seed sentence "${tidy(seed.target)}".`)
     }
   }
 

@@ -4,7 +4,7 @@ import {scriptShare} from '../../text/script.js'
 import type {BasketUnderCheck, CheckContext, PhraseView} from '../model.js'
 
 /** A phrase with an empty side: reported by the basket checks, not checked for language or GATE. */
-export const isBlank = (p: PhraseView): boolean => p.target === '' || !/\S/.test(p.known)
+export const isBlank = (p: PhraseView): boolean => p.target === '' || p.knownBlank
 
 /** Swapped needs both sides to look like the other language; the known side is read only then. A swapped phrase is not checked for GATE. */
 export const isSwapped = (p: PhraseView, sense: LanguageSense): boolean =>
@@ -17,14 +17,15 @@ export function checkLanguage(ctx: CheckContext, item: BasketUnderCheck, sense: 
   const id = item.basket.id
   let gateViolations = 0
   for (const phrase of item.phrases) {
-    const {index, known: rawKnown, target, targetUnits} = phrase
+    // the known side is read only where a check needs it (a phrase from canon's bytes decodes it then)
+    const {index, target, targetUnits} = phrase
     if (isBlank(phrase)) continue
     if (isSwapped(phrase, sense)) {
-      report('swapped', id, index, `phrase ${index} has known and target exchanged: known "${tidy(rawKnown)}", target "${target}".`)
+      report('swapped', id, index, `phrase ${index} has known and target exchanged: known "${tidy(phrase.known)}", target "${target}".`)
       continue
     }
     if (sense.scripts) {
-      const known = tidy(rawKnown)
+      const known = tidy(phrase.known)
       for (const [side, text, expected] of [
         ['known', known, sense.scripts.known],
         ['target', target, sense.scripts.target],
