@@ -90,6 +90,11 @@ export class ByteBasket implements CanonBasket {
     return this.text(spans[at + 2]!, spans[at + 3]!)
   }
 
+  /** phrase `p`'s target is one `tidy` gives back unchanged (the scan told it from the bytes) */
+  targetIsTidy(p: number): boolean {
+    return this.shaped!.tidyTarget[this.shaped!.first[this.member]! + p] === 1
+  }
+
   knownOf(p: number): string {
     const at = 4 * (this.shaped!.first[this.member]! + p)
     const spans = this.shaped!.phrases

@@ -57,6 +57,8 @@ export interface ShapedSpans {
   final: Int8Array
   /** per member: phrase_count, NaN where absent */
   count: Float64Array
+  /** per phrase: 1 when its target is already tidy (plainlyTidy): normalising it would give it back */
+  tidyTarget: Uint8Array
 }
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype'])
@@ -78,14 +80,19 @@ class ByteScanner {
   /** recorded by basketAt: the phrases' spans of every basket read so far (4 a phrase), and the last basket's lego, is_final_lego and phrase_count */
   phraseSpans = new Int32Array(0)
   phraseLength = 0
+  tidyTargets = new Uint8Array(0)
   readonly lego = new Int32Array(4)
   final = -1
   count = Number.NaN
 
   /** keeps the spans of the pair just read */
   #recordPair(): void {
-    if (this.phraseLength + 4 > this.phraseSpans.length) this.phraseSpans = grow(this.phraseSpans, new Int32Array(Math.max(1 << 16, this.phraseSpans.length * 2)))
+    if (this.phraseLength + 4 > this.phraseSpans.length) {
+      this.phraseSpans = grow(this.phraseSpans, new Int32Array(Math.max(1 << 16, this.phraseSpans.length * 2)))
+      this.tidyTargets = grow(this.tidyTargets, new Uint8Array(this.phraseSpans.length / 4))
+    }
     this.phraseSpans.set(this.pair, this.phraseLength)
+    this.tidyTargets[this.phraseLength / 4] = plainlyTidy(this.b, this.pair[2]!, this.pair[3]!) ? 1 : 0
     this.phraseLength += 4
   }
 
@@ -348,6 +355,29 @@ export function bytesHaveText(b: Uint8Array, start: number, end: number): boolea
   return false
 }
 
+/**
+ * Whether the UTF-8 of a plain string (no byte below 0x20) between `start` and `end` is text that
+ * `tidy` (text/normalize.ts) gives back unchanged, told from its bytes: not empty, every code point
+ * below U+0300 (which NFC never changes: no byte from 0xCC up, continuation bytes being below 0xC0),
+ * no white space but single spaces between other characters (`bytesHaveText`'s white space: U+00A0
+ * is the only one below U+0300 besides the space). false says nothing: tidy it.
+ */
+export function plainlyTidy(b: Uint8Array, start: number, end: number): boolean {
+  if (end <= start || b[start] === 0x20 || b[end - 1] === 0x20) return false
+  let space = false
+  for (let i = start; i < end; i++) {
+    const c = b[i]!
+    if (c === 0x20) {
+      if (space) return false
+      space = true
+      continue
+    }
+    space = false
+    if (c >= 0xcc || (c === 0xc2 && b[i + 1] === 0xa0)) return false
+  }
+  return true
+}
+
 const LEGO = 1
 const PHRASES = 2
 const FINAL = 4
@@ -412,7 +442,7 @@ function containerMembers(scan: ByteScanner, open: number, maxDepth: number): {m
   const shaped = maxDepth > 4
   const done = (end: number) => {
     const m = ids.length
-    const shaped: ShapedSpans | undefined = recording ? {first: firstPhrase.slice(0, m + 1), phrases: scan.phraseSpans.slice(0, scan.phraseLength), lego: lego.slice(0, 4 * m), final: final.slice(0, m), count: count.slice(0, m)} : undefined
+    const shaped: ShapedSpans | undefined = recording ? {first: firstPhrase.slice(0, m + 1), phrases: scan.phraseSpans.slice(0, scan.phraseLength), lego: lego.slice(0, 4 * m), final: final.slice(0, m), count: count.slice(0, m), tidyTarget: scan.tidyTargets.slice(0, scan.phraseLength / 4)} : undefined
     return {members: {ids, kinds: kinds.slice(0, m), starts: starts.slice(0, m), ends: ends.slice(0, m), ...(shaped ? {shaped} : {})}, end}
   }
   let i = scan.skipSpace(open + 1)

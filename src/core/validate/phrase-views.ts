@@ -48,7 +48,10 @@ class View implements PhraseView {
 export function byteViews(basket: ByteBasket): PhraseView[] {
   const n = basket.phraseTotal
   const out: PhraseView[] = new Array(n)
-  for (let p = 0; p < n; p++) out[p] = new View(p, undefined, tidy(basket.targetOf(p)), basket)
+  for (let p = 0; p < n; p++) {
+    const target = basket.targetOf(p)
+    out[p] = new View(p, undefined, basket.targetIsTidy(p) ? target : tidy(target), basket)
+  }
   return out
 }
 

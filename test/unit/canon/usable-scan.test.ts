@@ -6,7 +6,8 @@ import {hasUsable, type Canon} from '../../../src/core/canon/model.js'
 import {canonFromBytes, checkCanonBytes, covers} from '../../../src/core/canon/read.js'
 import {parseCanonStrict} from '../../../src/core/canon/strict.js'
 import {isObject} from '../../../src/core/json.js'
-import {OTHER, scanUsable, SHAPED_EMPTY, SHAPED_USABLE} from '../../../src/core/canon/usable-scan.js'
+import {OTHER, plainlyTidy, scanUsable, SHAPED_EMPTY, SHAPED_USABLE} from '../../../src/core/canon/usable-scan.js'
+import {tidy} from '../../../src/core/text/normalize.js'
 
 /**
  * detect's read of canon (spans: 'usable', usable-scan.ts) scans bytes, never the decoded text, and
@@ -231,5 +232,28 @@ describe("detect's read of canon from its bytes (spans: 'usable')", () => {
     const few = Buffer.from(JSON.stringify({baskets: Object.fromEntries(spaces.map((ch, i) => [`S${String(i + 1).padStart(4, '0')}L01`, {practice_phrases: [{known: `${ch}${ch}`, target: 'vé'}]}]))}), 'utf8')
     const read = same(few)
     expect(read.ok && read.canon.baskets.map((b) => b.usable)).toEqual(spaces.map((ch) => ch.trim() !== ''))
+  })
+
+  it("tells a tidy target from its bytes only where tidy would give it back, for every code point of the BMP and around spaces", () => {
+    const chars = Array.from({length: 0x10000}, (_, c) => String.fromCharCode(c)).filter((ch) => !(ch >= '\ud800' && ch <= '\udfff') && ch >= ' ')
+    chars.push('\u{1f600}')
+    const texts = chars.flatMap((ch) => [ch, `a${ch}b`, `ab ${ch}`, `${ch}${ch}`])
+    texts.push('', ' ', 'a b', 'a  b', ' a', 'a ', 'a\u00a0b', 'e\u0301', '\u02ff\u02ff', 'é ñ ö', 'a b c d')
+    let tidyCount = 0
+    const wrong: string[] = []
+    for (const text of texts) {
+      const bytes = Buffer.from(text, 'utf8')
+      const told = plainlyTidy(bytes, 0, bytes.length)
+      // never a text tidy would change; and every plain one of these: not empty, below U+0300, single spaces inside
+      const plain = text !== '' && !/[^\u0000-\u02ff]/.test(text) && tidy(text) === text
+      if ((told && tidy(text) !== text) || told !== plain) wrong.push(text)
+      if (told) tidyCount++
+    }
+    expect(wrong).toEqual([])
+    expect(tidyCount).toBeGreaterThan(1000)
+    // and as the scan records it per phrase
+    const canon = {baskets: {S0001L01: {practice_phrases: [{known: 'a', target: 'vé zo'}, {known: 'b', target: ' vé'}, {known: 'c', target: 'e\u0301'}, {known: 'd', target: 'ok'}]}}}
+    const scanned = scanUsable(Buffer.from(JSON.stringify(canon), 'utf8'), 64, {spans: true})!
+    expect([...scanned.shaped!.tidyTarget]).toEqual([1, 0, 0, 1])
   })
 })
