@@ -5,7 +5,8 @@ import {describe, expect, it} from 'vitest'
 import {z} from 'zod'
 
 import {BlockedError} from '../../../src/core/errors.js'
-import {decodeText, readJson, readJsonCache} from '../../../src/core/store/read-json.js'
+import {decodeText, plainlyReadable, readJson, readJsonCache, readJsonFile} from '../../../src/core/store/read-json.js'
+import {strictProblems} from '../../../src/core/strict-json.js'
 import {tempDir, writeTree} from '../../helpers/fs.js'
 
 const schema = z.object({kind: z.literal('zemb'), rows: z.array(z.object({id: z.string(), n: z.int()}))})
@@ -69,5 +70,44 @@ describe('decodeText', () => {
       }),
       {numRuns: 2000},
     )
+  })
+})
+
+describe('readJsonFile: the strict scan is skipped only where it would find nothing', () => {
+  const kinds = new Set(['lone-surrogate', 'too-deep', 'forbidden-key'] as const)
+  const found = (text: string) => strictProblems(text, {maxDepth: 64, maxProblems: 10, kinds}).length > 0
+  const nested = (depth: number) => `${'['.repeat(depth - 1)}{"a":1}${']'.repeat(depth - 1)}`
+
+  it('never skips it for a text that holds a problem, however it is written', () => {
+    const hostile = [
+      '{"a":"\\ud800"}', '{"a":"x\\udc00"}', '{"\\ud83d":1}', '{"__proto__":{"x":1}}', '{"a":{"constructor":1}}', '{"prototype":[]}',
+      '{"\\u005f_proto__":1}', '{"__pr\\u006fto__":1}', '{"constr\\u0075ctor":2}', nested(65), nested(80), `{"a":${nested(64)}}`,
+    ]
+    for (const text of hostile) {
+      expect([text, found(text)]).toEqual([text, true])
+      expect([text, plainlyReadable(text, JSON.parse(text))]).toEqual([text, false])
+    }
+  })
+
+  it('gives what the scan gives for generated documents with problems hidden in them', () => {
+    const piece = fc.constantFrom('"__proto__"', '"constructor"', '"prototype"', '"\\u005f\\u005fproto\\u005f\\u005f"', '"\\ud800"', '"\\udfff x"', '"\\ud83d\\ude00"', '"\\\\u"', '"\\\\ud800"', '"proto"', '"plain"')
+    const doc = fc.tuple(fc.json({maxDepth: 4}), piece, fc.boolean(), fc.integer({min: 1, max: 70})).map(([json, p, asKey, depth]) => {
+      const inner = asKey ? `{${p}:${json}}` : `[${json},${p}]`
+      return `${'['.repeat(depth - 1)}${inner}${']'.repeat(depth - 1)}`
+    })
+    fc.assert(
+      fc.property(doc, (text) => {
+        // skipped only where the scan finds nothing
+        if (plainlyReadable(text, JSON.parse(text))) expect(found(text)).toBe(false)
+      }),
+      {numRuns: 2000},
+    )
+  })
+
+  it('skips it for ordinary course text, and a refusal keeps its message', async () => {
+    expect(plainlyReadable('{"seeds":[{"id":"S0001","legos":[{"known":"kok","target":"vé zo"}]}]}', {seeds: [{id: 'S0001', legos: [{known: 'kok', target: 'vé zo'}]}]})).toBe(true)
+    expect(plainlyReadable(nested(60), JSON.parse(nested(60)))).toBe(true)
+    const dir = writeTree(tempDir(), {'p.json': '{"a":{"b":"\\ud800"}}'})
+    await expect(readJsonFile(join(dir, 'p.json'), 'Course file')).rejects.toMatchObject({code: 'E_INPUT_STRICT', message: expect.stringContaining('$.a.b (line 1, column')})
   })
 })
