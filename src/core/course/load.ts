@@ -79,7 +79,8 @@ export async function loadCourse(dir: string, options: LoadCourseOptions = {}): 
   const legos: Lego[] = []
   const legoById = new Map<string, Lego>()
   const seedIds = new Set<string>()
-  const seenTargets = new Set<string>()
+  // the targets seen so far tell a LEGO without a "new" flag whether it is new: kept only when some LEGO lacks one
+  const seenTargets = raw.seeds.some((s) => s.legos.some((l) => l.isNew === null)) ? new Set<string>() : null
   let inferred = 0
   for (const rawSeed of raw.seeds) {
     if (seedIds.has(rawSeed.id)) {
@@ -95,16 +96,16 @@ export async function loadCourse(dir: string, options: LoadCourseOptions = {}): 
         continue
       }
       const text = applyOrientation(rawLego.pair, orientation.order)
-      const key = fold(text.target.trim())
+      const key = seenTargets ? fold(text.target.trim()) : ''
       let isNew = rawLego.isNew
       if (isNew === null) {
         // A LEGO is new at its first appearance in the course (DOMAIN.md §1.1).
-        isNew = !seenTargets.has(key)
+        isNew = !seenTargets!.has(key)
         if (raw.shape === 'LP-A' || raw.shape === 'LP-B') {
           findings.push({kind: 'missing-new', seed: seed.id, lego: rawLego.id, message: `LEGO ${rawLego.id} has no "new" flag; taken as ${isNew} (${isNew ? 'first' : 'not the first'} appearance of "${text.target}").`})
         } else inferred++
       }
-      seenTargets.add(key)
+      seenTargets?.add(key)
       const lego: Lego = {
         id: rawLego.id,
         seedId: seed.id,
