@@ -82,31 +82,42 @@ describe('readJsonFile: the strict scan is skipped only where it would find noth
     const hostile = [
       '{"a":"\\ud800"}', '{"a":"x\\udc00"}', '{"\\ud83d":1}', '{"__proto__":{"x":1}}', '{"a":{"constructor":1}}', '{"prototype":[]}',
       '{"\\u005f_proto__":1}', '{"__pr\\u006fto__":1}', '{"constr\\u0075ctor":2}', nested(65), nested(80), `{"a":${nested(64)}}`,
+      // deep nesting under the first copy of a duplicate key, which JSON.parse drops
+      `{"a":${nested(70)},"a":1}`, `[{"k":{"k":${nested(66)},"k":[]}}]`,
+      // brackets inside strings, and an escaped quote before them, are not nesting
+      `["${']'.repeat(20)}",${nested(66)}]`, `["a\\"${']'.repeat(20)}",${nested(66)}]`, `[["]]]]]]]]]]"],${nested(64)}]`,
     ]
     for (const text of hostile) {
       expect([text, found(text)]).toEqual([text, true])
-      expect([text, plainlyReadable(text, JSON.parse(text))]).toEqual([text, false])
+      expect([text, plainlyReadable(text)]).toEqual([text, false])
     }
   })
 
   it('gives what the scan gives for generated documents with problems hidden in them', () => {
     const piece = fc.constantFrom('"__proto__"', '"constructor"', '"prototype"', '"\\u005f\\u005fproto\\u005f\\u005f"', '"\\ud800"', '"\\udfff x"', '"\\ud83d\\ude00"', '"\\\\u"', '"\\\\ud800"', '"proto"', '"plain"')
-    const doc = fc.tuple(fc.json({maxDepth: 4}), piece, fc.boolean(), fc.integer({min: 1, max: 70})).map(([json, p, asKey, depth]) => {
-      const inner = asKey ? `{${p}:${json}}` : `[${json},${p}]`
-      return `${'['.repeat(depth - 1)}${inner}${']'.repeat(depth - 1)}`
+    const doc = fc.tuple(fc.json({maxDepth: 4}), piece, fc.boolean(), fc.integer({min: 1, max: 70}), fc.boolean(), fc.constantFrom('"[[["', '"]]]"', '"\\"[{"', '"x"')).map(([json, p, asKey, depth, duplicate, text]) => {
+      const inner = asKey ? `{${p}:${json}}` : `[${json},${p},${text}]`
+      const deep = `${'['.repeat(depth - 1)}${inner}${']'.repeat(depth - 1)}`
+      // or the nesting under the first copy of a key written twice
+      return duplicate ? `{"d":${deep},"d":${text}}` : deep
     })
+    let skipped = 0
     fc.assert(
       fc.property(doc, (text) => {
         // skipped only where the scan finds nothing
-        if (plainlyReadable(text, JSON.parse(text))) expect(found(text)).toBe(false)
+        if (!plainlyReadable(text)) return
+        skipped++
+        expect(found(text)).toBe(false)
       }),
       {numRuns: 2000},
     )
+    // and skipped often: most of these hold no problem
+    expect(skipped).toBeGreaterThan(150)
   })
 
   it('skips it for ordinary course text, and a refusal keeps its message', async () => {
-    expect(plainlyReadable('{"seeds":[{"id":"S0001","legos":[{"known":"kok","target":"vé zo"}]}]}', {seeds: [{id: 'S0001', legos: [{known: 'kok', target: 'vé zo'}]}]})).toBe(true)
-    expect(plainlyReadable(nested(60), JSON.parse(nested(60)))).toBe(true)
+    expect(plainlyReadable('{"seeds":[{"id":"S0001","legos":[{"known":"k[o]k","target":"vé \\"zo"}]}]}')).toBe(true)
+    expect(plainlyReadable(nested(60))).toBe(true)
     const dir = writeTree(tempDir(), {'p.json': '{"a":{"b":"\\ud800"}}'})
     await expect(readJsonFile(join(dir, 'p.json'), 'Course file')).rejects.toMatchObject({code: 'E_INPUT_STRICT', message: expect.stringContaining('$.a.b (line 1, column')})
   })
