@@ -11,7 +11,7 @@ import {tempDir} from '../helpers/fs.js'
 
 /**
  * preview reads a canon another tool wrote (no canon index vouches for its layout) by one scan of its
- * text (canon/scan.ts), where merge reads the same canon strictly in full. merge recomputes the plan
+ * bytes (canon/usable-scan.ts), where merge reads the same canon strictly in full. merge recomputes the plan
  * from its own read and refuses a plan whose id differs (E_PLAN_MISMATCH): so a reviewed plan that
  * merges proves the two reads agree, basket by basket, on a canon with every kind of dirt.
  */

@@ -13,8 +13,6 @@ import {bytesHaveText, type ShapedSpans} from './usable-scan.js'
  */
 export class ByteBasket implements CanonBasket {
   readonly location = 'baskets' as const
-  /** the scan took it from valid UTF-8 (isUtf8) with no backslash: no text of it holds a lone surrogate */
-  readonly wellFormed = true as const
   #raw: Record<string, unknown> | undefined
 
   constructor(
@@ -46,12 +44,9 @@ export class ByteBasket implements CanonBasket {
   }
 
   get phrases(): CanonPhrase[] {
-    const {shaped} = this
-    if (shaped) {
-      const {first, phrases: spans} = shaped
-      const from = first[this.member]!
-      const out: CanonPhrase[] = new Array(first[this.member + 1]! - from)
-      for (let p = 0, at = 4 * from; p < out.length; p++, at += 4) out[p] = {known: this.text(spans[at]!, spans[at + 1]!), target: this.text(spans[at + 2]!, spans[at + 3]!), shape: 'object'}
+    if (this.shaped) {
+      const out: CanonPhrase[] = new Array(this.phraseTotal)
+      for (let p = 0; p < out.length; p++) out[p] = {known: this.knownOf(p), target: this.targetOf(p), shape: 'object'}
       return out
     }
     const list = (this.raw.practice_phrases ?? []) as TextPair[]
@@ -85,26 +80,31 @@ export class ByteBasket implements CanonBasket {
   }
 
   targetOf(p: number): string {
-    const at = 4 * (this.shaped!.first[this.member]! + p)
+    const at = 4 * this.phraseAt(p)
     const spans = this.shaped!.phrases
     return this.text(spans[at + 2]!, spans[at + 3]!)
   }
 
   /** phrase `p`'s target is one `tidy` gives back unchanged (the scan told it from the bytes) */
   targetIsTidy(p: number): boolean {
-    return this.shaped!.tidyTarget[this.shaped!.first[this.member]! + p] === 1
+    return this.shaped!.tidyTarget[this.phraseAt(p)] === 1
   }
 
   knownOf(p: number): string {
-    const at = 4 * (this.shaped!.first[this.member]! + p)
+    const at = 4 * this.phraseAt(p)
     const spans = this.shaped!.phrases
     return this.text(spans[at]!, spans[at + 1]!)
   }
 
   knownHasText(p: number): boolean {
-    const at = 4 * (this.shaped!.first[this.member]! + p)
+    const at = 4 * this.phraseAt(p)
     const spans = this.shaped!.phrases
     return bytesHaveText(this.bytes, spans[at]!, spans[at + 1]!)
+  }
+
+  /** phrase `p`'s entry among all the scan's phrases */
+  private phraseAt(p: number): number {
+    return this.shaped!.first[this.member]! + p
   }
 
   /** a plain string's bytes (no escape: the scan took it) decoded */

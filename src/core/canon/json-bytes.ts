@@ -1,6 +1,6 @@
 /**
- * The JSON code units canon's scanners compare with (scan.ts over text, usable-scan.ts and
- * reindent.ts over bytes: the same values in both, all ASCII). Imports nothing, so the canon
+ * The JSON code units canon's byte scanners compare with (usable-scan.ts and reindent.ts, all
+ * ASCII). Imports nothing, so the canon
  * worker thread that runs usable-scan.ts loads nothing else.
  */
 export const QUOTE = 0x22

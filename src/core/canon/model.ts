@@ -18,10 +18,8 @@ export interface CanonBasket {
   phraseCount: unknown
   /** the basket exactly as it is in the file: written back untouched when a merge does not change it */
   raw: unknown
-  /** whether some phrase is usable, when known without reading the phrases (a SpanBasket, scan.ts) */
+  /** whether some phrase is usable, when known without reading the phrases (a ByteBasket, usable-scan.ts) */
   usable?: boolean
-  /** true: its texts hold no lone surrogate, being read from valid UTF-8 with no escape (a SpanBasket or ByteBasket) */
-  wellFormed?: true
 }
 
 export type CanonFindingKind = 'legacy-shape' | 'pollution' | 'english-key' | 'stale-metadata' | 'bad-basket' | 'bad-phrase' | 'non-lego-key'

@@ -9,7 +9,6 @@ import {headerText, scanLayout, type BasketSpan, type CanonLayout} from './layou
 import {hasUsable, isUsable, type BasketLocation, type Canon, type CanonBasket, type CanonFinding, type CanonPhrase} from './model.js'
 import {isObject} from '../json.js'
 import {memberPath} from '../strict-json.js'
-import {scanCanon, SpanBasket} from './scan.js'
 import {ByteBasket} from './byte-basket.js'
 import {OTHER, SHAPED_USABLE, scanUsable, type UsableScan} from './usable-scan.js'
 import {canReadOffThread, readOffThread} from './usable-off-thread.js'
@@ -108,7 +107,7 @@ function notBaskets(value: Json, file: string): InputError {
 /**
  * Reads canon as it is, in any of the shapes found in real courses, keeping a finding for every
  * irregularity. `members`, when given, are the members of `value.baskets` (which is then `{}`),
- * each parsed only when its turn comes (a scanned canon, scan.ts).
+ * each parsed only when its turn comes (a canon scanned from its bytes, usable-scan.ts).
  */
 export function readCanonValue(value: Json, file: string, sha256: string | null, members?: Iterable<[string, Json]>): Canon {
   if (!isObject(value)) throw notBaskets(value, file)
@@ -136,7 +135,7 @@ export function readCanonValue(value: Json, file: string, sha256: string | null,
   } else if (source !== undefined) {
     for (const [id, basket] of container === 'baskets' && members ? members : Object.entries(source)) {
       if (!LEGO_ID.test(id)) findings.push({kind: 'non-lego-key', basket: id, message: `"${container}" has the key ${JSON.stringify(id)}, which is not a LEGO id.`})
-      const read = basket instanceof SpanBasket || basket instanceof ByteBasket ? basket : readBasket(id, basket, container === 'data' ? 'data' : 'baskets', findings, tally)
+      const read = basket instanceof ByteBasket ? basket : readBasket(id, basket, container === 'data' ? 'data' : 'baskets', findings, tally)
       if (read) baskets.set(id, read)
     }
   }
@@ -249,13 +248,13 @@ export class LazyBaskets implements ReadonlyMap<string, CanonBasket> {
 export interface CanonReadOptions {
   maxDepth?: number
   /**
-   * the canon is only read (validate, detect, report): baskets in wicker's shape may keep their
-   * phrases as spans of the file's text (scan.ts); 'usable' (detect): the caller asks of such a
-   * basket only its id and whether it has a usable phrase, told from the bytes (usable-scan.ts);
-   * 'phrases' (validate, the report): read from the bytes too, with each phrase's span kept, so its
-   * text is decoded when asked for and never parsed (byte-basket.ts)
+   * the canon is only read: it is scanned from its bytes (usable-scan.ts), and a basket in wicker's
+   * shape is a ByteBasket, any other parsed on its own. 'usable' (detect, preview): the caller asks
+   * of such a basket mostly its id and whether it has a usable phrase, told by the scan, anything
+   * else parsed from its bytes when asked; 'phrases' (validate, the report): each phrase's span is
+   * kept too, so its text is decoded when asked for and never parsed (byte-basket.ts)
    */
-  spans?: boolean | 'usable' | 'phrases'
+  spans?: 'usable' | 'phrases'
   /** validate only: read lone surrogate escapes (it flags them) instead of refusing canon */
   allowLoneSurrogates?: boolean
 }
@@ -294,10 +293,10 @@ function canonByLayout(held: Held, file: string, index: CanonIndex | null, optio
 /**
  * Canon parsed and checked in full. The bytes are let go once decoded (parseCanonHeld): no frame on
  * the way holds them in a local, so a 100 MB canon's bytes are not kept beside its text and parse.
- * With `spans` (commands that only read canon), a canon the scan of scan.ts reads is read that way.
+ * With `spans` (commands that only read canon), a canon the byte scan reads is read that way.
  */
 function canonInFull(held: Held, file: string, options: CanonReadOptions): Canon {
-  return (options.spans === 'usable' || options.spans === 'phrases' ? canonByUsable(held, file, options) : options.spans ? canonBySpans(held, file, options) : null) ?? canonParsed(held, file, options)
+  return (options.spans ? canonByUsable(held, file, options) : null) ?? canonParsed(held, file, options)
 }
 
 /** Canon parsed and checked in full, whatever its shape: the read that refuses, with every place. */
@@ -308,43 +307,10 @@ function canonParsed(held: Held, file: string, options: CanonReadOptions): Canon
 class Refused extends Error {}
 
 /**
- * Canon from one scan of its text (scan.ts): baskets in wicker's shape keep their phrases as spans
- * of the text, any other basket is parsed and checked on its own when readCanonValue comes to it.
- * Everything the full read would refuse (a strict problem, bad JSON anywhere) gives null, and the
- * full read then refuses it with its places.
- */
-function canonBySpans(held: Held, file: string, options: CanonReadOptions): Canon | null {
-  const maxDepth = options.maxDepth ?? CANON_MAX_DEPTH
-  const scanned = scanCanon(held.bytes!, maxDepth)
-  if (!scanned) return null
-  const strict = {allowLoneSurrogates: options.allowLoneSurrogates}
-  const header = parseCanonQuiet(scanned.header, {...strict, maxDepth})
-  if (header === REFUSED) return null
-  const {text} = scanned
-  function* members(): Generator<[string, Json]> {
-    for (const member of scanned!.members) {
-      if (member instanceof SpanBasket) {
-        yield [member.id, member]
-        continue
-      }
-      // the container sits at depth 1, so a basket's value opens at depth 2
-      const value = parseCanonQuiet(text.slice(member.start, member.end), {...strict, maxDepth: maxDepth - 2})
-      if (value === REFUSED) throw new Refused()
-      yield [member.id, value]
-    }
-  }
-  try {
-    return readCanonValue(header, file, held.sha, members())
-  } catch (error) {
-    if (error instanceof Refused) return null
-    throw error
-  }
-}
-
-/**
- * Canon from one scan of its bytes (usable-scan.ts), for a caller that asks of a wicker-shaped
- * basket only its id and usable (detect): such baskets are ByteBaskets, any other basket is parsed
- * and checked on its own, as canonBySpans does. Null where the full read must decide.
+ * Canon from one scan of its bytes (usable-scan.ts): baskets in wicker's shape are ByteBaskets, any
+ * other basket is parsed and checked on its own when readCanonValue comes to it. Everything the
+ * full read would refuse (a strict problem, bad JSON anywhere) gives null, and the full read then
+ * refuses it with its places.
  */
 function canonByUsable(held: Held, file: string, options: CanonReadOptions, scanned: UsableScan | null = scanUsable(held.bytes!, options.maxDepth ?? CANON_MAX_DEPTH, {spans: options.spans === 'phrases'})): Canon | null {
   const maxDepth = options.maxDepth ?? CANON_MAX_DEPTH
@@ -431,8 +397,8 @@ function passesScan(bytes: Buffer, maxDepth: number, allowLoneSurrogates: boolea
 export async function readCanon(file: string, options: CanonReadOptions & {index?: string; warnings?: string[]} = {}): Promise<Canon> {
   // existsSync follows links: a dangling symlink is "no canon" here, and a folder or FIFO is read (and refused)
   if (!existsSync(file)) return emptyCanon(file)
-  // detect, from the built CLI: read, hash and scan on a second core while lego_pairs loads
-  if ((options.spans === 'usable' || options.spans === 'phrases') && !options.index && canReadOffThread(sizeOf(file))) {
+  // from the built CLI: read, hash and scan on a second core while lego_pairs loads
+  if (options.spans && !options.index && canReadOffThread(sizeOf(file))) {
     const off = await readOffThread(file, options.maxDepth ?? CANON_MAX_DEPTH, {spans: options.spans === 'phrases'})
     if (off) {
       const held = {bytes: off.bytes, sha: off.sha}

@@ -1,13 +1,14 @@
 /**
- * Canon read for detect, which needs of each basket only its id and whether some phrase is usable
- * (DOMAIN.md §1.1): the same scan as scan.ts, but over the file's bytes, so the 100 MB text is never
- * decoded into a JS string. Strings are checked byte by byte where scan.ts checks them as text:
+ * Canon read for the commands that only read it: detect, which needs of each basket only its id and
+ * whether some phrase is usable (DOMAIN.md §1.1), preview, and validate and the report, which ask
+ * the scan to keep each phrase's span (`spans`). It reads the file's bytes, so the 100 MB text is
+ * never decoded into a JS string. Strings are checked byte by byte:
  * UTF-8 is checked once for the whole file (isUtf8), and a string the scan reads itself holds no
  * backslash and no byte below 0x20 (such a byte is a raw control character, which no JSON string
  * holds: the full read refuses it). Keys are decoded (they go into a Map); phrases are not: usable
  * is told from their bytes, with the white space of `String.prototype.trim` in UTF-8.
  *
- * What it accepts and refuses is exactly scan.ts's scanCanon: anything unexpected gives null (a byte
+ * It accepts only what the full read accepts: anything unexpected gives null (a byte
  * order mark, a NUL byte, invalid UTF-8, a raw control character in a string, a container key that
  * is escaped, numeric, a prototype key or there twice) and the caller reads the file in full, which
  * refuses it with its places or reads it as before. Every value not in wicker's shape, and the

@@ -31,13 +31,12 @@ export interface OpenCourseOptions {
   /** validate only: read canon's lone surrogate escapes to flag them, instead of refusing canon */
   allowLoneSurrogates?: boolean
   /**
-   * the command only reads canon (validate, detect, report): baskets may keep their phrases as spans
-   * of its text (canon/scan.ts); 'usable' (detect, preview): read from canon's bytes
-   * (canon/usable-scan.ts), a wicker-shaped basket's id and usable told by the scan, anything else
-   * about it parsed from its bytes when asked; 'phrases' (validate, report): from the bytes too, each
-   * phrase's text decoded from its span when asked, never parsed
+   * the command only reads canon, which is then scanned from its bytes (canon/usable-scan.ts):
+   * 'usable' (detect, preview): a wicker-shaped basket's id and usable told by the scan, anything else
+   * about it parsed from its bytes when asked; 'phrases' (validate, report): each phrase's text
+   * decoded from its span when asked, never parsed
    */
-  readOnly?: boolean | 'usable' | 'phrases'
+  readOnly?: 'usable' | 'phrases'
   /**
    * where warnings are collected (OpenedCourse.warnings is this very array): a caller that passes one
    * still has what was noted before a failure (a stale lock moved aside, then a refusal)

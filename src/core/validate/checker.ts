@@ -76,7 +76,7 @@ export function basketChecker(course: Course, canon: Canon, options: ValidateOpt
       checkViews(basket, lego, readable, readable.length, readable.at(-1) ?? null)
       return
     }
-    // a SpanBasket makes its phrases each time they are asked for: once here, for every check
+    // any other basket (parsed, or posted to a check worker): its phrases read once here, for every check
     const all = basket.phrases
     checkEncoding(ctx, basket, all)
     const lego = course.legoById.get(basket.id)

@@ -289,13 +289,13 @@ async function checkShared(course: Course, canon: Canon, options: ValidateOption
   const chunkOf = (i: number) => baskets.slice(i * size, Math.min(baskets.length, (i + 1) * size))
   const {ctrl, claims} = worker
   // a worker with other settings (or for another course) takes nothing: every chunk is this thread's
-  const usable = sameInit(worker.init, course, canon, options, rates)
-  if (!usable) {
+  const sameSettings = sameInit(worker.init, course, canon, options, rates)
+  if (!sameSettings) {
     worker.stop()
     for (let i = 0; i < chunkCount; i++) claims[i] = MINE
   }
   // baskets over shared bytes: the worker makes those chunks itself, they are not posted
-  const shared = usable ? sharedBaskets(baskets, size, chunkCount) : null
+  const shared = sameSettings ? sharedBaskets(baskets, size, chunkCount) : null
   if (shared) worker.share(shared)
   Atomics.store(ctrl, CTRL.chunks, chunkCount)
   Atomics.store(ctrl, CTRL.go, 1)

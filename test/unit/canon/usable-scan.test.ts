@@ -35,7 +35,7 @@ function view(canon: Canon) {
   }
 }
 
-function readWith(bytes: Buffer, options: {spans?: boolean | 'usable' | 'phrases'; maxDepth?: number; allowLoneSurrogates?: boolean}): Read {
+function readWith(bytes: Buffer, options: {spans?: 'usable' | 'phrases'; maxDepth?: number; allowLoneSurrogates?: boolean}): Read {
   try {
     return {ok: true, canon: view(canonFromBytes(bytes, 'lego_baskets.json', 'sha', null, options))}
   } catch (error) {

@@ -18,8 +18,6 @@ export function loneSurrogate(text: string): string | null {
  * into U+FFFD or fails, so it is an error, whichever LEGO the basket is for.
  */
 export function checkEncoding(ctx: CheckContext, basket: CanonBasket, phrases: ReadonlyArray<CanonPhrase | null> = basket.phrases): void {
-  // read from UTF-8 with no escape (a scanned basket): nothing to find
-  if (basket.wellFormed) return
   // once per phrase of the whole canon: no array or closure made per phrase, known side before target
   for (let index = 0; index < phrases.length; index++) {
     const phrase = phrases[index]

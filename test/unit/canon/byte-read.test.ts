@@ -3,10 +3,11 @@ import {describe, expect, it} from 'vitest'
 
 import {canonFromBytes, covers} from '../../../src/core/canon/read.js'
 import {hasUsable, isUsable, type Canon} from '../../../src/core/canon/model.js'
-import {SpanBasket} from '../../../src/core/canon/scan.js'
+import {ByteBasket} from '../../../src/core/canon/byte-basket.js'
 
 /**
- * The read of commands that only read canon (spans: true, canon/scan.ts) against the full read,
+ * The reads of commands that only read canon, from its bytes (spans: 'usable' for detect and
+ * preview, 'phrases' for validate and the report, canon/usable-scan.ts), against the full read,
  * which stays the oracle: the same baskets (every field, raw included), strays, metadata, top level
  * and findings, or the same refusal, for documents of every shape the scan reads itself or hands on.
  */
@@ -27,7 +28,7 @@ function view(canon: Canon) {
   }
 }
 
-function readWith(text: string | Buffer, options: {spans?: boolean | 'usable'; allowLoneSurrogates?: boolean; maxDepth?: number}): Read {
+function readWith(text: string | Buffer, options: {spans?: 'usable' | 'phrases'; allowLoneSurrogates?: boolean; maxDepth?: number}): Read {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text
   try {
     return {ok: true, canon: view(canonFromBytes(bytes, 'lego_baskets.json', 'sha', null, options))}
@@ -38,16 +39,15 @@ function readWith(text: string | Buffer, options: {spans?: boolean | 'usable'; a
 
 function same(text: string | Buffer, options: {allowLoneSurrogates?: boolean; maxDepth?: number} = {}): Read {
   const full = readWith(text, options)
-  const spans = readWith(text, {...options, spans: true})
-  expect(spans).toEqual(full)
-  // detect's read, from the bytes (usable-scan.ts)
+  const phrases = readWith(text, {...options, spans: 'phrases'})
+  expect(phrases).toEqual(full)
   expect(readWith(text, {...options, spans: 'usable'})).toEqual(full)
-  return spans
+  return phrases
 }
 
 const spanned = (text: string) => {
-  const canon = canonFromBytes(Buffer.from(text, 'utf8'), 'lego_baskets.json', 'sha', null, {spans: true})
-  return [...canon.baskets.values()].map((b) => b instanceof SpanBasket)
+  const canon = canonFromBytes(Buffer.from(text, 'utf8'), 'lego_baskets.json', 'sha', null, {spans: 'phrases'})
+  return [...canon.baskets.values()].map((b) => b instanceof ByteBasket)
 }
 
 const pair = fc.record({known: fc.constantFrom('mip', 'mip dax', '', ' ', '\u00a0', 'tú “qó”', 'ʼa\\b', 'x\ny', '\ud800', 'vé\u2028'), target: fc.constantFrom('vé', 'vé qó', '', '\t', 'ñam velú', 'a"b', '甲乙', '\u3000')})
@@ -91,7 +91,7 @@ const layout = fc.constantFrom<(v: unknown) => string>(
   (v) => JSON.stringify(v, null, '\t').replaceAll(':', ' :\r\n'),
 )
 
-describe('reading canon by spans of its text (validate, detect, report)', () => {
+describe('reading canon from its bytes, for documents of every shape (validate, detect, report, preview)', () => {
   it('reads what the full read reads, or refuses what it refuses, for documents of every shape', () => {
     fc.assert(
       fc.property(doc, layout, fc.boolean(), (value, write, lone) => {
@@ -101,7 +101,7 @@ describe('reading canon by spans of its text (validate, detect, report)', () => 
     )
   })
 
-  it('keeps the phrases of wicker-shaped baskets as spans, and parses the others', () => {
+  it('keeps the phrases of wicker-shaped baskets as spans of the bytes, and parses the others', () => {
     const text = JSON.stringify({baskets: {
       S0001L01: {lego: {known: 'mip', target: 'vé'}, practice_phrases: [{known: 'mip', target: 'vé'}], is_final_lego: true, phrase_count: 1},
       S0001L02: {practice_phrases: [['mip', 'vé']]},
