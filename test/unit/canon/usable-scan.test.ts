@@ -1,60 +1,24 @@
 import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 
-import {ByteBasket} from '../../../src/core/canon/byte-basket.js'
-import {hasUsable, type Canon} from '../../../src/core/canon/model.js'
-import {canonFromBytes, checkCanonBytes, covers} from '../../../src/core/canon/read.js'
+import {checkCanonBytes} from '../../../src/core/canon/read.js'
 import {parseCanonStrict} from '../../../src/core/canon/strict.js'
 import {isObject} from '../../../src/core/json.js'
 import {OTHER, plainlyTidy, scanUsable, SHAPED_EMPTY, SHAPED_USABLE} from '../../../src/core/canon/usable-scan.js'
 import {tidy} from '../../../src/core/text/normalize.js'
+import {readFromBytes, sameAsFullRead} from '../../helpers/canon-reads.js'
 
 /**
  * detect's read of canon (spans: 'usable', usable-scan.ts) scans bytes, never the decoded text, and
  * so do validate's and the report's (spans: 'phrases', which keep each phrase's span). The
  * full read stays the oracle: the same baskets (every field, read from the bytes when asked), strays,
- * metadata, top level, findings and hash, or the same refusal, for documents made hostile byte by
- * byte (every white space and control character, backslashes, quotes, invalid UTF-8, a BOM, escaped
- * and raw surrogates, numeric, escaped and prototype keys, duplicates, truncation).
+ * metadata, top level, findings and hash, or the same refusal, for documents of every shape and
+ * layout, and documents made hostile byte by byte (every white space and control character,
+ * backslashes, quotes, invalid UTF-8, a BOM, escaped and raw surrogates, numeric, escaped and
+ * prototype keys, duplicates, truncation).
  */
-type Read = {ok: true; canon: ReturnType<typeof view>} | {ok: false; message: string; code: unknown}
-
-function view(canon: Canon) {
-  const basket = (b: Canon['baskets'] extends ReadonlyMap<string, infer B> ? B : never) => ({id: b.id, location: b.location, lego: b.lego, phrases: b.phrases, isFinalLego: b.isFinalLego, phraseCount: b.phraseCount, raw: b.raw, usable: hasUsable(b)})
-  return {
-    container: canon.container,
-    containerPath: canon.containerPath,
-    ids: [...canon.baskets.keys()],
-    baskets: [...canon.baskets.values()].map(basket),
-    strays: [...canon.strays.values()].map(basket),
-    metadata: canon.metadata,
-    topLevel: canon.topLevel,
-    findings: canon.findings,
-    sha256: canon.sha256,
-    covers: [...canon.baskets.keys()].map((id) => covers(canon, id)),
-  }
-}
-
-function readWith(bytes: Buffer, options: {spans?: 'usable' | 'phrases'; maxDepth?: number; allowLoneSurrogates?: boolean}): Read {
-  try {
-    return {ok: true, canon: view(canonFromBytes(bytes, 'lego_baskets.json', 'sha', null, options))}
-  } catch (error) {
-    return {ok: false, message: (error as Error).message, code: (error as {code?: unknown}).code}
-  }
-}
-
-/** the byte read against the full read; how many baskets it read itself */
-function same(input: string | Buffer, options: {maxDepth?: number; allowLoneSurrogates?: boolean} = {}): Read {
-  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input
-  const full = readWith(bytes, options)
-  const usable = readWith(bytes, {...options, spans: 'usable'})
-  expect(usable).toEqual(full)
-  // validate's and the report's read: the same, each basket's texts and fields decoded from the spans the scan kept
-  expect(readWith(bytes, {...options, spans: 'phrases'})).toEqual(full)
-  return usable
-}
-
-const byted = (text: string) => [...canonFromBytes(Buffer.from(text, 'utf8'), 'lego_baskets.json', 'sha', null, {spans: 'usable'}).baskets.values()].map((b) => b instanceof ByteBasket)
+const same = sameAsFullRead
+const byted = (text: string) => readFromBytes(text, 'usable')
 
 const good = (known: string, target: string) => ({lego: {known, target}, practice_phrases: [{known, target}, {known: `${known} ${known}`, target: `${target} ${target}`}], is_final_lego: false, phrase_count: 2})
 
@@ -91,6 +55,48 @@ function mutate(text: string, splices: Array<{at: number; remove: number; insert
   return bytes
 }
 
+/** documents of every shape the scan reads itself or hands on to the parse */
+const pair = fc.record({known: fc.constantFrom('mip', 'mip dax', '', ' ', '\u00a0', 'tú “qó”', 'ʼa\\b', 'x\ny', '\ud800', 'vé\u2028'), target: fc.constantFrom('vé', 'vé qó', '', '\t', 'ñam velú', 'a"b', '甲乙', '\u3000')})
+const phrase = fc.oneof(
+  {weight: 6, arbitrary: pair},
+  {weight: 1, arbitrary: fc.tuple(fc.constantFrom('mip', ''), fc.constantFrom('vé', ' '))},
+  {weight: 1, arbitrary: fc.record({english: fc.constant('mip'), target: fc.constant('vé')})},
+  {weight: 1, arbitrary: fc.constantFrom(null, 3, 'vé', {known: 'a'}, {known: 'a', target: 'b', lego_count: 2}, {target: 'b', known: 'a'})},
+)
+const basket = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record(
+      {
+        lego: fc.oneof(pair, fc.constant(['mip', 'vé']), fc.constant({target: 'vé'}), fc.constant(null)),
+        practice_phrases: fc.oneof({weight: 5, arbitrary: fc.array(phrase, {maxLength: 4})}, {weight: 1, arbitrary: fc.constant('none')}),
+        is_final_lego: fc.oneof(fc.boolean(), fc.constant('yes')),
+        phrase_count: fc.oneof(fc.nat(12), fc.constant(1.5), fc.constant(-1)),
+      },
+      {requiredKeys: []},
+    ),
+  },
+  {weight: 1, arbitrary: fc.array(phrase, {maxLength: 3})},
+  {weight: 1, arbitrary: fc.constantFrom(null, 'x', 7, {phrases: [{known: 'a', target: 'b'}]})},
+)
+const id = fc.constantFrom('S0001L01', 'S0001L02', 'S0002L01', 'S0002L03', 'S0003L01', 'notalego', '12', 'Sé01L01')
+const doc = fc.record(
+  {
+    version: fc.constant('1.0.0'),
+    metadata: fc.record({total_baskets: fc.nat(4)}),
+    baskets: fc.dictionary(id, basket, {maxKeys: 5}),
+    S0009L01: basket,
+    seed: fc.constant('S0009'),
+  },
+  {requiredKeys: ['baskets']},
+)
+/** how the document is written: minified, 2-space as wicker writes it, or with odd but legal white space */
+const layout = fc.constantFrom<(v: unknown) => string>(
+  (v) => JSON.stringify(v),
+  (v) => `${JSON.stringify(v, null, 2)}\n`,
+  (v) => JSON.stringify(v, null, '\t').replaceAll(':', ' :\r\n'),
+)
+
 describe("detect's read of canon from its bytes (spans: 'usable')", () => {
   it('reads what the full read reads, or refuses what it refuses, for canon made hostile byte by byte', () => {
     let read = 0
@@ -104,6 +110,15 @@ describe("detect's read of canon from its bytes (spans: 'usable')", () => {
     )
     // the byte scan read a good share itself, not only handed everything on
     expect(read).toBeGreaterThan(400)
+  })
+
+  it('reads what the full read reads, or refuses what it refuses, for documents of every shape', () => {
+    fc.assert(
+      fc.property(doc, layout, fc.boolean(), (value, write, lone) => {
+        same(write(value), {allowLoneSurrogates: lone})
+      }),
+      {numRuns: 1500},
+    )
   })
 
   it("extract's check of canon (checkCanonBytes) passes and refuses what the full read does, with its message and code", () => {
@@ -145,6 +160,8 @@ describe("detect's read of canon from its bytes (spans: 'usable')", () => {
     }})
     expect(same(text).ok).toBe(true)
     expect(byted(text)).toEqual([true, false, false, false, true, true, true])
+    // validate's read takes the same baskets itself
+    expect(readFromBytes(text, 'phrases')).toEqual(byted(text))
     const scanned = scanUsable(Buffer.from(text, 'utf8'), 64)!
     expect([...scanned.kinds]).toEqual([SHAPED_USABLE, OTHER, OTHER, OTHER, SHAPED_EMPTY, SHAPED_EMPTY, SHAPED_USABLE])
     expect(scanned.ids).toEqual(['S0001L01', 'S0001L02', 'S0001L03', 'S0001L04', 'S0001L05', 'S0001L06', 'Sé01L07'])
@@ -165,6 +182,7 @@ describe("detect's read of canon from its bytes (spans: 'usable')", () => {
       `{"baskets":{"S0001L01":{"practice_phrases":[{"known":"a","target":"b"},]}}}`,
       `{"baskets":{"S0001L01":{"practice_phrases":[{"known":"a\nb","target":"b"}]}}}`,
       `{"baskets":{"S0001L01":{"practice_phrases":[{"known":"a\tb","target":"b"}]}}}`,
+      `{"baskets":{"S0001L01":{"practice_phrases":[{"known":"a\u0001b","target":"b"}]}}}`,
       `{"baskets":{"S0001L01":{"practice_phrases":[{"known":"a\u001fb","target":"b"}]}}}`,
       `{"baskets":{"S0001L01":{"practice_phrases":[{"known":"a\u007fb","target":"b"}]}}}`,
       `{"baskets":{"S0001L01":{"practice_phrases":[{"known":"\\ud800","target":"b"}]}}}`,
