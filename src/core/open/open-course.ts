@@ -54,6 +54,13 @@ export interface OpenedCourse {
 }
 
 /**
+ * What a caller builds from the course alone while canon is still being read (validate's and the
+ * report's GATE indexes): it runs once lego_pairs is loaded, before canon is awaited, and what it
+ * returns is OpenedCourse's `prepared`. It may throw (a setting refused): canon is then not waited for.
+ */
+type Preparing<T> = {prepare?: (course: Course, config: WickerConfig, configFile: string | null) => T}
+
+/**
  * The staging folder(s) a writing command was given (extract's and merge's `staging: string[]`,
  * launch's `staging: string`): an interrupted merge made with `--staging` there is finished with them.
  */
@@ -69,7 +76,7 @@ async function checkStagingGiven(given: StagingGiven['staging'], cwd: string): P
 }
 
 /** Config → courses dir → course folder → lego_pairs + canon: what every read-only command starts with. */
-export async function openCourse(options: OpenCourseOptions & StagingGiven): Promise<OpenedCourse> {
+export async function openCourse<T = undefined>(options: OpenCourseOptions & StagingGiven & Preparing<T>): Promise<OpenedCourse & {prepared: T}> {
   const {file: configFile, config} = await loadConfig({file: options.configFile, cwd: options.cwd})
   const coursesDir = resolveCoursesDir({flag: options.coursesDir, config: config.coursesDir, cwd: options.cwd})
   const found = findCourse(options.course, {coursesDir, cwd: options.cwd})
@@ -83,10 +90,16 @@ export async function openCourse(options: OpenCourseOptions & StagingGiven): Pro
     const stagingRoots = (typeof given === 'string' ? [given] : [...given]).map((d) => resolve(options.cwd, d))
     warnings.push(...(await recoverIfIdle({disk: realDisk, paths: wickerPaths(found.dir), courseDir: found.dir, canonFile: join(found.dir, COURSE_FILES.canon)}, {stagingRoots})))
   }
-  // Both files are parsed in full; reading them together overlaps the disk with the parsing.
+  // Both files are read together: canon (scanned on a worker thread where it is read only) while
+  // lego_pairs is parsed here, then whatever the caller builds from the course alone (`prepare`)
   const canonFile = join(found.dir, COURSE_FILES.canon)
-  const [course, canon] = await Promise.all([loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null}), options.canon === false ? emptyCanon(canonFile) : readCanon(canonFile, {index: options.lazyCanon ? wickerPaths(found.dir).canonIndex : undefined, maxDepth: options.maxDepth, allowLoneSurrogates: options.allowLoneSurrogates, spans: options.readOnly, warnings})])
+  const canonRead = options.canon === false ? Promise.resolve(emptyCanon(canonFile)) : readCanon(canonFile, {index: options.lazyCanon ? wickerPaths(found.dir).canonIndex : undefined, maxDepth: options.maxDepth, allowLoneSurrogates: options.allowLoneSurrogates, spans: options.readOnly, warnings})
+  // awaited below; until then a failure of the course (or of prepare) is the one reported
+  canonRead.catch(() => undefined)
+  const course = await loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null})
   if (course.orientation.arrays) warnings.push(`array pairs read as [${course.orientation.order === 'known-target' ? 'known, target' : 'target, known'}] (${course.orientation.evidence})`)
   for (const finding of course.findings) warnings.push(`lego_pairs: ${finding.message}`)
-  return {course, canon, config, configFile, warnings}
+  const prepared = options.prepare?.(course, config, configFile) as T
+  const canon = await canonRead
+  return {course, canon, config, configFile, warnings, prepared}
 }

@@ -1,10 +1,9 @@
 import type {Canon} from '../canon/model.js'
 import type {Course, Lego} from '../course/model.js'
-import {requireLegos} from '../course/empty.js'
 import {detect, type DetectResult} from '../detect/detect.js'
-import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
+import type {OpenCourseOptions} from '../open/open-course.js'
 import type {OnProgress} from '../progress.js'
-import {gateSettingsSchema, parseSettings, validateSettingsSchema, type GateSettings, type ValidateSettings} from '../schemas/config.js'
+import type {GateSettings, ValidateSettings} from '../schemas/config.js'
 import type {CheckId} from '../schemas/check-ids.js'
 import {GATE_DEFINITIONS} from '../schemas/gate-definitions.js'
 import type {LegoState, ReportData, ReportHistory, ReportLego, ReportSeed, ReportWorst} from '../schemas/report.js'
@@ -12,7 +11,8 @@ import {VERDICTS} from '../schemas/results/validate.js'
 import {tidy} from '../text/normalize.js'
 import type {GateRates} from '../validate/gate-rates.js'
 import type {Finding} from '../validate/model.js'
-import {validateWithGateRates, type ValidateResult} from '../validate/validate.js'
+import {openForChecks} from '../validate/run.js'
+import {prepareValidateWithGateRates, type ValidateResult} from '../validate/validate.js'
 import {wickerVersion} from '../version.js'
 import {readHistory} from './history.js'
 import {readRuns, summarizeRun, type RunLedgers} from './runs.js'
@@ -167,15 +167,14 @@ export interface ReportOptions extends OpenCourseOptions {
 /** Opens the course as validate does, runs detect, validate and the GATE pass, reads the ledgers and the journal. Read-only. */
 export async function reportData(options: ReportOptions): Promise<{data: ReportData; warnings: string[]; validated: ValidateResult; courseDir: string}> {
   options.onProgress?.('loading the course')
-  const {course, canon, config, configFile, warnings} = await openCourse({...options, allowLoneSurrogates: true, readOnly: 'phrases'})
-  requireLegos(course)
-  const gateSettings = parseSettings(gateSettingsSchema, {config: config.gate, flags: options.gate, section: 'gate', file: configFile})
-  const validateSettings = parseSettings(validateSettingsSchema, {config: config.validate, flags: options.validate, section: 'validate', file: configFile})
+  // GATE under every definition, counted in validate's own pass over the phrases; its indexes built
+  // while canon is still being scanned
+  const {course, canon, warnings, validateOptions, built: check} = await openForChecks(options, (course, validateOptions) => prepareValidateWithGateRates(course, validateOptions, GATE_DEFINITIONS))
+  const gateSettings = validateOptions.gate
   options.onProgress?.('detecting')
   const detected = detect(course, canon)
   for (const finding of canon.findings) if (finding.kind === 'stale-metadata' || finding.kind === 'bad-basket') warnings.push(`canon: ${finding.message}`)
-  // GATE under every definition, counted in validate's own pass over the phrases
-  const {result: validated, gate} = validateWithGateRates(course, canon, {gate: gateSettings, validate: validateSettings, onProgress: options.onProgress}, GATE_DEFINITIONS)
+  const {result: validated, gate} = check(canon)
   options.onProgress?.('reading ledgers and the journal')
   const runs = await readRuns(course.dir, warnings)
   const history = await readHistory(course, canon, {present: detected.counts.present, needed: detected.counts.needed, coverage: detected.coverage}, warnings, options.historyBackups ?? HISTORY_BACKUPS)

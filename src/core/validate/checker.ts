@@ -32,6 +32,15 @@ export interface BasketChecker {
 }
 
 export function basketChecker(course: Course, canon: Canon, options: ValidateOptions, rates: readonly GateDefinition[] | null): BasketChecker {
+  return prepareChecker(course, options, rates)(canon)
+}
+
+/**
+ * basketChecker in two steps: first everything the course alone decides (the GATE indexes, the
+ * tally's, the language sense), which validate and the report build while canon's bytes are still
+ * being scanned on the other core (open-course.ts, `prepare`); then the checker of one canon.
+ */
+export function prepareChecker(course: Course, options: ValidateOptions, rates: readonly GateDefinition[] | null): (canon: Canon) => BasketChecker {
   options.onProgress?.('building the GATE index')
   // with the report's definitions, one id per unit for every index, so a phrase's units are looked up
   // once (ctx.idsOf, after every build); validate's two indexes read the strings (the ids would cost
@@ -48,7 +57,8 @@ export function basketChecker(course: Course, canon: Canon, options: ValidateOpt
   }
   const ctx: CheckContext = {
     course,
-    canon,
+    // the canon of the second step: nothing reads it before a basket is checked
+    canon: null as unknown as Canon,
     options,
     gate: buildGateIndex(course, options.gate, unitIds),
     chunks,
@@ -89,7 +99,13 @@ export function basketChecker(course: Course, canon: Canon, options: ValidateOpt
     checkBasket(ctx, item, seedIndex.get(lego.seedId) ?? 0)
     checker.gateViolations += checkLanguage(ctx, item, sense, tally?.basket(lego, readable.length))
   }
-  return checker
+  let bound = false
+  return (canon) => {
+    if (bound) throw new Error('prepareChecker: one checker per preparation (its tally counts once)')
+    bound = true
+    ctx.canon = canon
+    return checker
+  }
 }
 
 /** A GATE test for gateTally: strict reads the chunk cover the shape check already made, the others their own index. */

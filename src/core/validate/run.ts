@@ -1,7 +1,9 @@
+import type {Course} from '../course/model.js'
 import {requireLegos} from '../course/empty.js'
 import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {gateSettingsSchema, parseSettings, validateSettingsSchema, type GateSettings, type ValidateSettings} from '../schemas/config.js'
-import {validate, type ValidateResult} from './validate.js'
+import type {ValidateOptions} from './model.js'
+import {prepareValidate, type ValidateResult} from './validate.js'
 import type {OnProgress} from '../progress.js'
 
 export interface RunValidateOptions extends OpenCourseOptions {
@@ -11,18 +13,37 @@ export interface RunValidateOptions extends OpenCourseOptions {
   onProgress?: OnProgress
 }
 
+/**
+ * The course opened as validate reads it (canon from its bytes, LEGOs required, the gate and
+ * validate settings from the flags, the config and the defaults), and what `prepare` builds from the
+ * course and those settings while canon is still being scanned on the other core (validate's and the
+ * report's GATE indexes).
+ */
+export async function openForChecks<T>(options: RunValidateOptions, prepare: (course: Course, validateOptions: ValidateOptions) => T) {
+  const opened = await openCourse({
+    ...options,
+    allowLoneSurrogates: true,
+    readOnly: 'phrases',
+    prepare: (course, config, configFile) => {
+      requireLegos(course)
+      const gate = parseSettings(gateSettingsSchema, {config: config.gate, flags: options.gate, section: 'gate', file: configFile})
+      const settings = parseSettings(validateSettingsSchema, {config: config.validate, flags: options.validate, section: 'validate', file: configFile})
+      const validateOptions: ValidateOptions = {gate, validate: settings, onProgress: options.onProgress}
+      return {validateOptions, built: prepare(course, validateOptions)}
+    },
+  })
+  return {...opened, ...opened.prepared}
+}
+
 export async function runValidate(options: RunValidateOptions): Promise<{result: ValidateResult; warnings: string[]}> {
   options.onProgress?.('loading the course')
   // asked for, with a big canon: a worker shares the basket checks (parallel.ts, loaded only then)
   const parallel = process.env.WICKER_CHECK_THREADS === '2' ? await import('./parallel.js') : null
   const worker = parallel ? await parallel.maybeStartCheckWorker(options, null) : null
   try {
-    const {course, canon, config, configFile, warnings} = await openCourse({...options, allowLoneSurrogates: true, readOnly: 'phrases'})
-    requireLegos(course)
-    const gate = parseSettings(gateSettingsSchema, {config: config.gate, flags: options.gate, section: 'gate', file: configFile})
-    const settings = parseSettings(validateSettingsSchema, {config: config.validate, flags: options.validate, section: 'validate', file: configFile})
-    const validateOptions = {gate, validate: settings, onProgress: options.onProgress}
-    const result = parallel && worker ? (await parallel.checkCanonParallel(course, canon, validateOptions, null, worker)).result : validate(course, canon, validateOptions)
+    // without a worker, the GATE indexes are built while canon is still being scanned
+    const {course, canon, warnings, validateOptions, built: check} = await openForChecks(options, (course, validateOptions) => (worker ? null : prepareValidate(course, validateOptions)))
+    const result = check ? check(canon) : (await parallel!.checkCanonParallel(course, canon, validateOptions, null, worker!)).result
     return {result, warnings}
   } finally {
     worker?.stop()

@@ -1,7 +1,7 @@
 import type {Canon} from '../canon/model.js'
 import type {Course} from '../course/model.js'
 import type {GateDefinition} from '../schemas/config.js'
-import {basketChecker} from './checker.js'
+import {prepareChecker, type BasketChecker} from './checker.js'
 import {checkEncoding} from './checks/encoding.js'
 import {checkStructure} from './checks/structure.js'
 import type {GateRates} from './gate-rates.js'
@@ -39,7 +39,13 @@ export interface ValidateResult {
 
 /** Checks canon against lego_pairs. Pure: the course and canon are already loaded. */
 export function validate(course: Course, canon: Canon, options: ValidateOptions): ValidateResult {
-  return checkCanon(course, canon, options, null).result
+  return prepareValidate(course, options)(canon)
+}
+
+/** validate in two steps: the GATE indexes and the rest the course alone decides, then one canon's checks (see prepareChecker). */
+export function prepareValidate(course: Course, options: ValidateOptions): (canon: Canon) => ValidateResult {
+  const checkerFor = prepareChecker(course, options, null)
+  return (canon) => checkCanon(course, canon, options, checkerFor(canon)).result
 }
 
 /**
@@ -48,12 +54,19 @@ export function validate(course: Course, canon: Canon, options: ValidateOptions)
  * `passes`.
  */
 export function validateWithGateRates(course: Course, canon: Canon, options: ValidateOptions, definitions: readonly GateDefinition[]): {result: ValidateResult; gate: GateRates} {
-  const {result, gate} = checkCanon(course, canon, options, definitions)
-  return {result, gate: gate!}
+  return prepareValidateWithGateRates(course, options, definitions)(canon)
 }
 
-function checkCanon(course: Course, canon: Canon, options: ValidateOptions, rates: readonly GateDefinition[] | null): {result: ValidateResult; gate: GateRates | null} {
-  const checker = basketChecker(course, canon, options, rates)
+/** validateWithGateRates in two steps, as prepareValidate. */
+export function prepareValidateWithGateRates(course: Course, options: ValidateOptions, definitions: readonly GateDefinition[]): (canon: Canon) => {result: ValidateResult; gate: GateRates} {
+  const checkerFor = prepareChecker(course, options, definitions)
+  return (canon) => {
+    const {result, gate} = checkCanon(course, canon, options, checkerFor(canon))
+    return {result, gate: gate!}
+  }
+}
+
+function checkCanon(course: Course, canon: Canon, options: ValidateOptions, checker: BasketChecker): {result: ValidateResult; gate: GateRates | null} {
   checkStructure(checker.ctx)
   for (const stray of canon.strays.values()) checkEncoding(checker.ctx, stray)
   const tick = progressEvery(options.onProgress, 'checking baskets', canon.baskets.size, 500)
