@@ -1,5 +1,6 @@
 import {execFileSync} from 'node:child_process'
-import {existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {createHash} from 'node:crypto'
+import {existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
@@ -89,6 +90,39 @@ describe('detect reads canon on a worker thread, and answers as the main thread 
       rmSync(dir, {recursive: true, force: true})
     })
   }
+
+  it("--out: the manifest names canon's hash either way (the worker hashes canon only when it is asked for)", async () => {
+    for (const name of ['a canon in wicker shape', 'written with 2-space indents', 'empty, escaped and legacy baskets, strays and upload fields', 'a byte order mark']) {
+      const dir = course(CANONS[name] as string | Buffer)
+      const sha = createHash('sha256').update(readFileSync(join(dir, 'lego_baskets.json'))).digest('hex')
+      for (const worker of ['0', '1']) {
+        const out = join(dir, `missing-${worker}.json`)
+        const run = await wickerIn(['detect', dir, '--out', out, '--json'], {env: {WICKER_CANON_WORKER: worker}})
+        expect([name, worker, run.code, JSON.parse(readFileSync(out, 'utf8')).canonSha256]).toEqual([name, worker, 0, sha])
+      }
+    }
+  })
+
+  it("without a hash asked for, canon's hash is taken when first read, from the very bytes", async () => {
+    const built = (await import(new URL('../../dist/core/canon/read.js', import.meta.url).href)) as typeof import('../../src/core/canon/read.js')
+    const dir = course(CANONS['a canon in wicker shape'] as string)
+    const file = join(dir, 'lego_baskets.json')
+    const sha = createHash('sha256').update(readFileSync(file)).digest('hex')
+    const before = process.env.WICKER_CANON_WORKER
+    process.env.WICKER_CANON_WORKER = '1'
+    try {
+      for (const spans of ['usable', 'phrases'] as const) {
+        const read = await built.readCanon(file, {spans, hash: false})
+        // the file changes after the read: the hash is still the bytes read
+        writeFileSync(file, canon(`"S0001L01":${basket('zorp')}`))
+        expect([spans, read.baskets.size, read.sha256, read.sha256]).toEqual([spans, 3, sha, sha])
+        writeFileSync(file, CANONS['a canon in wicker shape'] as string)
+      }
+    } finally {
+      if (before === undefined) delete process.env.WICKER_CANON_WORKER
+      else process.env.WICKER_CANON_WORKER = before
+    }
+  })
 
   it('a size cap under the canon: the same refusal either way', async () => {
     const dir = course(canon(`"S0001L01":${basket('veil'.repeat(100))}`))

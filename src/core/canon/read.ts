@@ -257,6 +257,12 @@ export interface CanonReadOptions {
   spans?: 'usable' | 'phrases'
   /** validate only: read lone surrogate escapes (it flags them) instead of refusing canon */
   allowLoneSurrogates?: boolean
+  /**
+   * false: the caller will most likely never read Canon.sha256 (detect without --out, validate), so
+   * the worker thread that scans canon does not hash it first; the hash is then taken when first
+   * read. Default true.
+   */
+  hash?: boolean
 }
 
 export function canonFromBytes(bytes: Buffer, file: string, sha: string, index: CanonIndex | null, options: CanonReadOptions = {}): Canon {
@@ -343,6 +349,12 @@ function canonByUsable(held: Held, file: string, options: CanonReadOptions, scan
   }
 }
 
+/** The canon with its sha256 taken from `bytes` when first read, once. */
+function hashedWhenAsked(canon: Canon, bytes: Buffer): Canon {
+  let sha: string | null = null
+  return Object.defineProperty(canon, 'sha256', {get: () => (sha ??= sha256Hex(bytes)), enumerable: true, configurable: true})
+}
+
 /** The size of the file at `file` (-1 when it cannot be told: the read then tells why). */
 function sizeOf(file: string): number {
   try {
@@ -399,10 +411,13 @@ export async function readCanon(file: string, options: CanonReadOptions & {index
   if (!existsSync(file)) return emptyCanon(file)
   // from the built CLI: read, hash and scan on a second core while lego_pairs loads
   if (options.spans && !options.index && canReadOffThread(sizeOf(file))) {
-    const off = await readOffThread(file, options.maxDepth ?? CANON_MAX_DEPTH, {spans: options.spans === 'phrases'})
+    const off = await readOffThread(file, options.maxDepth ?? CANON_MAX_DEPTH, {spans: options.spans === 'phrases', hash: options.hash !== false})
     if (off) {
-      const held = {bytes: off.bytes, sha: off.sha}
-      return (off.scan ? canonByUsable(held, file, options, off.scan) : null) ?? canonParsed(held, file, options)
+      const {bytes, sha} = off
+      // unhashed: a basket of the scan holds the bytes anyway, and the full read hashes them before it lets them go
+      const read = off.scan ? canonByUsable({bytes, sha: sha ?? ''}, file, options, off.scan) : null
+      if (read) return sha === null ? hashedWhenAsked(read, bytes) : read
+      return canonParsed({bytes, sha: sha ?? sha256Hex(bytes)}, file, options)
     }
   }
   // validate's and the report's bytes are shared with their check worker (validate/parallel.ts)

@@ -9,12 +9,13 @@ import type {ShapedSpans, UsableScan} from './usable-scan.js'
  * worker is compiled JavaScript; from the TypeScript sources (unit tests) the caller reads in-thread.
  */
 export type OffThreadMessage =
-  | {ok: true; bytes: Uint8Array; sha: string; scan: {header: string; ids: string; count: number; kinds: Uint8Array; starts: Int32Array; ends: Int32Array; shaped?: ShapedSpans} | null}
+  | {ok: true; bytes: Uint8Array; sha: string | null; scan: {header: string; ids: string; count: number; kinds: Uint8Array; starts: Int32Array; ends: Int32Array; shaped?: ShapedSpans} | null}
   | {ok: false}
 
 export interface OffThreadRead {
   bytes: Buffer
-  sha: string
+  /** null when not asked for */
+  sha: string | null
   /** null: the scan did not read it, the full read must */
   scan: UsableScan | null
 }
@@ -42,12 +43,12 @@ export function canReadOffThread(size: number, env: NodeJS.ProcessEnv = process.
  * file could not be read, the worker failed): the caller then reads it itself, and any mistake is
  * refused there with its usual message and exit code.
  */
-export function readOffThread(file: string, maxDepth: number, options: {spans?: boolean} = {}): Promise<OffThreadRead | null> {
+export function readOffThread(file: string, maxDepth: number, options: {spans?: boolean; hash?: boolean} = {}): Promise<OffThreadRead | null> {
   return new Promise((resolve) => {
     let worker: Worker
     try {
       if (WORKER === null) throw new Error('no compiled worker')
-      worker = new Worker(WORKER, {workerData: {file, maxDepth, spans: options.spans === true}, stdout: true, stderr: true})
+      worker = new Worker(WORKER, {workerData: {file, maxDepth, spans: options.spans === true, hash: options.hash !== false}, stdout: true, stderr: true})
     } catch {
       resolve(null)
       return

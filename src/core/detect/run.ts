@@ -22,7 +22,8 @@ export interface RunDetectResult extends DetectResult {
 
 export async function runDetect(options: RunDetectOptions): Promise<{result: RunDetectResult; warnings: string[]}> {
   options.onProgress?.('loading the course')
-  const {course, canon, warnings} = await openCourse({...options, readOnly: 'usable'})
+  // canon's hash goes only into the manifest of --out
+  const {course, canon, warnings} = await openCourse({...options, readOnly: 'usable', hashCanon: Boolean(options.out)})
   options.onProgress?.('detecting')
   requireLegos(course)
   const result = detect(course, canon)

@@ -37,6 +37,8 @@ export interface OpenCourseOptions {
    * decoded from its span when asked, never parsed
    */
   readOnly?: 'usable' | 'phrases'
+  /** false: Canon.sha256 will most likely not be read, so a read-only scan does not hash canon first (it is hashed when read); default true */
+  hashCanon?: boolean
   /**
    * where warnings are collected (OpenedCourse.warnings is this very array): a caller that passes one
    * still has what was noted before a failure (a stale lock moved aside, then a refusal)
@@ -93,7 +95,7 @@ export async function openCourse<T = undefined>(options: OpenCourseOptions & Sta
   // Both files are read together: canon (scanned on a worker thread where it is read only) while
   // lego_pairs is parsed here, then whatever the caller builds from the course alone (`prepare`)
   const canonFile = join(found.dir, COURSE_FILES.canon)
-  const canonRead = options.canon === false ? Promise.resolve(emptyCanon(canonFile)) : readCanon(canonFile, {index: options.lazyCanon ? wickerPaths(found.dir).canonIndex : undefined, maxDepth: options.maxDepth, allowLoneSurrogates: options.allowLoneSurrogates, spans: options.readOnly, warnings})
+  const canonRead = options.canon === false ? Promise.resolve(emptyCanon(canonFile)) : readCanon(canonFile, {index: options.lazyCanon ? wickerPaths(found.dir).canonIndex : undefined, maxDepth: options.maxDepth, allowLoneSurrogates: options.allowLoneSurrogates, spans: options.readOnly, hash: options.hashCanon, warnings})
   // awaited below; until then a failure of the course (or of prepare) is the one reported
   canonRead.catch(() => undefined)
   const course = await loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null})

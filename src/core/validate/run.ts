@@ -42,7 +42,8 @@ export async function runValidate(options: RunValidateOptions): Promise<{result:
   const worker = parallel ? await parallel.maybeStartCheckWorker(options, null) : null
   try {
     // without a worker, the GATE indexes are built while canon is still being scanned
-    const {course, canon, warnings, validateOptions, built: check} = await openForChecks(options, (course, validateOptions) => (worker ? null : prepareValidate(course, validateOptions)))
+    // validate never reads canon's hash (the report's history does)
+    const {course, canon, warnings, validateOptions, built: check} = await openForChecks({...options, hashCanon: false}, (course, validateOptions) => (worker ? null : prepareValidate(course, validateOptions)))
     const result = check ? check(canon) : (await parallel!.checkCanonParallel(course, canon, validateOptions, null, worker!)).result
     return {result, warnings}
   } finally {
