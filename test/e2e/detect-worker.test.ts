@@ -8,6 +8,7 @@ import {describe, expect, it} from 'vitest'
 import {STACK_TRACE, wickerAsync} from '../helpers/cli.js'
 import {wickerIn} from '../helpers/cli-in.js'
 import {tempDir, writeTree} from '../helpers/fs.js'
+import {previewCourse} from '../helpers/preview-course.js'
 
 /**
  * The built detect reads canon on a worker thread (canon/usable-worker.ts) while lego_pairs loads;
@@ -132,5 +133,25 @@ describe('detect reads canon on a worker thread, and answers as the main thread 
     expect(on.code).toBe(2)
     expect(on.json.message).toMatch(/over the 700-byte cap/)
     expect({code: on.code, stdout: on.stdout}).toEqual({code: off.code, stdout: off.stdout})
+  })
+})
+
+describe("preview reads and hashes canon on the worker where canon's index may vouch for its layout", () => {
+  it('the same stdout, stderr and exit code either way: a canon wicker wrote, the same edited since, and one that is no longer JSON', async () => {
+    const dir = previewCourse()
+    const merged = await wickerIn(['merge', dir, '--yes', '--on-conflict', 'keep-canon', '--json'])
+    expect(merged.json?.result?.status).toBe('merged')
+    expect(existsSync(join(dir, '.wicker', 'canon-index.json'))).toBe(true)
+    const file = join(dir, 'lego_baskets.json')
+    const written = readFileSync(file, 'utf8')
+    for (const [name, text] of [['as wicker wrote it', written], ['edited since', written.replace('"vosh rulo"', '"vosh lodo"')], ['no longer JSON', written.slice(0, -3)]] as const) {
+      writeFileSync(file, text)
+      for (const args of [['preview', dir, '--json'], ['preview', dir]]) {
+        const off = await wickerIn(args, {env: {WICKER_CANON_WORKER: '0'}})
+        const on = await wickerIn(args, {env: {WICKER_CANON_WORKER: '1'}})
+        expect({name, code: on.code, stdout: on.stdout, stderr: untimed(on.stderr)}).toEqual({name, code: off.code, stdout: off.stdout, stderr: untimed(off.stderr)})
+        expect([name, on.code === 10, STACK_TRACE.test(on.stderr)]).toEqual([name, false, false])
+      }
+    }
   })
 })

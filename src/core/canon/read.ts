@@ -420,8 +420,10 @@ export async function readCanon(file: string, options: CanonReadOptions & {index
       return canonParsed({bytes, sha: sha ?? sha256Hex(bytes)}, file, options)
     }
   }
-  // validate's and the report's bytes are shared with their check worker (validate/parallel.ts)
-  const held = await readHeld(file, {shared: options.spans === 'phrases'})
+  // validate's and the report's bytes are shared with their check worker (validate/parallel.ts);
+  // where canon's index may vouch for a layout (preview), read and hashed on the second core
+  const offThread = options.index && canReadOffThread(sizeOf(file)) ? await readOffThread(file, options.maxDepth ?? CANON_MAX_DEPTH, {scan: false}) : null
+  const held = offThread ? {bytes: offThread.bytes, sha: offThread.sha!} : await readHeld(file, {shared: options.spans === 'phrases'})
   const index = options.index ? await readCanonIndex(options.index, held.sha, options.warnings) : null
   return canonFromHeld(held, file, index, options)
 }

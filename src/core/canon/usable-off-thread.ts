@@ -43,12 +43,12 @@ export function canReadOffThread(size: number, env: NodeJS.ProcessEnv = process.
  * file could not be read, the worker failed): the caller then reads it itself, and any mistake is
  * refused there with its usual message and exit code.
  */
-export function readOffThread(file: string, maxDepth: number, options: {spans?: boolean; hash?: boolean} = {}): Promise<OffThreadRead | null> {
+export function readOffThread(file: string, maxDepth: number, options: {spans?: boolean; hash?: boolean; scan?: boolean} = {}): Promise<OffThreadRead | null> {
   return new Promise((resolve) => {
     let worker: Worker
     try {
       if (WORKER === null) throw new Error('no compiled worker')
-      worker = new Worker(WORKER, {workerData: {file, maxDepth, spans: options.spans === true, hash: options.hash !== false}, stdout: true, stderr: true})
+      worker = new Worker(WORKER, {workerData: {file, maxDepth, spans: options.spans === true, hash: options.hash !== false, scan: options.scan !== false}, stdout: true, stderr: true})
     } catch {
       resolve(null)
       return

@@ -1,6 +1,6 @@
 /**
  * The worker thread of detect's canon read (usable-off-thread.ts): reads the canon file with the
- * guarded reader, hashes it (unless told the caller will not ask) and scans it (usable-scan.ts) while the main thread loads lego_pairs.
+ * guarded reader, hashes it (unless told the caller will not ask) and scans it (unless told not to) (usable-scan.ts) while the main thread loads lego_pairs.
  * It posts the bytes (moved, not copied), the hash and the scan, compacted: the ids as one string,
  * the kinds and spans as typed arrays. Anything that goes wrong here posts `{ok: false}`: the main
  * thread then reads the file itself, and a mistake in the file is told there, as ever.
@@ -12,7 +12,7 @@ import {readCourseFile} from '../store/read-file.js'
 import {scanUsable} from './usable-scan.js'
 import type {OffThreadMessage} from './usable-off-thread.js'
 
-const {file, maxDepth, spans, hash} = workerData as {file: string; maxDepth: number; spans: boolean; hash: boolean}
+const {file, maxDepth, spans, hash, scan: scanning} = workerData as {file: string; maxDepth: number; spans: boolean; hash: boolean; scan: boolean}
 
 async function main(): Promise<void> {
   let message: OffThreadMessage
@@ -21,7 +21,8 @@ async function main(): Promise<void> {
     // with the phrases' spans (validate, the report) in shared memory, which their check worker reads too
     const bytes = await readCourseFile(file, {shared: spans})
     const sha = hash ? sha256Hex(bytes) : null
-    const scan = scanUsable(bytes, maxDepth, {spans})
+    // not scanned where canon's index may vouch for a layout (preview): read and hashed only
+    const scan = scanning ? scanUsable(bytes, maxDepth, {spans}) : null
     // a Buffer with an ArrayBuffer of its own is moved; one in Node's pool (a small file) is copied;
     // shared memory is shared
     if (!spans && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) transfer.push(bytes.buffer as ArrayBuffer)
