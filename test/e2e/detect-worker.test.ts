@@ -92,7 +92,7 @@ describe('detect reads canon on a worker thread, and answers as the main thread 
     })
   }
 
-  it("--out: the manifest names canon's hash either way (the worker hashes canon only when it is asked for)", async () => {
+  it("--out: the manifest names canon's hash either way", async () => {
     for (const name of ['a canon in wicker shape', 'written with 2-space indents', 'empty, escaped and legacy baskets, strays and upload fields', 'a byte order mark']) {
       const dir = course(CANONS[name] as string | Buffer)
       const sha = createHash('sha256').update(readFileSync(join(dir, 'lego_baskets.json'))).digest('hex')
@@ -114,11 +114,20 @@ describe('detect reads canon on a worker thread, and answers as the main thread 
     try {
       for (const spans of ['usable', 'phrases'] as const) {
         const read = await built.readCanon(file, {spans, hash: false})
+        // not hashed by the read: taken when first asked for
+        expect(typeof Object.getOwnPropertyDescriptor(read, 'sha256')?.get).toBe('function')
         // the file changes after the read: the hash is still the bytes read
         writeFileSync(file, canon(`"S0001L01":${basket('zorp')}`))
         expect([spans, read.baskets.size, read.sha256, read.sha256]).toEqual([spans, 3, sha, sha])
         writeFileSync(file, CANONS['a canon in wicker shape'] as string)
+        // asked for, it is hashed by the read
+        const hashed = await built.readCanon(file, {spans})
+        expect([Object.getOwnPropertyDescriptor(hashed, 'sha256')?.value, hashed.sha256]).toEqual([sha, sha])
       }
+      // where no basket is in wicker's shape (the bytes are let go), it is hashed by the read too
+      writeFileSync(file, canon(`"S0001L01":{"practice_phrases":[["feteet","veil"]]}`))
+      const legacy = await built.readCanon(file, {spans: 'usable', hash: false})
+      expect(Object.getOwnPropertyDescriptor(legacy, 'sha256')?.value).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'))
     } finally {
       if (before === undefined) delete process.env.WICKER_CANON_WORKER
       else process.env.WICKER_CANON_WORKER = before
@@ -144,8 +153,23 @@ describe("preview reads and hashes canon on the worker where canon's index may v
     expect(existsSync(join(dir, '.wicker', 'canon-index.json'))).toBe(true)
     const file = join(dir, 'lego_baskets.json')
     const written = readFileSync(file, 'utf8')
-    for (const [name, text] of [['as wicker wrote it', written], ['edited since', written.replace('"vosh rulo"', '"vosh lodo"')], ['no longer JSON', written.slice(0, -3)]] as const) {
+    // read on the worker, the index vouches for the bytes: canon is read by its layout, with the bytes' hash
+    const built = (await import(new URL('../../dist/core/canon/read.js', import.meta.url).href)) as typeof import('../../src/core/canon/read.js')
+    const before = process.env.WICKER_CANON_WORKER
+    process.env.WICKER_CANON_WORKER = '1'
+    try {
+      const read = await built.readCanon(file, {spans: 'usable', index: join(dir, '.wicker', 'canon-index.json')})
+      expect([read.layout !== undefined, read.sha256]).toEqual([true, createHash('sha256').update(written).digest('hex')])
+    } finally {
+      if (before === undefined) delete process.env.WICKER_CANON_WORKER
+      else process.env.WICKER_CANON_WORKER = before
+    }
+    const index = join(dir, '.wicker', 'canon-index.json')
+    const cases = [['as wicker wrote it', written], ['edited since', written.replace('"vosh rulo"', '"vosh lodo"')], ['no longer JSON', written.slice(0, -3)], ['its index damaged', written]] as const
+    for (const [name, text] of cases) {
       writeFileSync(file, text)
+      // the warning that the index is not used comes where it always came, before lego_pairs' own
+      if (name === 'its index damaged') writeFileSync(index, '{"kind": "wicker/canon-index"')
       for (const args of [['preview', dir, '--json'], ['preview', dir]]) {
         const off = await wickerIn(args, {env: {WICKER_CANON_WORKER: '0'}})
         const on = await wickerIn(args, {env: {WICKER_CANON_WORKER: '1'}})

@@ -28,9 +28,9 @@ describe('an empty course is an error, not "100.0% coverage"', () => {
     })
   }
 
-  it('validate and report name the empty course even where canon is broken too: the course is read first', async () => {
+  it('every command that checks baskets names the empty course even where canon is broken too: the course is read first', async () => {
     const dir = writeTree(join(tempDir(), 'plo_for_tam'), {'lego_pairs.json': {seeds: []}, 'lego_baskets.json': '{"baskets": {"S0001L01": '})
-    for (const command of [['validate', dir, '--json'], ['report', dir, '--out', join(tempDir(), 'r.html'), '--json']]) {
+    for (const command of [['validate', dir, '--json'], ['report', dir, '--out', join(tempDir(), 'r.html'), '--json'], ['detect', dir, '--json'], ['status', dir, '--json'], ['preview', dir, '--json']]) {
       const run = await wickerIn(command)
       expect([command[0], run.code, run.json.name]).toEqual([command[0], 2, 'E_EMPTY_COURSE'])
     }

@@ -1,5 +1,5 @@
 import {spawnSync} from 'node:child_process'
-import {cpSync} from 'node:fs'
+import {cpSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 
@@ -44,9 +44,20 @@ describe('progress on long work', () => {
   it('prints plain start lines in CI, on stderr, and no spinner', async () => {
     const r = await wickerIn(['validate', SAMPLE], {env: {CI: '1'}})
     expect(r.code).toBe(0)
-    expect(r.stderr).toContain('loading the course…\nbuilding the GATE index…\nchecking baskets…\n')
+    expect(r.stderr).toContain('loading the course…\nbuilding the GATE index…\nreading canon…\nchecking baskets…\n')
     expect(r.stderr).not.toMatch(SPINNER_FRAME)
     expect(r.stdout).not.toContain('loading the course')
+  })
+
+  it('a canon refused while the GATE index was built is told under "reading canon", not under the index', async () => {
+    const dir = join(tempDir(), 'qtl_for_qkn')
+    cpSync(SAMPLE, dir, {recursive: true})
+    writeFileSync(join(dir, 'lego_baskets.json'), '{"baskets": {"S0001L01": ')
+    for (const command of [['validate', dir], ['report', dir, '--out', join(tempDir(), 'r.html')]]) {
+      const r = await wickerIn(command, {env: {CI: '1'}})
+      expect([command[0], r.code]).toEqual([command[0], 2])
+      expect(r.stderr).toContain('building the GATE index…\nreading canon…\nreading canon: failed in')
+    }
   })
 
   it('prints nothing but the one JSON document with --json, and no progress with --quiet', async () => {

@@ -413,10 +413,11 @@ export async function readCanon(file: string, options: CanonReadOptions & {index
   if (options.spans && !options.index && canReadOffThread(sizeOf(file))) {
     const off = await readOffThread(file, options.maxDepth ?? CANON_MAX_DEPTH, {spans: options.spans === 'phrases', hash: options.hash !== false})
     if (off) {
-      const {bytes, sha} = off
-      // unhashed: a basket of the scan holds the bytes anyway, and the full read hashes them before it lets them go
-      const read = off.scan ? canonByUsable({bytes, sha: sha ?? ''}, file, options, off.scan) : null
-      if (read) return sha === null ? hashedWhenAsked(read, bytes) : read
+      const {bytes, sha, scan} = off
+      const read = scan ? canonByUsable({bytes, sha: sha ?? ''}, file, options, scan) : null
+      // unhashed, and the bytes held anyway by a basket in wicker's shape: hashed when asked; else
+      // now (the full read lets the bytes go, and they would be kept for a hash no one may ask for)
+      if (read) return sha !== null ? read : scan!.kinds.some((k) => k !== OTHER) ? hashedWhenAsked(read, bytes) : {...read, sha256: sha256Hex(bytes)}
       return canonParsed({bytes, sha: sha ?? sha256Hex(bytes)}, file, options)
     }
   }

@@ -7,7 +7,6 @@ import {jsonText, writeFileAtomic} from '../store/atomic-write.js'
 import type {MissingManifest} from '../schemas/manifest.js'
 import {detect, type DetectResult} from './detect.js'
 import type {OnProgress} from '../progress.js'
-import {requireLegos} from '../course/empty.js'
 
 export interface RunDetectOptions extends OpenCourseOptions {
   /** write the missing list as a manifest here */
@@ -23,9 +22,8 @@ export interface RunDetectResult extends DetectResult {
 export async function runDetect(options: RunDetectOptions): Promise<{result: RunDetectResult; warnings: string[]}> {
   options.onProgress?.('loading the course')
   // canon's hash goes only into the manifest of --out
-  const {course, canon, warnings} = await openCourse({...options, readOnly: 'usable', hashCanon: Boolean(options.out)})
+  const {course, canon, warnings} = await openCourse({...options, readOnly: 'usable', hashCanon: Boolean(options.out), requireLegos: true})
   options.onProgress?.('detecting')
-  requireLegos(course)
   const result = detect(course, canon)
   let manifest: string | null = null
   if (options.out) {

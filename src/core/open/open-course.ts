@@ -4,6 +4,7 @@ import type {Canon} from '../canon/model.js'
 import {emptyCanon, readCanon} from '../canon/read.js'
 import {loadConfig} from '../config.js'
 import {findCourse, resolveCoursesDir} from '../course/find.js'
+import {requireLegos} from '../course/empty.js'
 import {COURSE_FILES, loadCourse} from '../course/load.js'
 import type {ArrayOrder, Course} from '../course/model.js'
 import type {WickerConfig} from '../schemas/config.js'
@@ -37,6 +38,8 @@ export interface OpenCourseOptions {
    * decoded from its span when asked, never parsed
    */
   readOnly?: 'usable' | 'phrases'
+  /** the command checks baskets against the LEGOs: a course without any is refused (E_EMPTY_COURSE) before canon is waited for, whatever canon holds */
+  requireLegos?: boolean
   /** false: Canon.sha256 will most likely not be read, so a read-only scan does not hash canon first (it is hashed when read); default true */
   hashCanon?: boolean
   /**
@@ -99,9 +102,11 @@ export async function openCourse<T = undefined>(options: OpenCourseOptions & Sta
   // awaited below; until then a failure of the course (or of prepare) is the one reported
   canonRead.catch(() => undefined)
   const course = await loadCourse(found.dir, {orientation: options.orientation ?? config.orientation ?? null})
-  if (course.orientation.arrays) warnings.push(`array pairs read as [${course.orientation.order === 'known-target' ? 'known, target' : 'target, known'}] (${course.orientation.evidence})`)
-  for (const finding of course.findings) warnings.push(`lego_pairs: ${finding.message}`)
+  if (options.requireLegos) requireLegos(course)
   const prepared = options.prepare?.(course, config, configFile) as T
   const canon = await canonRead
+  // after canon's own warnings (a canon index not used), in the order they always came
+  if (course.orientation.arrays) warnings.push(`array pairs read as [${course.orientation.order === 'known-target' ? 'known, target' : 'target, known'}] (${course.orientation.evidence})`)
+  for (const finding of course.findings) warnings.push(`lego_pairs: ${finding.message}`)
   return {course, canon, config, configFile, warnings, prepared}
 }

@@ -19,7 +19,6 @@ import {readState} from '../store/state.js'
 import {DEFAULT_POLICY, makePlan, planFile, type Plan, type PlanCounts, type PlanOptions} from './plan.js'
 import {readCourseFile} from '../store/read-file.js'
 import {readBytes, readJsonCache} from '../store/read-json.js'
-import {requireLegos} from '../course/empty.js'
 
 export interface RunPreviewOptions extends OpenCourseOptions, ExtractSettings {
   policy?: Partial<PlanOptions>
@@ -89,8 +88,7 @@ export async function runPreview(options: RunPreviewOptions): Promise<{result: P
   options.onProgress?.('loading the course')
   // preview only reads canon: one another tool wrote (no layout the canon index vouches for) is read by
   // one scan of its bytes (usable-scan.ts), each basket parsed only when the plan asks for it
-  const {course, canon, warnings} = await openCourse({...options, lazyCanon: true, readOnly: 'usable'})
-  requireLegos(course)
+  const {course, canon, warnings} = await openCourse({...options, lazyCanon: true, readOnly: 'usable', requireLegos: true})
   const paths = wickerPaths(course.dir)
   const open = transactions(await readJournal(realDisk, paths)).at(-1)
   if (open?.status === 'open') warnings.push(`${open.begin.kind} ${open.begin.tx} was interrupted; the next merge finishes or rolls it back first`)

@@ -17,7 +17,6 @@ import {hasToken} from '../store/lock-takeover.js'
 import {folderLockPaths, runPaths, wickerPaths} from '../store/paths.js'
 import {launcherFolders} from '../store/shard-folders.js'
 import {readState} from '../store/state.js'
-import {requireLegos} from '../course/empty.js'
 import {UsageError} from '../errors.js'
 import {LOCK_ID} from '../schemas/lock.js'
 import {runProgress, type RunProgress} from './run-progress.js'
@@ -51,8 +50,7 @@ export interface StatusOptions extends OpenCourseOptions, ExtractSettings {
 }
 
 export async function runStatus(options: StatusOptions): Promise<{result: StatusResult; warnings: string[]}> {
-  const {course, canon, warnings} = await openCourse(options)
-  requireLegos(course)
+  const {course, canon, warnings} = await openCourse({...options, requireLegos: true})
   const paths = wickerPaths(course.dir)
   const detected = detect(course, canon)
   const {extraction} = await currentExtraction(course, options, options.cwd, warnings)

@@ -1,5 +1,4 @@
 import type {Course} from '../course/model.js'
-import {requireLegos} from '../course/empty.js'
 import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
 import {gateSettingsSchema, parseSettings, validateSettingsSchema, type GateSettings, type ValidateSettings} from '../schemas/config.js'
 import type {ValidateOptions} from './model.js'
@@ -24,12 +23,15 @@ export async function openForChecks<T>(options: RunValidateOptions, prepare: (co
     ...options,
     allowLoneSurrogates: true,
     readOnly: 'phrases',
+    requireLegos: true,
     prepare: (course, config, configFile) => {
-      requireLegos(course)
       const gate = parseSettings(gateSettingsSchema, {config: config.gate, flags: options.gate, section: 'gate', file: configFile})
       const settings = parseSettings(validateSettingsSchema, {config: config.validate, flags: options.validate, section: 'validate', file: configFile})
       const validateOptions: ValidateOptions = {gate, validate: settings, onProgress: options.onProgress}
-      return {validateOptions, built: prepare(course, validateOptions)}
+      const built = prepare(course, validateOptions)
+      // what is left of the open: canon's scan, where it has not ended yet
+      options.onProgress?.('reading canon')
+      return {validateOptions, built}
     },
   })
   return {...opened, ...opened.prepared}
