@@ -35,7 +35,7 @@ export function coreUnit(path: string): string | null {
  */
 export const CORE_LAYERS: ReadonlyArray<readonly string[]> = [
   ['package-root'],
-  ['errors', 'defined', 'json', 'ids', 'hash', 'text', 'strict-json', 'bug-report', 'progress', 'version'],
+  ['errors', 'defined', 'json', 'json-bytes', 'ids', 'hash', 'text', 'strict-json', 'bug-report', 'progress', 'version'],
   ['schemas', 'proc'],
   ['store'],
   ['config', 'staging'],

@@ -415,10 +415,11 @@ export async function readCanon(file: string, options: CanonReadOptions & {index
     if (off) {
       const {bytes, sha, scan} = off
       const read = scan ? canonByUsable({bytes, sha: sha ?? ''}, file, options, scan) : null
-      // unhashed, and the bytes held anyway by a basket in wicker's shape: hashed when asked; else
-      // now (the full read lets the bytes go, and they would be kept for a hash no one may ask for)
-      if (read) return sha !== null ? read : scan!.kinds.some((k) => k !== OTHER) ? hashedWhenAsked(read, bytes) : {...read, sha256: sha256Hex(bytes)}
-      return canonParsed({bytes, sha: sha ?? sha256Hex(bytes)}, file, options)
+      if (!read) return canonParsed({bytes, sha: sha ?? sha256Hex(bytes)}, file, options)
+      if (sha !== null) return read
+      // unhashed: hashed when asked where a basket in wicker's shape holds the bytes anyway; elsewhere
+      // now (they are let go, and would be kept only for a hash no one may ask for)
+      return scan!.kinds.some((k) => k !== OTHER) ? hashedWhenAsked(read, bytes) : {...read, sha256: sha256Hex(bytes)}
     }
   }
   // validate's and the report's bytes are shared with their check worker (validate/parallel.ts);

@@ -12,7 +12,7 @@
  * that value the general way. The value must already be strict JSON (usable-scan.ts vouched for
  * it): a key twice is not looked for here.
  */
-import {BACKSLASH, isJsonSpace, QUOTE} from './json-bytes.js'
+import {BACKSLASH, isJsonSpace, QUOTE} from '../json-bytes.js'
 
 /** A growing byte buffer. */
 export class ByteSink {

@@ -19,7 +19,7 @@
 
 import {isUtf8} from 'node:buffer'
 
-import {BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, isJsonSpace, OPEN_ARRAY, OPEN_OBJECT, QUOTE} from './json-bytes.js'
+import {BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, isJsonSpace, OPEN_ARRAY, OPEN_OBJECT, QUOTE} from '../json-bytes.js'
 
 
 /** member kinds of a UsableScan */

@@ -1,7 +1,8 @@
 /**
- * The worker thread of detect's canon read (usable-off-thread.ts): reads the canon file with the
- * guarded reader, hashes it (unless told the caller will not ask) and scans it (unless told not to) (usable-scan.ts) while the main thread loads lego_pairs.
- * It posts the bytes (moved, not copied), the hash and the scan, compacted: the ids as one string,
+ * The worker thread of the read-only commands' canon read (usable-off-thread.ts): while the main
+ * thread loads lego_pairs, it reads the canon file with the guarded reader, hashes it (unless the
+ * caller will not ask for the hash) and scans it (usable-scan.ts; not where canon's index may vouch
+ * for a layout, which preview reads on the main thread). It posts the bytes (moved, not copied), the hash and the scan, compacted: the ids as one string,
  * the kinds and spans as typed arrays. Anything that goes wrong here posts `{ok: false}`: the main
  * thread then reads the file itself, and a mistake in the file is told there, as ever.
  */

@@ -117,3 +117,11 @@ export function parseSettings<S extends z.ZodObject>(schema: S, layers: {config?
     details: {problems: problems.map(({where, value, range}) => ({where, value, range}))},
   })
 }
+
+/** The gate and validate settings of a command that checks baskets (validate, the report): its flags over the config over the defaults. */
+export function checkSettings(config: WickerConfig, configFile: string | null, flags: {gate?: Partial<GateSettings>; validate?: Partial<ValidateSettings>}): {gate: GateSettings; validate: ValidateSettings} {
+  return {
+    gate: parseSettings(gateSettingsSchema, {config: config.gate, flags: flags.gate, section: 'gate', file: configFile}),
+    validate: parseSettings(validateSettingsSchema, {config: config.validate, flags: flags.validate, section: 'validate', file: configFile}),
+  }
+}

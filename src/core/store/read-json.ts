@@ -3,6 +3,7 @@ import {isUtf8} from 'node:buffer'
 import type {z} from 'zod'
 
 import {errnoOf, InputError, WickerError} from '../errors.js'
+import {BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, OPEN_ARRAY, OPEN_OBJECT, QUOTE} from '../json-bytes.js'
 import {checkedJson, checkJson, type CheckedJsonOptions} from '../schemas/check.js'
 import {describeProblem, strictProblems, type StrictKind} from '../strict-json.js'
 import {readCourseFile, type ReadOptions} from './read-file.js'
@@ -135,8 +136,6 @@ const INPUT_MAX_DEPTH = 64
 export function plainlyReadable(bytes: Uint8Array): boolean {
   return plainBytes(bytes, INPUT_MAX_DEPTH - 4)
 }
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
 /** the forbidden keys' names, as the bytes between their quotes (the only spelling without a `\u` escape) */
 const FORBIDDEN_NAMES = ['__proto__', 'constructor', 'prototype'].map((name) => Buffer.from(name))
 
@@ -163,14 +162,14 @@ function plainBytes(bytes: Uint8Array, max: number): boolean {
       for (i++; i < n; i++) {
         const d = bytes[i]!
         if (d === BACKSLASH) {
-          if (bytes[++i] === 0x75) return false
+          if (bytes[++i] === 0x75) return false // u: a \u escape
         } else if (d === QUOTE) break
       }
       const length = i - start
       if ((length === 9 || length === 11) && isForbiddenName(bytes, start, length)) return false
-    } else if (c === 0x5b || c === 0x7b) {
+    } else if (c === OPEN_ARRAY || c === OPEN_OBJECT) {
       if (++depth > max) return false
-    } else if (c === 0x5d || c === 0x7d) depth--
+    } else if (c === CLOSE_ARRAY || c === CLOSE_OBJECT) depth--
   }
   return true
 }

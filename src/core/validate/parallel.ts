@@ -15,7 +15,7 @@ import {COURSE_FILES} from '../course/load.js'
 import type {ArrayOrder, Course} from '../course/model.js'
 import type {OpenCourseOptions} from '../open/open-course.js'
 import {progressEvery} from '../progress.js'
-import {gateSettingsSchema, parseSettings, validateSettingsSchema, type GateDefinition, type GateSettings, type ValidateSettings} from '../schemas/config.js'
+import {checkSettings, type GateDefinition, type GateSettings, type ValidateSettings} from '../schemas/config.js'
 import {basketChecker} from './checker.js'
 import {checkEncoding} from './checks/encoding.js'
 import {checkStructure} from './checks/structure.js'
@@ -249,9 +249,7 @@ export function maybeStartCheckWorker(options: OpenCourseOptions & {gate?: Parti
       const {dir} = findCourse(options.course, {coursesDir, cwd: options.cwd})
       const canonFile = join(dir, COURSE_FILES.canon)
       if (statSync(canonFile).size < minBytes) return null
-      const gate = parseSettings(gateSettingsSchema, {config: config.gate, flags: options.gate, section: 'gate', file: configFile})
-      const validate = parseSettings(validateSettingsSchema, {config: config.validate, flags: options.validate, section: 'validate', file: configFile})
-      return startCheckWorker({dir, canonFile, orientation: options.orientation ?? config.orientation ?? null, gate, validate, rates})
+      return startCheckWorker({dir, canonFile, orientation: options.orientation ?? config.orientation ?? null, ...checkSettings(config, configFile, options), rates})
     } catch {
       return null
     }

@@ -1,6 +1,6 @@
 import type {Course} from '../course/model.js'
 import {openCourse, type OpenCourseOptions} from '../open/open-course.js'
-import {gateSettingsSchema, parseSettings, validateSettingsSchema, type GateSettings, type ValidateSettings} from '../schemas/config.js'
+import {checkSettings, type GateSettings, type ValidateSettings} from '../schemas/config.js'
 import type {ValidateOptions} from './model.js'
 import {prepareValidate, type ValidateResult} from './validate.js'
 import type {OnProgress} from '../progress.js'
@@ -25,9 +25,7 @@ export async function openForChecks<T>(options: RunValidateOptions, prepare: (co
     readOnly: 'phrases',
     requireLegos: true,
     prepare: (course, config, configFile) => {
-      const gate = parseSettings(gateSettingsSchema, {config: config.gate, flags: options.gate, section: 'gate', file: configFile})
-      const settings = parseSettings(validateSettingsSchema, {config: config.validate, flags: options.validate, section: 'validate', file: configFile})
-      const validateOptions: ValidateOptions = {gate, validate: settings, onProgress: options.onProgress}
+      const validateOptions: ValidateOptions = {...checkSettings(config, configFile, options), onProgress: options.onProgress}
       const built = prepare(course, validateOptions)
       // what is left of the open: canon's scan, where it has not ended yet
       options.onProgress?.('reading canon')

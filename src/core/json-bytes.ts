@@ -1,7 +1,7 @@
 /**
- * The JSON code units canon's byte scanners compare with (usable-scan.ts and reindent.ts, all
- * ASCII). Imports nothing, so the canon
- * worker thread that runs usable-scan.ts loads nothing else.
+ * The JSON code units wicker's byte scanners compare with (canon/usable-scan.ts, canon/reindent.ts,
+ * store/read-json.ts's quick readable check; all ASCII). Imports nothing, so the canon worker thread
+ * that runs usable-scan.ts loads nothing else.
  */
 export const QUOTE = 0x22
 export const BACKSLASH = 0x5c
