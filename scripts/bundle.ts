@@ -18,6 +18,8 @@ import {join, relative} from 'node:path'
 
 import {build, type Plugin} from 'esbuild'
 
+import {oclifEdits} from './oclif-edits.js'
+
 const DIST = 'dist'
 
 /** Files loaded by path (a folder: every .js file under it), and every worker thread's script (`*-worker.js`). */
@@ -88,7 +90,7 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  plugins: [englishOnly],
+  plugins: [englishOnly, oclifEdits],
 })
 const chunks = Object.keys(result.metafile.outputs).filter((f) => f.startsWith(`${DIST}/chunks/`)).length
 console.log(`bundled ${entryPoints.length} entry files (${chunks} shared chunks) in ${relative('.', DIST)}/`)
